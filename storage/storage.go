@@ -1,0 +1,162 @@
+// Package storage keeps towndesk's source of truth in one SQLite file
+// (modernc.org/sqlite, pure Go): power lists and their editions, proxy-service
+// requests with their events and money, the question log and delivery records.
+//
+// It is the only package that imports database/sql. Schema changes are
+// numbered .sql files in migration/, embedded and applied in order, each in
+// its own transaction and recorded in the migrations table.
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/towndesk/towndesk"
+)
+
+//go:embed migration/*.sql
+var migrationFS embed.FS
+
+// DB is an open towndesk database.
+type DB struct {
+	db   *sql.DB
+	path string
+
+	// Now returns the current time; tests replace it.
+	Now func() time.Time
+}
+
+// Open opens (creating if needed) the SQLite database at path and applies
+// any pending migrations. It returns an error if the file cannot be opened or
+// a migration fails; a failed migration leaves the schema as it was.
+func Open(path string) (*DB, error) {
+	// Pragmas go in the DSN so that every pooled connection gets them.
+	// _txlock=immediate makes read-then-write transactions take the write
+	// lock up front, so concurrent writers wait (busy_timeout) instead of
+	// failing with SQLITE_BUSY halfway through.
+	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() +
+		"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
+		"&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	sdb, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	db := &DB{db: sdb, path: path, Now: time.Now}
+	if err := db.migrate(context.Background()); err != nil {
+		sdb.Close()
+		return nil, fmt.Errorf("migrate %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// Close closes the database.
+func (db *DB) Close() error { return db.db.Close() }
+
+// Path returns the file the database lives in.
+func (db *DB) Path() string { return db.path }
+
+func (db *DB) now() time.Time { return db.Now().UTC() }
+
+func (db *DB) migrate(ctx context.Context) error {
+	if _, err := db.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (
+		name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return err
+	}
+	names, err := fs.Glob(migrationFS, "migration/*.sql")
+	if err != nil {
+		return err
+	}
+	sort.Slice(names, func(i, j int) bool { return migrationNumber(names[i]) < migrationNumber(names[j]) })
+	for _, name := range names {
+		if err := db.applyMigration(ctx, name); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func migrationNumber(name string) int {
+	base := strings.TrimPrefix(name, "migration/")
+	n, _ := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
+	return n
+}
+
+func (db *DB) applyMigration(ctx context.Context, name string) error {
+	tx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM migrations WHERE name = ?`, name).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	body, err := migrationFS.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO migrations (name, applied_at) VALUES (?, ?)`,
+		name, db.now().Format(time.RFC3339)); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// isConstraint reports whether err is a SQLite constraint violation (UNIQUE,
+// PRIMARY KEY, FOREIGN KEY, CHECK), judged by the driver's error code.
+func isConstraint(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code()&0xff == sqlite3.SQLITE_CONSTRAINT
+	}
+	return false
+}
+
+// isBusy reports whether err is SQLITE_BUSY or SQLITE_LOCKED.
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		c := se.Code() & 0xff
+		return c == sqlite3.SQLITE_BUSY || c == sqlite3.SQLITE_LOCKED
+	}
+	return false
+}
+
+// internal wraps an unexpected driver error as an EINTERNAL towndesk error.
+func internal(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var te *towndesk.Error
+	if errors.As(err, &te) {
+		return err
+	}
+	return &towndesk.Error{Code: towndesk.EINTERNAL, Err: fmt.Errorf("%s: %w", op, err)}
+}
+
+// timeText formats t for storage: UTC, RFC 3339 with nanoseconds, so that
+// text order is time order.
+func timeText(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }
+
+func parseTime(s string) time.Time {
+	t, _ := time.Parse(time.RFC3339Nano, s)
+	return t
+}
