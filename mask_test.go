@@ -1,0 +1,150 @@
+package towndesk
+
+import "testing"
+
+func TestNormalizePhone(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+		ok             bool
+	}{
+		{"mobile", "13812345678", "13812345678", true},
+		{"mobile with spaces", " 138 1234 5678 ", "13812345678", true},
+		{"mobile with hyphens", "138-1234-5678", "13812345678", true},
+		{"mobile 19x", "19912345678", "19912345678", true},
+		{"Beijing landline", "010-12345678", "010-12345678", true},
+		{"Beijing landline without hyphen", "01012345678", "010-12345678", true},
+		{"county landline 7 digits", "0632-5551234", "0632-5551234", true},
+		{"county landline 8 digits", "0632-55512345", "0632-55512345", true},
+		{"mobile 12x not assigned", "12812345678", "", false},
+		{"mobile too short", "1381234567", "", false},
+		{"mobile too long", "138123456789", "", false},
+		{"landline without area code", "5551234", "", false},
+		{"Beijing landline 7 digits", "010-5551234", "", false},
+		{"local number starting 0", "0632-0551234", "", false},
+		{"Beijing landline 9 digits", "010-123456789", "", false},
+		{"letters", "138abc45678", "", false},
+		{"empty", "", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := NormalizePhone(tt.in)
+			if (err == nil) != tt.ok || got != tt.want {
+				t.Errorf("NormalizePhone(%q) = %q, %v, want %q, ok %v", tt.in, got, err, tt.want, tt.ok)
+			}
+			if err != nil && ErrorCode(err) != EINVALID {
+				t.Errorf("NormalizePhone(%q) error code = %q, want %q", tt.in, ErrorCode(err), EINVALID)
+			}
+			if gotErr := ValidatePhone(tt.in); (gotErr == nil) != tt.ok {
+				t.Errorf("ValidatePhone(%q) = %v, want ok %v", tt.in, gotErr, tt.ok)
+			}
+		})
+	}
+}
+
+func TestNormalizeID(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+		msg            string // part of the error message, if an error is expected
+	}{
+		{"valid", "110101199003071233", "110101199003071233", ""},
+		{"check digit X", "11010519491231002X", "11010519491231002X", ""},
+		{"lowercase x", "11010519491231002x", "11010519491231002X", ""},
+		{"leap day", "110101200002290018", "110101200002290018", ""},
+		{"wrong check digit", "110101199003071234", "", "校验位不对"},
+		{"X where a digit belongs", "11010519491231002Y", "", "最后一位"},
+		{"17 characters", "11010119900307123", "", "18 位"},
+		{"letter inside", "1101011990A3071233", "", "前 17 位"},
+		{"no such birthday", "110101199002301236", "", "出生日期"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := NormalizeID(tt.in)
+			if tt.msg == "" {
+				if err != nil || got != tt.want {
+					t.Errorf("NormalizeID(%q) = %q, %v, want %q", tt.in, got, err, tt.want)
+				}
+				return
+			}
+			if err == nil || !contains(ErrorMessage(err), tt.msg) {
+				t.Errorf("NormalizeID(%q) = %q, %v, want error containing %q", tt.in, got, err, tt.msg)
+			}
+			if contains(ErrorMessage(err), tt.in) && len(tt.in) >= 15 {
+				t.Errorf("NormalizeID(%q) error %q shows the number unmasked", tt.in, ErrorMessage(err))
+			}
+		})
+	}
+}
+
+func TestMask(t *testing.T) {
+	tests := []struct {
+		name, got, want string
+	}{
+		{"mobile", MaskPhone("13812345678"), "138****5678"},
+		{"Beijing landline", MaskPhone("010-12345678"), "010-****5678"},
+		{"county landline", MaskPhone("0632-5551234"), "0632-***1234"},
+		{"empty phone", MaskPhone(""), ""},
+		{"odd phone", MaskPhone("12345"), "*2345"},
+		{"ID", MaskID("110101199003071233"), "110101********1233"},
+		{"ID with X", MaskID("11010519491231002X"), "110105********002X"},
+		{"short ID", MaskID("123"), "***"},
+	}
+	for _, tt := range tests {
+		if tt.got != tt.want {
+			t.Errorf("%s: got %q, want %q", tt.name, tt.got, tt.want)
+		}
+	}
+}
+
+func TestMaskText(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"mobile in Chinese text", "联系张三13812345678，身份证110101199003071233已收", "联系张三138****5678，身份证110101********1233已收"},
+		{"mobile with hyphens", "电话 138-1234-5678 晚上打", "电话 138****5678 晚上打"},
+		{"mobile with spaces", "电话 138 1234 5678", "电话 138****5678"},
+		{"landline", "村委会0632-5551234", "村委会0632-***1234"},
+		{"Beijing landline", "打010-12345678找人", "打010-****5678找人"},
+		{"ID with lowercase x", "证号11010519491231002x", "证号110105********002X"},
+		{"old 15-digit ID", "旧证130503670401001", "旧证130503*****1001"},
+		{"ID with a bad check digit is still masked", "110101199003071234", "110101********1234"},
+		{"two numbers", "13812345678/13987654321", "138****5678/139****4321"},
+		{"amount untouched", "收取 50.00 元，票据 2026001", "收取 50.00 元，票据 2026001"},
+		{"longer digit run untouched", "流水号 1381234567890123456789", "流水号 1381234567890123456789"},
+		{"date untouched", "2026-03-01 办结", "2026-03-01 办结"},
+		{"empty", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := MaskText(tt.in); got != tt.want {
+				t.Errorf("MaskText(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func FuzzMaskText(f *testing.F) {
+	f.Add("联系张三13812345678，身份证110101199003071233已收")
+	f.Add("0632-5551234 / 010-12345678")
+	f.Fuzz(func(t *testing.T, s string) {
+		got := MaskText(s)
+		// Masking is idempotent and never lets a valid mobile number through
+		// untouched when it stands alone.
+		if again := MaskText(got); again != got {
+			t.Errorf("MaskText(MaskText(%q)) = %q, want %q", s, again, got)
+		}
+		if p, err := NormalizePhone(s); err == nil && len(p) == 11 && s == p && got == s {
+			t.Errorf("MaskText(%q) left a mobile number unmasked", s)
+		}
+	})
+}
+
+func contains(s, sub string) bool { return len(sub) == 0 || indexOf(s, sub) >= 0 }
+
+func indexOf(s, sub string) int {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i:i+len(sub)] == sub {
+			return i
+		}
+	}
+	return -1
+}
