@@ -1,0 +1,132 @@
+package main
+
+import (
+	_ "embed"
+	"fmt"
+	"strings"
+)
+
+//go:embed catalogue.txt
+var catalogueText string
+
+// power is one administrative power the sample lists are built from: one
+// line of catalogue.txt.
+type power struct {
+	ID       string
+	Law      string // short name: 城乡规划法
+	Article  string // 第六十五条 or 第一百一十九条第一款
+	Proof    string // phrase of the article that shows it says so
+	Category string // 行政处罚 …
+	Domain   string // 规划建设 …
+	Dept     string // county department key; "" when only the town holds it
+	Role     byte   // F, D, E, A or C (see catalogue.txt)
+	Name     string
+	Subs     []subitem
+	Ordinal  int // 1-based position in the catalogue
+}
+
+type subitem struct {
+	Proof string
+	Name  string
+}
+
+var categories = map[string]string{
+	"CF": "行政处罚", "XK": "行政许可", "QZ": "行政强制", "JC": "行政检查", "QR": "行政确认",
+	"ZS": "行政征收", "JF": "行政给付", "JL": "行政奖励", "CJ": "行政裁决", "QT": "其他行政权力",
+}
+
+// categoryCode is the inverse of categories, for item codes.
+var categoryCode = func() map[string]string {
+	m := map[string]string{}
+	for k, v := range categories {
+		m[v] = k
+	}
+	return m
+}()
+
+var domains = map[string]string{
+	"GH": "规划建设", "CG": "城市管理", "HB": "环境保护", "NL": "农林水利", "AQ": "安全生产",
+	"SC": "市场监管", "JT": "交通运输", "WL": "文化旅游", "ZR": "自然资源", "MZ": "民政",
+	"XF": "消防安全", "GA": "公共安全",
+}
+
+// domainOrder numbers the domains for codes and ordering.
+var domainOrder = map[string]int{
+	"规划建设": 1, "城市管理": 2, "环境保护": 3, "自然资源": 4, "农林水利": 5, "安全生产": 6,
+	"消防安全": 7, "市场监管": 8, "交通运输": 9, "民政": 10, "文化旅游": 11, "公共安全": 12,
+}
+
+// lawTitles maps a law's short name to its title as cited: laws passed by
+// the NPC carry 中华人民共和国, State Council regulations mostly do not.
+var lawTitles = map[string]string{
+	"公路法": "中华人民共和国公路法", "农村土地承包法": "中华人民共和国农村土地承包法",
+	"动物防疫法": "中华人民共和国动物防疫法", "噪声污染防治法": "中华人民共和国噪声污染防治法",
+	"固体废物污染环境防治法": "中华人民共和国固体废物污染环境防治法", "土地管理法": "中华人民共和国土地管理法",
+	"土地管理法实施条例": "中华人民共和国土地管理法实施条例", "城乡规划法": "中华人民共和国城乡规划法",
+	"城市市容和环境卫生管理条例": "城市市容和环境卫生管理条例", "城镇排水与污水处理条例": "城镇排水与污水处理条例",
+	"基本农田保护条例": "基本农田保护条例", "大气污染防治法": "中华人民共和国大气污染防治法",
+	"安全生产法": "中华人民共和国安全生产法", "广告法": "中华人民共和国广告法", "建筑法": "中华人民共和国建筑法",
+	"文物保护法": "中华人民共和国文物保护法", "村庄和集镇规划建设管理条例": "村庄和集镇规划建设管理条例",
+	"村民委员会组织法": "中华人民共和国村民委员会组织法", "森林法": "中华人民共和国森林法",
+	"森林法实施条例": "中华人民共和国森林法实施条例", "殡葬管理条例": "殡葬管理条例",
+	"水土保持法": "中华人民共和国水土保持法", "水法": "中华人民共和国水法", "河道管理条例": "中华人民共和国河道管理条例",
+	"消防法": "中华人民共和国消防法", "烟花爆竹安全管理条例": "烟花爆竹安全管理条例", "物业管理条例": "物业管理条例",
+	"环境保护法": "中华人民共和国环境保护法", "畜牧法": "中华人民共和国畜牧法",
+	"畜禽规模养殖污染防治条例": "畜禽规模养殖污染防治条例", "野生动物保护法": "中华人民共和国野生动物保护法",
+	"防洪法": "中华人民共和国防洪法", "食品安全法": "中华人民共和国食品安全法",
+}
+
+// Basis returns the citation as lists write it: 《中华人民共和国城乡规划法》第六十五条.
+func (p *power) Basis() string {
+	return "《" + lawTitles[p.Law] + "》" + p.Article
+}
+
+// parseCatalogue reads catalogue.txt. It fails on a malformed line, an
+// unknown code or law, or a repeated id.
+func parseCatalogue(text string) ([]*power, error) {
+	var out []*power
+	seen := map[string]bool{}
+	for n, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if strings.HasPrefix(line, ">") {
+			f := strings.Split(strings.TrimPrefix(line, ">"), "|")
+			if len(f) != 2 || len(out) == 0 {
+				return nil, fmt.Errorf("catalogue line %d: malformed sub-item", n+1)
+			}
+			p := out[len(out)-1]
+			p.Subs = append(p.Subs, subitem{Proof: strings.TrimSpace(f[0]), Name: strings.TrimSpace(f[1])})
+			continue
+		}
+		f := strings.Split(line, "|")
+		if len(f) != 9 {
+			return nil, fmt.Errorf("catalogue line %d: %d fields, want 9", n+1, len(f))
+		}
+		p := &power{ID: f[0], Law: f[1], Article: f[2], Proof: f[3], Dept: f[6], Name: f[8], Ordinal: len(out) + 1}
+		var ok bool
+		if p.Category, ok = categories[f[4]]; !ok {
+			return nil, fmt.Errorf("catalogue line %d: unknown category %q", n+1, f[4])
+		}
+		if p.Domain, ok = domains[f[5]]; !ok {
+			return nil, fmt.Errorf("catalogue line %d: unknown domain %q", n+1, f[5])
+		}
+		if _, ok := lawTitles[p.Law]; !ok {
+			return nil, fmt.Errorf("catalogue line %d: unknown law %q", n+1, p.Law)
+		}
+		if len(f[7]) != 1 || !strings.Contains("FDEAC", f[7]) {
+			return nil, fmt.Errorf("catalogue line %d: unknown role %q", n+1, f[7])
+		}
+		p.Role = f[7][0]
+		if (p.Role == 'F') != (p.Dept == "") {
+			return nil, fmt.Errorf("catalogue line %d: role F goes with an empty dept and only with it", n+1)
+		}
+		if seen[p.ID] {
+			return nil, fmt.Errorf("catalogue line %d: repeated id %q", n+1, p.ID)
+		}
+		seen[p.ID] = true
+		out = append(out, p)
+	}
+	return out, nil
+}
