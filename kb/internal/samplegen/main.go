@@ -212,4 +212,3 @@ func find(cat []*power, id string) *power {
 	}
 	panic("samplegen: no power " + id)
 }
-
