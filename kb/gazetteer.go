@@ -1,0 +1,791 @@
+// Package kb is towndesk's knowledge base: it imports power lists (Excel,
+// CSV, JSON lines), knows the national gazetteer of counties and towns and
+// the text of the laws the lists cite, maps the words staff use onto the
+// official item names (synonyms), keeps the bleve search index, and resolves
+// a question ("滨湖镇 烧秸秆 谁管") to the power items that answer it.
+//
+// kb is the only package that imports bleve; no bleve type appears in its
+// exported API.
+package kb
+
+import (
+	"cmp"
+	_ "embed"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/towndesk/towndesk"
+)
+
+// The national division codes (NBS 2023, WTFPL licence; see
+// data/divisions/LICENSE.WTFPL.txt). They are embedded as strings so that
+// parsing slices them without copying.
+var (
+	//go:embed data/divisions/provinces.csv
+	provincesCSV string
+	//go:embed data/divisions/cities.csv
+	citiesCSV string
+	//go:embed data/divisions/areas.csv
+	areasCSV string
+	//go:embed data/divisions/streets.csv
+	streetsCSV string
+)
+
+// Gazetteer is the national list of provinces, prefecture cities, county-level
+// units (2,978) and township-level units (41,352). It is read-only after
+// LoadGazetteer and safe for concurrent use.
+type Gazetteer struct {
+	provinces []gzRegion // sorted by code
+	cities    []gzRegion // sorted by code
+	counties  []gzCounty // sorted by code
+	towns     []gzTown   // sorted by code, so each county's towns are contiguous
+
+	countyFull  map[string][]int32 // 鼓楼区 → its four counties
+	countyShort map[string][]int32 // 鼓楼 → the same four
+}
+
+// gzRegion is a province or a prefecture city. name is "" for the
+// placeholder cities of the national list (市辖区, 县, 省直辖县级行政区划),
+// which are not places anyone names.
+type gzRegion struct {
+	code, name, short string
+	province          int32 // cities only
+}
+
+type gzCounty struct {
+	code, name, short  string
+	province, city     int32 // city is -1 when the county has no named city
+	firstTown, endTown int32
+}
+
+type gzTown struct {
+	code, name string
+	county     int32
+}
+
+// LoadGazetteer parses the embedded division lists. Each call returns a new,
+// independent Gazetteer (about 10 ms; see BenchmarkLoadGazetteer). It fails
+// only if the embedded data is malformed, which the tests rule out.
+func LoadGazetteer() (*Gazetteer, error) {
+	return parseGazetteer(provincesCSV, citiesCSV, areasCSV, streetsCSV)
+}
+
+// parseGazetteer builds a Gazetteer from the four division CSV texts.
+func parseGazetteer(provinces, cities, areas, streets string) (*Gazetteer, error) {
+	g := &Gazetteer{}
+	err := gzEachRow("provinces.csv", provinces, 2, func(f []string) error {
+		g.provinces = append(g.provinces, gzRegion{code: f[0], name: f[1], short: regionShort(f[1])})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = gzEachRow("cities.csv", cities, 3, func(f []string) error {
+		p := gzSearch(g.provinces, f[2])
+		if p < 0 {
+			return fmt.Errorf("city %s: unknown province %s", f[0], f[2])
+		}
+		c := gzRegion{code: f[0], province: int32(p)}
+		switch f[1] {
+		case "市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划":
+		default:
+			c.name, c.short = f[1], regionShort(f[1])
+		}
+		g.cities = append(g.cities, c)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	g.counties = make([]gzCounty, 0, 3000)
+	g.countyFull = make(map[string][]int32, 3000)
+	g.countyShort = make(map[string][]int32, 3000)
+	err = gzEachRow("areas.csv", areas, 4, func(f []string) error {
+		p := gzSearch(g.provinces, f[3])
+		c := gzSearch(g.cities, f[2])
+		if p < 0 || c < 0 {
+			return fmt.Errorf("county %s: unknown city %s or province %s", f[0], f[2], f[3])
+		}
+		if g.cities[c].name == "" {
+			c = -1
+		}
+		i := int32(len(g.counties))
+		g.counties = append(g.counties, gzCounty{code: f[0], name: f[1], short: ShortName(f[1]), province: int32(p), city: int32(c)})
+		g.countyFull[f[1]] = append(g.countyFull[f[1]], i)
+		if s := ShortName(f[1]); s != f[1] {
+			g.countyShort[s] = append(g.countyShort[s], i)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	g.towns = make([]gzTown, 0, 42000)
+	cur := int32(-1)
+	err = gzEachRow("streets.csv", streets, 5, func(f []string) error {
+		if cur < 0 || g.counties[cur].code != f[2] {
+			c := gzSearch(g.counties, f[2])
+			if c < 0 {
+				return fmt.Errorf("town %s: unknown county %s", f[0], f[2])
+			}
+			if g.counties[c].endTown > 0 {
+				return fmt.Errorf("town %s: towns of county %s are not contiguous", f[0], f[2])
+			}
+			if cur >= 0 {
+				g.counties[cur].endTown = int32(len(g.towns))
+			}
+			cur = int32(c)
+			g.counties[cur].firstTown = int32(len(g.towns))
+		}
+		g.towns = append(g.towns, gzTown{code: f[0], name: f[1], county: cur})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if cur >= 0 {
+		g.counties[cur].endTown = int32(len(g.towns))
+	}
+	return g, nil
+}
+
+// gzEachRow calls fn with the fields of each data row of a simple CSV text:
+// a header line, then rows of exactly n fields, optionally double-quoted,
+// without embedded quotes or line breaks (the form of the division lists).
+// Codes must ascend, which lets lookups use binary search.
+func gzEachRow(file, text string, n int, fn func(f []string) error) error {
+	var buf [8]string
+	f := buf[:n]
+	prev := ""
+	for lineNo := 0; text != ""; lineNo++ {
+		line, rest, _ := strings.Cut(text, "\n")
+		text = rest
+		line = strings.TrimSuffix(line, "\r")
+		if lineNo == 0 || line == "" {
+			continue
+		}
+		for i := range f {
+			var v string
+			if strings.HasPrefix(line, `"`) {
+				end := strings.IndexByte(line[1:], '"')
+				if end < 0 {
+					return fmt.Errorf("%s line %d: unterminated quote", file, lineNo+1)
+				}
+				v, line = line[1:end+1], line[end+2:]
+			} else {
+				end := strings.IndexByte(line, ',')
+				if end < 0 {
+					end = len(line)
+				}
+				v, line = line[:end], line[end:]
+			}
+			f[i] = v
+			switch {
+			case i < n-1 && strings.HasPrefix(line, ","):
+				line = line[1:]
+			case i == n-1 && line == "":
+			default:
+				return fmt.Errorf("%s line %d: want %d comma-separated fields", file, lineNo+1, n)
+			}
+		}
+		if f[0] <= prev {
+			return fmt.Errorf("%s line %d: code %s does not ascend", file, lineNo+1, f[0])
+		}
+		prev = f[0]
+		if err := fn(f); err != nil {
+			return fmt.Errorf("%s line %d: %w", file, lineNo+1, err)
+		}
+	}
+	return nil
+}
+
+// gzCoded is any row kind with a code; the slices are sorted by it.
+type gzCoded interface{ key() string }
+
+func (r gzRegion) key() string { return r.code }
+func (c gzCounty) key() string { return c.code }
+func (t gzTown) key() string   { return t.code }
+
+// gzSearch returns the index of code in s, or -1.
+func gzSearch[T gzCoded](s []T, code string) int {
+	i := sort.Search(len(s), func(i int) bool { return s[i].key() >= code })
+	if i < len(s) && s[i].key() == code {
+		return i
+	}
+	return -1
+}
+
+// County returns the county-level unit with the given six-digit code, and
+// false if there is none.
+func (g *Gazetteer) County(code string) (towndesk.Place, bool) {
+	i := gzSearch(g.counties, code)
+	if i < 0 {
+		return towndesk.Place{}, false
+	}
+	return g.countyPlace(int32(i)), true
+}
+
+// Town returns the township-level unit with the given nine-digit code, and
+// false if there is none.
+func (g *Gazetteer) Town(code string) (towndesk.Place, bool) {
+	i := gzSearch(g.towns, code)
+	if i < 0 {
+		return towndesk.Place{}, false
+	}
+	return g.townPlace(int32(i)), true
+}
+
+// Counties returns every county-level unit, in code order. It never fails.
+func (g *Gazetteer) Counties() []towndesk.Place {
+	out := make([]towndesk.Place, len(g.counties))
+	for i := range g.counties {
+		out[i] = g.countyPlace(int32(i))
+	}
+	return out
+}
+
+// TownsOf returns the township-level units of the county with the given
+// code, in code order, or nil if there is no such county.
+func (g *Gazetteer) TownsOf(countyCode string) []towndesk.Place {
+	i := gzSearch(g.counties, countyCode)
+	if i < 0 {
+		return nil
+	}
+	c := g.counties[i]
+	out := make([]towndesk.Place, 0, c.endTown-c.firstTown)
+	for t := c.firstTown; t < c.endTown; t++ {
+		out = append(out, g.townPlace(t))
+	}
+	return out
+}
+
+func (g *Gazetteer) countyPlace(i int32) towndesk.Place {
+	c := &g.counties[i]
+	p := towndesk.Place{Province: g.provinces[c.province].name, County: c.name, CountyCode: c.code}
+	if c.city >= 0 {
+		p.City = g.cities[c.city].name
+	}
+	return p
+}
+
+func (g *Gazetteer) townPlace(i int32) towndesk.Place {
+	t := &g.towns[i]
+	p := g.countyPlace(t.county)
+	p.Town, p.TownCode = t.name, t.code
+	return p
+}
+
+// countyLevels returns the name forms (full, short) of the province and city
+// of county i, in the order people write them before a county's name.
+func (g *Gazetteer) countyLevels(i int32) [][2]string {
+	c := &g.counties[i]
+	p := &g.provinces[c.province]
+	levels := [][2]string{{p.name, p.short}}
+	if c.city >= 0 {
+		levels = append(levels, [2]string{g.cities[c.city].name, g.cities[c.city].short})
+	}
+	return levels
+}
+
+// gzChain reports whether s is made of one optional form from each level in
+// order (山东省枣庄市, 山东滕州, 枣庄): how people prefix a place with the
+// places that contain it.
+func gzChain(s string, levels [][2]string) bool {
+	if s == "" {
+		return true
+	}
+	if len(levels) == 0 {
+		return false
+	}
+	for _, form := range levels[0] {
+		if form != "" && strings.HasPrefix(s, form) && gzChain(s[len(form):], levels[1:]) {
+			return true
+		}
+	}
+	return gzChain(s, levels[1:])
+}
+
+// gzFilter selects counties by province and, optionally, prefecture city;
+// -1 means any.
+type gzFilter struct{ province, city int32 }
+
+var gzAny = gzFilter{-1, -1}
+
+func (f gzFilter) match(c *gzCounty) bool {
+	return (f.province < 0 || c.province == f.province) && (f.city < 0 || c.city == f.city)
+}
+
+// regionFilter reads the --province argument: a province (山东, 山东省) or,
+// because people reach for the city they know, a prefecture city with or
+// without its province (南京, 江苏南京市).
+func (g *Gazetteer) regionFilter(s string) (gzFilter, bool) {
+	for i, p := range g.provinces {
+		if s == p.name || s == p.short {
+			return gzFilter{int32(i), -1}, true
+		}
+	}
+	for i, c := range g.cities {
+		if c.name == "" {
+			continue
+		}
+		p := g.provinces[c.province]
+		for _, pf := range []string{"", p.name, p.short} {
+			if rest, ok := strings.CutPrefix(s, pf); ok && (rest == c.name || rest == c.short) {
+				return gzFilter{c.province, int32(i)}, true
+			}
+		}
+	}
+	return gzAny, false
+}
+
+// filterName names what f selects, for messages: 江苏省, 江苏省南京市.
+func (g *Gazetteer) filterName(f gzFilter) string {
+	s := g.provinces[f.province].name
+	if f.city >= 0 {
+		s += g.cities[f.city].name
+	}
+	return s
+}
+
+// ResolveCounty finds the county-level unit a person means by name: full
+// (滕州市) or short (滕州), optionally prefixed with its province and city
+// (山东省滕州市, 枣庄滕州). province, if not empty, narrows the search to a
+// province (山东 or 山东省) or a prefecture city (南京). A full-name match
+// beats short-name matches (朝阳区 is never 朝阳县).
+//
+// It returns a *towndesk.Error: EINVALID if name is empty, province is
+// unknown, or several counties match (the message lists them); ENOTFOUND if
+// none matches (the message names up to five close real names).
+func (g *Gazetteer) ResolveCounty(name, province string) (towndesk.Place, error) {
+	name, province = strings.TrimSpace(name), strings.TrimSpace(province)
+	if name == "" {
+		return towndesk.Place{}, towndesk.Errorf(towndesk.EINVALID, "请写出县（市、区）的名称。")
+	}
+	filter := gzAny
+	if province != "" {
+		var ok bool
+		if filter, ok = g.regionFilter(province); !ok {
+			return towndesk.Place{}, towndesk.Errorf(towndesk.EINVALID, "没有找到省份“%s”，请写省名，如“山东”或“山东省”。", province)
+		}
+	}
+	exact, short := g.countyCandidates(name)
+	found := exact
+	if len(found) == 0 {
+		found = short
+	}
+	var in []int32
+	for _, i := range found {
+		if filter.match(&g.counties[i]) {
+			in = append(in, i)
+		}
+	}
+	switch {
+	case len(in) == 1:
+		return g.countyPlace(in[0]), nil
+	case len(in) > 1:
+		hint := "请用 --province 指定省份。"
+		if province != "" || g.sameProvince(in) {
+			first := g.countyPlace(in[0])
+			hint = fmt.Sprintf("请在名称前加上所在的市，如“%s”。", cmp.Or(first.City, first.Province)+first.County)
+		}
+		return towndesk.Place{}, towndesk.Errorf(towndesk.EINVALID, "“%s”有多个：%s，%s", name, g.countyList(in), hint)
+	case len(found) > 0:
+		return towndesk.Place{}, towndesk.Errorf(towndesk.ENOTFOUND, "%s没有“%s”，别处有：%s。", g.filterName(filter), name, g.countyList(found))
+	}
+	if close := g.closestCounties(name, filter); len(close) > 0 {
+		names := make([]string, len(close))
+		for k, i := range close {
+			names[k] = g.counties[i].name + "（" + g.provinces[g.counties[i].province].name + "）"
+		}
+		return towndesk.Place{}, towndesk.Errorf(towndesk.ENOTFOUND, "没有找到“%s”，是不是：%s？", name, strings.Join(names, "、"))
+	}
+	return towndesk.Place{}, towndesk.Errorf(towndesk.ENOTFOUND, "没有找到县（市、区）“%s”。", name)
+}
+
+func (g *Gazetteer) sameProvince(ids []int32) bool {
+	for _, i := range ids {
+		if g.counties[i].province != g.counties[ids[0]].province {
+			return false
+		}
+	}
+	return true
+}
+
+// countyList writes counties for a message: 江苏省南京市鼓楼区、北京市朝阳区,
+// at most ten, then how many more.
+func (g *Gazetteer) countyList(ids []int32) string {
+	const max = 10
+	var parts []string
+	for k, i := range ids {
+		if k == max {
+			parts = append(parts, fmt.Sprintf("等%d个", len(ids)))
+			break
+		}
+		p := g.countyPlace(i)
+		parts = append(parts, p.Province+p.City+p.County)
+	}
+	return strings.Join(parts, "、")
+}
+
+// countyCandidates returns the counties name can mean: exact are those whose
+// full name ends name after an acceptable province/city prefix, short those
+// whose short name does (滕州), or failing that, whose short name is name's
+// (滕州县 for 滕州市).
+func (g *Gazetteer) countyCandidates(name string) (exact, short []int32) {
+	add := func(list []int32, prefix string, ids []int32) []int32 {
+		for _, i := range ids {
+			if prefix != "" && !gzChain(prefix, g.countyLevels(i)) {
+				continue
+			}
+			dup := false
+			for _, j := range list {
+				dup = dup || i == j
+			}
+			if !dup {
+				list = append(list, i)
+			}
+		}
+		return list
+	}
+	var loose []int32
+	for i := 0; i < len(name); {
+		prefix, suffix := name[:i], name[i:]
+		exact = add(exact, prefix, g.countyFull[suffix])
+		short = add(short, prefix, g.countyShort[suffix])
+		if s := ShortName(suffix); s != suffix {
+			loose = add(loose, prefix, g.countyShort[s])
+		}
+		_, size := utf8.DecodeRuneInString(suffix)
+		i += size
+	}
+	if len(short) == 0 {
+		short = loose
+	}
+	slices.Sort(exact)
+	slices.Sort(short)
+	return exact, short
+}
+
+// closestCounties returns up to five counties whose names are closest to a
+// name that matched none, preferring those inside filter or inside the
+// province or city the name starts with.
+func (g *Gazetteer) closestCounties(name string, filter gzFilter) []int32 {
+	if filter == gzAny {
+		// 山东滕洲市: look for 滕洲市 in 山东.
+		for i := len(name) - 1; i > 0; i-- {
+			if !utf8.RuneStart(name[i]) {
+				continue
+			}
+			if f, ok := g.regionFilter(name[:i]); ok {
+				name, filter = name[i:], f
+				break
+			}
+		}
+	}
+	var ids []int32
+	var names []gzName
+	for i := range g.counties {
+		if c := &g.counties[i]; filter.match(c) {
+			ids = append(ids, int32(i))
+			names = append(names, gzName{c.name, c.short})
+		}
+	}
+	ks := gzClosest(name, names, 5)
+	if len(ks) == 0 && filter != gzAny {
+		return g.closestCounties(name, gzAny)
+	}
+	out := make([]int32, len(ks))
+	for n, k := range ks {
+		out[n] = ids[k]
+	}
+	return out
+}
+
+// gzName is a place's full and short name.
+type gzName struct{ full, short string }
+
+// gzClosest returns the indexes of up to n names closest to q: fewest rune
+// edits to the full name plus to the short name first (so 滕洲市 is nearer
+// 滕州市 than 东洲区), then the rarest characters shared with q (滕 says more
+// than 洲, which many names have). Names sharing no character with q's short
+// form are left out: they are not what anyone misspelt.
+func gzClosest(q string, names []gzName, n int) []int {
+	qs := ShortName(q)
+	// How many names contain each of q's characters.
+	count := make(map[rune]int)
+	for _, r := range qs {
+		count[r] = 0
+	}
+	for _, nm := range names {
+		for r := range count {
+			if strings.ContainsRune(nm.short, r) {
+				count[r]++
+			}
+		}
+	}
+	type scored struct {
+		k, dist int
+		shared  float64
+	}
+	var cands []scored
+	for k, nm := range names {
+		shared := 0.0
+		for r, c := range count {
+			if strings.ContainsRune(nm.short, r) {
+				shared += 1 / float64(c)
+			}
+		}
+		if shared == 0 {
+			continue
+		}
+		cands = append(cands, scored{k, gzDistance(q, nm.full) + gzDistance(qs, nm.short), shared})
+	}
+	sort.SliceStable(cands, func(i, j int) bool {
+		if cands[i].dist != cands[j].dist {
+			return cands[i].dist < cands[j].dist
+		}
+		return cands[i].shared > cands[j].shared
+	})
+	out := make([]int, 0, n)
+	for _, c := range cands {
+		if len(out) == n {
+			break
+		}
+		out = append(out, c.k)
+	}
+	return out
+}
+
+// gzDistance is the Levenshtein distance between a and b counted in runes.
+func gzDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	row := make([]int, len(rb)+1)
+	for j := range row {
+		row[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		diag := row[0]
+		row[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			next := min(row[j]+1, row[j-1]+1, diag+cost)
+			diag, row[j] = row[j], next
+		}
+	}
+	return row[len(rb)]
+}
+
+// ResolveTown finds the township-level unit named name inside county (found
+// by county.CountyCode): full (滨湖镇, 磁器口街道) or short (滨湖, 磁器口),
+// optionally prefixed with the county and the places above it (滕州滨湖). A
+// full-name match beats short-name matches.
+//
+// It returns a *towndesk.Error: EINVALID if county has no code or name is
+// empty, or if several towns match (two towns of one county with the same
+// name included: it never guesses); ENOTFOUND if the county code is unknown
+// or no town matches (the message names up to five close towns of the
+// county).
+func (g *Gazetteer) ResolveTown(county towndesk.Place, name string) (towndesk.Place, error) {
+	if county.CountyCode == "" {
+		return towndesk.Place{}, towndesk.Errorf(towndesk.EINVALID, "没有指定县（市、区），无法查找乡镇（街道）。")
+	}
+	ci := gzSearch(g.counties, county.CountyCode)
+	if ci < 0 {
+		return towndesk.Place{}, towndesk.Errorf(towndesk.ENOTFOUND, "没有找到代码为“%s”的县（市、区）。", county.CountyCode)
+	}
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return towndesk.Place{}, towndesk.Errorf(towndesk.EINVALID, "请写出乡镇（街道）的名称。")
+	}
+	c := &g.counties[ci]
+	levels := append(g.countyLevels(int32(ci)), [2]string{c.name, c.short})
+	towns := g.towns[c.firstTown:c.endTown]
+	shorts := make([]string, len(towns))
+	for k, t := range towns {
+		shorts[k] = ShortName(t.name)
+	}
+	var exact, short, loose []int32
+	add := func(list []int32, k int) []int32 {
+		for _, j := range list {
+			if j == c.firstTown+int32(k) {
+				return list
+			}
+		}
+		return append(list, c.firstTown+int32(k))
+	}
+	for i := 0; i < len(name); {
+		prefix, suffix := name[:i], name[i:]
+		_, size := utf8.DecodeRuneInString(suffix)
+		i += size
+		if prefix != "" && !gzChain(prefix, levels) {
+			continue
+		}
+		ss := ShortName(suffix)
+		for k, t := range towns {
+			switch {
+			case t.name == suffix:
+				exact = add(exact, k)
+			case shorts[k] == suffix:
+				short = add(short, k)
+			case shorts[k] == ss:
+				loose = add(loose, k) // 滨湖乡 for 滨湖镇
+			}
+		}
+	}
+	if len(short) == 0 {
+		short = loose
+	}
+	slices.Sort(exact)
+	slices.Sort(short)
+	switch {
+	case len(exact) == 1:
+		return g.townPlace(exact[0]), nil
+	case len(exact) > 1:
+		codes := make([]string, len(exact))
+		for k, i := range exact {
+			codes[k] = g.towns[i].code
+		}
+		return towndesk.Place{}, towndesk.Errorf(towndesk.EINVALID, "%s有%d个同名的“%s”（代码%s），请用乡镇代码区分。",
+			c.name, len(exact), g.towns[exact[0]].name, strings.Join(codes, "、"))
+	case len(short) == 1:
+		return g.townPlace(short[0]), nil
+	case len(short) > 1:
+		names := make([]string, len(short))
+		for k, i := range short {
+			names[k] = g.towns[i].name
+		}
+		return towndesk.Place{}, towndesk.Errorf(towndesk.EINVALID, "%s有多个“%s”：%s，请写全称。", c.name, name, strings.Join(names, "、"))
+	}
+	// Drop a county prefix before measuring: 滕州滨胡 is a misspelt 滨胡.
+	q := name
+	for i := len(name) - 1; i > 0; i-- {
+		if utf8.RuneStart(name[i]) && gzChain(name[:i], levels) {
+			q = name[i:]
+			break
+		}
+	}
+	names := make([]gzName, len(towns))
+	for k, t := range towns {
+		names[k] = gzName{t.name, shorts[k]}
+	}
+	close := gzClosest(q, names, 5)
+	if len(close) == 0 {
+		return towndesk.Place{}, towndesk.Errorf(towndesk.ENOTFOUND, "%s没有叫“%s”的乡镇（街道）。", c.name, name)
+	}
+	list := make([]string, len(close))
+	for n, k := range close {
+		list[n] = towns[k].name
+	}
+	return towndesk.Place{}, towndesk.Errorf(towndesk.ENOTFOUND, "%s没有“%s”，是不是：%s？", c.name, name, strings.Join(list, "、"))
+}
+
+// ShortName returns name without one administrative suffix, the way people
+// write places: 滨湖镇 → 滨湖, 磁器口街道 → 磁器口, 滕州市 → 滕州, 蓟州区 → 蓟州.
+//
+// The suffixes, longest first: 街道办事处, 自治县, 自治旗, 街道, 苏木, 乡, 镇,
+// 县, 市, 区, 旗. After a township suffix or 自治县/自治旗 the ethnic part goes
+// too: 大庙满族蒙古族乡 → 大庙, 长阳土家族自治县 → 长阳. Nothing is stripped that
+// would leave fewer than two characters: 城区 stays 城区, 鄂温克族自治旗
+// becomes 鄂温克族 (not 鄂温克, whose removal would leave nothing). A name with no such suffix is returned
+// unchanged; ShortName never fails.
+func ShortName(name string) string {
+	for _, suf := range shortSuffixes {
+		base, ok := strings.CutSuffix(name, suf.text)
+		if !ok {
+			continue
+		}
+		if utf8.RuneCountInString(base) < 2 {
+			return name
+		}
+		if suf.ethnic {
+			base = trimEthnic(base, suf.bare)
+		}
+		return base
+	}
+	return name
+}
+
+// shortSuffixes are the suffixes ShortName strips. ethnic says an ethnic
+// group name may precede the suffix (满族乡); bare that it may appear without
+// 族 (鄂伦春自治旗).
+var shortSuffixes = []struct {
+	text         string
+	ethnic, bare bool
+}{
+	{"街道办事处", true, false},
+	{"自治县", true, true},
+	{"自治旗", true, true},
+	{"街道", true, false},
+	{"苏木", true, false},
+	{"乡", true, false},
+	{"镇", true, false},
+	{"县", false, false},
+	{"市", false, false},
+	{"区", false, false},
+	{"旗", false, false},
+}
+
+// regionShort returns the short name of a province or prefecture city:
+// 山东省 → 山东, 广西壮族自治区 → 广西, 延边朝鲜族自治州 → 延边, 兴安盟 → 兴安.
+func regionShort(name string) string {
+	for _, suf := range []struct {
+		text string
+		bare bool
+	}{{"特别行政区", false}, {"自治区", true}, {"自治州", true}, {"地区", false}, {"省", false}, {"市", false}, {"盟", false}} {
+		base, ok := strings.CutSuffix(name, suf.text)
+		if !ok {
+			continue
+		}
+		if utf8.RuneCountInString(base) < 2 {
+			return name
+		}
+		return trimEthnic(base, suf.bare)
+	}
+	return name
+}
+
+// ethnicGroups are the names of China's 55 minority groups (and 蔵, a
+// misspelling of 藏 found in the gazetteer), as they appear before 族.
+var ethnicGroups = []string{
+	"蒙古", "回", "藏", "蔵", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白",
+	"土家", "哈尼", "哈萨克", "傣", "黎", "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡",
+	"纳西", "景颇", "柯尔克孜", "土", "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南", "仡佬",
+	"锡伯", "阿昌", "普米", "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克", "德昂", "保安",
+	"裕固", "京", "塔塔尔", "独龙", "鄂伦春", "赫哲", "门巴", "珞巴", "基诺",
+}
+
+// trimEthnic strips trailing ethnic designations (满族蒙古族, 民族, 少数民族,
+// and with bare also 蒙古, 哈萨克 without 族) while at least two characters
+// remain.
+func trimEthnic(s string, bare bool) string {
+	for {
+		next := s
+		switch {
+		case strings.HasSuffix(s, "少数民族"):
+			next = strings.TrimSuffix(s, "少数民族")
+		case strings.HasSuffix(s, "民族"):
+			next, bare = strings.TrimSuffix(s, "民族"), true
+		default:
+			for _, e := range ethnicGroups {
+				if base, ok := strings.CutSuffix(s, e+"族"); ok {
+					next = base
+					break
+				}
+				if bare && utf8.RuneCountInString(e) >= 2 && strings.HasSuffix(s, e) {
+					next = strings.TrimSuffix(s, e)
+					break
+				}
+			}
+		}
+		if next == s || utf8.RuneCountInString(next) < 2 {
+			return s
+		}
+		s = next
+	}
+}
