@@ -56,6 +56,12 @@ type command struct {
 // commands returns the subcommand table; "help" is generated from it.
 func commands() []command {
 	return []command{
+		{"ask", "ask [--town T] [--county C] [--json] [--limit N] [QUESTION | --batch]", "回答“某镇某事归谁管”", (*Main).runAsk},
+		{"import", "import --county C [--town T] [--province P] [--edition E] [--mode M] [--lenient] FILE...", "导入权力清单（xlsx/csv/jsonl）", (*Main).runImport},
+		{"lists", "lists [--json]", "列出已导入的清单", (*Main).runLists},
+		{"diff", "diff --county C [--town T]", "比较清单最近两个版本", (*Main).runDiff},
+		{"law", "law LAW ARTICLE", "显示法律条文，如 law 城乡规划法 第六十五条", (*Main).runLaw},
+		{"eval", "eval [-v] FILE.jsonl", "用评测集衡量回答质量", (*Main).runEval},
 	}
 }
 

@@ -1,0 +1,58 @@
+package towndesk
+
+// AskStatus is the outcome of a question.
+type AskStatus string
+
+// The outcomes of a question. towndesk never guesses: a place it cannot
+// pin down gets a question back, a matter it cannot find an honest "not found".
+const (
+	StatusAnswered       AskStatus = "answered"
+	StatusAmbiguousPlace AskStatus = "ambiguous_place"
+	StatusNeedPlace      AskStatus = "need_place"
+	StatusNotFound       AskStatus = "not_found"
+)
+
+// Role says why a matched row is in an answer.
+type Role string
+
+const (
+	// RoleTown: the town's own list holds the power.
+	RoleTown Role = "town"
+	// RoleCounty: the county holds the power (the town's list does not, or
+	// the question was about the county).
+	RoleCounty Role = "county"
+	// RoleAssist: the town's list has an assist row: what the town can do
+	// while the county department enforces.
+	RoleAssist Role = "assist"
+	// RoleRelated: another row that also matched, for the asker to check.
+	RoleRelated Role = "related"
+)
+
+// Match is one power-list row in an answer, with the list it comes from.
+type Match struct {
+	Item  PowerItem `json:"item"`
+	List  List      `json:"list"`
+	Score float64   `json:"score"` // 0..1, how well the row matches the question
+	Role  Role      `json:"role"`
+}
+
+// AskResult is the structured answer to a question. Matches are best first
+// and empty unless Status is StatusAnswered.
+type AskResult struct {
+	Question string    `json:"question"`
+	Status   AskStatus `json:"status"`
+	// Place is the place the question was answered for; nil if unknown.
+	Place *Place `json:"place"`
+	// Places are the candidates when Status is StatusAmbiguousPlace.
+	Places  []Place `json:"places"`
+	Matches []Match `json:"matches"`
+	// TownLacksPower is true when the question was about a town but the
+	// answer comes from its county's list.
+	TownLacksPower bool `json:"town_lacks_power,omitempty"`
+	// Searched lists the lists that were searched (for "not found" replies).
+	Searched []List `json:"searched,omitempty"`
+	// Terms are the search terms the question was understood as.
+	Terms []string `json:"terms,omitempty"`
+	// Category is the kind of power the question hinted at (行政处罚 …), if any.
+	Category string `json:"category,omitempty"`
+}

@@ -1,0 +1,344 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/handlers"
+	"github.com/towndesk/towndesk/kb"
+	"github.com/towndesk/towndesk/storage"
+)
+
+// listsEnv is what the power-list commands work on.
+type listsEnv struct {
+	db    *storage.DB
+	index *kb.Index
+	lists *handlers.Lists
+}
+
+func (e *listsEnv) Close() {
+	if e.index != nil {
+		e.index.Close()
+	}
+	e.db.Close()
+}
+
+// openLists opens the data directory for the power-list commands: the
+// database, the gazetteer, the synonyms (the shipped ones plus the data
+// dir's synonyms.txt) and the search index under DIR/index.
+func (m *Main) openLists(ctx context.Context, dir string, noSample bool) (*listsEnv, error) {
+	db, err := m.openDB(dir)
+	if err != nil {
+		return nil, err
+	}
+	env := &listsEnv{db: db}
+	gaz, err := kb.LoadGazetteer()
+	if err != nil {
+		env.Close()
+		return nil, err
+	}
+	syn := kb.DefaultSynonyms()
+	extra := filepath.Join(dir, "synonyms.txt")
+	if f, err := os.Open(extra); err == nil {
+		more, err := kb.ParseSynonyms(f, extra)
+		f.Close()
+		if err != nil {
+			env.Close()
+			return nil, err
+		}
+		syn.Merge(more)
+	}
+	env.index, err = kb.OpenIndex(ctx, filepath.Join(dir, "index"), db)
+	if err != nil {
+		env.Close()
+		return nil, err
+	}
+	env.lists = handlers.NewLists(db, kb.New(db, env.index, gaz, syn), env.index, gaz)
+	env.lists.NoSample = noSample
+	return env, nil
+}
+
+func (m *Main) noSampleFlag(fs interface {
+	Bool(string, bool, string) *bool
+}) *bool {
+	return fs.Bool("no-sample", m.Getenv("TOWNDESK_NO_SAMPLE") == "1", "never load the embedded sample lists (env TOWNDESK_NO_SAMPLE=1)")
+}
+
+func (m *Main) runImport(ctx context.Context, args []string) error {
+	fs := m.newFlagSet("import")
+	data := m.dataFlag(fs)
+	county := fs.String("county", "", "county (县/市/区) the list belongs to")
+	town := fs.String("town", "", "town (乡/镇/街道), for a town's list")
+	province := fs.String("province", "", "province, to tell same-named counties apart")
+	edition := fs.String("edition", "", "edition name (default: the import date)")
+	mode := fs.String("mode", "", "mode for lists without a mode column")
+	lenient := fs.Bool("lenient", false, "import the valid rows and report the others")
+	files, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		return usagef("请给出要导入的清单文件")
+	}
+	if *county == "" {
+		return usagef("请用 --county 指定清单所属的县（市、区）")
+	}
+	in := handlers.ImportInput{Province: *province, County: *county, Town: *town, Edition: *edition, Mode: *mode, Lenient: *lenient}
+	for _, p := range files {
+		f, err := kb.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		in.Files = append(in.Files, f)
+	}
+	db, err := m.openDB(*data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	gaz, err := kb.LoadGazetteer()
+	if err != nil {
+		return err
+	}
+	// No index or KB is needed to store a list: the index catches up below
+	// (or, if the bot holds it, on the bot's next question).
+	lists := handlers.NewLists(db, nil, nil, gaz)
+	in.Progress = func(n int) { fmt.Fprintf(m.Stderr, "已写入 %d 行…\n", n) }
+	rep, err := lists.Import(ctx, in)
+	if err != nil {
+		return err
+	}
+	l := rep.List
+	fmt.Fprintf(m.Stdout, "已导入 %s：版本 %s，%d 条事项（%s）\n", l.Place.String(), l.Edition, l.Rows, strings.Join(l.Files, "、"))
+	if len(rep.Unknown) > 0 {
+		fmt.Fprintf(m.Stdout, "未识别的列（已忽略）：%s\n", strings.Join(rep.Unknown, "、"))
+	}
+	if len(rep.Skipped) > 0 {
+		fmt.Fprintf(m.Stdout, "跳过 %d 行：\n", len(rep.Skipped))
+		for _, p := range rep.Skipped {
+			fmt.Fprintf(m.Stdout, "  %s\n", p)
+		}
+	}
+	if err := kb.UpdateIndex(ctx, filepath.Join(*data, "index"), db); err != nil {
+		// The list is stored; the index is derived and is rebuilt on the
+		// next question. Say so rather than fail the import.
+		fmt.Fprintf(m.Stderr, "提示：索引暂未更新（%v），下次提问时会自动重建。\n", err)
+	}
+	return nil
+}
+
+func (m *Main) runLists(ctx context.Context, args []string) error {
+	fs := m.newFlagSet("lists")
+	data := m.dataFlag(fs)
+	asJSON := fs.Bool("json", false, "print JSON")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	db, err := m.openDB(*data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	lists, err := db.Lists(ctx)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return json.NewEncoder(m.Stdout).Encode(lists)
+	}
+	if len(lists) == 0 {
+		fmt.Fprintln(m.Stdout, "还没有导入任何清单（提问时会自动载入示例清单，或用 towndesk import 导入）。")
+		return nil
+	}
+	for _, l := range lists {
+		fmt.Fprintf(m.Stdout, "%s\t%s\t%d 条\t导入于 %s\n", l.Place.String(), l.Edition, l.Rows, l.ImportedAt.Local().Format("2006-01-02 15:04"))
+	}
+	return nil
+}
+
+func (m *Main) runDiff(ctx context.Context, args []string) error {
+	fs := m.newFlagSet("diff")
+	data := m.dataFlag(fs)
+	county := fs.String("county", "", "county of the list")
+	town := fs.String("town", "", "town of the list")
+	province := fs.String("province", "", "province, to tell same-named counties apart")
+	if _, err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *county == "" {
+		return usagef("请用 --county 指定县（市、区）")
+	}
+	db, err := m.openDB(*data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	gaz, err := kb.LoadGazetteer()
+	if err != nil {
+		return err
+	}
+	d, err := handlers.NewLists(db, nil, nil, gaz).Diff(ctx, *province, *county, *town)
+	if err != nil {
+		return err
+	}
+	w := m.Stdout
+	fmt.Fprintf(w, "%s：%s（%d 条）→ %s（%d 条）\n", d.Place.String(), d.From.Edition, d.From.Rows, d.To.Edition, d.To.Rows)
+	fmt.Fprintf(w, "新增 %d 项：\n", len(d.Added))
+	for _, it := range d.Added {
+		fmt.Fprintf(w, "  + %s %s（%s，%s）\n", it.Code, it.Name, it.Body, it.Mode)
+	}
+	fmt.Fprintf(w, "取消 %d 项：\n", len(d.Removed))
+	for _, it := range d.Removed {
+		fmt.Fprintf(w, "  - %s %s（%s，%s）\n", it.Code, it.Name, it.Body, it.Mode)
+	}
+	fmt.Fprintf(w, "变更 %d 项：\n", len(d.Changed))
+	for _, c := range d.Changed {
+		fmt.Fprintf(w, "  ~ %s %s\n", c.New.Code, c.New.Name)
+		for _, f := range c.Fields {
+			var from, to string
+			switch f {
+			case "实施主体":
+				from, to = c.Old.Body, c.New.Body
+			case "承接方式":
+				from, to = string(c.Old.Mode), string(c.New.Mode)
+			case "实施依据":
+				from, to = c.Old.Basis, c.New.Basis
+			}
+			fmt.Fprintf(w, "      %s：%s → %s\n", f, from, to)
+		}
+	}
+	return nil
+}
+
+func (m *Main) runAsk(ctx context.Context, args []string) error {
+	fs := m.newFlagSet("ask")
+	data := m.dataFlag(fs)
+	town := fs.String("town", "", "default town of the asker")
+	county := fs.String("county", "", "default county of the asker")
+	asJSON := fs.Bool("json", false, "print one JSON object")
+	limit := fs.Int("limit", 5, "at most N answers")
+	batch := fs.Bool("batch", false, "read one question per line from stdin, write one JSON object per line")
+	noSample := m.noSampleFlag(fs)
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	question := joinArgs(rest)
+	if !*batch && question == "" {
+		return usagef("请给出问题，例如：towndesk ask \"滨湖镇有人乱搭乱建归谁管？\"")
+	}
+	env, err := m.openLists(ctx, *data, *noSample)
+	if err != nil {
+		return err
+	}
+	defer env.Close()
+	in := handlers.AskInput{Town: *town, County: *county, Limit: *limit}
+	if *batch {
+		return m.askBatch(ctx, env.lists, in)
+	}
+	in.Question = question
+	reply, err := env.lists.Ask(ctx, in)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return json.NewEncoder(m.Stdout).Encode(reply)
+	}
+	fmt.Fprintln(m.Stdout, reply.Text)
+	return nil
+}
+
+// askBatch answers one question per input line with one JSON object per
+// output line. A question that fails gets an object with status "error"
+// and the message, so the output stays line-aligned with the input.
+func (m *Main) askBatch(ctx context.Context, lists *handlers.Lists, in handlers.AskInput) error {
+	sc := bufio.NewScanner(m.Stdin)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	out := bufio.NewWriter(m.Stdout)
+	defer out.Flush()
+	enc := json.NewEncoder(out)
+	for sc.Scan() {
+		q := strings.TrimSpace(sc.Text())
+		if q == "" {
+			continue
+		}
+		in.Question = q
+		reply, err := lists.Ask(ctx, in)
+		if err != nil {
+			if towndesk.ErrorCode(err) == towndesk.EINTERNAL {
+				return err
+			}
+			enc.Encode(map[string]string{"question": q, "status": "error", "error": towndesk.ErrorMessage(err)})
+			continue
+		}
+		if err := enc.Encode(reply); err != nil {
+			return err
+		}
+	}
+	return sc.Err()
+}
+
+func (m *Main) runLaw(ctx context.Context, args []string) error {
+	fs := m.newFlagSet("law")
+	if _, err := parseFlags(fs, nil); err != nil {
+		return err
+	}
+	if len(args) != 2 {
+		return usagef("请给出法律名称和条号，例如：towndesk law 城乡规划法 第六十五条")
+	}
+	laws, err := kb.LoadLaws()
+	if err != nil {
+		return err
+	}
+	a, err := laws.Article(args[0], args[1])
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "《%s》%s\n%s\n", a.Law, a.Label, a.Text)
+	return nil
+}
+
+func (m *Main) runEval(ctx context.Context, args []string) error {
+	fs := m.newFlagSet("eval")
+	data := m.dataFlag(fs)
+	verbose := fs.Bool("v", false, "list every wrong answer")
+	noSample := m.noSampleFlag(fs)
+	files, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(files) != 1 {
+		return usagef("请给出一个评测文件（JSONL）")
+	}
+	f, err := os.Open(files[0])
+	if err != nil {
+		return towndesk.Errorf(towndesk.EINVALID, "无法打开评测文件：%v", err)
+	}
+	defer f.Close()
+	cases, err := handlers.ReadEvalCases(f, files[0])
+	if err != nil {
+		return err
+	}
+	env, err := m.openLists(ctx, *data, *noSample)
+	if err != nil {
+		return err
+	}
+	defer env.Close()
+	rep, err := env.lists.Evaluate(ctx, cases)
+	if err != nil {
+		return err
+	}
+	rep.Format(m.Stdout)
+	if *verbose {
+		for _, l := range rep.Failures {
+			fmt.Fprintln(m.Stdout, l)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,231 @@
+package handlers
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/towndesk/towndesk"
+)
+
+// AskReply is the reply to a question: the structured result, which always
+// comes from the index, and the text shown to people.
+type AskReply struct {
+	Result *towndesk.AskResult
+	Text   string
+	// LLM is true when a language model phrased Text.
+	LLM bool
+}
+
+type jsonPlace struct {
+	Province string  `json:"province"`
+	County   string  `json:"county"`
+	Town     *string `json:"town"`
+}
+
+type jsonList struct {
+	County  string  `json:"county"`
+	Town    *string `json:"town"`
+	Edition string  `json:"edition"`
+}
+
+type jsonAnswer struct {
+	Code     string   `json:"code"`
+	Name     string   `json:"name"`
+	SubItem  string   `json:"subitem,omitempty"`
+	Category string   `json:"category"`
+	Body     string   `json:"body"`
+	Mode     string   `json:"mode"`
+	Office   string   `json:"office"`
+	Basis    string   `json:"basis"`
+	Domain   string   `json:"domain"`
+	List     jsonList `json:"list"`
+	Score    float64  `json:"score"`
+	Role     string   `json:"role"`
+}
+
+func placeJSON(p towndesk.Place) jsonPlace {
+	jp := jsonPlace{Province: p.Province, County: p.County}
+	if p.Town != "" {
+		t := p.Town
+		jp.Town = &t
+	}
+	return jp
+}
+
+// MarshalJSON renders the reply in the documented `ask --json` schema:
+// question, status, place (null when unknown), places, answers (best
+// first), text, llm, plus the terms searched and the lists searched.
+func (r *AskReply) MarshalJSON() ([]byte, error) {
+	res := r.Result
+	out := struct {
+		Question       string       `json:"question"`
+		Status         string       `json:"status"`
+		Place          *jsonPlace   `json:"place"`
+		Places         []jsonPlace  `json:"places"`
+		Answers        []jsonAnswer `json:"answers"`
+		Text           string       `json:"text"`
+		LLM            bool         `json:"llm"`
+		TownLacksPower bool         `json:"town_lacks_power,omitempty"`
+		Terms          []string     `json:"terms,omitempty"`
+		Category       string       `json:"category,omitempty"`
+		Searched       []jsonList   `json:"searched,omitempty"`
+	}{Question: res.Question, Status: string(res.Status), Places: []jsonPlace{}, Answers: []jsonAnswer{},
+		Text: r.Text, LLM: r.LLM, TownLacksPower: res.TownLacksPower, Terms: res.Terms, Category: res.Category}
+	if res.Place != nil {
+		p := placeJSON(*res.Place)
+		out.Place = &p
+	}
+	for _, p := range res.Places {
+		out.Places = append(out.Places, placeJSON(p))
+	}
+	for _, m := range res.Matches {
+		it := m.Item
+		out.Answers = append(out.Answers, jsonAnswer{Code: it.Code, Name: it.Name, SubItem: it.SubItem, Category: it.Category,
+			Body: it.Body, Mode: string(it.Mode), Office: it.Office, Basis: it.Basis, Domain: it.Domain,
+			List: listJSON(m.List), Score: float64(int(m.Score*1000+0.5)) / 1000, Role: string(m.Role)})
+	}
+	for _, l := range res.Searched {
+		out.Searched = append(out.Searched, listJSON(l))
+	}
+	return json.Marshal(out)
+}
+
+func listJSON(l towndesk.List) jsonList {
+	jl := jsonList{County: l.Place.County, Edition: l.Edition}
+	if l.Place.Town != "" {
+		t := l.Place.Town
+		jl.Town = &t
+	}
+	return jl
+}
+
+// ListName names a list and its edition: 滕州市滨湖镇清单（2024版）.
+func ListName(l towndesk.List) string {
+	return fmt.Sprintf("%s清单（%s）", l.Place.Short(), l.Edition)
+}
+
+// WhoActs says in one Chinese sentence who exercises a row's power and in
+// whose name, according to its mode. place is the place asked about.
+func WhoActs(m towndesk.Match, place towndesk.Place) string {
+	it := m.Item
+	town := place.Town
+	if town == "" {
+		town = m.List.Place.Town
+	}
+	switch it.Mode {
+	case towndesk.ModeStatutory:
+		if m.List.Place.IsTown() {
+			return fmt.Sprintf("由%s依法以自己的名义实施（法定职权）。", it.Body)
+		}
+		return fmt.Sprintf("由%s依法实施。", it.Body)
+	case towndesk.ModeDevolved, towndesk.ModeDelegated:
+		return fmt.Sprintf("由%s以自己的名义实施（县级事项%s给乡镇）。", it.Body, it.Mode)
+	case towndesk.ModeEntrusted:
+		return fmt.Sprintf("由%s受%s委托实施，以%s的名义执法，法律责任由%s承担。", orDefault(town, "乡镇"), it.Body, it.Body, it.Body)
+	case towndesk.ModeDispatched:
+		return fmt.Sprintf("由%s派驻%s的执法队伍以%s的名义实施，镇里负责协调配合。", it.Body, orDefault(town, "乡镇"), it.Body)
+	case towndesk.ModeAssist:
+		return fmt.Sprintf("由县级主管部门执法，%s协助：%s。", orDefault(town, "乡镇"), it.Body)
+	case towndesk.ModeRetained:
+		return fmt.Sprintf("由%s实施（县级保留事项）。", it.Body)
+	}
+	return fmt.Sprintf("由%s实施。", it.Body)
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// AnswerText renders a result as the short Chinese reply shown to people.
+// It is the template answer; a language model may only rephrase it from
+// the same rows.
+func AnswerText(res *towndesk.AskResult) string {
+	var b strings.Builder
+	switch res.Status {
+	case towndesk.StatusNeedPlace:
+		b.WriteString("请问是哪个乡镇（街道）？请在问题里写上地名，例如“滨湖镇有人乱搭乱建归谁管？”。")
+	case towndesk.StatusAmbiguousPlace:
+		var names []string
+		for _, p := range res.Places {
+			names = append(names, p.Province+p.Short())
+		}
+		fmt.Fprintf(&b, "有%d个地方符合：%s。请说明是哪一个，例如在问题里写“%s”。", len(res.Places), strings.Join(names, "、"), res.Places[0].Short())
+	case towndesk.StatusNotFound:
+		b.WriteString(notFoundText(res))
+	case towndesk.StatusAnswered:
+		answeredText(&b, res)
+	}
+	return b.String()
+}
+
+func notFoundText(res *towndesk.AskResult) string {
+	where := ""
+	if res.Place != nil {
+		where = res.Place.Short()
+	}
+	if len(res.Searched) == 0 {
+		return fmt.Sprintf("%s还没有导入权力清单，无法回答。请联系清单管理员导入。", where)
+	}
+	var lists []string
+	for _, l := range res.Searched {
+		lists = append(lists, ListName(l))
+	}
+	terms := "这个问题"
+	if len(res.Terms) > 0 {
+		terms = "“" + strings.Join(res.Terms, "、") + "”"
+	}
+	return fmt.Sprintf("没有找到：在%s中没有与%s相符的事项。请换个说法（例如写出具体行为），或联系清单管理员。", strings.Join(lists, "、"), terms)
+}
+
+func answeredText(b *strings.Builder, res *towndesk.AskResult) {
+	place := *res.Place
+	first := res.Matches[0]
+	if res.TownLacksPower {
+		fmt.Fprintf(b, "%s不是该事项的执法主体，%s的清单没有这项权力；由县级部门负责。\n", place.Town, place.Town)
+	}
+	it := first.Item
+	fmt.Fprintf(b, "【%s】%s", it.Category, it.Name)
+	if it.SubItem != "" {
+		fmt.Fprintf(b, "（%s）", it.SubItem)
+	}
+	b.WriteString("\n")
+	b.WriteString(WhoActs(first, place))
+	b.WriteString("\n")
+	if it.Office != "" {
+		fmt.Fprintf(b, "承办机构：%s\n", it.Office)
+	}
+	if it.Basis != "" {
+		fmt.Fprintf(b, "依据：%s\n", it.Basis)
+	}
+	fmt.Fprintf(b, "出处：%s，编码 %s", ListName(first.List), it.Code)
+	for _, m := range res.Matches[1:] {
+		if m.Role == towndesk.RoleAssist {
+			fmt.Fprintf(b, "\n%s可以做的：%s（%s）。发现后及时报告县级主管部门并协助处置。", place.Town, m.Item.Name, ListName(m.List))
+		}
+	}
+	if res.TownLacksPower && !hasRole(res.Matches, towndesk.RoleAssist) {
+		fmt.Fprintf(b, "\n%s可以做的：发现后告知%s（告知→回执→回复），并做好记录。", place.Town, it.Body)
+	}
+	var related []string
+	for _, m := range res.Matches[1:] {
+		if m.Role == towndesk.RoleRelated {
+			related = append(related, fmt.Sprintf("%s（%s，%s）", m.Item.Name, m.Item.Body, m.Item.Code))
+		}
+	}
+	if len(related) > 0 {
+		fmt.Fprintf(b, "\n相关事项：%s", strings.Join(related, "；"))
+	}
+}
+
+func hasRole(ms []towndesk.Match, r towndesk.Role) bool {
+	for _, m := range ms {
+		if m.Role == r {
+			return true
+		}
+	}
+	return false
+}

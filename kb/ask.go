@@ -1,0 +1,447 @@
+package kb
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/towndesk/towndesk"
+)
+
+// ItemSource reads single rows back for the hits of a search; *storage.DB
+// implements it together with Source.
+type ItemSource interface {
+	Source
+	Item(ctx context.Context, editionID int64, seq int) (towndesk.PowerItem, error)
+}
+
+// KB answers questions from the power lists.
+type KB struct {
+	src   ItemSource
+	index *Index
+	gaz   *Gazetteer
+	syn   *Synonyms
+
+	mu     sync.Mutex
+	gen    string  // generation places was built for
+	places *places // covered places; rebuilt when the lists change
+}
+
+// New returns a KB over src, searching index, placing questions with gaz
+// and reading colloquial words with syn.
+func New(src ItemSource, index *Index, gaz *Gazetteer, syn *Synonyms) *KB {
+	return &KB{src: src, index: index, gaz: gaz, syn: syn}
+}
+
+// Query is one question and the asker's default place.
+type Query struct {
+	Question string
+	// Town and County are the asker's default place (--town/--county, or
+	// the channel's place): used when the question names none, and to
+	// choose among same-named towns.
+	Town, County string
+	// Limit caps the number of matches; 0 means 5.
+	Limit int
+}
+
+// Thresholds of the matcher. A row is only an answer when it covers the
+// matter of the question well; a wrong enforcement body is worse than an
+// honest "not found".
+const (
+	minKnownCoverage = 0.5  // share of dictionary words a row must match
+	minScore         = 0.55 // overall score of an answer
+	relatedFloor     = 0.45 // score below which other rows are not shown
+	retrieveSize     = 60
+)
+
+// Ask answers q. It returns an error only for a default place that does
+// not exist (EINVALID, ENOTFOUND) or when storage or the index fail; every
+// outcome about the question itself is a status in the result.
+func (k *KB) Ask(ctx context.Context, q Query) (*towndesk.AskResult, error) {
+	ps, err := k.current(ctx)
+	if err != nil {
+		return nil, err
+	}
+	res := &towndesk.AskResult{Question: q.Question, Places: []towndesk.Place{}, Matches: []towndesk.Match{}}
+	question := strings.TrimSpace(q.Question)
+	ms := ps.scan(normText(question))
+	place, cands, err := k.resolvePlace(ps, ms, q)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case len(cands) > 1:
+		res.Status = towndesk.StatusAmbiguousPlace
+		res.Places = cands
+		return res, nil
+	case place == nil:
+		res.Status = towndesk.StatusNeedPlace
+		return res, nil
+	}
+	res.Place = place
+	p := understand(cut(normText(question), ms), k.syn)
+	res.Category = p.category
+	for _, c := range p.concepts {
+		res.Terms = append(res.Terms, c.surface)
+	}
+	townList, countyList := ps.listsFor(*place)
+	if townList != nil {
+		res.Searched = append(res.Searched, *townList)
+	}
+	if countyList != nil {
+		res.Searched = append(res.Searched, *countyList)
+	}
+	if len(p.concepts) == 0 || len(res.Searched) == 0 {
+		res.Status = towndesk.StatusNotFound
+		return res, nil
+	}
+	scored, err := k.retrieve(ctx, p, res.Searched)
+	if err != nil {
+		return nil, err
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 5
+	}
+	k.decide(res, scored, townList, limit)
+	return res, nil
+}
+
+// current returns the covered places, rebuilding them (and refreshing the
+// index) when the lists changed since the last question.
+func (k *KB) current(ctx context.Context) (*places, error) {
+	gen, err := k.src.Generation(ctx)
+	if err != nil {
+		return nil, err
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.places != nil && gen == k.gen {
+		return k.places, nil
+	}
+	if err := k.index.Refresh(ctx, k.src); err != nil {
+		return nil, err
+	}
+	lists, err := k.src.Lists(ctx)
+	if err != nil {
+		return nil, err
+	}
+	k.places, k.gen = newPlaces(lists, k.gaz), gen
+	return k.places, nil
+}
+
+// resolvePlace decides which place the question is about. It returns the
+// place, or several candidates when it cannot choose, or neither when the
+// question names none and there is no default.
+func (k *KB) resolvePlace(ps *places, ms []mention, q Query) (*towndesk.Place, []towndesk.Place, error) {
+	def, err := k.defaultPlace(ps, q)
+	if err != nil {
+		return nil, nil, err
+	}
+	var counties []towndesk.Place
+	var towns []towndesk.Place
+	for _, m := range ms {
+		if m.form.county {
+			counties = append(counties, m.form.places...)
+		} else if towns == nil {
+			towns = m.form.places
+		}
+	}
+	countyCode := ""
+	if len(counties) > 0 {
+		countyCode = counties[0].CountyCode
+	}
+	switch {
+	case len(towns) > 0:
+		cands := ps.coveredTowns(towns, countyCode)
+		if len(cands) > 1 && def != nil {
+			var inDef []towndesk.Place
+			for _, c := range cands {
+				if c.CountyCode == def.CountyCode {
+					inDef = append(inDef, c)
+				}
+			}
+			if len(inDef) > 0 {
+				cands = inDef
+			}
+		}
+		switch len(cands) {
+		case 0:
+			// A town named together with a county that does not have it, or
+			// an uncovered county: answer about the county, which will have
+			// no list, so the reply says so honestly.
+			if len(counties) > 0 {
+				return &counties[0], nil, nil
+			}
+			return nil, nil, nil
+		case 1:
+			return &cands[0], nil, nil
+		}
+		return nil, cands, nil
+	case len(counties) > 0:
+		// Same-named counties in different provinces: prefer covered ones.
+		var covered []towndesk.Place
+		for _, c := range counties {
+			if _, ok := ps.lists[c.CountyCode]; ok && !containsPlace(covered, c) {
+				covered = append(covered, c)
+			}
+		}
+		switch {
+		case len(covered) == 1:
+			return &covered[0], nil, nil
+		case len(covered) > 1:
+			sortPlaces(covered)
+			return nil, covered, nil
+		}
+		return &counties[0], nil, nil
+	}
+	return def, nil, nil
+}
+
+func containsPlace(ps []towndesk.Place, p towndesk.Place) bool {
+	for _, q := range ps {
+		if q == p {
+			return true
+		}
+	}
+	return false
+}
+
+// defaultPlace resolves the asker's default place. A town named without a
+// county is looked up among the covered towns.
+func (k *KB) defaultPlace(ps *places, q Query) (*towndesk.Place, error) {
+	var county *towndesk.Place
+	if q.County != "" {
+		c, err := k.gaz.ResolveCounty(q.County, "")
+		if err != nil {
+			return nil, err
+		}
+		county = &c
+	}
+	if q.Town == "" {
+		return county, nil
+	}
+	if county != nil {
+		t, err := k.gaz.ResolveTown(*county, q.Town)
+		if err != nil {
+			return nil, err
+		}
+		return &t, nil
+	}
+	f := ps.forms[normText(q.Town)]
+	if f != nil && !f.county {
+		if ts := ps.coveredTowns(f.places, ""); len(ts) == 1 {
+			return &ts[0], nil
+		} else if len(ts) > 1 {
+			var names []string
+			for _, t := range ts {
+				names = append(names, t.String())
+			}
+			return nil, towndesk.Errorf(towndesk.EINVALID, "默认乡镇“%s”有多个：%s，请同时指定县（--county）", q.Town, strings.Join(names, "、"))
+		}
+	}
+	return nil, towndesk.Errorf(towndesk.ENOTFOUND, "已导入的清单中没有乡镇“%s”，请同时指定县（--county）", q.Town)
+}
+
+// scoredRow is a retrieved row with its match score.
+type scoredRow struct {
+	item  towndesk.PowerItem
+	list  towndesk.List
+	score float64
+	known float64 // share of dictionary concepts matched
+}
+
+// retrieve searches the lists for the concepts and scores each row found.
+func (k *KB) retrieve(ctx context.Context, p parsed, lists []towndesk.List) ([]scoredRow, error) {
+	var terms []term
+	for _, c := range p.concepts {
+		for i, a := range c.alts {
+			b := c.weight
+			if i > 0 {
+				b *= 1.2 // official wording is what lists are written in
+			}
+			terms = append(terms, term{a, b})
+		}
+	}
+	byEdition := map[int64]towndesk.List{}
+	ids := make([]int64, len(lists))
+	for i, l := range lists {
+		ids[i] = l.ID
+		byEdition[l.EditionID] = l
+	}
+	hits, err := k.index.search(ctx, terms, ids, retrieveSize)
+	if err != nil {
+		return nil, err
+	}
+	var top float64
+	for _, h := range hits {
+		top = max(top, h.score)
+	}
+	out := make([]scoredRow, 0, len(hits))
+	for _, h := range hits {
+		l, ok := byEdition[h.edition]
+		if !ok {
+			continue // an edition replaced since the index was read
+		}
+		it, err := k.src.Item(ctx, h.edition, h.seq)
+		if err != nil {
+			if towndesk.ErrorCode(err) == towndesk.ENOTFOUND {
+				continue
+			}
+			return nil, err
+		}
+		s, known := score(p, it)
+		s += 0.02 * h.score / top // the index's ranking breaks ties
+		out = append(out, scoredRow{item: it, list: l, score: s, known: known})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].score > out[j].score })
+	return out, nil
+}
+
+// score rates how well a row matches the question, in 0..1 (plus small
+// bonuses), and the share of dictionary concepts it matches.
+func score(p parsed, it towndesk.PowerItem) (float64, float64) {
+	name := it.Name + " " + it.SubItem
+	rest := strings.Join([]string{it.Basis, it.Domain, it.Note}, " ")
+	var knownSum, knownN, rawSum, rawN float64
+	for _, c := range p.concepts {
+		m := conceptMatch(c, name, rest)
+		if c.known {
+			knownSum += m
+			knownN++
+		} else {
+			rawSum += c.weight * m
+			rawN += c.weight
+		}
+	}
+	var s, known float64
+	switch {
+	case knownN > 0:
+		known = knownSum / knownN
+		s = known
+		if rawN > 0 {
+			s = 0.8*known + 0.2*rawSum/rawN
+		}
+	case rawN > 0:
+		s = rawSum / rawN
+		known = s
+	}
+	// Category: a hint that matches helps; one that contradicts hurts. With
+	// no hint, "who manages X" is about enforcing: prefer penalties.
+	switch {
+	case p.category != "" && it.Category == p.category:
+		s += 0.08
+	case p.category != "" && it.Category != "":
+		s -= 0.12
+	case p.category == "" && it.Category == "行政处罚":
+		s += 0.03
+	case p.category == "" && it.Category == "行政强制":
+		s += 0.01
+	}
+	// Among equals, the shorter name is the more specific match.
+	s -= float64(len([]rune(name))) / 20000
+	return s, known
+}
+
+// conceptMatch rates one concept against a row: 1 when the name contains
+// the question's word or its official terms (more of them is better), less
+// for a partial or a basis/domain match.
+func conceptMatch(c concept, name, rest string) float64 {
+	var inName, inRest int
+	for _, a := range c.alts {
+		switch {
+		case strings.Contains(name, a):
+			inName++
+		case strings.Contains(rest, a):
+			inRest++
+		}
+	}
+	if inName > 0 {
+		return 0.75 + 0.25*float64(inName)/float64(len(c.alts))
+	}
+	best := 0.0
+	if inRest > 0 {
+		best = 0.5
+	}
+	// Partial: the share of the word's character pairs found in the name.
+	for _, a := range c.alts {
+		rs := []rune(a)
+		if len(rs) < 3 {
+			continue
+		}
+		found := 0
+		for i := 0; i+1 < len(rs); i++ {
+			if strings.Contains(name, string(rs[i:i+2])) {
+				found++
+			}
+		}
+		best = max(best, 0.7*float64(found)/float64(len(rs)-1))
+	}
+	return best
+}
+
+// decide picks the answer among the scored rows: the town's own row when
+// the town holds the power, else the county's, else not found.
+func (k *KB) decide(res *towndesk.AskResult, rows []scoredRow, townList *towndesk.List, limit int) {
+	ok := func(r scoredRow) bool { return r.score >= minScore && r.known >= minKnownCoverage }
+	var bestTown, bestCounty *scoredRow
+	for i := range rows {
+		r := &rows[i]
+		if !ok(*r) {
+			continue
+		}
+		if townList != nil && r.list.ID == townList.ID {
+			if bestTown == nil {
+				bestTown = r
+			}
+		} else if bestCounty == nil {
+			bestCounty = r
+		}
+	}
+	add := func(r *scoredRow, role towndesk.Role) {
+		for _, m := range res.Matches {
+			if m.List.EditionID == r.list.EditionID && m.Item.Code == r.item.Code {
+				return
+			}
+		}
+		res.Matches = append(res.Matches, towndesk.Match{Item: r.item, List: r.list, Score: clamp01(r.score), Role: role})
+	}
+	onTown := res.Place.IsTown()
+	switch {
+	case bestTown != nil && (bestCounty == nil || bestTown.score >= bestCounty.score-0.1) && bestTown.item.Mode != towndesk.ModeAssist:
+		add(bestTown, towndesk.RoleTown)
+	case bestTown != nil && bestTown.item.Mode == towndesk.ModeAssist && (bestCounty == nil || bestTown.score >= bestCounty.score-0.1):
+		// The town only assists: the county department enforces.
+		if bestCounty != nil {
+			add(bestCounty, towndesk.RoleCounty)
+		}
+		add(bestTown, towndesk.RoleAssist)
+		res.TownLacksPower = true
+	case bestCounty != nil:
+		add(bestCounty, towndesk.RoleCounty)
+		res.TownLacksPower = onTown
+	default:
+		res.Status = towndesk.StatusNotFound
+		return
+	}
+	res.Status = towndesk.StatusAnswered
+	for i := range rows {
+		if len(res.Matches) >= limit {
+			break
+		}
+		if rows[i].score >= relatedFloor && rows[i].known >= minKnownCoverage {
+			add(&rows[i], towndesk.RoleRelated)
+		}
+	}
+}
+
+func clamp01(f float64) float64 {
+	return max(0, min(1, f))
+}
+
+// String is for debugging a scored row.
+func (r scoredRow) String() string {
+	return fmt.Sprintf("%.3f %s %s (%s)", r.score, r.item.Code, r.item.Name, r.list.Place.Short())
+}

@@ -1,0 +1,558 @@
+package kb
+
+import (
+	"bytes"
+	"crypto/sha1"
+	"encoding/csv"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"github.com/towndesk/towndesk"
+)
+
+// Limits on imported files. A power list is a few thousand rows; anything
+// far larger is a mistake (a wrong file), not a list.
+const (
+	MaxFileSize = 50 << 20 // bytes per file
+	MaxCellSize = 64 << 10 // bytes per cell
+	headerScan  = 10       // rows searched for the header row
+)
+
+// Row is one parsed data row with its position in the source file.
+type Row struct {
+	Item towndesk.PowerItem
+	Pos  string // FILE:ROW or FILE[SHEET]:ROW, as people see it in Excel
+	// codeGiven is false when the list left the code empty.
+	codeGiven bool
+}
+
+// Problem is one invalid row or cell, positioned for the person fixing
+// the file. Its String form is "FILE:ROW: 列 实施主体 为空".
+type Problem struct {
+	Pos     string
+	Message string
+}
+
+func (p Problem) String() string { return p.Pos + ": " + p.Message }
+
+// ImportOptions controls how files become one edition of a list.
+type ImportOptions struct {
+	// DefaultMode is used for rows of a list without a mode column.
+	DefaultMode towndesk.Mode
+	// Lenient imports the valid rows and reports the others as skipped,
+	// instead of failing the whole import.
+	Lenient bool
+	// CodePrefix seeds generated codes (the place code), so a row without a
+	// code gets the same code every time its list is imported.
+	CodePrefix string
+}
+
+// Parsed is the result of reading the files of one edition.
+type Parsed struct {
+	Items   []towndesk.PowerItem
+	Skipped []Problem // rows left out under Lenient
+	Unknown []string  // unknown column headers, each reported once
+}
+
+// File is one list file read into memory.
+type File struct {
+	Name string // shown in messages: the base name of the path
+	Data []byte
+}
+
+// ReadFile reads a list file from disk. It refuses directories and files
+// over MaxFileSize before reading them, with an EINVALID error naming the file.
+func ReadFile(path string) (File, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return File{}, towndesk.Errorf(towndesk.EINVALID, "无法读取文件 %s：%v", path, errors.Unwrap(err))
+	}
+	if st.IsDir() {
+		return File{}, towndesk.Errorf(towndesk.EINVALID, "%s: 是目录，不是清单文件", path)
+	}
+	if st.Size() > MaxFileSize {
+		return File{}, towndesk.Errorf(towndesk.EINVALID, "%s: 文件过大（%d MB），上限 %d MB", filepath.Base(path), st.Size()>>20, MaxFileSize>>20)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return File{}, towndesk.Errorf(towndesk.EINVALID, "无法读取文件 %s：%v", path, err)
+	}
+	return File{Name: filepath.Base(path), Data: data}, nil
+}
+
+// ParseFiles reads the files of one edition and validates every row.
+//
+// It returns a *towndesk.Error (EINVALID) naming the file when a file cannot
+// be read as a list (too large, empty, binary, undecodable, no header), and
+// one listing every invalid row ("FILE:ROW: 列 实施主体 为空") unless
+// opts.Lenient is set, in which case invalid rows are returned in Skipped.
+func ParseFiles(files []File, opts ImportOptions) (*Parsed, error) {
+	var rows []Row
+	var problems []Problem
+	unknown := map[string]bool{}
+	var names []string
+	for _, f := range files {
+		names = append(names, f.Name)
+		fr, err := parseData(f.Name, f.Data, opts)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, fr.rows...)
+		problems = append(problems, fr.problems...)
+		for _, u := range fr.unknown {
+			unknown[u] = true
+		}
+	}
+	out := &Parsed{}
+	for u := range unknown {
+		out.Unknown = append(out.Unknown, u)
+	}
+	sort.Strings(out.Unknown)
+
+	// Codes must be unique within the edition, across its files. Generated
+	// codes are derived from the row's content, so they are stable.
+	seen := map[string]string{}
+	bad := map[int]bool{}
+	for i := range rows {
+		if !rows[i].codeGiven {
+			rows[i].Item.Code = generatedCode(opts.CodePrefix, rows[i].Item, seen)
+		}
+		code := rows[i].Item.Code
+		if first, dup := seen[code]; dup {
+			problems = append(problems, Problem{rows[i].Pos, fmt.Sprintf("列 事项编码 重复：%s 已出现在 %s", code, first)})
+			bad[i] = true
+			continue
+		}
+		seen[code] = rows[i].Pos
+	}
+	if len(problems) > 0 && !opts.Lenient {
+		return nil, problemsError(problems)
+	}
+	out.Skipped = problems
+	for i, r := range rows {
+		if !bad[i] {
+			out.Items = append(out.Items, r.Item)
+		}
+	}
+	if len(out.Items) == 0 {
+		return nil, towndesk.Errorf(towndesk.EINVALID, "没有可导入的有效行（%s）", strings.Join(names, "、"))
+	}
+	return out, nil
+}
+
+// problemsError renders every problem, one per line.
+func problemsError(ps []Problem) error {
+	var b strings.Builder
+	fmt.Fprintf(&b, "清单有 %d 处错误，未导入任何内容（可用 --lenient 只导入有效行）：", len(ps))
+	for _, p := range ps {
+		b.WriteString("\n  ")
+		b.WriteString(p.String())
+	}
+	return &towndesk.Error{Code: towndesk.EINVALID, Message: b.String()}
+}
+
+// generatedCode derives a code from the row's content so that re-importing
+// the same list gives the same code. Identical rows get -2, -3 … suffixes.
+func generatedCode(prefix string, it towndesk.PowerItem, seen map[string]string) string {
+	sum := sha1.Sum([]byte(it.Name + "\x00" + it.SubItem + "\x00" + it.Category + "\x00" + it.Body))
+	base := "G" + prefix + "-" + strings.ToUpper(hex.EncodeToString(sum[:5]))
+	code := base
+	for n := 2; ; n++ {
+		if _, dup := seen[code]; !dup {
+			return code
+		}
+		code = base + "-" + strconv.Itoa(n)
+	}
+}
+
+type fileRows struct {
+	rows     []Row
+	problems []Problem
+	unknown  []string
+}
+
+// parseData parses one file's bytes; name is used for the format and in messages.
+func parseData(name string, data []byte, opts ImportOptions) (*fileRows, error) {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return nil, towndesk.Errorf(towndesk.EINVALID, "%s: 文件是空的", name)
+	}
+	if len(data) > MaxFileSize {
+		return nil, towndesk.Errorf(towndesk.EINVALID, "%s: 文件过大（%d MB），上限 %d MB", name, len(data)>>20, MaxFileSize>>20)
+	}
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".xlsx", ".xlsm":
+		return parseXLSX(name, data, opts)
+	case ".csv", ".txt":
+		return parseCSV(name, data, opts)
+	case ".jsonl", ".ndjson":
+		return parseJSONL(name, data, opts)
+	case ".xls":
+		return nil, towndesk.Errorf(towndesk.EINVALID, "%s: 不支持旧版 .xls 格式，请在 Excel 中另存为 .xlsx 或 CSV", name)
+	}
+	return nil, towndesk.Errorf(towndesk.EINVALID, "%s: 无法识别的文件类型，支持 .xlsx、.csv、.jsonl", name)
+}
+
+// parseXLSX reads every sheet that has a header row. Merged cells are
+// filled from their top-left value, as a person reading the sheet sees them.
+func parseXLSX(name string, data []byte, opts ImportOptions) (*fileRows, error) {
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, towndesk.Errorf(towndesk.EINVALID, "%s: 不是有效的 xlsx 文件（%v）", name, err)
+	}
+	defer f.Close()
+	out := &fileRows{}
+	var seenHeaders []string
+	found := false
+	for _, sheet := range f.GetSheetList() {
+		grid, err := f.GetRows(sheet, excelize.Options{RawCellValue: false})
+		if err != nil {
+			return nil, towndesk.Errorf(towndesk.EINVALID, "%s[%s]: 无法读取工作表（%v）", name, sheet, err)
+		}
+		if err := fillMerged(f, sheet, grid); err != nil {
+			return nil, towndesk.Errorf(towndesk.EINVALID, "%s[%s]: 无法读取合并单元格（%v）", name, sheet, err)
+		}
+		pos := func(row int) string { return fmt.Sprintf("%s[%s]:%d", name, sheet, row) }
+		if len(f.GetSheetList()) == 1 {
+			pos = func(row int) string { return fmt.Sprintf("%s:%d", name, row) }
+		}
+		rows, problems, unknown, headers, ok := parseGrid(grid, pos, opts)
+		if !ok {
+			seenHeaders = append(seenHeaders, headers...)
+			continue
+		}
+		found = true
+		out.rows = append(out.rows, rows...)
+		out.problems = append(out.problems, problems...)
+		out.unknown = append(out.unknown, unknown...)
+	}
+	if !found {
+		return nil, noHeaderError(name, seenHeaders)
+	}
+	return out, nil
+}
+
+// fillMerged copies each merged range's top-left value into every cell of
+// the range, growing grid rows as needed.
+func fillMerged(f *excelize.File, sheet string, grid [][]string) error {
+	merged, err := f.GetMergeCells(sheet)
+	if err != nil {
+		return err
+	}
+	for _, m := range merged {
+		c1, r1, err := excelize.CellNameToCoordinates(m.GetStartAxis())
+		if err != nil {
+			return err
+		}
+		c2, r2, err := excelize.CellNameToCoordinates(m.GetEndAxis())
+		if err != nil {
+			return err
+		}
+		v := m.GetCellValue()
+		for r := r1; r <= r2 && r <= len(grid); r++ {
+			row := grid[r-1]
+			for len(row) < c2 {
+				row = append(row, "")
+			}
+			for c := c1; c <= c2; c++ {
+				row[c-1] = v
+			}
+			grid[r-1] = row
+		}
+	}
+	return nil
+}
+
+func noHeaderError(name string, seen []string) error {
+	found := "（前 10 行中没有任何文字）"
+	if len(seen) > 0 {
+		if len(seen) > 20 {
+			seen = append(seen[:20], "…")
+		}
+		found = strings.Join(seen, "、")
+	}
+	return towndesk.Errorf(towndesk.EINVALID, "%s: 找不到表头行。前 %d 行中的表头：%s；至少需要：%s",
+		name, headerScan, found, expectedHeaders())
+}
+
+// parseCSV decodes UTF-8 (with or without BOM) or GB18030 and reads the
+// records as a grid.
+func parseCSV(name string, data []byte, opts ImportOptions) (*fileRows, error) {
+	text, err := decodeText(name, data)
+	if err != nil {
+		return nil, err
+	}
+	r := csv.NewReader(strings.NewReader(text))
+	r.FieldsPerRecord = -1
+	r.LazyQuotes = true
+	var grid [][]string
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				return nil, towndesk.Errorf(towndesk.EINVALID, "%s:%d: CSV 格式错误（%v）", name, pe.StartLine, pe.Err)
+			}
+			return nil, towndesk.Errorf(towndesk.EINVALID, "%s: CSV 格式错误（%v）", name, err)
+		}
+		grid = append(grid, rec)
+	}
+	pos := func(row int) string { return fmt.Sprintf("%s:%d", name, row) }
+	rows, problems, unknown, headers, ok := parseGrid(grid, pos, opts)
+	if !ok {
+		return nil, noHeaderError(name, headers)
+	}
+	return &fileRows{rows, problems, unknown}, nil
+}
+
+// decodeText turns file bytes into text: UTF-8 with or without a BOM, or
+// GB18030 (which covers GBK and GB2312) as Chinese Excel saves CSV. Binary
+// files and bytes valid in neither encoding are errors naming the line.
+func decodeText(name string, data []byte) (string, error) {
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		return "", towndesk.Errorf(towndesk.EINVALID, "%s:%d: 含有二进制内容，不是文本文件（请导出为 CSV 或 xlsx）", name, lineOf(data, i))
+	}
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if utf8.Valid(data) {
+		return string(data), nil
+	}
+	dec, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data)
+	if err != nil {
+		return "", towndesk.Errorf(towndesk.EINVALID, "%s: 无法识别文字编码（既不是 UTF-8 也不是 GB18030/GBK）", name)
+	}
+	if i := bytes.IndexRune(dec, utf8.RuneError); i >= 0 {
+		return "", towndesk.Errorf(towndesk.EINVALID, "%s:%d: 无法识别文字编码（既不是 UTF-8 也不是 GB18030/GBK）", name, lineOf(dec, i))
+	}
+	// Control characters other than tab and line breaks mean binary junk
+	// that happened to decode.
+	for i, r := range string(dec) {
+		if r < 0x20 && r != '\t' && r != '\n' && r != '\r' {
+			return "", towndesk.Errorf(towndesk.EINVALID, "%s:%d: 含有二进制内容，不是文本文件", name, lineOf(dec, i))
+		}
+	}
+	return string(dec), nil
+}
+
+func lineOf(data []byte, off int) int { return bytes.Count(data[:off], []byte("\n")) + 1 }
+
+// parseGrid finds the header row in the first rows of grid and turns the
+// rows below it into items. pos renders a 1-based row number. ok is false
+// when no header row was found; headers then lists the cells seen.
+func parseGrid(grid [][]string, pos func(int) string, opts ImportOptions) (rows []Row, problems []Problem, unknown, headers []string, ok bool) {
+	hi := -1
+	var h headerMap
+	for i := 0; i < len(grid) && i < headerScan; i++ {
+		if hm, isHeader := parseHeader(grid[i]); isHeader {
+			hi, h = i, hm
+			break
+		}
+		for _, c := range grid[i] {
+			if c = strings.TrimSpace(c); c != "" {
+				headers = append(headers, c)
+			}
+		}
+	}
+	if hi < 0 {
+		return nil, nil, nil, headers, false
+	}
+	for i := hi + 1; i < len(grid); i++ {
+		rec := grid[i]
+		if skipRow(rec, h) {
+			continue
+		}
+		item, probs := rowItem(rec, h, opts)
+		for _, p := range probs {
+			problems = append(problems, Problem{pos(i + 1), p})
+		}
+		if len(probs) == 0 {
+			rows = append(rows, Row{Item: item, Pos: pos(i + 1), codeGiven: item.Code != ""})
+		}
+	}
+	return rows, problems, h.unknown, nil, true
+}
+
+// skipRow reports rows that carry no item: blank rows, a repeated header
+// (lists printed over several pages), and section or notes rows — one text
+// spread over the row (a merged title such as "一、行政处罚" or "注：…").
+func skipRow(rec []string, h headerMap) bool {
+	var vals []string
+	for _, c := range rec {
+		if c = strings.TrimSpace(c); c != "" {
+			vals = append(vals, c)
+		}
+	}
+	if len(vals) == 0 {
+		return true
+	}
+	if _, isHeader := parseHeader(rec); isHeader {
+		return true
+	}
+	first := vals[0]
+	for _, p := range []string{"注：", "注:", "注1", "注 ", "备注：", "备注:", "说明：", "说明:", "填报说明", "注释"} {
+		if strings.HasPrefix(first, p) {
+			return true
+		}
+	}
+	if first == "注" {
+		return true
+	}
+	same := true
+	for _, v := range vals[1:] {
+		if v != first {
+			same = false
+			break
+		}
+	}
+	// One value across the whole row, but not a real row whose only filled
+	// cell happens to be the name: a section title or a merged note.
+	return same && (len(vals) > 1 || cell(rec, h.col[fieldName]) == "")
+}
+
+func cell(rec []string, i int) string {
+	if i < 0 || i >= len(rec) {
+		return ""
+	}
+	return strings.TrimSpace(rec[i])
+}
+
+// rowItem builds the item of one record and lists what is wrong with it.
+func rowItem(rec []string, h headerMap, opts ImportOptions) (towndesk.PowerItem, []string) {
+	var probs []string
+	get := func(f field) string {
+		v := cell(rec, h.col[f])
+		if len(v) > MaxCellSize {
+			probs = append(probs, fmt.Sprintf("列 %s 的内容过长（%d 字节，上限 %d KB）", fieldInfo[f].label, len(v), MaxCellSize>>10))
+			return ""
+		}
+		return v
+	}
+	it := towndesk.PowerItem{
+		Code:     get(fieldCode),
+		Name:     get(fieldName),
+		SubItem:  get(fieldSubItem),
+		Category: get(fieldCategory),
+		Basis:    get(fieldBasis),
+		Body:     get(fieldBody),
+		Office:   get(fieldOffice),
+		Level:    get(fieldLevel),
+		Domain:   get(fieldDomain),
+		Note:     get(fieldNote),
+	}
+	// The sub-item column of many lists repeats the name or says 无.
+	if it.SubItem == it.Name || it.SubItem == "无" || it.SubItem == "/" || it.SubItem == "-" {
+		it.SubItem = ""
+	}
+	if it.Name == "" {
+		probs = append(probs, "列 "+fieldInfo[fieldName].label+" 为空")
+	}
+	if it.Body == "" {
+		probs = append(probs, "列 "+fieldInfo[fieldBody].label+" 为空")
+	}
+	if h.col[fieldMode] >= 0 {
+		raw := get(fieldMode)
+		m, ok := towndesk.ParseMode(raw)
+		switch {
+		case raw == "":
+			probs = append(probs, "列 "+fieldInfo[fieldMode].label+" 为空")
+		case !ok:
+			probs = append(probs, fmt.Sprintf("列 %s 的值“%s”无法识别（应为 %s）", fieldInfo[fieldMode].label, raw, modeNames()))
+		default:
+			it.Mode = m
+		}
+	} else {
+		it.Mode = opts.DefaultMode
+	}
+	return it, probs
+}
+
+func modeNames() string {
+	s := make([]string, len(towndesk.Modes))
+	for i, m := range towndesk.Modes {
+		s[i] = string(m)
+	}
+	return strings.Join(s, "、")
+}
+
+// parseJSONL reads one JSON object per line with the canonical English
+// field names (code, name, subitem, category, basis, body, office, mode,
+// level, domain, note).
+func parseJSONL(name string, data []byte, opts ImportOptions) (*fileRows, error) {
+	text, err := decodeText(name, data)
+	if err != nil {
+		return nil, err
+	}
+	out := &fileRows{}
+	unknown := map[string]bool{}
+	h := headerMap{}
+	for f := range h.col {
+		h.col[f] = f // record index = field number
+	}
+	for i, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		pos := fmt.Sprintf("%s:%d", name, i+1)
+		var obj map[string]any
+		dec := json.NewDecoder(strings.NewReader(line))
+		dec.UseNumber()
+		if err := dec.Decode(&obj); err != nil {
+			out.problems = append(out.problems, Problem{pos, fmt.Sprintf("不是有效的 JSON 对象（%v）", err)})
+			continue
+		}
+		rec := make([]string, numFields)
+		if _, ok := obj["mode"]; !ok {
+			rec[fieldMode] = string(opts.DefaultMode) // like a list without a mode column
+		}
+		for k, v := range obj {
+			f := fieldByKey(k)
+			if f == fieldNone {
+				unknown[k] = true
+				continue
+			}
+			switch v := v.(type) {
+			case string:
+				rec[f] = v
+			case json.Number:
+				rec[f] = v.String()
+			case nil:
+			default:
+				out.problems = append(out.problems, Problem{pos, fmt.Sprintf("字段 %s 应为文字", k)})
+			}
+		}
+		item, probs := rowItem(rec, h, opts)
+		for _, p := range probs {
+			out.problems = append(out.problems, Problem{pos, p})
+		}
+		if len(probs) == 0 {
+			out.rows = append(out.rows, Row{Item: item, Pos: pos, codeGiven: item.Code != ""})
+		}
+	}
+	for k := range unknown {
+		out.unknown = append(out.unknown, k)
+	}
+	return out, nil
+}
+
+func fieldByKey(k string) field {
+	for f := fieldCode; f < numFields; f++ {
+		if fieldInfo[f].key == k {
+			return f
+		}
+	}
+	return fieldNone
+}

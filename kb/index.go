@@ -1,0 +1,398 @@
+package kb
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/towndesk/towndesk"
+)
+
+// Source is the source of truth the index is derived from; *storage.DB
+// implements it.
+type Source interface {
+	// Generation changes whenever any list's current edition changes.
+	Generation(ctx context.Context) (string, error)
+	// Lists returns every list with its current edition.
+	Lists(ctx context.Context) ([]towndesk.List, error)
+	// EditionItems returns the rows of one edition in order.
+	EditionItems(ctx context.Context, editionID int64) ([]towndesk.PowerItem, error)
+}
+
+// Index is the full-text index over the current edition of every list.
+// It is derived data: OpenIndex rebuilds or updates it from the Source
+// whenever it is missing, stale or unreadable.
+type Index struct {
+	bi  bleve.Index
+	dir string // "" for an in-memory index
+	// editions maps list id → the edition currently indexed for it.
+	editions map[int64]indexedEdition
+	gen      string
+}
+
+type indexedEdition struct {
+	Edition int64 `json:"e"`
+	Rows    int   `json:"n"`
+}
+
+const (
+	internalGen      = "towndesk_generation"
+	internalEditions = "towndesk_editions"
+	unigramAnalyzer  = "towndesk_unigram"
+	batchSize        = 1000
+)
+
+// doc is what the index stores for one row. Only the search fields are
+// indexed; the row itself is read back from the Source by its id.
+type doc struct {
+	Name string `json:"name"`
+	Text string `json:"text"`
+	List string `json:"list"`
+}
+
+func indexMapping() (mapping.IndexMapping, error) {
+	m := bleve.NewIndexMapping()
+	// Unigrams beside the cjk bigrams: a one-character question ("砂")
+	// produces no bigram and would otherwise find nothing.
+	if err := m.AddCustomAnalyzer(unigramAnalyzer, map[string]any{
+		"type":          custom.Name,
+		"tokenizer":     unicode.Name,
+		"token_filters": []string{cjk.WidthName, lowercase.Name},
+	}); err != nil {
+		return nil, err
+	}
+	text := func(analyzer string) *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = analyzer
+		f.Store = false
+		f.IncludeTermVectors = false
+		f.IncludeInAll = false
+		f.DocValues = false
+		return f
+	}
+	name := text(cjk.AnalyzerName)
+	nameUni := text(unigramAnalyzer)
+	nameUni.Name = "name_uni"
+	kw := bleve.NewKeywordFieldMapping()
+	kw.Store = false
+	kw.IncludeInAll = false
+	kw.IncludeTermVectors = false
+	kw.DocValues = false
+
+	dm := bleve.NewDocumentStaticMapping()
+	dm.AddFieldMappingsAt("name", name, nameUni)
+	dm.AddFieldMappingsAt("text", text(cjk.AnalyzerName))
+	dm.AddFieldMappingsAt("list", kw)
+	m.DefaultMapping = dm
+	m.DefaultAnalyzer = cjk.AnalyzerName
+	m.StoreDynamic = false
+	m.IndexDynamic = false
+	m.DocValuesDynamic = false
+	return m, nil
+}
+
+// OpenIndex opens the index in dir and brings it up to date with src:
+// lists whose current edition changed are re-indexed; an index that is
+// missing or cannot be read is rebuilt from scratch. An empty dir gives an
+// in-memory index (for tests and one-off use).
+//
+// If another process holds the index (towndesk serve), OpenIndex builds a
+// private in-memory index instead of waiting. It returns an error only if
+// the Source cannot be read or the index cannot be built at all.
+func OpenIndex(ctx context.Context, dir string, src Source) (*Index, error) {
+	gen, err := src.Generation(ctx)
+	if err != nil {
+		return nil, err
+	}
+	x, err := openOrCreate(dir)
+	if errors.Is(err, errIndexBusy) {
+		// Another process (the bot) has the index open; answer from a
+		// private copy rather than wait for it.
+		x, err = newIndex("")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if x.gen == gen {
+		return x, nil
+	}
+	if err := x.sync(ctx, src, gen); err != nil {
+		x.Close()
+		return nil, err
+	}
+	return x, nil
+}
+
+func openOrCreate(dir string) (*Index, error) {
+	if dir == "" {
+		return newIndex("")
+	}
+	bi, err := bleve.OpenUsing(dir, map[string]any{"bolt_timeout": "2s"})
+	switch {
+	case err == nil:
+		x := &Index{bi: bi, dir: dir, editions: map[int64]indexedEdition{}}
+		if err := x.loadState(); err == nil {
+			return x, nil
+		}
+		bi.Close() // unreadable state: rebuild below
+	case isLockTimeout(err):
+		return nil, errIndexBusy
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return nil, fmt.Errorf("remove broken index %s: %w", dir, err)
+	}
+	return newIndex(dir)
+}
+
+// errIndexBusy means another process holds the on-disk index.
+var errIndexBusy = errors.New("index is in use by another process")
+
+// UpdateIndex brings the on-disk index in dir up to date with src and
+// closes it. If another process holds the index it returns nil: that
+// process refreshes the index itself before its next search.
+func UpdateIndex(ctx context.Context, dir string, src Source) error {
+	gen, err := src.Generation(ctx)
+	if err != nil {
+		return err
+	}
+	x, err := openOrCreate(dir)
+	if errors.Is(err, errIndexBusy) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer x.Close()
+	if x.gen == gen {
+		return nil
+	}
+	return x.sync(ctx, src, gen)
+}
+
+func isLockTimeout(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "timeout")
+}
+
+func newIndex(dir string) (*Index, error) {
+	m, err := indexMapping()
+	if err != nil {
+		return nil, err
+	}
+	var bi bleve.Index
+	if dir == "" {
+		bi, err = bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+	} else {
+		if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+			return nil, fmt.Errorf("create index dir: %w", err)
+		}
+		bi, err = bleve.NewUsing(dir, m, scorch.Name, scorch.Name, nil)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("create index %s: %w", dir, err)
+	}
+	return &Index{bi: bi, dir: dir, editions: map[int64]indexedEdition{}}, nil
+}
+
+func (x *Index) loadState() error {
+	g, err := x.bi.GetInternal([]byte(internalGen))
+	if err != nil {
+		return err
+	}
+	e, err := x.bi.GetInternal([]byte(internalEditions))
+	if err != nil {
+		return err
+	}
+	if g == nil || e == nil {
+		return errors.New("index has no state")
+	}
+	x.gen = string(g)
+	return json.Unmarshal(e, &x.editions)
+}
+
+// sync re-indexes the lists whose current edition differs from what the
+// index holds, then records gen. The generation is written last: a crash
+// halfway leaves a stale generation, and the next open finishes the job.
+func (x *Index) sync(ctx context.Context, src Source, gen string) error {
+	lists, err := src.Lists(ctx)
+	if err != nil {
+		return err
+	}
+	want := map[int64]towndesk.List{}
+	for _, l := range lists {
+		want[l.ID] = l
+	}
+	b := x.bi.NewBatch()
+	flush := func(force bool) error {
+		if b.Size() == 0 || (!force && b.Size() < batchSize) {
+			return nil
+		}
+		if err := x.bi.Batch(b); err != nil {
+			return fmt.Errorf("index batch: %w", err)
+		}
+		b.Reset()
+		return nil
+	}
+	// Drop editions that are no longer current.
+	for listID, have := range x.editions {
+		if l, ok := want[listID]; ok && l.EditionID == have.Edition {
+			continue
+		}
+		for seq := 0; seq < have.Rows; seq++ {
+			b.Delete(docID(have.Edition, seq))
+			if err := flush(false); err != nil {
+				return err
+			}
+		}
+		delete(x.editions, listID)
+	}
+	for _, l := range lists {
+		if have, ok := x.editions[l.ID]; ok && have.Edition == l.EditionID {
+			continue
+		}
+		items, err := src.EditionItems(ctx, l.EditionID)
+		if err != nil {
+			return err
+		}
+		list := strconv.FormatInt(l.ID, 10)
+		for seq, it := range items {
+			if err := b.Index(docID(l.EditionID, seq), itemDoc(it, list)); err != nil {
+				return fmt.Errorf("index row: %w", err)
+			}
+			if err := flush(false); err != nil {
+				return err
+			}
+		}
+		x.editions[l.ID] = indexedEdition{Edition: l.EditionID, Rows: len(items)}
+	}
+	if err := flush(true); err != nil {
+		return err
+	}
+	state, err := json.Marshal(x.editions)
+	if err != nil {
+		return err
+	}
+	if err := x.bi.SetInternal([]byte(internalEditions), state); err != nil {
+		return fmt.Errorf("record index state: %w", err)
+	}
+	if err := x.bi.SetInternal([]byte(internalGen), []byte(gen)); err != nil {
+		return fmt.Errorf("record index generation: %w", err)
+	}
+	x.gen = gen
+	return nil
+}
+
+// Refresh brings the index up to date if src changed since it was built
+// (an import by another process). It is cheap when nothing changed.
+func (x *Index) Refresh(ctx context.Context, src Source) error {
+	gen, err := src.Generation(ctx)
+	if err != nil {
+		return err
+	}
+	if gen == x.gen {
+		return nil
+	}
+	return x.sync(ctx, src, gen)
+}
+
+func itemDoc(it towndesk.PowerItem, list string) doc {
+	return doc{
+		Name: it.Name + " " + it.SubItem,
+		Text: strings.Join([]string{it.Basis, it.Domain, it.Category, it.Note}, " "),
+		List: list,
+	}
+}
+
+func docID(edition int64, seq int) string {
+	return strconv.FormatInt(edition, 10) + ":" + strconv.Itoa(seq)
+}
+
+func parseDocID(id string) (edition int64, seq int, ok bool) {
+	e, s, found := strings.Cut(id, ":")
+	if !found {
+		return 0, 0, false
+	}
+	edition, err1 := strconv.ParseInt(e, 10, 64)
+	seq, err2 := strconv.Atoi(s)
+	return edition, seq, err1 == nil && err2 == nil
+}
+
+// Close closes the index.
+func (x *Index) Close() error { return x.bi.Close() }
+
+// term is one search term with its weight.
+type term struct {
+	text  string
+	boost float64
+}
+
+// hit is one retrieved row.
+type hit struct {
+	edition int64
+	seq     int
+	score   float64
+}
+
+// search retrieves up to size rows of the given lists that match any of
+// the terms. Terms are analysed, never parsed as query syntax, so chat text
+// cannot inject operators.
+func (x *Index) search(ctx context.Context, terms []term, lists []int64, size int) ([]hit, error) {
+	if len(terms) == 0 || len(lists) == 0 {
+		return nil, nil
+	}
+	var should []query.Query
+	for _, t := range terms {
+		n := len([]rune(t.text))
+		if n >= 2 {
+			mq := bleve.NewMatchQuery(t.text)
+			mq.SetField("name")
+			mq.SetBoost(2 * t.boost)
+			should = append(should, mq)
+			tq := bleve.NewMatchQuery(t.text)
+			tq.SetField("text")
+			tq.SetBoost(0.5 * t.boost)
+			should = append(should, tq)
+		}
+		uq := bleve.NewMatchQuery(t.text)
+		uq.SetField("name_uni")
+		uq.SetBoost(0.2 * t.boost)
+		should = append(should, uq)
+	}
+	var listQ []query.Query
+	for _, id := range lists {
+		tq := bleve.NewTermQuery(strconv.FormatInt(id, 10))
+		tq.SetField("list")
+		listQ = append(listQ, tq)
+	}
+	q := bleve.NewConjunctionQuery(bleve.NewDisjunctionQuery(should...), bleve.NewDisjunctionQuery(listQ...))
+	req := bleve.NewSearchRequestOptions(q, size, 0, false)
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	res, err := x.bi.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	out := make([]hit, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		e, s, ok := parseDocID(h.ID)
+		if !ok {
+			continue
+		}
+		out = append(out, hit{edition: e, seq: s, score: h.Score})
+	}
+	return out, nil
+}

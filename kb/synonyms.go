@@ -1,0 +1,132 @@
+package kb
+
+import (
+	"bufio"
+	_ "embed"
+	"io"
+	"strings"
+
+	"github.com/towndesk/towndesk"
+)
+
+//go:embed synonyms.txt
+var defaultSynonyms string
+
+// Synonyms maps the words people use to the words power lists use.
+type Synonyms struct {
+	groups  [][]string       // official terms of each group
+	byTerm  map[string][]int // any word of a group → its groups
+	maxRune int              // longest word, in runes
+}
+
+// DefaultSynonyms returns the dictionary shipped with towndesk.
+func DefaultSynonyms() *Synonyms {
+	s, err := ParseSynonyms(strings.NewReader(defaultSynonyms), "synonyms.txt")
+	if err != nil {
+		panic(err) // the embedded file is checked by tests
+	}
+	return s
+}
+
+// ParseSynonyms reads a dictionary: one group per line, "official terms =
+// colloquial words", words separated by spaces, # comments. name is used in
+// error messages. It returns EINVALID naming the line of any malformed group.
+func ParseSynonyms(r io.Reader, name string) (*Synonyms, error) {
+	s := &Synonyms{byTerm: map[string][]int{}}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 1<<20)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		left, right, ok := strings.Cut(line, "=")
+		official := strings.Fields(normText(left))
+		if !ok || len(official) == 0 {
+			return nil, towndesk.Errorf(towndesk.EINVALID, "%s:%d: 同义词行应为“清单用语 = 口语说法”", name, n)
+		}
+		s.add(official, strings.Fields(normText(right)))
+	}
+	if err := sc.Err(); err != nil {
+		return nil, towndesk.Errorf(towndesk.EINVALID, "%s: 读取失败：%v", name, err)
+	}
+	return s, nil
+}
+
+func (s *Synonyms) add(official, colloquial []string) {
+	g := len(s.groups)
+	s.groups = append(s.groups, official)
+	for _, w := range append(append([]string{}, official...), colloquial...) {
+		if !containsInt(s.byTerm[w], g) {
+			s.byTerm[w] = append(s.byTerm[w], g)
+		}
+		if n := len([]rune(w)); n > s.maxRune {
+			s.maxRune = n
+		}
+	}
+}
+
+// Merge adds the groups of o to s.
+func (s *Synonyms) Merge(o *Synonyms) {
+	for g, official := range o.groups {
+		var coll []string
+		for w, gs := range o.byTerm {
+			if containsInt(gs, g) {
+				coll = append(coll, w)
+			}
+		}
+		s.add(official, coll)
+	}
+}
+
+// Groups returns the number of groups, for reporting.
+func (s *Synonyms) Groups() int { return len(s.groups) }
+
+// expand returns the official terms for a word, and whether it is known.
+func (s *Synonyms) expand(w string) ([]string, bool) {
+	gs, ok := s.byTerm[w]
+	if !ok {
+		return nil, false
+	}
+	var out []string
+	for _, g := range gs {
+		for _, t := range s.groups[g] {
+			if !containsString(out, t) {
+				out = append(out, t)
+			}
+		}
+	}
+	return out, true
+}
+
+func containsInt(xs []int, x int) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+func containsString(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
+
+// normText folds full-width ASCII and the ideographic space to their
+// narrow forms, so "ＡＢ　１" and "AB 1" compare equal.
+func normText(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\u3000':
+			return ' '
+		case r >= '！' && r <= '～':
+			return r - '！' + '!'
+		}
+		return r
+	}, s)
+}
