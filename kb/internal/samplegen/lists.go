@@ -147,14 +147,14 @@ func editions(cat []*power) []edition {
 	njc := townRows(chaihudianNJ, cat, nil)
 
 	return []edition{
-		{County: tengzhou, Edition: "2024版", Files: []file{{Name: "滕州市行政权力清单（2024年版）.xlsx", Sheets: []sheet{{
+		{County: tengzhou, Edition: "2024版", Files: []file{{Name: "滕州市行政权力清单_2024年版.xlsx", Sheets: []sheet{{
 			Name: "行政权力清单", Title: "滕州市行政权力清单（2024年版）", Sub: "编制单位：滕州市人民政府办公室　　　　更新日期：2024年3月",
 			Cols: hdrTengzhou, Rows: tz, Merge: []string{"body"}, Notes: countyNotes(tengzhou),
 		}}}}},
-		{County: tengzhou, Town: binhu, Edition: "2023版", Files: []file{{Name: "滕州市滨湖镇赋权事项清单（2023年版）.csv", Sheets: []sheet{{
+		{County: tengzhou, Town: binhu, Edition: "2023版", Files: []file{{Name: "滕州市滨湖镇赋权事项清单_2023年版.csv", Sheets: []sheet{{
 			Cols: hdrBinhu2023, Rows: bh23, Encoding: "gb18030",
 		}}}}},
-		{County: tengzhou, Town: binhu, Edition: "2024版", Files: []file{{Name: "滕州市滨湖镇行政权力事项目录（2024年版）.xlsx", Sheets: []sheet{
+		{County: tengzhou, Town: binhu, Edition: "2024版", Files: []file{{Name: "滕州市滨湖镇行政权力事项目录_2024年版.xlsx", Sheets: []sheet{
 			{Name: "法定事项", Title: "滕州市滨湖镇法定行政权力事项目录（2024年版）", Blank: true,
 				Cols: hdrBinhu2024, Rows: filter(bh24, statutory), Merge: []string{"body", "domain"}},
 			{Name: "赋权事项", Title: "滕州市滨湖镇综合行政执法事项目录（2024年版）", Sub: "单位：滕州市滨湖镇人民政府　　日期：2024年1月",
@@ -185,7 +185,7 @@ func editions(cat []*power) []edition {
 				Cols: hdrYiwu, Rows: ywOther, Merge: []string{"body"}, Notes: countyNotes(yiwu)},
 		}}}},
 		{County: yiwu, Town: fotang, Edition: "2024版", Files: []file{
-			{Name: "义乌市佛堂镇综合行政执法事项目录（2024年版）.xlsx", Sheets: []sheet{{
+			{Name: "义乌市佛堂镇综合行政执法事项目录_2024年版.xlsx", Sheets: []sheet{{
 				Name: "执法事项", Title: "义乌市佛堂镇综合行政执法事项目录（2024年版）", Sub: "义乌市佛堂镇人民政府　2024年2月",
 				Cols: hdrFotang, Rows: filter(ft, received), Merge: []string{"domain"}, Notes: townNotes,
 			}}},
