@@ -126,7 +126,7 @@ func WhoActs(m towndesk.Match, place towndesk.Place) string {
 	case towndesk.ModeDispatched:
 		return fmt.Sprintf("由%s派驻%s的执法队伍以%s的名义实施，镇里负责协调配合。", it.Body, orDefault(town, "乡镇"), it.Body)
 	case towndesk.ModeAssist:
-		return fmt.Sprintf("由县级主管部门执法，%s协助：%s。", orDefault(town, "乡镇"), it.Body)
+		return fmt.Sprintf("由%s执法，%s负责协助（发现线索及时报告、配合调查处置）。", it.Body, orDefault(town, "乡镇"))
 	case towndesk.ModeRetained:
 		return fmt.Sprintf("由%s实施（县级保留事项）。", it.Body)
 	}
@@ -186,6 +186,8 @@ func answeredText(b *strings.Builder, res *towndesk.AskResult) {
 	first := res.Matches[0]
 	if res.TownLacksPower {
 		fmt.Fprintf(b, "%s不是该事项的执法主体，%s的清单没有这项权力；由县级部门负责。\n", place.Town, place.Town)
+	} else if place.IsTown() && !first.List.Place.IsTown() {
+		fmt.Fprintf(b, "%s没有导入本镇清单，以下是%s清单中的事项（乡镇是否承接请以本镇清单为准）。\n", place.Town, place.County)
 	}
 	it := first.Item
 	fmt.Fprintf(b, "【%s】%s", it.Category, it.Name)

@@ -421,7 +421,9 @@ func (k *KB) decide(res *towndesk.AskResult, rows []scoredRow, townList *towndes
 		res.TownLacksPower = true
 	case bestCounty != nil:
 		add(bestCounty, towndesk.RoleCounty)
-		res.TownLacksPower = onTown
+		// Only a town with its own list can be said to lack the power; for
+		// a town without one, the county list is simply all there is.
+		res.TownLacksPower = onTown && townList != nil
 	default:
 		res.Status = towndesk.StatusNotFound
 		return

@@ -1,0 +1,227 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// runMain runs towndesk with args on the given stdin and returns what it
+// printed and its exit status.
+func runMain(t *testing.T, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	m := &Main{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb,
+		Getenv: func(string) string { return "" }, Now: time.Now}
+	code = m.Run(context.Background(), args)
+	return out.String(), errb.String(), code
+}
+
+const listHeader = "序号,事项编码,事项名称,事项类型,实施依据,实施主体,承办机构,承接方式\n"
+
+func writeFile(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestImportListsDiffAsk(t *testing.T) {
+	data := t.TempDir()
+	src := t.TempDir()
+	v1 := writeFile(t, src, "v1.csv", listHeader+
+		"1,BH-1,对露天焚烧秸秆的处罚,行政处罚,《中华人民共和国大气污染防治法》第一百一十九条,滕州市滨湖镇人民政府,综合执法办,赋权\n"+
+		"2,BH-2,对燃放烟花爆竹的处罚,行政处罚,《烟花爆竹安全管理条例》第四十二条,滕州市公安局,,协助\n")
+	out, errOut, code := runMain(t, "", "import", "--data", data, "--county", "滕州", "--town", "滨湖", "--edition", "2023版", v1)
+	if code != 0 {
+		t.Fatalf("import v1 exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "山东省滕州市滨湖镇") || !strings.Contains(out, "2 条") {
+		t.Errorf("import output = %q, want the place and the row count", out)
+	}
+	// An import into an empty data dir never loads the sample.
+	out, _, _ = runMain(t, "", "lists", "--data", data)
+	if strings.Count(out, "\n") != 1 || !strings.Contains(out, "2023版") {
+		t.Errorf("lists = %q, want exactly the imported list", out)
+	}
+
+	v2 := writeFile(t, src, "v2.csv", listHeader+
+		"1,BH-1,对露天焚烧秸秆的处罚,行政处罚,《中华人民共和国大气污染防治法》第一百一十九条,滕州市滨湖镇综合行政执法办公室,综合执法办,赋权\n"+
+		"3,BH-3,对随意倾倒生活垃圾的处罚,行政处罚,《中华人民共和国固体废物污染环境防治法》第一百一十一条,滕州市滨湖镇人民政府,,赋权\n")
+	if _, errOut, code := runMain(t, "", "import", "--data", data, "--county", "滕州市", "--town", "滨湖镇", "--edition", "2024版", v2); code != 0 {
+		t.Fatalf("import v2 exit %d: %s", code, errOut)
+	}
+	out, errOut, code = runMain(t, "", "diff", "--data", data, "--county", "滕州", "--town", "滨湖镇")
+	if code != 0 {
+		t.Fatalf("diff exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"2023版（2 条）→ 2024版（2 条）", "+ BH-3", "- BH-2", "~ BH-1", "实施主体：滕州市滨湖镇人民政府 → 滕州市滨湖镇综合行政执法办公室"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("diff output lacks %q:\n%s", want, out)
+		}
+	}
+
+	out, errOut, code = runMain(t, "", "ask", "--data", data, "--json", "滨湖镇有人乱倒垃圾谁管")
+	if code != 0 {
+		t.Fatalf("ask exit %d: %s", code, errOut)
+	}
+	var got struct {
+		Status  string
+		Answers []struct{ Code, Body string }
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("ask --json output is not one JSON object: %v\n%s", err, out)
+	}
+	if got.Status != "answered" || len(got.Answers) == 0 || got.Answers[0].Code != "BH-3" {
+		t.Errorf("ask --json = %s, want BH-3 answered from the new edition", out)
+	}
+	// The removed row is gone from the index too.
+	out, _, _ = runMain(t, "", "ask", "--data", data, "--json", "--no-sample", "滨湖镇放鞭炮谁管")
+	if strings.Contains(out, "BH-2") {
+		t.Errorf("ask found a row of the old edition: %s", out)
+	}
+}
+
+func TestImportRejectsBadInputAndKeepsData(t *testing.T) {
+	data := t.TempDir()
+	src := t.TempDir()
+	good := writeFile(t, src, "good.csv", listHeader+"1,A-1,对露天焚烧秸秆的处罚,行政处罚,,滕州市滨湖镇人民政府,,赋权\n")
+	if _, errOut, code := runMain(t, "", "import", "--data", data, "--county", "滕州", "--town", "滨湖", "--edition", "1", good); code != 0 {
+		t.Fatalf("import exit %d: %s", code, errOut)
+	}
+	before, _, _ := runMain(t, "", "lists", "--data", data, "--json")
+
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"invalid rows", []string{"--county", "滕州", "--town", "滨湖", writeFile(t, src, "bad.csv", listHeader+"1,A-1,对甲的处罚,,,,,赋权\n2,A-2,对乙的处罚,,,某镇,,代管\n")},
+			"bad.csv:2: 列 实施主体 为空"},
+		{"unknown mode", []string{"--county", "滕州", "--town", "滨湖", filepath.Join(src, "bad.csv")}, "bad.csv:3: 列 承接方式 的值“代管”无法识别"},
+		{"unknown county", []string{"--county", "滕洲市", good}, "滕州市"},
+		{"unknown town", []string{"--county", "滕州", "--town", "滨河镇", good}, "滨湖镇"},
+		{"empty file", []string{"--county", "滕州", writeFile(t, src, "empty.csv", "")}, "empty.csv: 文件是空的"},
+		{"no header", []string{"--county", "滕州", writeFile(t, src, "nohdr.csv", "甲,乙\n1,2\n")}, "找不到表头行"},
+		{"missing file", []string{"--county", "滕州", filepath.Join(src, "nope.csv")}, "无法读取文件"},
+		{"same edition twice", []string{"--county", "滕州", "--town", "滨湖", "--edition", "1", good}, "已有版本“1”"},
+		{"bad mode flag", []string{"--county", "滕州", "--mode", "随便", good}, "--mode 的值“随便”无法识别"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, errOut, code := runMain(t, "", append([]string{"import", "--data", data}, tt.args...)...)
+			if code == 0 {
+				t.Fatalf("import %v exit 0, want failure", tt.args)
+			}
+			if !strings.Contains(errOut, tt.want) {
+				t.Errorf("import %v stderr = %q, want it to contain %q", tt.args, errOut, tt.want)
+			}
+			after, _, _ := runMain(t, "", "lists", "--data", data, "--json")
+			if after != before {
+				t.Errorf("import %v changed the data dir:\nbefore %s\nafter  %s", tt.args, before, after)
+			}
+		})
+	}
+}
+
+func TestAskBatchAndUsage(t *testing.T) {
+	data := t.TempDir()
+	in := "滨湖镇谁管烧秸秆\n\n柴胡店镇放鞭炮谁管\n谁管违建\n"
+	out, errOut, code := runMain(t, in, "ask", "--data", data, "--batch")
+	if code != 0 {
+		t.Fatalf("ask --batch exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	want := []string{"answered", "ambiguous_place", "need_place"}
+	if len(lines) != len(want) {
+		t.Fatalf("ask --batch printed %d lines, want %d:\n%s", len(lines), len(want), out)
+	}
+	for i, l := range lines {
+		var r struct{ Status string }
+		if err := json.Unmarshal([]byte(l), &r); err != nil || r.Status != want[i] {
+			t.Errorf("line %d = %s, want status %s", i+1, l, want[i])
+		}
+	}
+	if _, _, code := runMain(t, "", "ask", "--data", data); code != 2 {
+		t.Errorf("ask without a question exit %d, want 2", code)
+	}
+	out, _, code = runMain(t, "", "law", "城乡规划法", "第六十五条")
+	if code != 0 || !strings.Contains(out, "乡、镇人民政府") {
+		t.Errorf("law 城乡规划法 第六十五条 = %d %q, want the article", code, out)
+	}
+	_, errOut, code = runMain(t, "", "law", "城乡规划法", "第九百条")
+	if code != 1 || errOut == "" {
+		t.Errorf("law with a missing article exit %d %q, want 1 and a message", code, errOut)
+	}
+}
+
+// TestImportKilledMidway kills an import process with SIGKILL while it is
+// writing rows and checks that the previous edition is intact and usable.
+func TestImportKilledMidway(t *testing.T) {
+	if os.Getenv("TOWNDESK_KILL_CHILD") != "" {
+		args := strings.Split(os.Getenv("TOWNDESK_KILL_CHILD"), "\x1f")
+		os.Exit(NewMain().Run(context.Background(), args))
+	}
+	if testing.Short() {
+		t.Skip("spawns a child process")
+	}
+	data := t.TempDir()
+	src := t.TempDir()
+	small := writeFile(t, src, "small.csv", listHeader+"1,K-1,对露天焚烧秸秆的处罚,行政处罚,,滕州市滨湖镇人民政府,,赋权\n")
+	if _, errOut, code := runMain(t, "", "import", "--data", data, "--county", "滕州", "--town", "滨湖", "--edition", "1", small); code != 0 {
+		t.Fatalf("import exit %d: %s", code, errOut)
+	}
+	var big strings.Builder
+	big.WriteString(listHeader)
+	for i := 0; i < 200000; i++ {
+		fmt.Fprintf(&big, "%d,K-%d,对第%d类违法行为的处罚,行政处罚,,滕州市滨湖镇人民政府,,赋权\n", i, i, i)
+	}
+	bigPath := writeFile(t, src, "big.csv", big.String())
+
+	cmd := exec.Command(os.Args[0], "-test.run=^TestImportKilledMidway$")
+	cmd.Env = append(os.Environ(), "TOWNDESK_KILL_CHILD="+strings.Join([]string{"import", "--data", data, "--county", "滕州", "--town", "滨湖", "--edition", "2", bigPath}, "\x1f"))
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(stderr)
+	killed := false
+	for sc.Scan() {
+		if strings.Contains(sc.Text(), "已写入") {
+			cmd.Process.Signal(syscall.SIGKILL)
+			killed = true
+			break
+		}
+	}
+	cmd.Wait()
+	if !killed {
+		t.Fatal("the child finished before it could be killed; make the list bigger")
+	}
+
+	out, _, _ := runMain(t, "", "lists", "--data", data)
+	if !strings.Contains(out, "\t1\t1 条") {
+		t.Errorf("after the kill, lists = %q, want edition 1 with 1 row current", out)
+	}
+	out, errOut, code := runMain(t, "", "ask", "--data", data, "--json", "滨湖镇烧秸秆谁管")
+	if code != 0 || !strings.Contains(out, `"code":"K-1"`) {
+		t.Errorf("after the kill, ask = %d %s %s, want K-1", code, out, errOut)
+	}
+	// The interrupted edition can be imported again.
+	if _, errOut, code := runMain(t, "", "import", "--data", data, "--county", "滕州", "--town", "滨湖", "--edition", "2", small); code != 0 {
+		t.Errorf("re-import after the kill exit %d: %s", code, errOut)
+	}
+}
