@@ -1,0 +1,103 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestLoadExample(t *testing.T) {
+	f, err := os.Open("towndesk.example.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	c, err := Load(f, env(map[string]string{"TOWNDESK_LLM_KEY": `se"cret`}))
+	if err != nil {
+		t.Fatalf("Load(example) = %v", err)
+	}
+	if got, want := c.Slack.Command, "/towndesk"; got != want {
+		t.Errorf("Slack.Command = %q, want %q", got, want)
+	}
+	if got, want := c.Channels["C0BANGJUN1"], (Place{County: "蓟州区", Town: "邦均镇"}); got != want {
+		t.Errorf("Channels[C0BANGJUN1] = %+v, want %+v", got, want)
+	}
+	if got, want := c.LLM.APIKey, `se"cret`; got != want {
+		t.Errorf("LLM.APIKey = %q, want %q (expanded from the environment)", got, want)
+	}
+	if got, want := c.LLM.TimeoutDuration(), 30*time.Second; got != want {
+		t.Errorf("LLM.Timeout = %v, want %v", got, want)
+	}
+	if !c.IsWorker("U0WORKER02") || c.IsWorker("U0STRANGER") {
+		t.Errorf("IsWorker: workers are %v", c.Desk.Workers)
+	}
+	if p, ok := c.ChannelPlace("C0DESKBJ01"); !ok || p.Town != "邦均镇" {
+		t.Errorf("ChannelPlace(desk channel) = %+v, %v; want 邦均镇", p, ok)
+	}
+}
+
+func TestLoadDefaults(t *testing.T) {
+	c, err := Load(strings.NewReader(`{"summaries":[{"channel":"C01","schedule":"0 8 * * MON","scope":"town"}]}`), env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Config{Slack: Slack{Command: DefaultCommand},
+		Summaries: []Summary{{Channel: "C01", Schedule: "0 8 * * MON", Timezone: DefaultTimezone, Scope: "town"}}}
+	if diff := cmp.Diff(want, c); diff != "" {
+		t.Errorf("Load(minimal) mismatch (-want +got):\n%s", diff)
+	}
+	if d := Default(); d.Slack.Command != DefaultCommand {
+		t.Errorf("Default().Slack.Command = %q, want %q", d.Slack.Command, DefaultCommand)
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	tests := []struct {
+		name    string
+		in      string
+		setting string // the setting the error must name
+	}{
+		{"unset variable", "{\n\"llm\": {\"api_key\": \"${NOPE}\"}}", "line 2"},
+		{"unknown setting", `{"chanels": {}}`, "chanels"},
+		{"wrong type", `{"desk": {"workers": "U01"}}`, "desk.workers"},
+		{"bad channel id", `{"channels": {"#general": {"county": "蓟州区"}}}`, "channels.#general"},
+		{"missing county", `{"channels": {"C012": {"town": "邦均镇"}}}`, "channels.C012.county"},
+		{"bad desk channel", `{"desk": {"channels": {"C0X": {"town": "邦均镇"}}}}`, "desk.channels.C0X.county"},
+		{"bad worker", `{"desk": {"workers": ["U01", "zhang"]}}`, "desk.workers[1]"},
+		{"bad command", `{"slack": {"command": "towndesk"}}`, "slack.command"},
+		{"bad timezone", `{"summaries": [{"channel": "C01", "schedule": "0 8 * * 1", "scope": "town", "timezone": "Mars/Base"}]}`, "summaries[0].timezone"},
+		{"no schedule", `{"summaries": [{"channel": "C01", "scope": "town"}]}`, "summaries[0].schedule"},
+		{"no summary channel", `{"summaries": [{"schedule": "0 8 * * 1", "scope": "town"}]}`, "summaries[0].channel"},
+		{"llm without model", `{"llm": {"base_url": "http://127.0.0.1:8000/v1"}}`, "llm.model"},
+		{"llm bad timeout", `{"llm": {"base_url": "http://x", "model": "m", "timeout": "soon"}}`, "llm.timeout"},
+		{"syntax", "{\n\"channels\": {,}}", "line 2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load(strings.NewReader(tt.in), env(nil))
+			if err == nil {
+				t.Fatalf("Load(%q) = nil error, want one naming %s", tt.in, tt.setting)
+			}
+			if !strings.Contains(err.Error(), tt.setting) {
+				t.Errorf("Load(%q) = %v, want an error naming %s", tt.in, err, tt.setting)
+			}
+			var ce *Error
+			if tt.name != "syntax" && !errors.As(err, &ce) {
+				t.Errorf("Load(%q) = %T, want *config.Error", tt.in, err)
+			}
+		})
+	}
+}
+
+func TestLoadFileMissing(t *testing.T) {
+	_, err := LoadFile("/nonexistent/towndesk.json", nil)
+	if err == nil || !strings.Contains(err.Error(), "/nonexistent/towndesk.json") {
+		t.Errorf("LoadFile(missing) = %v, want an error naming the file", err)
+	}
+}
