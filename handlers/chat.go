@@ -1,0 +1,343 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/kb"
+	"github.com/towndesk/towndesk/storage"
+)
+
+// ChatRequest is one message to towndesk from a chat front end (Slack over
+// HTTP or Socket Mode, or the console), free of any platform's types.
+type ChatRequest struct {
+	// Source names the front end: "slack", "console".
+	Source string
+	User   string
+	// Channel and Thread say where the message was written. Thread is the
+	// conversation it belongs to (for Slack, the thread's root ts); empty
+	// for a slash command.
+	Channel, Thread string
+	Text            string
+	// Town and County are the channel's configured default place.
+	Town, County string
+	// Private is true when the reply should be seen by the asker only
+	// (a slash command).
+	Private bool
+}
+
+// ChatReply is towndesk's answer to a ChatRequest. Text is the whole reply
+// as plain text (the console prints it; Slack uses it as the notification
+// fallback); the other fields are the same reply in parts, which the Slack
+// front end renders as Block Kit.
+type ChatReply struct {
+	Text string
+	// Private: show to the asker only (ephemeral).
+	Private bool
+	// Answer is set for a question.
+	Answer *Answer
+	// Help is set for the help command.
+	Help []Command
+}
+
+// Answer is a question's reply in parts.
+type Answer struct {
+	// QuestionID is the question's entry in the question log (for the
+	// feedback and place buttons).
+	QuestionID int64
+	Question   string
+	Status     towndesk.AskStatus
+	// Place is the place answered for; nil if none.
+	Place *towndesk.Place
+	// Notice is a sentence to show before the rows: the town lacks the
+	// power, or what was searched when nothing was found, or what to ask.
+	Notice string
+	// Rows are the answer's power-list rows, best first (answered only).
+	Rows []AnswerRow
+	// Places are the candidates to choose from (ambiguous_place only).
+	Places []towndesk.Place
+	// LLM is true when a language model phrased the text.
+	LLM bool
+}
+
+// AnswerRow is one power-list row of an answer, ready to show.
+type AnswerRow struct {
+	Role     towndesk.Role
+	Category string
+	Name     string // with the sub-item, if any
+	Who      string // who acts and in whose name (WhoActs)
+	Mode     towndesk.Mode
+	Body     string
+	Office   string
+	Basis    string
+	List     string // list and edition (ListName)
+	Code     string
+	// HasArticles is true when towndesk has the text of an article the
+	// basis cites (the 依据原文 button).
+	HasArticles bool
+}
+
+// Command is one chat command. The console, Slack messages and the slash
+// command all dispatch through the same table, and help is generated from it.
+type Command struct {
+	// Name is the command as written first in Chinese; a multi-word name
+	// ("代办 列表") is a sub-command.
+	Name    string
+	Aliases []string
+	Usage   string // arguments after the name
+	Help    string
+	Run     func(ctx context.Context, c *Chat, req ChatRequest, args []string) (*ChatReply, error)
+}
+
+// questionLog is what Chat needs from storage.
+type questionLog interface {
+	LogQuestion(ctx context.Context, q *storage.Question) error
+	UpdateQuestionOutcome(ctx context.Context, q *storage.Question) error
+	Question(ctx context.Context, id int64) (*storage.Question, error)
+	SetFeedback(ctx context.Context, id int64, user string, useful bool) error
+	ThreadPlace(ctx context.Context, channel, thread string) (towndesk.Place, bool, error)
+	SetThreadPlace(ctx context.Context, channel, thread string, p towndesk.Place) error
+}
+
+// Chat runs chat commands: questions, help and the proxy-service desk.
+type Chat struct {
+	lists *Lists
+	log   questionLog
+	// Command is the slash command's name, for help texts ("/towndesk").
+	Command string
+}
+
+// NewChat returns the chat commands answering from lists and logging
+// questions in log.
+func NewChat(lists *Lists, log questionLog) *Chat {
+	return &Chat{lists: lists, log: log, Command: "/towndesk"}
+}
+
+// Commands returns the command table.
+func (c *Chat) Commands() []Command {
+	cmds := []Command{
+		{Name: "问", Aliases: []string{"ask"}, Usage: "<问题>", Help: "问“某镇某事归谁管”，例如：问 邦均镇有人烧秸秆归谁管（不写命令，直接提问也可以）", Run: runAsk},
+		{Name: "帮助", Aliases: []string{"help", "?", "？"}, Help: "显示这份说明", Run: runHelp},
+	}
+	return cmds
+}
+
+// Handle runs the command a message names, or answers it as a question
+// when it names none. It returns an error for a failure the asker should
+// hear about (a user's mistake carries its Chinese message; anything else
+// is internal).
+func (c *Chat) Handle(ctx context.Context, req ChatRequest) (*ChatReply, error) {
+	words := strings.Fields(req.Text)
+	var best *Command
+	bestLen := 0
+	cmds := c.Commands()
+	for i := range cmds {
+		for _, name := range append([]string{cmds[i].Name}, cmds[i].Aliases...) {
+			nw := strings.Fields(name)
+			if len(nw) > bestLen && hasPrefixWords(words, nw) {
+				best, bestLen = &cmds[i], len(nw)
+			}
+		}
+	}
+	if best == nil {
+		return c.Ask(ctx, req)
+	}
+	return best.Run(ctx, c, req, words[bestLen:])
+}
+
+func hasPrefixWords(words, prefix []string) bool {
+	if len(words) < len(prefix) {
+		return false
+	}
+	for i, p := range prefix {
+		if !strings.EqualFold(words[i], p) {
+			return false
+		}
+	}
+	return true
+}
+
+func runAsk(ctx context.Context, c *Chat, req ChatRequest, args []string) (*ChatReply, error) {
+	req.Text = strings.Join(args, " ")
+	return c.Ask(ctx, req)
+}
+
+func runHelp(ctx context.Context, c *Chat, req ChatRequest, args []string) (*ChatReply, error) {
+	cmds := c.Commands()
+	return &ChatReply{Text: c.HelpText(), Help: cmds, Private: req.Private}, nil
+}
+
+// HelpText renders the command table for people.
+func (c *Chat) HelpText() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "towndesk 可以回答“某镇某事归谁管”，也可以登记和办理代办事项。\n在频道里 @我 提问、私信我，或用 %s 命令：\n", c.Command)
+	for _, cmd := range c.Commands() {
+		line := cmd.Name
+		if cmd.Usage != "" {
+			line += " " + cmd.Usage
+		}
+		fmt.Fprintf(&b, "• %s — %s", line, cmd.Help)
+		if len(cmd.Aliases) > 0 {
+			fmt.Fprintf(&b, "（也可写 %s）", strings.Join(cmd.Aliases, "、"))
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("在同一个话题里追问时，会沿用上一个问题的地点。")
+	return b.String()
+}
+
+// Ask answers a question and logs it. The default place is the thread's
+// place (a follow-up keeps it), else the channel's; the place answered for
+// becomes the thread's place.
+func (c *Chat) Ask(ctx context.Context, req ChatRequest) (*ChatReply, error) {
+	question := strings.TrimSpace(req.Text)
+	if question == "" {
+		return nil, towndesk.Errorf(towndesk.EINVALID, "请在命令后写上问题，例如：%s 邦均镇有人烧秸秆归谁管", c.Command)
+	}
+	in := AskInput{Question: question, Town: req.Town, County: req.County}
+	if req.Thread != "" {
+		p, ok, err := c.log.ThreadPlace(ctx, req.Channel, req.Thread)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			in.Town, in.County = p.Town, p.County
+		}
+	}
+	reply, err := c.lists.Ask(ctx, in)
+	q := &storage.Question{Source: req.Source, User: req.User, Channel: req.Channel, Thread: req.Thread, Text: question}
+	if err != nil {
+		q.Status = storage.StatusFailed
+		if lerr := c.log.LogQuestion(ctx, q); lerr != nil {
+			return nil, fmt.Errorf("%w (and logging the question failed: %v)", err, lerr)
+		}
+		return nil, err
+	}
+	fillQuestion(q, reply.Result)
+	if err := c.log.LogQuestion(ctx, q); err != nil {
+		return nil, err
+	}
+	if req.Thread != "" && reply.Result.Place != nil {
+		if err := c.log.SetThreadPlace(ctx, req.Channel, req.Thread, *reply.Result.Place); err != nil {
+			return nil, err
+		}
+	}
+	return c.answerReply(q.ID, reply, req.Private), nil
+}
+
+func fillQuestion(q *storage.Question, res *towndesk.AskResult) {
+	q.Status = res.Status
+	q.Place = towndesk.Place{}
+	if res.Place != nil {
+		q.Place = *res.Place
+	}
+	q.TopCode = ""
+	if len(res.Matches) > 0 {
+		q.TopCode = res.Matches[0].Item.Code
+	}
+	q.Terms = res.Terms
+}
+
+func (c *Chat) answerReply(id int64, r *AskReply, private bool) *ChatReply {
+	res := r.Result
+	a := &Answer{QuestionID: id, Question: res.Question, Status: res.Status, Place: res.Place, Places: res.Places, LLM: r.LLM}
+	switch res.Status {
+	case towndesk.StatusAnswered:
+		if res.TownLacksPower {
+			a.Notice = fmt.Sprintf("%s不是该事项的执法主体，%s的清单没有这项权力；由县级部门负责。", res.Place.Town, res.Place.Town)
+		}
+		for _, m := range res.Matches {
+			a.Rows = append(a.Rows, c.row(m, *res.Place))
+		}
+	default:
+		a.Notice = r.Text
+	}
+	return &ChatReply{Text: r.Text, Answer: a, Private: private}
+}
+
+func (c *Chat) row(m towndesk.Match, place towndesk.Place) AnswerRow {
+	it := m.Item
+	name := it.Name
+	if it.SubItem != "" {
+		name += "（" + it.SubItem + "）"
+	}
+	return AnswerRow{Role: m.Role, Category: it.Category, Name: name, Who: WhoActs(m, place), Mode: it.Mode,
+		Body: it.Body, Office: it.Office, Basis: it.Basis, List: ListName(m.List), Code: it.Code,
+		HasArticles: it.Basis != "" && len(c.lists.BasisArticles(it.Basis)) > 0}
+}
+
+// PickPlace answers a logged question again for the place the asker chose
+// among the candidates (county and town names as offered in Answer.Places)
+// and records the new outcome. The thread keeps the chosen place. It
+// returns ENOTFOUND for an unknown question.
+func (c *Chat) PickPlace(ctx context.Context, req ChatRequest, questionID int64, county, town string) (*ChatReply, error) {
+	q, err := c.log.Question(ctx, questionID)
+	if err != nil {
+		return nil, err
+	}
+	reply, err := c.lists.Ask(ctx, AskInput{Question: q.Text, Town: town, County: county})
+	if err != nil {
+		return nil, err
+	}
+	fillQuestion(q, reply.Result)
+	if err := c.log.UpdateQuestionOutcome(ctx, q); err != nil {
+		return nil, err
+	}
+	if req.Thread != "" && reply.Result.Place != nil {
+		if err := c.log.SetThreadPlace(ctx, req.Channel, req.Thread, *reply.Result.Place); err != nil {
+			return nil, err
+		}
+	}
+	return c.answerReply(q.ID, reply, req.Private), nil
+}
+
+// Reanswer renders a logged question's answer again, for its logged
+// place, without logging it anew (the 发到频道 button of a private answer).
+// It returns ENOTFOUND for an unknown question.
+func (c *Chat) Reanswer(ctx context.Context, questionID int64) (*ChatReply, error) {
+	q, err := c.log.Question(ctx, questionID)
+	if err != nil {
+		return nil, err
+	}
+	reply, err := c.lists.Ask(ctx, AskInput{Question: q.Text, Town: q.Place.Town, County: q.Place.County})
+	if err != nil {
+		return nil, err
+	}
+	return c.answerReply(q.ID, reply, false), nil
+}
+
+// Feedback records whether user found the answer to a question useful. It
+// returns ENOTFOUND for an unknown question.
+func (c *Chat) Feedback(ctx context.Context, questionID int64, user string, useful bool) (*ChatReply, error) {
+	if err := c.log.SetFeedback(ctx, questionID, user, useful); err != nil {
+		return nil, err
+	}
+	text := "已记录：这个回答有用。谢谢反馈！"
+	if !useful {
+		text = "已记录：这个回答没有用。清单管理员会在每周汇总中看到这个问题。"
+	}
+	return &ChatReply{Text: text, Private: true}, nil
+}
+
+// Basis returns the text of the articles a legal basis cites, or an
+// ENOTFOUND error when towndesk has none of them.
+func (c *Chat) Basis(basis string) (*ChatReply, error) {
+	arts := c.lists.BasisArticles(basis)
+	if len(arts) == 0 {
+		return nil, towndesk.Errorf(towndesk.ENOTFOUND, "没有找到“%s”引用的条文原文", basis)
+	}
+	return &ChatReply{Text: articlesText(arts)}, nil
+}
+
+func articlesText(arts []kb.Article) string {
+	var b strings.Builder
+	for i, a := range arts {
+		if i > 0 {
+			b.WriteString("\n\n")
+		}
+		fmt.Fprintf(&b, "《%s》%s\n%s", a.Law, a.Label, a.Text)
+	}
+	return b.String()
+}

@@ -1,0 +1,158 @@
+package handlers
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/storage"
+)
+
+func newTestChat(t testing.TB) (*Chat, *storage.DB) {
+	t.Helper()
+	l := newTestLists(t)
+	return NewChat(l, l.db), l.db
+}
+
+func handle(t *testing.T, c *Chat, req ChatRequest) *ChatReply {
+	t.Helper()
+	r, err := c.Handle(context.Background(), req)
+	if err != nil {
+		t.Fatalf("Handle(%q) = %v", req.Text, err)
+	}
+	return r
+}
+
+func TestChatDispatch(t *testing.T) {
+	c, _ := newTestChat(t)
+	tests := []struct {
+		name   string
+		text   string
+		help   bool
+		status towndesk.AskStatus
+	}{
+		{name: "plain question", text: "滨湖镇谁管烧秸秆", status: towndesk.StatusAnswered},
+		{name: "ask command", text: "问 滨湖镇谁管烧秸秆", status: towndesk.StatusAnswered},
+		{name: "english alias", text: "ASK 滨湖镇谁管烧秸秆", status: towndesk.StatusAnswered},
+		{name: "help", text: "帮助", help: true},
+		{name: "help alias", text: "help", help: true},
+		{name: "word starting like a command is a question", text: "帮助群众办证归谁管", status: towndesk.StatusNeedPlace},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := handle(t, c, ChatRequest{Source: "console", User: "u", Channel: "console", Text: tt.text})
+			if tt.help {
+				if r.Help == nil || !strings.Contains(r.Text, "问 <问题>") || !strings.Contains(r.Text, "ask") {
+					t.Errorf("Handle(%q) = %q, want the help generated from the command table", tt.text, r.Text)
+				}
+				return
+			}
+			if r.Answer == nil || r.Answer.Status != tt.status {
+				t.Fatalf("Handle(%q) answer = %+v, want status %s", tt.text, r.Answer, tt.status)
+			}
+		})
+	}
+	if _, err := c.Handle(context.Background(), ChatRequest{Text: "问"}); towndesk.ErrorCode(err) != towndesk.EINVALID {
+		t.Errorf("Handle(%q) error = %v, want invalid (no question)", "问", err)
+	}
+}
+
+func TestChatChannelPlaceAndThreadMemory(t *testing.T) {
+	c, db := newTestChat(t)
+	ctx := context.Background()
+	// In the 邦均镇 channel, a question naming no place is about 邦均镇.
+	r := handle(t, c, ChatRequest{Channel: "CBJ", Thread: "100.1", Text: "谁管烧秸秆", Town: "邦均镇", County: "蓟州区"})
+	if a := r.Answer; a.Status != towndesk.StatusAnswered || a.Place.Town != "邦均镇" {
+		t.Fatalf("Ask in the 邦均镇 channel = %s at %v, want answered for 邦均镇:\n%s", a.Status, a.Place, r.Text)
+	}
+	// A follow-up in a thread about 滨湖镇 stays in 滨湖镇, even in the 邦均镇 channel.
+	handle(t, c, ChatRequest{Channel: "CBJ", Thread: "200.1", Text: "滕州市滨湖镇有人乱搭乱建归谁管", Town: "邦均镇", County: "蓟州区"})
+	r = handle(t, c, ChatRequest{Channel: "CBJ", Thread: "200.1", Text: "那烧秸秆呢", Town: "邦均镇", County: "蓟州区"})
+	if a := r.Answer; a.Place == nil || a.Place.Town != "滨湖镇" {
+		t.Errorf("follow-up in the 滨湖镇 thread answered for %v, want 滨湖镇", a.Place)
+	}
+	// Without a thread there is no memory.
+	r = handle(t, c, ChatRequest{Channel: "DM1", Text: "那烧秸秆呢"})
+	if r.Answer.Status != towndesk.StatusNeedPlace {
+		t.Errorf("question without place, channel or thread = %s, want need_place", r.Answer.Status)
+	}
+	qs, err := db.Questions(ctx, storage.QuestionFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(qs) != 4 {
+		t.Errorf("logged %d questions, want 4", len(qs))
+	}
+}
+
+func TestChatAmbiguousPickAndFeedback(t *testing.T) {
+	c, db := newTestChat(t)
+	ctx := context.Background()
+	req := ChatRequest{Channel: "C1", Thread: "1.1", User: "U1", Text: "柴胡店镇放鞭炮谁管"}
+	r := handle(t, c, req)
+	a := r.Answer
+	if a.Status != towndesk.StatusAmbiguousPlace || len(a.Places) < 2 {
+		t.Fatalf("Ask(%q) = %s with %d places, want ambiguous_place", req.Text, a.Status, len(a.Places))
+	}
+	var pick towndesk.Place
+	for _, p := range a.Places {
+		if p.County == "宁津县" {
+			pick = p
+		}
+	}
+	r, err := c.PickPlace(ctx, req, a.QuestionID, pick.County, pick.Town)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Answer.Place == nil || r.Answer.Place.County != "宁津县" || r.Answer.QuestionID != a.QuestionID {
+		t.Fatalf("PickPlace(宁津县) = %v (question %d), want 宁津县柴胡店镇 for question %d", r.Answer.Place, r.Answer.QuestionID, a.QuestionID)
+	}
+	q, _ := db.Question(ctx, a.QuestionID)
+	if q.Place.County != "宁津县" || q.Status == towndesk.StatusAmbiguousPlace {
+		t.Errorf("logged question after the pick: %s at %v, want its new outcome", q.Status, q.Place)
+	}
+	// The thread now keeps 宁津县柴胡店镇.
+	r = handle(t, c, ChatRequest{Channel: "C1", Thread: "1.1", Text: "有人土葬谁管"})
+	if r.Answer.Place == nil || r.Answer.Place.County != "宁津县" {
+		t.Errorf("follow-up after the pick answered for %v, want 宁津县", r.Answer.Place)
+	}
+
+	if _, err := c.Feedback(ctx, a.QuestionID, "U2", false); err != nil {
+		t.Fatal(err)
+	}
+	bad, _ := db.Questions(ctx, storage.QuestionFilter{NotUseful: true})
+	if len(bad) != 1 || bad[0].ID != a.QuestionID {
+		t.Errorf("questions marked 没用 = %v, want question %d", bad, a.QuestionID)
+	}
+	if _, err := c.Feedback(ctx, 9999, "U2", true); towndesk.ErrorCode(err) != towndesk.ENOTFOUND {
+		t.Errorf("Feedback(unknown question) = %v, want not found", err)
+	}
+}
+
+func TestChatAnswerRowsAndBasis(t *testing.T) {
+	c, _ := newTestChat(t)
+	r := handle(t, c, ChatRequest{Text: "滨湖镇有人乱搭乱建归谁管？"})
+	a := r.Answer
+	if a.Status != towndesk.StatusAnswered || len(a.Rows) == 0 {
+		t.Fatalf("answer = %s with %d rows", a.Status, len(a.Rows))
+	}
+	top := a.Rows[0]
+	if top.Who == "" || top.List == "" || top.Code == "" || !top.HasArticles {
+		t.Errorf("top row = %+v, want who acts, list, code and a known basis", top)
+	}
+	b, err := c.Basis(top.Basis)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.Text, "城乡规划法") || !strings.Contains(b.Text, "第") {
+		t.Errorf("Basis(%q) = %q, want the article text", top.Basis, b.Text)
+	}
+	if _, err := c.Basis("某某办法第一条"); towndesk.ErrorCode(err) != towndesk.ENOTFOUND {
+		t.Errorf("Basis(unknown law) = %v, want not found", err)
+	}
+	r2, err := c.Reanswer(context.Background(), a.QuestionID)
+	if err != nil || r2.Text != r.Text {
+		t.Errorf("Reanswer = %v, %v; want the same text as the first answer", r2, err)
+	}
+}
