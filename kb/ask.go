@@ -14,7 +14,9 @@ import (
 // implements it together with Source.
 type ItemSource interface {
 	Source
-	Item(ctx context.Context, editionID int64, seq int) (towndesk.PowerItem, error)
+	// Items returns the given rows of an edition by sequence number;
+	// rows that do not exist are left out.
+	Items(ctx context.Context, editionID int64, seqs []int) (map[int]towndesk.PowerItem, error)
 }
 
 // KB answers questions from the power lists.
@@ -258,11 +260,13 @@ func (k *KB) retrieve(ctx context.Context, p parsed, lists []towndesk.List) ([]s
 	var terms []term
 	for _, c := range p.concepts {
 		for i, a := range c.alts {
-			b := c.weight
-			if i > 0 {
-				b *= 1.2 // official wording is what lists are written in
+			if i == 0 {
+				terms = append(terms, term{a, c.weight, false})
+				continue
 			}
-			terms = append(terms, term{a, b})
+			// Official wording is what lists are written in: all of it
+			// must match, and it weighs more.
+			terms = append(terms, term{a, 1.2 * c.weight, true})
 		}
 	}
 	byEdition := map[int64]towndesk.List{}
@@ -279,19 +283,26 @@ func (k *KB) retrieve(ctx context.Context, p parsed, lists []towndesk.List) ([]s
 	for _, h := range hits {
 		top = max(top, h.score)
 	}
-	out := make([]scoredRow, 0, len(hits))
+	seqs := map[int64][]int{}
 	for _, h := range hits {
-		l, ok := byEdition[h.edition]
-		if !ok {
+		seqs[h.edition] = append(seqs[h.edition], h.seq)
+	}
+	items := map[int64]map[int]towndesk.PowerItem{}
+	for e, ss := range seqs {
+		if _, ok := byEdition[e]; !ok {
 			continue // an edition replaced since the index was read
 		}
-		it, err := k.src.Item(ctx, h.edition, h.seq)
-		if err != nil {
-			if towndesk.ErrorCode(err) == towndesk.ENOTFOUND {
-				continue
-			}
+		if items[e], err = k.src.Items(ctx, e, ss); err != nil {
 			return nil, err
 		}
+	}
+	out := make([]scoredRow, 0, len(hits))
+	for _, h := range hits {
+		it, ok := items[h.edition][h.seq]
+		if !ok {
+			continue
+		}
+		l := byEdition[h.edition]
 		s, known := score(p, it)
 		s += 0.02 * h.score / top // the index's ranking breaks ties
 		out = append(out, scoredRow{item: it, list: l, score: s, known: known})

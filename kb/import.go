@@ -398,8 +398,12 @@ func skipRow(rec []string, h headerMap) bool {
 	if len(vals) == 0 {
 		return true
 	}
-	if _, isHeader := parseHeader(rec); isHeader {
-		return true
+	// A repeated header row (lists printed over several pages): cheap test
+	// first, since this runs for every row.
+	if matchHeader(cell(rec, h.col[fieldName])) == fieldName {
+		if _, isHeader := parseHeader(rec); isHeader {
+			return true
+		}
 	}
 	first := vals[0]
 	for _, p := range []string{"注：", "注:", "注1", "注 ", "备注：", "备注:", "说明：", "说明:", "填报说明", "注释"} {

@@ -334,10 +334,12 @@ func parseDocID(id string) (edition int64, seq int, ok bool) {
 // Close closes the index.
 func (x *Index) Close() error { return x.bi.Close() }
 
-// term is one search term with its weight.
+// term is one search term with its weight. An exact term must match all
+// its character pairs (official wording); others match any (partial recall).
 type term struct {
 	text  string
 	boost float64
+	exact bool
 }
 
 // hit is one retrieved row.
@@ -361,16 +363,24 @@ func (x *Index) search(ctx context.Context, terms []term, lists []int64, size in
 			mq := bleve.NewMatchQuery(t.text)
 			mq.SetField("name")
 			mq.SetBoost(2 * t.boost)
-			should = append(should, mq)
 			tq := bleve.NewMatchQuery(t.text)
 			tq.SetField("text")
 			tq.SetBoost(0.5 * t.boost)
-			should = append(should, tq)
+			if t.exact {
+				mq.Operator = query.MatchQueryOperatorAnd
+				tq.Operator = query.MatchQueryOperatorAnd
+			}
+			should = append(should, mq, tq)
 		}
-		uq := bleve.NewMatchQuery(t.text)
-		uq.SetField("name_uni")
-		uq.SetBoost(0.2 * t.boost)
-		should = append(should, uq)
+		if n == 1 {
+			// Only one-character terms need the unigram field; for longer
+			// ones the bigrams are more precise, and unigrams of common
+			// characters would match most of a large list.
+			uq := bleve.NewMatchQuery(t.text)
+			uq.SetField("name_uni")
+			uq.SetBoost(t.boost)
+			should = append(should, uq)
+		}
 	}
 	var listQ []query.Query
 	for _, id := range lists {

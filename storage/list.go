@@ -189,42 +189,59 @@ func (db *DB) Editions(ctx context.Context, place towndesk.Place) ([]towndesk.Li
 	return out, nil
 }
 
+const itemColumns = `seq, code, name, subitem, category, basis, body, office, mode, level, domain, note`
+
+func scanItem(sc interface{ Scan(...any) error }) (int, towndesk.PowerItem, error) {
+	var seq int
+	var it towndesk.PowerItem
+	var mode string
+	err := sc.Scan(&seq, &it.Code, &it.Name, &it.SubItem, &it.Category, &it.Basis, &it.Body,
+		&it.Office, &mode, &it.Level, &it.Domain, &it.Note)
+	it.Mode = towndesk.Mode(mode)
+	return seq, it, err
+}
+
 // EditionItems returns the rows of one edition in file order.
 func (db *DB) EditionItems(ctx context.Context, editionID int64) ([]towndesk.PowerItem, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT seq, code, name, subitem, category, basis, body, office, mode, level, domain, note
-		FROM items WHERE edition_id = ? ORDER BY seq`, editionID)
+	rows, err := db.db.QueryContext(ctx, `SELECT `+itemColumns+` FROM items WHERE edition_id = ? ORDER BY seq`, editionID)
 	if err != nil {
 		return nil, internal("query items", err)
 	}
 	defer rows.Close()
 	var out []towndesk.PowerItem
 	for rows.Next() {
-		var seq int
-		var it towndesk.PowerItem
-		var mode string
-		if err := rows.Scan(&seq, &it.Code, &it.Name, &it.SubItem, &it.Category, &it.Basis, &it.Body,
-			&it.Office, &mode, &it.Level, &it.Domain, &it.Note); err != nil {
+		_, it, err := scanItem(rows)
+		if err != nil {
 			return nil, internal("scan item", err)
 		}
-		it.Mode = towndesk.Mode(mode)
 		out = append(out, it)
 	}
 	return out, internal("query items", rows.Err())
 }
 
-// Item returns one row of an edition. It returns ENOTFOUND if there is no such row.
-func (db *DB) Item(ctx context.Context, editionID int64, seq int) (towndesk.PowerItem, error) {
-	var it towndesk.PowerItem
-	var mode string
-	err := db.db.QueryRowContext(ctx, `SELECT code, name, subitem, category, basis, body, office, mode, level, domain, note
-		FROM items WHERE edition_id = ? AND seq = ?`, editionID, seq).Scan(&it.Code, &it.Name, &it.SubItem,
-		&it.Category, &it.Basis, &it.Body, &it.Office, &mode, &it.Level, &it.Domain, &it.Note)
-	if errors.Is(err, sql.ErrNoRows) {
-		return it, towndesk.Errorf(towndesk.ENOTFOUND, "找不到清单事项")
+// Items returns the rows of an edition with the given sequence numbers,
+// keyed by sequence number, in one query. Missing rows are left out.
+func (db *DB) Items(ctx context.Context, editionID int64, seqs []int) (map[int]towndesk.PowerItem, error) {
+	out := make(map[int]towndesk.PowerItem, len(seqs))
+	if len(seqs) == 0 {
+		return out, nil
 	}
+	args := make([]any, 0, len(seqs)+1)
+	args = append(args, editionID)
+	for _, s := range seqs {
+		args = append(args, s)
+	}
+	rows, err := db.db.QueryContext(ctx, `SELECT `+itemColumns+` FROM items WHERE edition_id = ? AND seq IN (?`+strings.Repeat(",?", len(seqs)-1)+`)`, args...)
 	if err != nil {
-		return it, internal("query item", err)
+		return nil, internal("query items", err)
 	}
-	it.Mode = towndesk.Mode(mode)
-	return it, nil
+	defer rows.Close()
+	for rows.Next() {
+		seq, it, err := scanItem(rows)
+		if err != nil {
+			return nil, internal("scan item", err)
+		}
+		out[seq] = it
+	}
+	return out, internal("query items", rows.Err())
 }
