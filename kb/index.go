@@ -142,7 +142,7 @@ func openOrCreate(dir string) (*Index, error) {
 	if dir == "" {
 		return newIndex("")
 	}
-	bi, err := bleve.OpenUsing(dir, map[string]any{"bolt_timeout": "2s"})
+	bi, err := bleve.OpenUsing(dir, map[string]any{"bolt_timeout": "1s"})
 	switch {
 	case err == nil:
 		x := &Index{bi: bi, dir: dir, editions: map[int64]indexedEdition{}}

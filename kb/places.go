@@ -55,7 +55,9 @@ func newPlaces(lists []towndesk.List, g *Gazetteer) *places {
 		}
 	}
 	for _, c := range g.Counties() {
-		p.add(c.County, c, true, p.lists[c.CountyCode].ID != 0)
+		if _, covered := p.lists[c.CountyCode]; !covered {
+			p.add(c.County, c, true, false)
+		}
 	}
 	return p
 }
