@@ -1,0 +1,206 @@
+package bot
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// call is one request the fake Slack received.
+type call struct {
+	Method string     // "chat.postMessage", "views.open", "hook" (a response_url)
+	Form   url.Values // form-encoded arguments
+	JSON   map[string]any
+	At     time.Time
+}
+
+// text returns the call's message text and blocks, as one string to search.
+func (c call) text() string {
+	var b strings.Builder
+	b.WriteString(c.Form.Get("text"))
+	b.WriteString(c.Form.Get("blocks"))
+	if c.JSON != nil {
+		j, _ := json.Marshal(c.JSON)
+		b.Write(j)
+	}
+	return b.String()
+}
+
+// fakeSlack is a Slack Web API (and Socket Mode) server on loopback that
+// records every call, for the real slack-go client to talk to.
+type fakeSlack struct {
+	t   testing.TB
+	srv *httptest.Server
+
+	mu        sync.Mutex
+	calls     []call
+	ts        int
+	limit429  int // answer this many chat.postMessage calls with 429 first
+	notify    chan call
+	wsConn    *websocket.Conn
+	wsAcks    chan map[string]any
+	wsReady   chan struct{}
+	viewsOpen int
+}
+
+func newFakeSlack(t testing.TB) *fakeSlack {
+	f := &fakeSlack{t: t, notify: make(chan call, 1000), wsAcks: make(chan map[string]any, 100), wsReady: make(chan struct{})}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/api/", f.api)
+	mux.HandleFunc("/hooks/", f.hook)
+	mux.HandleFunc("/ws", f.ws)
+	f.srv = httptest.NewServer(mux)
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+func (f *fakeSlack) apiURL() string { return f.srv.URL + "/api/" }
+
+func (f *fakeSlack) record(c call) {
+	c.At = time.Now()
+	f.mu.Lock()
+	f.calls = append(f.calls, c)
+	f.mu.Unlock()
+	f.notify <- c
+}
+
+func (f *fakeSlack) api(w http.ResponseWriter, r *http.Request) {
+	method := strings.TrimPrefix(r.URL.Path, "/api/")
+	body, _ := io.ReadAll(r.Body)
+	c := call{Method: method}
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+		json.Unmarshal(body, &c.JSON)
+	} else {
+		c.Form, _ = url.ParseQuery(string(body))
+	}
+	w.Header().Set("Content-Type", "application/json")
+	f.mu.Lock()
+	f.ts++
+	ts := fmt.Sprintf("1700000000.%06d", f.ts)
+	limited := method == "chat.postMessage" && f.limit429 > 0
+	if limited {
+		f.limit429--
+	}
+	f.mu.Unlock()
+	if limited {
+		c.Method = "429 " + method
+		f.record(c)
+		w.Header().Set("Retry-After", "1")
+		w.WriteHeader(http.StatusTooManyRequests)
+		io.WriteString(w, `{"ok":false,"error":"ratelimited"}`)
+		return
+	}
+	switch method {
+	case "chat.postMessage", "chat.update":
+		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, c.Form.Get("channel"), ts)
+	case "chat.postEphemeral":
+		fmt.Fprintf(w, `{"ok":true,"message_ts":%q}`, ts)
+	case "views.open", "views.update", "views.push":
+		fmt.Fprintf(w, `{"ok":true,"view":{"id":"V%d"}}`, f.ts)
+	case "apps.connections.open":
+		fmt.Fprintf(w, `{"ok":true,"url":%q}`, "ws"+strings.TrimPrefix(f.srv.URL, "http")+"/ws")
+	case "auth.test":
+		io.WriteString(w, `{"ok":true,"user_id":"UBOT","bot_id":"BBOT"}`)
+	default:
+		fmt.Fprintf(w, `{"ok":false,"error":"unknown_method"}`)
+	}
+	f.record(c)
+}
+
+func (f *fakeSlack) hook(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	c := call{Method: "hook"}
+	json.Unmarshal(body, &c.JSON)
+	io.WriteString(w, "ok")
+	f.record(c)
+}
+
+var upgrader = websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
+
+// ws is Socket Mode's WebSocket: it says hello, then relays what the test
+// sends and collects the client's acks.
+func (f *fakeSlack) ws(w http.ResponseWriter, r *http.Request) {
+	conn, err := upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		return
+	}
+	f.mu.Lock()
+	f.wsConn = conn
+	f.mu.Unlock()
+	conn.WriteJSON(map[string]any{"type": "hello", "num_connections": 1})
+	close(f.wsReady)
+	for {
+		var m map[string]any
+		if err := conn.ReadJSON(&m); err != nil {
+			return
+		}
+		f.wsAcks <- m
+	}
+}
+
+// sendWS sends an envelope over the Socket Mode connection.
+func (f *fakeSlack) sendWS(v any) {
+	f.t.Helper()
+	select {
+	case <-f.wsReady:
+	case <-time.After(5 * time.Second):
+		f.t.Fatal("Socket Mode client did not connect")
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if err := f.wsConn.WriteJSON(v); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+// wait returns the next call of method (skipping others), or fails after 10 s.
+func (f *fakeSlack) wait(method string) call {
+	f.t.Helper()
+	timeout := time.After(10 * time.Second)
+	for {
+		select {
+		case c := <-f.notify:
+			if c.Method == method {
+				return c
+			}
+		case <-timeout:
+			f.t.Fatalf("no %s call within 10 s; calls: %v", method, f.methods())
+			return call{}
+		}
+	}
+}
+
+// quiet asserts that no call arrives for d.
+func (f *fakeSlack) quiet(d time.Duration) {
+	f.t.Helper()
+	select {
+	case c := <-f.notify:
+		f.t.Errorf("unexpected %s call: %s", c.Method, c.text())
+	case <-time.After(d):
+	}
+}
+
+func (f *fakeSlack) methods() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var ms []string
+	for _, c := range f.calls {
+		ms = append(ms, c.Method)
+	}
+	return ms
+}
+
+func (f *fakeSlack) all() []call {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]call(nil), f.calls...)
+}

@@ -1,0 +1,72 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/towndesk/towndesk"
+)
+
+// MaskingHandler is a slog.Handler that masks phone and ID numbers
+// (towndesk.MaskText) in the message and in every string, error and
+// Stringer attribute before passing the record on: logs must never hold
+// citizens' numbers in full, whatever a log call puts in them.
+type MaskingHandler struct{ next slog.Handler }
+
+// NewMaskingHandler returns a handler that masks records and passes them to next.
+func NewMaskingHandler(next slog.Handler) *MaskingHandler { return &MaskingHandler{next: next} }
+
+// Enabled implements slog.Handler.
+func (h *MaskingHandler) Enabled(ctx context.Context, l slog.Level) bool { return h.next.Enabled(ctx, l) }
+
+// Handle implements slog.Handler.
+func (h *MaskingHandler) Handle(ctx context.Context, r slog.Record) error {
+	out := slog.NewRecord(r.Time, r.Level, towndesk.MaskText(r.Message), r.PC)
+	r.Attrs(func(a slog.Attr) bool {
+		out.AddAttrs(maskAttr(a))
+		return true
+	})
+	return h.next.Handle(ctx, out)
+}
+
+// WithAttrs implements slog.Handler.
+func (h *MaskingHandler) WithAttrs(as []slog.Attr) slog.Handler {
+	masked := make([]slog.Attr, len(as))
+	for i, a := range as {
+		masked[i] = maskAttr(a)
+	}
+	return &MaskingHandler{next: h.next.WithAttrs(masked)}
+}
+
+// WithGroup implements slog.Handler.
+func (h *MaskingHandler) WithGroup(name string) slog.Handler {
+	return &MaskingHandler{next: h.next.WithGroup(name)}
+}
+
+func maskAttr(a slog.Attr) slog.Attr {
+	v := a.Value.Resolve()
+	switch v.Kind() {
+	case slog.KindString:
+		return slog.String(a.Key, towndesk.MaskText(v.String()))
+	case slog.KindGroup:
+		g := v.Group()
+		out := make([]any, len(g))
+		for i, x := range g {
+			out[i] = maskAttr(x)
+		}
+		return slog.Group(a.Key, out...)
+	case slog.KindAny:
+		switch x := v.Any().(type) {
+		case error:
+			return slog.String(a.Key, towndesk.MaskText(x.Error()))
+		case fmt.Stringer:
+			return slog.String(a.Key, towndesk.MaskText(x.String()))
+		case []byte:
+			return slog.String(a.Key, towndesk.MaskText(string(x)))
+		default:
+			return slog.String(a.Key, towndesk.MaskText(fmt.Sprint(x)))
+		}
+	}
+	return slog.Attr{Key: a.Key, Value: v}
+}
