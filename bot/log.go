@@ -18,7 +18,9 @@ type MaskingHandler struct{ next slog.Handler }
 func NewMaskingHandler(next slog.Handler) *MaskingHandler { return &MaskingHandler{next: next} }
 
 // Enabled implements slog.Handler.
-func (h *MaskingHandler) Enabled(ctx context.Context, l slog.Level) bool { return h.next.Enabled(ctx, l) }
+func (h *MaskingHandler) Enabled(ctx context.Context, l slog.Level) bool {
+	return h.next.Enabled(ctx, l)
+}
 
 // Handle implements slog.Handler.
 func (h *MaskingHandler) Handle(ctx context.Context, r slog.Record) error {
