@@ -46,6 +46,14 @@ type Query struct {
 	Town, County string
 	// Limit caps the number of matches; 0 means 5.
 	Limit int
+	// Hints come from a language model's reading of the question. They add
+	// to the rule-based reading, never replace it: HintTerms are searched
+	// as extra dictionary-strength concepts, HintCategory is used only when
+	// the question itself gives no category, and HintPlace is scanned for
+	// place names only when the question names none.
+	HintTerms    []string
+	HintCategory string
+	HintPlace    string
 }
 
 // Thresholds of the matcher. A row is only an answer when it covers the
@@ -69,7 +77,11 @@ func (k *KB) Ask(ctx context.Context, q Query) (*towndesk.AskResult, error) {
 	res := &towndesk.AskResult{Question: q.Question, Places: []towndesk.Place{}, Matches: []towndesk.Match{}}
 	question := strings.TrimSpace(q.Question)
 	ms := ps.scan(normText(question))
-	place, cands, err := k.resolvePlace(ps, ms, q)
+	placeMs := ms
+	if len(ms) == 0 && q.HintPlace != "" {
+		placeMs = ps.scan(normText(q.HintPlace))
+	}
+	place, cands, err := k.resolvePlace(ps, placeMs, q)
 	if err != nil {
 		return nil, err
 	}
@@ -84,6 +96,7 @@ func (k *KB) Ask(ctx context.Context, q Query) (*towndesk.AskResult, error) {
 	}
 	res.Place = place
 	p := understand(cut(normText(question), ms), k.syn)
+	p.addHints(q.HintTerms, q.HintCategory, k.syn)
 	res.Category = p.category
 	for _, c := range p.concepts {
 		res.Terms = append(res.Terms, c.surface)

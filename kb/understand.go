@@ -162,3 +162,33 @@ func rawWeight(w string) float64 {
 	}
 	return 1
 }
+
+// addHints merges a language model's reading into p: each term becomes a
+// concept (expanded through the dictionary when it knows the word), unless
+// the question already has a concept with that surface; the category is
+// taken only when the question gave none.
+func (p *parsed) addHints(terms []string, category string, syn *Synonyms) {
+	for _, t := range terms {
+		t = strings.TrimSpace(normText(t))
+		if t == "" || p.has(t) {
+			continue
+		}
+		alts := []string{t}
+		if more, ok := syn.expand(t); ok {
+			alts = append(alts, more...)
+		}
+		p.concepts = append(p.concepts, concept{surface: t, alts: alts, known: true, weight: 1})
+	}
+	if p.category == "" {
+		p.category = category
+	}
+}
+
+func (p *parsed) has(surface string) bool {
+	for _, c := range p.concepts {
+		if c.surface == surface {
+			return true
+		}
+	}
+	return false
+}
