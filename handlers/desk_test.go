@@ -125,7 +125,9 @@ func TestDeskLifecycle(t *testing.T) {
 	if r.Request.Due != "2026-02-27" || r.Request.Status != towndesk.StatusAccepted {
 		t.Errorf("accepted: due %s status %s, want 2026-02-27 accepted", r.Request.Due, r.Request.Status)
 	}
-	step("assign", func() (*RequestReply, error) { return d.Assign(ctx, RequestAssignInput{ID: id, By: "王芳", Assignee: "李娜"}) })
+	step("assign", func() (*RequestReply, error) {
+		return d.Assign(ctx, RequestAssignInput{ID: id, By: "王芳", Assignee: "李娜"})
+	})
 	clock.At("2026-02-24", 9)
 	move("in_progress", RequestMoveInput{})
 	// Waiting for the citizen from Tuesday 02-24 to Thursday 02-26: two
