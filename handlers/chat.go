@@ -40,6 +40,8 @@ type ChatReply struct {
 	Answer *Answer
 	// Help is set for the help command.
 	Help []Command
+	// Desk is set for the proxy-service desk commands.
+	Desk *DeskReply
 }
 
 // Answer is a question's reply in parts.
@@ -105,6 +107,8 @@ type questionLog interface {
 type Chat struct {
 	lists *Lists
 	log   questionLog
+	// Desk runs the desk commands; nil leaves them out of the table.
+	Desk *DeskChat
 	// Command is the slash command's name, for help texts ("/towndesk").
 	Command string
 }
@@ -120,6 +124,9 @@ func (c *Chat) Commands() []Command {
 	cmds := []Command{
 		{Name: "问", Aliases: []string{"ask"}, Usage: "<问题>", Help: "问“某镇某事归谁管”，例如：问 邦均镇有人烧秸秆归谁管（不写命令，直接提问也可以）", Run: runAsk},
 		{Name: "帮助", Aliases: []string{"help", "?", "？"}, Help: "显示这份说明", Run: runHelp},
+	}
+	if c.Desk != nil {
+		cmds = append(cmds, deskCommands()...)
 	}
 	return cmds
 }
