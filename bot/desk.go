@@ -2,23 +2,438 @@ package bot
 
 import (
 	"context"
+	"fmt"
+	"strconv"
+	"strings"
 
 	"github.com/slack-go/slack"
 
+	"github.com/towndesk/towndesk"
 	"github.com/towndesk/towndesk/handlers"
 )
 
-// openModal opens the modal a reply asks for; false if it asks for none.
+// Desk action and view IDs.
+const (
+	actMove     = "td_move"     // value: id|version|status
+	actFollowUp = "td_followup" // value: id|version|满意
+	actReveal   = "td_reveal"   // value: id
+
+	viewIntake = "td_intake" // private_metadata: the channel the form was opened from
+	viewMove   = "td_move"   // private_metadata: id|version|status|channel
+)
+
+// The intake form's fields: block IDs, each with one element "v".
+var intakeFields = []struct {
+	id, label, hint string
+	optional, multi bool
+}{
+	{"county", "县（市、区）", "如 蓟州区", true, false},
+	{"town", "乡镇（街道）", "如 邦均镇", false, false},
+	{"village", "村（社区）", "", true, false},
+	{"citizen", "群众姓名", "", false, false},
+	{"phone", "联系电话", "手机号或带区号的固定电话", false, false},
+	{"id_number", "身份证号", "需要时填写", true, false},
+	{"kind", "代办类型", "", false, false},
+	{"matter", "办理事项", "要办什么、办到什么程度", false, true},
+	{"materials", "已收材料", "用逗号或顿号分隔", true, false},
+	{"item", "关联权力事项编码", "", true, false},
+}
+
+// openModal opens the modal a reply asks for (the intake form); false if
+// it asks for none. views.open comes first: the trigger expires in 3 s.
 func (b *Bot) openModal(ctx context.Context, triggerID, channel string, r *handlers.ChatReply) bool {
-	return false
+	if r.Desk == nil || r.Desk.Intake == nil || triggerID == "" {
+		return false
+	}
+	view := intakeView(r.Desk.Intake, channel)
+	err := withRetry(ctx, func() error {
+		_, err := b.api.OpenViewContext(ctx, triggerID, view)
+		return err
+	})
+	if err != nil {
+		b.log.Error("views.open failed", "channel", channel, "err", err)
+		return false
+	}
+	return true
+}
+
+func intakeView(f *handlers.IntakeForm, channel string) slack.ModalViewRequest {
+	var blocks []slack.Block
+	for _, fd := range intakeFields {
+		var el slack.BlockElement
+		if fd.id == "kind" {
+			var opts []*slack.OptionBlockObject
+			for _, k := range f.Kinds {
+				opts = append(opts, slack.NewOptionBlockObject(k.Name, plain(fmt.Sprintf("%s（%d 个工作日）", k.Name, k.Days)), nil))
+			}
+			el = slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("选择类型"), "v", opts...)
+		} else {
+			in := slack.NewPlainTextInputBlockElement(nil, "v")
+			in.Multiline = fd.multi
+			switch fd.id {
+			case "town":
+				in.InitialValue = f.Town
+			case "county":
+				in.InitialValue = f.County
+			}
+			el = in
+		}
+		var hint *slack.TextBlockObject
+		if fd.hint != "" {
+			hint = plain(fd.hint)
+		}
+		ib := slack.NewInputBlock(fd.id, plain(fd.label), hint, el)
+		ib.Optional = fd.optional
+		blocks = append(blocks, ib)
+	}
+	return slack.ModalViewRequest{Type: slack.VTModal, CallbackID: viewIntake, PrivateMetadata: channel,
+		Title: plain("登记代办"), Submit: plain("登记"), Close: plain("取消"), Blocks: slack.Blocks{BlockSet: blocks}}
+}
+
+// value returns the submitted value of field id ("" if absent).
+func value(v slack.View, id string) string {
+	a, ok := v.State.Values[id]["v"]
+	if !ok {
+		return ""
+	}
+	if a.SelectedOption.Value != "" {
+		return a.SelectedOption.Value
+	}
+	return strings.TrimSpace(a.Value)
+}
+
+// viewSubmission validates a submitted modal before the ack and returns
+// the ack payload: field errors keep the modal open and store nothing.
+func (b *Bot) viewSubmission(ctx context.Context, cb slack.InteractionCallback) any {
+	if b.chat.Desk == nil {
+		return nil
+	}
+	switch cb.View.CallbackID {
+	case viewIntake:
+		return b.submitIntake(ctx, cb)
+	case viewMove:
+		return b.submitMove(ctx, cb)
+	}
+	return nil
+}
+
+func (b *Bot) submitIntake(ctx context.Context, cb slack.InteractionCallback) any {
+	v := cb.View
+	channel := v.PrivateMetadata
+	in := handlers.RequestNewInput{County: value(v, "county"), Town: value(v, "town"), Village: value(v, "village"),
+		Citizen: value(v, "citizen"), Phone: value(v, "phone"), IDNumber: value(v, "id_number"), Kind: value(v, "kind"),
+		Matter: value(v, "matter"), Materials: value(v, "materials"), Item: value(v, "item")}
+	if p := b.chat.ValidateIntake(in); len(p) > 0 {
+		return slack.NewErrorsViewSubmissionResponse(maskAll(p))
+	}
+	req := handlers.ChatRequest{Source: "slack", User: cb.User.ID, Channel: channel}
+	var reply *handlers.ChatReply
+	done, err := b.once(ctx, "intake:"+v.ID, func() (string, error) {
+		var err error
+		reply, err = b.chat.NewRequest(ctx, req, in)
+		if err != nil {
+			return "", err
+		}
+		return reply.Desk.Changed.Request.ID, nil
+	})
+	if err != nil {
+		field := handlers.IntakeProblem(err)
+		if towndesk.ErrorCode(err) == towndesk.EUNAUTHORIZED || field == "" {
+			field = "matter"
+		}
+		if towndesk.ErrorCode(err) == towndesk.EINTERNAL {
+			b.log.Error("intake failed", "user", cb.User.ID, "err", err)
+		}
+		return slack.NewErrorsViewSubmissionResponse(map[string]string{field: clip(failureText(err), 150)})
+	}
+	if !done {
+		return nil // a repeated submission of the same form
+	}
+	r := reply.Desk.Changed.Request
+	b.log.Info("request created", "id", r.ID, "user", cb.User.ID, "town", r.Town.Short())
+	b.submit("card", func(ctx context.Context) {
+		b.refreshCard(ctx, r.ID, channel, fmt.Sprintf("<@%s> %s", cb.User.ID, reply.Text))
+	})
+	return nil
+}
+
+func maskAll(m map[string]string) map[string]string {
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = clip(v, 150)
+	}
+	return out
+}
+
+// deskChannel returns the desk channel for a town: the one configured for
+// it, else the channel the form came from if it is a desk channel, else ""
+// (no card; the creator is told in private).
+func (b *Bot) deskChannel(town towndesk.Place, from string) string {
+	for ch, p := range b.cfg.Desk.Channels {
+		if p.Town == town.Town && p.County == town.County {
+			return ch
+		}
+	}
+	if b.cfg.IsDeskChannel(from) {
+		return from
+	}
+	return ""
+}
+
+// refreshCard posts or updates the one card of request id and posts line
+// in the card's thread (the timeline).
+func (b *Bot) refreshCard(ctx context.Context, id, from, line string) {
+	show, err := b.chat.Desk.Desk().Show(ctx, handlers.RequestShowInput{ID: id, By: "towndesk"})
+	if err != nil {
+		b.log.Error("read request for its card", "id", id, "err", err)
+		return
+	}
+	m := cardMessage(show)
+	channel, ts, err := b.store.RequestCard(ctx, id)
+	switch {
+	case err == nil:
+		if err := b.update(ctx, channel, ts, m); err != nil {
+			return
+		}
+	case towndesk.ErrorCode(err) == towndesk.ENOTFOUND:
+		channel = b.deskChannel(show.Request.Town, from)
+		if channel == "" {
+			b.log.Warn("no desk channel for the request's town; no card", "id", id, "town", show.Request.Town.Short())
+			return
+		}
+		if ts, err = b.postThread(ctx, channel, "", m); err != nil {
+			return
+		}
+		if err := b.store.SetRequestCard(ctx, id, channel, ts); err != nil {
+			b.log.Error("record card", "id", id, "err", err)
+		}
+	default:
+		b.log.Error("read card", "id", id, "err", err)
+		return
+	}
+	if line != "" {
+		b.postThread(ctx, channel, ts, message{text: line, blocks: []slack.Block{section(line)}})
+	}
+}
+
+// cardMessage renders a request's card: its state, and buttons for exactly
+// the moves its lifecycle allows now.
+func cardMessage(s *handlers.RequestShowReply) message {
+	r := s.Request
+	title := fmt.Sprintf("代办 %s · %s", r.ID, r.Status.Chinese())
+	blocks := []slack.Block{section("*" + title + "*")}
+	fields := []*slack.TextBlockObject{
+		field("群众", r.Citizen), field("联系电话", r.Phone),
+		field("地点", r.Town.Short()+r.Village), field("类型", fmt.Sprintf("%s（承诺 %d 个工作日）", r.Kind, r.PromisedDays)),
+		field("承办人", orDash(r.Assignee)),
+	}
+	if !r.Due.IsZero() {
+		due := string(r.Due)
+		if s.DaysLate > 0 {
+			due += fmt.Sprintf("（超期 %d 个工作日）", s.DaysLate)
+		}
+		fields = append(fields, field("办理时限", due))
+	}
+	if r.IDNumber != "" {
+		fields = append(fields, field("身份证号", r.IDNumber))
+	}
+	blocks = append(blocks, slack.NewSectionBlock(nil, fields, nil))
+	detail := "*办理事项*\n" + escape(r.Matter)
+	if len(r.Materials) > 0 {
+		detail += "\n*已收材料* " + escape(strings.Join(r.Materials, "、"))
+	}
+	if r.Result != "" {
+		detail += "\n*办理结果* " + escape(r.Result)
+	}
+	if r.Reason != "" {
+		detail += "\n*理由* " + escape(r.Reason)
+	}
+	blocks = append(blocks, slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, clip(detail, maxSectionText), false, false), nil, nil))
+	var buttons []slack.BlockElement
+	ver := strconv.Itoa(r.Version)
+	for _, to := range s.Next {
+		btn := button(actMove, r.ID+"|"+ver+"|"+string(to), "转为"+to.Chinese())
+		switch to {
+		case towndesk.StatusRejected, towndesk.StatusCancelled:
+			btn.Style = slack.StyleDanger
+		case towndesk.StatusAccepted, towndesk.StatusDone:
+			btn.Style = slack.StylePrimary
+		}
+		buttons = append(buttons, btn)
+	}
+	if r.Status == towndesk.StatusDone {
+		for _, sat := range []towndesk.Satisfaction{towndesk.Satisfied, towndesk.MostlySatisfied, towndesk.Dissatisfied} {
+			buttons = append(buttons, button(actFollowUp, r.ID+"|"+ver+"|"+string(sat), "回访："+string(sat)))
+		}
+	}
+	buttons = append(buttons, button(actReveal, r.ID, "查看完整号码"))
+	blocks = append(blocks, slack.NewActionBlock("td_card", buttons...))
+	blocks = append(blocks, slack.NewContextBlock("", mrkdwn(fmt.Sprintf("版本 %d · 流转记录见本消息的话题", r.Version))))
+	return message{text: title + "：" + r.Citizen + "，" + r.Kind, blocks: blocks}
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	if strings.HasPrefix(s, "U") || strings.HasPrefix(s, "W") {
+		return "<@" + s + ">"
+	}
+	return s
 }
 
 // deskAction handles a desk button; false if a is not one.
 func (b *Bot) deskAction(ctx context.Context, cb slack.InteractionCallback, a *slack.BlockAction) bool {
+	if b.chat.Desk == nil {
+		return false
+	}
+	channel, user := cb.Channel.ID, cb.User.ID
+	if channel == "" {
+		channel = cb.Container.ChannelID
+	}
+	req := handlers.ChatRequest{Source: "slack", User: user, Channel: channel}
+	refuse := func(err error) {
+		b.log.Info("desk action refused", "action_id", a.ActionID, "user", user, "reason", towndesk.ErrorMessage(err))
+		b.ephemeral(ctx, cb.ResponseURL, channel, user, "", message{text: failureText(err)})
+	}
+	switch a.ActionID {
+	case actReveal:
+		r, err := b.chat.ShowRequest(ctx, req, a.Value, true)
+		if err != nil {
+			refuse(err)
+			return true
+		}
+		b.log.Info("full numbers shown", "id", a.Value, "user", user)
+		q := r.Desk.Show.Request
+		text := fmt.Sprintf("代办 %s：%s 电话 %s", q.ID, q.Citizen, q.Phone)
+		if q.IDNumber != "" {
+			text += "，身份证号 " + q.IDNumber
+		}
+		text += "（仅你可见，已记录本次查看）"
+		// Not through render/clip: this one message is meant to show the numbers.
+		b.ephemeralRaw(ctx, cb.ResponseURL, channel, user, text)
+		return true
+	case actMove, actFollowUp:
+		parts := strings.SplitN(a.Value, "|", 3)
+		if len(parts) != 3 {
+			refuse(towndesk.Errorf(towndesk.EINVALID, "按钮已失效"))
+			return true
+		}
+		id, to := parts[0], parts[2]
+		version, _ := strconv.Atoi(parts[1])
+		if !b.chat.Desk.CanChange(user, channel) {
+			refuse(towndesk.Errorf(towndesk.EUNAUTHORIZED, "只有代办员（或代办频道的成员）可以办理代办，本次操作未生效。"))
+			return true
+		}
+		if a.ActionID == actMove && handlers.NeedsText(towndesk.Status(to)) != "" {
+			b.openMoveModal(ctx, cb.TriggerID, id, version, towndesk.Status(to), channel)
+			return true
+		}
+		b.applyMove(ctx, req, cb.ResponseURL, a.ActionID, id, version, to, "")
+		return true
+	}
 	return false
 }
 
-// viewSubmission validates a submitted modal and returns the ack payload.
-func (b *Bot) viewSubmission(ctx context.Context, cb slack.InteractionCallback) any {
+// applyMove makes a change once per (request, version, target): a double
+// click or a redelivery does nothing the second time.
+func (b *Bot) applyMove(ctx context.Context, req handlers.ChatRequest, responseURL, kind, id string, version int, to, text string) error {
+	var reply *handlers.ChatReply
+	done, err := b.once(ctx, fmt.Sprintf("%s:%s:%d:%s", kind, id, version, to), func() (string, error) {
+		var err error
+		if kind == actFollowUp {
+			reply, err = b.chat.FollowUpRequest(ctx, req, id, version, to, "")
+		} else {
+			reply, err = b.chat.MoveRequest(ctx, req, id, version, towndesk.Status(to), text)
+		}
+		if err != nil {
+			return "", err
+		}
+		return strconv.Itoa(reply.Desk.Changed.Request.Version), nil
+	})
+	if err != nil {
+		b.log.Info("desk change refused", "id", id, "to", to, "user", req.User, "reason", err)
+		b.ephemeral(ctx, responseURL, req.Channel, req.User, "", message{text: failureText(err)})
+		if towndesk.ErrorCode(err) == towndesk.ECONFLICT {
+			b.refreshCard(ctx, id, req.Channel, "")
+		}
+		return err
+	}
+	if done {
+		b.log.Info("request changed", "id", id, "to", to, "user", req.User)
+		b.refreshCard(ctx, id, req.Channel, fmt.Sprintf("<@%s> %s", req.User, reply.Text))
+	}
 	return nil
+}
+
+func (b *Bot) openMoveModal(ctx context.Context, triggerID, id string, version int, to towndesk.Status, channel string) {
+	label := handlers.NeedsText(to)
+	in := slack.NewPlainTextInputBlockElement(nil, "v")
+	in.Multiline = true
+	view := slack.ModalViewRequest{Type: slack.VTModal, CallbackID: viewMove,
+		PrivateMetadata: fmt.Sprintf("%s|%d|%s|%s", id, version, to, channel),
+		Title:           plain("代办 " + id), Submit: plain("转为" + to.Chinese()), Close: plain("取消"),
+		Blocks: slack.Blocks{BlockSet: []slack.Block{
+			section(fmt.Sprintf("将代办 %s 转为「%s」，请填写%s。", id, to.Chinese(), label)),
+			slack.NewInputBlock("text", plain(label), nil, in),
+		}}}
+	err := withRetry(ctx, func() error {
+		_, err := b.api.OpenViewContext(ctx, triggerID, view)
+		return err
+	})
+	if err != nil {
+		b.log.Error("views.open failed", "id", id, "err", err)
+	}
+}
+
+// submitMove applies a move that needed words, before the ack, so that a
+// refusal shows in the modal; the card is updated in the background.
+func (b *Bot) submitMove(ctx context.Context, cb slack.InteractionCallback) any {
+	parts := strings.SplitN(cb.View.PrivateMetadata, "|", 4)
+	if len(parts) != 4 {
+		return nil
+	}
+	id, to, channel := parts[0], towndesk.Status(parts[2]), parts[3]
+	version, _ := strconv.Atoi(parts[1])
+	text := value(cb.View, "text")
+	if text == "" {
+		return slack.NewErrorsViewSubmissionResponse(map[string]string{"text": "请填写" + handlers.NeedsText(to)})
+	}
+	req := handlers.ChatRequest{Source: "slack", User: cb.User.ID, Channel: channel}
+	var reply *handlers.ChatReply
+	done, err := b.once(ctx, fmt.Sprintf("%s:%s:%d:%s", actMove, id, version, to), func() (string, error) {
+		var err error
+		reply, err = b.chat.MoveRequest(ctx, req, id, version, to, text)
+		if err != nil {
+			return "", err
+		}
+		return strconv.Itoa(reply.Desk.Changed.Request.Version), nil
+	})
+	if err != nil {
+		return slack.NewErrorsViewSubmissionResponse(map[string]string{"text": clip(failureText(err), 150)})
+	}
+	if done {
+		b.submit("card", func(ctx context.Context) {
+			b.refreshCard(ctx, id, channel, fmt.Sprintf("<@%s> %s", cb.User.ID, reply.Text))
+		})
+	}
+	return nil
+}
+
+// ephemeralRaw shows text to user unmasked: only for the 查看完整号码
+// reply to a desk worker.
+func (b *Bot) ephemeralRaw(ctx context.Context, responseURL, channel, user, text string) {
+	var err error
+	if responseURL != "" {
+		msg := &slack.WebhookMessage{Text: text, ResponseType: slack.ResponseTypeEphemeral}
+		err = withRetry(ctx, func() error { return slack.PostWebhookCustomHTTPContext(ctx, responseURL, b.http, msg) })
+	} else {
+		err = withRetry(ctx, func() error {
+			_, err := b.api.PostEphemeralContext(ctx, channel, user, slack.MsgOptionText(text, false))
+			return err
+		})
+	}
+	if err != nil {
+		b.log.Error("ephemeral reply failed", "channel", channel, "user", user, "err", err)
+	}
 }

@@ -29,6 +29,8 @@ const testSecret = "8f742231b10e8888abcd99yyyzzz85a5"
 const (
 	chBangjun = "C0BANGJUN1"
 	chPlain   = "C0PLAIN001"
+	chDesk    = "C0DESKBJ01" // the 邦均镇 desk channel
+	uWorker   = "U0WORKER01"
 )
 
 // syncBuffer is a log sink safe for concurrent writers.
@@ -66,6 +68,8 @@ type harness struct {
 func testConfig() config.Config {
 	c := config.Default()
 	c.Channels = map[string]config.Place{chBangjun: {County: "蓟州区", Town: "邦均镇"}}
+	c.Desk.Channels = map[string]config.Place{chDesk: {County: "蓟州区", Town: "邦均镇"}}
+	c.Desk.Workers = []string{uWorker}
 	return c
 }
 
@@ -95,6 +99,8 @@ func newHarness(t testing.TB, dir string, f *fakeSlack, opts ...func(*Options)) 
 	}
 	lists := handlers.NewLists(db, kb.New(db, idx, gaz, kb.DefaultSynonyms()), idx, gaz)
 	h.chat = handlers.NewChat(lists, db)
+	desk := handlers.NewDesk(db, handlers.DeskConfig{Places: gaz})
+	h.chat.Desk = handlers.NewDeskChat(desk, h.cfg.Desk.Workers, []string{chDesk})
 	o := Options{BotToken: "xoxb-test", SigningSecret: testSecret, APIURL: f.apiURL(), Config: h.cfg,
 		Chat: h.chat, Store: db, Logger: slog.New(NewMaskingHandler(slog.NewTextHandler(h.logs, nil))),
 		ChannelInterval: -1}

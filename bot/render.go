@@ -80,6 +80,8 @@ func render(r *handlers.ChatReply) message {
 	switch {
 	case r.Answer != nil:
 		return message{text: r.Text, blocks: answerBlocks(r.Answer, r.Private)}
+	case r.Desk != nil && r.Desk.Show != nil && !r.Desk.Show.Revealed:
+		return cardMessage(r.Desk.Show)
 	}
 	return message{text: r.Text, blocks: []slack.Block{section(r.Text)}}
 }
