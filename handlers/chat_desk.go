@@ -247,4 +247,3 @@ func (c *Chat) ValidateIntake(in RequestNewInput) map[string]string {
 	}
 	return p
 }
-
