@@ -551,18 +551,24 @@ func (r *Request) Validate() error {
 	return nil
 }
 
-// Overdue reports whether r had passed its due date on day today: an active
-// request whose due date is before today. A waiting request's clock is
-// stopped, so it counts as overdue only if it was already late when it
-// started waiting.
-func (r *Request) Overdue(today Date) bool {
+// LateDue returns the due date against which r counts as overdue: its due
+// date while it is accepted or in progress; while it waits, its clock is
+// stopped, so only if it was already late when it started waiting; ""
+// otherwise (not accepted yet, finished, or waiting on time).
+func (r *Request) LateDue() Date {
 	if !r.Status.Active() || r.Due.IsZero() {
-		return false
+		return ""
 	}
-	if r.Status.Waiting() && !r.WaitingSince.IsZero() {
-		return r.Due < DateOf(r.WaitingSince)
+	if r.Status.Waiting() && !r.WaitingSince.IsZero() && r.Due >= DateOf(r.WaitingSince) {
+		return ""
 	}
-	return r.Due < today
+	return r.Due
+}
+
+// Overdue reports whether r is past its due date on day today (see LateDue).
+func (r *Request) Overdue(today Date) bool {
+	d := r.LateDue()
+	return d != "" && d < today
 }
 
 // DaysLate returns how many working days r is past its due date on day
