@@ -62,6 +62,8 @@ func commands() []command {
 		{"diff", "diff --county C [--town T]", "比较清单最近两个版本", (*Main).runDiff},
 		{"law", "law LAW ARTICLE", "显示法律条文，如 law 城乡规划法 第六十五条", (*Main).runLaw},
 		{"eval", "eval [-v] FILE.jsonl", "用评测集衡量回答质量", (*Main).runEval},
+		{"serve", "serve [--config FILE] [--addr :3000]", "运行 Slack 机器人（SLACK_APP_TOKEN 时用 Socket Mode，否则 HTTP）", (*Main).runServe},
+		{"chat", "chat [--town T] [--county C] [--config FILE]", "本地对话控制台：不用 Slack 试用 towndesk", (*Main).runChat},
 		{"request", "request new|list|show|move|assign|note|pay|followup|extend|export ...", "代办台账：登记、流转、收付、回访、导出", (*Main).runRequest},
 	}
 }

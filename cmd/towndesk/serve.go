@@ -1,0 +1,183 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/bot"
+	"github.com/towndesk/towndesk/config"
+	"github.com/towndesk/towndesk/handlers"
+	"github.com/towndesk/towndesk/kb"
+)
+
+// shutdownBudget is how long serve may take to stop after SIGTERM.
+const shutdownBudget = 9 * time.Second
+
+// chatEnv is what the chat front ends run on: the lists (index opened
+// once and kept), the desk and the chat command table.
+type chatEnv struct {
+	*listsEnv
+	cfg  config.Config
+	chat *handlers.Chat
+}
+
+// loadConfig reads the --config file, or returns the defaults without one.
+func (m *Main) loadConfig(path string) (config.Config, error) {
+	if path == "" {
+		return config.Default(), nil
+	}
+	c, err := config.LoadFile(path, m.Getenv)
+	if err != nil {
+		return config.Config{}, towndesk.Errorf(towndesk.EINVALID, "配置有误：%v", err)
+	}
+	return c, nil
+}
+
+// openChat opens the data directory for the chat front ends and checks
+// the configured places against the gazetteer.
+func (m *Main) openChat(ctx context.Context, data, cfgPath string, noSample bool) (*chatEnv, error) {
+	cfg, err := m.loadConfig(cfgPath)
+	if err != nil {
+		return nil, err
+	}
+	gaz, err := kb.LoadGazetteer()
+	if err != nil {
+		return nil, err
+	}
+	county, err := checkPlaces(gaz, cfg)
+	if err != nil {
+		return nil, err
+	}
+	env, err := m.openLists(ctx, data, noSample)
+	if err != nil {
+		return nil, err
+	}
+	cal, err := readDataFile(data, "holidays.txt", towndesk.ParseCalendar)
+	if err != nil {
+		env.Close()
+		return nil, err
+	}
+	kinds, err := readDataFile(data, "kinds.txt", towndesk.ParseKinds)
+	if err != nil {
+		env.Close()
+		return nil, err
+	}
+	chat := handlers.NewChat(env.lists, env.db)
+	chat.Command = cfg.Slack.Command
+	desk := handlers.NewDesk(env.db, handlers.DeskConfig{County: county, Places: gaz, Calendar: cal, Kinds: kinds, Now: m.Now})
+	var deskChannels []string
+	for ch := range cfg.Desk.Channels {
+		deskChannels = append(deskChannels, ch)
+	}
+	chat.Desk = handlers.NewDeskChat(desk, cfg.Desk.Workers, deskChannels)
+	return &chatEnv{listsEnv: env, cfg: cfg, chat: chat}, nil
+}
+
+// checkPlaces resolves every configured place, so that a misspelt town
+// stops start-up with the setting named. It returns the desk's county when
+// all desk channels are in one county.
+func checkPlaces(gaz *kb.Gazetteer, cfg config.Config) (towndesk.Place, error) {
+	check := func(section string, m map[string]config.Place) ([]towndesk.Place, error) {
+		var out []towndesk.Place
+		for ch, p := range m {
+			at := section + "." + ch
+			c, err := gaz.ResolveCounty(p.County, p.Province)
+			if err != nil {
+				return nil, towndesk.Errorf(towndesk.EINVALID, "配置有误：%s.county：%s", at, towndesk.ErrorMessage(err))
+			}
+			if p.Town != "" {
+				if _, err := gaz.ResolveTown(c, p.Town); err != nil {
+					return nil, towndesk.Errorf(towndesk.EINVALID, "配置有误：%s.town：%s", at, towndesk.ErrorMessage(err))
+				}
+			}
+			out = append(out, c)
+		}
+		return out, nil
+	}
+	if _, err := check("channels", cfg.Channels); err != nil {
+		return towndesk.Place{}, err
+	}
+	desks, err := check("desk.channels", cfg.Desk.Channels)
+	if err != nil || len(desks) == 0 {
+		return towndesk.Place{}, err
+	}
+	for _, c := range desks[1:] {
+		if c.CountyCode != desks[0].CountyCode {
+			return towndesk.Place{}, nil
+		}
+	}
+	return desks[0], nil
+}
+
+func (m *Main) logger() *slog.Logger {
+	return slog.New(bot.NewMaskingHandler(slog.NewJSONHandler(m.Stderr, nil)))
+}
+
+func (m *Main) runServe(ctx context.Context, args []string) error {
+	fs := m.newFlagSet("serve")
+	data := m.dataFlag(fs)
+	cfgPath := fs.String("config", m.Getenv("TOWNDESK_CONFIG"), "configuration file (env TOWNDESK_CONFIG)")
+	addr := fs.String("addr", m.env("TOWNDESK_ADDR", ":3000"), "HTTP mode listen address (env TOWNDESK_ADDR)")
+	workers := fs.Int("workers", 8, "background workers")
+	noSample := m.noSampleFlag(fs)
+	if rest, err := parseFlags(fs, args); err != nil {
+		return err
+	} else if len(rest) > 0 {
+		return usagef("serve 不接受参数 %q", strings.Join(rest, " "))
+	}
+	opts := bot.Options{BotToken: m.Getenv("SLACK_BOT_TOKEN"), SigningSecret: m.Getenv("SLACK_SIGNING_SECRET"),
+		AppToken: m.Getenv("SLACK_APP_TOKEN"), APIURL: m.Getenv("SLACK_API_URL"), Workers: atLeastOne(*workers), Now: m.Now}
+	switch {
+	case opts.BotToken == "":
+		return towndesk.Errorf(towndesk.EINVALID, "缺少环境变量 SLACK_BOT_TOKEN（Slack 应用的 Bot User OAuth Token，xoxb-…）")
+	case opts.AppToken == "" && opts.SigningSecret == "":
+		return towndesk.Errorf(towndesk.EINVALID, "HTTP 模式需要环境变量 SLACK_SIGNING_SECRET（或设置 SLACK_APP_TOKEN 使用 Socket Mode）")
+	}
+	env, err := m.openChat(ctx, *data, *cfgPath, *noSample)
+	if err != nil {
+		return err
+	}
+	defer env.Close()
+	log := m.logger()
+	opts.Config, opts.Chat, opts.Store, opts.Logger = env.cfg, env.chat, env.db, log
+	b, err := bot.New(opts)
+	if err != nil {
+		return err
+	}
+	var runErr error
+	if opts.AppToken != "" {
+		log.Info("starting in Socket Mode")
+		runErr = b.RunSocket(ctx)
+	} else {
+		ln, err := net.Listen("tcp", *addr)
+		if err != nil {
+			return towndesk.Errorf(towndesk.EINVALID, "无法监听 %s：%v", *addr, err)
+		}
+		log.Info("listening (HTTP mode)", "addr", ln.Addr().String())
+		runErr = b.RunHTTP(ctx, ln)
+	}
+	// Stop taking work, let what is in flight finish, within the budget.
+	cctx, cancel := context.WithTimeout(context.Background(), shutdownBudget)
+	defer cancel()
+	if err := b.Close(cctx); err != nil {
+		log.Warn("shutdown cut in-flight work short", "err", err)
+	}
+	log.Info("stopped")
+	if runErr != nil && !errors.Is(runErr, context.Canceled) {
+		return fmt.Errorf("serve: %w", runErr)
+	}
+	return nil
+}
+
+func atLeastOne(n int) int {
+	if n < 1 {
+		return 1
+	}
+	return n
+}
