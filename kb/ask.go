@@ -29,12 +29,14 @@ type KB struct {
 	mu     sync.Mutex
 	gen    string  // generation places was built for
 	places *places // covered places; rebuilt when the lists change
+
+	basis *basisTexts // article texts of legal bases, for scoring
 }
 
 // New returns a KB over src, searching index, placing questions with gaz
 // and reading colloquial words with syn.
 func New(src ItemSource, index *Index, gaz *Gazetteer, syn *Synonyms) *KB {
-	return &KB{src: src, index: index, gaz: gaz, syn: syn}
+	return &KB{src: src, index: index, gaz: gaz, syn: syn, basis: newBasisTexts()}
 }
 
 // Query is one question and the asker's default place.
@@ -64,6 +66,10 @@ const (
 	minScore         = 0.55 // overall score of an answer
 	relatedFloor     = 0.45 // score below which other rows are not shown
 	retrieveSize     = 60
+	// townMargin: the town's row wins over the county's when it scores at
+	// least this close. The same item in both lists scores nearly the same;
+	// a town row that matches clearly worse is a different power.
+	townMargin = 0.03
 )
 
 // Ask answers q. It returns an error only for a default place that does
@@ -97,6 +103,9 @@ func (k *KB) Ask(ctx context.Context, q Query) (*towndesk.AskResult, error) {
 	res.Place = place
 	p := understand(cut(normText(question), ms), k.syn)
 	p.addHints(q.HintTerms, q.HintCategory, k.syn)
+	if err := k.weighPlainWords(&p); err != nil {
+		return nil, err
+	}
 	res.Category = p.category
 	for _, c := range p.concepts {
 		res.Terms = append(res.Terms, c.surface)
@@ -160,8 +169,14 @@ func (k *KB) resolvePlace(ps *places, ms []mention, q Query) (*towndesk.Place, [
 	for _, m := range ms {
 		if m.form.county {
 			counties = append(counties, m.form.places...)
-		} else if towns == nil {
-			towns = m.form.places
+			continue
+		}
+		// Two different towns in one question ("滨湖镇和苏溪镇…"): all
+		// their places are candidates, so the asker is asked which.
+		for _, t := range m.form.places {
+			if !containsPlace(towns, t) {
+				towns = append(towns, t)
+			}
 		}
 	}
 	countyCode := ""
@@ -316,7 +331,7 @@ func (k *KB) retrieve(ctx context.Context, p parsed, lists []towndesk.List) ([]s
 			continue
 		}
 		l := byEdition[h.edition]
-		s, known := score(p, it)
+		s, known := score(p, it, k.basis.text(it.Basis))
 		s += 0.02 * h.score / top // the index's ranking breaks ties
 		out = append(out, scoredRow{item: it, list: l, score: s, known: known})
 	}
@@ -326,12 +341,13 @@ func (k *KB) retrieve(ctx context.Context, p parsed, lists []towndesk.List) ([]s
 
 // score rates how well a row matches the question, in 0..1 (plus small
 // bonuses), and the share of dictionary concepts it matches.
-func score(p parsed, it towndesk.PowerItem) (float64, float64) {
+func score(p parsed, it towndesk.PowerItem, articles string) (float64, float64) {
 	name := it.Name + " " + it.SubItem
-	rest := strings.Join([]string{it.Basis, it.Domain, it.Note}, " ")
+	rest := strings.Join([]string{it.Basis, it.Domain, it.Note, articles}, " ")
 	var knownSum, knownN, rawSum, rawN float64
+	strict := !p.hasKnown()
 	for _, c := range p.concepts {
-		m := conceptMatch(c, name, rest)
+		m := conceptMatch(c, name, rest, strict)
 		if c.known {
 			knownSum += m
 			knownN++
@@ -369,41 +385,142 @@ func score(p parsed, it towndesk.PowerItem) (float64, float64) {
 	return s, known
 }
 
-// conceptMatch rates one concept against a row: 1 when the name contains
-// the question's word or its official terms (more of them is better), less
-// for a partial or a basis/domain match.
-func conceptMatch(c concept, name, rest string) float64 {
-	var inName, inRest int
+// conceptMatch rates one concept against a row, in 0..1.
+//
+// A dictionary word matches when the name contains the question's word or
+// one of its official terms: 0.75, plus up to 0.25 for how much of all its
+// terms the name has (more of them is the more specific row). A plain word
+// matches fully when the name contains it, else by the share of its
+// informative character pairs the name has. Matches only in the basis,
+// domain, note or cited article count for less.
+//
+// strict is set when the question has no dictionary word: then plain words
+// alone decide, and their pairs that no list uses count against a match.
+func conceptMatch(c concept, name, rest string, strict bool) float64 {
+	if !c.known {
+		return plainMatch(c, name, rest, strict)
+	}
+	full, credit, inRest := 0, 0.0, false
 	for _, a := range c.alts {
 		switch {
 		case strings.Contains(name, a):
-			inName++
+			full++
+			credit++
 		case strings.Contains(rest, a):
+			inRest = true
+		default:
+			credit += 0.5 * pairShare(a, name)
+		}
+	}
+	switch {
+	case full > 0:
+		return 0.75 + 0.25*credit/float64(len(c.alts))
+	case inRest:
+		return 0.5
+	}
+	return 0.7 * credit / float64(len(c.alts))
+}
+
+func plainMatch(c concept, name, rest string, strict bool) float64 {
+	if strings.Contains(name, c.surface) {
+		return 1
+	}
+	if len(c.grams) == 0 {
+		if strings.Contains(rest, c.surface) {
+			return 0.5
+		}
+		return 0
+	}
+	inName, inRest := 0, 0
+	for _, g := range c.grams {
+		switch {
+		case strings.Contains(name, g):
+			inName++
+		case strings.Contains(rest, g):
 			inRest++
 		}
 	}
-	if inName > 0 {
-		return 0.75 + 0.25*float64(inName)/float64(len(c.alts))
+	// Pairs the lists never use still count, at half weight: a word whose
+	// only known pair is 迁移 (户口迁移) is not matched by 擅自迁移文物.
+	n := float64(len(c.grams))
+	if strict {
+		n += 0.5 * float64(c.unknownPairs)
 	}
-	best := 0.0
-	if inRest > 0 {
-		best = 0.5
+	return max(0.8*float64(inName)/n, 0.5*float64(inName+inRest)/n)
+}
+
+// pairShare is the share of a word's character pairs found in s.
+func pairShare(w, s string) float64 {
+	rs := []rune(w)
+	if len(rs) < 3 {
+		return 0
 	}
-	// Partial: the share of the word's character pairs found in the name.
-	for _, a := range c.alts {
-		rs := []rune(a)
-		if len(rs) < 3 {
+	found := 0
+	for i := 0; i+1 < len(rs); i++ {
+		if strings.Contains(s, string(rs[i:i+2])) {
+			found++
+		}
+	}
+	return float64(found) / float64(len(rs)-1)
+}
+
+// weighPlainWords looks up the character pairs of the question's plain
+// words in the index: pairs that occur in no list cannot match and carry no
+// information. A plain word none of whose pairs occurs anywhere is
+// unknown vocabulary: it still counts against a match, but less than a word
+// the lists use.
+func (k *KB) weighPlainWords(p *parsed) error {
+	var terms []string
+	for i := range p.concepts {
+		c := &p.concepts[i]
+		if c.known {
 			continue
 		}
-		found := 0
-		for i := 0; i+1 < len(rs); i++ {
-			if strings.Contains(name, string(rs[i:i+2])) {
-				found++
+		c.grams = pairs(c.surface)
+		terms = append(terms, c.grams...)
+	}
+	if len(terms) == 0 {
+		return nil
+	}
+	vocab, err := k.index.vocabulary(terms)
+	if err != nil {
+		return err
+	}
+	for i := range p.concepts {
+		c := &p.concepts[i]
+		if c.known {
+			continue
+		}
+		var known []string
+		for _, g := range c.grams {
+			if vocab[g] {
+				known = append(known, g)
 			}
 		}
-		best = max(best, 0.7*float64(found)/float64(len(rs)-1))
+		c.unknownPairs = len(c.grams) - len(known)
+		c.grams = known
+		if len(known) == 0 {
+			c.weight = unknownWeight
+		}
 	}
-	return best
+	return nil
+}
+
+// unknownWeight is the weight of a plain word the lists never use.
+const unknownWeight = 0.3
+
+// pairs returns a word's character pairs, or the word itself if it has
+// one character.
+func pairs(w string) []string {
+	rs := []rune(w)
+	if len(rs) < 2 {
+		return []string{w}
+	}
+	out := make([]string, 0, len(rs)-1)
+	for i := 0; i+1 < len(rs); i++ {
+		out = append(out, string(rs[i:i+2]))
+	}
+	return out
 }
 
 // decide picks the answer among the scored rows: the town's own row when
@@ -434,9 +551,9 @@ func (k *KB) decide(res *towndesk.AskResult, rows []scoredRow, townList *towndes
 	}
 	onTown := res.Place.IsTown()
 	switch {
-	case bestTown != nil && (bestCounty == nil || bestTown.score >= bestCounty.score-0.1) && bestTown.item.Mode != towndesk.ModeAssist:
+	case bestTown != nil && (bestCounty == nil || bestTown.score >= bestCounty.score-townMargin) && bestTown.item.Mode != towndesk.ModeAssist:
 		add(bestTown, towndesk.RoleTown)
-	case bestTown != nil && bestTown.item.Mode == towndesk.ModeAssist && (bestCounty == nil || bestTown.score >= bestCounty.score-0.1):
+	case bestTown != nil && bestTown.item.Mode == towndesk.ModeAssist && (bestCounty == nil || bestTown.score >= bestCounty.score-townMargin):
 		// The town only assists: the county department enforces.
 		if bestCounty != nil {
 			add(bestCounty, towndesk.RoleCounty)

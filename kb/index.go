@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -19,6 +20,7 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"github.com/towndesk/towndesk"
 )
@@ -49,6 +51,10 @@ type indexedEdition struct {
 	Edition int64 `json:"e"`
 	Rows    int   `json:"n"`
 }
+
+// indexFormat changes whenever what a document holds changes, so that
+// indexes built by an older towndesk are rebuilt.
+const indexFormat = "2"
 
 const (
 	internalGen      = "towndesk_generation"
@@ -115,7 +121,7 @@ func indexMapping() (mapping.IndexMapping, error) {
 // private in-memory index instead of waiting. It returns an error only if
 // the Source cannot be read or the index cannot be built at all.
 func OpenIndex(ctx context.Context, dir string, src Source) (*Index, error) {
-	gen, err := src.Generation(ctx)
+	gen, err := generation(ctx, src)
 	if err != nil {
 		return nil, err
 	}
@@ -166,7 +172,7 @@ var errIndexBusy = errors.New("index is in use by another process")
 // closes it. If another process holds the index it returns nil: that
 // process refreshes the index itself before its next search.
 func UpdateIndex(ctx context.Context, dir string, src Source) error {
-	gen, err := src.Generation(ctx)
+	gen, err := generation(ctx, src)
 	if err != nil {
 		return err
 	}
@@ -182,6 +188,12 @@ func UpdateIndex(ctx context.Context, dir string, src Source) error {
 		return nil
 	}
 	return x.sync(ctx, src, gen)
+}
+
+// generation is the source's generation qualified by the index format.
+func generation(ctx context.Context, src Source) (string, error) {
+	g, err := src.Generation(ctx)
+	return indexFormat + "/" + g, err
 }
 
 func isLockTimeout(err error) bool {
@@ -221,6 +233,11 @@ func (x *Index) loadState() error {
 		return errors.New("index has no state")
 	}
 	x.gen = string(g)
+	if !strings.HasPrefix(x.gen, indexFormat+"/") {
+		// Built by another version of towndesk, maybe with another
+		// mapping: rebuild rather than mix documents of two formats.
+		return errors.New("index has another format")
+	}
 	return json.Unmarshal(e, &x.editions)
 }
 
@@ -236,6 +253,8 @@ func (x *Index) sync(ctx context.Context, src Source, gen string) error {
 	for _, l := range lists {
 		want[l.ID] = l
 	}
+
+	basis := newBasisTexts()
 	b := x.bi.NewBatch()
 	flush := func(force bool) error {
 		if b.Size() == 0 || (!force && b.Size() < batchSize) {
@@ -270,7 +289,7 @@ func (x *Index) sync(ctx context.Context, src Source, gen string) error {
 		}
 		list := strconv.FormatInt(l.ID, 10)
 		for seq, it := range items {
-			if err := b.Index(docID(l.EditionID, seq), itemDoc(it, list)); err != nil {
+			if err := b.Index(docID(l.EditionID, seq), itemDoc(it, list, basis.text(it.Basis))); err != nil {
 				return fmt.Errorf("index row: %w", err)
 			}
 			if err := flush(false); err != nil {
@@ -299,7 +318,7 @@ func (x *Index) sync(ctx context.Context, src Source, gen string) error {
 // Refresh brings the index up to date if src changed since it was built
 // (an import by another process). It is cheap when nothing changed.
 func (x *Index) Refresh(ctx context.Context, src Source) error {
-	gen, err := src.Generation(ctx)
+	gen, err := generation(ctx, src)
 	if err != nil {
 		return err
 	}
@@ -309,12 +328,55 @@ func (x *Index) Refresh(ctx context.Context, src Source) error {
 	return x.sync(ctx, src, gen)
 }
 
-func itemDoc(it towndesk.PowerItem, list string) doc {
+// itemDoc is the document of one row. Its text field holds, besides the
+// basis, domain and note, the text of the articles the basis cites: the
+// law describes the behaviour in the words of the statute (堤防, 葬坟 …),
+// which is often closer to how people ask than the item name is.
+func itemDoc(it towndesk.PowerItem, list, articles string) doc {
 	return doc{
 		Name: it.Name + " " + it.SubItem,
-		Text: strings.Join([]string{it.Basis, it.Domain, it.Category, it.Note}, " "),
+		Text: strings.Join([]string{it.Basis, it.Domain, it.Category, it.Note, articles}, " "),
 		List: list,
 	}
+}
+
+// basisTexts turns legal bases into the text of the articles they cite,
+// remembering each basis (lists repeat a few bases many times). The laws
+// are loaded on first use. It is safe for concurrent use.
+type basisTexts struct {
+	mu   sync.Mutex
+	laws *Laws
+	err  error
+	memo map[string]string
+}
+
+func newBasisTexts() *basisTexts { return &basisTexts{memo: map[string]string{}} }
+
+// text returns the cited articles' text, or "" if none is known.
+func (b *basisTexts) text(basis string) string {
+	if basis == "" {
+		return ""
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if t, ok := b.memo[basis]; ok {
+		return t
+	}
+	if b.laws == nil && b.err == nil {
+		b.laws, b.err = LoadLaws()
+	}
+	if b.err != nil {
+		return ""
+	}
+	var parts []string
+	for _, a := range b.laws.Cite(basis) {
+		parts = append(parts, a.Text)
+	}
+	t := strings.Join(parts, "\n")
+	if len(b.memo) < 10000 {
+		b.memo[basis] = t
+	}
+	return t
 }
 
 func docID(edition int64, seq int) string {
@@ -329,6 +391,44 @@ func parseDocID(id string) (edition int64, seq int, ok bool) {
 	edition, err1 := strconv.ParseInt(e, 10, 64)
 	seq, err2 := strconv.Atoi(s)
 	return edition, seq, err1 == nil && err2 == nil
+}
+
+// vocabulary returns the terms among terms (character pairs, or single
+// characters) that occur in some indexed row: in its name or text for
+// pairs, in its name for single characters. Words of a question that occur
+// nowhere cannot be matched and say little; words that do are the matter.
+func (x *Index) vocabulary(terms []string) (map[string]bool, error) {
+	adv, err := x.bi.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("index reader: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("index reader: %w", err)
+	}
+	defer r.Close()
+	rc, ok := r.(index.IndexReaderContains)
+	if !ok {
+		return nil, errors.New("index reader cannot look up terms")
+	}
+	out := map[string]bool{}
+	for _, f := range []string{"name", "text", "name_uni"} {
+		d, err := rc.FieldDictContains(f)
+		if err != nil {
+			return nil, fmt.Errorf("index dictionary: %w", err)
+		}
+		for _, t := range terms {
+			if out[t] || (f == "name_uni") != (len([]rune(t)) == 1) {
+				continue
+			}
+			ok, err := d.Contains([]byte(t))
+			if err != nil {
+				return nil, fmt.Errorf("index dictionary: %w", err)
+			}
+			out[t] = ok
+		}
+	}
+	return out, nil
 }
 
 // Close closes the index.

@@ -12,6 +12,10 @@ type concept struct {
 	alts    []string // the surface and, for known words, the official terms
 	known   bool     // found in the synonym dictionary
 	weight  float64
+	// grams are the character pairs (or the single character) of a plain
+	// word that occur somewhere in the lists; set by the KB before scoring.
+	grams        []string
+	unknownPairs int // pairs of the word that occur in no list
 }
 
 // parsed is a question reduced to what the search needs.
@@ -51,6 +55,45 @@ var hints = []struct{ word, category string }{
 	{"裁决", "行政裁决"}, {"纠纷", "行政裁决"},
 }
 
+// frameHints are question frames that name the kind of power, most
+// specific first.
+var frameHints = []struct{ word, category string }{
+	{"谁查处", "行政处罚"}, {"谁来查处", "行政处罚"}, {"谁处罚", "行政处罚"}, {"谁来罚", "行政处罚"}, {"谁罚", "行政处罚"}, {"罚款找谁", "行政处罚"},
+	{"谁审批", "行政许可"}, {"谁来批", "行政许可"}, {"谁批", "行政许可"}, {"找谁批", "行政许可"}, {"要谁批", "行政许可"},
+	{"去哪批", "行政许可"}, {"去哪办", "行政许可"}, {"到哪办", "行政许可"}, {"找谁办", "行政许可"}, {"在哪办", "行政许可"},
+	{"谁来查", "行政检查"}, {"谁检查", "行政检查"}, {"谁查", "行政检查"},
+}
+
+// negations and approvals make up "doing without an approval".
+var (
+	negations = []string{"没有", "没", "未经", "未", "无", "不经", "不办", "擅自", "私自", "偷偷"}
+	approvals = []string{"审批", "批准", "批", "许可", "证", "手续", "同意", "备案", "登记"}
+)
+
+// negatedApproval reports whether q says something was done without the
+// approval it needed: a negation followed closely by an approval word.
+func negatedApproval(q string) bool {
+	rs := []rune(q)
+	for i := range rs {
+		for _, n := range negations {
+			if !strings.HasPrefix(string(rs[i:]), n) {
+				continue
+			}
+			rest := rs[i+len([]rune(n)):]
+			window := string(rest[:min(len(rest), 6)])
+			for _, a := range approvals {
+				if strings.Contains(window, a) {
+					return true
+				}
+			}
+			if n == "擅自" || n == "私自" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // stopChars split the matter into words: particles and measure words that
 // never carry the matter.
 const stopChars = "的了在把被给个里有是和与或及等着过也都就还又很太要会能想去来吧吗呢啊呀么嘛哦啦该由对从向让叫将被这那些点儿得地"
@@ -66,19 +109,32 @@ var stopWords = map[string]bool{
 
 // understand reduces a question (with the place names already cut out) to
 // concepts and a category hint.
-func understand(q string, syn *Synonyms) parsed {
+func understand(q string, syn *Synonyms) (p parsed) {
 	q = normText(q)
-	var p parsed
-	// Frames first: "谁批" gives a hint, and then its words must not be
-	// read as the matter.
-	for _, f := range []string{"谁批", "谁审批", "谁来批"} {
-		if strings.Contains(q, f) {
-			p.category = "行政许可"
+	// The frame says what kind of power is asked about ("谁批" asks who
+	// approves); it is read before it is cut away, and it outranks hints
+	// in the matter.
+	frameCat := ""
+	for _, f := range frameHints {
+		if strings.Contains(q, f.word) {
+			frameCat = f.category
+			break
 		}
 	}
+	// Doing without an approval ("没批就盖", "无证经营", "未经许可") is a
+	// violation: the question is about a penalty, not about the approval.
+	violation := negatedApproval(q)
 	for _, f := range frames {
 		q = strings.ReplaceAll(q, f, " ")
 	}
+	defer func() {
+		switch {
+		case frameCat != "":
+			p.category = frameCat
+		case violation:
+			p.category = "行政处罚"
+		}
+	}()
 	rs := []rune(q)
 	var raw []rune
 	flush := func() {
@@ -182,6 +238,15 @@ func (p *parsed) addHints(terms []string, category string, syn *Synonyms) {
 	if p.category == "" {
 		p.category = category
 	}
+}
+
+func (p *parsed) hasKnown() bool {
+	for _, c := range p.concepts {
+		if c.known {
+			return true
+		}
+	}
+	return false
 }
 
 func (p *parsed) has(surface string) bool {
