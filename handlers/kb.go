@@ -29,6 +29,8 @@ type Lists struct {
 	lawsErr  error
 
 	sampleMu sync.Mutex
+
+	model modelState // optional language model; see llm.go
 }
 
 // NewLists returns the list handlers over db, searching with k (built on
@@ -154,7 +156,8 @@ func (l *Lists) Ask(ctx context.Context, in AskInput) (*AskReply, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &AskReply{Result: res, Text: AnswerText(res)}, nil
+	reply := &AskReply{Result: res, Text: AnswerText(res)}
+	return l.refine(ctx, in, reply), nil // no-op without a model; see llm.go
 }
 
 // Laws returns the embedded law texts, loaded on first use.
