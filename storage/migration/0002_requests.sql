@@ -48,18 +48,21 @@ CREATE TABLE requests (
 
 -- The list filters walk one of these newest first (created_at, then n: the
 -- rowid ends every index) and stop at the limit; --since is a range on the
--- same index. The trailing columns let the other filters, and the count,
--- be checked in the index without reading the rows.
-CREATE INDEX requests_status   ON requests (status, created_at, town_code, assignee, kind, late_due);
-CREATE INDEX requests_town     ON requests (town_code, created_at, status, assignee, kind, late_due);
-CREATE INDEX requests_county   ON requests (county_code, created_at, status, town_code, assignee, kind, late_due);
-CREATE INDEX requests_assignee ON requests (assignee, created_at, status, town_code, kind, late_due);
-CREATE INDEX requests_kind     ON requests (kind, created_at, status, town_code, assignee, late_due);
+-- same index. Town and assignee indexes also hold the status, the filter
+-- most often combined with them, so that it and the count are checked in
+-- the index; they hold no more than that, because every column here is
+-- rewritten on each change of it.
+CREATE INDEX requests_status   ON requests (status, created_at);
+CREATE INDEX requests_town     ON requests (town_code, created_at, status);
+CREATE INDEX requests_assignee ON requests (assignee, created_at, status);
+CREATE INDEX requests_kind     ON requests (kind, created_at);
 CREATE INDEX requests_created  ON requests (created_at);
--- Overdue requests, and what the weekly summary counts by date.
-CREATE INDEX requests_late     ON requests (late_due, town_code, assignee, kind) WHERE late_due <> '';
+-- Overdue requests (always few: the list query prefers this index when
+-- --overdue is given), and what the weekly summary counts by date.
+CREATE INDEX requests_late     ON requests (late_due, town_code, assignee, kind, status, created_at) WHERE late_due <> '';
 CREATE INDEX requests_accepted ON requests (accepted_at) WHERE accepted_at <> '';
 CREATE INDEX requests_done     ON requests (done_at) WHERE done_at <> '';
+CREATE INDEX requests_followed ON requests (followed_up_at) WHERE followed_up_at <> '';
 CREATE INDEX requests_ended    ON requests (ended_at) WHERE ended_at <> '';
 
 -- Every change to a request, and every unmasked view of its personal data.
@@ -74,7 +77,6 @@ CREATE TABLE request_events (
 	note       TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX request_events_request ON request_events (request_id, id);
-CREATE INDEX request_events_type_at ON request_events (type, at);
 
 -- Money received, paid, collected and handed over, in fen.
 CREATE TABLE request_ledger (
