@@ -31,6 +31,8 @@ const (
 	DefaultBaseURL = "https://api.openai.com/v1"
 	// defaultRetries is how many times a 429 or 5xx answer is retried.
 	defaultRetries = 2
+	// DefaultCooldown is how long the model is left alone after it failed.
+	DefaultCooldown = 30 * time.Second
 	// maxRetryWait caps the wait a server may ask for with Retry-After; a
 	// longer wait is not worth it for a chat answer.
 	maxRetryWait = 30 * time.Second
@@ -40,6 +42,10 @@ const (
 var (
 	// ErrBudget: the daily token budget is spent; no request was sent.
 	ErrBudget = errors.New("llm: daily token budget spent")
+	// ErrUnavailable: the model failed recently (timeout, refused
+	// connection, 429 or 5xx after retries) and is left alone for a while;
+	// no request was sent.
+	ErrUnavailable = errors.New("llm: model unavailable, cooling down")
 	// ErrMalformed: the model answered, but not in the form asked for.
 	ErrMalformed = errors.New("llm: malformed model output")
 	// ErrUngrounded: the model's text states something not in its input.
@@ -64,6 +70,11 @@ type Config struct {
 	// Retries is how many times a 429 or 5xx answer is retried; 0 means 2,
 	// a negative value means none.
 	Retries int
+	// Cooldown is how long no request is sent after a call failed for
+	// want of an answer (timeout, refused connection, 429 or 5xx after
+	// retries), so that a dead endpoint does not add its timeout to every
+	// question; 0 means DefaultCooldown, a negative value means none.
+	Cooldown time.Duration
 	// HTTPClient sends the requests; nil means a new http.Client.
 	HTTPClient *http.Client
 	// Now is the clock for the budget's day; nil means time.Now.
@@ -72,15 +83,17 @@ type Config struct {
 
 // Client calls the model. It is safe for concurrent use.
 type Client struct {
-	api     *openai.Client
-	model   string
-	timeout time.Duration
-	budget  int
-	now     func() time.Time
+	api      *openai.Client
+	model    string
+	timeout  time.Duration
+	budget   int
+	cooldown time.Duration
+	now      func() time.Time
 
-	mu   sync.Mutex
-	day  string // local date the usage counts for
-	used int
+	mu        sync.Mutex
+	day       string // local date the usage counts for
+	used      int
+	downUntil time.Time // no requests before this (wall clock)
 }
 
 // New returns a client for cfg. It returns an error only when cfg names no
@@ -110,11 +123,17 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	switch {
+	case cfg.Cooldown == 0:
+		cfg.Cooldown = DefaultCooldown
+	case cfg.Cooldown < 0:
+		cfg.Cooldown = 0
+	}
 	oc := openai.DefaultConfig(cfg.APIKey)
 	oc.BaseURL = cfg.BaseURL
 	oc.HTTPClient = &retryDoer{client: hc, retries: retries}
 	return &Client{api: openai.NewClientWithConfig(oc), model: cfg.Model, timeout: cfg.Timeout,
-		budget: cfg.DailyTokenBudget, now: cfg.Now}, nil
+		budget: cfg.DailyTokenBudget, cooldown: cfg.Cooldown, now: cfg.Now}, nil
 }
 
 // Model returns the configured model's name.
@@ -137,20 +156,29 @@ func (c *Client) rollDay() {
 
 // chat sends one chat completion, bounded by the client's timeout and
 // counted against the budget. It returns ErrBudget without sending when
-// today's budget is spent.
+// today's budget is spent, and ErrUnavailable while cooling down.
 func (c *Client) chat(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error) {
 	c.mu.Lock()
 	c.rollDay()
 	spent := c.budget > 0 && c.used >= c.budget
+	down := time.Now().Before(c.downUntil)
 	c.mu.Unlock()
-	if spent {
+	switch {
+	case spent:
 		return openai.ChatCompletionResponse{}, ErrBudget
+	case down:
+		return openai.ChatCompletionResponse{}, ErrUnavailable
 	}
 	req.Model = c.model
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	callCtx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
-	resp, err := c.api.CreateChatCompletion(ctx, req)
+	resp, err := c.api.CreateChatCompletion(callCtx, req)
 	if err != nil {
+		if ctx.Err() == nil && unanswered(err) {
+			c.mu.Lock()
+			c.downUntil = time.Now().Add(c.cooldown)
+			c.mu.Unlock()
+		}
 		if errors.Is(err, context.DeadlineExceeded) {
 			return resp, fmt.Errorf("llm: no answer within %v: %w", c.timeout, err)
 		}
@@ -220,6 +248,21 @@ func (d *retryDoer) Do(req *http.Request) (*http.Response, error) {
 		case <-t.C:
 		}
 	}
+}
+
+// unanswered reports whether err means the endpoint did not answer (as
+// opposed to answering "no" to this one request): a transport failure, a
+// timeout, or a 429 or 5xx left after the retries.
+func unanswered(err error) bool {
+	var apiErr *openai.APIError
+	var reqErr *openai.RequestError
+	switch {
+	case errors.As(err, &apiErr):
+		return retryable(apiErr.HTTPStatusCode)
+	case errors.As(err, &reqErr):
+		return retryable(reqErr.HTTPStatusCode)
+	}
+	return true
 }
 
 func retryable(status int) bool {

@@ -219,6 +219,54 @@ func TestTimeout(t *testing.T) {
 	}
 }
 
+func TestCooldown(t *testing.T) {
+	fail := atomic.Bool{}
+	fail.Store(true)
+	s := newServer(t, func(n int, req *chatRequest, w http.ResponseWriter, r *http.Request) {
+		if fail.Load() {
+			w.Header().Set("Retry-After", "0")
+			apiError(w, http.StatusBadGateway)
+			return
+		}
+		fmt.Fprint(w, completion("好", "", "", 10))
+	})
+	c := newClient(t, s, Config{Cooldown: 300 * time.Millisecond})
+	ctx := context.Background()
+	if _, err := c.Phrase(ctx, "问", &towndesk.AskResult{}, "参考"); err == nil {
+		t.Fatal("Phrase on a failing endpoint: no error")
+	}
+	sent := s.n.Load()
+	fail.Store(false)
+	if _, err := c.Phrase(ctx, "问", &towndesk.AskResult{}, "参考"); !errors.Is(err, ErrUnavailable) {
+		t.Errorf("Phrase right after a failure: error = %v, want ErrUnavailable", err)
+	}
+	if got := s.n.Load(); got != sent {
+		t.Errorf("requests while cooling down = %d, want none", got-sent)
+	}
+	time.Sleep(350 * time.Millisecond)
+	if _, err := c.Phrase(ctx, "问", &towndesk.AskResult{}, "参考"); err != nil {
+		t.Errorf("Phrase after the cooldown: error = %v, want none", err)
+	}
+}
+
+func TestRefusalDoesNotCoolDown(t *testing.T) {
+	s := newServer(t, func(n int, req *chatRequest, w http.ResponseWriter, r *http.Request) {
+		if n == 1 {
+			apiError(w, http.StatusBadRequest)
+			return
+		}
+		fmt.Fprint(w, completion("好", "", "", 10))
+	})
+	c := newClient(t, s, Config{})
+	ctx := context.Background()
+	if _, err := c.Phrase(ctx, "问", &towndesk.AskResult{}, "参考"); err == nil {
+		t.Fatal("Phrase answered 400: no error")
+	}
+	if _, err := c.Phrase(ctx, "问", &towndesk.AskResult{}, "参考"); err != nil {
+		t.Errorf("Phrase after a 400: error = %v, want none (one bad request says nothing of the endpoint)", err)
+	}
+}
+
 func TestDailyBudget(t *testing.T) {
 	s := newServer(t, func(n int, req *chatRequest, w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, completion("好", "", "", 150))
