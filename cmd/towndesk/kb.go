@@ -61,6 +61,7 @@ func (m *Main) openLists(ctx context.Context, dir string, noSample bool) (*lists
 	}
 	env.lists = handlers.NewLists(db, kb.New(db, env.index, gaz, syn), env.index, gaz)
 	env.lists.NoSample = noSample
+	m.setModel(env.lists) // optional language model; see llm.go
 	return env, nil
 }
 
