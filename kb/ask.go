@@ -347,12 +347,18 @@ func score(p parsed, it towndesk.PowerItem, articles string) (float64, float64) 
 	var knownSum, knownN, rawSum, rawN float64
 	strict := !p.hasKnown()
 	for _, c := range p.concepts {
-		m := conceptMatch(c, name, rest, strict)
-		if c.known {
-			knownSum += m
+		switch {
+		case c.unknownPairs > 0:
+			// Words no list uses: they count against every row alike,
+			// and only when there is no dictionary word to go by.
+			if strict {
+				rawN += c.weight
+			}
+		case c.known:
+			knownSum += conceptMatch(c, name, rest)
 			knownN++
-		} else {
-			rawSum += c.weight * m
+		default:
+			rawSum += c.weight * plainMatch(c, name, rest)
 			rawN += c.weight
 		}
 	}
@@ -385,27 +391,22 @@ func score(p parsed, it towndesk.PowerItem, articles string) (float64, float64) 
 	return s, known
 }
 
-// conceptMatch rates one concept against a row, in 0..1.
-//
-// A dictionary word matches when the name contains the question's word or
-// one of its official terms: 0.75, plus up to 0.25 for how much of all its
-// terms the name has (more of them is the more specific row). A plain word
-// matches fully when the name contains it, else by the share of its
-// informative character pairs the name has. Matches only in the basis,
-// domain, note or cited article count for less.
-//
-// strict is set when the question has no dictionary word: then plain words
-// alone decide, and their pairs that no list uses count against a match.
-func conceptMatch(c concept, name, rest string, strict bool) float64 {
-	if !c.known {
-		return plainMatch(c, name, rest, strict)
-	}
+// conceptMatch rates a dictionary word against a row, in 0..1: 0.75 when
+// the name contains the question's word or one of its official terms, plus
+// up to 0.25 for how much of all of them the name has (the question's own
+// word counts double): the more of them, the more specific the row. A word
+// found only in the basis, domain, note or cited article text counts 0.5;
+// partial words count less.
+func conceptMatch(c concept, name, rest string) float64 {
 	full, credit, inRest := 0, 0.0, false
-	for _, a := range c.alts {
+	for i, a := range c.alts {
 		switch {
 		case strings.Contains(name, a):
 			full++
 			credit++
+			if i == 0 {
+				credit++ // the question's own word
+			}
 		case strings.Contains(rest, a):
 			inRest = true
 		default:
@@ -414,22 +415,19 @@ func conceptMatch(c concept, name, rest string, strict bool) float64 {
 	}
 	switch {
 	case full > 0:
-		return 0.75 + 0.25*credit/float64(len(c.alts))
+		return 0.75 + 0.25*credit/float64(len(c.alts)+1)
 	case inRest:
 		return 0.5
 	}
-	return 0.7 * credit / float64(len(c.alts))
+	return 0.7 * credit / float64(len(c.alts)+1)
 }
 
-func plainMatch(c concept, name, rest string, strict bool) float64 {
+// plainMatch rates a plain word (a run of pairs the lists use) against a
+// row: 1 when the name contains it, else the share of its pairs found in
+// the name (0.8 a pair) or anywhere in the row (0.5 a pair).
+func plainMatch(c concept, name, rest string) float64 {
 	if strings.Contains(name, c.surface) {
 		return 1
-	}
-	if len(c.grams) == 0 {
-		if strings.Contains(rest, c.surface) {
-			return 0.5
-		}
-		return 0
 	}
 	inName, inRest := 0, 0
 	for _, g := range c.grams {
@@ -440,12 +438,7 @@ func plainMatch(c concept, name, rest string, strict bool) float64 {
 			inRest++
 		}
 	}
-	// Pairs the lists never use still count, at half weight: a word whose
-	// only known pair is 迁移 (户口迁移) is not matched by 擅自迁移文物.
-	n := float64(len(c.grams))
-	if strict {
-		n += 0.5 * float64(c.unknownPairs)
-	}
+	n := float64(max(len(c.grams), 1))
 	return max(0.8*float64(inName)/n, 0.5*float64(inName+inRest)/n)
 }
 
@@ -464,20 +457,19 @@ func pairShare(w, s string) float64 {
 	return float64(found) / float64(len(rs)-1)
 }
 
-// weighPlainWords looks up the character pairs of the question's plain
-// words in the index: pairs that occur in no list cannot match and carry no
-// information. A plain word none of whose pairs occurs anywhere is
-// unknown vocabulary: it still counts against a match, but less than a word
-// the lists use.
+// weighPlainWords reads the question's plain words against the lists'
+// vocabulary. Each word is cut into runs of consecutive character pairs
+// that occur somewhere in the lists ("吐痰乱扔烟头" → 吐痰, 乱扔, 烟头);
+// each run is matched on its own, and the pairs between runs, which no
+// list uses, are kept as a count: they weigh against a match only when the
+// question has no dictionary word at all. A single character is kept only
+// when the question has nothing else to go by ("滨湖 砂").
 func (k *KB) weighPlainWords(p *parsed) error {
 	var terms []string
-	for i := range p.concepts {
-		c := &p.concepts[i]
-		if c.known {
-			continue
+	for _, c := range p.concepts {
+		if !c.known {
+			terms = append(terms, pairs(c.surface)...)
 		}
-		c.grams = pairs(c.surface)
-		terms = append(terms, c.grams...)
 	}
 	if len(terms) == 0 {
 		return nil
@@ -486,28 +478,65 @@ func (k *KB) weighPlainWords(p *parsed) error {
 	if err != nil {
 		return err
 	}
-	for i := range p.concepts {
-		c := &p.concepts[i]
+	var out []concept
+	for _, c := range p.concepts {
 		if c.known {
+			out = append(out, c)
 			continue
 		}
-		var known []string
-		for _, g := range c.grams {
-			if vocab[g] {
-				known = append(known, g)
+		rs := []rune(c.surface)
+		if len(rs) == 1 {
+			if vocab[c.surface] {
+				c.grams = []string{c.surface}
+				out = append(out, c)
+			}
+			continue
+		}
+		unknown := 0
+		start := -1 // first rune of the current run
+		for i := 0; i+1 < len(rs); i++ {
+			known := vocab[string(rs[i:i+2])]
+			if known && start < 0 {
+				start = i
+			}
+			if !known {
+				unknown++
+				if start >= 0 {
+					out = append(out, plainRun(rs[start:i+1]))
+					start = -1
+				}
 			}
 		}
-		c.unknownPairs = len(c.grams) - len(known)
-		c.grams = known
-		if len(known) == 0 {
-			c.weight = unknownWeight
+		if start >= 0 {
+			out = append(out, plainRun(rs[start:]))
 		}
+		if unknown > 0 {
+			// The unknown pairs of the word, as one concept that nothing
+			// matches: it weighs 0.5 a pair where it counts at all.
+			out = append(out, concept{surface: c.surface, weight: 0.5 * float64(unknown), unknownPairs: unknown})
+		}
+	}
+	// Single characters only when nothing longer is left.
+	longer := false
+	for _, c := range out {
+		if c.known || (c.unknownPairs == 0 && len([]rune(c.surface)) > 1) {
+			longer = true
+		}
+	}
+	p.concepts = p.concepts[:0]
+	for _, c := range out {
+		if longer && !c.known && c.unknownPairs == 0 && len([]rune(c.surface)) == 1 {
+			continue
+		}
+		p.concepts = append(p.concepts, c)
 	}
 	return nil
 }
 
-// unknownWeight is the weight of a plain word the lists never use.
-const unknownWeight = 0.3
+func plainRun(rs []rune) concept {
+	w := string(rs)
+	return concept{surface: w, alts: []string{w}, weight: 1, grams: pairs(w)}
+}
 
 // pairs returns a word's character pairs, or the word itself if it has
 // one character.
@@ -550,10 +579,22 @@ func (k *KB) decide(res *towndesk.AskResult, rows []scoredRow, townList *towndes
 		res.Matches = append(res.Matches, towndesk.Match{Item: r.item, List: r.list, Score: clamp01(r.score), Role: role})
 	}
 	onTown := res.Place.IsTown()
+	// A county row that wins on its sub-item (对违反市容管理规定行为的处罚
+	// — 随地吐痰) is the same power as the town's row of the same name
+	// without the sub-item: the town holds it.
+	if bestCounty != nil && townList != nil && (bestTown == nil || bestTown.score < bestCounty.score-townMargin) {
+		for i := range rows {
+			r := &rows[i]
+			if r.list.ID == townList.ID && r.item.Name == bestCounty.item.Name && r.known >= minKnownCoverage {
+				bestTown = r
+				break
+			}
+		}
+	}
 	switch {
-	case bestTown != nil && (bestCounty == nil || bestTown.score >= bestCounty.score-townMargin) && bestTown.item.Mode != towndesk.ModeAssist:
+	case bestTown != nil && (bestCounty == nil || bestTown.score >= bestCounty.score-townMargin || bestTown.item.Name == bestCounty.item.Name) && bestTown.item.Mode != towndesk.ModeAssist:
 		add(bestTown, towndesk.RoleTown)
-	case bestTown != nil && bestTown.item.Mode == towndesk.ModeAssist && (bestCounty == nil || bestTown.score >= bestCounty.score-townMargin):
+	case bestTown != nil && bestTown.item.Mode == towndesk.ModeAssist && (bestCounty == nil || bestTown.score >= bestCounty.score-townMargin || bestTown.item.Name == bestCounty.item.Name):
 		// The town only assists: the county department enforces.
 		if bestCounty != nil {
 			add(bestCounty, towndesk.RoleCounty)

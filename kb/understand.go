@@ -61,7 +61,9 @@ var frameHints = []struct{ word, category string }{
 	{"谁查处", "行政处罚"}, {"谁来查处", "行政处罚"}, {"谁处罚", "行政处罚"}, {"谁来罚", "行政处罚"}, {"谁罚", "行政处罚"}, {"罚款找谁", "行政处罚"},
 	{"谁审批", "行政许可"}, {"谁来批", "行政许可"}, {"谁批", "行政许可"}, {"找谁批", "行政许可"}, {"要谁批", "行政许可"},
 	{"去哪批", "行政许可"}, {"去哪办", "行政许可"}, {"到哪办", "行政许可"}, {"找谁办", "行政许可"}, {"在哪办", "行政许可"},
-	{"谁来查", "行政检查"}, {"谁检查", "行政检查"}, {"谁查", "行政检查"},
+	{"谁来检查", "行政检查"}, {"谁检查", "行政检查"},
+	// "谁查" usually means 查处 (investigate and punish), so it names no
+	// kind; "检查" does.
 }
 
 // negations and approvals make up "doing without an approval".
@@ -129,10 +131,12 @@ func understand(q string, syn *Synonyms) (p parsed) {
 	}
 	defer func() {
 		switch {
+		case violation && frameCat != "行政许可":
+			// "无证经营谁检查": the matter is a violation; a penalty row
+			// answers it even when the frame asks who checks.
+			p.category = "行政处罚"
 		case frameCat != "":
 			p.category = frameCat
-		case violation:
-			p.category = "行政处罚"
 		}
 	}()
 	rs := []rune(q)
