@@ -55,21 +55,24 @@ func (m *Main) modelLogger() *slog.Logger {
 
 // useModel gives lists the language model configured by file (the llm
 // section of the configuration, nil when absent) and the environment, or
-// none. It never fails: a model is optional, and an endpoint that is down
-// shows up as logged failures and answers without it.
-func (m *Main) useModel(lists *handlers.Lists, file *config.LLM) {
+// none, and returns it (nil for none) so that other features, such as the
+// weekly summary's opening, share its client and daily budget. It never
+// fails: a model is optional, and an endpoint that is down shows up as
+// logged failures and answers without it.
+func (m *Main) useModel(lists *handlers.Lists, file *config.LLM) *llm.Client {
 	cfg, ok := m.modelConfig(file)
 	if !ok {
 		lists.SetModel(nil, nil)
-		return
+		return nil
 	}
 	c, err := llm.New(cfg)
 	if err != nil {
 		fmt.Fprintf(m.Stderr, "警告：语言模型配置有误，不使用模型：%v\n", err)
 		lists.SetModel(nil, nil)
-		return
+		return nil
 	}
 	lists.SetModel(c, m.modelLogger())
+	return c
 }
 
 // setModel is useModel for commands without --config: the file is the one
