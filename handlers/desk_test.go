@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -622,6 +623,42 @@ func TestWriteFileAtomic(t *testing.T) {
 	}
 	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
 		t.Errorf("exported file mode = %v, want 0600 (it holds personal data)", fi.Mode().Perm())
+	}
+}
+
+// TestDeskConcurrentWorkers has several workers act on what they all saw
+// (version 1) at the same moment: one wins, the others are told to reload.
+func TestDeskConcurrentWorkers(t *testing.T) {
+	ctx := context.Background()
+	d, db, _ := newTestDesk(t)
+	id := mustNew(t, d, validNew())
+	const workers = 6
+	errs := make(chan error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			_, err := d.Assign(ctx, RequestAssignInput{ID: id, By: "王芳", Assignee: fmt.Sprintf("工作人员%d", w), Version: 1})
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	wins := 0
+	for err := range errs {
+		switch towndesk.ErrorCode(err) {
+		case "":
+			wins++
+		case towndesk.ECONFLICT:
+			if msg := towndesk.ErrorMessage(err); msg != "该代办已被他人修改，请刷新后重试" {
+				t.Errorf("conflict message = %q", msg)
+			}
+		default:
+			t.Errorf("Assign = %v, want success or ECONFLICT", err)
+		}
+	}
+	events, _ := db.Events(ctx, id)
+	if r, _ := db.Request(ctx, id); wins != 1 || r.Version != 2 || len(events) != 2 {
+		t.Errorf("%d workers on version 1: %d won, version %d, %d events; want 1, 2, 2", workers, wins, r.Version, len(events))
 	}
 }
 
