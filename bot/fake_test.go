@@ -152,7 +152,7 @@ func (f *fakeSlack) sendWS(v any) {
 	f.t.Helper()
 	select {
 	case <-f.wsReady:
-	case <-time.After(5 * time.Second):
+	case <-time.After(60 * time.Second):
 		f.t.Fatal("Socket Mode client did not connect")
 	}
 	f.mu.Lock()
@@ -165,7 +165,7 @@ func (f *fakeSlack) sendWS(v any) {
 // wait returns the next call of method (skipping others), or fails after 10 s.
 func (f *fakeSlack) wait(method string) call {
 	f.t.Helper()
-	timeout := time.After(10 * time.Second)
+	timeout := time.After(60 * time.Second)
 	for {
 		select {
 		case c := <-f.notify:
@@ -173,7 +173,7 @@ func (f *fakeSlack) wait(method string) call {
 				return c
 			}
 		case <-timeout:
-			f.t.Fatalf("no %s call within 10 s; calls: %v", method, f.methods())
+			f.t.Fatalf("no %s call within 60 s; calls: %v", method, f.methods())
 			return call{}
 		}
 	}

@@ -69,8 +69,8 @@ func (h *harness) nextAck(t *testing.T) map[string]any {
 	select {
 	case a := <-h.slack.wsAcks:
 		return a
-	case <-time.After(10 * time.Second):
-		t.Fatal("no Socket Mode ack within 10 s")
+	case <-time.After(60 * time.Second):
+		t.Fatal("no Socket Mode ack within 60 s")
 		return nil
 	}
 }
