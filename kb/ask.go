@@ -344,35 +344,33 @@ func (k *KB) retrieve(ctx context.Context, p parsed, lists []towndesk.List) ([]s
 func score(p parsed, it towndesk.PowerItem, articles string) (float64, float64) {
 	name := it.Name + " " + it.SubItem
 	rest := strings.Join([]string{it.Basis, it.Domain, it.Note, articles}, " ")
-	var knownSum, knownN, rawSum, rawN float64
-	strict := !p.hasKnown()
+	// Every concept counts: dictionary words fully, plain words the lists
+	// use and words no list uses at unknownWeight each (they match nothing,
+	// so they pull every row down alike: a question mostly about something
+	// the lists lack is not answered by a row matching its one familiar word).
+	var knownSum, knownN, sum, n float64
 	for _, c := range p.concepts {
 		switch {
 		case c.unknownPairs > 0:
-			// Words no list uses: they count against every row alike,
-			// and only when there is no dictionary word to go by.
-			if strict {
-				rawN += c.weight
-			}
+			n += unknownWeight
 		case c.known:
-			knownSum += conceptMatch(c, name, rest)
+			m := conceptMatch(c, name, rest)
+			knownSum += m
 			knownN++
+			sum += m
+			n++
 		default:
-			rawSum += c.weight * plainMatch(c, name, rest)
-			rawN += c.weight
+			sum += c.weight * plainWeight * plainMatch(c, name, rest)
+			n += c.weight * plainWeight
 		}
 	}
-	var s, known float64
-	switch {
-	case knownN > 0:
+	s, known := 0.0, 0.0
+	if n > 0 {
+		s = sum / n
+	}
+	known = s
+	if knownN > 0 {
 		known = knownSum / knownN
-		s = known
-		if rawN > 0 {
-			s = 0.8*known + 0.2*rawSum/rawN
-		}
-	case rawN > 0:
-		s = rawSum / rawN
-		known = s
 	}
 	// Category: a hint that matches helps; one that contradicts hurts. With
 	// no hint, "who manages X" is about enforcing: prefer penalties.
@@ -513,7 +511,7 @@ func (k *KB) weighPlainWords(p *parsed) error {
 		if unknown > 0 {
 			// The unknown pairs of the word, as one concept that nothing
 			// matches: it weighs 0.5 a pair where it counts at all.
-			out = append(out, concept{surface: c.surface, weight: 0.5 * float64(unknown), unknownPairs: unknown})
+			out = append(out, concept{surface: c.surface, weight: 1, unknownPairs: unknown})
 		}
 	}
 	// Single characters only when nothing longer is left.
@@ -532,6 +530,12 @@ func (k *KB) weighPlainWords(p *parsed) error {
 	}
 	return nil
 }
+
+// Weights of plain words relative to a dictionary word.
+const (
+	plainWeight   = 0.4 // a run of pairs the lists use
+	unknownWeight = 0.45 // a word none of whose pairs any list uses
+)
 
 func plainRun(rs []rune) concept {
 	w := string(rs)
