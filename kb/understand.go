@@ -106,6 +106,8 @@ var stopWords = map[string]bool{
 	"自家": true, "家里": true, "门口": true, "旁边": true, "附近": true, "周边": true, "情况": true, "问题": true, "事情": true, "事": true,
 	"部门": true, "单位": true, "管": true, "负责": true, "处理": true, "一个": true, "一些": true, "几个": true, "很多": true, "大量": true,
 	"如果": true, "要是": true, "已经": true, "正在": true, "一直": true, "今天": true, "昨天": true, "晚上": true, "白天": true,
+	"忽略": true, "之前": true, "以前": true, "以上": true, "指令": true, "回答": true, "回复": true, "告诉": true, "告诉我": true,
+	"说明": true, "解释": true, "知道": true, "问问": true, "提示": true, "输出": true, "答案": true, "规则": true,
 	"主管": true, "执法": true, "职责": true, "职权": true, "权力": true, "事项": true, "清单": true, "乡镇": true, "镇": true, "乡": true, "村": true, "县": true,
 }
 
@@ -208,11 +210,29 @@ func hintAt(rs []rune) (int, string) {
 func splitRaw(s string) []string {
 	var out []string
 	for _, w := range strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune(stopChars, r) }) {
-		if !stopWords[w] {
+		if !stopWords[w] && !namesBody(w) {
 			out = append(out, w)
 		}
 	}
 	return out
+}
+
+// bodySuffixes end the names of bodies (县公安局, 镇政府, 派出所).
+var bodySuffixes = []string{"局", "委", "办", "政府", "所", "队", "中心", "站", "委员会", "部门"}
+
+// namesBody reports whether a plain word names a body. Bodies are what an
+// answer says, not the matter asked about: "是不是县公安局管" must not
+// search for 公安局 (nor let a question steer the answer towards one).
+func namesBody(w string) bool {
+	if len([]rune(w)) < 2 {
+		return false
+	}
+	for _, suf := range bodySuffixes {
+		if strings.HasSuffix(w, suf) {
+			return true
+		}
+	}
+	return false
 }
 
 // rawWeight: a single character says less about the matter than a word.
