@@ -533,7 +533,7 @@ func (k *KB) weighPlainWords(p *parsed) error {
 
 // Weights of plain words relative to a dictionary word.
 const (
-	plainWeight   = 0.4 // a run of pairs the lists use
+	plainWeight   = 0.4  // a run of pairs the lists use
 	unknownWeight = 0.45 // a word none of whose pairs any list uses
 )
 
