@@ -79,7 +79,7 @@ type LLM struct {
 	BaseURL          string `json:"base_url"`
 	APIKey           string `json:"api_key"`
 	Model            string `json:"model"`
-	Timeout          string `json:"timeout"` // a Go duration such as "30s"; see TimeoutDuration
+	Timeout          string `json:"timeout"` // a Go duration such as "8s"; see TimeoutDuration
 	DailyTokenBudget int    `json:"daily_token_budget"`
 }
 
@@ -97,7 +97,7 @@ func (l *LLM) TimeoutDuration() time.Duration {
 const (
 	DefaultCommand  = "/towndesk"
 	DefaultTimezone = "Asia/Shanghai"
-	DefaultTimeout  = "30s"
+	DefaultTimeout  = "8s"
 )
 
 // Default returns the configuration used when there is no file: no
@@ -286,7 +286,7 @@ func (c *Config) Validate() error {
 		case strings.TrimSpace(l.Model) == "":
 			return &Error{"llm.model", "missing"}
 		case l.TimeoutDuration() <= 0:
-			return &Error{"llm.timeout", fmt.Sprintf("%q is not a positive duration such as \"30s\"", l.Timeout)}
+			return &Error{"llm.timeout", fmt.Sprintf("%q is not a positive duration such as \"8s\"", l.Timeout)}
 		case l.DailyTokenBudget < 0:
 			return &Error{"llm.daily_token_budget", "must not be negative"}
 		}

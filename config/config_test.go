@@ -31,7 +31,7 @@ func TestLoadExample(t *testing.T) {
 	if got, want := c.LLM.APIKey, `se"cret`; got != want {
 		t.Errorf("LLM.APIKey = %q, want %q (expanded from the environment)", got, want)
 	}
-	if got, want := c.LLM.TimeoutDuration(), 30*time.Second; got != want {
+	if got, want := c.LLM.TimeoutDuration(), 8*time.Second; got != want {
 		t.Errorf("LLM.Timeout = %v, want %v", got, want)
 	}
 	if !c.IsWorker("U0WORKER02") || c.IsWorker("U0STRANGER") {

@@ -13,7 +13,8 @@ import (
 type AskReply struct {
 	Result *towndesk.AskResult
 	Text   string
-	// LLM is true when a language model phrased Text.
+	// LLM is true when a language model was used for this answer (its
+	// reading of the question, its choice among close rows, or its text).
 	LLM bool
 }
 

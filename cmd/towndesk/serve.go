@@ -14,6 +14,7 @@ import (
 	"github.com/towndesk/towndesk/config"
 	"github.com/towndesk/towndesk/handlers"
 	"github.com/towndesk/towndesk/kb"
+	"github.com/towndesk/towndesk/llm"
 )
 
 // shutdownBudget is how long serve may take to stop after SIGTERM.
@@ -25,6 +26,9 @@ type chatEnv struct {
 	*listsEnv
 	cfg  config.Config
 	chat *handlers.Chat
+	// model is the optional language model (nil without one), shared by
+	// answers and the weekly summary so they share its daily budget.
+	model *llm.Client
 }
 
 // loadConfig reads the --config file, or returns the defaults without one.
@@ -58,6 +62,8 @@ func (m *Main) openChat(ctx context.Context, data, cfgPath string, noSample bool
 	if err != nil {
 		return nil, err
 	}
+	// The file named by --config may configure the model too.
+	model := m.useModel(env.lists, cfg.LLM)
 	cal, err := readDataFile(data, "holidays.txt", towndesk.ParseCalendar)
 	if err != nil {
 		env.Close()
@@ -76,7 +82,7 @@ func (m *Main) openChat(ctx context.Context, data, cfgPath string, noSample bool
 		deskChannels = append(deskChannels, ch)
 	}
 	chat.Desk = handlers.NewDeskChat(desk, cfg.Desk.Workers, deskChannels)
-	return &chatEnv{listsEnv: env, cfg: cfg, chat: chat}, nil
+	return &chatEnv{listsEnv: env, cfg: cfg, chat: chat, model: model}, nil
 }
 
 // checkPlaces resolves every configured place, so that a misspelt town
