@@ -43,7 +43,7 @@ func (db *DB) LogQuestion(ctx context.Context, q *Question) error {
 	}
 	q.Text = towndesk.MaskText(q.Text)
 	q.AskedAt = db.now()
-	res, err := db.db.ExecContext(ctx, `INSERT INTO questions (asked_at, source, user_id, channel, thread_ts,
+	res, err := db.exec(ctx, `INSERT INTO questions (asked_at, source, user_id, channel, thread_ts,
 		question, status, province, county, county_code, town, town_code, top_code, terms)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		timeText(q.AskedAt), q.Source, q.User, q.Channel, q.Thread, q.Text, string(q.Status),
@@ -75,7 +75,7 @@ func (db *DB) UpdateQuestionOutcome(ctx context.Context, q *Question) error {
 	if err := checkQuestion(q); err != nil {
 		return err
 	}
-	res, err := db.db.ExecContext(ctx, `UPDATE questions SET status = ?, province = ?, county = ?, county_code = ?,
+	res, err := db.exec(ctx, `UPDATE questions SET status = ?, province = ?, county = ?, county_code = ?,
 		town = ?, town_code = ?, top_code = ?, terms = ? WHERE id = ?`,
 		string(q.Status), q.Place.Province, q.Place.County, q.Place.CountyCode, q.Place.Town, q.Place.TownCode,
 		q.TopCode, strings.Join(q.Terms, "、"), q.ID)
@@ -113,7 +113,7 @@ func scanQuestion(s interface{ Scan(...any) error }) (Question, error) {
 
 // Question returns the logged question with the given ID, or ENOTFOUND.
 func (db *DB) Question(ctx context.Context, id int64) (*Question, error) {
-	q, err := scanQuestion(db.db.QueryRowContext(ctx, `SELECT `+questionColumns+` FROM questions q WHERE q.id = ?`, id))
+	q, err := scanQuestion(db.queryRow(ctx, `SELECT `+questionColumns+` FROM questions q WHERE q.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, questionNotFound(id)
 	}
@@ -171,7 +171,7 @@ func (db *DB) Questions(ctx context.Context, f QuestionFilter) ([]Question, erro
 		query += " LIMIT ?"
 		args = append(args, f.Limit)
 	}
-	rows, err := db.db.QueryContext(ctx, query, args...)
+	rows, err := db.query(ctx, query, args...)
 	if err != nil {
 		return nil, internal("query questions", err)
 	}
@@ -195,7 +195,7 @@ func (db *DB) SetFeedback(ctx context.Context, id int64, user string, useful boo
 	if useful {
 		v = 1
 	}
-	_, err := db.db.ExecContext(ctx, `INSERT INTO question_feedback (question_id, user_id, useful, at)
+	_, err := db.exec(ctx, `INSERT INTO question_feedback (question_id, user_id, useful, at)
 		VALUES (?, ?, ?, ?) ON CONFLICT (question_id, user_id) DO UPDATE SET useful = excluded.useful, at = excluded.at`,
 		id, user, v, timeText(db.now()))
 	if isConstraint(err) {
@@ -207,7 +207,7 @@ func (db *DB) SetFeedback(ctx context.Context, id int64, user string, useful boo
 // ClaimEvent records a chat platform's event ID and reports whether it is
 // new: false means the event was handled (or is being handled) already.
 func (db *DB) ClaimEvent(ctx context.Context, eventID string) (bool, error) {
-	res, err := db.db.ExecContext(ctx, `INSERT INTO chat_events (event_id, received_at) VALUES (?, ?)
+	res, err := db.exec(ctx, `INSERT INTO chat_events (event_id, received_at) VALUES (?, ?)
 		ON CONFLICT (event_id) DO NOTHING`, eventID, timeText(db.now()))
 	if err != nil {
 		return false, internal("claim event", err)
@@ -219,17 +219,17 @@ func (db *DB) ClaimEvent(ctx context.Context, eventID string) (bool, error) {
 // PruneChat forgets event IDs and idempotency keys older than before:
 // platforms stop redelivering after minutes, so days are plenty.
 func (db *DB) PruneChat(ctx context.Context, before time.Time) error {
-	if _, err := db.db.ExecContext(ctx, `DELETE FROM chat_events WHERE received_at < ?`, timeText(before)); err != nil {
+	if _, err := db.exec(ctx, `DELETE FROM chat_events WHERE received_at < ?`, timeText(before)); err != nil {
 		return internal("prune events", err)
 	}
-	_, err := db.db.ExecContext(ctx, `DELETE FROM chat_keys WHERE claimed_at < ?`, timeText(before))
+	_, err := db.exec(ctx, `DELETE FROM chat_keys WHERE claimed_at < ?`, timeText(before))
 	return internal("prune keys", err)
 }
 
 // ThreadPlace returns the place a conversation thread is about; ok is false
 // if the thread has none yet.
 func (db *DB) ThreadPlace(ctx context.Context, channel, thread string) (p towndesk.Place, ok bool, err error) {
-	err = db.db.QueryRowContext(ctx, `SELECT province, county, county_code, town, town_code FROM thread_places
+	err = db.queryRow(ctx, `SELECT province, county, county_code, town, town_code FROM thread_places
 		WHERE channel = ? AND thread_ts = ?`, channel, thread).
 		Scan(&p.Province, &p.County, &p.CountyCode, &p.Town, &p.TownCode)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -246,7 +246,7 @@ func (db *DB) SetThreadPlace(ctx context.Context, channel, thread string, p town
 	if p.County == "" {
 		return towndesk.Errorf(towndesk.EINVALID, "地点缺少县（市、区）")
 	}
-	_, err := db.db.ExecContext(ctx, `INSERT INTO thread_places (channel, thread_ts, province, county, county_code,
+	_, err := db.exec(ctx, `INSERT INTO thread_places (channel, thread_ts, province, county, county_code,
 		town, town_code, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (channel, thread_ts) DO UPDATE SET province = excluded.province, county = excluded.county,
 		county_code = excluded.county_code, town = excluded.town, town_code = excluded.town_code,
@@ -258,7 +258,7 @@ func (db *DB) SetThreadPlace(ctx context.Context, channel, thread string, p town
 // SetRequestCard records where the card message of a request is; a request
 // has one card, so a second call moves it.
 func (db *DB) SetRequestCard(ctx context.Context, requestID, channel, ts string) error {
-	_, err := db.db.ExecContext(ctx, `INSERT INTO request_cards (request_id, channel, ts, posted_at) VALUES (?, ?, ?, ?)
+	_, err := db.exec(ctx, `INSERT INTO request_cards (request_id, channel, ts, posted_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (request_id) DO UPDATE SET channel = excluded.channel, ts = excluded.ts, posted_at = excluded.posted_at`,
 		requestID, channel, ts, timeText(db.now()))
 	return internal("record request card", err)
@@ -267,7 +267,7 @@ func (db *DB) SetRequestCard(ctx context.Context, requestID, channel, ts string)
 // RequestCard returns the channel and timestamp of a request's card
 // message, or ENOTFOUND if it has none.
 func (db *DB) RequestCard(ctx context.Context, requestID string) (channel, ts string, err error) {
-	err = db.db.QueryRowContext(ctx, `SELECT channel, ts FROM request_cards WHERE request_id = ?`, requestID).Scan(&channel, &ts)
+	err = db.queryRow(ctx, `SELECT channel, ts FROM request_cards WHERE request_id = ?`, requestID).Scan(&channel, &ts)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", "", towndesk.Errorf(towndesk.ENOTFOUND, "代办 %s 还没有消息卡片", requestID)
 	}
@@ -282,7 +282,7 @@ func (db *DB) RequestCard(ctx context.Context, requestID string) (channel, ts st
 // fresh false and the result recorded by FinishKey ("" while the first
 // delivery is still at work).
 func (db *DB) ClaimKey(ctx context.Context, key string) (result string, fresh bool, err error) {
-	tx, err := db.db.BeginTx(ctx, nil)
+	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return "", false, internal("begin claim key", err)
 	}
@@ -303,13 +303,13 @@ func (db *DB) ClaimKey(ctx context.Context, key string) (result string, fresh bo
 
 // FinishKey records the outcome of the work a claimed key stood for.
 func (db *DB) FinishKey(ctx context.Context, key, result string) error {
-	_, err := db.db.ExecContext(ctx, `UPDATE chat_keys SET result = ?, done = 1 WHERE key = ?`, result, key)
+	_, err := db.exec(ctx, `UPDATE chat_keys SET result = ?, done = 1 WHERE key = ?`, result, key)
 	return internal("finish key", err)
 }
 
 // ReleaseKey gives a claimed key back after the work failed, so that a
 // retry may do it.
 func (db *DB) ReleaseKey(ctx context.Context, key string) error {
-	_, err := db.db.ExecContext(ctx, `DELETE FROM chat_keys WHERE key = ? AND done = 0`, key)
+	_, err := db.exec(ctx, `DELETE FROM chat_keys WHERE key = ? AND done = 0`, key)
 	return internal("release key", err)
 }

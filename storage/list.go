@@ -27,7 +27,7 @@ type EditionInput struct {
 // new one is visible. It returns ECONFLICT if the list already has an
 // edition of that name.
 func (db *DB) ImportEdition(ctx context.Context, in EditionInput) (towndesk.List, error) {
-	tx, err := db.db.BeginTx(ctx, nil)
+	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return towndesk.List{}, internal("begin import", err)
 	}
@@ -86,7 +86,7 @@ func (db *DB) ImportEdition(ctx context.Context, in EditionInput) (towndesk.List
 		Rows: len(in.Items), ImportedAt: now, Files: in.Files}, nil
 }
 
-func upsertList(ctx context.Context, tx *sql.Tx, p towndesk.Place) (int64, error) {
+func upsertList(ctx context.Context, tx *Tx, p towndesk.Place) (int64, error) {
 	var id int64
 	err := tx.QueryRowContext(ctx, `SELECT id FROM lists WHERE place_code = ?`, p.Code()).Scan(&id)
 	if err == nil {
@@ -103,7 +103,7 @@ func upsertList(ctx context.Context, tx *sql.Tx, p towndesk.Place) (int64, error
 	return res.LastInsertId()
 }
 
-func freeEditionName(ctx context.Context, tx *sql.Tx, listID int64, base string) (string, error) {
+func freeEditionName(ctx context.Context, tx *Tx, listID int64, base string) (string, error) {
 	name := base
 	for n := 2; ; n++ {
 		var c int
@@ -121,7 +121,7 @@ func freeEditionName(ctx context.Context, tx *sql.Tx, listID int64, base string)
 // edition changes; the search index compares it with the one it was built from.
 func (db *DB) Generation(ctx context.Context) (string, error) {
 	var g string
-	err := db.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'kb_generation'`).Scan(&g)
+	err := db.queryRow(ctx, `SELECT value FROM meta WHERE key = 'kb_generation'`).Scan(&g)
 	if err != nil {
 		return "", internal("read generation", err)
 	}
@@ -146,7 +146,7 @@ func scanList(sc interface{ Scan(...any) error }) (towndesk.List, error) {
 // Lists returns every list with its current edition, counties first, in
 // place-code order.
 func (db *DB) Lists(ctx context.Context) ([]towndesk.List, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT `+listColumns+` FROM lists l
+	rows, err := db.query(ctx, `SELECT `+listColumns+` FROM lists l
 		JOIN editions e ON e.id = l.current_edition_id ORDER BY l.county_code, l.town_code`)
 	if err != nil {
 		return nil, internal("query lists", err)
@@ -166,7 +166,7 @@ func (db *DB) Lists(ctx context.Context) ([]towndesk.List, error) {
 // Editions returns every edition of the list of place, oldest first. It
 // returns ENOTFOUND if the place has no list.
 func (db *DB) Editions(ctx context.Context, place towndesk.Place) ([]towndesk.List, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT `+listColumns+` FROM lists l
+	rows, err := db.query(ctx, `SELECT `+listColumns+` FROM lists l
 		JOIN editions e ON e.list_id = l.id WHERE l.place_code = ? ORDER BY e.id`, place.Code())
 	if err != nil {
 		return nil, internal("query editions", err)
@@ -203,7 +203,7 @@ func scanItem(sc interface{ Scan(...any) error }) (int, towndesk.PowerItem, erro
 
 // EditionItems returns the rows of one edition in file order.
 func (db *DB) EditionItems(ctx context.Context, editionID int64) ([]towndesk.PowerItem, error) {
-	rows, err := db.db.QueryContext(ctx, `SELECT `+itemColumns+` FROM items WHERE edition_id = ? ORDER BY seq`, editionID)
+	rows, err := db.query(ctx, `SELECT `+itemColumns+` FROM items WHERE edition_id = ? ORDER BY seq`, editionID)
 	if err != nil {
 		return nil, internal("query items", err)
 	}
@@ -231,7 +231,7 @@ func (db *DB) Items(ctx context.Context, editionID int64, seqs []int) (map[int]t
 	for _, s := range seqs {
 		args = append(args, s)
 	}
-	rows, err := db.db.QueryContext(ctx, `SELECT `+itemColumns+` FROM items WHERE edition_id = ? AND seq IN (?`+strings.Repeat(",?", len(seqs)-1)+`)`, args...)
+	rows, err := db.query(ctx, `SELECT `+itemColumns+` FROM items WHERE edition_id = ? AND seq IN (?`+strings.Repeat(",?", len(seqs)-1)+`)`, args...)
 	if err != nil {
 		return nil, internal("query items", err)
 	}

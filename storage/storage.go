@@ -18,6 +18,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"modernc.org/sqlite"
@@ -33,6 +34,10 @@ var migrationFS embed.FS
 type DB struct {
 	db   *sql.DB
 	path string
+
+	stmtMu sync.Mutex
+	stmts  map[string]*sql.Stmt
+	writer chan struct{} // a token per writer turn; capacity 1
 
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
@@ -53,7 +58,7 @@ func Open(path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	db := &DB{db: sdb, path: path, Now: time.Now}
+	db := &DB{db: sdb, path: path, Now: time.Now, stmts: map[string]*sql.Stmt{}, writer: make(chan struct{}, 1)}
 	if err := db.migrate(context.Background()); err != nil {
 		sdb.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
@@ -61,8 +66,16 @@ func Open(path string) (*DB, error) {
 	return db, nil
 }
 
-// Close closes the database.
-func (db *DB) Close() error { return db.db.Close() }
+// Close closes the database and its prepared statements.
+func (db *DB) Close() error {
+	db.stmtMu.Lock()
+	for _, s := range db.stmts {
+		s.Close()
+	}
+	db.stmts = map[string]*sql.Stmt{}
+	db.stmtMu.Unlock()
+	return db.db.Close()
+}
 
 // Path returns the file the database lives in.
 func (db *DB) Path() string { return db.path }
@@ -159,4 +172,175 @@ func timeText(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.0
 func parseTime(s string) time.Time {
 	t, _ := time.Parse(time.RFC3339Nano, s)
 	return t
+}
+
+// Statements are prepared once per database and reused: SQLite spends a
+// good share of a small transaction parsing its SQL. Queries built with a
+// variable number of arguments are cached too, up to maxStmts.
+const maxStmts = 512
+
+// stmt returns the prepared statement for query, preparing it on first
+// use. It returns nil (and no error) when the cache is full, so the caller
+// runs the query unprepared.
+func (db *DB) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	db.stmtMu.Lock()
+	defer db.stmtMu.Unlock()
+	if s, ok := db.stmts[query]; ok {
+		return s, nil
+	}
+	if len(db.stmts) >= maxStmts {
+		return nil, nil
+	}
+	s, err := db.db.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	db.stmts[query] = s
+	return s, nil
+}
+
+// exec runs a statement that writes, outside a transaction. Writers take
+// turns in the process (see beginWrite) rather than spin on SQLite's lock.
+func (db *DB) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	release, err := db.lockWrite(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	s, err := db.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if s == nil {
+		return db.db.ExecContext(ctx, query, args...)
+	}
+	return s.ExecContext(ctx, args...)
+}
+
+// query runs a read outside a transaction.
+func (db *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	s, err := db.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if s == nil {
+		return db.db.QueryContext(ctx, query, args...)
+	}
+	return s.QueryContext(ctx, args...)
+}
+
+// queryRow runs a one-row read outside a transaction.
+func (db *DB) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	s, err := db.stmt(ctx, query)
+	if err != nil || s == nil {
+		// An unpreparable query fails the same way unprepared, with the
+		// error on Scan.
+		return db.db.QueryRowContext(ctx, query, args...)
+	}
+	return s.QueryRowContext(ctx, args...)
+}
+
+// lockWrite waits for this process's turn to write. SQLite allows one
+// writer at a time; waiting here is a channel receive, while waiting in
+// SQLite (busy_timeout) polls with sleeps of a millisecond or more. Other
+// processes still meet at SQLite's lock.
+func (db *DB) lockWrite(ctx context.Context) (release func(), err error) {
+	select {
+	case db.writer <- struct{}{}:
+		var once sync.Once
+		return func() { once.Do(func() { <-db.writer }) }, nil
+	case <-ctx.Done():
+		return nil, internal("wait to write", ctx.Err())
+	}
+}
+
+// Tx is a transaction whose statements come from the DB's cache.
+type Tx struct {
+	tx      *sql.Tx
+	db      *DB
+	release func()
+}
+
+// beginWrite starts a write transaction (BEGIN IMMEDIATE, see Open),
+// taking this process's write turn for its duration.
+func (db *DB) beginWrite(ctx context.Context) (*Tx, error) {
+	release, err := db.lockWrite(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		release()
+		return nil, err
+	}
+	return &Tx{tx: tx, db: db, release: release}, nil
+}
+
+// beginRead starts a read-only transaction: a consistent snapshot for
+// reads that take several queries.
+func (db *DB) beginRead(ctx context.Context) (*Tx, error) {
+	tx, err := db.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	return &Tx{tx: tx, db: db, release: func() {}}, nil
+}
+
+func (t *Tx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	s, err := t.db.stmt(ctx, query)
+	if err != nil || s == nil {
+		return nil, err
+	}
+	return t.tx.StmtContext(ctx, s), nil
+}
+
+// ExecContext runs a statement in the transaction.
+func (t *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	s, err := t.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if s == nil {
+		return t.tx.ExecContext(ctx, query, args...)
+	}
+	return s.ExecContext(ctx, args...)
+}
+
+// QueryContext runs a query in the transaction.
+func (t *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	s, err := t.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if s == nil {
+		return t.tx.QueryContext(ctx, query, args...)
+	}
+	return s.QueryContext(ctx, args...)
+}
+
+// QueryRowContext runs a one-row query in the transaction.
+func (t *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	s, err := t.stmt(ctx, query)
+	if err != nil || s == nil {
+		return t.tx.QueryRowContext(ctx, query, args...)
+	}
+	return s.QueryRowContext(ctx, args...)
+}
+
+// PrepareContext prepares a statement for repeated use in the transaction.
+func (t *Tx) PrepareContext(ctx context.Context, query string) (*sql.Stmt, error) {
+	return t.tx.PrepareContext(ctx, query)
+}
+
+// Commit commits the transaction and gives up the write turn.
+func (t *Tx) Commit() error {
+	defer t.release()
+	return t.tx.Commit()
+}
+
+// Rollback aborts the transaction (a no-op after Commit) and gives up the
+// write turn.
+func (t *Tx) Rollback() error {
+	defer t.release()
+	return t.tx.Rollback()
 }

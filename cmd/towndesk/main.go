@@ -121,7 +121,7 @@ func (m *Main) printHelp(w io.Writer) {
 // and the details for the operator.
 func (m *Main) printError(err error) {
 	if towndesk.ErrorCode(err) == towndesk.EINTERNAL {
-		fmt.Fprintf(m.Stderr, "错误: %s\n详情: %v\n", towndesk.ErrorMessage(err), err)
+		fmt.Fprintf(m.Stderr, "错误: %s\n详情: %s\n", towndesk.ErrorMessage(err), towndesk.MaskText(err.Error()))
 		return
 	}
 	fmt.Fprintf(m.Stderr, "错误: %s\n", towndesk.ErrorMessage(err))
