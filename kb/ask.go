@@ -348,7 +348,11 @@ func score(p parsed, it towndesk.PowerItem, articles string) (float64, float64) 
 	// use and words no list uses at unknownWeight each (they match nothing,
 	// so they pull every row down alike: a question mostly about something
 	// the lists lack is not answered by a row matching its one familiar word).
-	var knownSum, knownN, sum, n float64
+	//
+	// Dictionary words: a question often has one word for the matter and
+	// others for its setting (楼道 消防通道, 地里 烧秸秆), so a row is rated
+	// half by its best dictionary word and half by their mean.
+	var knownSum, knownMax, knownN, sum, n float64
 	for _, c := range p.concepts {
 		switch {
 		case c.unknownPairs > 0:
@@ -356,21 +360,25 @@ func score(p parsed, it towndesk.PowerItem, articles string) (float64, float64) 
 		case c.known:
 			m := conceptMatch(c, name, rest)
 			knownSum += m
+			knownMax = max(knownMax, m)
 			knownN++
-			sum += m
 			n++
 		default:
 			sum += c.weight * plainWeight * plainMatch(c, name, rest)
 			n += c.weight * plainWeight
 		}
 	}
-	s, known := 0.0, 0.0
+	known := 0.0
+	if knownN > 0 {
+		known = 0.5*knownMax + 0.5*knownSum/knownN
+		sum += knownN * known
+	}
+	s := 0.0
 	if n > 0 {
 		s = sum / n
 	}
-	known = s
-	if knownN > 0 {
-		known = knownSum / knownN
+	if knownN == 0 {
+		known = s
 	}
 	// Category: a hint that matches helps; one that contradicts hurts. With
 	// no hint, "who manages X" is about enforcing: prefer penalties.
@@ -514,16 +522,18 @@ func (k *KB) weighPlainWords(p *parsed) error {
 			out = append(out, concept{surface: c.surface, weight: 1, unknownPairs: unknown})
 		}
 	}
-	// Single characters only when nothing longer is left.
-	longer := false
+	// A single character is the matter only when it is all the question
+	// has ("滨湖 砂"); several stray characters are debris of a question
+	// the lists do not speak to.
+	p.concepts = p.concepts[:0]
+	single := 0
 	for _, c := range out {
-		if c.known || (c.unknownPairs == 0 && len([]rune(c.surface)) > 1) {
-			longer = true
+		if !c.known && c.unknownPairs == 0 && len([]rune(c.surface)) == 1 {
+			single++
 		}
 	}
-	p.concepts = p.concepts[:0]
 	for _, c := range out {
-		if longer && !c.known && c.unknownPairs == 0 && len([]rune(c.surface)) == 1 {
+		if !c.known && c.unknownPairs == 0 && len([]rune(c.surface)) == 1 && (len(out) > 1 || single > 1) {
 			continue
 		}
 		p.concepts = append(p.concepts, c)
