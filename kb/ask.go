@@ -525,15 +525,10 @@ func (k *KB) weighPlainWords(p *parsed) error {
 	// A single character is the matter only when it is all the question
 	// has ("滨湖 砂"); several stray characters are debris of a question
 	// the lists do not speak to.
+	lone := len(p.concepts) == 1
 	p.concepts = p.concepts[:0]
-	single := 0
 	for _, c := range out {
-		if !c.known && c.unknownPairs == 0 && len([]rune(c.surface)) == 1 {
-			single++
-		}
-	}
-	for _, c := range out {
-		if !c.known && c.unknownPairs == 0 && len([]rune(c.surface)) == 1 && (len(out) > 1 || single > 1) {
+		if !c.known && c.unknownPairs == 0 && len([]rune(c.surface)) == 1 && !lone {
 			continue
 		}
 		p.concepts = append(p.concepts, c)

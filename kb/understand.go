@@ -81,8 +81,17 @@ func negatedApproval(q string) bool {
 			if !strings.HasPrefix(string(rs[i:]), n) {
 				continue
 			}
+			// The approval word may come a few words later ("没办乡村建设
+			// 规划许可证"), but within the same clause.
 			rest := rs[i+len([]rune(n)):]
-			window := string(rest[:min(len(rest), 6)])
+			end := min(len(rest), 14)
+			for k := 0; k < end; k++ {
+				if strings.ContainsRune("，。,.;；！？!?", rest[k]) {
+					end = k
+					break
+				}
+			}
+			window := string(rest[:end])
 			for _, a := range approvals {
 				if strings.Contains(window, a) {
 					return true
