@@ -247,7 +247,7 @@ func (w *summaryWorld) seed() map[string]string {
 	w.pay(ids["A"], "支付", "50")
 	w.pay(ids["E"], "交付", "100")
 	w.pay(ids["G"], "收取", "30")
-	w.move(ids["E"], "done") // 1 working day, on time
+	w.move(ids["E"], "done")                      // 1 working day, on time
 	ids["L"] = w.newRequest("龙阳镇", "大庄村", "代办证件") // another town
 
 	w.at("2026-03-04", 9, 0) // the holiday
@@ -270,11 +270,11 @@ func (w *summaryWorld) seed() map[string]string {
 	w.followUp(ids["C"], "基本满意")
 
 	w.at("2026-03-07", 11, 0) // 调休 Saturday
-	w.move(ids["B"], "done") // 03-03 → 03-07: 3 working days, on time
+	w.move(ids["B"], "done")  // 03-03 → 03-07: 3 working days, on time
 	w.followUp(ids["A"], "满意")
 
 	w.at("2026-03-08", 10, 0) // Sunday
-	w.move(ids["D"], "done") // 03-05 → 03-08: 2 working days, late (due 03-07)
+	w.move(ids["D"], "done")  // 03-05 → 03-08: 2 working days, late (due 03-07)
 	w.followUp(ids["B"], "不满意")
 	w.at("2026-03-08", 23, 30) // Sunday 23:30: still W10
 	ids["S"] = w.newRequest("滨湖镇", "东庄村", "其他")
@@ -302,7 +302,7 @@ func TestSummaryBuild(t *testing.T) {
 	q1 := w.ask("放鞭炮归谁管", towndesk.StatusAnswered, w.binhu, "C0BINHU", "FIRE01")
 	w.ask("放鞭炮归谁管？", towndesk.StatusAnswered, w.binhu, "C0BINHU", "FIRE01")
 	w.ask("这个归谁管", towndesk.StatusNeedPlace, none, "C0BINHU", "")
-	w.ask("龙阳的事", towndesk.StatusNotFound, w.other, "C0OTHER", "")  // another town, another channel
+	w.ask("龙阳的事", towndesk.StatusNotFound, w.other, "C0OTHER", "") // another town, another channel
 	w.must("vote", w.db.SetFeedback(w.ctx, q1, "U1", false))
 	w.must("vote", w.db.SetFeedback(w.ctx, q1, "U2", false))
 	w.must("vote", w.db.SetFeedback(w.ctx, q1, "U3", true))
@@ -334,14 +334,14 @@ func TestSummaryBuild(t *testing.T) {
 			{ID: ids["G"], Kind: "缴纳费用", Town: "滨湖镇", Village: "后王村", Assignee: "李娜", DaysLate: 3},
 			{ID: ids["H"], Kind: "缴纳费用", Town: "滨湖镇", Village: "后王村", DaysLate: 2}, // clock stopped 03-06
 		},
-		Handling: []KindMedian{{Kind: "代办证件", Count: 3, Median: 3}, {Kind: "缴纳费用", Count: 2, Median: 1.5}},
+		Handling:  []KindMedian{{Kind: "代办证件", Count: 3, Median: 3}, {Kind: "缴纳费用", Count: 2, Median: 1.5}},
 		Satisfied: 1, MostlySatisfied: 1, Dissatisfied: 1, Reopened: []string{ids["B"]},
 		Money: towndesk.Balance{Received: 8000, Paid: 5000, Collected: 10000, Handed: 10000},
 		Unbalanced: []storage.UnbalancedRequest{
 			{ID: ids["F"], Status: towndesk.StatusInProgress, Balance: towndesk.Balance{Received: 2000}},
 			{ID: ids["G"], Status: towndesk.StatusInProgress, Balance: towndesk.Balance{Received: 3000}},
 		},
-		Villages: []storage.VillageCount{{"滨湖镇", "前李村", 4}, {"滨湖镇", "东庄村", 2}, {"滨湖镇", "后王村", 2}},
+		Villages: []storage.VillageCount{{Town: "滨湖镇", Village: "前李村", Count: 4}, {Town: "滨湖镇", Village: "东庄村", Count: 2}, {Town: "滨湖镇", Village: "后王村", Count: 2}},
 		Asked:    11, Answered: 6,
 		Unanswered: []AskedQuestion{{Text: "无人机怎么备案", Count: 3}, {Text: "电话138****5678的人乱倒垃圾谁管", Count: 1}},
 		NotUseful:  []AskedQuestion{{Text: "放鞭炮归谁管", Count: 2, Votes: 2}},
