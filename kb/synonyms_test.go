@@ -1,0 +1,43 @@
+package kb
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/towndesk/towndesk"
+)
+
+func TestDefaultSynonymsParse(t *testing.T) {
+	s := DefaultSynonyms()
+	if s.Groups() < 100 {
+		t.Errorf("DefaultSynonyms has %d groups, want the shipped dictionary (≥ 100)", s.Groups())
+	}
+	for _, tt := range []struct{ word, official string }{
+		{"烧秸秆", "秸秆"}, {"乱搭乱建", "违法建设"}, {"放鞭炮", "燃放烟花爆竹"}, {"摆摊", "街道两侧"},
+		{"乱倒垃圾", "生活垃圾"}, {"土葬", "火化"}, {"病死猪", "病死动物"}, {"小广告", "张贴宣传品"},
+	} {
+		got, ok := s.expand(tt.word)
+		if !ok || !containsString(got, tt.official) {
+			t.Errorf("expand(%q) = %v, %v; want it to include %q", tt.word, got, ok, tt.official)
+		}
+	}
+}
+
+func TestParseSynonymsErrorsAndMerge(t *testing.T) {
+	_, err := ParseSynonyms(strings.NewReader("# 注释\n好行 = 口语\n没有等号的一行\n"), "synonyms.txt")
+	if towndesk.ErrorCode(err) != towndesk.EINVALID || !strings.Contains(towndesk.ErrorMessage(err), "synonyms.txt:3") {
+		t.Errorf("ParseSynonyms(bad) error = %v, want EINVALID naming line 3", err)
+	}
+	extra, err := ParseSynonyms(strings.NewReader("马路市场管理 = 早市摊\n"), "data/synonyms.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := DefaultSynonyms()
+	s.Merge(extra)
+	if got, ok := s.expand("早市摊"); !ok || !containsString(got, "马路市场管理") {
+		t.Errorf("after Merge, expand(早市摊) = %v, %v; want 马路市场管理", got, ok)
+	}
+	if _, ok := s.expand("烧秸秆"); !ok {
+		t.Errorf("Merge lost the shipped groups")
+	}
+}
