@@ -1,0 +1,470 @@
+package bot
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/handlers"
+	"github.com/towndesk/towndesk/storage"
+)
+
+// summarySlack is a fake Slack Web API on loopback for the summary
+// scheduler: it records posts, can fail the first ones, and serves the
+// channel history with the posts' metadata.
+type summarySlack struct {
+	srv *httptest.Server
+
+	mu      sync.Mutex
+	posts   []url.Values
+	at      []time.Time
+	fail    int  // fail this many chat.postMessage calls with HTTP 500
+	history bool // serve conversations.history (else: missing_scope)
+	extra   []map[string]any
+	n       int
+}
+
+func newSummarySlack(t *testing.T) *summarySlack {
+	f := &summarySlack{history: true}
+	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+func (f *summarySlack) serve(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	form, _ := url.ParseQuery(string(body))
+	if r.URL.RawQuery != "" {
+		q, _ := url.ParseQuery(r.URL.RawQuery)
+		for k, v := range q {
+			form[k] = v
+		}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	switch strings.TrimPrefix(r.URL.Path, "/api/") {
+	case "chat.postMessage":
+		f.at = append(f.at, time.Now())
+		if f.fail > 0 {
+			f.fail--
+			w.WriteHeader(http.StatusInternalServerError)
+			io.WriteString(w, `{"ok":false,"error":"internal_error"}`)
+			return
+		}
+		f.n++
+		f.posts = append(f.posts, form)
+		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":"1700000000.%06d"}`, form.Get("channel"), f.n)
+	case "conversations.history":
+		if !f.history {
+			io.WriteString(w, `{"ok":false,"error":"missing_scope"}`)
+			return
+		}
+		msgs := append([]map[string]any{}, f.extra...)
+		for i, p := range f.posts {
+			if p.Get("channel") != form.Get("channel") {
+				continue
+			}
+			var meta map[string]any
+			json.Unmarshal([]byte(p.Get("metadata")), &meta)
+			msgs = append(msgs, map[string]any{"type": "message", "ts": fmt.Sprintf("1700000000.%06d", i+1), "text": p.Get("text"), "metadata": meta})
+		}
+		json.NewEncoder(w).Encode(map[string]any{"ok": true, "messages": msgs})
+	default:
+		io.WriteString(w, `{"ok":false,"error":"unknown_method"}`)
+	}
+}
+
+func (f *summarySlack) postCount() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.posts)
+}
+
+func (f *summarySlack) post(i int) url.Values {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.posts[i]
+}
+
+// waitPosts waits until n summaries were posted, then checks that no more
+// arrive for a moment.
+func (f *summarySlack) waitPosts(t *testing.T, n int) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for f.postCount() < n && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if got := f.postCount(); got != n {
+		t.Fatalf("summaries posted = %d, want %d", got, n)
+	}
+}
+
+var testShanghai = func() *time.Location {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}()
+
+// summaryTestWorld is a database file with one request, and the entry of
+// a Monday 09:00 summary for 滕州市滨湖镇.
+type summaryTestWorld struct {
+	path string
+	// The clock runs from base, in real time, so that leases run out.
+	mu      sync.Mutex
+	base    time.Time
+	started time.Time
+	entry SummaryEntry
+	slack *summarySlack
+	logs  *syncBuffer
+}
+
+var binhuPlace = towndesk.Place{Province: "山东省", County: "滕州市", CountyCode: "370481", Town: "滨湖镇", TownCode: "370481113"}
+
+func newSummaryTestWorld(t *testing.T) *summaryTestWorld {
+	t.Helper()
+	w := &summaryTestWorld{path: filepath.Join(t.TempDir(), "towndesk.db"), slack: newSummarySlack(t), logs: &syncBuffer{},
+		// Wednesday of the week after 2026-W10: Monday's run was missed.
+		base: time.Date(2026, 3, 11, 10, 0, 0, 0, testShanghai), started: time.Now(),
+		entry: SummaryEntry{Name: "summaries[0]", Channel: "C0BINHU", Schedule: "0 9 * * 1", Location: testShanghai,
+			Scope: handlers.SummaryScope{Name: "滕州市滨湖镇", Place: binhuPlace, Channel: "C0BINHU"}}}
+	db := w.open(t)
+	db.Now = func() time.Time { return time.Date(2026, 3, 3, 9, 0, 0, 0, testShanghai) }
+	r := &towndesk.Request{Town: binhuPlace, Village: "前李村", Citizen: "张三", Phone: "13812345678",
+		IDNumber: "110101199003071233", Kind: "代办证件", PromisedDays: 5, Matter: "补办社保卡 13812345678", CreatedBy: "王芳"}
+	if err := db.CreateRequest(context.Background(), r); err != nil {
+		t.Fatal(err)
+	}
+	return w
+}
+
+// Now is the test clock.
+func (w *summaryTestWorld) Now() time.Time {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.base.Add(time.Since(w.started))
+}
+
+func (w *summaryTestWorld) setNow(t time.Time) {
+	w.mu.Lock()
+	w.base, w.started = t, time.Now()
+	w.mu.Unlock()
+}
+
+func (w *summaryTestWorld) open(t *testing.T) *storage.DB {
+	t.Helper()
+	db, err := storage.Open(w.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// scheduler returns a new scheduler on a new handle of the database
+// file: a new process, as far as the records go.
+func (w *summaryTestWorld) scheduler(t *testing.T, opts ...func(*SchedulerOptions)) (*Scheduler, *storage.DB) {
+	t.Helper()
+	db := w.open(t)
+	db.Now = w.Now
+	o := SchedulerOptions{BotToken: "xoxb-test", APIURL: w.slack.srv.URL + "/api/", Entries: []SummaryEntry{w.entry},
+		Builder: handlers.NewSummaries(db, handlers.SummaryConfig{Now: w.Now}),
+		Store:   db, Now: w.Now,
+		Logger:  slog.New(NewMaskingHandler(slog.NewTextHandler(w.logs, nil))),
+		MinBackoff: 50 * time.Millisecond, MaxBackoff: 400 * time.Millisecond, Lease: 5 * time.Second}
+	for _, f := range opts {
+		f(&o)
+	}
+	s, err := NewScheduler(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Stop(context.Background()) })
+	return s, db
+}
+
+// dryRun is what `towndesk summary --dry-run` prints for the entry.
+func (w *summaryTestWorld) dryRun(t *testing.T, week string) string {
+	t.Helper()
+	db := w.open(t)
+	wk, err := handlers.ParseWeek(week, testShanghai)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := handlers.NewSummaries(db, handlers.SummaryConfig{Now: w.Now}).Build(context.Background(), w.entry.Scope, wk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sum.Text()
+}
+
+var anyPersonalNumber = regexp.MustCompile(`1[3-9][0-9]{9}|[0-9]{17}[0-9Xx]`)
+
+func TestSummaryCatchUpOnceAcrossRestarts(t *testing.T) {
+	w := newSummaryTestWorld(t)
+	s, db := w.scheduler(t)
+	s.Start()
+	w.slack.waitPosts(t, 1)
+	p := w.slack.post(0)
+	if p.Get("channel") != "C0BINHU" {
+		t.Errorf("posted to %q, want C0BINHU", p.Get("channel"))
+	}
+	if want := w.dryRun(t, "2026-W10"); p.Get("text") != want {
+		t.Errorf("posted text differs from --dry-run:\n%s\nwant:\n%s", p.Get("text"), want)
+	}
+	for _, part := range []string{"滕州市滨湖镇周报 · 2026-W10", "新登记 1 件", "*当前逾期", "header"} {
+		if !strings.Contains(p.Get("text")+p.Get("blocks"), part) {
+			t.Errorf("post lacks %q: %s", part, p.Get("blocks"))
+		}
+	}
+	if m := anyPersonalNumber.FindString(p.Get("text") + p.Get("blocks") + w.logs.String()); m != "" {
+		t.Errorf("a phone or ID number left towndesk: %s", m)
+	}
+	if !strings.Contains(p.Get("metadata"), `"week":"2026-W10"`) {
+		t.Errorf("post metadata = %s, want the week", p.Get("metadata"))
+	}
+	d, err := db.SummaryDelivery(context.Background(), "C0BINHU", "2026-W10")
+	if err != nil || d.State != storage.ClaimPosted || d.TS != "1700000000.000001" {
+		t.Errorf("delivery record = %+v, %v; want posted with ts 1700000000.000001", d, err)
+	}
+	if err := s.Stop(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+
+	// Restarts, later that week and the next Monday before 09:00: nothing new.
+	for _, now := range []time.Time{w.Now().Add(time.Hour), time.Date(2026, 3, 16, 8, 59, 0, 0, testShanghai)} {
+		w.setNow(now)
+		s2, _ := w.scheduler(t)
+		s2.Start()
+		w.slack.waitPosts(t, 1)
+		s2.Stop(context.Background())
+	}
+	// Down over the next Monday 09:00: the missed W11 is posted, once.
+	w.setNow(time.Date(2026, 3, 16, 11, 0, 0, 0, testShanghai))
+	s3, _ := w.scheduler(t)
+	s3.Start()
+	w.slack.waitPosts(t, 2)
+	if !strings.Contains(w.slack.post(1).Get("text"), "2026-W11") {
+		t.Errorf("second post is not 2026-W11: %s", w.slack.post(1).Get("text"))
+	}
+}
+
+func TestSummaryTwoInstancesPostOnce(t *testing.T) {
+	w := newSummaryTestWorld(t)
+	var ss []*Scheduler
+	for range 2 {
+		s, _ := w.scheduler(t)
+		ss = append(ss, s)
+	}
+	var wg sync.WaitGroup
+	for _, s := range ss {
+		wg.Add(1)
+		go func() { defer wg.Done(); s.Start() }()
+	}
+	wg.Wait()
+	// Explicit deliveries racing with the catch-ups, in both instances.
+	week, _ := handlers.ParseWeek("2026-W10", testShanghai)
+	for i := range 6 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			if _, err := ss[i%2].Deliver(ctx, w.entry, week); err != nil {
+				t.Errorf("Deliver = %v", err)
+			}
+		}()
+	}
+	wg.Wait()
+	w.slack.waitPosts(t, 1)
+}
+
+func TestSummaryRetriesWithBackoff(t *testing.T) {
+	w := newSummaryTestWorld(t)
+	w.slack.fail = 3
+	s, db := w.scheduler(t)
+	s.Start()
+	w.slack.waitPosts(t, 1)
+	w.slack.mu.Lock()
+	at := append([]time.Time(nil), w.slack.at...)
+	w.slack.mu.Unlock()
+	if len(at) != 4 {
+		t.Fatalf("post attempts = %d, want 4 (3 failures, then success)", len(at))
+	}
+	// Waits of 50, 100 and 200 ms: each at least the backoff, growing.
+	for i, want := range []time.Duration{50, 100, 200} {
+		if gap := at[i+1].Sub(at[i]); gap < want*time.Millisecond {
+			t.Errorf("wait before attempt %d = %v, want at least %v ms", i+2, gap, want)
+		}
+	}
+	if n := strings.Count(w.logs.String(), "will retry"); n != 3 {
+		t.Errorf("logged %d retries, want 3; log:\n%s", n, w.logs.String())
+	}
+	if d, _ := db.SummaryDelivery(context.Background(), "C0BINHU", "2026-W10"); d.State != storage.ClaimPosted || d.LastError != "" {
+		t.Errorf("delivery = %+v, want posted without error", d)
+	}
+}
+
+func TestSummaryGivesUpAndReleases(t *testing.T) {
+	w := newSummaryTestWorld(t)
+	w.slack.fail = 100
+	s, db := w.scheduler(t, func(o *SchedulerOptions) { o.MaxAttempts = 2 })
+	week, _ := handlers.ParseWeek("2026-W10", testShanghai)
+	if _, err := s.Deliver(context.Background(), w.entry, week); err == nil {
+		t.Fatal("Deliver with Slack down = nil error, want the post error")
+	}
+	d, _ := db.SummaryDelivery(context.Background(), "C0BINHU", "2026-W10")
+	if d.State != storage.ClaimTaken || !strings.Contains(d.LastError, "500") || d.LeaseUntil.After(w.Now()) {
+		t.Errorf("delivery after giving up = %+v, want a released claim with the error", d)
+	}
+	// Another instance (or the next start) retries at once.
+	w.slack.fail = 0
+	s2, _ := w.scheduler(t)
+	if got, err := s2.Deliver(context.Background(), w.entry, week); err != nil || !got.Posted {
+		t.Errorf("Deliver after release = %+v, %v; want posted", got, err)
+	}
+}
+
+func TestSummaryStopDoesNotWaitForSlack(t *testing.T) {
+	w := newSummaryTestWorld(t)
+	w.slack.fail = 1000
+	s, db := w.scheduler(t, func(o *SchedulerOptions) { o.MinBackoff, o.MaxBackoff = time.Hour, time.Hour })
+	s.Start()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		w.slack.mu.Lock()
+		n := len(w.slack.at)
+		w.slack.mu.Unlock()
+		if n > 0 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if err := s.Stop(ctx); err != nil {
+		t.Fatalf("Stop during backoff = %v, want prompt return", err)
+	}
+	if d, _ := db.SummaryDelivery(context.Background(), "C0BINHU", "2026-W10"); d.LeaseUntil.After(w.Now()) {
+		t.Errorf("claim after Stop = %+v, want released", d)
+	}
+}
+
+// TestSummaryCrashBetweenClaimAndPost: an instance claimed the slot and
+// died. Its lease runs out; the next instance takes over and posts — or,
+// if the dead one's message did reach Slack, finds it and records it.
+func TestSummaryCrashBetweenClaimAndPost(t *testing.T) {
+	tests := []struct {
+		name      string
+		reached   bool // the dead instance's post reached Slack
+		history   bool
+		wantPosts int
+	}{
+		{"died before posting", false, true, 1},
+		{"died after posting", true, true, 0},
+		{"died before posting, history unreadable", false, false, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := newSummaryTestWorld(t)
+			w.slack.history = tt.history
+			ctx := context.Background()
+			dead := w.open(t)
+			dead.Now = func() time.Time { return w.Now().Add(-4*time.Second - 500*time.Millisecond) }
+			if c, err := dead.ClaimSummary(ctx, "C0BINHU", "2026-W10", "dead", 5*time.Second); err != nil || c.State != storage.ClaimTaken {
+				t.Fatalf("dead instance's claim = %v, %v", c.State, err)
+			}
+			if tt.reached {
+				w.slack.extra = []map[string]any{{"type": "message", "ts": "1699999999.000001", "text": "周报",
+					"metadata": map[string]any{"event_type": summaryEvent, "event_payload": map[string]any{"channel": "C0BINHU", "week": "2026-W10"}}}}
+			}
+			s, db := w.scheduler(t)
+			start := time.Now()
+			s.Start()
+			week, _ := handlers.ParseWeek("2026-W10", testShanghai)
+			dctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+			defer cancel()
+			got, err := s.Deliver(dctx, w.entry, week) // waits for the catch-up's delivery to finish
+			if err != nil {
+				t.Fatal(err)
+			}
+			if waited := time.Since(start); waited < 300*time.Millisecond {
+				t.Errorf("took over after %v, want to wait for the dead lease (~500 ms)", waited)
+			}
+			w.slack.waitPosts(t, tt.wantPosts)
+			d, _ := db.SummaryDelivery(ctx, "C0BINHU", "2026-W10")
+			wantTS := "1700000000.000001"
+			if tt.reached {
+				wantTS = "1699999999.000001"
+			}
+			if d.State != storage.ClaimPosted || d.TS != wantTS || d.Attempts != 2 {
+				t.Errorf("delivery = %+v (Deliver: %+v), want posted as %s after 2 attempts", d, got, wantTS)
+			}
+		})
+	}
+}
+
+func TestSummaryScheduleErrorsNameTheEntry(t *testing.T) {
+	w := newSummaryTestWorld(t)
+	tests := []struct {
+		name  string
+		entry SummaryEntry
+		want  string
+	}{
+		{"time zone alone", SummaryEntry{Name: "summaries[1]", Schedule: "CRON_TZ=Asia/Shanghai", Location: testShanghai}, "summaries[1].schedule"},
+		{"too few fields", SummaryEntry{Name: "summaries[2]", Schedule: "0 9 *", Location: testShanghai}, "summaries[2].schedule"},
+		{"no zone", SummaryEntry{Name: "summaries[3]", Schedule: "0 9 * * 1"}, "summaries[3].timezone"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := w.open(t)
+			_, err := NewScheduler(SchedulerOptions{BotToken: "xoxb-test", Entries: []SummaryEntry{w.entry, tt.entry},
+				Builder: handlers.NewSummaries(db, handlers.SummaryConfig{}), Store: db})
+			if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+				t.Errorf("NewScheduler(%q) = %v, want an error starting %s", tt.entry.Schedule, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestLastFire(t *testing.T) {
+	sched, err := ParseSummarySchedule(SummaryEntry{Name: "s", Schedule: "0 9 * * 1", Location: testShanghai})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name     string
+		now      time.Time
+		wantWeek string
+	}{
+		{"a minute before Monday's run", time.Date(2026, 3, 9, 8, 59, 0, 0, testShanghai), "2026-W09"},
+		{"at Monday's run", time.Date(2026, 3, 9, 9, 0, 0, 0, testShanghai), "2026-W10"},
+		{"Sunday night", time.Date(2026, 3, 15, 23, 30, 0, 0, testShanghai), "2026-W10"},
+		{"the same instant seen from UTC", time.Date(2026, 3, 9, 1, 0, 0, 0, time.UTC), "2026-W10"},
+	}
+	for _, tt := range tests {
+		last, ok := lastFire(sched, tt.now)
+		if !ok {
+			t.Errorf("%s: lastFire(%v) found none", tt.name, tt.now)
+			continue
+		}
+		if got := handlers.WeekOf(last, testShanghai).Prev().String(); got != tt.wantWeek {
+			t.Errorf("%s: lastFire(%v) = %v, summary week %s, want %s", tt.name, tt.now, last, got, tt.wantWeek)
+		}
+	}
+}
