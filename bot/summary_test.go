@@ -129,9 +129,9 @@ type summaryTestWorld struct {
 	mu      sync.Mutex
 	base    time.Time
 	started time.Time
-	entry SummaryEntry
-	slack *summarySlack
-	logs  *syncBuffer
+	entry   SummaryEntry
+	slack   *summarySlack
+	logs    *syncBuffer
 }
 
 var binhuPlace = towndesk.Place{Province: "山东省", County: "滕州市", CountyCode: "370481", Town: "滨湖镇", TownCode: "370481113"}
@@ -185,7 +185,7 @@ func (w *summaryTestWorld) scheduler(t *testing.T, opts ...func(*SchedulerOption
 	o := SchedulerOptions{BotToken: "xoxb-test", APIURL: w.slack.srv.URL + "/api/", Entries: []SummaryEntry{w.entry},
 		Builder: handlers.NewSummaries(db, handlers.SummaryConfig{Now: w.Now}),
 		Store:   db, Now: w.Now,
-		Logger:  slog.New(NewMaskingHandler(slog.NewTextHandler(w.logs, nil))),
+		Logger:     slog.New(NewMaskingHandler(slog.NewTextHandler(w.logs, nil))),
 		MinBackoff: 50 * time.Millisecond, MaxBackoff: 400 * time.Millisecond, Lease: 5 * time.Second}
 	for _, f := range opts {
 		f(&o)
