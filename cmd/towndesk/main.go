@@ -65,6 +65,7 @@ func commands() []command {
 		{"serve", "serve [--config FILE] [--addr :3000]", "运行 Slack 机器人（SLACK_APP_TOKEN 时用 Socket Mode，否则 HTTP）", (*Main).runServe},
 		{"chat", "chat [--town T] [--county C] [--config FILE]", "本地对话控制台：不用 Slack 试用 towndesk", (*Main).runChat},
 		{"request", "request new|list|show|move|assign|note|pay|followup|extend|export ...", "代办台账：登记、流转、收付、回访、导出", (*Main).runRequest},
+		{"summary", "summary [--channel C | --scope S] [--week 2026-W48] [--dry-run] [--config FILE]", "频道周报：--dry-run 打印将要发送的内容，否则发送到 Slack（每个频道每周一次）", (*Main).runSummary},
 	}
 }
 

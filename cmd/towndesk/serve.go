@@ -151,6 +151,11 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	}
 	defer env.Close()
 	log := m.logger()
+	stopSummaries, err := m.startSummaries(env, *data, opts, log)
+	if err != nil {
+		return err
+	}
+	defer stopSummaries()
 	opts.Config, opts.Chat, opts.Store, opts.Logger = env.cfg, env.chat, env.db, log
 	b, err := bot.New(opts)
 	if err != nil {
