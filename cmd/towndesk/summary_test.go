@@ -174,3 +174,41 @@ func TestServeStopsOnBadSummary(t *testing.T) {
 		t.Logf("no database created: %v", err)
 	}
 }
+
+// TestServePostsMissedSummary: serve, started on the Wednesday after a
+// Monday 09:00 it missed, posts last week's summary to the channel once.
+func TestServePostsMissedSummary(t *testing.T) {
+	c := newSummaryCLI(t)
+	c.desk.now = time.Date(2026, 3, 11, 10, 0, 0, 0, towndesk.ChinaTime)
+	c.desk.env["SLACK_SIGNING_SECRET"] = "s3cret"
+	c.desk.env["TOWNDESK_CONFIG"] = c.cfg
+	var stderr lockedBuffer
+	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &stderr,
+		Getenv: func(k string) string { return c.desk.env[k] }, Now: func() time.Time { return c.desk.now }}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int)
+	go func() { done <- m.Run(ctx, []string{"serve", "--data", c.desk.dir, "--addr", "127.0.0.1:0"}) }()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		c.mu.Lock()
+		n := len(c.posts)
+		c.mu.Unlock()
+		if n > 0 {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond)
+	cancel()
+	if code := <-done; code != 0 {
+		t.Errorf("serve exit %d:\n%s", code, stderr.String())
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.posts) != 1 || !strings.HasPrefix(c.posts[0].Get("text"), "滕州市滨湖镇周报 · 2026-W10") || c.posts[0].Get("channel") != "C0BINHU01" {
+		t.Fatalf("serve posted %d messages (%v), want the 2026-W10 summary in C0BINHU01:\n%s", len(c.posts), c.posts, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "weekly summary posted") {
+		t.Errorf("serve log lacks the post:\n%s", stderr.String())
+	}
+}
