@@ -281,6 +281,11 @@ func (m *Main) askBatch(ctx context.Context, lists *handlers.Lists, in handlers.
 		if err := enc.Encode(reply); err != nil {
 			return err
 		}
+		// One answer per line as it is ready: a caller may be waiting for
+		// it before sending the next question.
+		if err := out.Flush(); err != nil {
+			return err
+		}
 	}
 	return sc.Err()
 }
