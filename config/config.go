@@ -1,6 +1,6 @@
 // Package config reads towndesk's configuration file: which channel means
 // which place, where the proxy-service desk works and who may change
-// requests, the slash command, and (for later features) scheduled summaries
+// requests, the slash command, scheduled summaries
 // and the language model.
 //
 // The file is JSON with two conveniences for people: lines whose first
@@ -33,7 +33,7 @@ type Config struct {
 	Channels map[string]Place `json:"channels"`
 	// Desk is the proxy-service desk.
 	Desk Desk `json:"desk"`
-	// Summaries are the scheduled weekly summaries (a later feature).
+	// Summaries are the scheduled weekly summaries.
 	Summaries []Summary `json:"summaries"`
 	// LLM is the optional language model that rephrases answers (a later
 	// feature); nil when the section is absent.
@@ -69,7 +69,7 @@ type Desk struct {
 // Summary is one scheduled channel summary.
 type Summary struct {
 	Channel  string `json:"channel"`
-	Schedule string `json:"schedule"` // cron expression, e.g. "0 8 * * MON"
+	Schedule string `json:"schedule"` // cron expression, e.g. "0 8 * * MON"; default DefaultSchedule
 	Timezone string `json:"timezone"` // IANA name, default Asia/Shanghai
 	Scope    string `json:"scope"`    // what the summary covers, e.g. "town" or "county"
 }
@@ -247,8 +247,8 @@ var (
 
 // Validate returns an *Error naming the first bad setting: a malformed
 // channel or user ID, a place without a county, a channel used twice, a
-// summary without channel or schedule or with an unknown time zone, an LLM
-// without base URL or model. Places are checked against the gazetteer by
+// summary without channel, with a bad schedule, zone or scope, an LLM
+// without a model. Places are checked against the gazetteer by
 // the program at start-up, not here.
 func (c *Config) Validate() error {
 	if !cmdName.MatchString(c.Slack.Command) {
@@ -270,19 +270,16 @@ func (c *Config) Validate() error {
 		switch {
 		case !channelID.MatchString(s.Channel):
 			return &Error{at + ".channel", fmt.Sprintf("%q is not a Slack channel ID such as C012AB3CD", s.Channel)}
-		case strings.TrimSpace(s.Schedule) == "":
-			return &Error{at + ".schedule", "missing (a cron expression such as \"0 8 * * MON\")"}
-		case strings.TrimSpace(s.Scope) == "":
-			return &Error{at + ".scope", "missing"}
-		}
-		if _, err := time.LoadLocation(s.Timezone); err != nil {
-			return &Error{at + ".timezone", fmt.Sprintf("unknown time zone %q (use an IANA name such as Asia/Shanghai)", s.Timezone)}
 		}
 	}
+	// Schedules (default DefaultSchedule), zones and scopes.
+	if err := c.ValidateSummaries(); err != nil {
+		return err
+	}
 	if l := c.LLM; l != nil {
+		// base_url may be left out: the client then uses OpenAI's, or
+		// OPENAI_BASE_URL.
 		switch {
-		case strings.TrimSpace(l.BaseURL) == "":
-			return &Error{"llm.base_url", "missing"}
 		case strings.TrimSpace(l.Model) == "":
 			return &Error{"llm.model", "missing"}
 		case l.TimeoutDuration() <= 0:

@@ -43,14 +43,17 @@ func TestLoadExample(t *testing.T) {
 }
 
 func TestLoadDefaults(t *testing.T) {
-	c, err := Load(strings.NewReader(`{"summaries":[{"channel":"C01","schedule":"0 8 * * MON","scope":"town"}]}`), env(nil))
+	c, err := Load(strings.NewReader(`{"summaries":[{"channel":"C01","scope":"all"}]}`), env(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := Config{Slack: Slack{Command: DefaultCommand},
-		Summaries: []Summary{{Channel: "C01", Schedule: "0 8 * * MON", Timezone: DefaultTimezone, Scope: "town"}}}
+		Summaries: []Summary{{Channel: "C01", Timezone: DefaultTimezone, Scope: "all"}}}
 	if diff := cmp.Diff(want, c); diff != "" {
 		t.Errorf("Load(minimal) mismatch (-want +got):\n%s", diff)
+	}
+	if got := c.Summaries[0].ScheduleSpec(); got != DefaultSchedule {
+		t.Errorf("ScheduleSpec() without a schedule = %q, want %q", got, DefaultSchedule)
 	}
 	if d := Default(); d.Slack.Command != DefaultCommand {
 		t.Errorf("Default().Slack.Command = %q, want %q", d.Slack.Command, DefaultCommand)
@@ -72,7 +75,8 @@ func TestLoadErrors(t *testing.T) {
 		{"bad worker", `{"desk": {"workers": ["U01", "zhang"]}}`, "desk.workers[1]"},
 		{"bad command", `{"slack": {"command": "towndesk"}}`, "slack.command"},
 		{"bad timezone", `{"summaries": [{"channel": "C01", "schedule": "0 8 * * 1", "scope": "town", "timezone": "Mars/Base"}]}`, "summaries[0].timezone"},
-		{"no schedule", `{"summaries": [{"channel": "C01", "scope": "town"}]}`, "summaries[0].schedule"},
+		{"bad schedule", `{"summaries": [{"channel": "C01", "scope": "all", "schedule": "CRON_TZ=Asia/Shanghai"}]}`, "summaries[0].schedule"},
+		{"town scope without a town", `{"summaries": [{"channel": "C01", "scope": "town"}]}`, "summaries[0].scope"},
 		{"no summary channel", `{"summaries": [{"schedule": "0 8 * * 1", "scope": "town"}]}`, "summaries[0].channel"},
 		{"llm without model", `{"llm": {"base_url": "http://127.0.0.1:8000/v1"}}`, "llm.model"},
 		{"llm bad timeout", `{"llm": {"base_url": "http://x", "model": "m", "timeout": "soon"}}`, "llm.timeout"},
