@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -226,7 +227,7 @@ func (d *Desk) resolveTown(county, name string) (towndesk.Place, error) {
 		if err != nil {
 			continue
 		}
-		if !containsPlace(found, t) {
+		if !slices.Contains(found, t) {
 			found = append(found, t)
 		}
 	}
@@ -243,15 +244,6 @@ func (d *Desk) resolveTown(county, name string) (towndesk.Place, error) {
 		return towndesk.Place{}, firstErr
 	}
 	return towndesk.Place{}, towndesk.Errorf(towndesk.ENOTFOUND, "没有找到乡镇（街道）「%s」；请连同县（市、区）一起写，如「滕州市滨湖镇」", name)
-}
-
-func containsPlace(ps []towndesk.Place, p towndesk.Place) bool {
-	for _, q := range ps {
-		if q.TownCode == p.TownCode {
-			return true
-		}
-	}
-	return false
 }
 
 // RequestMoveInput moves a request to another status.

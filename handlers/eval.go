@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 
@@ -94,7 +95,7 @@ func (l *Lists) Evaluate(ctx context.Context, cases []EvalCase) (*EvalReport, er
 		if c.Status == string(towndesk.StatusAnswered) {
 			top1, top3 = false, false
 			for i, m := range res.Matches {
-				if containsCode(c.Codes, m.Item.Code) {
+				if slices.Contains(c.Codes, m.Item.Code) {
 					top1 = top1 || i == 0
 					top3 = top3 || i < 3
 				}
@@ -119,15 +120,6 @@ func (l *Lists) Evaluate(ctx context.Context, cases []EvalCase) (*EvalReport, er
 	}
 	sort.Slice(rep.Kinds, func(i, j int) bool { return rep.Kinds[i].Kind < rep.Kinds[j].Kind })
 	return rep, nil
-}
-
-func containsCode(codes []string, c string) bool {
-	for _, x := range codes {
-		if x == c {
-			return true
-		}
-	}
-	return false
 }
 
 func b2i(b bool) int {

@@ -3,6 +3,7 @@ package kb
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -174,7 +175,7 @@ func (k *KB) resolvePlace(ps *places, ms []mention, q Query) (*towndesk.Place, [
 		// Two different towns in one question ("滨湖镇和苏溪镇…"): all
 		// their places are candidates, so the asker is asked which.
 		for _, t := range m.form.places {
-			if !containsPlace(towns, t) {
+			if !slices.Contains(towns, t) {
 				towns = append(towns, t)
 			}
 		}
@@ -214,7 +215,7 @@ func (k *KB) resolvePlace(ps *places, ms []mention, q Query) (*towndesk.Place, [
 		// Same-named counties in different provinces: prefer covered ones.
 		var covered []towndesk.Place
 		for _, c := range counties {
-			if _, ok := ps.lists[c.CountyCode]; ok && !containsPlace(covered, c) {
+			if _, ok := ps.lists[c.CountyCode]; ok && !slices.Contains(covered, c) {
 				covered = append(covered, c)
 			}
 		}
@@ -228,15 +229,6 @@ func (k *KB) resolvePlace(ps *places, ms []mention, q Query) (*towndesk.Place, [
 		return &counties[0], nil, nil
 	}
 	return def, nil, nil
-}
-
-func containsPlace(ps []towndesk.Place, p towndesk.Place) bool {
-	for _, q := range ps {
-		if q == p {
-			return true
-		}
-	}
-	return false
 }
 
 // defaultPlace resolves the asker's default place. A town named without a

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	_ "embed"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/towndesk/towndesk"
@@ -57,7 +58,7 @@ func (s *Synonyms) add(official, colloquial []string) {
 	g := len(s.groups)
 	s.groups = append(s.groups, official)
 	for _, w := range append(append([]string{}, official...), colloquial...) {
-		if !containsInt(s.byTerm[w], g) {
+		if !slices.Contains(s.byTerm[w], g) {
 			s.byTerm[w] = append(s.byTerm[w], g)
 		}
 		if n := len([]rune(w)); n > s.maxRune {
@@ -71,7 +72,7 @@ func (s *Synonyms) Merge(o *Synonyms) {
 	for g, official := range o.groups {
 		var coll []string
 		for w, gs := range o.byTerm {
-			if containsInt(gs, g) {
+			if slices.Contains(gs, g) {
 				coll = append(coll, w)
 			}
 		}
@@ -91,30 +92,12 @@ func (s *Synonyms) expand(w string) ([]string, bool) {
 	var out []string
 	for _, g := range gs {
 		for _, t := range s.groups[g] {
-			if !containsString(out, t) {
+			if !slices.Contains(out, t) {
 				out = append(out, t)
 			}
 		}
 	}
 	return out, true
-}
-
-func containsInt(xs []int, x int) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
-}
-
-func containsString(xs []string, x string) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
 }
 
 // normText folds full-width ASCII and the ideographic space to their

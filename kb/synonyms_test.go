@@ -1,6 +1,7 @@
 package kb
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -17,7 +18,7 @@ func TestDefaultSynonymsParse(t *testing.T) {
 		{"乱倒垃圾", "生活垃圾"}, {"土葬", "火化"}, {"病死猪", "病死动物"}, {"小广告", "张贴宣传品"},
 	} {
 		got, ok := s.expand(tt.word)
-		if !ok || !containsString(got, tt.official) {
+		if !ok || !slices.Contains(got, tt.official) {
 			t.Errorf("expand(%q) = %v, %v; want it to include %q", tt.word, got, ok, tt.official)
 		}
 	}
@@ -34,7 +35,7 @@ func TestParseSynonymsErrorsAndMerge(t *testing.T) {
 	}
 	s := DefaultSynonyms()
 	s.Merge(extra)
-	if got, ok := s.expand("早市摊"); !ok || !containsString(got, "马路市场管理") {
+	if got, ok := s.expand("早市摊"); !ok || !slices.Contains(got, "马路市场管理") {
 		t.Errorf("after Merge, expand(早市摊) = %v, %v; want 马路市场管理", got, ok)
 	}
 	if _, ok := s.expand("烧秸秆"); !ok {

@@ -65,6 +65,21 @@ func (m *Main) openLists(ctx context.Context, dir string, noSample bool) (*lists
 	return env, nil
 }
 
+// openStore opens the database with list handlers that store and compare
+// lists but do not search them (no index is opened).
+func (m *Main) openStore(dir string) (*storage.DB, *handlers.Lists, error) {
+	db, err := m.openDB(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	gaz, err := kb.LoadGazetteer()
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return db, handlers.NewLists(db, nil, nil, gaz), nil
+}
+
 func (m *Main) noSampleFlag(fs interface {
 	Bool(string, bool, string) *bool
 }) *bool {
@@ -98,18 +113,13 @@ func (m *Main) runImport(ctx context.Context, args []string) error {
 		}
 		in.Files = append(in.Files, f)
 	}
-	db, err := m.openDB(*data)
+	// No index is needed to store a list: it catches up below (or, if
+	// the bot holds it, before the bot's next question).
+	db, lists, err := m.openStore(*data)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	gaz, err := kb.LoadGazetteer()
-	if err != nil {
-		return err
-	}
-	// No index or KB is needed to store a list: the index catches up below
-	// (or, if the bot holds it, on the bot's next question).
-	lists := handlers.NewLists(db, nil, nil, gaz)
 	in.Progress = func(n int) { fmt.Fprintf(m.Stderr, "已写入 %d 行…\n", n) }
 	rep, err := lists.Import(ctx, in)
 	if err != nil {
@@ -175,16 +185,12 @@ func (m *Main) runDiff(ctx context.Context, args []string) error {
 	if *county == "" {
 		return usagef("请用 --county 指定县（市、区）")
 	}
-	db, err := m.openDB(*data)
+	db, lists, err := m.openStore(*data)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	gaz, err := kb.LoadGazetteer()
-	if err != nil {
-		return err
-	}
-	d, err := handlers.NewLists(db, nil, nil, gaz).Diff(ctx, *province, *county, *town)
+	d, err := lists.Diff(ctx, *province, *county, *town)
 	if err != nil {
 		return err
 	}
