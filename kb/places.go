@@ -1,7 +1,9 @@
 package kb
 
 import (
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/towndesk/towndesk"
 )
@@ -161,4 +163,114 @@ func (p *places) listsFor(pl towndesk.Place) (town, county *towndesk.List) {
 
 func sortPlaces(ps []towndesk.Place) {
 	sort.Slice(ps, func(i, j int) bool { return ps[i].Code() < ps[j].Code() })
+}
+
+// resolvePlace decides which place the question is about. It returns the
+// place, or several candidates when it cannot choose, or neither when the
+// question names none and there is no default.
+func (k *KB) resolvePlace(ps *places, ms []mention, q Query) (*towndesk.Place, []towndesk.Place, error) {
+	def, err := k.defaultPlace(ps, q)
+	if err != nil {
+		return nil, nil, err
+	}
+	var counties []towndesk.Place
+	var towns []towndesk.Place
+	for _, m := range ms {
+		if m.form.county {
+			counties = append(counties, m.form.places...)
+			continue
+		}
+		// Two different towns in one question ("滨湖镇和苏溪镇…"): all
+		// their places are candidates, so the asker is asked which.
+		for _, t := range m.form.places {
+			if !slices.Contains(towns, t) {
+				towns = append(towns, t)
+			}
+		}
+	}
+	countyCode := ""
+	if len(counties) > 0 {
+		countyCode = counties[0].CountyCode
+	}
+	switch {
+	case len(towns) > 0:
+		cands := ps.coveredTowns(towns, countyCode)
+		if len(cands) > 1 && def != nil {
+			var inDef []towndesk.Place
+			for _, c := range cands {
+				if c.CountyCode == def.CountyCode {
+					inDef = append(inDef, c)
+				}
+			}
+			if len(inDef) > 0 {
+				cands = inDef
+			}
+		}
+		switch len(cands) {
+		case 0:
+			// A town named together with a county that does not have it, or
+			// an uncovered county: answer about the county, which will have
+			// no list, so the reply says so honestly.
+			if len(counties) > 0 {
+				return &counties[0], nil, nil
+			}
+			return nil, nil, nil
+		case 1:
+			return &cands[0], nil, nil
+		}
+		return nil, cands, nil
+	case len(counties) > 0:
+		// Same-named counties in different provinces: prefer covered ones.
+		var covered []towndesk.Place
+		for _, c := range counties {
+			if _, ok := ps.lists[c.CountyCode]; ok && !slices.Contains(covered, c) {
+				covered = append(covered, c)
+			}
+		}
+		switch {
+		case len(covered) == 1:
+			return &covered[0], nil, nil
+		case len(covered) > 1:
+			sortPlaces(covered)
+			return nil, covered, nil
+		}
+		return &counties[0], nil, nil
+	}
+	return def, nil, nil
+}
+
+// defaultPlace resolves the asker's default place. A town named without a
+// county is looked up among the covered towns.
+func (k *KB) defaultPlace(ps *places, q Query) (*towndesk.Place, error) {
+	var county *towndesk.Place
+	if q.County != "" {
+		c, err := k.gaz.ResolveCounty(q.County, "")
+		if err != nil {
+			return nil, err
+		}
+		county = &c
+	}
+	if q.Town == "" {
+		return county, nil
+	}
+	if county != nil {
+		t, err := k.gaz.ResolveTown(*county, q.Town)
+		if err != nil {
+			return nil, err
+		}
+		return &t, nil
+	}
+	f := ps.forms[normText(q.Town)]
+	if f != nil && !f.county {
+		if ts := ps.coveredTowns(f.places, ""); len(ts) == 1 {
+			return &ts[0], nil
+		} else if len(ts) > 1 {
+			var names []string
+			for _, t := range ts {
+				names = append(names, t.String())
+			}
+			return nil, towndesk.Errorf(towndesk.EINVALID, "默认乡镇“%s”有多个：%s，请同时指定县（--county）", q.Town, strings.Join(names, "、"))
+		}
+	}
+	return nil, towndesk.Errorf(towndesk.ENOTFOUND, "已导入的清单中没有乡镇“%s”，请同时指定县（--county）", q.Town)
 }
