@@ -129,12 +129,50 @@ func maskAllBut(s string, head, tail int) string {
 // 15-digit ID, a mobile number (also written 138-1234-5678 or 138 1234 5678)
 // and a landline with area code. Candidates inside longer digit runs are
 // left alone by MaskText: they are some other number.
-var sensitiveRe = regexp.MustCompile(`[0-9]{17}[0-9Xx]|[0-9]{15}|1[3-9][0-9](?:[- ]?[0-9]{4}){2}|0[0-9]{2,3}-?[1-9][0-9]{6,7}`)
+//
+// A mobile number may carry the country code (+86, 0086, 86); a landline
+// may have its area code in brackets or set off by a space. Full-width
+// digits (as Chinese input methods type them) are folded first.
+var sensitiveRe = regexp.MustCompile(`[0-9]{17}[0-9Xx]|[0-9]{15}|(?:(?:\+|00)?86[- ]?)?1[3-9][0-9](?:[- ]?[0-9]{4}){2}|\(?0[0-9]{2,3}\)?[- ]?[1-9][0-9]{6,7}`)
+
+// foldWidth turns full-width digits, plus, hyphen, brackets and the
+// ideographic space into their ASCII forms, so that numbers typed with a
+// Chinese input method are recognised. at maps each byte offset of the
+// folded text (and its end) to the offset in s it came from.
+func foldWidth(s string) (folded string, at []int) {
+	var b strings.Builder
+	at = make([]int, 0, len(s)+1)
+	for i, r := range s {
+		switch {
+		case r >= '０' && r <= '９':
+			r = '0' + (r - '０')
+		case r == '＋':
+			r = '+'
+		case r == '－':
+			r = '-'
+		case r == '（':
+			r = '('
+		case r == '）':
+			r = ')'
+		case r == '　':
+			r = ' '
+		}
+		n, _ := b.WriteRune(r)
+		for k := 0; k < n; k++ {
+			at = append(at, i)
+		}
+	}
+	return b.String(), append(at, len(s))
+}
 
 // MaskText returns s with every phone and ID number in it masked, for free
 // text (matters, notes, results) and log lines.
+//
+// Numbers are found in a width-folded copy; the rest of the text is kept as
+// written.
 func MaskText(s string) string {
-	locs := sensitiveRe.FindAllStringIndex(s, -1)
+	f, at := foldWidth(s)
+	locs := sensitiveRe.FindAllStringIndex(f, -1)
 	if locs == nil {
 		return s
 	}
@@ -142,12 +180,12 @@ func MaskText(s string) string {
 	last := 0
 	for _, loc := range locs {
 		i, j := loc[0], loc[1]
-		if (i > 0 && isDigit(s[i-1])) || (j < len(s) && isDigit(s[j])) {
+		if (i > 0 && isDigit(f[i-1])) || (j < len(f) && isDigit(f[j])) {
 			continue
 		}
-		b.WriteString(s[last:i])
-		b.WriteString(maskNumber(s[i:j]))
-		last = j
+		b.WriteString(s[last:at[i]])
+		b.WriteString(maskNumber(f[i:j]))
+		last = at[j]
 	}
 	b.WriteString(s[last:])
 	return b.String()
@@ -164,6 +202,19 @@ func maskNumber(m string) string {
 	case m[0] == '1':
 		d := strings.NewReplacer("-", "", " ", "").Replace(m)
 		return MaskPhone(d)
+	case m[0] == '+' || strings.HasPrefix(m, "86") || strings.HasPrefix(m, "0086"):
+		// A mobile number with its country code: keep the code.
+		d := strings.NewReplacer("-", "", " ", "").Replace(m)
+		code := d[:len(d)-11]
+		return code + MaskPhone(d[len(d)-11:])
+	}
+	if strings.HasPrefix(m, "(") || strings.Contains(m, " ") {
+		// (0632)5551234, 0632 5551234: read as area-local.
+		d := strings.NewReplacer("(", "", ")", "-", " ", "-").Replace(m)
+		d = strings.ReplaceAll(d, "--", "-")
+		if l := landlineRe.FindStringSubmatch(d); l != nil {
+			return MaskPhone(l[1] + "-" + l[2])
+		}
 	}
 	// A landline, perhaps with a local number too short for its area code:
 	// masked all the same. (No NormalizePhone here: its error message masks

@@ -112,6 +112,13 @@ func TestMaskText(t *testing.T) {
 		{"longer digit run untouched", "流水号 1381234567890123456789", "流水号 1381234567890123456789"},
 		{"date untouched", "2026-03-01 办结", "2026-03-01 办结"},
 		{"empty", "", ""},
+		{"country code", "回电+8613912345678", "回电+86139****5678"},
+		{"country code 0086", "0086 13912345678", "0086139****5678"},
+		{"full-width digits", "电话１３９１２３４５６７８", "电话139****5678"},
+		{"full-width ID", "证号１１０１０１１９９００３０７１２３３", "证号110101********1233"},
+		{"landline with space", "村委会 0632 5551234", "村委会 0632-***1234"},
+		{"landline in brackets", "电话(0632)5551234", "电话0632-***1234"},
+		{"landline in full-width brackets", "电话（0632）5551234", "电话0632-***1234"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
