@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -21,6 +22,11 @@ const (
 	viewIntake = "td_intake" // private_metadata: the channel the form was opened from
 	viewMove   = "td_move"   // private_metadata: id|version|status|channel
 )
+
+// deskRefusal is what someone who may not change requests is told.
+func deskRefusal() error {
+	return towndesk.Errorf(towndesk.EUNAUTHORIZED, "只有代办员（或代办频道的成员）可以办理代办，本次操作未生效。")
+}
 
 // The intake form's fields: block IDs, each with one element "v".
 var intakeFields = []struct {
@@ -45,16 +51,19 @@ func (b *Bot) openModal(ctx context.Context, triggerID, channel string, r *handl
 	if r.Desk == nil || r.Desk.Intake == nil || triggerID == "" {
 		return false
 	}
-	view := intakeView(r.Desk.Intake, channel)
+	return b.openView(ctx, triggerID, intakeView(r.Desk.Intake, channel)) == nil
+}
+
+// openView opens a modal, waiting out rate limits; failures are logged.
+func (b *Bot) openView(ctx context.Context, triggerID string, view slack.ModalViewRequest) error {
 	err := withRetry(ctx, func() error {
 		_, err := b.api.OpenViewContext(ctx, triggerID, view)
 		return err
 	})
 	if err != nil {
-		b.log.Error("views.open failed", "channel", channel, "err", err)
-		return false
+		b.log.Error("views.open failed", "callback_id", view.CallbackID, "err", err)
 	}
-	return true
+	return err
 }
 
 func intakeView(f *handlers.IntakeForm, channel string) slack.ModalViewRequest {
@@ -99,6 +108,9 @@ func value(v slack.View, id string) string {
 	if a.SelectedOption.Value != "" {
 		return a.SelectedOption.Value
 	}
+	if a.SelectedUser != "" {
+		return a.SelectedUser
+	}
 	return strings.TrimSpace(a.Value)
 }
 
@@ -113,6 +125,8 @@ func (b *Bot) viewSubmission(ctx context.Context, cb slack.InteractionCallback) 
 		return b.submitIntake(ctx, cb)
 	case viewMove:
 		return b.submitMove(ctx, cb)
+	case viewAssign, viewNote, viewPay, viewExtend:
+		return b.submitOp(ctx, cb)
 	}
 	return nil
 }
@@ -152,7 +166,7 @@ func (b *Bot) submitIntake(ctx context.Context, cb slack.InteractionCallback) an
 	r := reply.Desk.Changed.Request
 	b.log.Info("request created", "id", r.ID, "user", cb.User.ID, "town", r.Town.Short())
 	b.submit("card", func(ctx context.Context) {
-		b.refreshCard(ctx, r.ID, channel, fmt.Sprintf("<@%s> %s", cb.User.ID, reply.Text))
+		b.refreshCard(ctx, r.ID, channel, timeline(cb.User.ID, reply))
 	})
 	return nil
 }
@@ -181,8 +195,8 @@ func (b *Bot) deskChannel(town towndesk.Place, from string) string {
 }
 
 // refreshCard posts or updates the one card of request id and posts line
-// in the card's thread (the timeline).
-func (b *Bot) refreshCard(ctx context.Context, id, from, line string) {
+// (if it has text) in the card's thread (the timeline).
+func (b *Bot) refreshCard(ctx context.Context, id, from string, line message) {
 	show, err := b.chat.Desk.Desk().Show(ctx, handlers.RequestShowInput{ID: id, By: "towndesk"})
 	if err != nil {
 		b.log.Error("read request for its card", "id", id, "err", err)
@@ -211,13 +225,42 @@ func (b *Bot) refreshCard(ctx context.Context, id, from, line string) {
 		b.log.Error("read card", "id", id, "err", err)
 		return
 	}
-	if line != "" {
-		b.postThread(ctx, channel, ts, message{text: line, blocks: []slack.Block{section(line)}})
+	if line.text != "" {
+		b.postThread(ctx, channel, ts, line)
 	}
 }
 
+// slackUserRe matches a Slack user ID (as config checks desk workers).
+var slackUserRe = regexp.MustCompile(`^[UW][A-Z0-9]{2,}$`)
+
+// mention renders a person for mrkdwn: a Slack user ID as a mention, a
+// name escaped and masked, nobody as a dash.
+func mention(who string) string {
+	switch {
+	case who == "":
+		return "—"
+	case slackUserRe.MatchString(who):
+		return "<@" + who + ">"
+	}
+	return clip(escape(who), 100)
+}
+
+// timeline renders a change for the card's thread: who made it and what
+// happened, the request's assignee shown as a mention. The notification
+// fallback is the change alone (mentions there would show as code).
+func timeline(user string, r *handlers.ChatReply) message {
+	text := clip(escape(r.Text), maxSectionText-200)
+	if a := r.Desk.Changed.Request.Assignee; slackUserRe.MatchString(a) {
+		text = regexp.MustCompile(`\b`+a+`\b`).ReplaceAllLiteralString(text, "<@"+a+">")
+	}
+	text = mention(user) + " " + text
+	return message{text: r.Text, blocks: []slack.Block{
+		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, false), nil, nil)}}
+}
+
 // cardMessage renders a request's card: its state, and buttons for exactly
-// the moves its lifecycle allows now.
+// the moves its lifecycle allows now and the other changes the desk
+// accepts now (handlers.DeskOps).
 func cardMessage(s *handlers.RequestShowReply) message {
 	r := s.Request
 	title := fmt.Sprintf("代办 %s · %s", r.ID, r.Status.Chinese())
@@ -225,7 +268,7 @@ func cardMessage(s *handlers.RequestShowReply) message {
 	fields := []*slack.TextBlockObject{
 		field("群众", r.Citizen), field("联系电话", r.Phone),
 		field("地点", r.Town.Short()+r.Village), field("类型", fmt.Sprintf("%s（承诺 %d 个工作日）", r.Kind, r.PromisedDays)),
-		field("承办人", orDash(r.Assignee)),
+		slack.NewTextBlockObject(slack.MarkdownType, "*承办人*\n"+mention(r.Assignee), false, false),
 	}
 	if !r.Due.IsZero() {
 		due := string(r.Due)
@@ -236,6 +279,9 @@ func cardMessage(s *handlers.RequestShowReply) message {
 	}
 	if r.IDNumber != "" {
 		fields = append(fields, field("身份证号", r.IDNumber))
+	}
+	if len(s.Entries) > 0 {
+		fields = append(fields, field("收支", s.Balance.String()))
 	}
 	blocks = append(blocks, slack.NewSectionBlock(nil, fields, nil))
 	detail := "*办理事项*\n" + escape(r.Matter)
@@ -266,20 +312,11 @@ func cardMessage(s *handlers.RequestShowReply) message {
 			buttons = append(buttons, button(actFollowUp, r.ID+"|"+ver+"|"+string(sat), "回访："+string(sat)))
 		}
 	}
+	buttons = append(buttons, opButtons(r)...)
 	buttons = append(buttons, button(actReveal, r.ID, "查看完整号码"))
 	blocks = append(blocks, slack.NewActionBlock("td_card", buttons...))
 	blocks = append(blocks, slack.NewContextBlock("", mrkdwn(fmt.Sprintf("版本 %d · 流转记录见本消息的话题", r.Version))))
 	return message{text: title + "：" + r.Citizen + "，" + r.Kind, blocks: blocks}
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "—"
-	}
-	if strings.HasPrefix(s, "U") || strings.HasPrefix(s, "W") {
-		return "<@" + s + ">"
-	}
-	return s
 }
 
 // deskAction handles a desk button; false if a is not one.
@@ -322,7 +359,7 @@ func (b *Bot) deskAction(ctx context.Context, cb slack.InteractionCallback, a *s
 		id, to := parts[0], parts[2]
 		version, _ := strconv.Atoi(parts[1])
 		if !b.chat.Desk.CanChange(user, channel) {
-			refuse(towndesk.Errorf(towndesk.EUNAUTHORIZED, "只有代办员（或代办频道的成员）可以办理代办，本次操作未生效。"))
+			refuse(deskRefusal())
 			return true
 		}
 		if a.ActionID == actMove && handlers.NeedsText(towndesk.Status(to)) != "" {
@@ -331,6 +368,21 @@ func (b *Bot) deskAction(ctx context.Context, cb slack.InteractionCallback, a *s
 		}
 		b.applyMove(ctx, req, cb.ResponseURL, a.ActionID, id, version, to, "")
 		return true
+	case actAssign, actNote, actPay, actExtend:
+		// value: id|version, and for 指派 |the current assignee.
+		id, rest, _ := strings.Cut(a.Value, "|")
+		ver, assignee, _ := strings.Cut(rest, "|")
+		version, verr := strconv.Atoi(ver)
+		if id == "" || verr != nil {
+			refuse(towndesk.Errorf(towndesk.EINVALID, "按钮已失效"))
+			return true
+		}
+		if !b.chat.Desk.CanChange(user, channel) {
+			refuse(deskRefusal())
+			return true
+		}
+		b.openView(ctx, cb.TriggerID, opView(a.ActionID, id, version, channel, assignee))
+		return true
 	}
 	return false
 }
@@ -338,32 +390,38 @@ func (b *Bot) deskAction(ctx context.Context, cb slack.InteractionCallback, a *s
 // applyMove makes a change once per (request, version, target): a double
 // click or a redelivery does nothing the second time.
 func (b *Bot) applyMove(ctx context.Context, req handlers.ChatRequest, responseURL, kind, id string, version int, to, text string) error {
-	var reply *handlers.ChatReply
-	done, err := b.once(ctx, fmt.Sprintf("%s:%s:%d:%s", kind, id, version, to), func() (string, error) {
-		var err error
+	reply, done, err := b.changeOnce(ctx, fmt.Sprintf("%s:%s:%d:%s", kind, id, version, to), func() (*handlers.ChatReply, error) {
 		if kind == actFollowUp {
-			reply, err = b.chat.FollowUpRequest(ctx, req, id, version, to, "")
-		} else {
-			reply, err = b.chat.MoveRequest(ctx, req, id, version, towndesk.Status(to), text)
+			return b.chat.FollowUpRequest(ctx, req, id, version, to, "")
 		}
-		if err != nil {
-			return "", err
-		}
-		return strconv.Itoa(reply.Desk.Changed.Request.Version), nil
+		return b.chat.MoveRequest(ctx, req, id, version, towndesk.Status(to), text)
 	})
 	if err != nil {
 		b.log.Info("desk change refused", "id", id, "to", to, "user", req.User, "reason", err)
 		b.ephemeral(ctx, responseURL, req.Channel, req.User, "", message{text: failureText(err)})
 		if towndesk.ErrorCode(err) == towndesk.ECONFLICT {
-			b.refreshCard(ctx, id, req.Channel, "")
+			b.refreshCard(ctx, id, req.Channel, message{})
 		}
 		return err
 	}
 	if done {
 		b.log.Info("request changed", "id", id, "to", to, "user", req.User)
-		b.refreshCard(ctx, id, req.Channel, fmt.Sprintf("<@%s> %s", req.User, reply.Text))
+		b.refreshCard(ctx, id, req.Channel, timeline(req.User, reply))
 	}
 	return nil
+}
+
+// changeOnce makes a change under its business key: a double click or a
+// redelivery of the same change does nothing the second time (done false).
+func (b *Bot) changeOnce(ctx context.Context, key string, change func() (*handlers.ChatReply, error)) (reply *handlers.ChatReply, done bool, err error) {
+	done, err = b.once(ctx, key, func() (string, error) {
+		var err error
+		if reply, err = change(); err != nil {
+			return "", err
+		}
+		return strconv.Itoa(reply.Desk.Changed.Request.Version), nil
+	})
+	return reply, done, err
 }
 
 func (b *Bot) openMoveModal(ctx context.Context, triggerID, id string, version int, to towndesk.Status, channel string) {
@@ -377,13 +435,7 @@ func (b *Bot) openMoveModal(ctx context.Context, triggerID, id string, version i
 			section(fmt.Sprintf("将代办 %s 转为「%s」，请填写%s。", id, to.Chinese(), label)),
 			slack.NewInputBlock("text", plain(label), nil, in),
 		}}}
-	err := withRetry(ctx, func() error {
-		_, err := b.api.OpenViewContext(ctx, triggerID, view)
-		return err
-	})
-	if err != nil {
-		b.log.Error("views.open failed", "id", id, "err", err)
-	}
+	b.openView(ctx, triggerID, view)
 }
 
 // submitMove applies a move that needed words, before the ack, so that a
@@ -400,22 +452,30 @@ func (b *Bot) submitMove(ctx context.Context, cb slack.InteractionCallback) any 
 		return slack.NewErrorsViewSubmissionResponse(map[string]string{"text": "请填写" + handlers.NeedsText(to)})
 	}
 	req := handlers.ChatRequest{Source: "slack", User: cb.User.ID, Channel: channel}
-	var reply *handlers.ChatReply
-	done, err := b.once(ctx, fmt.Sprintf("%s:%s:%d:%s", actMove, id, version, to), func() (string, error) {
-		var err error
-		reply, err = b.chat.MoveRequest(ctx, req, id, version, to, text)
-		if err != nil {
-			return "", err
-		}
-		return strconv.Itoa(reply.Desk.Changed.Request.Version), nil
+	return b.submitChange(ctx, req, fmt.Sprintf("%s:%s:%d:%s", actMove, id, version, to), id, "text", func() (*handlers.ChatReply, error) {
+		return b.chat.MoveRequest(ctx, req, id, version, to, text)
 	})
+}
+
+// submitChange makes a change submitted in a modal, before the ack, once
+// under its business key: a refusal is shown next to field in the modal
+// and nothing changes; a change updates the card in the background.
+func (b *Bot) submitChange(ctx context.Context, req handlers.ChatRequest, key, id, field string, change func() (*handlers.ChatReply, error)) any {
+	reply, done, err := b.changeOnce(ctx, key, change)
 	if err != nil {
-		return slack.NewErrorsViewSubmissionResponse(map[string]string{"text": clip(failureText(err), 150)})
+		switch towndesk.ErrorCode(err) {
+		case towndesk.EINTERNAL:
+			b.log.Error("desk change failed", "key", key, "user", req.User, "err", err)
+		case towndesk.ECONFLICT:
+			b.submit("card", func(ctx context.Context) { b.refreshCard(ctx, id, req.Channel, message{}) })
+		default:
+			b.log.Info("desk change refused", "key", key, "user", req.User, "reason", err)
+		}
+		return slack.NewErrorsViewSubmissionResponse(map[string]string{field: clip(failureText(err), 150)})
 	}
 	if done {
-		b.submit("card", func(ctx context.Context) {
-			b.refreshCard(ctx, id, channel, fmt.Sprintf("<@%s> %s", cb.User.ID, reply.Text))
-		})
+		b.log.Info("request changed", "key", key, "user", req.User)
+		b.submit("card", func(ctx context.Context) { b.refreshCard(ctx, id, req.Channel, timeline(req.User, reply)) })
 	}
 	return nil
 }

@@ -20,11 +20,16 @@ func (h *harness) submitView(user, viewID, callbackID, metadata string, values m
 	h.t.Helper()
 	state := map[string]any{}
 	for k, v := range values {
-		if k == "kind" {
+		switch k {
+		case "kind", "type":
 			state[k] = map[string]any{"v": map[string]any{"type": "static_select", "selected_option": map[string]any{"value": v}}}
-			continue
+		case "assignee":
+			state[k] = map[string]any{"v": map[string]any{"type": "users_select", "selected_user": v}}
+		case "days":
+			state[k] = map[string]any{"v": map[string]any{"type": "number_input", "value": v}}
+		default:
+			state[k] = map[string]any{"v": map[string]any{"type": "plain_text_input", "value": v}}
 		}
-		state[k] = map[string]any{"v": map[string]any{"type": "plain_text_input", "value": v}}
 	}
 	p := map[string]any{
 		"type": "view_submission", "team": map[string]any{"id": "T1234567", "domain": "example-domain"},

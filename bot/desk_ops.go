@@ -1,0 +1,185 @@
+package bot
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/handlers"
+)
+
+// The card's buttons for the desk operations besides moves
+// (handlers.DeskOps), and their modals: each button's action ID is also
+// its modal's callback ID.
+const (
+	actAssign = "td_assign" // value: id|version|current assignee
+	actNote   = "td_note"   // value: id|version
+	actPay    = "td_pay"    // value: id|version
+	actExtend = "td_extend" // value: id|version
+
+	// The modals' private_metadata: id|version|channel.
+	viewAssign = actAssign
+	viewNote   = actNote
+	viewPay    = actPay
+	viewExtend = actExtend
+)
+
+var opAction = map[handlers.DeskOp]string{
+	handlers.OpAssign: actAssign, handlers.OpNote: actNote, handlers.OpPay: actPay, handlers.OpExtend: actExtend,
+}
+
+// payTypes are the pay form's choices, with what each means at the desk.
+var payTypes = []struct {
+	typ   towndesk.EntryType
+	label string
+}{
+	{towndesk.EntryReceived, "收取（向群众收取）"},
+	{towndesk.EntryPaid, "支付（向部门支付）"},
+	{towndesk.EntryCollected, "领取（从部门代领）"},
+	{towndesk.EntryHanded, "交付（交给群众）"},
+}
+
+// Length limits the forms enforce as the user types, the same as the
+// desk's (towndesk.LedgerEntry.Validate, Desk.Note, Desk.Extend), so that
+// an overlong text cannot reach the desk and be reported on another field.
+const (
+	maxReceipt = 64
+	maxNote    = 2000
+)
+
+// opButtons returns the card's buttons for the operations the desk
+// accepts on r now.
+func opButtons(r *towndesk.Request) []slack.BlockElement {
+	ver := strconv.Itoa(r.Version)
+	var out []slack.BlockElement
+	for _, op := range handlers.DeskOps(r) {
+		value := r.ID + "|" + ver
+		if op == handlers.OpAssign {
+			value += "|" + r.Assignee
+		}
+		out = append(out, button(opAction[op], value, op.Chinese()))
+	}
+	return out
+}
+
+// opView returns the modal of the operation whose button is action, on
+// version of request id, from the card in channel.
+func opView(action, id string, version int, channel, assignee string) slack.ModalViewRequest {
+	view := slack.ModalViewRequest{Type: slack.VTModal, CallbackID: action,
+		PrivateMetadata: fmt.Sprintf("%s|%d|%s", id, version, channel),
+		Title:           plain("代办 " + id), Close: plain("取消")}
+	var blocks []slack.Block
+	switch action {
+	case actAssign:
+		sel := slack.NewOptionsSelectBlockElement(slack.OptTypeUser, plain("选择承办人"), "v")
+		if slackUserRe.MatchString(assignee) {
+			sel.InitialUser = assignee
+		}
+		intro := fmt.Sprintf("指派代办 %s 的承办人（现为 %s）。承办人可以用 `/towndesk 代办 列表 我的` 查到它。", id, mention(assignee))
+		blocks = []slack.Block{
+			slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, intro, false, false), nil, nil),
+			slack.NewInputBlock("assignee", plain("承办人"), nil, sel),
+		}
+		view.Submit = plain("指派")
+	case actNote:
+		blocks = []slack.Block{
+			section(fmt.Sprintf("为代办 %s 添加备注，记入流转记录。", id)),
+			slack.NewInputBlock("text", plain("备注"), nil, textInput(true, maxNote)),
+		}
+		view.Submit = plain("添加")
+	case actPay:
+		var opts []*slack.OptionBlockObject
+		for _, p := range payTypes {
+			opts = append(opts, slack.NewOptionBlockObject(string(p.typ), plain(p.label), nil))
+		}
+		receipt := slack.NewInputBlock("receipt", plain("票据号"), nil, textInput(false, maxReceipt))
+		receipt.Optional = true
+		note := slack.NewInputBlock("note", plain("备注"), nil, textInput(true, maxNote))
+		note.Optional = true
+		blocks = []slack.Block{
+			section(fmt.Sprintf("登记代办 %s 的一笔收付。收取应等于支付、领取应等于交付，收支平了才能办结。", id)),
+			slack.NewInputBlock("type", plain("收支类型"), nil,
+				slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("选择类型"), "v", opts...)),
+			slack.NewInputBlock("amount", plain("金额（元）"), plain("如 50 或 50.00"), textInput(false, 0)),
+			receipt, note,
+		}
+		view.Submit = plain("登记")
+	case actExtend:
+		blocks = []slack.Block{
+			section(fmt.Sprintf("延长代办 %s 的办理时限。", id)),
+			slack.NewInputBlock("days", plain("延期（工作日）"), nil, slack.NewNumberInputBlockElement(plain("如 3"), "v", false)),
+			slack.NewInputBlock("reason", plain("理由"), nil, textInput(true, maxNote)),
+		}
+		view.Submit = plain("延期")
+	}
+	view.Blocks = slack.Blocks{BlockSet: blocks}
+	return view
+}
+
+func textInput(multiline bool, maxLength int) *slack.PlainTextInputBlockElement {
+	in := slack.NewPlainTextInputBlockElement(nil, "v")
+	in.Multiline, in.MaxLength = multiline, maxLength
+	return in
+}
+
+// submitOp makes the change a desk operation's modal asks for, before the
+// ack, so that the desk's refusal (a bad amount, a request that has ended,
+// a user who may not) shows in the modal and nothing is stored.
+func (b *Bot) submitOp(ctx context.Context, cb slack.InteractionCallback) any {
+	v := cb.View
+	parts := strings.SplitN(v.PrivateMetadata, "|", 3)
+	if len(parts) != 3 {
+		return nil
+	}
+	id, channel := parts[0], parts[2]
+	version, _ := strconv.Atoi(parts[1])
+	req := handlers.ChatRequest{Source: "slack", User: cb.User.ID, Channel: channel}
+	switch v.CallbackID {
+	case viewAssign:
+		in := handlers.RequestAssignInput{ID: id, Assignee: value(v, "assignee"), Version: version}
+		return b.submitChange(ctx, req, opKey(v.CallbackID, id, version, in.Assignee), id, "assignee", func() (*handlers.ChatReply, error) {
+			return b.chat.AssignRequest(ctx, req, in)
+		})
+	case viewNote:
+		in := handlers.RequestNoteInput{ID: id, Text: value(v, "text"), Version: version}
+		return b.submitChange(ctx, req, opKey(v.CallbackID, id, version, in.Text), id, "text", func() (*handlers.ChatReply, error) {
+			return b.chat.NoteRequest(ctx, req, in)
+		})
+	case viewPay:
+		in := handlers.RequestPayInput{ID: id, Type: value(v, "type"), Amount: value(v, "amount"),
+			Receipt: value(v, "receipt"), Note: value(v, "note"), Version: version}
+		if p := handlers.ValidatePay(in); len(p) > 0 {
+			return slack.NewErrorsViewSubmissionResponse(maskAll(p))
+		}
+		key := opKey(v.CallbackID, id, version, in.Type, in.Amount, in.Receipt, in.Note)
+		return b.submitChange(ctx, req, key, id, "amount", func() (*handlers.ChatReply, error) {
+			return b.chat.PayRequest(ctx, req, in)
+		})
+	case viewExtend:
+		days, p := handlers.ValidateExtend(value(v, "days"), value(v, "reason"))
+		if len(p) > 0 {
+			return slack.NewErrorsViewSubmissionResponse(maskAll(p))
+		}
+		in := handlers.RequestExtendInput{ID: id, Days: days, Reason: value(v, "reason"), Version: version}
+		return b.submitChange(ctx, req, opKey(v.CallbackID, id, version, strconv.Itoa(days), in.Reason), id, "days", func() (*handlers.ChatReply, error) {
+			return b.chat.ExtendRequest(ctx, req, in)
+		})
+	}
+	return nil
+}
+
+// opKey is the business key of a change: the operation, the request and
+// the version it was made against, and what was submitted. A repeated
+// submission of the same change does nothing; a different change against
+// the same version is the desk's to refuse (ECONFLICT), not silently
+// dropped. What was submitted is hashed: notes may hold phone numbers,
+// and keys are stored.
+func opKey(op, id string, version int, fields ...string) string {
+	h := sha256.Sum256([]byte(strings.Join(fields, "\x00")))
+	return fmt.Sprintf("%s:%s:%d:%x", op, id, version, h[:12])
+}
