@@ -21,6 +21,7 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/towndesk/towndesk"
 )
@@ -196,8 +197,10 @@ func generation(ctx context.Context, src Source) (string, error) {
 	return indexFormat + "/" + g, err
 }
 
+// isLockTimeout reports whether opening the index failed because another
+// process holds its lock (bolt's timeout), as opposed to a broken index.
 func isLockTimeout(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "timeout")
+	return errors.Is(err, bolt.ErrTimeout)
 }
 
 func newIndex(dir string) (*Index, error) {
@@ -254,6 +257,13 @@ func (x *Index) sync(ctx context.Context, src Source, gen string) error {
 		want[l.ID] = l
 	}
 
+	// Work on a copy: if anything fails halfway, x.editions still says
+	// what the index held before, and the next sync redoes the work
+	// (including deletions that were batched but never applied).
+	editions := make(map[int64]indexedEdition, len(x.editions))
+	for k, v := range x.editions {
+		editions[k] = v
+	}
 	basis := newBasisTexts()
 	b := x.bi.NewBatch()
 	flush := func(force bool) error {
@@ -267,7 +277,7 @@ func (x *Index) sync(ctx context.Context, src Source, gen string) error {
 		return nil
 	}
 	// Drop editions that are no longer current.
-	for listID, have := range x.editions {
+	for listID, have := range editions {
 		if l, ok := want[listID]; ok && l.EditionID == have.Edition {
 			continue
 		}
@@ -277,10 +287,10 @@ func (x *Index) sync(ctx context.Context, src Source, gen string) error {
 				return err
 			}
 		}
-		delete(x.editions, listID)
+		delete(editions, listID)
 	}
 	for _, l := range lists {
-		if have, ok := x.editions[l.ID]; ok && have.Edition == l.EditionID {
+		if have, ok := editions[l.ID]; ok && have.Edition == l.EditionID {
 			continue
 		}
 		items, err := src.EditionItems(ctx, l.EditionID)
@@ -296,12 +306,12 @@ func (x *Index) sync(ctx context.Context, src Source, gen string) error {
 				return err
 			}
 		}
-		x.editions[l.ID] = indexedEdition{Edition: l.EditionID, Rows: len(items)}
+		editions[l.ID] = indexedEdition{Edition: l.EditionID, Rows: len(items)}
 	}
 	if err := flush(true); err != nil {
 		return err
 	}
-	state, err := json.Marshal(x.editions)
+	state, err := json.Marshal(editions)
 	if err != nil {
 		return err
 	}
@@ -311,7 +321,7 @@ func (x *Index) sync(ctx context.Context, src Source, gen string) error {
 	if err := x.bi.SetInternal([]byte(internalGen), []byte(gen)); err != nil {
 		return fmt.Errorf("record index generation: %w", err)
 	}
-	x.gen = gen
+	x.editions, x.gen = editions, gen
 	return nil
 }
 
