@@ -223,19 +223,50 @@ func (k *KB) retrieve(ctx context.Context, p parsed, lists []towndesk.List) ([]s
 // the town holds the power, else the county's, else not found.
 func (k *KB) decide(res *towndesk.AskResult, rows []scoredRow, townList *towndesk.List, limit int) {
 	ok := func(r scoredRow) bool { return r.score >= minScore && r.known >= minKnownCoverage }
-	var bestTown, bestCounty *scoredRow
+	// The best row the town itself acts on, the best assist row of the
+	// town, and the best county row.
+	var town, assist, county *scoredRow
 	for i := range rows {
 		r := &rows[i]
-		if !ok(*r) {
-			continue
-		}
-		if townList != nil && r.list.ID == townList.ID {
-			if bestTown == nil {
-				bestTown = r
+		switch {
+		case !ok(*r):
+		case townList == nil || r.list.ID != townList.ID:
+			if county == nil {
+				county = r
 			}
-		} else if bestCounty == nil {
-			bestCounty = r
+		case r.item.Mode == towndesk.ModeAssist:
+			if assist == nil {
+				assist = r
+			}
+		case town == nil:
+			town = r
 		}
+	}
+	// A county row that wins on its sub-item (对违反市容管理规定行为的处罚
+	// — 随地吐痰) is the same power as the town's row of the same name
+	// without the sub-item: the town holds it.
+	sameName := func(a, b *scoredRow) bool { return a != nil && b != nil && a.item.Name == b.item.Name }
+	if county != nil && townList != nil && (town == nil || town.score < county.score-townMargin) {
+		for i := range rows {
+			r := &rows[i]
+			if r.list.ID == townList.ID && r.item.Mode != towndesk.ModeAssist && r.item.Name == county.item.Name && r.known >= minKnownCoverage {
+				town = r
+				break
+			}
+		}
+	}
+	// beats: a town row answers when it matches about as well as the best
+	// competing row (or is the same item by name).
+	beats := func(r *scoredRow, others ...*scoredRow) bool {
+		if r == nil {
+			return false
+		}
+		for _, o := range others {
+			if o != nil && r.score < o.score-townMargin && !sameName(r, o) {
+				return false
+			}
+		}
+		return true
 	}
 	add := func(r *scoredRow, role towndesk.Role) {
 		for _, m := range res.Matches {
@@ -245,34 +276,21 @@ func (k *KB) decide(res *towndesk.AskResult, rows []scoredRow, townList *towndes
 		}
 		res.Matches = append(res.Matches, towndesk.Match{Item: r.item, List: r.list, Score: clamp01(r.score), Role: role})
 	}
-	onTown := res.Place.IsTown()
-	// A county row that wins on its sub-item (对违反市容管理规定行为的处罚
-	// — 随地吐痰) is the same power as the town's row of the same name
-	// without the sub-item: the town holds it.
-	if bestCounty != nil && townList != nil && (bestTown == nil || bestTown.score < bestCounty.score-townMargin) {
-		for i := range rows {
-			r := &rows[i]
-			if r.list.ID == townList.ID && r.item.Name == bestCounty.item.Name && r.known >= minKnownCoverage {
-				bestTown = r
-				break
-			}
-		}
-	}
 	switch {
-	case bestTown != nil && (bestCounty == nil || bestTown.score >= bestCounty.score-townMargin || bestTown.item.Name == bestCounty.item.Name) && bestTown.item.Mode != towndesk.ModeAssist:
-		add(bestTown, towndesk.RoleTown)
-	case bestTown != nil && bestTown.item.Mode == towndesk.ModeAssist && (bestCounty == nil || bestTown.score >= bestCounty.score-townMargin || bestTown.item.Name == bestCounty.item.Name):
+	case beats(town, county, assist):
+		add(town, towndesk.RoleTown)
+	case beats(assist, county):
 		// The town only assists: the county department enforces.
-		if bestCounty != nil {
-			add(bestCounty, towndesk.RoleCounty)
+		if county != nil {
+			add(county, towndesk.RoleCounty)
 		}
-		add(bestTown, towndesk.RoleAssist)
+		add(assist, towndesk.RoleAssist)
 		res.TownLacksPower = true
-	case bestCounty != nil:
-		add(bestCounty, towndesk.RoleCounty)
+	case county != nil:
+		add(county, towndesk.RoleCounty)
 		// Only a town with its own list can be said to lack the power; for
 		// a town without one, the county list is simply all there is.
-		res.TownLacksPower = onTown && townList != nil
+		res.TownLacksPower = res.Place.IsTown() && townList != nil
 	default:
 		res.Status = towndesk.StatusNotFound
 		return
