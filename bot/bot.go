@@ -384,22 +384,34 @@ func (b *Bot) handleAction(ctx context.Context, cb slack.InteractionCallback, a 
 // once runs work under an idempotency key: a repeated click or delivery of
 // the same business action does nothing.
 func (b *Bot) once(ctx context.Context, key string, work func() (string, error)) (done bool, err error) {
-	_, fresh, err := b.store.ClaimKey(ctx, key)
+	res, fresh, err := b.store.ClaimKey(ctx, key)
 	if err != nil {
 		return false, err
 	}
 	if !fresh {
 		b.log.Info("repeated action skipped", "key", key)
+		if res == "" {
+			// The first delivery is still at work (or died; its claim
+			// expires): say so rather than pretend this one was done.
+			return false, towndesk.Errorf(towndesk.ECONFLICT, "上一次提交仍在处理中，请稍后刷新查看结果，必要时再提交一次")
+		}
 		return false, nil
 	}
-	res, err := work()
+	// Recording the outcome must survive the request's context: Slack may
+	// hang up after 3 s, and a claim left open would block a retry.
+	record, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	out, err := work()
 	if err != nil {
-		if rerr := b.store.ReleaseKey(ctx, key); rerr != nil {
+		if rerr := b.store.ReleaseKey(record, key); rerr != nil {
 			b.log.Error("release key", "key", key, "err", rerr)
 		}
 		return false, err
 	}
-	return true, b.store.FinishKey(ctx, key, res)
+	if out == "" {
+		out = "done" // "" means still at work to a repeat
+	}
+	return true, b.store.FinishKey(record, key, out)
 }
 
 func (b *Bot) pickPlace(ctx context.Context, cb slack.InteractionCallback, a *slack.BlockAction, channel, root string, private bool) error {

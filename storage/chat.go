@@ -287,8 +287,12 @@ func (db *DB) ClaimKey(ctx context.Context, key string) (result string, fresh bo
 		return "", false, internal("begin claim key", err)
 	}
 	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `INSERT INTO chat_keys (key, claimed_at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`,
-		key, timeText(db.now()))
+	// A claim whose work never finished (the process died, or releasing it
+	// failed) is taken over after staleClaim, so the action can be redone.
+	now := db.now()
+	res, err := tx.ExecContext(ctx, `INSERT INTO chat_keys (key, claimed_at) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET claimed_at = excluded.claimed_at WHERE done = 0 AND claimed_at < ?`,
+		key, timeText(now), timeText(now.Add(-staleClaim)))
 	if err != nil {
 		return "", false, internal("claim key", err)
 	}
@@ -300,6 +304,9 @@ func (db *DB) ClaimKey(ctx context.Context, key string) (result string, fresh bo
 	}
 	return result, false, nil
 }
+
+// staleClaim is how long an unfinished claim blocks its key.
+const staleClaim = 2 * time.Minute
 
 // FinishKey records the outcome of the work a claimed key stood for.
 func (db *DB) FinishKey(ctx context.Context, key, result string) error {
