@@ -384,17 +384,14 @@ func (b *Bot) handleAction(ctx context.Context, cb slack.InteractionCallback, a 
 // once runs work under an idempotency key: a repeated click or delivery of
 // the same business action does nothing.
 func (b *Bot) once(ctx context.Context, key string, work func() (string, error)) (done bool, err error) {
-	res, fresh, err := b.store.ClaimKey(ctx, key)
+	_, fresh, err := b.store.ClaimKey(ctx, key)
 	if err != nil {
 		return false, err
 	}
 	if !fresh {
+		// A double click or a redelivery while the first is at work or
+		// done. (A claim whose work died expires; see storage.ClaimKey.)
 		b.log.Info("repeated action skipped", "key", key)
-		if res == "" {
-			// The first delivery is still at work (or died; its claim
-			// expires): say so rather than pretend this one was done.
-			return false, towndesk.Errorf(towndesk.ECONFLICT, "上一次提交仍在处理中，请稍后刷新查看结果，必要时再提交一次")
-		}
 		return false, nil
 	}
 	// Recording the outcome must survive the request's context: Slack may
@@ -407,9 +404,6 @@ func (b *Bot) once(ctx context.Context, key string, work func() (string, error))
 			b.log.Error("release key", "key", key, "err", rerr)
 		}
 		return false, err
-	}
-	if out == "" {
-		out = "done" // "" means still at work to a repeat
 	}
 	return true, b.store.FinishKey(record, key, out)
 }
