@@ -19,7 +19,7 @@ func TestChatConsole(t *testing.T) {
 	for _, want := range []string{
 		"邦均镇",                  // the default place is used
 		"请输入序号选择",              // the ambiguous place becomes a numbered choice
-		"宁津县清单",                // … and the choice answers it
+		"宁津县柴胡店镇清单",            // … and the choice answers it
 		"已记录：这个回答没有用",          // feedback
 		"代办 列表 [我的|超期]",        // help from the same command table as Slack
 		"towndesk request new", // the intake form needs Slack; the console says where else

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/towndesk/towndesk"
@@ -155,7 +157,11 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer stopSummaries()
+	// One budget for the whole shutdown, counted from the signal: the
+	// HTTP server, the work in flight and the summaries share it.
+	var stopAt atomic.Int64
+	stopWatch := context.AfterFunc(ctx, func() { stopAt.Store(time.Now().Add(shutdownBudget).UnixNano()) })
+	defer stopWatch()
 	opts.Config, opts.Chat, opts.Store, opts.Logger = env.cfg, env.chat, env.db, log
 	b, err := bot.New(opts)
 	if err != nil {
@@ -173,14 +179,27 @@ func (m *Main) runServe(ctx context.Context, args []string) error {
 		log.Info("listening (HTTP mode)", "addr", ln.Addr().String())
 		runErr = b.RunHTTP(ctx, ln)
 	}
-	// Stop taking work, let what is in flight finish, within the budget.
-	cctx, cancel := context.WithTimeout(context.Background(), shutdownBudget)
+	// Stop taking work, let what is in flight (answers, summary posts)
+	// finish, within what is left of the budget.
+	deadline := time.Now().Add(shutdownBudget)
+	if at := stopAt.Load(); at != 0 {
+		deadline = time.Unix(0, at)
+	}
+	cctx, cancel := context.WithDeadline(context.Background(), deadline)
 	defer cancel()
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); stopSummaries(cctx) }()
 	if err := b.Close(cctx); err != nil {
 		log.Warn("shutdown cut in-flight work short", "err", err)
 	}
+	wg.Wait()
 	log.Info("stopped")
-	if runErr != nil && !errors.Is(runErr, context.Canceled) {
+	switch {
+	case runErr == nil, errors.Is(runErr, context.Canceled):
+	case errors.Is(runErr, context.DeadlineExceeded):
+		log.Warn("HTTP connections were cut at shutdown", "err", runErr)
+	default:
 		return fmt.Errorf("serve: %w", runErr)
 	}
 	return nil

@@ -16,15 +16,11 @@ import (
 	"github.com/towndesk/towndesk/storage"
 )
 
-// summaryStopBudget is how long serve waits for summary deliveries in
-// progress to stop (their claims are released for the next start).
-const summaryStopBudget = 3 * time.Second
-
 // startSummaries validates the configured weekly summaries and starts
 // posting them on their schedules (and any missed one now). A bad entry
 // stops start-up with the setting named. It returns the function that
 // stops them.
-func (m *Main) startSummaries(env *chatEnv, data string, opts bot.Options, log *slog.Logger) (stop func(), err error) {
+func (m *Main) startSummaries(env *chatEnv, data string, opts bot.Options, log *slog.Logger) (stop func(context.Context), err error) {
 	gaz, err := kb.LoadGazetteer()
 	if err != nil {
 		return nil, err
@@ -46,9 +42,7 @@ func (m *Main) startSummaries(env *chatEnv, data string, opts bot.Options, log *
 	if len(entries) > 0 {
 		log.Info("weekly summaries scheduled", "count", len(entries), "owner", sched.Owner())
 	}
-	return func() {
-		ctx, cancel := context.WithTimeout(context.Background(), summaryStopBudget)
-		defer cancel()
+	return func(ctx context.Context) {
 		if err := sched.Stop(ctx); err != nil {
 			log.Warn("weekly summaries did not stop in time", "err", err)
 		}
