@@ -101,8 +101,18 @@ func matchHeader(cell string) field {
 
 // headerMap maps canonical fields to column indexes of one header row.
 type headerMap struct {
-	col     [numFields]int // -1 when absent
-	unknown []string       // header cells that name no field
+	col     [numFields]int    // -1 when absent
+	names   [numFields]string // the header as the file writes it, for messages
+	unknown []string          // header cells that name no field
+}
+
+// label returns the name of field f for messages: the file's own header
+// (行使方式), else the canonical one (承接方式).
+func (h *headerMap) label(f field) string {
+	if h.names[f] != "" {
+		return h.names[f]
+	}
+	return fieldInfo[f].label
 }
 
 // parseHeader interprets row as a header row. ok is false unless the row
@@ -121,6 +131,7 @@ func parseHeader(row []string) (h headerMap, ok bool) {
 		}
 		if h.col[f] == -1 {
 			h.col[f] = i
+			h.names[f] = normHeader(cell)
 		}
 	}
 	return h, h.col[fieldName] >= 0 && h.col[fieldBody] >= 0

@@ -36,6 +36,10 @@ type Row struct {
 	Pos  string // FILE:ROW or FILE[SHEET]:ROW, as people see it in Excel
 	// codeGiven is false when the list left the code empty.
 	codeGiven bool
+	// invalid rows are kept only so that a code they repeat is reported.
+	invalid   bool
+	order     [2]int // file, row
+	codeLabel string // the code column as the file names it
 }
 
 // Problem is one invalid row or cell, positioned for the person fixing
@@ -43,6 +47,7 @@ type Row struct {
 type Problem struct {
 	Pos     string
 	Message string
+	order   [2]int // file, row: problems are listed in file order
 }
 
 func (p Problem) String() string { return p.Pos + ": " + p.Message }
@@ -103,11 +108,17 @@ func ParseFiles(files []File, opts ImportOptions) (*Parsed, error) {
 	var problems []Problem
 	unknown := map[string]bool{}
 	var names []string
-	for _, f := range files {
+	for n, f := range files {
 		names = append(names, f.Name)
 		fr, err := parseData(f.Name, f.Data, opts)
 		if err != nil {
 			return nil, err
+		}
+		for i := range fr.rows {
+			fr.rows[i].order[0] = n
+		}
+		for i := range fr.problems {
+			fr.problems[i].order[0] = n
 		}
 		rows = append(rows, fr.rows...)
 		problems = append(problems, fr.problems...)
@@ -126,23 +137,31 @@ func ParseFiles(files []File, opts ImportOptions) (*Parsed, error) {
 	seen := map[string]string{}
 	bad := map[int]bool{}
 	for i := range rows {
-		if !rows[i].codeGiven {
-			rows[i].Item.Code = generatedCode(opts.CodePrefix, rows[i].Item, seen)
+		r := &rows[i]
+		if !r.codeGiven {
+			if r.invalid {
+				continue
+			}
+			r.Item.Code = generatedCode(opts.CodePrefix, r.Item, seen)
 		}
-		code := rows[i].Item.Code
+		code := r.Item.Code
 		if first, dup := seen[code]; dup {
-			problems = append(problems, Problem{rows[i].Pos, fmt.Sprintf("列 事项编码 重复：%s 已出现在 %s", code, first)})
+			problems = append(problems, Problem{r.Pos, fmt.Sprintf("列 %s 重复：%s 已出现在 %s", r.codeLabel, code, first), r.order})
 			bad[i] = true
 			continue
 		}
-		seen[code] = rows[i].Pos
+		seen[code] = r.Pos
 	}
+	sort.SliceStable(problems, func(i, j int) bool {
+		a, b := problems[i].order, problems[j].order
+		return a[0] < b[0] || (a[0] == b[0] && a[1] < b[1])
+	})
 	if len(problems) > 0 && !opts.Lenient {
 		return nil, problemsError(problems)
 	}
 	out.Skipped = problems
 	for i, r := range rows {
-		if !bad[i] {
+		if !bad[i] && !r.invalid {
 			out.Items = append(out.Items, r.Item)
 		}
 	}
@@ -376,11 +395,10 @@ func parseGrid(grid [][]string, pos func(int) string, opts ImportOptions) (rows 
 		}
 		item, probs := rowItem(rec, h, opts)
 		for _, p := range probs {
-			problems = append(problems, Problem{pos(i + 1), p})
+			problems = append(problems, Problem{pos(i + 1), p, [2]int{0, i + 1}})
 		}
-		if len(probs) == 0 {
-			rows = append(rows, Row{Item: item, Pos: pos(i + 1), codeGiven: item.Code != ""})
-		}
+		rows = append(rows, Row{Item: item, Pos: pos(i + 1), codeGiven: item.Code != "", invalid: len(probs) > 0,
+			order: [2]int{0, i + 1}, codeLabel: h.label(fieldCode)})
 	}
 	return rows, problems, h.unknown, nil, true
 }
@@ -439,7 +457,7 @@ func rowItem(rec []string, h headerMap, opts ImportOptions) (towndesk.PowerItem,
 	get := func(f field) string {
 		v := cell(rec, h.col[f])
 		if len(v) > MaxCellSize {
-			probs = append(probs, fmt.Sprintf("列 %s 的内容过长（%d 字节，上限 %d KB）", fieldInfo[f].label, len(v), MaxCellSize>>10))
+			probs = append(probs, fmt.Sprintf("列 %s 的内容过长（%d 字节，上限 %d KB）", h.label(f), len(v), MaxCellSize>>10))
 			return ""
 		}
 		return v
@@ -461,19 +479,19 @@ func rowItem(rec []string, h headerMap, opts ImportOptions) (towndesk.PowerItem,
 		it.SubItem = ""
 	}
 	if it.Name == "" {
-		probs = append(probs, "列 "+fieldInfo[fieldName].label+" 为空")
+		probs = append(probs, "列 "+h.label(fieldName)+" 为空")
 	}
 	if it.Body == "" {
-		probs = append(probs, "列 "+fieldInfo[fieldBody].label+" 为空")
+		probs = append(probs, "列 "+h.label(fieldBody)+" 为空")
 	}
 	if h.col[fieldMode] >= 0 {
 		raw := get(fieldMode)
 		m, ok := towndesk.ParseMode(raw)
 		switch {
 		case raw == "":
-			probs = append(probs, "列 "+fieldInfo[fieldMode].label+" 为空")
+			probs = append(probs, "列 "+h.label(fieldMode)+" 为空")
 		case !ok:
-			probs = append(probs, fmt.Sprintf("列 %s 的值“%s”无法识别（应为 %s）", fieldInfo[fieldMode].label, raw, modeNames()))
+			probs = append(probs, fmt.Sprintf("列 %s 的值“%s”无法识别（应为 %s）", h.label(fieldMode), raw, modeNames()))
 		default:
 			it.Mode = m
 		}
@@ -515,7 +533,7 @@ func parseJSONL(name string, data []byte, opts ImportOptions) (*fileRows, error)
 		dec := json.NewDecoder(strings.NewReader(line))
 		dec.UseNumber()
 		if err := dec.Decode(&obj); err != nil {
-			out.problems = append(out.problems, Problem{pos, fmt.Sprintf("不是有效的 JSON 对象（%v）", err)})
+			out.problems = append(out.problems, Problem{pos, fmt.Sprintf("不是有效的 JSON 对象（%v）", err), [2]int{0, i + 1}})
 			continue
 		}
 		rec := make([]string, numFields)
@@ -535,16 +553,15 @@ func parseJSONL(name string, data []byte, opts ImportOptions) (*fileRows, error)
 				rec[f] = v.String()
 			case nil:
 			default:
-				out.problems = append(out.problems, Problem{pos, fmt.Sprintf("字段 %s 应为文字", k)})
+				out.problems = append(out.problems, Problem{pos, fmt.Sprintf("字段 %s 应为文字", k), [2]int{0, i + 1}})
 			}
 		}
 		item, probs := rowItem(rec, h, opts)
 		for _, p := range probs {
-			out.problems = append(out.problems, Problem{pos, p})
+			out.problems = append(out.problems, Problem{pos, p, [2]int{0, i + 1}})
 		}
-		if len(probs) == 0 {
-			out.rows = append(out.rows, Row{Item: item, Pos: pos, codeGiven: item.Code != ""})
-		}
+		out.rows = append(out.rows, Row{Item: item, Pos: pos, codeGiven: item.Code != "", invalid: len(probs) > 0,
+			order: [2]int{0, i + 1}, codeLabel: "code"})
 	}
 	for k := range unknown {
 		out.unknown = append(out.unknown, k)

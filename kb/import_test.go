@@ -284,3 +284,28 @@ func FuzzParseCSV(f *testing.F) {
 		}
 	})
 }
+
+func TestParseProblemsUseTheFilesHeadersInOrder(t *testing.T) {
+	csv := "职权编码,职权名称,行使主体,行使方式\n" +
+		"A1,对甲的处罚,某镇人民政府,法定\n" +
+		"A1,对乙的处罚,某镇人民政府,代管\n" +
+		"A3,对丙的处罚,,法定\n"
+	lenient := townOpts
+	lenient.Lenient = true
+	got, err := ParseFiles([]File{{Name: "x.csv", Data: []byte(csv)}}, lenient)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, p := range got.Skipped {
+		lines = append(lines, p.String())
+	}
+	want := []string{
+		"x.csv:3: 列 行使方式 的值“代管”无法识别（应为 法定、赋权、下放、委托、派驻、协助、县级保留）",
+		"x.csv:3: 列 职权编码 重复：A1 已出现在 x.csv:2",
+		"x.csv:4: 列 行使主体 为空",
+	}
+	if diff := cmp.Diff(want, lines); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+}
