@@ -87,6 +87,7 @@ type Client struct {
 	model    string
 	timeout  time.Duration
 	budget   int
+	pending  int // estimated tokens of the calls in flight
 	cooldown time.Duration
 	now      func() time.Time
 
@@ -158,10 +159,17 @@ func (c *Client) rollDay() {
 // counted against the budget. It returns ErrBudget without sending when
 // today's budget is spent, and ErrUnavailable while cooling down.
 func (c *Client) chat(ctx context.Context, req openai.ChatCompletionRequest) (openai.ChatCompletionResponse, error) {
+	// Calls in flight count against the budget with an estimate of their
+	// cost, so that concurrent calls cannot all pass the check together
+	// and overspend; each settles its estimate when it returns.
+	reserve := estimateTokens(req)
 	c.mu.Lock()
 	c.rollDay()
-	spent := c.budget > 0 && c.used >= c.budget
+	spent := c.budget > 0 && c.used+c.pending >= c.budget
 	down := time.Now().Before(c.downUntil)
+	if !spent && !down {
+		c.pending += reserve
+	}
 	c.mu.Unlock()
 	switch {
 	case spent:
@@ -169,11 +177,19 @@ func (c *Client) chat(ctx context.Context, req openai.ChatCompletionRequest) (op
 	case down:
 		return openai.ChatCompletionResponse{}, ErrUnavailable
 	}
+	settle := func(tokens int) {
+		c.mu.Lock()
+		c.rollDay()
+		c.pending -= reserve
+		c.used += tokens
+		c.mu.Unlock()
+	}
 	req.Model = c.model
 	callCtx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	resp, err := c.api.CreateChatCompletion(callCtx, req)
 	if err != nil {
+		settle(0)
 		if ctx.Err() == nil && unanswered(err) {
 			c.mu.Lock()
 			c.downUntil = time.Now().Add(c.cooldown)
@@ -198,14 +214,25 @@ func (c *Client) chat(ctx context.Context, req openai.ChatCompletionRequest) (op
 			}
 		}
 	}
-	c.mu.Lock()
-	c.rollDay()
-	c.used += tokens
-	c.mu.Unlock()
+	settle(tokens)
 	if len(resp.Choices) == 0 {
 		return resp, fmt.Errorf("%w: no choices in the answer", ErrMalformed)
 	}
 	return resp, nil
+}
+
+// estimateTokens is what a request may cost, for calls in flight: its
+// text (a character per token overestimates Chinese a little) and the
+// answer's limit (500 when the request sets none).
+func estimateTokens(req openai.ChatCompletionRequest) int {
+	n := 0
+	for _, m := range req.Messages {
+		n += len([]rune(m.Content))
+	}
+	if req.MaxTokens > 0 {
+		return n + req.MaxTokens
+	}
+	return n + 500
 }
 
 // retryDoer sends a request and retries it on 429 and 5xx, waiting as
