@@ -109,14 +109,7 @@ func New(o Options) (*Bot, error) {
 	if o.ChannelBurst == 0 {
 		o.ChannelBurst = 3
 	}
-	opts := []slack.Option{slack.OptionHTTPClient(o.HTTPClient)}
-	if o.APIURL != "" {
-		u := o.APIURL
-		if !strings.HasSuffix(u, "/") {
-			u += "/"
-		}
-		opts = append(opts, slack.OptionAPIURL(u))
-	}
+	opts := slackOptions(o.HTTPClient, o.APIURL)
 	if o.AppToken != "" {
 		opts = append(opts, slack.OptionAppLevelToken(o.AppToken))
 	}
@@ -465,4 +458,18 @@ func (b *Bot) prune(ctx context.Context) {
 		case <-t.C:
 		}
 	}
+}
+
+// slackOptions are the Web API client options every towndesk client uses:
+// its HTTP client and, if set, another API base URL (tests, proxies),
+// which slack-go wants with a trailing slash.
+func slackOptions(hc *http.Client, apiURL string) []slack.Option {
+	opts := []slack.Option{slack.OptionHTTPClient(hc)}
+	if apiURL != "" {
+		if !strings.HasSuffix(apiURL, "/") {
+			apiURL += "/"
+		}
+		opts = append(opts, slack.OptionAPIURL(apiURL))
+	}
+	return opts
 }

@@ -160,15 +160,7 @@ func NewScheduler(o SchedulerOptions) (*Scheduler, error) {
 	if o.HTTPClient == nil {
 		o.HTTPClient = &http.Client{Timeout: 10 * time.Second}
 	}
-	opts := []slack.Option{slack.OptionHTTPClient(o.HTTPClient)}
-	if o.APIURL != "" {
-		u := o.APIURL
-		if !strings.HasSuffix(u, "/") {
-			u += "/"
-		}
-		opts = append(opts, slack.OptionAPIURL(u))
-	}
-	s.api = slack.New(o.BotToken, opts...)
+	s.api = slack.New(o.BotToken, slackOptions(o.HTTPClient, o.APIURL)...)
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	return s, nil
 }
