@@ -87,6 +87,9 @@ func runDesk(ctx context.Context, c *Chat, req ChatRequest, args []string) (*Cha
 	if len(args) > 1 {
 		return nil, towndesk.Errorf(towndesk.EINVALID, "用法：%s 代办 [编号]，如 %s 代办 2026-0001", c.Command, c.Command)
 	}
+	if err := c.Desk.mayRead(req); err != nil {
+		return nil, err
+	}
 	show, err := c.Desk.desk.Show(ctx, RequestShowInput{ID: args[0], By: req.User})
 	if err != nil {
 		return nil, err
@@ -106,11 +109,24 @@ func runDeskList(ctx context.Context, c *Chat, req ChatRequest, args []string) (
 			return nil, towndesk.Errorf(towndesk.EINVALID, "不认识“%s”；可写：%s 代办 列表 [我的|超期]", a, c.Command)
 		}
 	}
+	if err := c.Desk.mayRead(req); err != nil {
+		return nil, err
+	}
 	list, err := c.Desk.desk.List(ctx, in)
 	if err != nil {
 		return nil, err
 	}
 	return &ChatReply{Text: list.Text(), Private: req.Private, Desk: &DeskReply{List: list}}, nil
+}
+
+// mayRead refuses requests' details (citizens' names, matters, villages)
+// to chat users who are neither desk workers nor in a desk channel. The
+// local console is run by someone with the data directory at hand.
+func (d *DeskChat) mayRead(req ChatRequest) error {
+	if req.Source == "console" || d.CanChange(req.User, req.Channel) {
+		return nil
+	}
+	return towndesk.Errorf(towndesk.EUNAUTHORIZED, "只有代办员（或代办频道的成员）可以查看代办。")
 }
 
 // NeedsText says what a move to status to must be given in words, in the

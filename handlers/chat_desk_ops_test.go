@@ -208,3 +208,34 @@ func TestChatDeskOpsAuthorisation(t *testing.T) {
 		t.Errorf("代办 列表 我的 by the assignee = %v, %v; want %s listed", mine, err, id)
 	}
 }
+
+func TestChatDeskReadingIsForTheDesk(t *testing.T) {
+	ctx := context.Background()
+	c, _ := newTestChat(t)
+	d, _, _ := newTestDesk(t)
+	c.Desk = NewDeskChat(d, []string{"U0WORKER01"}, []string{"C0DESK0001"})
+	id := mustNew(t, d, validNew())
+	for _, text := range []string{"代办 " + id, "代办 列表"} {
+		for _, tt := range []struct {
+			name    string
+			req     ChatRequest
+			allowed bool
+		}{
+			{"stranger in a public channel", ChatRequest{Source: "slack", User: "U0STRANGER", Channel: "C0PUBLIC01"}, false},
+			{"desk worker anywhere", ChatRequest{Source: "slack", User: "U0WORKER01", Channel: "C0PUBLIC01"}, true},
+			{"member of a desk channel", ChatRequest{Source: "slack", User: "U0MEMBER01", Channel: "C0DESK0001"}, true},
+			{"local console", ChatRequest{Source: "console", User: "王五", Channel: "console"}, true},
+		} {
+			tt.req.Text = text
+			r, err := c.Handle(ctx, tt.req)
+			switch {
+			case tt.allowed && err != nil:
+				t.Errorf("%s: Handle(%q) = %v, want the request shown", tt.name, text, err)
+			case !tt.allowed && towndesk.ErrorCode(err) != towndesk.EUNAUTHORIZED:
+				t.Errorf("%s: Handle(%q) = %v, %v; want EUNAUTHORIZED", tt.name, text, r, err)
+			case !tt.allowed && r != nil && strings.Contains(r.Text, "张"):
+				t.Errorf("%s: Handle(%q) showed a citizen's name: %s", tt.name, text, r.Text)
+			}
+		}
+	}
+}
