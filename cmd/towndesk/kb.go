@@ -86,7 +86,7 @@ func (m *Main) noSampleFlag(fs interface {
 	return fs.Bool("no-sample", m.Getenv("TOWNDESK_NO_SAMPLE") == "1", "never load the embedded sample lists (env TOWNDESK_NO_SAMPLE=1)")
 }
 
-func (m *Main) runImport(ctx context.Context, args []string) error {
+func (m *Main) runImport(ctx context.Context, args []string) (err error) {
 	fs := m.newFlagSet("import")
 	data := m.dataFlag(fs)
 	county := fs.String("county", "", "county (县/市/区) the list belongs to")
@@ -112,6 +112,15 @@ func (m *Main) runImport(ctx context.Context, args []string) error {
 			return err
 		}
 		in.Files = append(in.Files, f)
+	}
+	// A failed import leaves the data directory as it was: if it did not
+	// exist, it does not exist afterwards either.
+	if _, serr := os.Stat(*data); os.IsNotExist(serr) {
+		defer func() {
+			if err != nil {
+				os.RemoveAll(*data)
+			}
+		}()
 	}
 	// No index is needed to store a list: it catches up below (or, if
 	// the bot holds it, before the bot's next question).

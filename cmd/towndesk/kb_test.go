@@ -225,3 +225,14 @@ func TestImportKilledMidway(t *testing.T) {
 		t.Errorf("re-import after the kill exit %d: %s", code, errOut)
 	}
 }
+
+func TestFailedImportCreatesNoDataDir(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "new-data")
+	bad := writeFile(t, t.TempDir(), "bad.csv", listHeader+"1,A-1,对甲的处罚,,,,,代管\n")
+	if _, _, code := runMain(t, "", "import", "--data", data, "--county", "滕州", bad); code == 0 {
+		t.Fatal("import of a bad list exit 0, want failure")
+	}
+	if _, err := os.Stat(data); !os.IsNotExist(err) {
+		t.Errorf("a failed import left %s behind (stat: %v), want no data directory", data, err)
+	}
+}
