@@ -213,7 +213,14 @@ func (b *Bot) question(ctx context.Context, channel, user, root, memory, text st
 	}
 	if err != nil {
 		b.log.Error("answer failed", "channel", channel, "user", user, "question", req.Text, "err", err)
-		b.postThread(ctx, channel, root, message{text: failureText(err), blocks: []slack.Block{section(failureText(err))}})
+		// Never silence: the failure reply goes out even when the work was
+		// cut short (shutdown cancels the jobs' context), on a short
+		// context of its own.
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*time.Second)
+		defer cancel()
+		if _, perr := b.postThread(fctx, channel, root, message{text: failureText(err), blocks: []slack.Block{section(failureText(err))}}); perr != nil {
+			b.log.Error("failure reply not delivered", "channel", channel, "user", user, "err", perr)
+		}
 		return
 	}
 	b.log.Info("answered", "channel", channel, "user", user, "question", req.Text, "status", status(reply),
