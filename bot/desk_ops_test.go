@@ -188,6 +188,9 @@ func TestDeskAssignInSlack(t *testing.T) {
 			if got := strings.Contains(c.text(), id); got != tt.want {
 				t.Errorf("/towndesk 代办 列表 我的 by %s = %s; lists %s: %v, want %v", tt.user, c.text(), id, got, tt.want)
 			}
+			if tt.want && !strings.Contains(c.text(), "<@"+uClerk+">") && !strings.Contains(c.text(), `\u003c@`+uClerk+`\u003e`) {
+				t.Errorf("/towndesk 代办 列表 我的 = %s; want the assignee as a mention <@%s>", c.text(), uClerk)
+			}
 		})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -82,9 +83,17 @@ func render(r *handlers.ChatReply) message {
 		return message{text: r.Text, blocks: answerBlocks(r.Answer, r.Private)}
 	case r.Desk != nil && r.Desk.Show != nil && !r.Desk.Show.Revealed:
 		return cardMessage(r.Desk.Show)
+	case r.Desk != nil && r.Desk.List != nil:
+		// Assignees set from Slack are user IDs: show them as mentions.
+		text := userIDRe.ReplaceAllString(clip(escape(r.Text), maxSectionText), "<@$1>")
+		return message{text: r.Text, blocks: []slack.Block{
+			slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, false), nil, nil)}}
 	}
 	return message{text: r.Text, blocks: []slack.Block{section(r.Text)}}
 }
+
+// userIDRe finds Slack user IDs standing alone in a desk listing.
+var userIDRe = regexp.MustCompile(`\b([UW][A-Z0-9]{8,})\b`)
 
 func answerBlocks(a *handlers.Answer, private bool) []slack.Block {
 	var blocks []slack.Block
