@@ -56,3 +56,17 @@ type AskResult struct {
 	// Category is the kind of power the question hinted at (行政处罚 …), if any.
 	Category string `json:"category,omitempty"`
 }
+
+// Reading is a language model's reading of a question: search terms in the
+// official wording of power lists, a category hint and a place as written.
+// It only adds to the rule-based reading; answers still come from the lists.
+type Reading struct {
+	// Terms are search terms in the official wording of power lists
+	// (露天焚烧秸秆 for 烧秸秆), at most 4.
+	Terms []string `json:"terms"`
+	// Category is a kind of power (行政处罚 …), or "" when the question
+	// gives no hint.
+	Category string `json:"category"`
+	// Place is a town or county named in the question, as written; "" if none.
+	Place string `json:"place"`
+}

@@ -11,7 +11,6 @@ import (
 
 	"github.com/towndesk/towndesk"
 	"github.com/towndesk/towndesk/kb"
-	"github.com/towndesk/towndesk/llm"
 )
 
 // An optional language model helps with questions, and can never make an
@@ -35,7 +34,7 @@ import (
 // Model is a language model; *llm.Client implements it.
 type Model interface {
 	// Understand reads a question into search terms, category and place.
-	Understand(ctx context.Context, question string) (llm.Reading, error)
+	Understand(ctx context.Context, question string) (towndesk.Reading, error)
 	// Choose returns the code of the candidate that fits the question best.
 	Choose(ctx context.Context, question string, candidates []towndesk.Match) (string, error)
 	// Phrase writes a reply to the question from the result's rows.
