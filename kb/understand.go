@@ -27,6 +27,8 @@ type parsed struct {
 // frames are the parts of a question that ask "who", not "what". They are
 // cut out before the matter is looked for. Longer ones first.
 var frames = []string{
+	// Time words first, so that "今天天气" does not lose the 天天 inside.
+	"今天", "昨天", "明天", "前天", "今年", "去年", "最近几天",
 	"归哪个部门管", "由哪个部门管", "归哪个单位管", "该找哪个部门", "应该找哪个部门", "找哪个部门", "哪个部门管",
 	"哪个部门负责", "哪个部门处理", "哪个单位管", "哪个部门", "哪个单位", "什么部门", "哪个科室", "哪家单位",
 	"应该归谁管", "应该由谁管", "到底归谁管", "归谁管理", "由谁管理", "归谁管", "由谁管", "谁来管", "谁管理", "谁负责",
