@@ -94,7 +94,8 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		case errors.Is(err, flag.ErrHelp):
 			return 0
 		case errors.Is(err, errUsage):
-			fmt.Fprintf(m.Stderr, "%v\n用法: towndesk %s\n", err, c.usage)
+			msg := strings.TrimPrefix(err.Error(), errUsage.Error()+": ")
+			fmt.Fprintf(m.Stderr, "错误: %s\n用法: towndesk %s\n", msg, c.usage)
 			return 2
 		default:
 			m.printError(err)
