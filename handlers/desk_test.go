@@ -42,10 +42,9 @@ func (c *deskClock) At(day string, hour int) {
 	c.mu.Unlock()
 }
 
-// newTestDesk returns a desk of 滕州市 on a fresh database file, with the
-// example 2026 holidays and a clock at 2026-02-13 09:00 (the Friday before
-// the Spring Festival holiday).
-func newTestDesk(t testing.TB) (*Desk, *storage.DB, *deskClock) {
+// tengzhouDB opens a fresh database file for a test, with the gazetteer
+// and the county 滕州市 that the desk and summary tests work in.
+func tengzhouDB(t testing.TB) (*storage.DB, *kb.Gazetteer, towndesk.Place) {
 	t.Helper()
 	db, err := storage.Open(filepath.Join(t.TempDir(), "towndesk.db"))
 	if err != nil {
@@ -60,6 +59,15 @@ func newTestDesk(t testing.TB) (*Desk, *storage.DB, *deskClock) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return db, gaz, county
+}
+
+// newTestDesk returns a desk of 滕州市 on a fresh database file, with the
+// example 2026 holidays and a clock at 2026-02-13 09:00 (the Friday before
+// the Spring Festival holiday).
+func newTestDesk(t testing.TB) (*Desk, *storage.DB, *deskClock) {
+	t.Helper()
+	db, gaz, county := tengzhouDB(t)
 	cal, err := towndesk.ParseCalendar(strings.NewReader(towndesk.HolidaysExample))
 	if err != nil {
 		t.Fatal(err)

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -11,7 +10,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/towndesk/towndesk"
-	"github.com/towndesk/towndesk/kb"
 	"github.com/towndesk/towndesk/storage"
 )
 
@@ -117,19 +115,7 @@ type summaryWorld struct {
 
 func newSummaryWorld(t *testing.T) *summaryWorld {
 	t.Helper()
-	db, err := storage.Open(filepath.Join(t.TempDir(), "towndesk.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	gaz, err := kb.LoadGazetteer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	county, err := gaz.ResolveCounty("滕州市", "山东")
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, gaz, county := tengzhouDB(t)
 	binhu, err := gaz.ResolveTown(county, "滨湖镇")
 	if err != nil {
 		t.Fatal(err)
