@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/towndesk/towndesk/config"
+	"github.com/towndesk/towndesk/gazetteer"
 	"github.com/towndesk/towndesk/handlers"
 	"github.com/towndesk/towndesk/kb"
 	"github.com/towndesk/towndesk/storage"
@@ -89,7 +90,7 @@ func newHarness(t testing.TB, dir string, f *fakeSlack, opts ...func(*Options)) 
 		t.Fatal(err)
 	}
 	h.db = db
-	gaz, err := kb.LoadGazetteer()
+	gaz, err := gazetteer.Load()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/towndesk/towndesk"
-	"github.com/towndesk/towndesk/kb"
+	"github.com/towndesk/towndesk/law"
 	"github.com/towndesk/towndesk/storage"
 )
 
@@ -338,7 +338,7 @@ func (c *Chat) Basis(basis string) (*ChatReply, error) {
 	return &ChatReply{Text: articlesText(arts)}, nil
 }
 
-func articlesText(arts []kb.Article) string {
+func articlesText(arts []law.Article) string {
 	var b strings.Builder
 	for i, a := range arts {
 		if i > 0 {

@@ -12,7 +12,7 @@ import (
 	"github.com/towndesk/towndesk/storage"
 )
 
-// placeResolver finds real places by name; *kb.Gazetteer is one.
+// placeResolver finds real places by name; *gazetteer.Gazetteer is one.
 type placeResolver interface {
 	ResolveCounty(name, province string) (towndesk.Place, error)
 	ResolveTown(county towndesk.Place, name string) (towndesk.Place, error)

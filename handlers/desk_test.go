@@ -16,7 +16,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/towndesk/towndesk"
-	"github.com/towndesk/towndesk/kb"
+	"github.com/towndesk/towndesk/gazetteer"
 	"github.com/towndesk/towndesk/storage"
 )
 
@@ -44,14 +44,14 @@ func (c *deskClock) At(day string, hour int) {
 
 // tengzhouDB opens a fresh database file for a test, with the gazetteer
 // and the county 滕州市 that the desk and summary tests work in.
-func tengzhouDB(t testing.TB) (*storage.DB, *kb.Gazetteer, towndesk.Place) {
+func tengzhouDB(t testing.TB) (*storage.DB, *gazetteer.Gazetteer, towndesk.Place) {
 	t.Helper()
 	db, err := storage.Open(filepath.Join(t.TempDir(), "towndesk.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	gaz, err := kb.LoadGazetteer()
+	gaz, err := gazetteer.Load()
 	if err != nil {
 		t.Fatal(err)
 	}

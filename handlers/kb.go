@@ -8,7 +8,10 @@ import (
 	"sync"
 
 	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/gazetteer"
 	"github.com/towndesk/towndesk/kb"
+	"github.com/towndesk/towndesk/law"
+	"github.com/towndesk/towndesk/listfile"
 	"github.com/towndesk/towndesk/storage"
 )
 
@@ -18,14 +21,14 @@ type Lists struct {
 	db    *storage.DB
 	kb    *kb.KB
 	index *kb.Index
-	gaz   *kb.Gazetteer
+	gaz   *gazetteer.Gazetteer
 
 	// NoSample turns off loading the embedded sample lists into an empty
 	// data directory on the first question.
 	NoSample bool
 
 	lawsOnce sync.Once
-	laws     *kb.Laws
+	laws     *law.Laws
 	lawsErr  error
 
 	sampleMu sync.Mutex
@@ -35,7 +38,7 @@ type Lists struct {
 
 // NewLists returns the list handlers over db, searching with k (built on
 // index) and placing names with gaz.
-func NewLists(db *storage.DB, k *kb.KB, index *kb.Index, gaz *kb.Gazetteer) *Lists {
+func NewLists(db *storage.DB, k *kb.KB, index *kb.Index, gaz *gazetteer.Gazetteer) *Lists {
 	return &Lists{db: db, kb: k, index: index, gaz: gaz}
 }
 
@@ -45,14 +48,14 @@ type ImportInput struct {
 	Edition                string
 	Mode                   string // mode for lists without a mode column
 	Lenient                bool
-	Files                  []kb.File
+	Files                  []listfile.File
 	Progress               func(written int)
 }
 
 // ImportReply says what an import stored.
 type ImportReply struct {
 	List    towndesk.List
-	Skipped []kb.Problem
+	Skipped []listfile.Problem
 	Unknown []string
 }
 
@@ -76,7 +79,7 @@ func (l *Lists) Import(ctx context.Context, in ImportInput) (*ImportReply, error
 		}
 		mode = m
 	}
-	parsed, err := kb.ParseFiles(in.Files, kb.ImportOptions{DefaultMode: mode, Lenient: in.Lenient, CodePrefix: place.Code()})
+	parsed, err := listfile.Parse(in.Files, listfile.Options{DefaultMode: mode, Lenient: in.Lenient, CodePrefix: place.Code()})
 	if err != nil {
 		return nil, err
 	}
@@ -161,24 +164,24 @@ func (l *Lists) Ask(ctx context.Context, in AskInput) (*AskReply, error) {
 }
 
 // Laws returns the embedded law texts, loaded on first use.
-func (l *Lists) Laws() (*kb.Laws, error) {
-	l.lawsOnce.Do(func() { l.laws, l.lawsErr = kb.LoadLaws() })
+func (l *Lists) Laws() (*law.Laws, error) {
+	l.lawsOnce.Do(func() { l.laws, l.lawsErr = law.Load() })
 	return l.laws, l.lawsErr
 }
 
 // Law returns one article of a law. It returns ENOTFOUND naming what exists
 // when the law or article is unknown.
-func (l *Lists) Law(law, article string) (kb.Article, error) {
+func (l *Lists) Law(name, article string) (law.Article, error) {
 	laws, err := l.Laws()
 	if err != nil {
-		return kb.Article{}, err
+		return law.Article{}, err
 	}
-	return laws.Article(law, article)
+	return laws.Article(name, article)
 }
 
 // BasisArticles returns the texts of the articles a legal basis cites that
 // towndesk has.
-func (l *Lists) BasisArticles(basis string) []kb.Article {
+func (l *Lists) BasisArticles(basis string) []law.Article {
 	laws, err := l.Laws()
 	if err != nil {
 		return nil

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/gazetteer"
 	"github.com/towndesk/towndesk/kb"
 	"github.com/towndesk/towndesk/storage"
 )
@@ -22,7 +23,7 @@ func newTestLists(t testing.TB) *Lists {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	gaz, err := kb.LoadGazetteer()
+	gaz, err := gazetteer.Load()
 	if err != nil {
 		t.Fatal(err)
 	}

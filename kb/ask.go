@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/gazetteer"
 )
 
 // ItemSource reads single rows back for the hits of a search; *storage.DB
@@ -22,7 +23,7 @@ type ItemSource interface {
 type KB struct {
 	src   ItemSource
 	index *Index
-	gaz   *Gazetteer
+	gaz   *gazetteer.Gazetteer
 	syn   *Synonyms
 
 	mu     sync.Mutex
@@ -34,7 +35,7 @@ type KB struct {
 
 // New returns a KB over src, searching index, placing questions with gaz
 // and reading colloquial words with syn.
-func New(src ItemSource, index *Index, gaz *Gazetteer, syn *Synonyms) *KB {
+func New(src ItemSource, index *Index, gaz *gazetteer.Gazetteer, syn *Synonyms) *KB {
 	return &KB{src: src, index: index, gaz: gaz, syn: syn, basis: newBasisTexts()}
 }
 

@@ -24,6 +24,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/law"
 )
 
 // Source is the source of truth the index is derived from; *storage.DB
@@ -355,7 +356,7 @@ func itemDoc(it towndesk.PowerItem, list, articles string) doc {
 // are loaded on first use. It is safe for concurrent use.
 type basisTexts struct {
 	mu   sync.Mutex
-	laws *Laws
+	laws *law.Laws
 	err  error
 	memo map[string]string
 }
@@ -373,7 +374,7 @@ func (b *basisTexts) text(basis string) string {
 		return t
 	}
 	if b.laws == nil && b.err == nil {
-		b.laws, b.err = LoadLaws()
+		b.laws, b.err = law.Load()
 	}
 	if b.err != nil {
 		return ""

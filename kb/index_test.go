@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/gazetteer"
 	"github.com/towndesk/towndesk/kb"
 	"github.com/towndesk/towndesk/storage"
 )
@@ -26,7 +27,7 @@ func (c *countingSource) EditionItems(ctx context.Context, id int64) ([]towndesk
 
 func importList(t *testing.T, db *storage.DB, town, edition string, items ...towndesk.PowerItem) {
 	t.Helper()
-	gaz, err := kb.LoadGazetteer()
+	gaz, err := gazetteer.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +51,7 @@ func item(code, name string) towndesk.PowerItem {
 
 func ask(t *testing.T, x *kb.Index, db *storage.DB, q string) *towndesk.AskResult {
 	t.Helper()
-	gaz, err := kb.LoadGazetteer()
+	gaz, err := gazetteer.Load()
 	if err != nil {
 		t.Fatal(err)
 	}

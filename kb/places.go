@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/gazetteer"
 )
 
 // placeForm is one way of writing a place that the question scanner knows.
@@ -28,7 +29,7 @@ type places struct {
 // all its towns, and each listed town. Every county of the gazetteer is
 // known by its full name too, so that a question about an uncovered county
 // is recognised as such instead of matching a namesake elsewhere.
-func newPlaces(lists []towndesk.List, g *Gazetteer) *places {
+func newPlaces(lists []towndesk.List, g *gazetteer.Gazetteer) *places {
 	p := &places{lists: map[string]towndesk.List{}, forms: map[string]*placeForm{}, towns: map[string]towndesk.Place{}}
 	for _, l := range lists {
 		p.lists[l.Place.Code()] = l
@@ -38,7 +39,7 @@ func newPlaces(lists []towndesk.List, g *Gazetteer) *places {
 			return
 		}
 		p.towns[t.TownCode] = t
-		cs, ts := ShortName(t.County), ShortName(t.Town)
+		cs, ts := gazetteer.ShortName(t.County), gazetteer.ShortName(t.Town)
 		for _, f := range []string{t.Town, ts, t.County + t.Town, cs + t.Town, cs + ts, t.County + ts, t.City + t.County + t.Town} {
 			p.add(f, t, false, true)
 		}
@@ -49,7 +50,7 @@ func newPlaces(lists []towndesk.List, g *Gazetteer) *places {
 			continue
 		}
 		c := l.Place
-		for _, f := range []string{c.County, ShortName(c.County), c.City + c.County, c.Province + c.County} {
+		for _, f := range []string{c.County, gazetteer.ShortName(c.County), c.City + c.County, c.Province + c.County} {
 			p.add(f, c, true, true)
 		}
 		for _, t := range g.TownsOf(c.CountyCode) {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+
+	"github.com/towndesk/towndesk/listfile"
 )
 
 // The sample power lists: real places, modelled lists, in the formats real
@@ -28,7 +30,7 @@ type SampleList struct {
 // SampleLists returns the sample editions in import order, each with its
 // files read. It fails only if the embedded sample is malformed, which the
 // tests rule out.
-func SampleLists() ([]SampleList, map[string]File, error) {
+func SampleLists() ([]SampleList, map[string]listfile.File, error) {
 	data, err := sampleFS.ReadFile("sample/manifest.json")
 	if err != nil {
 		return nil, nil, fmt.Errorf("read sample manifest: %w", err)
@@ -39,14 +41,14 @@ func SampleLists() ([]SampleList, map[string]File, error) {
 	if err := json.Unmarshal(data, &m); err != nil {
 		return nil, nil, fmt.Errorf("parse sample manifest: %w", err)
 	}
-	files := map[string]File{}
+	files := map[string]listfile.File{}
 	for _, l := range m.Lists {
 		for _, f := range l.Files {
 			b, err := fs.ReadFile(sampleFS, path.Join("sample", f))
 			if err != nil {
 				return nil, nil, fmt.Errorf("read sample file: %w", err)
 			}
-			files[f] = File{Name: f, Data: b}
+			files[f] = listfile.File{Name: f, Data: b}
 		}
 	}
 	return m.Lists, files, nil

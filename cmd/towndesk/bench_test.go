@@ -15,8 +15,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/towndesk/towndesk/gazetteer"
 	"github.com/towndesk/towndesk/handlers"
 	"github.com/towndesk/towndesk/kb"
+	"github.com/towndesk/towndesk/listfile"
 	"github.com/towndesk/towndesk/storage"
 )
 
@@ -34,11 +36,11 @@ func bigListCSV(tb testing.TB, n int) []byte {
 		if s.Town != "" {
 			continue
 		}
-		var fs []kb.File
+		var fs []listfile.File
 		for _, f := range s.Files {
 			fs = append(fs, files[f])
 		}
-		p, err := kb.ParseFiles(fs, kb.ImportOptions{DefaultMode: "县级保留"})
+		p, err := listfile.Parse(fs, listfile.Options{DefaultMode: "县级保留"})
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -73,7 +75,7 @@ func bigListCSV(tb testing.TB, n int) []byte {
 func BenchmarkImport100k(b *testing.B) {
 	const n = 100000
 	data := bigListCSV(b, n)
-	gaz, err := kb.LoadGazetteer()
+	gaz, err := gazetteer.Load()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -85,7 +87,7 @@ func BenchmarkImport100k(b *testing.B) {
 			b.Fatal(err)
 		}
 		l := handlers.NewLists(db, nil, nil, gaz)
-		if _, err := l.Import(context.Background(), handlers.ImportInput{County: "滕州市", Files: []kb.File{{Name: "big.csv", Data: data}}}); err != nil {
+		if _, err := l.Import(context.Background(), handlers.ImportInput{County: "滕州市", Files: []listfile.File{{Name: "big.csv", Data: data}}}); err != nil {
 			b.Fatal(err)
 		}
 		if err := kb.UpdateIndex(context.Background(), filepath.Join(dir, "index"), db); err != nil {

@@ -10,8 +10,11 @@ import (
 	"strings"
 
 	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/gazetteer"
 	"github.com/towndesk/towndesk/handlers"
 	"github.com/towndesk/towndesk/kb"
+	"github.com/towndesk/towndesk/law"
+	"github.com/towndesk/towndesk/listfile"
 	"github.com/towndesk/towndesk/storage"
 )
 
@@ -38,7 +41,7 @@ func (m *Main) openLists(ctx context.Context, dir string, noSample bool) (*lists
 		return nil, err
 	}
 	env := &listsEnv{db: db}
-	gaz, err := kb.LoadGazetteer()
+	gaz, err := gazetteer.Load()
 	if err != nil {
 		env.Close()
 		return nil, err
@@ -72,7 +75,7 @@ func (m *Main) openStore(dir string) (*storage.DB, *handlers.Lists, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	gaz, err := kb.LoadGazetteer()
+	gaz, err := gazetteer.Load()
 	if err != nil {
 		db.Close()
 		return nil, nil, err
@@ -107,7 +110,7 @@ func (m *Main) runImport(ctx context.Context, args []string) (err error) {
 	}
 	in := handlers.ImportInput{Province: *province, County: *county, Town: *town, Edition: *edition, Mode: *mode, Lenient: *lenient}
 	for _, p := range files {
-		f, err := kb.ReadFile(p)
+		f, err := listfile.ReadFile(p)
 		if err != nil {
 			return err
 		}
@@ -313,7 +316,7 @@ func (m *Main) runLaw(ctx context.Context, args []string) error {
 	if len(args) != 2 {
 		return usagef("请给出法律名称和条号，例如：towndesk law 城乡规划法 第六十五条")
 	}
-	laws, err := kb.LoadLaws()
+	laws, err := law.Load()
 	if err != nil {
 		return err
 	}

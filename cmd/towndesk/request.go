@@ -13,8 +13,8 @@ import (
 	"strconv"
 
 	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/gazetteer"
 	"github.com/towndesk/towndesk/handlers"
-	"github.com/towndesk/towndesk/kb"
 	"github.com/towndesk/towndesk/storage"
 )
 
@@ -82,7 +82,7 @@ func (m *Main) openDesk(f deskFlags) (*handlers.Desk, *storage.DB, error) {
 	}
 	cfg := handlers.DeskConfig{Calendar: cal, Kinds: kinds, Now: m.Now}
 	if f.county != nil {
-		gaz, err := kb.LoadGazetteer()
+		gaz, err := gazetteer.Load()
 		if err != nil {
 			return nil, nil, err
 		}

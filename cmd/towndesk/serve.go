@@ -14,8 +14,8 @@ import (
 	"github.com/towndesk/towndesk"
 	"github.com/towndesk/towndesk/bot"
 	"github.com/towndesk/towndesk/config"
+	"github.com/towndesk/towndesk/gazetteer"
 	"github.com/towndesk/towndesk/handlers"
-	"github.com/towndesk/towndesk/kb"
 	"github.com/towndesk/towndesk/llm"
 )
 
@@ -52,7 +52,7 @@ func (m *Main) openChat(ctx context.Context, data, cfgPath string, noSample bool
 	if err != nil {
 		return nil, err
 	}
-	gaz, err := kb.LoadGazetteer()
+	gaz, err := gazetteer.Load()
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +90,7 @@ func (m *Main) openChat(ctx context.Context, data, cfgPath string, noSample bool
 // checkPlaces resolves every configured place, so that a misspelt town
 // stops start-up with the setting named. It returns the desk's county when
 // all desk channels are in one county.
-func checkPlaces(gaz *kb.Gazetteer, cfg config.Config) (towndesk.Place, error) {
+func checkPlaces(gaz *gazetteer.Gazetteer, cfg config.Config) (towndesk.Place, error) {
 	check := func(section string, m map[string]config.Place) ([]towndesk.Place, error) {
 		var out []towndesk.Place
 		for ch, p := range m {

@@ -10,8 +10,8 @@ import (
 	"github.com/towndesk/towndesk"
 	"github.com/towndesk/towndesk/bot"
 	"github.com/towndesk/towndesk/config"
+	"github.com/towndesk/towndesk/gazetteer"
 	"github.com/towndesk/towndesk/handlers"
-	"github.com/towndesk/towndesk/kb"
 	"github.com/towndesk/towndesk/llm"
 	"github.com/towndesk/towndesk/storage"
 )
@@ -21,7 +21,7 @@ import (
 // stops start-up with the setting named. It returns the function that
 // stops them.
 func (m *Main) startSummaries(env *chatEnv, data string, opts bot.Options, log *slog.Logger) (stop func(context.Context), err error) {
-	gaz, err := kb.LoadGazetteer()
+	gaz, err := gazetteer.Load()
 	if err != nil {
 		return nil, err
 	}
@@ -65,7 +65,7 @@ func (m *Main) newSummaries(db *storage.DB, data string, model *llm.Client) (*ha
 
 // summaryEntries resolves the configured summaries: schedule, zone and
 // scope. It returns an EINVALID error naming the bad setting.
-func summaryEntries(cfg config.Config, gaz *kb.Gazetteer) ([]bot.SummaryEntry, error) {
+func summaryEntries(cfg config.Config, gaz *gazetteer.Gazetteer) ([]bot.SummaryEntry, error) {
 	if err := cfg.ValidateSummaries(); err != nil {
 		return nil, towndesk.Errorf(towndesk.EINVALID, "配置有误：%v", err)
 	}
@@ -104,7 +104,7 @@ func summaryZone(name string) (*time.Location, error) {
 // command line into places: all (全部); town or county, the channel's
 // configured place; or a place, 县 or 县/镇 (省/县/镇 where the county's
 // name is not unique). Questions asked in channel count too.
-func resolveScope(gaz *kb.Gazetteer, cfg config.Config, channel, scope string) (handlers.SummaryScope, error) {
+func resolveScope(gaz *gazetteer.Gazetteer, cfg config.Config, channel, scope string) (handlers.SummaryScope, error) {
 	scope = strings.TrimSpace(scope)
 	var province, county, town string
 	switch scope {
@@ -171,7 +171,7 @@ func (m *Main) runSummary(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	gaz, err := kb.LoadGazetteer()
+	gaz, err := gazetteer.Load()
 	if err != nil {
 		return err
 	}

@@ -11,10 +11,11 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/towndesk/towndesk"
-	"github.com/towndesk/towndesk/kb"
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/law"
 )
 
 // sampleDir is the committed sample, relative to this package.
@@ -58,9 +59,9 @@ var smallNumbers = map[string]int{"一": 1, "二": 2, "三": 3, "四": 4, "五":
 // embedded laws, under the law's real title, and that the article (or the
 // cited paragraph) contains the power's proof phrase, and every sub-item's.
 func TestLegalBasis(t *testing.T) {
-	laws, err := kb.LoadLaws()
+	laws, err := law.Load()
 	if err != nil {
-		t.Fatalf("LoadLaws: %v", err)
+		t.Fatalf("law.Load: %v", err)
 	}
 	for _, p := range catalogue(t) {
 		m := paragraphRe.FindStringSubmatch(p.Article)
@@ -181,9 +182,9 @@ func readWorkbook(t *testing.T, path string) workbook {
 // duplicate town name the ask tests rely on, and that 滨湖镇 stays
 // unambiguous among the covered places.
 func TestPlaces(t *testing.T) {
-	areas := readCSV(t, "../../data/divisions/areas.csv")         // code,name,cityCode,provinceCode
-	streets := readCSV(t, "../../data/divisions/streets.csv")     // code,name,areaCode,provinceCode,cityCode
-	provinces := readCSV(t, "../../data/divisions/provinces.csv") // code,name
+	areas := readCSV(t, "../../../gazetteer/data/areas.csv")         // code,name,cityCode,provinceCode
+	streets := readCSV(t, "../../../gazetteer/data/streets.csv")     // code,name,areaCode,provinceCode,cityCode
+	provinces := readCSV(t, "../../../gazetteer/data/provinces.csv") // code,name
 	provinceName := map[string]string{}
 	for _, r := range provinces {
 		provinceName[r[0]] = r[1]

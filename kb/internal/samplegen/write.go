@@ -9,9 +9,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/towndesk/towndesk"
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"github.com/towndesk/towndesk"
 )
 
 // cells returns the table of s as it appears in the file: optional title,

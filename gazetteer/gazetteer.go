@@ -1,12 +1,10 @@
-// Package kb is towndesk's knowledge base: it imports power lists (Excel,
-// CSV, JSON lines), knows the national gazetteer of counties and towns and
-// the text of the laws the lists cite, maps the words staff use onto the
-// official item names (synonyms), keeps the bleve search index, and resolves
-// a question ("滨湖镇 烧秸秆 谁管") to the power items that answer it.
+// Package gazetteer knows China's counties and towns: the national division
+// codes (NBS 2023, embedded), their full and short names, and how people
+// write them. It resolves a written county or town name to a real place, or
+// says why it cannot (unknown, ambiguous), naming the closest real places.
 //
-// kb is the only package that imports bleve; no bleve type appears in its
-// exported API.
-package kb
+// It imports only the standard library and the root package.
+package gazetteer
 
 import (
 	"cmp"
@@ -21,22 +19,22 @@ import (
 )
 
 // The national division codes (NBS 2023, WTFPL licence; see
-// data/divisions/LICENSE.WTFPL.txt). They are embedded as strings so that
+// data/LICENSE.WTFPL.txt). They are embedded as strings so that
 // parsing slices them without copying.
 var (
-	//go:embed data/divisions/provinces.csv
+	//go:embed data/provinces.csv
 	provincesCSV string
-	//go:embed data/divisions/cities.csv
+	//go:embed data/cities.csv
 	citiesCSV string
-	//go:embed data/divisions/areas.csv
+	//go:embed data/areas.csv
 	areasCSV string
-	//go:embed data/divisions/streets.csv
+	//go:embed data/streets.csv
 	streetsCSV string
 )
 
 // Gazetteer is the national list of provinces, prefecture cities, county-level
 // units (2,978) and township-level units (41,352). It is read-only after
-// LoadGazetteer and safe for concurrent use.
+// Load and safe for concurrent use.
 type Gazetteer struct {
 	provinces []gzRegion // sorted by code
 	cities    []gzRegion // sorted by code
@@ -66,10 +64,10 @@ type gzTown struct {
 	county     int32
 }
 
-// LoadGazetteer parses the embedded division lists. Each call returns a new,
-// independent Gazetteer (about 10 ms; see BenchmarkLoadGazetteer). It fails
+// Load parses the embedded division lists. Each call returns a new,
+// independent Gazetteer (about 10 ms; see BenchmarkLoad). It fails
 // only if the embedded data is malformed, which the tests rule out.
-func LoadGazetteer() (*Gazetteer, error) {
+func Load() (*Gazetteer, error) {
 	return parseGazetteer(provincesCSV, citiesCSV, areasCSV, streetsCSV)
 }
 

@@ -1,18 +1,19 @@
-package kb
+package gazetteer
 
 import (
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/towndesk/towndesk"
 )
 
 func loadGazetteer(t testing.TB) *Gazetteer {
 	t.Helper()
-	g, err := LoadGazetteer()
+	g, err := Load()
 	if err != nil {
-		t.Fatalf("LoadGazetteer() error: %v", err)
+		t.Fatalf("Load() error: %v", err)
 	}
 	return g
 }
@@ -33,7 +34,7 @@ func wantError(t *testing.T, call string, err error, code string, parts ...strin
 	}
 }
 
-func TestLoadGazetteerCounts(t *testing.T) {
+func TestLoadCounts(t *testing.T) {
 	g := loadGazetteer(t)
 	if got, want := len(g.provinces), 31; got != want {
 		t.Errorf("provinces = %d, want %d", got, want)
@@ -46,7 +47,7 @@ func TestLoadGazetteerCounts(t *testing.T) {
 	}
 }
 
-func TestLoadGazetteerIndependent(t *testing.T) {
+func TestLoadIndependent(t *testing.T) {
 	g1, g2 := loadGazetteer(t), loadGazetteer(t)
 	delete(g1.countyShort, "滕州")
 	g1.counties[0].name = "改掉"
@@ -394,9 +395,9 @@ func TestShortName(t *testing.T) {
 	}
 }
 
-func BenchmarkLoadGazetteer(b *testing.B) {
+func BenchmarkLoad(b *testing.B) {
 	for b.Loop() {
-		if _, err := LoadGazetteer(); err != nil {
+		if _, err := Load(); err != nil {
 			b.Fatal(err)
 		}
 	}

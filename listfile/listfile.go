@@ -1,4 +1,9 @@
-package kb
+// Package listfile reads power-list files as governments publish them (xlsx
+// with title rows and merged cells, CSV in UTF-8 or GB18030, JSON lines) into
+// canonical rows: it finds the header row, maps each header to a field by
+// its many synonyms, and validates every row, reporting each problem by file,
+// row and the file's own column header.
+package listfile
 
 import (
 	"bytes"
@@ -52,8 +57,8 @@ type Problem struct {
 
 func (p Problem) String() string { return p.Pos + ": " + p.Message }
 
-// ImportOptions controls how files become one edition of a list.
-type ImportOptions struct {
+// Options controls how files become one edition of a list.
+type Options struct {
 	// DefaultMode is used for rows of a list without a mode column.
 	DefaultMode towndesk.Mode
 	// Lenient imports the valid rows and reports the others as skipped,
@@ -97,13 +102,13 @@ func ReadFile(path string) (File, error) {
 	return File{Name: filepath.Base(path), Data: data}, nil
 }
 
-// ParseFiles reads the files of one edition and validates every row.
+// Parse reads the files of one edition and validates every row.
 //
 // It returns a *towndesk.Error (EINVALID) naming the file when a file cannot
 // be read as a list (too large, empty, binary, undecodable, no header), and
 // one listing every invalid row ("FILE:ROW: 列 实施主体 为空") unless
 // opts.Lenient is set, in which case invalid rows are returned in Skipped.
-func ParseFiles(files []File, opts ImportOptions) (*Parsed, error) {
+func Parse(files []File, opts Options) (*Parsed, error) {
 	var rows []Row
 	var problems []Problem
 	unknown := map[string]bool{}
@@ -203,7 +208,7 @@ type fileRows struct {
 }
 
 // parseData parses one file's bytes; name is used for the format and in messages.
-func parseData(name string, data []byte, opts ImportOptions) (*fileRows, error) {
+func parseData(name string, data []byte, opts Options) (*fileRows, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, towndesk.Errorf(towndesk.EINVALID, "%s: 文件是空的", name)
 	}
@@ -225,7 +230,7 @@ func parseData(name string, data []byte, opts ImportOptions) (*fileRows, error) 
 
 // parseXLSX reads every sheet that has a header row. Merged cells are
 // filled from their top-left value, as a person reading the sheet sees them.
-func parseXLSX(name string, data []byte, opts ImportOptions) (*fileRows, error) {
+func parseXLSX(name string, data []byte, opts Options) (*fileRows, error) {
 	f, err := excelize.OpenReader(bytes.NewReader(data))
 	if err != nil {
 		return nil, towndesk.Errorf(towndesk.EINVALID, "%s: 不是有效的 xlsx 文件（%v）", name, err)
@@ -307,7 +312,7 @@ func noHeaderError(name string, seen []string) error {
 
 // parseCSV decodes UTF-8 (with or without BOM) or GB18030 and reads the
 // records as a grid.
-func parseCSV(name string, data []byte, opts ImportOptions) (*fileRows, error) {
+func parseCSV(name string, data []byte, opts Options) (*fileRows, error) {
 	text, err := decodeText(name, data)
 	if err != nil {
 		return nil, err
@@ -371,7 +376,7 @@ func lineOf(data []byte, off int) int { return bytes.Count(data[:off], []byte("\
 // parseGrid finds the header row in the first rows of grid and turns the
 // rows below it into items. pos renders a 1-based row number. ok is false
 // when no header row was found; headers then lists the cells seen.
-func parseGrid(grid [][]string, pos func(int) string, opts ImportOptions) (rows []Row, problems []Problem, unknown, headers []string, ok bool) {
+func parseGrid(grid [][]string, pos func(int) string, opts Options) (rows []Row, problems []Problem, unknown, headers []string, ok bool) {
 	hi := -1
 	var h headerMap
 	for i := 0; i < len(grid) && i < headerScan; i++ {
@@ -452,7 +457,7 @@ func cell(rec []string, i int) string {
 }
 
 // rowItem builds the item of one record and lists what is wrong with it.
-func rowItem(rec []string, h headerMap, opts ImportOptions) (towndesk.PowerItem, []string) {
+func rowItem(rec []string, h headerMap, opts Options) (towndesk.PowerItem, []string) {
 	var probs []string
 	get := func(f field) string {
 		v := cell(rec, h.col[f])
@@ -512,7 +517,7 @@ func modeNames() string {
 // parseJSONL reads one JSON object per line with the canonical English
 // field names (code, name, subitem, category, basis, body, office, mode,
 // level, domain, note).
-func parseJSONL(name string, data []byte, opts ImportOptions) (*fileRows, error) {
+func parseJSONL(name string, data []byte, opts Options) (*fileRows, error) {
 	text, err := decodeText(name, data)
 	if err != nil {
 		return nil, err

@@ -1,4 +1,8 @@
-package kb
+// Package law holds the text of the national laws and regulations that power
+// lists cite (embedded, one article per line), finds the articles a legal
+// basis such as "《城乡规划法》第六十五条" cites, and reads and writes Chinese
+// numerals (第一百一十九条).
+package law
 
 import (
 	"embed"
@@ -17,7 +21,7 @@ import (
 // one markdown file per law: a "# title" line, metadata up to
 // "<!-- INFO END -->", then chapter headings and articles (第N条 …).
 //
-//go:embed data/laws/*.md
+//go:embed data/*.md
 var lawFiles embed.FS
 
 // Article is one article of a law, as quoted to users.
@@ -30,7 +34,7 @@ type Article struct {
 }
 
 // Laws is the text of the embedded laws, looked up by law and article. It is
-// read-only after LoadLaws and safe for concurrent use.
+// read-only after Load and safe for concurrent use.
 type Laws struct {
 	laws   []lawDoc           // sorted by short name
 	byName map[string]int     // short name and full title → index in laws
@@ -49,17 +53,17 @@ type lawForm struct {
 	law  int
 }
 
-// LoadLaws parses the embedded law texts. Each call returns a new,
+// Load parses the embedded law texts. Each call returns a new,
 // independent Laws. It fails only if the embedded data is malformed (a file
 // without a title or without articles), which the tests rule out.
-func LoadLaws() (*Laws, error) {
-	entries, err := lawFiles.ReadDir("data/laws")
+func Load() (*Laws, error) {
+	entries, err := lawFiles.ReadDir("data")
 	if err != nil {
 		return nil, fmt.Errorf("read embedded laws: %w", err)
 	}
 	l := &Laws{byName: make(map[string]int, 2*len(entries)), forms: make(map[rune][]lawForm)}
 	for _, e := range entries {
-		name := path.Join("data/laws", e.Name())
+		name := path.Join("data", e.Name())
 		data, err := fs.ReadFile(lawFiles, name)
 		if err != nil {
 			return nil, fmt.Errorf("read embedded law %s: %w", name, err)

@@ -1,4 +1,4 @@
-package kb
+package listfile
 
 import (
 	"bytes"
@@ -63,7 +63,7 @@ func gb18030(t *testing.T, s string) []byte {
 	return b
 }
 
-var townOpts = ImportOptions{DefaultMode: towndesk.ModeStatutory, CodePrefix: "370481103"}
+var townOpts = Options{DefaultMode: towndesk.ModeStatutory, CodePrefix: "370481103"}
 
 func TestParseXLSXRealShape(t *testing.T) {
 	// A town list as towns publish them: a merged title row, a date row,
@@ -86,12 +86,12 @@ func TestParseXLSXRealShape(t *testing.T) {
 	}
 	data := xlsxFile(t, map[string][][]string{"法定": legal, "赋权": devolved}, []string{"法定", "赋权"},
 		[]string{"法定!A1:G1", "法定!F5:F6", "法定!A4:G4", "法定!A7:G7"})
-	got, err := ParseFiles([]File{{Name: "滨湖镇.xlsx", Data: data}}, townOpts)
+	got, err := Parse([]File{{Name: "滨湖镇.xlsx", Data: data}}, townOpts)
 	if err != nil {
-		t.Fatalf("ParseFiles: %v", err)
+		t.Fatalf("Parse: %v", err)
 	}
 	if len(got.Items) != 3 {
-		t.Fatalf("ParseFiles gave %d items, want 3: %+v", len(got.Items), got.Items)
+		t.Fatalf("Parse gave %d items, want 3: %+v", len(got.Items), got.Items)
 	}
 	if got.Items[1].Body != "滕州市滨湖镇人民政府" {
 		t.Errorf("merged body cell = %q, want it filled from the cell above", got.Items[1].Body)
@@ -102,7 +102,7 @@ func TestParseXLSXRealShape(t *testing.T) {
 	if got.Items[2].Code == "" || !strings.HasPrefix(got.Items[2].Code, "G370481103-") {
 		t.Errorf("generated code = %q, want one derived from the place", got.Items[2].Code)
 	}
-	again, _ := ParseFiles([]File{{Name: "滨湖镇.xlsx", Data: data}}, townOpts)
+	again, _ := Parse([]File{{Name: "滨湖镇.xlsx", Data: data}}, townOpts)
 	if again.Items[2].Code != got.Items[2].Code {
 		t.Errorf("generated code changed between imports: %q then %q", got.Items[2].Code, again.Items[2].Code)
 	}
@@ -124,9 +124,9 @@ func TestParseCSVEncodings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := ParseFiles([]File{{Name: "邦均镇.csv", Data: tt.data}}, townOpts)
+			got, err := Parse([]File{{Name: "邦均镇.csv", Data: tt.data}}, townOpts)
 			if err != nil {
-				t.Fatalf("ParseFiles: %v", err)
+				t.Fatalf("Parse: %v", err)
 			}
 			if diff := cmp.Diff([]towndesk.PowerItem{want}, got.Items); diff != "" {
 				t.Errorf("items (-want +got):\n%s", diff)
@@ -142,9 +142,9 @@ func TestParseJSONL(t *testing.T) {
 	data := `{"code":"A1","name":"对擅自占用城市道路的处罚","category":"行政处罚","body":"义乌市综合行政执法局","mode":"县级保留"}
 {"code":"A2","name":"对乱倒生活垃圾的处罚","body":"义乌市综合行政执法局","extra":1}
 `
-	got, err := ParseFiles([]File{{Name: "义乌.jsonl", Data: []byte(data)}}, ImportOptions{DefaultMode: towndesk.ModeRetained})
+	got, err := Parse([]File{{Name: "义乌.jsonl", Data: []byte(data)}}, Options{DefaultMode: towndesk.ModeRetained})
 	if err != nil {
-		t.Fatalf("ParseFiles: %v", err)
+		t.Fatalf("Parse: %v", err)
 	}
 	if len(got.Items) != 2 || got.Items[1].Mode != towndesk.ModeRetained {
 		t.Errorf("items = %+v, want 2 with the default mode on the second", got.Items)
@@ -162,9 +162,9 @@ func TestParseInvalidRows(t *testing.T) {
 		"C1,对丁的处罚,某镇人民政府,赋权\n" +
 		"C5,,某镇人民政府,\n"
 	files := []File{{Name: "bad.csv", Data: []byte(csv)}}
-	_, err := ParseFiles(files, townOpts)
+	_, err := Parse(files, townOpts)
 	if towndesk.ErrorCode(err) != towndesk.EINVALID {
-		t.Fatalf("strict ParseFiles error = %v, want EINVALID", err)
+		t.Fatalf("strict Parse error = %v, want EINVALID", err)
 	}
 	msg := towndesk.ErrorMessage(err)
 	for _, want := range []string{
@@ -181,9 +181,9 @@ func TestParseInvalidRows(t *testing.T) {
 
 	lenient := townOpts
 	lenient.Lenient = true
-	got, err := ParseFiles(files, lenient)
+	got, err := Parse(files, lenient)
 	if err != nil {
-		t.Fatalf("lenient ParseFiles: %v", err)
+		t.Fatalf("lenient Parse: %v", err)
 	}
 	if len(got.Items) != 1 || got.Items[0].Code != "C1" {
 		t.Errorf("lenient items = %+v, want only C1", got.Items)
@@ -212,12 +212,12 @@ func TestParseBadFiles(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := ParseFiles([]File{tt.file}, townOpts)
+			_, err := Parse([]File{tt.file}, townOpts)
 			if towndesk.ErrorCode(err) != towndesk.EINVALID {
-				t.Fatalf("ParseFiles error = %v, want EINVALID", err)
+				t.Fatalf("Parse error = %v, want EINVALID", err)
 			}
 			if msg := towndesk.ErrorMessage(err); !strings.Contains(msg, tt.want) {
-				t.Errorf("ParseFiles error = %q, want it to contain %q", msg, tt.want)
+				t.Errorf("Parse error = %q, want it to contain %q", msg, tt.want)
 			}
 		})
 	}
@@ -270,16 +270,16 @@ func FuzzParseCSV(f *testing.F) {
 	f.Add([]byte("\xef\xbb\xbf事项名称,实施主体\n\"a\"\"b\",c\n"))
 	f.Add([]byte("注：\n,,\n事项名称\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		got, err := ParseFiles([]File{{Name: "fuzz.csv", Data: data}}, townOpts)
+		got, err := Parse([]File{{Name: "fuzz.csv", Data: data}}, townOpts)
 		if err != nil {
 			if towndesk.ErrorCode(err) != towndesk.EINVALID {
-				t.Fatalf("ParseFiles error code = %q, want EINVALID: %v", towndesk.ErrorCode(err), err)
+				t.Fatalf("Parse error code = %q, want EINVALID: %v", towndesk.ErrorCode(err), err)
 			}
 			return
 		}
 		for _, it := range got.Items {
 			if it.Name == "" || it.Body == "" || it.Code == "" {
-				t.Fatalf("ParseFiles accepted an incomplete row: %+v", it)
+				t.Fatalf("Parse accepted an incomplete row: %+v", it)
 			}
 		}
 	})
@@ -292,7 +292,7 @@ func TestParseProblemsUseTheFilesHeadersInOrder(t *testing.T) {
 		"A3,对丙的处罚,,法定\n"
 	lenient := townOpts
 	lenient.Lenient = true
-	got, err := ParseFiles([]File{{Name: "x.csv", Data: []byte(csv)}}, lenient)
+	got, err := Parse([]File{{Name: "x.csv", Data: []byte(csv)}}, lenient)
 	if err != nil {
 		t.Fatal(err)
 	}

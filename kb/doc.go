@@ -1,0 +1,11 @@
+// Package kb is towndesk's knowledge base over the imported power lists: it
+// keeps the bleve search index (derived from SQLite, rebuilt when stale),
+// maps the words staff use onto the official wording of the lists
+// (synonyms), holds the embedded sample lists, and answers a question
+// ("滨湖镇 烧秸秆 谁管") with the power items that answer it, or says that it
+// is not sure, or that nothing fits.
+//
+// kb is the only package that imports bleve; no bleve type appears in its
+// exported API. Places come from package gazetteer, law texts from package
+// law, list files from package listfile.
+package kb
