@@ -4,9 +4,11 @@ package towndesk
 type AskStatus string
 
 // The outcomes of a question. towndesk never guesses: a place it cannot
-// pin down gets a question back, a matter it cannot find an honest "not found".
+// pin down gets a question back, a matter it is unsure of gets candidates
+// marked as such, a matter it cannot find an honest "not found".
 const (
 	StatusAnswered       AskStatus = "answered"
+	StatusUncertain      AskStatus = "uncertain"
 	StatusAmbiguousPlace AskStatus = "ambiguous_place"
 	StatusNeedPlace      AskStatus = "need_place"
 	StatusNotFound       AskStatus = "not_found"
@@ -26,6 +28,11 @@ const (
 	RoleAssist Role = "assist"
 	// RoleRelated: another row that also matched, for the asker to check.
 	RoleRelated Role = "related"
+	// RoleCandidate: a row of an uncertain reply: plausible, never
+	// phrased as the answer.
+	RoleCandidate Role = "candidate"
+	// RoleTaught: the answer comes from a link a list maintainer taught.
+	RoleTaught Role = "taught"
 )
 
 // Match is one power-list row in an answer, with the list it comes from.
@@ -37,7 +44,8 @@ type Match struct {
 }
 
 // AskResult is the structured answer to a question. Matches are best first
-// and empty unless Status is StatusAnswered.
+// and empty unless Status is StatusAnswered (the answer, then assist and
+// related rows) or StatusUncertain (up to 3 candidates).
 type AskResult struct {
 	Question string    `json:"question"`
 	Status   AskStatus `json:"status"`
