@@ -152,46 +152,57 @@ func (b *base) lookup(w string) int {
 // Segmenter cuts text into words. It is safe for concurrent use.
 type Segmenter struct {
 	base   *base
-	extra  map[string]int  // caller's words → frequency
-	prefix map[string]bool // proper prefixes of the caller's words
+	layers []*layer // callers' words, in the order added
+}
+
+// layer is a set of a caller's words.
+type layer struct {
+	freq   map[string]int  // word → frequency
+	prefix map[string]bool // proper prefixes of the words
 }
 
 // New returns a segmenter over the general dictionary and the given words.
 // A word's frequency may be 0, meaning ExtraFreq; a word the general
-// dictionary knows as more frequent keeps that frequency.
+// dictionary knows as more frequent keeps that frequency. Words longer than
+// MaxWordRunes are ignored.
 func New(words map[string]int) *Segmenter {
-	s := &Segmenter{base: loadBase(), extra: make(map[string]int, len(words)), prefix: map[string]bool{}}
-	for w, f := range words {
-		s.Add(w, f)
-	}
-	return s
+	return (&Segmenter{base: loadBase()}).With(words)
 }
 
-// Add adds a word to s (see New). It is not safe to call while s is used.
-func (s *Segmenter) Add(w string, freq int) {
-	n := utf8.RuneCountInString(w)
-	if n == 0 || n > MaxWordRunes {
-		return
-	}
-	if freq <= 0 {
-		freq = ExtraFreq
-	}
-	if bf := s.base.lookup(w); bf > freq {
-		freq = bf
-	}
-	if freq > s.extra[w] {
-		s.extra[w] = freq
-	}
-	for i := range w {
-		if i > 0 {
-			s.prefix[w[:i]] = true
+// With returns a segmenter that knows s's words and the given ones (as in
+// New). s is unchanged, and the two share s's words, so a small layer (the
+// place names of the current lists) costs only its own words.
+func (s *Segmenter) With(words map[string]int) *Segmenter {
+	l := &layer{freq: make(map[string]int, len(words)), prefix: map[string]bool{}}
+	for w, f := range words {
+		n := utf8.RuneCountInString(w)
+		if n == 0 || n > MaxWordRunes {
+			continue
+		}
+		if f <= 0 {
+			f = ExtraFreq
+		}
+		if bf := s.base.lookup(w); bf > f {
+			f = bf
+		}
+		l.freq[w] = max(l.freq[w], f)
+		for i := range w {
+			if i > 0 {
+				l.prefix[w[:i]] = true
+			}
 		}
 	}
+	return &Segmenter{base: s.base, layers: append(s.layers[:len(s.layers):len(s.layers)], l)}
 }
 
 // Known reports whether w is a word of s's dictionaries.
 func (s *Segmenter) Known(w string) bool {
-	return s.extra[w] > 0 || s.base.lookup(w) > 0
+	for _, l := range s.layers {
+		if l.freq[w] > 0 {
+			return true
+		}
+	}
+	return s.base.lookup(w) > 0
 }
 
 // Cut returns the words of text in order. Han text is cut by the
@@ -263,13 +274,13 @@ func (s *Segmenter) cutHan(text string, out []string) []string {
 			}
 		}
 		s.base.prefixes(text[starts[i]:], consider)
-		if len(s.extra) > 0 {
+		for _, l := range s.layers {
 			for j := i + 1; j <= n && j-i <= MaxWordRunes; j++ {
 				w := text[starts[i]:starts[j]]
-				if f := s.extra[w]; f > 0 {
+				if f := l.freq[w]; f > 0 {
 					consider(len(w), f)
 				}
-				if !s.prefix[w] {
+				if !l.prefix[w] {
 					break
 				}
 			}

@@ -51,3 +51,14 @@ func BenchmarkLoad(b *testing.B) {
 		loadBaseUncached()
 	}
 }
+
+func TestWith(t *testing.T) {
+	s := New(map[string]int{"归谁管": 0})
+	places := s.With(map[string]int{"苏溪镇": 0})
+	if got, want := strings.Join(places.Cut("苏溪镇广场舞太吵归谁管"), "/"), "苏溪镇/广场/舞/太/吵/归谁管"; got != want {
+		t.Errorf("With(苏溪镇).Cut = %s, want %s", got, want)
+	}
+	if got := strings.Join(s.Cut("苏溪镇"), "/"); got == "苏溪镇" {
+		t.Errorf("With changed the segmenter it was called on: Cut(苏溪镇) = %s", got)
+	}
+}
