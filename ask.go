@@ -14,6 +14,22 @@ const (
 	StatusNotFound       AskStatus = "not_found"
 )
 
+// Intent is the kind of reply a question asks for.
+type Intent string
+
+// The intents of a question.
+const (
+	// IntentWho: who enforces or manages the matter (the default).
+	IntentWho Intent = ""
+	// IntentApply: where and to whom to apply for a licence, a
+	// certificate or an approval ("要办什么证，去哪办"): the reply says
+	// "向…申请", and licence and confirmation rows are preferred.
+	IntentApply Intent = "apply"
+	// IntentCan: whether the town may act ("镇上能罚吗"): the reply starts
+	// with 能 or 不能.
+	IntentCan Intent = "can"
+)
+
 // Role says why a matched row is in an answer.
 type Role string
 
@@ -63,6 +79,8 @@ type AskResult struct {
 	Terms []string `json:"terms,omitempty"`
 	// Category is the kind of power the question hinted at (行政处罚 …), if any.
 	Category string `json:"category,omitempty"`
+	// Intent is the kind of reply the question asks for.
+	Intent Intent `json:"intent,omitempty"`
 }
 
 // Reading is a language model's reading of a question: search terms in the

@@ -243,8 +243,24 @@ func runEnd(text string, in func(rune) bool) int {
 	return len(text)
 }
 
+// Parts returns the most probable cut of word into two or more words, or
+// nil if word is a single character or not all Han. It reads a compound
+// the dictionary knows as one word ("乱倒垃圾") as the words it is made of.
+func (s *Segmenter) Parts(word string) []string {
+	if utf8.RuneCountInString(word) < 2 || runEnd(word, func(r rune) bool { return unicode.Is(unicode.Han, r) }) != len(word) {
+		return nil
+	}
+	return s.cut(word, nil, true)
+}
+
 // cutHan appends the most probable cut of a run of Han characters.
 func (s *Segmenter) cutHan(text string, out []string) []string {
+	return s.cut(text, out, false)
+}
+
+// cut appends the most probable cut of a run of Han characters; split
+// rules out the cut that keeps the whole run as one word.
+func (s *Segmenter) cut(text string, out []string, split bool) []string {
 	// starts[i] is the byte offset of rune i; starts[n] = len(text).
 	starts := make([]int, 0, len(text)/3+1)
 	for i := range text {
@@ -269,6 +285,9 @@ func (s *Segmenter) cutHan(text string, out []string) []string {
 		next[i] = i + 1
 		consider := func(nb, f int) {
 			j := int(runeAt[starts[i]+nb])
+			if split && i == 0 && j == n {
+				return
+			}
 			if p := math.Log(float64(f)) - lt + logp[j]; p > logp[i] {
 				logp[i], next[i] = p, j
 			}

@@ -62,3 +62,17 @@ func TestWith(t *testing.T) {
 		t.Errorf("With changed the segmenter it was called on: Cut(苏溪镇) = %s", got)
 	}
 }
+
+func TestParts(t *testing.T) {
+	s := New(map[string]int{"倒垃圾": 0})
+	for _, tt := range []struct{ word, want string }{
+		{"乱倒垃圾", "乱/倒垃圾"},
+		{"树林", "树/林"},
+		{"砍", ""},
+		{"4S店", ""},
+	} {
+		if got := strings.Join(s.Parts(tt.word), "/"); got != tt.want {
+			t.Errorf("Parts(%q) = %s, want %s", tt.word, got, tt.want)
+		}
+	}
+}
