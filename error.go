@@ -3,8 +3,8 @@
 // one error type that carries a Chinese message for users.
 //
 // It imports only the standard library. Adapters live in sub-packages: kb
-// (power lists and search), storage (SQLite), handlers (chat-free commands),
-// bot (Slack and the console).
+// (power lists and search), storage (SQLite), the use cases under handlers
+// (qa, desk, summary, chat), bot (Slack and the console).
 package towndesk
 
 import (

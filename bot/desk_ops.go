@@ -10,11 +10,12 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/towndesk/towndesk"
-	"github.com/towndesk/towndesk/handlers"
+	"github.com/towndesk/towndesk/handlers/chat"
+	"github.com/towndesk/towndesk/handlers/desk"
 )
 
 // The card's buttons for the desk operations besides moves
-// (handlers.DeskOps), and their modals: each button's action ID is also
+// (desk.Ops), and their modals: each button's action ID is also
 // its modal's callback ID.
 const (
 	actAssign = "td_assign" // value: id|version|current assignee
@@ -29,8 +30,8 @@ const (
 	viewExtend = actExtend
 )
 
-var opAction = map[handlers.DeskOp]string{
-	handlers.OpAssign: actAssign, handlers.OpNote: actNote, handlers.OpPay: actPay, handlers.OpExtend: actExtend,
+var opAction = map[desk.Op]string{
+	desk.OpAssign: actAssign, desk.OpNote: actNote, desk.OpPay: actPay, desk.OpExtend: actExtend,
 }
 
 // payTypes are the pay form's choices, with what each means at the desk.
@@ -57,9 +58,9 @@ const (
 func opButtons(r *towndesk.Request) []slack.BlockElement {
 	ver := strconv.Itoa(r.Version)
 	var out []slack.BlockElement
-	for _, op := range handlers.DeskOps(r) {
+	for _, op := range desk.Ops(r) {
 		value := r.ID + "|" + ver
-		if op == handlers.OpAssign {
+		if op == desk.OpAssign {
 			value += "|" + r.Assignee
 		}
 		out = append(out, button(opAction[op], value, op.Chinese()))
@@ -138,35 +139,35 @@ func (b *Bot) submitOp(ctx context.Context, cb slack.InteractionCallback) any {
 	}
 	id, channel := parts[0], parts[2]
 	version, _ := strconv.Atoi(parts[1])
-	req := handlers.ChatRequest{Source: "slack", User: cb.User.ID, Channel: channel}
+	req := chat.Message{Source: "slack", User: cb.User.ID, Channel: channel}
 	switch v.CallbackID {
 	case viewAssign:
-		in := handlers.RequestAssignInput{ID: id, Assignee: value(v, "assignee"), Version: version}
-		return b.submitChange(ctx, req, opKey(v.CallbackID, id, version, in.Assignee), id, "assignee", func() (*handlers.ChatReply, error) {
+		in := desk.RequestAssignInput{ID: id, Assignee: value(v, "assignee"), Version: version}
+		return b.submitChange(ctx, req, opKey(v.CallbackID, id, version, in.Assignee), id, "assignee", func() (*chat.Reply, error) {
 			return b.chat.AssignRequest(ctx, req, in)
 		})
 	case viewNote:
-		in := handlers.RequestNoteInput{ID: id, Text: value(v, "text"), Version: version}
-		return b.submitChange(ctx, req, opKey(v.CallbackID, id, version, in.Text), id, "text", func() (*handlers.ChatReply, error) {
+		in := desk.RequestNoteInput{ID: id, Text: value(v, "text"), Version: version}
+		return b.submitChange(ctx, req, opKey(v.CallbackID, id, version, in.Text), id, "text", func() (*chat.Reply, error) {
 			return b.chat.NoteRequest(ctx, req, in)
 		})
 	case viewPay:
-		in := handlers.RequestPayInput{ID: id, Type: value(v, "type"), Amount: value(v, "amount"),
+		in := desk.RequestPayInput{ID: id, Type: value(v, "type"), Amount: value(v, "amount"),
 			Receipt: value(v, "receipt"), Note: value(v, "note"), Version: version}
-		if p := handlers.ValidatePay(in); len(p) > 0 {
+		if p := desk.ValidatePay(in); len(p) > 0 {
 			return slack.NewErrorsViewSubmissionResponse(maskAll(p))
 		}
 		key := opKey(v.CallbackID, id, version, in.Type, in.Amount, in.Receipt, in.Note)
-		return b.submitChange(ctx, req, key, id, "amount", func() (*handlers.ChatReply, error) {
+		return b.submitChange(ctx, req, key, id, "amount", func() (*chat.Reply, error) {
 			return b.chat.PayRequest(ctx, req, in)
 		})
 	case viewExtend:
-		days, p := handlers.ValidateExtend(value(v, "days"), value(v, "reason"))
+		days, p := desk.ValidateExtend(value(v, "days"), value(v, "reason"))
 		if len(p) > 0 {
 			return slack.NewErrorsViewSubmissionResponse(maskAll(p))
 		}
-		in := handlers.RequestExtendInput{ID: id, Days: days, Reason: value(v, "reason"), Version: version}
-		return b.submitChange(ctx, req, opKey(v.CallbackID, id, version, strconv.Itoa(days), in.Reason), id, "days", func() (*handlers.ChatReply, error) {
+		in := desk.RequestExtendInput{ID: id, Days: days, Reason: value(v, "reason"), Version: version}
+		return b.submitChange(ctx, req, opKey(v.CallbackID, id, version, strconv.Itoa(days), in.Reason), id, "days", func() (*chat.Reply, error) {
 			return b.chat.ExtendRequest(ctx, req, in)
 		})
 	}

@@ -1,6 +1,7 @@
-package handlers
+package desk
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"time"
@@ -40,7 +41,7 @@ func (r *RequestShowReply) Text() string {
 	if len(q.Materials) > 0 {
 		fmt.Fprintf(&b, "材料：%s\n", strings.Join(q.Materials, "、"))
 	}
-	fmt.Fprintf(&b, "承办人：%s\n", orDefault(q.Assignee, "（未指派）"))
+	fmt.Fprintf(&b, "承办人：%s\n", cmp.Or(q.Assignee, "（未指派）"))
 	if !q.Due.IsZero() {
 		fmt.Fprintf(&b, "办理时限：%s%s\n", q.Due, lateText(r.DaysLate))
 	}
@@ -121,7 +122,7 @@ func (r *RequestListReply) Text() string {
 	for _, row := range r.Rows {
 		q := row.Request
 		fmt.Fprintf(&b, "%s  %s  %s%s  %s %s  %s  承办:%s", q.ID, q.Status.Chinese(), q.Town.Town,
-			prefixed(" ", q.Village), q.Citizen, q.Phone, q.Kind, orDefault(q.Assignee, "-"))
+			prefixed(" ", q.Village), q.Citizen, q.Phone, q.Kind, cmp.Or(q.Assignee, "-"))
 		if !q.Due.IsZero() && q.Status.Active() {
 			fmt.Fprintf(&b, "  时限:%s%s", q.Due, lateText(row.DaysLate))
 		}

@@ -1,4 +1,9 @@
-package handlers
+// Package desk is the proxy-service desk (代办台账): it logs citizens'
+// requests and moves them through their lifecycle, with money, history,
+// follow-up, listings and the Excel export, and renders its replies as
+// plain text for the console and the command line. Every method returns
+// a *towndesk.Error on failure, and a failed command writes nothing.
+package desk
 
 import (
 	"context"
@@ -23,8 +28,8 @@ type itemLookup interface {
 	ItemExists(ctx context.Context, code string) (bool, error)
 }
 
-// DeskConfig configures a Desk.
-type DeskConfig struct {
+// Config configures a Desk.
+type Config struct {
 	// County is the desk's own county: a town name is looked up in it
 	// first. When it is zero, towns must be named with their county
 	// (滕州市滨湖镇) or the county given with each request.
@@ -56,8 +61,8 @@ type Desk struct {
 	now    func() time.Time
 }
 
-// NewDesk returns a desk over db configured by cfg.
-func NewDesk(db *storage.DB, cfg DeskConfig) *Desk {
+// New returns a desk over db configured by cfg.
+func New(db *storage.DB, cfg Config) *Desk {
 	d := &Desk{db: db, county: cfg.County, places: cfg.Places, items: cfg.Items,
 		kinds: cfg.Kinds, cal: cfg.Calendar, now: cfg.Now}
 	if d.items == nil {
