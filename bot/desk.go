@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -29,11 +30,15 @@ func deskRefusal() error {
 	return towndesk.Errorf(towndesk.EUNAUTHORIZED, "只有代办员（或代办频道的成员）可以办理代办，本次操作未生效。")
 }
 
-// The intake form's fields: block IDs, each with one element "v".
-var intakeFields = []struct {
+// intakeField is one input of the intake form: its block ID (the field
+// name of towndesk.Error.Field), with one element "v".
+type intakeField struct {
 	id, label, hint string
 	optional, multi bool
-}{
+}
+
+// intakeFields are the intake form's inputs, in order.
+var intakeFields = []intakeField{
 	{"county", "县（市、区）", "如 蓟州区", true, false},
 	{"town", "乡镇（街道）", "如 邦均镇", false, false},
 	{"village", "村（社区）", "", true, false},
@@ -138,7 +143,7 @@ func (b *Bot) submitIntake(ctx context.Context, cb slack.InteractionCallback) an
 	in := desk.RequestNewInput{County: value(v, "county"), Town: value(v, "town"), Village: value(v, "village"),
 		Citizen: value(v, "citizen"), Phone: value(v, "phone"), IDNumber: value(v, "id_number"), Kind: value(v, "kind"),
 		Matter: value(v, "matter"), Materials: value(v, "materials"), Item: value(v, "item")}
-	if p := b.chat.ValidateIntake(in); len(p) > 0 {
+	if p := b.chat.Desk.Desk().ValidateIntake(in); len(p) > 0 {
 		return slack.NewErrorsViewSubmissionResponse(maskAll(p))
 	}
 	req := chat.Message{Source: "slack", User: cb.User.ID, Channel: channel}
@@ -152,9 +157,9 @@ func (b *Bot) submitIntake(ctx context.Context, cb slack.InteractionCallback) an
 		return reply.Desk.Changed.Request.ID, nil
 	})
 	if err != nil {
-		field := desk.IntakeProblem(err)
-		if towndesk.ErrorCode(err) == towndesk.EUNAUTHORIZED || field == "" {
-			field = "matter"
+		field := towndesk.ErrorField(err)
+		if towndesk.ErrorCode(err) == towndesk.EUNAUTHORIZED || !slices.ContainsFunc(intakeFields, func(f intakeField) bool { return f.id == field }) {
+			field = "matter" // the form has no input for it
 		}
 		if towndesk.ErrorCode(err) == towndesk.EINTERNAL {
 			b.log.Error("intake failed", "user", cb.User.ID, "err", err)
@@ -261,7 +266,7 @@ func timeline(user string, r *chat.Reply) message {
 
 // cardMessage renders a request's card: its state, and buttons for exactly
 // the moves its lifecycle allows now and the other changes the desk
-// accepts now (desk.Ops).
+// accepts now (towndesk.Request.Ops).
 func cardMessage(s *desk.RequestShowReply) message {
 	r := s.Request
 	title := fmt.Sprintf("代办 %s · %s", r.ID, r.Status.Chinese())
@@ -308,7 +313,7 @@ func cardMessage(s *desk.RequestShowReply) message {
 		}
 		buttons = append(buttons, btn)
 	}
-	if r.Status == towndesk.StatusDone {
+	if r.Status.AwaitsFollowUp() {
 		for _, sat := range []towndesk.Satisfaction{towndesk.Satisfied, towndesk.MostlySatisfied, towndesk.Dissatisfied} {
 			buttons = append(buttons, button(actFollowUp, r.ID+"|"+ver+"|"+string(sat), "回访："+string(sat)))
 		}
@@ -363,7 +368,7 @@ func (b *Bot) deskAction(ctx context.Context, cb slack.InteractionCallback, a *s
 			refuse(deskRefusal())
 			return true
 		}
-		if a.ActionID == actMove && desk.NeedsText(towndesk.Status(to)) != "" {
+		if a.ActionID == actMove && towndesk.Status(to).Needs() != "" {
 			b.openMoveModal(ctx, cb.TriggerID, id, version, towndesk.Status(to), channel)
 			return true
 		}
@@ -426,7 +431,7 @@ func (b *Bot) changeOnce(ctx context.Context, key string, change func() (*chat.R
 }
 
 func (b *Bot) openMoveModal(ctx context.Context, triggerID, id string, version int, to towndesk.Status, channel string) {
-	label := desk.NeedsText(to)
+	label := to.Needs()
 	in := slack.NewPlainTextInputBlockElement(nil, "v")
 	in.Multiline = true
 	view := slack.ModalViewRequest{Type: slack.VTModal, CallbackID: viewMove,
@@ -450,7 +455,7 @@ func (b *Bot) submitMove(ctx context.Context, cb slack.InteractionCallback) any 
 	version, _ := strconv.Atoi(parts[1])
 	text := value(cb.View, "text")
 	if text == "" {
-		return slack.NewErrorsViewSubmissionResponse(map[string]string{"text": "请填写" + desk.NeedsText(to)})
+		return slack.NewErrorsViewSubmissionResponse(map[string]string{"text": "请填写" + to.Needs()})
 	}
 	req := chat.Message{Source: "slack", User: cb.User.ID, Channel: channel}
 	return b.submitChange(ctx, req, fmt.Sprintf("%s:%s:%d:%s", actMove, id, version, to), id, "text", func() (*chat.Reply, error) {

@@ -15,7 +15,7 @@ import (
 )
 
 // The card's buttons for the desk operations besides moves
-// (desk.Ops), and their modals: each button's action ID is also
+// (towndesk.Request.Ops), and their modals: each button's action ID is also
 // its modal's callback ID.
 const (
 	actAssign = "td_assign" // value: id|version|current assignee
@@ -30,8 +30,8 @@ const (
 	viewExtend = actExtend
 )
 
-var opAction = map[desk.Op]string{
-	desk.OpAssign: actAssign, desk.OpNote: actNote, desk.OpPay: actPay, desk.OpExtend: actExtend,
+var opAction = map[towndesk.Op]string{
+	towndesk.OpAssign: actAssign, towndesk.OpNote: actNote, towndesk.OpPay: actPay, towndesk.OpExtend: actExtend,
 }
 
 // payTypes are the pay form's choices, with what each means at the desk.
@@ -45,22 +45,14 @@ var payTypes = []struct {
 	{towndesk.EntryHanded, "交付（交给群众）"},
 }
 
-// Length limits the forms enforce as the user types, the same as the
-// desk's (towndesk.LedgerEntry.Validate, Desk.Note, Desk.Extend), so that
-// an overlong text cannot reach the desk and be reported on another field.
-const (
-	maxReceipt = 64
-	maxNote    = 2000
-)
-
 // opButtons returns the card's buttons for the operations the desk
 // accepts on r now.
 func opButtons(r *towndesk.Request) []slack.BlockElement {
 	ver := strconv.Itoa(r.Version)
 	var out []slack.BlockElement
-	for _, op := range desk.Ops(r) {
+	for _, op := range r.Ops() {
 		value := r.ID + "|" + ver
-		if op == desk.OpAssign {
+		if op == towndesk.OpAssign {
 			value += "|" + r.Assignee
 		}
 		out = append(out, button(opAction[op], value, op.Chinese()))
@@ -90,7 +82,7 @@ func opView(action, id string, version int, channel, assignee string) slack.Moda
 	case actNote:
 		blocks = []slack.Block{
 			section(fmt.Sprintf("为代办 %s 添加备注，记入流转记录。", id)),
-			slack.NewInputBlock("text", plain("备注"), nil, textInput(true, maxNote)),
+			slack.NewInputBlock("text", plain("备注"), nil, textInput(true, towndesk.MaxText)),
 		}
 		view.Submit = plain("添加")
 	case actPay:
@@ -98,9 +90,9 @@ func opView(action, id string, version int, channel, assignee string) slack.Moda
 		for _, p := range payTypes {
 			opts = append(opts, slack.NewOptionBlockObject(string(p.typ), plain(p.label), nil))
 		}
-		receipt := slack.NewInputBlock("receipt", plain("票据号"), nil, textInput(false, maxReceipt))
+		receipt := slack.NewInputBlock("receipt", plain("票据号"), nil, textInput(false, towndesk.MaxReceipt))
 		receipt.Optional = true
-		note := slack.NewInputBlock("note", plain("备注"), nil, textInput(true, maxNote))
+		note := slack.NewInputBlock("note", plain("备注"), nil, textInput(true, towndesk.MaxText))
 		note.Optional = true
 		blocks = []slack.Block{
 			section(fmt.Sprintf("登记代办 %s 的一笔收付。收取应等于支付、领取应等于交付，收支平了才能办结。", id)),
@@ -114,7 +106,7 @@ func opView(action, id string, version int, channel, assignee string) slack.Moda
 		blocks = []slack.Block{
 			section(fmt.Sprintf("延长代办 %s 的办理时限。", id)),
 			slack.NewInputBlock("days", plain("延期（工作日）"), nil, slack.NewNumberInputBlockElement(plain("如 3"), "v", false)),
-			slack.NewInputBlock("reason", plain("理由"), nil, textInput(true, maxNote)),
+			slack.NewInputBlock("reason", plain("理由"), nil, textInput(true, towndesk.MaxText)),
 		}
 		view.Submit = plain("延期")
 	}

@@ -139,7 +139,7 @@ func (c *Chat) MoveRequest(ctx context.Context, req Message, id string, version 
 		return nil, refusal()
 	}
 	in := desk.RequestMoveInput{ID: id, By: req.User, To: string(to), Version: version}
-	switch desk.NeedsText(to) {
+	switch to.Needs() {
 	case "办理结果":
 		in.Result = text
 	case "理由":
@@ -194,32 +194,4 @@ func (c *Chat) ShowRequest(ctx context.Context, req Message, id string, reveal b
 		return nil, err
 	}
 	return &Reply{Text: show.Text(), Private: reveal || req.Private, Desk: &DeskReply{Show: show}}, nil
-}
-
-// ValidateIntake checks the form's fields one by one, so that every bad
-// field is reported at once (Desk.New stops at the first). It returns the
-// problems by field name; empty when the form may be submitted.
-func (c *Chat) ValidateIntake(in desk.RequestNewInput) map[string]string {
-	p := map[string]string{}
-	if strings.TrimSpace(in.Citizen) == "" {
-		p["citizen"] = "请填写群众姓名"
-	}
-	if _, err := towndesk.NormalizePhone(in.Phone); err != nil {
-		p["phone"] = towndesk.ErrorMessage(err)
-	}
-	if strings.TrimSpace(in.IDNumber) != "" {
-		if _, err := towndesk.NormalizeID(in.IDNumber); err != nil {
-			p["id_number"] = towndesk.ErrorMessage(err)
-		}
-	}
-	if _, err := towndesk.FindKind(c.Desk.desk.Kinds(), in.Kind); err != nil {
-		p["kind"] = towndesk.ErrorMessage(err)
-	}
-	if strings.TrimSpace(in.Matter) == "" {
-		p["matter"] = "请填写办理事项"
-	}
-	if strings.TrimSpace(in.Town) == "" {
-		p["town"] = "请填写乡镇（街道）"
-	}
-	return p
 }

@@ -70,8 +70,15 @@ func (r *RequestShowReply) Text() string {
 			names[i] = fmt.Sprintf("%s（%s）", s.Chinese(), s)
 		}
 		fmt.Fprintf(&b, "可转为：%s\n", strings.Join(names, "、"))
-	} else if q.Status == towndesk.StatusDone {
+	} else if q.Status.AwaitsFollowUp() {
 		b.WriteString("下一步：回访（满意、基本满意、不满意）\n")
+	}
+	if len(r.Ops) > 0 {
+		names := make([]string, len(r.Ops))
+		for i, op := range r.Ops {
+			names[i] = fmt.Sprintf("%s（%s）", op.Chinese(), op)
+		}
+		fmt.Fprintf(&b, "还可以：%s\n", strings.Join(names, "、"))
 	}
 	b.WriteString("流转记录：\n")
 	for _, e := range r.Events {
@@ -104,6 +111,13 @@ func statusName(s string) string {
 		return ""
 	}
 	return towndesk.Status(s).Chinese()
+}
+
+func prefixed(prefix, s string) string {
+	if s == "" {
+		return ""
+	}
+	return prefix + s
 }
 
 func lateText(days int) string {
