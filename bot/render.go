@@ -12,7 +12,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/towndesk/towndesk"
-	"github.com/towndesk/towndesk/handlers"
+	"github.com/towndesk/towndesk/handlers/chat"
 )
 
 // Action IDs of towndesk's buttons.
@@ -77,7 +77,7 @@ func (m message) options() []slack.MsgOption {
 }
 
 // render turns a chat reply into a Slack message.
-func render(r *handlers.ChatReply) message {
+func render(r *chat.Reply) message {
 	switch {
 	case r.Answer != nil:
 		return message{text: r.Text, blocks: answerBlocks(r.Answer, r.Private)}
@@ -95,7 +95,7 @@ func render(r *handlers.ChatReply) message {
 // userIDRe finds Slack user IDs standing alone in a desk listing.
 var userIDRe = regexp.MustCompile(`\b([UW][A-Z0-9]{8,})\b`)
 
-func answerBlocks(a *handlers.Answer, private bool) []slack.Block {
+func answerBlocks(a *chat.Answer, private bool) []slack.Block {
 	var blocks []slack.Block
 	qid := strconv.FormatInt(a.QuestionID, 10)
 	switch a.Status {

@@ -11,7 +11,7 @@ import (
 
 	"github.com/towndesk/towndesk"
 	"github.com/towndesk/towndesk/gazetteer"
-	"github.com/towndesk/towndesk/handlers"
+	"github.com/towndesk/towndesk/handlers/qa"
 	"github.com/towndesk/towndesk/kb"
 	"github.com/towndesk/towndesk/law"
 	"github.com/towndesk/towndesk/listfile"
@@ -22,7 +22,7 @@ import (
 type listsEnv struct {
 	db    *storage.DB
 	index *kb.Index
-	lists *handlers.Lists
+	lists *qa.Lists
 }
 
 func (e *listsEnv) Close() {
@@ -62,7 +62,7 @@ func (m *Main) openLists(ctx context.Context, dir string, noSample bool) (*lists
 		env.Close()
 		return nil, err
 	}
-	env.lists = handlers.NewLists(db, kb.New(db, env.index, gaz, syn), env.index, gaz)
+	env.lists = qa.NewLists(db, kb.New(db, env.index, gaz, syn), env.index, gaz)
 	env.lists.NoSample = noSample
 	m.setModel(env.lists) // optional language model; see llm.go
 	return env, nil
@@ -70,7 +70,7 @@ func (m *Main) openLists(ctx context.Context, dir string, noSample bool) (*lists
 
 // openStore opens the database with list handlers that store and compare
 // lists but do not search them (no index is opened).
-func (m *Main) openStore(dir string) (*storage.DB, *handlers.Lists, error) {
+func (m *Main) openStore(dir string) (*storage.DB, *qa.Lists, error) {
 	db, err := m.openDB(dir)
 	if err != nil {
 		return nil, nil, err
@@ -80,7 +80,7 @@ func (m *Main) openStore(dir string) (*storage.DB, *handlers.Lists, error) {
 		db.Close()
 		return nil, nil, err
 	}
-	return db, handlers.NewLists(db, nil, nil, gaz), nil
+	return db, qa.NewLists(db, nil, nil, gaz), nil
 }
 
 func (m *Main) noSampleFlag(fs interface {
@@ -108,7 +108,7 @@ func (m *Main) runImport(ctx context.Context, args []string) (err error) {
 	if *county == "" {
 		return usagef("请用 --county 指定清单所属的县（市、区）")
 	}
-	in := handlers.ImportInput{Province: *province, County: *county, Town: *town, Edition: *edition, Mode: *mode, Lenient: *lenient}
+	in := qa.ImportInput{Province: *province, County: *county, Town: *town, Edition: *edition, Mode: *mode, Lenient: *lenient}
 	for _, p := range files {
 		f, err := listfile.ReadFile(p)
 		if err != nil {
@@ -257,7 +257,7 @@ func (m *Main) runAsk(ctx context.Context, args []string) error {
 		return err
 	}
 	defer env.Close()
-	in := handlers.AskInput{Town: *town, County: *county, Limit: *limit}
+	in := qa.AskInput{Town: *town, County: *county, Limit: *limit}
 	if *batch {
 		return m.askBatch(ctx, env.lists, in)
 	}
@@ -276,7 +276,7 @@ func (m *Main) runAsk(ctx context.Context, args []string) error {
 // askBatch answers one question per input line with one JSON object per
 // output line. A question that fails gets an object with status "error"
 // and the message, so the output stays line-aligned with the input.
-func (m *Main) askBatch(ctx context.Context, lists *handlers.Lists, in handlers.AskInput) error {
+func (m *Main) askBatch(ctx context.Context, lists *qa.Lists, in qa.AskInput) error {
 	sc := bufio.NewScanner(m.Stdin)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	out := bufio.NewWriter(m.Stdout)
@@ -345,7 +345,7 @@ func (m *Main) runEval(ctx context.Context, args []string) error {
 		return towndesk.Errorf(towndesk.EINVALID, "无法打开评测文件：%v", err)
 	}
 	defer f.Close()
-	cases, err := handlers.ReadEvalCases(f, files[0])
+	cases, err := qa.ReadEvalCases(f, files[0])
 	if err != nil {
 		return err
 	}

@@ -14,7 +14,7 @@ import (
 
 	"github.com/towndesk/towndesk"
 	"github.com/towndesk/towndesk/gazetteer"
-	"github.com/towndesk/towndesk/handlers"
+	"github.com/towndesk/towndesk/handlers/desk"
 	"github.com/towndesk/towndesk/storage"
 )
 
@@ -71,7 +71,7 @@ func (m *Main) deskFlagSet(name string, withCounty bool) (*flag.FlagSet, deskFla
 
 // openDesk opens the data directory and returns the desk over it; the
 // caller closes db. The gazetteer is loaded only when towns are looked up.
-func (m *Main) openDesk(f deskFlags) (*handlers.Desk, *storage.DB, error) {
+func (m *Main) openDesk(f deskFlags) (*desk.Desk, *storage.DB, error) {
 	cal, err := readDataFile(*f.data, "holidays.txt", towndesk.ParseCalendar)
 	if err != nil {
 		return nil, nil, err
@@ -80,7 +80,7 @@ func (m *Main) openDesk(f deskFlags) (*handlers.Desk, *storage.DB, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	cfg := handlers.DeskConfig{Calendar: cal, Kinds: kinds, Now: m.Now}
+	cfg := desk.Config{Calendar: cal, Kinds: kinds, Now: m.Now}
 	if f.county != nil {
 		gaz, err := gazetteer.Load()
 		if err != nil {
@@ -97,7 +97,7 @@ func (m *Main) openDesk(f deskFlags) (*handlers.Desk, *storage.DB, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return handlers.NewDesk(db, cfg), db, nil
+	return desk.New(db, cfg), db, nil
 }
 
 // readDataFile parses the optional file name in the data directory with
@@ -138,7 +138,7 @@ func positional(rest []string, n int, what string) error {
 
 func (m *Main) requestNew(ctx context.Context, args []string) error {
 	fs, f := m.deskFlagSet("new", true)
-	var in handlers.RequestNewInput
+	var in desk.RequestNewInput
 	fs.StringVar(&in.Town, "town", "", "town (滨湖镇) or county and town (滕州市滨湖镇)")
 	fs.StringVar(&in.Citizen, "citizen", "", "citizen's name")
 	fs.StringVar(&in.Phone, "phone", "", "citizen's phone: mobile or landline with area code")
@@ -155,13 +155,13 @@ func (m *Main) requestNew(ctx context.Context, args []string) error {
 	if err := positional(rest, 0, "只用选项，不要多余的参数"); err != nil {
 		return err
 	}
-	desk, db, err := m.openDesk(f)
+	dk, db, err := m.openDesk(f)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	in.By = *f.by
-	reply, err := desk.New(ctx, in)
+	reply, err := dk.New(ctx, in)
 	if err != nil {
 		return err
 	}
@@ -171,7 +171,7 @@ func (m *Main) requestNew(ctx context.Context, args []string) error {
 }
 
 // filterFlags registers the list filters on fs.
-func filterFlags(fs *flag.FlagSet, in *handlers.RequestFilterInput) {
+func filterFlags(fs *flag.FlagSet, in *desk.RequestFilterInput) {
 	fs.StringVar(&in.Status, "status", "", "status, English or Chinese (in_progress, 办理中)")
 	fs.StringVar(&in.Town, "town", "", "town")
 	fs.StringVar(&in.Assignee, "assignee", "", "assignee")
@@ -182,7 +182,7 @@ func filterFlags(fs *flag.FlagSet, in *handlers.RequestFilterInput) {
 
 func (m *Main) requestList(ctx context.Context, args []string) error {
 	fs, f := m.deskFlagSet("list", true)
-	var in handlers.RequestListInput
+	var in desk.RequestListInput
 	filterFlags(fs, &in.RequestFilterInput)
 	asJSON := fs.Bool("json", false, "print JSON")
 	rest, err := parseFlags(fs, args)
@@ -192,12 +192,12 @@ func (m *Main) requestList(ctx context.Context, args []string) error {
 	if err := positional(rest, 0, "只用选项，不要多余的参数"); err != nil {
 		return err
 	}
-	desk, db, err := m.openDesk(f)
+	dk, db, err := m.openDesk(f)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	reply, err := desk.List(ctx, in)
+	reply, err := dk.List(ctx, in)
 	if err != nil {
 		return err
 	}
@@ -219,12 +219,12 @@ func (m *Main) requestShow(ctx context.Context, args []string) error {
 	if err := positional(rest, 1, "代办编号，如 request show 2026-0001"); err != nil {
 		return err
 	}
-	desk, db, err := m.openDesk(f)
+	dk, db, err := m.openDesk(f)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	reply, err := desk.Show(ctx, handlers.RequestShowInput{ID: rest[0], By: *f.by, Reveal: *reveal})
+	reply, err := dk.Show(ctx, desk.RequestShowInput{ID: rest[0], By: *f.by, Reveal: *reveal})
 	if err != nil {
 		return err
 	}
@@ -236,13 +236,13 @@ func (m *Main) requestShow(ctx context.Context, args []string) error {
 }
 
 // change runs one command that changes a request and prints its message.
-func (m *Main) change(f deskFlags, do func(*handlers.Desk) (*handlers.RequestReply, error)) error {
-	desk, db, err := m.openDesk(f)
+func (m *Main) change(f deskFlags, do func(*desk.Desk) (*desk.RequestReply, error)) error {
+	dk, db, err := m.openDesk(f)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	reply, err := do(desk)
+	reply, err := do(dk)
 	if err != nil {
 		return err
 	}
@@ -252,7 +252,7 @@ func (m *Main) change(f deskFlags, do func(*handlers.Desk) (*handlers.RequestRep
 
 func (m *Main) requestMove(ctx context.Context, args []string) error {
 	fs, f := m.deskFlagSet("move", false)
-	var in handlers.RequestMoveInput
+	var in desk.RequestMoveInput
 	fs.StringVar(&in.Note, "note", "", "remark")
 	fs.StringVar(&in.Result, "result", "", "result (required for done)")
 	fs.StringVar(&in.Reason, "reason", "", "reason (required for rejected and cancelled)")
@@ -264,7 +264,7 @@ func (m *Main) requestMove(ctx context.Context, args []string) error {
 		return err
 	}
 	in.ID, in.To, in.By = rest[0], rest[1], *f.by
-	return m.change(f, func(d *handlers.Desk) (*handlers.RequestReply, error) { return d.Move(ctx, in) })
+	return m.change(f, func(d *desk.Desk) (*desk.RequestReply, error) { return d.Move(ctx, in) })
 }
 
 func (m *Main) requestAssign(ctx context.Context, args []string) error {
@@ -276,8 +276,8 @@ func (m *Main) requestAssign(ctx context.Context, args []string) error {
 	if err := positional(rest, 2, "代办编号和承办人，如 request assign 2026-0001 李娜"); err != nil {
 		return err
 	}
-	in := handlers.RequestAssignInput{ID: rest[0], Assignee: rest[1], By: *f.by}
-	return m.change(f, func(d *handlers.Desk) (*handlers.RequestReply, error) { return d.Assign(ctx, in) })
+	in := desk.RequestAssignInput{ID: rest[0], Assignee: rest[1], By: *f.by}
+	return m.change(f, func(d *desk.Desk) (*desk.RequestReply, error) { return d.Assign(ctx, in) })
 }
 
 func (m *Main) requestNote(ctx context.Context, args []string) error {
@@ -289,13 +289,13 @@ func (m *Main) requestNote(ctx context.Context, args []string) error {
 	if len(rest) < 2 {
 		return usagef("需要代办编号和备注内容，如 request note 2026-0001 已电话联系")
 	}
-	in := handlers.RequestNoteInput{ID: rest[0], Text: joinArgs(rest[1:]), By: *f.by}
-	return m.change(f, func(d *handlers.Desk) (*handlers.RequestReply, error) { return d.Note(ctx, in) })
+	in := desk.RequestNoteInput{ID: rest[0], Text: joinArgs(rest[1:]), By: *f.by}
+	return m.change(f, func(d *desk.Desk) (*desk.RequestReply, error) { return d.Note(ctx, in) })
 }
 
 func (m *Main) requestPay(ctx context.Context, args []string) error {
 	fs, f := m.deskFlagSet("pay", false)
-	var in handlers.RequestPayInput
+	var in desk.RequestPayInput
 	fs.StringVar(&in.Type, "type", "", "收取, 支付, 领取 or 交付")
 	fs.StringVar(&in.Amount, "amount", "", "amount in yuan, e.g. 50.00")
 	fs.StringVar(&in.Receipt, "receipt", "", "receipt number")
@@ -308,12 +308,12 @@ func (m *Main) requestPay(ctx context.Context, args []string) error {
 		return err
 	}
 	in.ID, in.By = rest[0], *f.by
-	return m.change(f, func(d *handlers.Desk) (*handlers.RequestReply, error) { return d.Pay(ctx, in) })
+	return m.change(f, func(d *desk.Desk) (*desk.RequestReply, error) { return d.Pay(ctx, in) })
 }
 
 func (m *Main) requestFollowUp(ctx context.Context, args []string) error {
 	fs, f := m.deskFlagSet("followup", false)
-	var in handlers.RequestFollowUpInput
+	var in desk.RequestFollowUpInput
 	fs.StringVar(&in.Result, "result", "", "满意, 基本满意 or 不满意")
 	fs.StringVar(&in.Note, "note", "", "remark")
 	rest, err := parseFlags(fs, args)
@@ -324,7 +324,7 @@ func (m *Main) requestFollowUp(ctx context.Context, args []string) error {
 		return err
 	}
 	in.ID, in.By = rest[0], *f.by
-	return m.change(f, func(d *handlers.Desk) (*handlers.RequestReply, error) { return d.FollowUp(ctx, in) })
+	return m.change(f, func(d *desk.Desk) (*desk.RequestReply, error) { return d.FollowUp(ctx, in) })
 }
 
 func (m *Main) requestExtend(ctx context.Context, args []string) error {
@@ -342,13 +342,13 @@ func (m *Main) requestExtend(ctx context.Context, args []string) error {
 	if err != nil {
 		return towndesk.Errorf(towndesk.EINVALID, "--days 应为工作日数，如 3，不是「%s」", *days)
 	}
-	in := handlers.RequestExtendInput{ID: rest[0], Days: n, Reason: *reason, By: *f.by}
-	return m.change(f, func(d *handlers.Desk) (*handlers.RequestReply, error) { return d.Extend(ctx, in) })
+	in := desk.RequestExtendInput{ID: rest[0], Days: n, Reason: *reason, By: *f.by}
+	return m.change(f, func(d *desk.Desk) (*desk.RequestReply, error) { return d.Extend(ctx, in) })
 }
 
 func (m *Main) requestExport(ctx context.Context, args []string) error {
 	fs, f := m.deskFlagSet("export", true)
-	var in handlers.RequestExportInput
+	var in desk.RequestExportInput
 	fs.StringVar(&in.File, "xlsx", "", "the .xlsx file to write")
 	fs.BoolVar(&in.Full, "full", false, "phone and ID numbers unmasked (recorded)")
 	filterFlags(fs, &in.RequestFilterInput)
@@ -362,13 +362,13 @@ func (m *Main) requestExport(ctx context.Context, args []string) error {
 	if in.File == "" {
 		return usagef("请用 --xlsx 指定导出文件")
 	}
-	desk, db, err := m.openDesk(f)
+	dk, db, err := m.openDesk(f)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	in.By = *f.by
-	reply, err := desk.Export(ctx, in)
+	reply, err := dk.Export(ctx, in)
 	if err != nil {
 		return err
 	}

@@ -15,7 +15,8 @@ import (
 	"github.com/towndesk/towndesk/bot"
 	"github.com/towndesk/towndesk/config"
 	"github.com/towndesk/towndesk/gazetteer"
-	"github.com/towndesk/towndesk/handlers"
+	"github.com/towndesk/towndesk/handlers/chat"
+	"github.com/towndesk/towndesk/handlers/desk"
 	"github.com/towndesk/towndesk/llm"
 )
 
@@ -27,7 +28,7 @@ const shutdownBudget = 9 * time.Second
 type chatEnv struct {
 	*listsEnv
 	cfg  config.Config
-	chat *handlers.Chat
+	chat *chat.Chat
 	// model is the optional language model (nil without one), shared by
 	// answers and the weekly summary so they share its daily budget.
 	model *llm.Client
@@ -76,15 +77,15 @@ func (m *Main) openChat(ctx context.Context, data, cfgPath string, noSample bool
 		env.Close()
 		return nil, err
 	}
-	chat := handlers.NewChat(env.lists, env.db)
-	chat.Command = cfg.Slack.Command
-	desk := handlers.NewDesk(env.db, handlers.DeskConfig{County: county, Places: gaz, Calendar: cal, Kinds: kinds, Now: m.Now})
+	c := chat.New(env.lists, env.db)
+	c.Command = cfg.Slack.Command
+	d := desk.New(env.db, desk.Config{County: county, Places: gaz, Calendar: cal, Kinds: kinds, Now: m.Now})
 	var deskChannels []string
 	for ch := range cfg.Desk.Channels {
 		deskChannels = append(deskChannels, ch)
 	}
-	chat.Desk = handlers.NewDeskChat(desk, cfg.Desk.Workers, deskChannels)
-	return &chatEnv{listsEnv: env, cfg: cfg, chat: chat, model: model}, nil
+	c.Desk = chat.NewDesk(d, cfg.Desk.Workers, deskChannels)
+	return &chatEnv{listsEnv: env, cfg: cfg, chat: c, model: model}, nil
 }
 
 // checkPlaces resolves every configured place, so that a misspelt town

@@ -11,7 +11,7 @@ import (
 	"github.com/towndesk/towndesk/bot"
 	"github.com/towndesk/towndesk/config"
 	"github.com/towndesk/towndesk/gazetteer"
-	"github.com/towndesk/towndesk/handlers"
+	"github.com/towndesk/towndesk/handlers/summary"
 	"github.com/towndesk/towndesk/llm"
 	"github.com/towndesk/towndesk/storage"
 )
@@ -51,16 +51,16 @@ func (m *Main) startSummaries(env *chatEnv, data string, opts bot.Options, log *
 
 // newSummaries returns the summary builder over db, with the data
 // directory's holidays and the optional model for the opening.
-func (m *Main) newSummaries(db *storage.DB, data string, model *llm.Client) (*handlers.Summaries, error) {
+func (m *Main) newSummaries(db *storage.DB, data string, model *llm.Client) (*summary.Builder, error) {
 	cal, err := readDataFile(data, "holidays.txt", towndesk.ParseCalendar)
 	if err != nil {
 		return nil, err
 	}
-	cfg := handlers.SummaryConfig{Calendar: cal, Now: m.Now}
+	cfg := summary.Config{Calendar: cal, Now: m.Now}
 	if model != nil {
 		cfg.Opening = model
 	}
-	return handlers.NewSummaries(db, cfg), nil
+	return summary.New(db, cfg), nil
 }
 
 // summaryEntries resolves the configured summaries: schedule, zone and
@@ -104,26 +104,26 @@ func summaryZone(name string) (*time.Location, error) {
 // command line into places: all (全部); town or county, the channel's
 // configured place; or a place, 县 or 县/镇 (省/县/镇 where the county's
 // name is not unique). Questions asked in channel count too.
-func resolveScope(gaz *gazetteer.Gazetteer, cfg config.Config, channel, scope string) (handlers.SummaryScope, error) {
+func resolveScope(gaz *gazetteer.Gazetteer, cfg config.Config, channel, scope string) (summary.Scope, error) {
 	scope = strings.TrimSpace(scope)
 	var province, county, town string
 	switch scope {
 	case config.ScopeAll, "全部":
-		return handlers.SummaryScope{Name: "全部乡镇", Channel: channel}, nil
+		return summary.Scope{Name: "全部乡镇", Channel: channel}, nil
 	case config.ScopeTown, config.ScopeCounty:
 		p, ok := cfg.ChannelPlace(channel)
 		if !ok || channel == "" {
-			return handlers.SummaryScope{}, towndesk.Errorf(towndesk.EINVALID, "范围「%s」要按频道的地点确定，但频道「%s」没有配置地点", scope, channel)
+			return summary.Scope{}, towndesk.Errorf(towndesk.EINVALID, "范围「%s」要按频道的地点确定，但频道「%s」没有配置地点", scope, channel)
 		}
 		if scope == config.ScopeTown && p.Town == "" {
-			return handlers.SummaryScope{}, towndesk.Errorf(towndesk.EINVALID, "频道「%s」配置的是县（%s），没有乡镇；请用 county", channel, p.County)
+			return summary.Scope{}, towndesk.Errorf(towndesk.EINVALID, "频道「%s」配置的是县（%s），没有乡镇；请用 county", channel, p.County)
 		}
 		province, county = p.Province, p.County
 		if scope == config.ScopeTown {
 			town = p.Town
 		}
 	case "":
-		return handlers.SummaryScope{}, towndesk.Errorf(towndesk.EINVALID, "请给出范围：all、县名（滕州市）或 县/镇（滕州市/滨湖镇）")
+		return summary.Scope{}, towndesk.Errorf(towndesk.EINVALID, "请给出范围：all、县名（滕州市）或 县/镇（滕州市/滨湖镇）")
 	default:
 		parts := strings.FieldsFunc(scope, func(r rune) bool { return r == '/' || r == '／' || r == ' ' })
 		switch len(parts) {
@@ -134,21 +134,21 @@ func resolveScope(gaz *gazetteer.Gazetteer, cfg config.Config, channel, scope st
 		case 3:
 			province, county, town = parts[0], parts[1], parts[2]
 		default:
-			return handlers.SummaryScope{}, towndesk.Errorf(towndesk.EINVALID, "范围「%s」看不懂；请写 all、县名（滕州市）或 县/镇（滕州市/滨湖镇）", scope)
+			return summary.Scope{}, towndesk.Errorf(towndesk.EINVALID, "范围「%s」看不懂；请写 all、县名（滕州市）或 县/镇（滕州市/滨湖镇）", scope)
 		}
 	}
 	c, err := gaz.ResolveCounty(county, province)
 	if err != nil {
-		return handlers.SummaryScope{}, err
+		return summary.Scope{}, err
 	}
 	if town == "" {
-		return handlers.SummaryScope{Name: c.County, Place: c, Channel: channel}, nil
+		return summary.Scope{Name: c.County, Place: c, Channel: channel}, nil
 	}
 	t, err := gaz.ResolveTown(c, town)
 	if err != nil {
-		return handlers.SummaryScope{}, err
+		return summary.Scope{}, err
 	}
-	return handlers.SummaryScope{Name: t.Short(), Place: t, Channel: channel}, nil
+	return summary.Scope{Name: t.Short(), Place: t, Channel: channel}, nil
 }
 
 func (m *Main) runSummary(ctx context.Context, args []string) error {
@@ -220,7 +220,7 @@ func (m *Main) runSummary(ctx context.Context, args []string) error {
 	}
 	week := builder.LastWeek(entry.Location)
 	if *weekFlag != "" {
-		if week, err = handlers.ParseWeek(*weekFlag, entry.Location); err != nil {
+		if week, err = summary.ParseWeek(*weekFlag, entry.Location); err != nil {
 			return err
 		}
 	}

@@ -1,4 +1,4 @@
-package handlers
+package desk
 
 import (
 	"context"
@@ -10,72 +10,26 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/towndesk/towndesk"
-	"github.com/towndesk/towndesk/gazetteer"
+	"github.com/towndesk/towndesk/internal/testenv"
 	"github.com/towndesk/towndesk/storage"
 )
-
-type deskClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *deskClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-// At sets the clock to a time of day in China.
-func (c *deskClock) At(day string, hour int) {
-	t, err := time.ParseInLocation("2006-01-02", day, towndesk.ChinaTime)
-	if err != nil {
-		panic(err)
-	}
-	c.mu.Lock()
-	c.t = t.Add(time.Duration(hour) * time.Hour)
-	c.mu.Unlock()
-}
-
-// tengzhouDB opens a fresh database file for a test, with the gazetteer
-// and the county 滕州市 that the desk and summary tests work in.
-func tengzhouDB(t testing.TB) (*storage.DB, *gazetteer.Gazetteer, towndesk.Place) {
-	t.Helper()
-	db, err := storage.Open(filepath.Join(t.TempDir(), "towndesk.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	gaz, err := gazetteer.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	county, err := gaz.ResolveCounty("滕州市", "山东")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return db, gaz, county
-}
 
 // newTestDesk returns a desk of 滕州市 on a fresh database file, with the
 // example 2026 holidays and a clock at 2026-02-13 09:00 (the Friday before
 // the Spring Festival holiday).
-func newTestDesk(t testing.TB) (*Desk, *storage.DB, *deskClock) {
+func newTestDesk(t testing.TB) (*Desk, *storage.DB, *testenv.Clock) {
 	t.Helper()
-	db, gaz, county := tengzhouDB(t)
-	cal, err := towndesk.ParseCalendar(strings.NewReader(towndesk.HolidaysExample))
-	if err != nil {
-		t.Fatal(err)
-	}
-	clock := &deskClock{}
+	db, gaz, county := testenv.Tengzhou(t)
+	cal := testenv.Calendar(t, towndesk.HolidaysExample)
+	clock := &testenv.Clock{}
 	clock.At("2026-02-13", 9)
 	db.Now = clock.Now
-	return NewDesk(db, DeskConfig{County: county, Places: gaz, Calendar: cal, Now: clock.Now}), db, clock
+	return New(db, Config{County: county, Places: gaz, Calendar: cal, Now: clock.Now}), db, clock
 }
 
 func validNew() RequestNewInput {
@@ -364,7 +318,7 @@ func TestDeskInvalidInputsWriteNothing(t *testing.T) {
 func TestDeskTownResolution(t *testing.T) {
 	ctx := context.Background()
 	d, _, _ := newTestDesk(t)
-	noCounty := NewDesk(d.db, DeskConfig{Places: d.places, Calendar: d.cal, Now: d.now})
+	noCounty := New(d.db, Config{Places: d.places, Calendar: d.cal, Now: d.now})
 	tests := []struct {
 		name     string
 		desk     *Desk
@@ -673,7 +627,7 @@ func TestDeskConcurrentWorkers(t *testing.T) {
 // BenchmarkDeskLifecycle measures the whole desk path: create, accept,
 // start and finish a request through the handlers, on a database file.
 //
-//	go test ./handlers -run '^$' -bench DeskLifecycle -benchtime 3000x
+//	go test ./handlers/desk -run '^$' -bench DeskLifecycle -benchtime 3000x
 func BenchmarkDeskLifecycle(b *testing.B) {
 	ctx := context.Background()
 	d, _, _ := newTestDesk(b)

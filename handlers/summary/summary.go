@@ -1,4 +1,8 @@
-package handlers
+// Package summary builds a channel's weekly summary: the week's requests,
+// overdue ones, handling times, follow-ups, money, villages and the
+// questions the bot could not answer, as figures and as text. It holds no
+// phone or ID numbers.
+package summary
 
 import (
 	"context"
@@ -67,8 +71,8 @@ func (w Week) Prev() Week {
 // String returns the week as 2026-W48.
 func (w Week) String() string { return fmt.Sprintf("%d-W%02d", w.Year, w.Num) }
 
-// SummaryScope is what a summary covers.
-type SummaryScope struct {
+// Scope is what a summary covers.
+type Scope struct {
 	// Name is the scope for people: 滕州市滨湖镇, 滕州市, 全部.
 	Name string
 	// Place is a town, or a county (empty Town), or zero for everything.
@@ -78,7 +82,7 @@ type SummaryScope struct {
 }
 
 // IsTown reports whether the scope is one town.
-func (s SummaryScope) IsTown() bool { return s.Place.TownCode != "" }
+func (s Scope) IsTown() bool { return s.Place.TownCode != "" }
 
 // opener writes the optional opening of a summary from its figures;
 // *llm.Client is one.
@@ -86,8 +90,8 @@ type opener interface {
 	SummaryOpening(ctx context.Context, figures string) (string, error)
 }
 
-// SummaryConfig configures Summaries.
-type SummaryConfig struct {
+// Config configures a Builder.
+type Config struct {
 	// Calendar tells working days; nil means weekends only.
 	Calendar *towndesk.Calendar
 	// Now returns the current time (for "overdue now"); nil means time.Now.
@@ -97,17 +101,17 @@ type SummaryConfig struct {
 	Opening opener
 }
 
-// Summaries builds weekly summaries.
-type Summaries struct {
+// Builder builds weekly summaries.
+type Builder struct {
 	db      *storage.DB
 	cal     *towndesk.Calendar
 	now     func() time.Time
 	opening opener
 }
 
-// NewSummaries returns a summary builder over db.
-func NewSummaries(db *storage.DB, cfg SummaryConfig) *Summaries {
-	s := &Summaries{db: db, cal: cfg.Calendar, now: cfg.Now, opening: cfg.Opening}
+// New returns a summary builder over db.
+func New(db *storage.DB, cfg Config) *Builder {
+	s := &Builder{db: db, cal: cfg.Calendar, now: cfg.Now, opening: cfg.Opening}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -116,13 +120,13 @@ func NewSummaries(db *storage.DB, cfg SummaryConfig) *Summaries {
 
 // LastWeek returns the ISO week before the current one in loc: the week a
 // summary built now is about.
-func (s *Summaries) LastWeek(loc *time.Location) Week { return WeekOf(s.now(), loc).Prev() }
+func (s *Builder) LastWeek(loc *time.Location) Week { return WeekOf(s.now(), loc).Prev() }
 
 // Summary is a weekly summary's content: figures, not text. Text renders
 // it for a terminal and the Slack fallback; bot renders the same sections
 // as Block Kit. It holds no phone or ID numbers.
 type Summary struct {
-	Scope SummaryScope
+	Scope Scope
 	Week  Week
 	// Today is the day "overdue now" was counted on.
 	Today towndesk.Date
@@ -143,16 +147,16 @@ type Summary struct {
 	// Money sums the week's ledger entries by type; Unbalanced lists every
 	// request whose ledger does not balance.
 	Money      towndesk.Balance
-	Unbalanced []storage.UnbalancedRequest
+	Unbalanced []towndesk.UnbalancedRequest
 	// Villages are the villages with most new requests.
-	Villages []storage.VillageCount
+	Villages []towndesk.VillageCount
 	// Asked and Answered count the week's questions.
 	Asked, Answered int
 	// Unanswered are the questions the bot found nothing for, and NotUseful
 	// those someone marked 没用, grouped by normalized text, most asked first.
 	Unanswered, NotUseful []AskedQuestion
 	// Matters are the power-list items most often given as the answer.
-	Matters []storage.MatterCount
+	Matters []towndesk.MatterCount
 }
 
 // WeekChange is a week's count and the week before's.
@@ -182,7 +186,7 @@ type AskedQuestion struct {
 
 // Build returns the summary of week for scope. It returns EINTERNAL if
 // the database fails.
-func (s *Summaries) Build(ctx context.Context, scope SummaryScope, week Week) (*Summary, error) {
+func (s *Builder) Build(ctx context.Context, scope Scope, week Week) (*Summary, error) {
 	today := towndesk.DateOf(s.now())
 	prev := week.Prev()
 	d, err := s.db.Summary(ctx, storage.SummaryQuery{
@@ -409,8 +413,8 @@ const (
 	maxQuestionRunes   = 40
 )
 
-// SummarySection is one titled part of a summary's text.
-type SummarySection struct {
+// Section is one titled part of a summary's text.
+type Section struct {
 	Title string
 	Lines []string
 }
@@ -423,8 +427,8 @@ func (s *Summary) Title() string {
 
 // Sections returns the summary's parts in order, each with at least one
 // line ("无" when there is nothing to say).
-func (s *Summary) Sections() []SummarySection {
-	secs := []SummarySection{
+func (s *Summary) Sections() []Section {
+	secs := []Section{
 		{"代办", []string{
 			"新登记 " + s.New.count("件"),
 			"受理 " + s.Accepted.count("件"),
@@ -478,8 +482,8 @@ func (s *Summary) place(town, village string) string {
 	return town + village
 }
 
-func (s *Summary) overdueSection() SummarySection {
-	sec := SummarySection{Title: fmt.Sprintf("当前逾期（截至 %s，共 %d 件）", s.Today, len(s.Overdue))}
+func (s *Summary) overdueSection() Section {
+	sec := Section{Title: fmt.Sprintf("当前逾期（截至 %s，共 %d 件）", s.Today, len(s.Overdue))}
 	for i, o := range s.Overdue {
 		if i == maxOverdueLines {
 			sec.Lines = append(sec.Lines, more(len(s.Overdue)-i, "件"))
@@ -494,16 +498,16 @@ func (s *Summary) overdueSection() SummarySection {
 	return sec
 }
 
-func (s *Summary) handlingSection() SummarySection {
-	sec := SummarySection{Title: "办理用时（受理到办结，工作日中位数）"}
+func (s *Summary) handlingSection() Section {
+	sec := Section{Title: "办理用时（受理到办结，工作日中位数）"}
 	for _, k := range s.Handling {
 		sec.Lines = append(sec.Lines, fmt.Sprintf("%s %s 个工作日（%d 件）", k.Kind, strconv.FormatFloat(k.Median, 'f', -1, 64), k.Count))
 	}
 	return sec
 }
 
-func (s *Summary) followUpSection() SummarySection {
-	sec := SummarySection{Title: "回访"}
+func (s *Summary) followUpSection() Section {
+	sec := Section{Title: "回访"}
 	if s.Satisfied+s.MostlySatisfied+s.Dissatisfied > 0 {
 		sec.Lines = append(sec.Lines, fmt.Sprintf("满意 %d，基本满意 %d，不满意 %d", s.Satisfied, s.MostlySatisfied, s.Dissatisfied))
 	}
@@ -513,8 +517,8 @@ func (s *Summary) followUpSection() SummarySection {
 	return sec
 }
 
-func (s *Summary) moneySection() SummarySection {
-	sec := SummarySection{Title: "资金"}
+func (s *Summary) moneySection() Section {
+	sec := Section{Title: "资金"}
 	m := s.Money
 	if m != (towndesk.Balance{}) {
 		sec.Lines = append(sec.Lines, fmt.Sprintf("本周收取 %s 元，支付 %s 元，领取 %s 元，交付 %s 元", m.Received, m.Paid, m.Collected, m.Handed))
@@ -541,8 +545,8 @@ func (s *Summary) moneySection() SummarySection {
 	return sec
 }
 
-func (s *Summary) villageSection() SummarySection {
-	sec := SummarySection{Title: "来件最多的村"}
+func (s *Summary) villageSection() Section {
+	sec := Section{Title: "来件最多的村"}
 	for i, v := range s.Villages {
 		if i == maxVillageLines {
 			break
@@ -560,8 +564,8 @@ func quoted(text string) string {
 	return "「" + string(r) + "」"
 }
 
-func (s *Summary) knowledgeSection() SummarySection {
-	sec := SummarySection{Title: "知识库问答"}
+func (s *Summary) knowledgeSection() Section {
+	sec := Section{Title: "知识库问答"}
 	if s.Asked == 0 {
 		return sec
 	}
@@ -618,7 +622,7 @@ func (s *Summary) figures() string {
 	secs := s.Sections()
 	var b strings.Builder
 	b.WriteString(s.Title())
-	for _, sec := range []SummarySection{secs[0]} {
+	for _, sec := range []Section{secs[0]} {
 		b.WriteString("\n" + strings.Join(sec.Lines, "\n"))
 	}
 	fmt.Fprintf(&b, "\n当前逾期 %d 件", len(s.Overdue))

@@ -1,6 +1,7 @@
-package handlers
+package desk
 
 import (
+	"cmp"
 	"fmt"
 	"strings"
 	"time"
@@ -40,7 +41,7 @@ func (r *RequestShowReply) Text() string {
 	if len(q.Materials) > 0 {
 		fmt.Fprintf(&b, "材料：%s\n", strings.Join(q.Materials, "、"))
 	}
-	fmt.Fprintf(&b, "承办人：%s\n", orDefault(q.Assignee, "（未指派）"))
+	fmt.Fprintf(&b, "承办人：%s\n", cmp.Or(q.Assignee, "（未指派）"))
 	if !q.Due.IsZero() {
 		fmt.Fprintf(&b, "办理时限：%s%s\n", q.Due, lateText(r.DaysLate))
 	}
@@ -69,8 +70,15 @@ func (r *RequestShowReply) Text() string {
 			names[i] = fmt.Sprintf("%s（%s）", s.Chinese(), s)
 		}
 		fmt.Fprintf(&b, "可转为：%s\n", strings.Join(names, "、"))
-	} else if q.Status == towndesk.StatusDone {
+	} else if q.Status.AwaitsFollowUp() {
 		b.WriteString("下一步：回访（满意、基本满意、不满意）\n")
+	}
+	if len(r.Ops) > 0 {
+		names := make([]string, len(r.Ops))
+		for i, op := range r.Ops {
+			names[i] = fmt.Sprintf("%s（%s）", op.Chinese(), op)
+		}
+		fmt.Fprintf(&b, "还可以：%s\n", strings.Join(names, "、"))
 	}
 	b.WriteString("流转记录：\n")
 	for _, e := range r.Events {
@@ -105,6 +113,13 @@ func statusName(s string) string {
 	return towndesk.Status(s).Chinese()
 }
 
+func prefixed(prefix, s string) string {
+	if s == "" {
+		return ""
+	}
+	return prefix + s
+}
+
 func lateText(days int) string {
 	if days <= 0 {
 		return ""
@@ -121,7 +136,7 @@ func (r *RequestListReply) Text() string {
 	for _, row := range r.Rows {
 		q := row.Request
 		fmt.Fprintf(&b, "%s  %s  %s%s  %s %s  %s  承办:%s", q.ID, q.Status.Chinese(), q.Town.Town,
-			prefixed(" ", q.Village), q.Citizen, q.Phone, q.Kind, orDefault(q.Assignee, "-"))
+			prefixed(" ", q.Village), q.Citizen, q.Phone, q.Kind, cmp.Or(q.Assignee, "-"))
 		if !q.Due.IsZero() && q.Status.Active() {
 			fmt.Fprintf(&b, "  时限:%s%s", q.Due, lateText(row.DaysLate))
 		}

@@ -1,28 +1,29 @@
-package handlers
+package chat
 
 import (
 	"context"
 	"strings"
 
 	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/handlers/desk"
 )
 
-// DeskChat runs the proxy-service desk from chat: the intake form, the
+// Desk runs the proxy-service desk from chat: the intake form, the
 // request card with the moves the lifecycle allows, listings. It decides
 // who may change requests; the front end only shows what it says.
-type DeskChat struct {
-	desk *Desk
+type Desk struct {
+	desk *desk.Desk
 	// workers are the configured desk workers' user IDs; channels the
 	// desk channels (whose members may change requests).
 	workers  map[string]bool
 	channels map[string]bool
 }
 
-// NewDeskChat returns the chat side of desk. workers may change requests
+// NewDesk returns the chat side of desk. workers may change requests
 // anywhere and see full numbers; members of channels may change requests
 // from there.
-func NewDeskChat(desk *Desk, workers, channels []string) *DeskChat {
-	d := &DeskChat{desk: desk, workers: map[string]bool{}, channels: map[string]bool{}}
+func NewDesk(svc *desk.Desk, workers, channels []string) *Desk {
+	d := &Desk{desk: svc, workers: map[string]bool{}, channels: map[string]bool{}}
 	for _, w := range workers {
 		d.workers[w] = true
 	}
@@ -33,17 +34,17 @@ func NewDeskChat(desk *Desk, workers, channels []string) *DeskChat {
 }
 
 // Desk returns the desk the chat commands run on.
-func (d *DeskChat) Desk() *Desk { return d.desk }
+func (d *Desk) Desk() *desk.Desk { return d.desk }
 
 // CanChange reports whether user, acting in channel, may change requests:
 // a configured desk worker, or anyone in a desk channel.
-func (d *DeskChat) CanChange(user, channel string) bool {
+func (d *Desk) CanChange(user, channel string) bool {
 	return d.workers[user] || d.channels[channel]
 }
 
 // CanReveal reports whether user may see full phone and ID numbers: desk
 // workers only.
-func (d *DeskChat) CanReveal(user string) bool { return d.workers[user] }
+func (d *Desk) CanReveal(user string) bool { return d.workers[user] }
 
 // refusal is the error an unauthorised change gets.
 func refusal() error {
@@ -56,11 +57,11 @@ type DeskReply struct {
 	// the channel's place.
 	Intake *IntakeForm
 	// Show is one request with its history (masked unless revealed).
-	Show *RequestShowReply
+	Show *desk.RequestShowReply
 	// List is a page of requests.
-	List *RequestListReply
+	List *desk.RequestListReply
 	// Changed is the reply to a change.
-	Changed *RequestReply
+	Changed *desk.RequestReply
 }
 
 // IntakeForm describes the intake form: its defaults and choices.
@@ -78,11 +79,11 @@ func deskCommands() []Command {
 	}
 }
 
-func runDesk(ctx context.Context, c *Chat, req ChatRequest, args []string) (*ChatReply, error) {
+func runDesk(ctx context.Context, c *Chat, req Message, args []string) (*Reply, error) {
 	if len(args) == 0 {
 		f := &IntakeForm{Town: req.Town, County: req.County, Kinds: c.Desk.desk.Kinds()}
 		text := "请在 Slack 中用 " + c.Command + " 代办 打开登记表；在命令行可用 towndesk request new 登记。"
-		return &ChatReply{Text: text, Private: true, Desk: &DeskReply{Intake: f}}, nil
+		return &Reply{Text: text, Private: true, Desk: &DeskReply{Intake: f}}, nil
 	}
 	if len(args) > 1 {
 		return nil, towndesk.Errorf(towndesk.EINVALID, "用法：%s 代办 [编号]，如 %s 代办 2026-0001", c.Command, c.Command)
@@ -90,15 +91,15 @@ func runDesk(ctx context.Context, c *Chat, req ChatRequest, args []string) (*Cha
 	if err := c.Desk.mayRead(req); err != nil {
 		return nil, err
 	}
-	show, err := c.Desk.desk.Show(ctx, RequestShowInput{ID: args[0], By: req.User})
+	show, err := c.Desk.desk.Show(ctx, desk.RequestShowInput{ID: args[0], By: req.User})
 	if err != nil {
 		return nil, err
 	}
-	return &ChatReply{Text: show.Text(), Private: req.Private, Desk: &DeskReply{Show: show}}, nil
+	return &Reply{Text: show.Text(), Private: req.Private, Desk: &DeskReply{Show: show}}, nil
 }
 
-func runDeskList(ctx context.Context, c *Chat, req ChatRequest, args []string) (*ChatReply, error) {
-	in := RequestListInput{Limit: 20}
+func runDeskList(ctx context.Context, c *Chat, req Message, args []string) (*Reply, error) {
+	in := desk.RequestListInput{Limit: 20}
 	for _, a := range args {
 		switch strings.ToLower(a) {
 		case "我的", "mine", "my":
@@ -116,42 +117,29 @@ func runDeskList(ctx context.Context, c *Chat, req ChatRequest, args []string) (
 	if err != nil {
 		return nil, err
 	}
-	return &ChatReply{Text: list.Text(), Private: req.Private, Desk: &DeskReply{List: list}}, nil
+	return &Reply{Text: list.Text(), Private: req.Private, Desk: &DeskReply{List: list}}, nil
 }
 
 // mayRead refuses requests' details (citizens' names, matters, villages)
 // to chat users who are neither desk workers nor in a desk channel. The
 // local console is run by someone with the data directory at hand.
-func (d *DeskChat) mayRead(req ChatRequest) error {
+func (d *Desk) mayRead(req Message) error {
 	if req.Source == "console" || d.CanChange(req.User, req.Channel) {
 		return nil
 	}
 	return towndesk.Errorf(towndesk.EUNAUTHORIZED, "只有代办员（或代办频道的成员）可以查看代办。")
 }
 
-// NeedsText says what a move to status to must be given in words, in the
-// field name the form shows: 办理结果 for done, 理由 for rejected and
-// cancelled; "" when a note is optional.
-func NeedsText(to towndesk.Status) string {
-	switch to {
-	case towndesk.StatusDone:
-		return "办理结果"
-	case towndesk.StatusRejected, towndesk.StatusCancelled:
-		return "理由"
-	}
-	return ""
-}
-
 // MoveRequest moves a request for user acting in channel, against the
 // version the user saw. text is the result or reason the move needs (see
-// NeedsText), or an optional note. It returns EUNAUTHORIZED for a user who
+// desk.NeedsText), or an optional note. It returns EUNAUTHORIZED for a user who
 // may not change requests (nothing changes), and Desk.Move's errors.
-func (c *Chat) MoveRequest(ctx context.Context, req ChatRequest, id string, version int, to towndesk.Status, text string) (*ChatReply, error) {
+func (c *Chat) MoveRequest(ctx context.Context, req Message, id string, version int, to towndesk.Status, text string) (*Reply, error) {
 	if !c.Desk.CanChange(req.User, req.Channel) {
 		return nil, refusal()
 	}
-	in := RequestMoveInput{ID: id, By: req.User, To: string(to), Version: version}
-	switch NeedsText(to) {
+	in := desk.RequestMoveInput{ID: id, By: req.User, To: string(to), Version: version}
+	switch to.Needs() {
 	case "办理结果":
 		in.Result = text
 	case "理由":
@@ -163,26 +151,26 @@ func (c *Chat) MoveRequest(ctx context.Context, req ChatRequest, id string, vers
 	if err != nil {
 		return nil, err
 	}
-	return &ChatReply{Text: r.Message, Desk: &DeskReply{Changed: r}}, nil
+	return &Reply{Text: r.Message, Desk: &DeskReply{Changed: r}}, nil
 }
 
 // FollowUpRequest records the follow-up call of a done request; the same
 // rules as MoveRequest.
-func (c *Chat) FollowUpRequest(ctx context.Context, req ChatRequest, id string, version int, result, note string) (*ChatReply, error) {
+func (c *Chat) FollowUpRequest(ctx context.Context, req Message, id string, version int, result, note string) (*Reply, error) {
 	if !c.Desk.CanChange(req.User, req.Channel) {
 		return nil, refusal()
 	}
-	r, err := c.Desk.desk.FollowUp(ctx, RequestFollowUpInput{ID: id, By: req.User, Result: result, Note: note, Version: version})
+	r, err := c.Desk.desk.FollowUp(ctx, desk.RequestFollowUpInput{ID: id, By: req.User, Result: result, Note: note, Version: version})
 	if err != nil {
 		return nil, err
 	}
-	return &ChatReply{Text: r.Message, Desk: &DeskReply{Changed: r}}, nil
+	return &Reply{Text: r.Message, Desk: &DeskReply{Changed: r}}, nil
 }
 
 // NewRequest logs a request from the intake form for user acting in
 // channel. It returns EUNAUTHORIZED for a user who may not, and Desk.New's
 // errors (nothing is stored then).
-func (c *Chat) NewRequest(ctx context.Context, req ChatRequest, in RequestNewInput) (*ChatReply, error) {
+func (c *Chat) NewRequest(ctx context.Context, req Message, in desk.RequestNewInput) (*Reply, error) {
 	if !c.Desk.CanChange(req.User, req.Channel) {
 		return nil, refusal()
 	}
@@ -191,75 +179,19 @@ func (c *Chat) NewRequest(ctx context.Context, req ChatRequest, in RequestNewInp
 	if err != nil {
 		return nil, err
 	}
-	return &ChatReply{Text: r.Message, Desk: &DeskReply{Changed: r}}, nil
+	return &Reply{Text: r.Message, Desk: &DeskReply{Changed: r}}, nil
 }
 
 // ShowRequest returns a request with its history, masked; with reveal,
 // unmasked for a desk worker (and the viewing is recorded), EUNAUTHORIZED
 // for anyone else.
-func (c *Chat) ShowRequest(ctx context.Context, req ChatRequest, id string, reveal bool) (*ChatReply, error) {
+func (c *Chat) ShowRequest(ctx context.Context, req Message, id string, reveal bool) (*Reply, error) {
 	if reveal && !c.Desk.CanReveal(req.User) {
 		return nil, towndesk.Errorf(towndesk.EUNAUTHORIZED, "只有代办员可以查看完整号码。")
 	}
-	show, err := c.Desk.desk.Show(ctx, RequestShowInput{ID: id, By: req.User, Reveal: reveal})
+	show, err := c.Desk.desk.Show(ctx, desk.RequestShowInput{ID: id, By: req.User, Reveal: reveal})
 	if err != nil {
 		return nil, err
 	}
-	return &ChatReply{Text: show.Text(), Private: reveal || req.Private, Desk: &DeskReply{Show: show}}, nil
-}
-
-// IntakeProblem maps a failed intake to the form field it concerns, so
-// the form can show the message next to it: one of town, citizen, phone,
-// id_number, kind, matter, materials, item; "" when no field fits.
-func IntakeProblem(err error) string {
-	msg := towndesk.ErrorMessage(err)
-	switch {
-	case strings.Contains(msg, "电话"):
-		return "phone"
-	case strings.Contains(msg, "身份证"):
-		return "id_number"
-	case strings.Contains(msg, "代办类型"):
-		return "kind"
-	case strings.Contains(msg, "群众姓名"):
-		return "citizen"
-	case strings.Contains(msg, "办理事项"):
-		return "matter"
-	case strings.Contains(msg, "材料"):
-		return "materials"
-	case strings.Contains(msg, "编码"):
-		return "item"
-	case strings.Contains(msg, "村"):
-		return "village"
-	case strings.Contains(msg, "乡镇"), strings.Contains(msg, "县"), strings.Contains(msg, "镇"):
-		return "town"
-	}
-	return ""
-}
-
-// ValidateIntake checks the form's fields one by one, so that every bad
-// field is reported at once (Desk.New stops at the first). It returns the
-// problems by field name; empty when the form may be submitted.
-func (c *Chat) ValidateIntake(in RequestNewInput) map[string]string {
-	p := map[string]string{}
-	if strings.TrimSpace(in.Citizen) == "" {
-		p["citizen"] = "请填写群众姓名"
-	}
-	if _, err := towndesk.NormalizePhone(in.Phone); err != nil {
-		p["phone"] = towndesk.ErrorMessage(err)
-	}
-	if strings.TrimSpace(in.IDNumber) != "" {
-		if _, err := towndesk.NormalizeID(in.IDNumber); err != nil {
-			p["id_number"] = towndesk.ErrorMessage(err)
-		}
-	}
-	if _, err := towndesk.FindKind(c.Desk.desk.Kinds(), in.Kind); err != nil {
-		p["kind"] = towndesk.ErrorMessage(err)
-	}
-	if strings.TrimSpace(in.Matter) == "" {
-		p["matter"] = "请填写办理事项"
-	}
-	if strings.TrimSpace(in.Town) == "" {
-		p["town"] = "请填写乡镇（街道）"
-	}
-	return p
+	return &Reply{Text: show.Text(), Private: reveal || req.Private, Desk: &DeskReply{Show: show}}, nil
 }

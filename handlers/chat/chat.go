@@ -1,4 +1,10 @@
-package handlers
+// Package chat runs towndesk's chat commands for every chat front end
+// (Slack and the local console): one declarative command table, from which
+// help is generated, and the use cases that combine the questions (qa)
+// and the desk (desk) — the question log and a thread's place, answer
+// rows, feedback, and who may read and change requests. A Message comes
+// in, a Reply goes out; the front ends only parse and render.
+package chat
 
 import (
 	"context"
@@ -6,13 +12,14 @@ import (
 	"strings"
 
 	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/handlers/qa"
 	"github.com/towndesk/towndesk/law"
 	"github.com/towndesk/towndesk/storage"
 )
 
-// ChatRequest is one message to towndesk from a chat front end (Slack over
+// Message is one message to towndesk from a chat front end (Slack over
 // HTTP or Socket Mode, or the console), free of any platform's types.
-type ChatRequest struct {
+type Message struct {
 	// Source names the front end: "slack", "console".
 	Source string
 	User   string
@@ -28,11 +35,11 @@ type ChatRequest struct {
 	Private bool
 }
 
-// ChatReply is towndesk's answer to a ChatRequest. Text is the whole reply
+// Reply is towndesk's answer to a Message. Text is the whole reply
 // as plain text (the console prints it; Slack uses it as the notification
 // fallback); the other fields are the same reply in parts, which the Slack
 // front end renders as Block Kit.
-type ChatReply struct {
+type Reply struct {
 	Text string
 	// Private: show to the asker only (ephemeral).
 	Private bool
@@ -69,12 +76,12 @@ type AnswerRow struct {
 	Role     towndesk.Role
 	Category string
 	Name     string // with the sub-item, if any
-	Who      string // who acts and in whose name (WhoActs)
+	Who      string // who acts and in whose name (qa.WhoActs)
 	Mode     towndesk.Mode
 	Body     string
 	Office   string
 	Basis    string
-	List     string // list and edition (ListName)
+	List     string // list and edition (qa.ListName)
 	Code     string
 	// HasArticles is true when towndesk has the text of an article the
 	// basis cites (the 依据原文 button).
@@ -90,7 +97,7 @@ type Command struct {
 	Aliases []string
 	Usage   string // arguments after the name
 	Help    string
-	Run     func(ctx context.Context, c *Chat, req ChatRequest, args []string) (*ChatReply, error)
+	Run     func(ctx context.Context, c *Chat, req Message, args []string) (*Reply, error)
 }
 
 // questionLog is what Chat needs from storage.
@@ -105,17 +112,17 @@ type questionLog interface {
 
 // Chat runs chat commands: questions, help and the proxy-service desk.
 type Chat struct {
-	lists *Lists
+	lists *qa.Lists
 	log   questionLog
 	// Desk runs the desk commands; nil leaves them out of the table.
-	Desk *DeskChat
+	Desk *Desk
 	// Command is the slash command's name, for help texts ("/towndesk").
 	Command string
 }
 
-// NewChat returns the chat commands answering from lists and logging
+// New returns the chat commands answering from lists and logging
 // questions in log.
-func NewChat(lists *Lists, log questionLog) *Chat {
+func New(lists *qa.Lists, log questionLog) *Chat {
 	return &Chat{lists: lists, log: log, Command: "/towndesk"}
 }
 
@@ -135,7 +142,7 @@ func (c *Chat) Commands() []Command {
 // when it names none. It returns an error for a failure the asker should
 // hear about (a user's mistake carries its Chinese message; anything else
 // is internal).
-func (c *Chat) Handle(ctx context.Context, req ChatRequest) (*ChatReply, error) {
+func (c *Chat) Handle(ctx context.Context, req Message) (*Reply, error) {
 	words := strings.Fields(req.Text)
 	var best *Command
 	bestLen := 0
@@ -166,14 +173,14 @@ func hasPrefixWords(words, prefix []string) bool {
 	return true
 }
 
-func runAsk(ctx context.Context, c *Chat, req ChatRequest, args []string) (*ChatReply, error) {
+func runAsk(ctx context.Context, c *Chat, req Message, args []string) (*Reply, error) {
 	req.Text = strings.Join(args, " ")
 	return c.Ask(ctx, req)
 }
 
-func runHelp(ctx context.Context, c *Chat, req ChatRequest, args []string) (*ChatReply, error) {
+func runHelp(ctx context.Context, c *Chat, req Message, args []string) (*Reply, error) {
 	cmds := c.Commands()
-	return &ChatReply{Text: c.HelpText(), Help: cmds, Private: req.Private}, nil
+	return &Reply{Text: c.HelpText(), Help: cmds, Private: req.Private}, nil
 }
 
 // HelpText renders the command table for people.
@@ -198,12 +205,12 @@ func (c *Chat) HelpText() string {
 // Ask answers a question and logs it. The default place is the thread's
 // place (a follow-up keeps it), else the channel's; the place answered for
 // becomes the thread's place.
-func (c *Chat) Ask(ctx context.Context, req ChatRequest) (*ChatReply, error) {
+func (c *Chat) Ask(ctx context.Context, req Message) (*Reply, error) {
 	question := strings.TrimSpace(req.Text)
 	if question == "" {
 		return nil, towndesk.Errorf(towndesk.EINVALID, "请在命令后写上问题，例如：%s 邦均镇有人烧秸秆归谁管", c.Command)
 	}
-	in := AskInput{Question: question, Town: req.Town, County: req.County}
+	in := qa.AskInput{Question: question, Town: req.Town, County: req.County}
 	if req.Thread != "" {
 		p, ok, err := c.log.ThreadPlace(ctx, req.Channel, req.Thread)
 		if err != nil {
@@ -247,7 +254,7 @@ func fillQuestion(q *storage.Question, res *towndesk.AskResult) {
 	q.Terms = res.Terms
 }
 
-func (c *Chat) answerReply(id int64, r *AskReply, private bool) *ChatReply {
+func (c *Chat) answerReply(id int64, r *qa.AskReply, private bool) *Reply {
 	res := r.Result
 	a := &Answer{QuestionID: id, Question: res.Question, Status: res.Status, Place: res.Place, Places: res.Places, LLM: r.LLM}
 	switch res.Status {
@@ -261,7 +268,7 @@ func (c *Chat) answerReply(id int64, r *AskReply, private bool) *ChatReply {
 	default:
 		a.Notice = r.Text
 	}
-	return &ChatReply{Text: r.Text, Answer: a, Private: private}
+	return &Reply{Text: r.Text, Answer: a, Private: private}
 }
 
 func (c *Chat) row(m towndesk.Match, place towndesk.Place) AnswerRow {
@@ -270,8 +277,8 @@ func (c *Chat) row(m towndesk.Match, place towndesk.Place) AnswerRow {
 	if it.SubItem != "" {
 		name += "（" + it.SubItem + "）"
 	}
-	return AnswerRow{Role: m.Role, Category: it.Category, Name: name, Who: WhoActs(m, place), Mode: it.Mode,
-		Body: it.Body, Office: it.Office, Basis: it.Basis, List: ListName(m.List), Code: it.Code,
+	return AnswerRow{Role: m.Role, Category: it.Category, Name: name, Who: qa.WhoActs(m, place), Mode: it.Mode,
+		Body: it.Body, Office: it.Office, Basis: it.Basis, List: qa.ListName(m.List), Code: it.Code,
 		HasArticles: it.Basis != "" && len(c.lists.BasisArticles(it.Basis)) > 0}
 }
 
@@ -279,12 +286,12 @@ func (c *Chat) row(m towndesk.Match, place towndesk.Place) AnswerRow {
 // among the candidates (county and town names as offered in Answer.Places)
 // and records the new outcome. The thread keeps the chosen place. It
 // returns ENOTFOUND for an unknown question.
-func (c *Chat) PickPlace(ctx context.Context, req ChatRequest, questionID int64, county, town string) (*ChatReply, error) {
+func (c *Chat) PickPlace(ctx context.Context, req Message, questionID int64, county, town string) (*Reply, error) {
 	q, err := c.log.Question(ctx, questionID)
 	if err != nil {
 		return nil, err
 	}
-	reply, err := c.lists.Ask(ctx, AskInput{Question: q.Text, Town: town, County: county})
+	reply, err := c.lists.Ask(ctx, qa.AskInput{Question: q.Text, Town: town, County: county})
 	if err != nil {
 		return nil, err
 	}
@@ -303,12 +310,12 @@ func (c *Chat) PickPlace(ctx context.Context, req ChatRequest, questionID int64,
 // Reanswer renders a logged question's answer again, for its logged
 // place, without logging it anew (the 发到频道 button of a private answer).
 // It returns ENOTFOUND for an unknown question.
-func (c *Chat) Reanswer(ctx context.Context, questionID int64) (*ChatReply, error) {
+func (c *Chat) Reanswer(ctx context.Context, questionID int64) (*Reply, error) {
 	q, err := c.log.Question(ctx, questionID)
 	if err != nil {
 		return nil, err
 	}
-	reply, err := c.lists.Ask(ctx, AskInput{Question: q.Text, Town: q.Place.Town, County: q.Place.County})
+	reply, err := c.lists.Ask(ctx, qa.AskInput{Question: q.Text, Town: q.Place.Town, County: q.Place.County})
 	if err != nil {
 		return nil, err
 	}
@@ -317,7 +324,7 @@ func (c *Chat) Reanswer(ctx context.Context, questionID int64) (*ChatReply, erro
 
 // Feedback records whether user found the answer to a question useful. It
 // returns ENOTFOUND for an unknown question.
-func (c *Chat) Feedback(ctx context.Context, questionID int64, user string, useful bool) (*ChatReply, error) {
+func (c *Chat) Feedback(ctx context.Context, questionID int64, user string, useful bool) (*Reply, error) {
 	if err := c.log.SetFeedback(ctx, questionID, user, useful); err != nil {
 		return nil, err
 	}
@@ -325,17 +332,17 @@ func (c *Chat) Feedback(ctx context.Context, questionID int64, user string, usef
 	if !useful {
 		text = "已记录：这个回答没有用。清单管理员会在每周汇总中看到这个问题。"
 	}
-	return &ChatReply{Text: text, Private: true}, nil
+	return &Reply{Text: text, Private: true}, nil
 }
 
 // Basis returns the text of the articles a legal basis cites, or an
 // ENOTFOUND error when towndesk has none of them.
-func (c *Chat) Basis(basis string) (*ChatReply, error) {
+func (c *Chat) Basis(basis string) (*Reply, error) {
 	arts := c.lists.BasisArticles(basis)
 	if len(arts) == 0 {
 		return nil, towndesk.Errorf(towndesk.ENOTFOUND, "没有找到“%s”引用的条文原文", basis)
 	}
-	return &ChatReply{Text: articlesText(arts)}, nil
+	return &Reply{Text: articlesText(arts)}, nil
 }
 
 func articlesText(arts []law.Article) string {

@@ -1,4 +1,4 @@
-package handlers
+package chat
 
 import (
 	"context"
@@ -6,16 +6,35 @@ import (
 	"testing"
 
 	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/handlers/desk"
+	"github.com/towndesk/towndesk/handlers/qa"
+	"github.com/towndesk/towndesk/internal/testenv"
 	"github.com/towndesk/towndesk/storage"
 )
 
 func newTestChat(t testing.TB) (*Chat, *storage.DB) {
 	t.Helper()
-	l := newTestLists(t)
-	return NewChat(l, l.db), l.db
+	db, k, idx, gaz := testenv.Search(t)
+	return New(qa.NewLists(db, k, idx, gaz), db), db
 }
 
-func handle(t *testing.T, c *Chat, req ChatRequest) *ChatReply {
+// newTestDesk returns the desk of 滕州市 on a fresh database file with one
+// request logged in 滨湖镇, and that request's id.
+func newTestDesk(t *testing.T) (*desk.Desk, *storage.DB, string) {
+	t.Helper()
+	db, gaz, county := testenv.Tengzhou(t)
+	d := desk.New(db, desk.Config{County: county, Places: gaz})
+	r, err := d.New(context.Background(), desk.RequestNewInput{
+		By: "王芳", Town: "滨湖镇", Village: "前李村", Citizen: "张三", Phone: "13812345678",
+		IDNumber: "110101199003071233", Kind: "代办证件", Matter: "补办第三代社保卡，联系人女儿 13987654321",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d, db, r.Request.ID
+}
+
+func handle(t *testing.T, c *Chat, req Message) *Reply {
 	t.Helper()
 	r, err := c.Handle(context.Background(), req)
 	if err != nil {
@@ -41,7 +60,7 @@ func TestChatDispatch(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			r := handle(t, c, ChatRequest{Source: "console", User: "u", Channel: "console", Text: tt.text})
+			r := handle(t, c, Message{Source: "console", User: "u", Channel: "console", Text: tt.text})
 			if tt.help {
 				if r.Help == nil || !strings.Contains(r.Text, "问 <问题>") || !strings.Contains(r.Text, "ask") {
 					t.Errorf("Handle(%q) = %q, want the help generated from the command table", tt.text, r.Text)
@@ -53,7 +72,7 @@ func TestChatDispatch(t *testing.T) {
 			}
 		})
 	}
-	if _, err := c.Handle(context.Background(), ChatRequest{Text: "问"}); towndesk.ErrorCode(err) != towndesk.EINVALID {
+	if _, err := c.Handle(context.Background(), Message{Text: "问"}); towndesk.ErrorCode(err) != towndesk.EINVALID {
 		t.Errorf("Handle(%q) error = %v, want invalid (no question)", "问", err)
 	}
 }
@@ -62,18 +81,18 @@ func TestChatChannelPlaceAndThreadMemory(t *testing.T) {
 	c, db := newTestChat(t)
 	ctx := context.Background()
 	// In the 邦均镇 channel, a question naming no place is about 邦均镇.
-	r := handle(t, c, ChatRequest{Channel: "CBJ", Thread: "100.1", Text: "谁管烧秸秆", Town: "邦均镇", County: "蓟州区"})
+	r := handle(t, c, Message{Channel: "CBJ", Thread: "100.1", Text: "谁管烧秸秆", Town: "邦均镇", County: "蓟州区"})
 	if a := r.Answer; a.Status != towndesk.StatusAnswered || a.Place.Town != "邦均镇" {
 		t.Fatalf("Ask in the 邦均镇 channel = %s at %v, want answered for 邦均镇:\n%s", a.Status, a.Place, r.Text)
 	}
 	// A follow-up in a thread about 滨湖镇 stays in 滨湖镇, even in the 邦均镇 channel.
-	handle(t, c, ChatRequest{Channel: "CBJ", Thread: "200.1", Text: "滕州市滨湖镇有人乱搭乱建归谁管", Town: "邦均镇", County: "蓟州区"})
-	r = handle(t, c, ChatRequest{Channel: "CBJ", Thread: "200.1", Text: "那烧秸秆呢", Town: "邦均镇", County: "蓟州区"})
+	handle(t, c, Message{Channel: "CBJ", Thread: "200.1", Text: "滕州市滨湖镇有人乱搭乱建归谁管", Town: "邦均镇", County: "蓟州区"})
+	r = handle(t, c, Message{Channel: "CBJ", Thread: "200.1", Text: "那烧秸秆呢", Town: "邦均镇", County: "蓟州区"})
 	if a := r.Answer; a.Place == nil || a.Place.Town != "滨湖镇" {
 		t.Errorf("follow-up in the 滨湖镇 thread answered for %v, want 滨湖镇", a.Place)
 	}
 	// Without a thread there is no memory.
-	r = handle(t, c, ChatRequest{Channel: "DM1", Text: "那烧秸秆呢"})
+	r = handle(t, c, Message{Channel: "DM1", Text: "那烧秸秆呢"})
 	if r.Answer.Status != towndesk.StatusNeedPlace {
 		t.Errorf("question without place, channel or thread = %s, want need_place", r.Answer.Status)
 	}
@@ -89,7 +108,7 @@ func TestChatChannelPlaceAndThreadMemory(t *testing.T) {
 func TestChatAmbiguousPickAndFeedback(t *testing.T) {
 	c, db := newTestChat(t)
 	ctx := context.Background()
-	req := ChatRequest{Channel: "C1", Thread: "1.1", User: "U1", Text: "柴胡店镇放鞭炮谁管"}
+	req := Message{Channel: "C1", Thread: "1.1", User: "U1", Text: "柴胡店镇放鞭炮谁管"}
 	r := handle(t, c, req)
 	a := r.Answer
 	if a.Status != towndesk.StatusAmbiguousPlace || len(a.Places) < 2 {
@@ -113,7 +132,7 @@ func TestChatAmbiguousPickAndFeedback(t *testing.T) {
 		t.Errorf("logged question after the pick: %s at %v, want its new outcome", q.Status, q.Place)
 	}
 	// The thread now keeps 宁津县柴胡店镇.
-	r = handle(t, c, ChatRequest{Channel: "C1", Thread: "1.1", Text: "有人土葬谁管"})
+	r = handle(t, c, Message{Channel: "C1", Thread: "1.1", Text: "有人土葬谁管"})
 	if r.Answer.Place == nil || r.Answer.Place.County != "宁津县" {
 		t.Errorf("follow-up after the pick answered for %v, want 宁津县", r.Answer.Place)
 	}
@@ -132,7 +151,7 @@ func TestChatAmbiguousPickAndFeedback(t *testing.T) {
 
 func TestChatAnswerRowsAndBasis(t *testing.T) {
 	c, _ := newTestChat(t)
-	r := handle(t, c, ChatRequest{Text: "滨湖镇有人乱搭乱建归谁管？"})
+	r := handle(t, c, Message{Text: "滨湖镇有人乱搭乱建归谁管？"})
 	a := r.Answer
 	if a.Status != towndesk.StatusAnswered || len(a.Rows) == 0 {
 		t.Fatalf("answer = %s with %d rows", a.Status, len(a.Rows))

@@ -1,4 +1,4 @@
-package handlers
+package qa
 
 import (
 	"context"
@@ -15,7 +15,7 @@ var qualityFloors = []struct {
 	top1     float64 // all questions
 	notFound float64 // status accuracy on matters no list has
 }{
-	{"../eval/sample-questions.jsonl", 0.87, 0.90},
+	{"../../eval/sample-questions.jsonl", 0.87, 0.90},
 }
 
 func TestAnswerQuality(t *testing.T) {

@@ -1,4 +1,9 @@
-package handlers
+// Package desk is the proxy-service desk (代办台账): it logs citizens'
+// requests and moves them through their lifecycle, with money, history,
+// follow-up, listings and the Excel export, and renders its replies as
+// plain text for the console and the command line. Every method returns
+// a *towndesk.Error on failure, and a failed command writes nothing.
+package desk
 
 import (
 	"context"
@@ -23,8 +28,8 @@ type itemLookup interface {
 	ItemExists(ctx context.Context, code string) (bool, error)
 }
 
-// DeskConfig configures a Desk.
-type DeskConfig struct {
+// Config configures a Desk.
+type Config struct {
 	// County is the desk's own county: a town name is looked up in it
 	// first. When it is zero, towns must be named with their county
 	// (滕州市滨湖镇) or the county given with each request.
@@ -56,8 +61,8 @@ type Desk struct {
 	now    func() time.Time
 }
 
-// NewDesk returns a desk over db configured by cfg.
-func NewDesk(db *storage.DB, cfg DeskConfig) *Desk {
+// New returns a desk over db configured by cfg.
+func New(db *storage.DB, cfg Config) *Desk {
 	d := &Desk{db: db, county: cfg.County, places: cfg.Places, items: cfg.Items,
 		kinds: cfg.Kinds, cal: cfg.Calendar, now: cfg.Now}
 	if d.items == nil {
@@ -106,55 +111,29 @@ type RequestNewInput struct {
 // New logs a new request and returns it with its new id. It returns
 // EINVALID for a bad phone or ID number, unknown kind, missing field or
 // unknown item code, and ENOTFOUND or EINVALID from the gazetteer for a town
-// that is not a real place (or is ambiguous).
+// that is not a real place (or is ambiguous). Every error names its input
+// in Field.
 func (d *Desk) New(ctx context.Context, in RequestNewInput) (*RequestReply, error) {
 	by, err := checkBy(in.By)
 	if err != nil {
 		return nil, err
 	}
-	if strings.TrimSpace(in.Citizen) == "" {
-		return nil, towndesk.Errorf(towndesk.EINVALID, "请填写群众姓名")
+	r, problems := d.draft(in)
+	if len(problems) > 0 {
+		return nil, problems[0]
 	}
-	phone, err := towndesk.NormalizePhone(in.Phone)
-	if err != nil {
-		return nil, err
-	}
-	var id string
-	if strings.TrimSpace(in.IDNumber) != "" {
-		if id, err = towndesk.NormalizeID(in.IDNumber); err != nil {
-			return nil, err
-		}
-	}
-	kind, err := towndesk.FindKind(d.kinds, in.Kind)
-	if err != nil {
-		return nil, err
-	}
-	item := strings.TrimSpace(in.Item)
-	if item != "" {
-		ok, err := d.items.ItemExists(ctx, item)
+	r.CreatedBy = by
+	if r.ItemCode != "" {
+		ok, err := d.items.ItemExists(ctx, r.ItemCode)
 		if err != nil {
 			return nil, err
 		}
 		if !ok {
-			return nil, towndesk.Errorf(towndesk.EINVALID, "权力清单（现行版本）中没有编码为 %s 的事项，请核对编码", item)
+			return nil, towndesk.Invalidf("item", "权力清单（现行版本）中没有编码为 %s 的事项，请核对编码", r.ItemCode)
 		}
 	}
-	town, err := d.resolveTown(in.County, in.Town)
-	if err != nil {
-		return nil, err
-	}
-	r := &towndesk.Request{
-		Town:         town,
-		Village:      strings.TrimSpace(in.Village),
-		Citizen:      strings.TrimSpace(in.Citizen),
-		Phone:        phone,
-		IDNumber:     id,
-		Kind:         kind.Name,
-		PromisedDays: kind.Days,
-		Matter:       strings.TrimSpace(in.Matter),
-		Materials:    splitList(in.Materials),
-		ItemCode:     item,
-		CreatedBy:    by,
+	if r.Town, err = d.resolveTown(in.County, in.Town); err != nil {
+		return nil, towndesk.WithField(err, "town")
 	}
 	if err := d.db.CreateRequest(ctx, r); err != nil {
 		return nil, err
@@ -163,6 +142,63 @@ func (d *Desk) New(ctx context.Context, in RequestNewInput) (*RequestReply, erro
 		Message: fmt.Sprintf("已登记代办 %s：%s%s %s，%s（承诺 %d 个工作日）", r.ID, r.Town.Short(), r.Village, r.Citizen, r.Kind, r.PromisedDays),
 		Request: maskRequest(r),
 	}, nil
+}
+
+// ValidateIntake checks the intake form's fields all at once, as New
+// does before it looks up the item code and the town (New stops at the
+// first problem). It returns the problems by field (Error.Field); empty
+// when the form may be submitted.
+func (d *Desk) ValidateIntake(in RequestNewInput) map[string]string {
+	_, problems := d.draft(in)
+	p := map[string]string{}
+	for _, err := range problems {
+		p[towndesk.ErrorField(err)] = towndesk.ErrorMessage(err)
+	}
+	return p
+}
+
+// draft turns an intake into a request without its town and creator:
+// phone and ID numbers normalized, the kind found. It returns every
+// problem, at most one per field, in form order; a town name must be
+// given but is looked up by New.
+func (d *Desk) draft(in RequestNewInput) (*towndesk.Request, []error) {
+	r := &towndesk.Request{
+		Village:   strings.TrimSpace(in.Village),
+		Citizen:   strings.TrimSpace(in.Citizen),
+		Matter:    strings.TrimSpace(in.Matter),
+		Materials: splitList(in.Materials),
+		ItemCode:  strings.TrimSpace(in.Item),
+	}
+	var problems []error
+	seen := map[string]bool{"by": true}
+	add := func(err error) {
+		if f := towndesk.ErrorField(err); !seen[f] {
+			seen[f] = true
+			problems = append(problems, err)
+		}
+	}
+	if strings.TrimSpace(in.Town) == "" {
+		add(towndesk.Invalidf("town", "请填写乡镇（街道），如「滨湖镇」或「滕州市滨湖镇」"))
+	}
+	seen["town"] = true // looked up by New
+	var err error
+	if r.Phone, err = towndesk.NormalizePhone(in.Phone); err != nil {
+		add(towndesk.WithField(err, "phone"))
+	}
+	if strings.TrimSpace(in.IDNumber) != "" {
+		if r.IDNumber, err = towndesk.NormalizeID(in.IDNumber); err != nil {
+			add(towndesk.WithField(err, "id_number"))
+		}
+	}
+	if kind, err := towndesk.FindKind(d.kinds, in.Kind); err != nil {
+		add(err)
+	} else {
+		r.Kind, r.PromisedDays = kind.Name, kind.Days
+	}
+	for _, err := range r.Problems() {
+		add(err)
+	}
+	return r, problems
 }
 
 // splitList splits "a,b，c、d" into its non-empty trimmed parts.
@@ -180,9 +216,9 @@ func checkBy(by string) (string, error) {
 	by = strings.TrimSpace(by)
 	switch {
 	case by == "":
-		return "", towndesk.Errorf(towndesk.EINVALID, "请注明操作人")
-	case utf8.RuneCountInString(by) > 50:
-		return "", towndesk.Errorf(towndesk.EINVALID, "操作人名称过长（最多 50 字）")
+		return "", towndesk.Invalidf("by", "请注明操作人")
+	case utf8.RuneCountInString(by) > towndesk.MaxName:
+		return "", towndesk.Invalidf("by", "操作人名称过长（最多 %d 字）", towndesk.MaxName)
 	}
 	return by, nil
 }
@@ -200,7 +236,7 @@ func (d *Desk) resolveTown(county, name string) (towndesk.Place, error) {
 	if county = strings.TrimSpace(county); county != "" {
 		c, err := d.places.ResolveCounty(county, "")
 		if err != nil {
-			return towndesk.Place{}, err
+			return towndesk.Place{}, towndesk.WithField(err, "county")
 		}
 		return d.places.ResolveTown(c, name)
 	}
@@ -259,14 +295,14 @@ type RequestMoveInput struct {
 	Version int
 }
 
-// Move moves a request along its lifecycle. Accepting sets the due date
-// from the kind's promised working days; leaving a waiting status pushes the
-// due date back by the working days spent waiting. It returns EINVALID for
-// a move the lifecycle does not allow (naming the current status and the
-// allowed next steps), for done without a result or with an unbalanced
-// ledger (showing the balance), and for rejected or cancelled without a
-// reason; ENOTFOUND for an unknown id; ECONFLICT if someone changed the
-// request first.
+// Move moves a request along its lifecycle (towndesk.Request.Move):
+// accepting sets the due date from the kind's promised working days;
+// leaving a waiting status pushes the due date back by the working days
+// spent waiting. It returns EINVALID for a move the lifecycle does not
+// allow (naming the current status and the allowed next steps), for done
+// without a result or with an unbalanced ledger (showing the balance), and
+// for rejected or cancelled without a reason; ENOTFOUND for an unknown id;
+// ECONFLICT if someone changed the request first.
 func (d *Desk) Move(ctx context.Context, in RequestMoveInput) (*RequestReply, error) {
 	by, err := checkBy(in.By)
 	if err != nil {
@@ -280,90 +316,28 @@ func (d *Desk) Move(ctx context.Context, in RequestMoveInput) (*RequestReply, er
 	if err != nil {
 		return nil, err
 	}
-	if err := towndesk.CheckMove(cur.Status, to); err != nil {
+	m := towndesk.Move{To: to, By: by, At: d.now(), Note: in.Note, Result: in.Result, Reason: in.Reason, Calendar: d.cal}
+	if to == towndesk.StatusDone { // only done reads the ledger
+		if m.Ledger, err = d.db.Ledger(ctx, cur.ID); err != nil {
+			return nil, err
+		}
+	}
+	c, err := cur.Move(m)
+	if err != nil {
 		return nil, err
 	}
-	note, result, reason := strings.TrimSpace(in.Note), strings.TrimSpace(in.Result), strings.TrimSpace(in.Reason)
-	if err := checkText("备注", note); err != nil {
+	if err := d.save(ctx, cur, c, nil); err != nil {
 		return nil, err
 	}
-	now := d.now()
-	next := *cur
-	next.Status = to
-	var events []towndesk.Event
-	moved := towndesk.Event{At: now, By: by, Type: towndesk.EventMoved, From: string(cur.Status), To: string(to), Note: note}
+	next := c.Request
 	msg := fmt.Sprintf("代办 %s：%s → %s", cur.ID, cur.Status.Chinese(), to.Chinese())
-
-	switch to {
-	case towndesk.StatusRejected, towndesk.StatusCancelled:
-		if reason == "" {
-			return nil, towndesk.Errorf(towndesk.EINVALID, "「%s」须写明理由", to.Chinese())
-		}
-		if err := checkText("理由", reason); err != nil {
-			return nil, err
-		}
-		next.Reason, next.EndedAt, next.WaitingSince = reason, now, time.Time{}
-		moved.Note = joinNotes("理由："+reason, note)
-	case towndesk.StatusDone:
-		if result == "" {
-			return nil, towndesk.Errorf(towndesk.EINVALID, "办结须填写办理结果")
-		}
-		if err := checkText("办理结果", result); err != nil {
-			return nil, err
-		}
-		entries, err := d.db.Ledger(ctx, cur.ID)
-		if err != nil {
-			return nil, err
-		}
-		if bal := towndesk.BalanceOf(entries); !bal.Balanced() {
-			return nil, towndesk.Errorf(towndesk.EINVALID, "收支未平，不能办结：%s", bal)
-		}
-		next.Result, next.DoneAt = result, now
-		moved.Note = joinNotes("结果："+result, note)
-	}
-	events = append(events, moved)
-
 	if to == towndesk.StatusAccepted {
-		next.AcceptedAt = now
-		next.Due = d.cal.AddWorkingDays(towndesk.DateOf(now), cur.PromisedDays)
-		events = append(events, towndesk.Event{At: now, By: by, Type: towndesk.EventDue, To: string(next.Due),
-			Note: fmt.Sprintf("%s承诺 %d 个工作日", cur.Kind, cur.PromisedDays)})
 		msg += fmt.Sprintf("，办理时限 %s（%d 个工作日）", next.Due, cur.PromisedDays)
 	}
-	if cur.Status.Waiting() && to == towndesk.StatusInProgress {
-		next.WaitingSince = time.Time{}
-		spent := d.cal.WorkingDaysBetween(towndesk.DateOf(cur.WaitingSince), towndesk.DateOf(now))
-		if spent > 0 && !cur.Due.IsZero() {
-			next.Due = d.cal.AddWorkingDays(cur.Due, spent)
-			events = append(events, towndesk.Event{At: now, By: by, Type: towndesk.EventDue, From: string(cur.Due), To: string(next.Due),
-				Note: fmt.Sprintf("%s %d 个工作日不计入时限", cur.Status.Chinese(), spent)})
-			msg += fmt.Sprintf("，%s %d 个工作日不计入，时限顺延至 %s", cur.Status.Chinese(), spent, next.Due)
-		}
+	if c.Paused > 0 {
+		msg += fmt.Sprintf("，%s %d 个工作日不计入，时限顺延至 %s", cur.Status.Chinese(), c.Paused, next.Due)
 	}
-	if to.Waiting() {
-		next.WaitingSince = now
-	}
-	if err := d.save(ctx, cur, &next, events, nil); err != nil {
-		return nil, err
-	}
-	return &RequestReply{Message: msg, Request: maskRequest(&next)}, nil
-}
-
-func joinNotes(parts ...string) string {
-	var keep []string
-	for _, p := range parts {
-		if p != "" {
-			keep = append(keep, p)
-		}
-	}
-	return strings.Join(keep, "；")
-}
-
-func checkText(what, s string) error {
-	if utf8.RuneCountInString(s) > 2000 {
-		return towndesk.Errorf(towndesk.EINVALID, "%s过长（最多 2000 字）", what)
-	}
-	return nil
+	return &RequestReply{Message: msg, Request: maskRequest(next)}, nil
 }
 
 // load reads request id; version, if not 0, must be its current version.
@@ -382,9 +356,9 @@ func (d *Desk) load(ctx context.Context, id string, version int) (*towndesk.Requ
 	return r, nil
 }
 
-// save stores next, changed from cur, with its events and ledger entries.
-func (d *Desk) save(ctx context.Context, cur, next *towndesk.Request, events []towndesk.Event, entries []towndesk.LedgerEntry) error {
-	return d.db.UpdateRequest(ctx, storage.RequestChange{Request: next, Was: cur, Events: events, Entries: entries})
+// save stores change c of cur, with the ledger entries it books.
+func (d *Desk) save(ctx context.Context, cur *towndesk.Request, c *towndesk.Change, entries []towndesk.LedgerEntry) error {
+	return d.db.UpdateRequest(ctx, storage.RequestChange{Request: c.Request, Was: cur, Events: c.Events, Entries: entries})
 }
 
 // RequestAssignInput assigns a request to a desk worker.
@@ -398,34 +372,35 @@ type RequestAssignInput struct {
 // returns EINVALID for an empty name, the current assignee, or a request
 // that has ended; ENOTFOUND; ECONFLICT.
 func (d *Desk) Assign(ctx context.Context, in RequestAssignInput) (*RequestReply, error) {
-	by, err := checkBy(in.By)
+	return d.change(ctx, in.ID, in.By, in.Version, func(cur *towndesk.Request, by string) (*towndesk.Change, string, error) {
+		c, err := cur.Assign(in.Assignee, by, d.now())
+		if err != nil {
+			return nil, "", err
+		}
+		return c, fmt.Sprintf("代办 %s 改由 %s 承办", cur.ID, c.Request.Assignee), nil
+	})
+}
+
+// change loads request id at version, makes change on it for by and
+// saves the result, with change's message.
+func (d *Desk) change(ctx context.Context, id, by string, version int,
+	change func(cur *towndesk.Request, by string) (*towndesk.Change, string, error)) (*RequestReply, error) {
+	by, err := checkBy(by)
 	if err != nil {
 		return nil, err
 	}
-	who := strings.TrimSpace(in.Assignee)
-	switch {
-	case who == "":
-		return nil, towndesk.Errorf(towndesk.EINVALID, "请写明承办人")
-	case utf8.RuneCountInString(who) > 50:
-		return nil, towndesk.Errorf(towndesk.EINVALID, "承办人名称过长（最多 50 字）")
-	}
-	cur, err := d.load(ctx, in.ID, in.Version)
+	cur, err := d.load(ctx, id, version)
 	if err != nil {
 		return nil, err
 	}
-	if cur.Status.Final() {
-		return nil, towndesk.Errorf(towndesk.EINVALID, "代办 %s 已结束（%s），不能再指派", cur.ID, cur.Status.Chinese())
-	}
-	if cur.Assignee == who {
-		return nil, towndesk.Errorf(towndesk.EINVALID, "代办 %s 已由 %s 承办", cur.ID, who)
-	}
-	next := *cur
-	next.Assignee = who
-	ev := towndesk.Event{At: d.now(), By: by, Type: towndesk.EventAssigned, From: cur.Assignee, To: who}
-	if err := d.save(ctx, cur, &next, []towndesk.Event{ev}, nil); err != nil {
+	c, msg, err := change(cur, by)
+	if err != nil {
 		return nil, err
 	}
-	return &RequestReply{Message: fmt.Sprintf("代办 %s 改由 %s 承办", cur.ID, who), Request: maskRequest(&next)}, nil
+	if err := d.save(ctx, cur, c, nil); err != nil {
+		return nil, err
+	}
+	return &RequestReply{Message: msg, Request: maskRequest(c.Request)}, nil
 }
 
 // RequestNoteInput adds a remark to a request's history.
@@ -438,27 +413,10 @@ type RequestNoteInput struct {
 // Note records a remark in the request's history. It returns EINVALID for
 // an empty or overlong text; ENOTFOUND; ECONFLICT.
 func (d *Desk) Note(ctx context.Context, in RequestNoteInput) (*RequestReply, error) {
-	by, err := checkBy(in.By)
-	if err != nil {
-		return nil, err
-	}
-	text := strings.TrimSpace(in.Text)
-	if text == "" {
-		return nil, towndesk.Errorf(towndesk.EINVALID, "备注内容不能为空")
-	}
-	if err := checkText("备注", text); err != nil {
-		return nil, err
-	}
-	cur, err := d.load(ctx, in.ID, in.Version)
-	if err != nil {
-		return nil, err
-	}
-	next := *cur
-	ev := towndesk.Event{At: d.now(), By: by, Type: towndesk.EventNoted, Note: text}
-	if err := d.save(ctx, cur, &next, []towndesk.Event{ev}, nil); err != nil {
-		return nil, err
-	}
-	return &RequestReply{Message: fmt.Sprintf("已为代办 %s 添加备注", cur.ID), Request: maskRequest(&next)}, nil
+	return d.change(ctx, in.ID, in.By, in.Version, func(cur *towndesk.Request, by string) (*towndesk.Change, string, error) {
+		c, err := cur.Annotate(in.Text, by, d.now())
+		return c, fmt.Sprintf("已为代办 %s 添加备注", cur.ID), err
+	})
 }
 
 // RequestPayInput records money received, paid, collected or handed over.
@@ -499,32 +457,23 @@ func (d *Desk) Pay(ctx context.Context, in RequestPayInput) (*RequestReply, erro
 	if err != nil {
 		return nil, err
 	}
-	if cur.Status == towndesk.StatusDone || cur.Status.Final() {
-		return nil, towndesk.Errorf(towndesk.EINVALID, "代办 %s 已%s，不能再登记收支", cur.ID, strings.TrimPrefix(cur.Status.Chinese(), "已"))
+	c, err := cur.Book(e)
+	if err != nil {
+		return nil, err
 	}
 	entries, err := d.db.Ledger(ctx, cur.ID)
 	if err != nil {
 		return nil, err
 	}
-	next := *cur
-	ev := towndesk.Event{At: e.At, By: by, Type: towndesk.EventPaid, To: fmt.Sprintf("%s %s 元", typ, amount),
-		Note: joinNotes(prefixed("票据号：", e.Receipt), e.Note)}
-	if err := d.save(ctx, cur, &next, []towndesk.Event{ev}, []towndesk.LedgerEntry{e}); err != nil {
+	if err := d.save(ctx, cur, c, []towndesk.LedgerEntry{e}); err != nil {
 		return nil, err
 	}
 	bal := towndesk.BalanceOf(append(entries, e))
 	return &RequestReply{
 		Message: fmt.Sprintf("代办 %s：%s %s 元。%s", cur.ID, typ, amount, bal),
-		Request: maskRequest(&next),
+		Request: maskRequest(c.Request),
 		Balance: &bal,
 	}, nil
-}
-
-func prefixed(prefix, s string) string {
-	if s == "" {
-		return ""
-	}
-	return prefix + s
 }
 
 // RequestFollowUpInput records the follow-up call (回访).
@@ -541,46 +490,23 @@ type RequestFollowUpInput struct {
 // counted in Reopened). It returns EINVALID for an unknown result or a
 // request that is not done; ENOTFOUND; ECONFLICT.
 func (d *Desk) FollowUp(ctx context.Context, in RequestFollowUpInput) (*RequestReply, error) {
-	by, err := checkBy(in.By)
-	if err != nil {
+	if _, err := checkBy(in.By); err != nil {
 		return nil, err
 	}
 	sat, err := towndesk.ParseSatisfaction(in.Result)
 	if err != nil {
 		return nil, err
 	}
-	note := strings.TrimSpace(in.Note)
-	if err := checkText("回访说明", note); err != nil {
-		return nil, err
-	}
-	cur, err := d.load(ctx, in.ID, in.Version)
-	if err != nil {
-		return nil, err
-	}
-	if cur.Status != towndesk.StatusDone {
-		return nil, towndesk.Errorf(towndesk.EINVALID, "只有「%s」的代办才能回访；代办 %s 当前状态为「%s」", towndesk.StatusDone.Chinese(), cur.ID, cur.Status.Chinese())
-	}
-	now := d.now()
-	next := *cur
-	next.FollowUp, next.FollowUpNote, next.FollowedUpAt = sat, note, now
-	var msg string
-	if sat == towndesk.Dissatisfied {
-		next.Status = towndesk.StatusInProgress
-		next.Reopened++
-		msg = fmt.Sprintf("代办 %s 回访不满意，退回「%s」重新办理（第 %d 次）", cur.ID, next.Status.Chinese(), next.Reopened)
-	} else {
-		next.Status = towndesk.StatusClosed
-		next.EndedAt = now
-		msg = fmt.Sprintf("代办 %s 回访%s，已归档", cur.ID, sat)
-	}
-	events := []towndesk.Event{
-		{At: now, By: by, Type: towndesk.EventFollowedUp, To: string(sat), Note: note},
-		{At: now, By: by, Type: towndesk.EventMoved, From: string(cur.Status), To: string(next.Status), Note: "回访" + string(sat)},
-	}
-	if err := d.save(ctx, cur, &next, events, nil); err != nil {
-		return nil, err
-	}
-	return &RequestReply{Message: msg, Request: maskRequest(&next)}, nil
+	return d.change(ctx, in.ID, in.By, in.Version, func(cur *towndesk.Request, by string) (*towndesk.Change, string, error) {
+		c, err := cur.RecordFollowUp(towndesk.FollowUpCall{Result: sat, Note: in.Note, By: by, At: d.now()})
+		if err != nil {
+			return nil, "", err
+		}
+		if sat == towndesk.Dissatisfied {
+			return c, fmt.Sprintf("代办 %s 回访不满意，退回「%s」重新办理（第 %d 次）", cur.ID, c.Request.Status.Chinese(), c.Request.Reopened), nil
+		}
+		return c, fmt.Sprintf("代办 %s 回访%s，已归档", cur.ID, sat), nil
+	})
 }
 
 // RequestExtendInput extends a request's due date.
@@ -594,38 +520,16 @@ type RequestExtendInput struct {
 
 // Extend moves the due date of an accepted, unfinished request back by
 // in.Days working days. It returns EINVALID without a reason, for days
-// outside 1..250, or for a request without a running due date; ENOTFOUND;
-// ECONFLICT.
+// outside 1..towndesk.MaxPromisedDays, or for a request without a running
+// due date; ENOTFOUND; ECONFLICT.
 func (d *Desk) Extend(ctx context.Context, in RequestExtendInput) (*RequestReply, error) {
-	by, err := checkBy(in.By)
-	if err != nil {
-		return nil, err
-	}
-	reason := strings.TrimSpace(in.Reason)
-	switch {
-	case in.Days < 1 || in.Days > 250:
-		return nil, towndesk.Errorf(towndesk.EINVALID, "延期天数应为 1 到 250 个工作日")
-	case reason == "":
-		return nil, towndesk.Errorf(towndesk.EINVALID, "延期须写明理由")
-	}
-	if err := checkText("理由", reason); err != nil {
-		return nil, err
-	}
-	cur, err := d.load(ctx, in.ID, in.Version)
-	if err != nil {
-		return nil, err
-	}
-	if !cur.Status.Active() || cur.Due.IsZero() {
-		return nil, towndesk.Errorf(towndesk.EINVALID, "只有已受理、尚未办结的代办才能延期；代办 %s 当前状态为「%s」", cur.ID, cur.Status.Chinese())
-	}
-	next := *cur
-	next.Due = d.cal.AddWorkingDays(cur.Due, in.Days)
-	ev := towndesk.Event{At: d.now(), By: by, Type: towndesk.EventDue, From: string(cur.Due), To: string(next.Due),
-		Note: fmt.Sprintf("延期 %d 个工作日：%s", in.Days, reason)}
-	if err := d.save(ctx, cur, &next, []towndesk.Event{ev}, nil); err != nil {
-		return nil, err
-	}
-	return &RequestReply{Message: fmt.Sprintf("代办 %s 办理时限由 %s 延至 %s", cur.ID, cur.Due, next.Due), Request: maskRequest(&next)}, nil
+	return d.change(ctx, in.ID, in.By, in.Version, func(cur *towndesk.Request, by string) (*towndesk.Change, string, error) {
+		c, err := cur.Extend(towndesk.Extension{Days: in.Days, Reason: in.Reason, By: by, At: d.now(), Calendar: d.cal})
+		if err != nil {
+			return nil, "", err
+		}
+		return c, fmt.Sprintf("代办 %s 办理时限由 %s 延至 %s", cur.ID, cur.Due, c.Request.Due), nil
+	})
 }
 
 // RequestShowInput asks for one request with its money and history.
@@ -641,8 +545,10 @@ type RequestShowReply struct {
 	Entries []towndesk.LedgerEntry `json:"entries"`
 	Balance towndesk.Balance       `json:"balance"`
 	Events  []towndesk.Event       `json:"events"`
-	// Next lists the statuses the request may move to.
+	// Next lists the statuses the request may move to, Ops the other
+	// changes it accepts (the lifecycle table).
 	Next []towndesk.Status `json:"next"`
+	Ops  []towndesk.Op     `json:"ops"`
 	// DaysLate is how many working days it is overdue today (0: not).
 	DaysLate int  `json:"days_late"`
 	Revealed bool `json:"revealed"`
@@ -678,7 +584,8 @@ func (d *Desk) Show(ctx context.Context, in RequestShowInput) (*RequestShowReply
 		Entries:  entries,
 		Balance:  towndesk.BalanceOf(entries),
 		Events:   events,
-		Next:     nextSteps(r.Status),
+		Next:     append([]towndesk.Status{}, r.Status.Next()...),
+		Ops:      append([]towndesk.Op{}, r.Ops()...),
 		DaysLate: r.DaysLate(d.cal, towndesk.DateOf(d.now())),
 		Revealed: in.Reveal,
 	}
@@ -688,15 +595,6 @@ func (d *Desk) Show(ctx context.Context, in RequestShowInput) (*RequestShowReply
 		reply.Events = maskEvents(events)
 	}
 	return reply, nil
-}
-
-// nextSteps returns the statuses an ordinary move may take s to (none out
-// of done: that is the follow-up's business).
-func nextSteps(s towndesk.Status) []towndesk.Status {
-	if s == towndesk.StatusDone {
-		return []towndesk.Status{}
-	}
-	return append([]towndesk.Status{}, s.Next()...)
 }
 
 // RequestFilterInput selects requests, as the user typed the filters.
@@ -751,10 +649,18 @@ func (d *Desk) filter(in RequestFilterInput) (towndesk.RequestFilter, error) {
 	return f, nil
 }
 
+// A listing's rows: DefaultListLimit when none is asked for, at most
+// MaxListLimit.
+const (
+	DefaultListLimit = 100
+	MaxListLimit     = 1000
+)
+
 // RequestListInput lists requests, newest first.
 type RequestListInput struct {
 	RequestFilterInput
-	// Limit caps the rows returned: 0 means 100, at most 1000.
+	// Limit caps the rows returned: 0 means DefaultListLimit, at most
+	// MaxListLimit.
 	Limit int
 }
 
@@ -781,10 +687,10 @@ func (d *Desk) List(ctx context.Context, in RequestListInput) (*RequestListReply
 		return nil, err
 	}
 	switch {
-	case in.Limit < 0 || in.Limit > 1000:
-		return nil, towndesk.Errorf(towndesk.EINVALID, "条数应为 1 到 1000")
+	case in.Limit < 0 || in.Limit > MaxListLimit:
+		return nil, towndesk.Invalidf("limit", "条数应为 1 到 %d", MaxListLimit)
 	case in.Limit == 0:
-		f.Limit = 100
+		f.Limit = DefaultListLimit
 	default:
 		f.Limit = in.Limit
 	}

@@ -1,38 +1,21 @@
-package handlers
+package qa
 
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/towndesk/towndesk"
-	"github.com/towndesk/towndesk/gazetteer"
-	"github.com/towndesk/towndesk/kb"
-	"github.com/towndesk/towndesk/storage"
+	"github.com/towndesk/towndesk/internal/testenv"
 )
 
 // newTestLists opens a fresh data directory with a real database and a real
 // on-disk index, as the CLI does.
 func newTestLists(t testing.TB) *Lists {
 	t.Helper()
-	dir := t.TempDir()
-	db, err := storage.Open(filepath.Join(dir, "towndesk.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	gaz, err := gazetteer.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	idx, err := kb.OpenIndex(context.Background(), filepath.Join(dir, "index"), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { idx.Close() })
-	return NewLists(db, kb.New(db, idx, gaz, kb.DefaultSynonyms()), idx, gaz)
+	db, k, idx, gaz := testenv.Search(t)
+	return NewLists(db, k, idx, gaz)
 }
 
 func ask(t *testing.T, l *Lists, in AskInput) *AskReply {

@@ -1,4 +1,4 @@
-package handlers
+package summary
 
 import (
 	"context"
@@ -20,7 +20,7 @@ import (
 // worst case for grouping: 5,000 distinct texts, a third not found, some
 // marked 没用). Target: 1 s or less per summary.
 //
-//	go test ./handlers -run '^$' -bench Summary100k -benchtime 10x
+//	go test ./handlers/summary -run '^$' -bench Summary100k -benchtime 10x
 func BenchmarkSummary100k(b *testing.B) {
 	ctx := context.Background()
 	path := filepath.Join(b.TempDir(), "towndesk.db")
@@ -41,14 +41,14 @@ func BenchmarkSummary100k(b *testing.B) {
 		b.Fatal(err)
 	}
 	now := week.End().Add(9 * time.Hour)
-	s := NewSummaries(db, SummaryConfig{Calendar: cal, Now: func() time.Time { return now }})
+	s := New(db, Config{Calendar: cal, Now: func() time.Time { return now }})
 	scopes := []struct {
 		name  string
-		scope SummaryScope
+		scope Scope
 	}{
-		{"town", SummaryScope{Name: "镇", Place: towndesk.Place{County: "滕州市", CountyCode: "370481", Town: "镇", TownCode: towns[3]}, Channel: "C0TOWN3"}},
-		{"county", SummaryScope{Name: "滕州市", Place: towndesk.Place{County: "滕州市", CountyCode: "370481"}}},
-		{"all", SummaryScope{Name: "全部"}},
+		{"town", Scope{Name: "镇", Place: towndesk.Place{County: "滕州市", CountyCode: "370481", Town: "镇", TownCode: towns[3]}, Channel: "C0TOWN3"}},
+		{"county", Scope{Name: "滕州市", Place: towndesk.Place{County: "滕州市", CountyCode: "370481"}}},
+		{"all", Scope{Name: "全部"}},
 	}
 	for _, sc := range scopes {
 		b.Run(sc.name, func(b *testing.B) {

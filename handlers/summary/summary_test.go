@@ -1,4 +1,4 @@
-package handlers
+package summary
 
 import (
 	"context"
@@ -10,6 +10,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/handlers/desk"
+	"github.com/towndesk/towndesk/internal/testenv"
 	"github.com/towndesk/towndesk/storage"
 )
 
@@ -105,9 +107,9 @@ func TestNormalizeQuestion(t *testing.T) {
 type summaryWorld struct {
 	t     *testing.T
 	ctx   context.Context
-	desk  *Desk
+	desk  *desk.Desk
 	db    *storage.DB
-	clock *deskClock
+	clock *testenv.Clock
 	cal   *towndesk.Calendar
 	binhu towndesk.Place
 	other towndesk.Place
@@ -115,7 +117,7 @@ type summaryWorld struct {
 
 func newSummaryWorld(t *testing.T) *summaryWorld {
 	t.Helper()
-	db, gaz, county := tengzhouDB(t)
+	db, gaz, county := testenv.Tengzhou(t)
 	binhu, err := gaz.ResolveTown(county, "滨湖镇")
 	if err != nil {
 		t.Fatal(err)
@@ -124,22 +126,17 @@ func newSummaryWorld(t *testing.T) *summaryWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cal, err := towndesk.ParseCalendar(strings.NewReader(summaryHolidays))
-	if err != nil {
-		t.Fatal(err)
-	}
-	clock := &deskClock{}
+	cal := testenv.Calendar(t, summaryHolidays)
+	clock := &testenv.Clock{}
 	db.Now = clock.Now
-	d := NewDesk(db, DeskConfig{County: county, Places: gaz, Calendar: cal, Now: clock.Now})
+	d := desk.New(db, desk.Config{County: county, Places: gaz, Calendar: cal, Now: clock.Now})
 	return &summaryWorld{t: t, ctx: context.Background(), desk: d, db: db, clock: clock, cal: cal, binhu: binhu, other: other}
 }
 
 // at sets the clock to a day and time in China.
 func (w *summaryWorld) at(day string, hour, min int) {
 	w.clock.At(day, hour)
-	w.clock.mu.Lock()
-	w.clock.t = w.clock.t.Add(time.Duration(min) * time.Minute)
-	w.clock.mu.Unlock()
+	w.clock.Add(time.Duration(min) * time.Minute)
 }
 
 func (w *summaryWorld) must(what string, err error) {
@@ -151,8 +148,9 @@ func (w *summaryWorld) must(what string, err error) {
 
 func (w *summaryWorld) newRequest(town, village, kind string) string {
 	w.t.Helper()
-	in := validNew()
-	in.Town, in.Village, in.Kind = town, village, kind
+	in := desk.RequestNewInput{By: "王芳", Town: town, Village: village, Citizen: "张三", Phone: "13812345678",
+		IDNumber: "110101199003071233", Kind: kind, Matter: "补办第三代社保卡，联系人女儿 13987654321",
+		Materials: "身份证复印件，照片、户口本"}
 	r, err := w.desk.New(w.ctx, in)
 	w.must("new "+village, err)
 	return r.Request.ID
@@ -160,7 +158,7 @@ func (w *summaryWorld) newRequest(town, village, kind string) string {
 
 func (w *summaryWorld) move(id, to string) {
 	w.t.Helper()
-	in := RequestMoveInput{ID: id, By: "李娜", To: to}
+	in := desk.RequestMoveInput{ID: id, By: "李娜", To: to}
 	switch to {
 	case "done":
 		in.Result = "已办好"
@@ -173,13 +171,13 @@ func (w *summaryWorld) move(id, to string) {
 
 func (w *summaryWorld) pay(id, typ, amount string) {
 	w.t.Helper()
-	_, err := w.desk.Pay(w.ctx, RequestPayInput{ID: id, By: "李娜", Type: typ, Amount: amount})
+	_, err := w.desk.Pay(w.ctx, desk.RequestPayInput{ID: id, By: "李娜", Type: typ, Amount: amount})
 	w.must(id+" "+typ, err)
 }
 
 func (w *summaryWorld) followUp(id, result string) {
 	w.t.Helper()
-	_, err := w.desk.FollowUp(w.ctx, RequestFollowUpInput{ID: id, By: "王芳", Result: result})
+	_, err := w.desk.FollowUp(w.ctx, desk.RequestFollowUpInput{ID: id, By: "王芳", Result: result})
 	w.must(id+" 回访", err)
 }
 
@@ -224,7 +222,7 @@ func (w *summaryWorld) seed() map[string]string {
 	ids["G"] = w.newRequest("滨湖镇", "后王村", "缴纳费用")
 	w.move(ids["G"], "accepted") // due 03-05
 	w.move(ids["G"], "in_progress")
-	w.desk.Assign(w.ctx, RequestAssignInput{ID: ids["G"], By: "王芳", Assignee: "李娜"})
+	w.desk.Assign(w.ctx, desk.RequestAssignInput{ID: ids["G"], By: "王芳", Assignee: "李娜"})
 
 	w.at("2026-03-03", 9, 0)
 	ids["B"] = w.newRequest("滨湖镇", "前李村", "代办证件")
@@ -300,12 +298,12 @@ func TestSummaryBuild(t *testing.T) {
 	w.must("import", err)
 
 	w.at("2026-03-09", 9, 0) // Monday morning: the summary of W10
-	s := NewSummaries(w.db, SummaryConfig{Calendar: w.cal, Now: w.clock.Now})
+	s := New(w.db, Config{Calendar: w.cal, Now: w.clock.Now})
 	week := s.LastWeek(shanghai)
 	if week.String() != "2026-W10" {
 		t.Fatalf("LastWeek = %s, want 2026-W10", week)
 	}
-	scope := SummaryScope{Name: "滕州市滨湖镇", Place: w.binhu, Channel: "C0BINHU"}
+	scope := Scope{Name: "滕州市滨湖镇", Place: w.binhu, Channel: "C0BINHU"}
 	got, err := s.Build(w.ctx, scope, week)
 	if err != nil {
 		t.Fatal(err)
@@ -323,15 +321,15 @@ func TestSummaryBuild(t *testing.T) {
 		Handling:  []KindMedian{{Kind: "代办证件", Count: 3, Median: 3}, {Kind: "缴纳费用", Count: 2, Median: 1.5}},
 		Satisfied: 1, MostlySatisfied: 1, Dissatisfied: 1, Reopened: []string{ids["B"]},
 		Money: towndesk.Balance{Received: 8000, Paid: 5000, Collected: 10000, Handed: 10000},
-		Unbalanced: []storage.UnbalancedRequest{
+		Unbalanced: []towndesk.UnbalancedRequest{
 			{ID: ids["F"], Status: towndesk.StatusInProgress, Balance: towndesk.Balance{Received: 2000}},
 			{ID: ids["G"], Status: towndesk.StatusInProgress, Balance: towndesk.Balance{Received: 3000}},
 		},
-		Villages: []storage.VillageCount{{Town: "滨湖镇", Village: "前李村", Count: 4}, {Town: "滨湖镇", Village: "东庄村", Count: 2}, {Town: "滨湖镇", Village: "后王村", Count: 2}},
+		Villages: []towndesk.VillageCount{{Town: "滨湖镇", Village: "前李村", Count: 4}, {Town: "滨湖镇", Village: "东庄村", Count: 2}, {Town: "滨湖镇", Village: "后王村", Count: 2}},
 		Asked:    11, Answered: 6,
 		Unanswered: []AskedQuestion{{Text: "无人机怎么备案", Count: 3}, {Text: "电话138****5678的人乱倒垃圾谁管", Count: 1}},
 		NotUseful:  []AskedQuestion{{Text: "放鞭炮归谁管", Count: 2, Votes: 2}},
-		Matters:    []storage.MatterCount{{Code: "BURN01", Name: "对露天焚烧秸秆的处罚", Count: 4}, {Code: "FIRE01", Count: 2}},
+		Matters:    []towndesk.MatterCount{{Code: "BURN01", Name: "对露天焚烧秸秆的处罚", Count: 4}, {Code: "FIRE01", Count: 2}},
 	}
 	if diff := cmp.Diff(want, got, cmp.Comparer(func(a, b *time.Location) bool { return a.String() == b.String() })); diff != "" {
 		t.Errorf("Build(滨湖镇, 2026-W10) mismatch (-want +got):\n%s", diff)
@@ -366,7 +364,7 @@ func TestSummaryBuild(t *testing.T) {
 
 	// The county sees the other town's request, town names with villages,
 	// and no channel questions of other places.
-	county := SummaryScope{Name: "滕州市", Place: w.binhu.CountyPlace()}
+	county := Scope{Name: "滕州市", Place: w.binhu.CountyPlace()}
 	cs, err := s.Build(w.ctx, county, week)
 	if err != nil {
 		t.Fatal(err)
@@ -377,7 +375,7 @@ func TestSummaryBuild(t *testing.T) {
 	if ct := cs.Text(); !strings.Contains(ct, "龙阳镇大庄村 1 件") || !strings.Contains(ct, "滨湖镇前李村 4 件") {
 		t.Errorf("county Text() lacks 龙阳镇大庄村 or 滨湖镇前李村:\n%s", ct)
 	}
-	all, err := s.Build(w.ctx, SummaryScope{Name: "全部"}, week)
+	all, err := s.Build(w.ctx, Scope{Name: "全部"}, week)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -403,8 +401,8 @@ func assertNoPersonalNumbers(t *testing.T, text string) {
 func TestSummaryEmpty(t *testing.T) {
 	w := newSummaryWorld(t)
 	w.at("2026-03-09", 9, 0)
-	s := NewSummaries(w.db, SummaryConfig{Calendar: w.cal, Now: w.clock.Now})
-	got, err := s.Build(w.ctx, SummaryScope{Name: "滕州市滨湖镇", Place: w.binhu}, s.LastWeek(shanghai))
+	s := New(w.db, Config{Calendar: w.cal, Now: w.clock.Now})
+	got, err := s.Build(w.ctx, Scope{Name: "滕州市滨湖镇", Place: w.binhu}, s.LastWeek(shanghai))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -438,7 +436,7 @@ func TestSummaryOpening(t *testing.T) {
 	w.at("2026-03-03", 9, 0)
 	w.newRequest("滨湖镇", "前李村", "代办证件")
 	w.at("2026-03-09", 9, 0)
-	scope := SummaryScope{Name: "滕州市滨湖镇", Place: w.binhu}
+	scope := Scope{Name: "滕州市滨湖镇", Place: w.binhu}
 	tests := []struct {
 		name string
 		o    *fixedOpener
@@ -449,7 +447,7 @@ func TestSummaryOpening(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := NewSummaries(w.db, SummaryConfig{Calendar: w.cal, Now: w.clock.Now, Opening: tt.o})
+			s := New(w.db, Config{Calendar: w.cal, Now: w.clock.Now, Opening: tt.o})
 			got, err := s.Build(w.ctx, scope, s.LastWeek(shanghai))
 			if err != nil {
 				t.Fatal(err)
