@@ -57,6 +57,9 @@ type ImportReply struct {
 	List    towndesk.List
 	Skipped []listfile.Problem
 	Unknown []string
+	// Defaulted names the files without a mode column where rows took the
+	// default mode (法定 for a town, 县级保留 for a county, or ImportInput.Mode).
+	Defaulted []listfile.Defaulted
 }
 
 // Import stores files as the new current edition of a place's list. The
@@ -92,7 +95,7 @@ func (l *Lists) Import(ctx context.Context, in ImportInput) (*ImportReply, error
 	if err != nil {
 		return nil, err
 	}
-	return &ImportReply{List: list, Skipped: parsed.Skipped, Unknown: parsed.Unknown}, nil
+	return &ImportReply{List: list, Skipped: parsed.Skipped, Unknown: parsed.Unknown, Defaulted: parsed.Defaulted}, nil
 }
 
 func (l *Lists) resolve(province, county, town string) (towndesk.Place, error) {
