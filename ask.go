@@ -81,6 +81,10 @@ type AskResult struct {
 	Category string `json:"category,omitempty"`
 	// Intent is the kind of reply the question asks for.
 	Intent Intent `json:"intent,omitempty"`
+	// Matter is the question's normalised form: its matter as words,
+	// without the place, the question frame and fillers. Wordings that
+	// differ only in those have the same Matter.
+	Matter []string `json:"matter,omitempty"`
 }
 
 // Reading is a language model's reading of a question: search terms in the

@@ -110,7 +110,7 @@ func (k *KB) gather(ctx context.Context, q Query) (*towndesk.AskResult, []scored
 	if err := k.weigh(ctx, &p); err != nil {
 		return nil, nil, nil, err
 	}
-	res.Category, res.Intent = p.category, p.intent
+	res.Category, res.Intent, res.Matter = p.category, p.intent, p.matter
 	for _, c := range p.concepts {
 		if c.weight > 0 {
 			res.Terms = append(res.Terms, c.surface)
@@ -505,7 +505,7 @@ func (k *KB) candidates(res *towndesk.AskResult, rows []scoredRow, townList *tow
 		if r.score < k.params.Candidate || len(picked) >= k.params.MaxCandidates {
 			break
 		}
-		if r.sure < k.params.CandidateCoverage {
+		if r.sure < k.params.CandidateCoverage || r.rcov < k.params.CandidateRowCoverage {
 			continue
 		}
 		dup := false

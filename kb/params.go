@@ -68,6 +68,10 @@ type Params struct {
 	// matter it must cover (as AnswerCoverage); below them, a question is
 	// not found.
 	Candidate, CandidateCoverage float64
+	// CandidateRowCoverage is the row coverage a candidate needs: a row of
+	// which the question names one small part (户口迁移 for a row on
+	// 擅自迁移、拆除不可移动文物) is not shown.
+	CandidateRowCoverage float64
 	// MaxCandidates caps the candidates of an uncertain reply.
 	MaxCandidates int
 	// TownMargin: the town's own row of the same power wins over the
@@ -107,15 +111,16 @@ func DefaultParams() Params {
 		SingleWeight: 0.5,
 		Unknown:      3.5,
 
-		Answer:            0.6,
-		AnswerCoverage:    0.6,
-		Margin:            0.04,
-		Candidate:         0.5,
-		CandidateCoverage: 0.3,
-		MaxCandidates:     3,
-		TownMargin:        0.05,
-		TownDoubt:         0.15,
-		Related:           0.45,
-		Retrieve:          80,
+		Answer:               0.6,
+		AnswerCoverage:       0.6,
+		Margin:               0.04,
+		Candidate:            0.5,
+		CandidateCoverage:    0.3,
+		CandidateRowCoverage: 0.15,
+		MaxCandidates:        3,
+		TownMargin:           0.05,
+		TownDoubt:            0.15,
+		Related:              0.45,
+		Retrieve:             80,
 	}
 }
