@@ -1,6 +1,7 @@
 package kb
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/towndesk/towndesk"
@@ -106,8 +107,8 @@ func setOf(words string) map[string]bool {
 // 乱/搭/乱/建), never on part of a token, so that a dictionary word neither
 // distorts how a question is cut nor is found inside another word.
 type phrasebook struct {
-	prefix map[string]bool // every proper prefix of a phrase, token-aligned or not
 	kind   map[string]phraseKind
+	sorted []string // every phrase, sorted, for prefix look-ups
 }
 
 type phraseKind uint8
@@ -124,15 +125,10 @@ const (
 const maxPhraseTokens = 6
 
 func newPhrasebook(syn *Synonyms) *phrasebook {
-	b := &phrasebook{prefix: map[string]bool{}, kind: map[string]phraseKind{}}
+	b := &phrasebook{kind: map[string]phraseKind{}}
 	add := func(w string, k phraseKind) {
 		if k > b.kind[w] {
 			b.kind[w] = k
-		}
-		for i := range w {
-			if i > 0 {
-				b.prefix[w[:i]] = true
-			}
 		}
 	}
 	for _, w := range syn.words() {
@@ -147,7 +143,21 @@ func newPhrasebook(syn *Synonyms) *phrasebook {
 	for w := range frames {
 		add(w, phraseFrame)
 	}
+	b.sorted = make([]string, 0, len(b.kind))
+	for w := range b.kind {
+		b.sorted = append(b.sorted, w)
+	}
+	slices.Sort(b.sorted)
 	return b
+}
+
+// isPrefix reports whether some phrase is longer than s and starts with it.
+func (b *phrasebook) isPrefix(s string) bool {
+	i, found := slices.BinarySearch(b.sorted, s)
+	if found {
+		i++
+	}
+	return i < len(b.sorted) && strings.HasPrefix(b.sorted[i], s)
 }
 
 // longest returns the number of tokens of the longest phrase the tokens
@@ -160,7 +170,7 @@ func (b *phrasebook) longest(tokens []string) (int, phraseKind) {
 		if pk := b.kind[joined]; pk != phraseNone {
 			n, kind = k+1, pk
 		}
-		if !b.prefix[joined] {
+		if !b.isPrefix(joined) {
 			break
 		}
 	}

@@ -39,19 +39,23 @@ const MaxWordRunes = 16
 const ExtraFreq = 2000
 
 // base is the embedded dictionary: lines "word freq", sorted by word, with
-// the range of lines of each first character.
+// the range of lines of each first character of the basic CJK block.
 type base struct {
 	text     string
-	offs     []int32           // start of each line
-	buckets  map[rune][2]int32 // first character → [first, last+1) line
+	offs     []int32 // start of each line
 	logTotal float64
+	// from[r-cjkFirst], to[r-cjkFirst]: lines [from, to) start with r.
+	from, to []int32
 }
+
+// The basic block of CJK characters, where nearly every word starts.
+const cjkFirst, cjkLast = 0x4E00, 0x9FFF
 
 var loadBase = sync.OnceValue(loadBaseUncached)
 
 func loadBaseUncached() *base {
 	text := dictText
-	b := &base{text: text, buckets: make(map[rune][2]int32, 16384)}
+	b := &base{text: text, from: make([]int32, cjkLast-cjkFirst+1), to: make([]int32, cjkLast-cjkFirst+1)}
 	// First line: "# total N; …".
 	nl := strings.IndexByte(text, '\n')
 	total := 0
@@ -63,13 +67,12 @@ func loadBaseUncached() *base {
 	for i := nl + 1; i < len(text); {
 		k := int32(len(b.offs))
 		b.offs = append(b.offs, int32(i))
-		r, _ := utf8.DecodeRuneInString(text[i:])
-		bk, ok := b.buckets[r]
-		if !ok {
-			bk[0] = k
+		if r, _ := utf8.DecodeRuneInString(text[i:]); r >= cjkFirst && r <= cjkLast {
+			if b.to[r-cjkFirst] == 0 {
+				b.from[r-cjkFirst] = k
+			}
+			b.to[r-cjkFirst] = k + 1
 		}
-		bk[1] = k + 1
-		b.buckets[r] = bk
 		j := strings.IndexByte(text[i:], '\n')
 		if j < 0 {
 			break
@@ -110,22 +113,21 @@ func (b *base) search(lo, hi int32, w string) int32 {
 }
 
 // prefixes calls fn for every word of the dictionary that text starts
-// with, shortest first, with its length in bytes and its frequency.
+// with, shortest first, with its length in bytes and its frequency. The
+// search starts in the lines of text's first character.
 func (b *base) prefixes(text string, fn func(n, freq int)) {
+	lo, hi := int32(0), int32(len(b.offs))
 	r, size := utf8.DecodeRuneInString(text)
-	bk, ok := b.buckets[r]
-	if !ok {
-		return
+	if r >= cjkFirst && r <= cjkLast {
+		lo, hi = b.from[r-cjkFirst], b.to[r-cjkFirst]
 	}
-	lo, hi := bk[0], bk[1]
 	for n, runes := size, 1; runes <= MaxWordRunes; runes++ {
 		w := text[:n]
 		lo = b.search(lo, hi, w)
 		if lo == hi {
 			return
 		}
-		e := b.word(lo)
-		if e == w {
+		if e := b.word(lo); e == w {
 			fn(n, b.freq(lo))
 		} else if !strings.HasPrefix(e, w) {
 			return // no word starts with w
