@@ -81,6 +81,9 @@ type AskResult struct {
 	Category string `json:"category,omitempty"`
 	// Intent is the kind of reply the question asks for.
 	Intent Intent `json:"intent,omitempty"`
+	// Picked is true when the answer is a row a language model picked
+	// among the candidates (never shown in JSON: the reply's llm says it).
+	Picked bool `json:"-"`
 	// Matter is the question's normalised form: its matter as words,
 	// without the place, the question frame and fillers. Wordings that
 	// differ only in those have the same Matter.

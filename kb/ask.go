@@ -69,7 +69,15 @@ type Query struct {
 	HintTerms    []string
 	HintCategory string
 	HintPlace    string
+	// Pick is the code of a row a language model picked among the
+	// question's Pool. If it is there, that row is the answer (the town's
+	// own row of the same power, if the town has one); a code outside the
+	// pool is ignored.
+	Pick string
 }
+
+// PoolSize is how many rows Pool offers a language model to pick from.
+const PoolSize = 10
 
 // Ask answers q. It returns an error only for a default place that does
 // not exist (EINVALID, ENOTFOUND) or when storage or the index fail; every
@@ -83,8 +91,105 @@ func (k *KB) Ask(ctx context.Context, q Query) (*towndesk.AskResult, error) {
 	if limit <= 0 {
 		limit = 5
 	}
+	if q.Pick != "" {
+		for i := range pool(rows) {
+			if rows[i].item.Code == q.Pick {
+				k.answerWith(res, rows, &rows[i], townList, limit)
+				return res, nil
+			}
+		}
+	}
 	k.decide(res, rows, townList, limit)
 	return res, nil
+}
+
+// Pool returns the rows a language model may pick the answer from: the
+// best PoolSize rows of the town's and the county's lists that match the
+// question at all, best first, as candidates. It is empty when the question
+// needs a place first or has nothing to search for.
+func (k *KB) Pool(ctx context.Context, q Query) ([]towndesk.Match, error) {
+	res, rows, _, err := k.gather(ctx, q)
+	if err != nil || res.Status != "" {
+		return nil, err
+	}
+	var out []towndesk.Match
+	for _, r := range pool(rows) {
+		out = append(out, towndesk.Match{Item: r.item, List: r.list, Score: clamp01(r.score), Role: towndesk.RoleCandidate})
+	}
+	return out, nil
+}
+
+// pool returns the first rows (best first) that may be picked.
+func pool(rows []scoredRow) []scoredRow {
+	n := 0
+	for n < len(rows) && n < PoolSize && rows[n].qcov > 0 {
+		n++
+	}
+	return rows[:n]
+}
+
+// answerWith makes a picked row the answer. The town's own row of the same
+// power answers in its place. A picked assist row means the county's row
+// of that power answers, with the assist row; a county row the town's list
+// lacks says the town is not the enforcer.
+func (k *KB) answerWith(res *towndesk.AskResult, rows []scoredRow, pick *scoredRow, townList *towndesk.List, limit int) {
+	inTown := func(r *scoredRow) bool { return townList != nil && r.list.ID == townList.ID }
+	find := func(keep func(*scoredRow) bool) *scoredRow {
+		for i := range rows {
+			if r := &rows[i]; samePower(r, pick) && keep(r) {
+				return r
+			}
+		}
+		return nil
+	}
+	answer, assist := pick, (*scoredRow)(nil)
+	if !inTown(pick) || pick.item.Mode == towndesk.ModeAssist {
+		if own := find(func(r *scoredRow) bool { return inTown(r) && r.item.Mode != towndesk.ModeAssist }); own != nil {
+			answer = own
+		} else {
+			assist = find(func(r *scoredRow) bool { return inTown(r) && r.item.Mode == towndesk.ModeAssist })
+			if inTown(pick) {
+				// The town only assists: the county's row of the power answers.
+				if answer = find(func(r *scoredRow) bool { return !inTown(r) }); answer == nil {
+					k.candidates(res, rows, townList)
+					return
+				}
+			}
+		}
+	}
+	res.Status, res.Picked = towndesk.StatusAnswered, true
+	res.Matches = res.Matches[:0]
+	role := towndesk.RoleTown
+	if !inTown(answer) {
+		role = towndesk.RoleCounty
+		res.TownLacksPower = res.Place.IsTown() && townList != nil
+	}
+	res.Matches = append(res.Matches, towndesk.Match{Item: answer.item, List: answer.list, Score: clamp01(answer.score), Role: role})
+	if assist != nil {
+		res.Matches = append(res.Matches, towndesk.Match{Item: assist.item, List: assist.list, Score: clamp01(assist.score), Role: towndesk.RoleAssist})
+	}
+	k.addRelated(res, rows, limit)
+}
+
+// addRelated adds the rows that also match the question well, up to limit
+// matches in all.
+func (k *KB) addRelated(res *towndesk.AskResult, rows []scoredRow, limit int) {
+	for i := range rows {
+		if len(res.Matches) >= limit {
+			break
+		}
+		r := &rows[i]
+		if r.score < k.params.Related || r.sure < k.params.AnswerCoverage {
+			continue
+		}
+		dup := false
+		for _, m := range res.Matches {
+			dup = dup || m.List.EditionID == r.list.EditionID && m.Item.Code == r.item.Code
+		}
+		if !dup {
+			res.Matches = append(res.Matches, towndesk.Match{Item: r.item, List: r.list, Score: clamp01(r.score), Role: towndesk.RoleRelated})
+		}
+	}
 }
 
 // gather reads the question, resolves its place and scores the rows of the
@@ -422,14 +527,7 @@ func (k *KB) decide(res *towndesk.AskResult, rows []scoredRow, townList *towndes
 		add(assist, towndesk.RoleAssist)
 	}
 	res.TownLacksPower = lacks
-	for i := range rows {
-		if len(res.Matches) >= limit {
-			break
-		}
-		if r := &rows[i]; r.score >= P.Related && r.sure >= P.AnswerCoverage {
-			add(r, towndesk.RoleRelated)
-		}
-	}
+	k.addRelated(res, rows, limit)
 }
 
 // inheritSubItems scores a town's row as well as the best county row of

@@ -82,7 +82,7 @@ func (k *KB) understand(text string, tokens []string) parsed {
 			}
 			t := tokens[i]
 			i++
-			if !hasWordRune(t) || namesBody(t) {
+			if !hasWordRune(t) || namesBody(t) || isNumber(t) {
 				continue
 			}
 			// A compound the general dictionary knows as one word
@@ -224,6 +224,20 @@ func namesBody(w string) bool {
 		}
 	}
 	return false
+}
+
+// isNumber reports whether a token is a number of five or more digits: a
+// phone, ID or case number, never the matter (and personal data to keep
+// out of the normalised form).
+func isNumber(s string) bool {
+	digits := 0
+	for _, r := range s {
+		if !unicode.IsDigit(r) && r != 'x' && r != 'X' {
+			return false
+		}
+		digits++
+	}
+	return digits >= 5
 }
 
 func hasWordRune(s string) bool {
