@@ -36,13 +36,41 @@ type KB struct {
 
 	basis *basisTexts // articles cited by legal bases, for scoring
 	names nameCache   // item names cut into words
+
+	townMu   sync.Mutex
+	townRows map[int64][]towndesk.PowerItem // rows of town editions, by edition
+}
+
+// maxTownEditions bounds the town editions kept in memory.
+const maxTownEditions = 64
+
+// townItems returns the rows of a town's edition, kept in memory: a town
+// list has a few hundred rows at most, and editions never change.
+func (k *KB) townItems(ctx context.Context, editionID int64) ([]towndesk.PowerItem, error) {
+	k.townMu.Lock()
+	items, ok := k.townRows[editionID]
+	k.townMu.Unlock()
+	if ok {
+		return items, nil
+	}
+	items, err := k.src.EditionItems(ctx, editionID)
+	if err != nil {
+		return nil, err
+	}
+	k.townMu.Lock()
+	if len(k.townRows) >= maxTownEditions {
+		clear(k.townRows)
+	}
+	k.townRows[editionID] = items
+	k.townMu.Unlock()
+	return items, nil
 }
 
 // New returns a KB over src, searching index, placing questions with gaz
 // and reading colloquial words with syn, with DefaultParams.
 func New(src ItemSource, index *Index, gaz *gazetteer.Gazetteer, syn *Synonyms) *KB {
 	return &KB{src: src, index: index, gaz: gaz, syn: syn, lex: segment.New(nil), book: newPhrasebook(syn), params: DefaultParams(),
-		basis: newBasisTexts(), names: nameCache{m: map[string][]string{}}}
+		basis: newBasisTexts(), names: nameCache{m: map[string][]string{}}, townRows: map[int64][]towndesk.PowerItem{}}
 }
 
 // WithParams sets the matcher's parameters (for calibration and tests) and
@@ -305,6 +333,7 @@ func (k *KB) weigh(ctx context.Context, p *parsed) error {
 	if err != nil {
 		return err
 	}
+	p.rareWeight = idf(termStats{name: 1}, docs)
 	for i := range p.concepts {
 		c := &p.concepts[i]
 		c.weight = 0
@@ -388,6 +417,41 @@ func (k *KB) retrieve(ctx context.Context, p parsed, lists []towndesk.List) ([]s
 		rows = append(rows, found{it, byEdition[h.edition], rt, h})
 		top = max(top, h.score)
 	}
+	// A town list names an item without the sub-items its county list
+	// details: when a county row with a sub-item is found, the town's row
+	// of the same item is scored too, found or not (see inheritSubItems).
+	for _, town := range lists {
+		if !town.Place.IsTown() {
+			continue
+		}
+		want := map[string]bool{}
+		for _, r := range rows {
+			if r.list.ID != town.ID && r.item.SubItem != "" {
+				want[r.item.Name] = true
+			}
+		}
+		for _, r := range rows {
+			if r.list.ID == town.ID {
+				delete(want, r.item.Name)
+			}
+		}
+		if len(want) == 0 {
+			continue
+		}
+		items, err := k.townItems(ctx, town.EditionID)
+		if err != nil {
+			return nil, err
+		}
+		for _, it := range items {
+			if want[it.Name] && it.SubItem == "" {
+				name := normText(strings.TrimSpace(it.Name))
+				rt := rowText{name: name, tokens: k.names.cut(k.lex, name),
+					rest: strings.Join([]string{it.Basis, it.Domain, it.Note, k.basis.text(it.Basis)}, " ")}
+				words = append(words, rt.tokens...)
+				rows = append(rows, found{it, town, rt, hit{}})
+			}
+		}
+	}
 	docs, st, err := k.index.stats(ctx, words)
 	if err != nil {
 		return nil, err
@@ -396,7 +460,9 @@ func (k *KB) retrieve(ctx context.Context, p parsed, lists []towndesk.List) ([]s
 	out := make([]scoredRow, 0, len(rows))
 	for _, r := range rows {
 		rs := score(p, r.text, r.item, weight, k.params)
-		rs.score += 0.02 * r.h.score / top // the index's ranking breaks ties
+		if top > 0 {
+			rs.score += 0.02 * r.h.score / top // the index's ranking breaks ties
+		}
 		out = append(out, scoredRow{item: r.item, list: r.list, key: basisKey(r.item.Basis), rowScore: rs})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].score > out[j].score })

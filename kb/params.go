@@ -50,9 +50,9 @@ type Params struct {
 
 	// Unknown is the weight, for deciding whether to answer, of a
 	// question word of two or more characters that no list uses (户口,
-	// 社保卡): it does not change how rows rank, but a question mostly
-	// about something no list has is not answered from the one word a
-	// row shares with it.
+	// 社保卡), as a share of the weight of a word only one row uses: it does
+	// not change how rows rank, but a question mostly about something no
+	// list has is not answered from the one word a row shares with it.
 	Unknown float64
 
 	// Answer is the score a row needs to be the answer, and AnswerCoverage
@@ -109,7 +109,7 @@ func DefaultParams() Params {
 		GrantDefault:   0.05,
 
 		SingleWeight: 0.5,
-		Unknown:      3.5,
+		Unknown:      0.45,
 
 		Answer:               0.6,
 		AnswerCoverage:       0.6,

@@ -58,7 +58,7 @@ func score(q parsed, r rowText, it towndesk.PowerItem, weight func(string) float
 			// No list uses the word: it neither matches nor penalises a
 			// row, but it is part of what the question is about.
 			if isHanWord(c.surface) {
-				clauseTotal[c.clause] += p.Unknown
+				clauseTotal[c.clause] += p.Unknown * q.rareWeight
 			}
 			continue
 		}

@@ -35,6 +35,8 @@ type parsed struct {
 	// place, the frame, fillers and hints are dropped. It is the question's
 	// normalised form.
 	matter []string
+	// rareWeight is the weight of a word only one indexed row uses.
+	rareWeight float64
 }
 
 // understand reduces the tokens of a question (with the place names
