@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/towndesk/towndesk"
-	"github.com/towndesk/towndesk/gazetteer"
 	"github.com/towndesk/towndesk/handlers/qa"
 	"github.com/towndesk/towndesk/kb"
 	"github.com/towndesk/towndesk/law"
@@ -41,7 +40,7 @@ func (m *Main) openLists(ctx context.Context, dir string, noSample bool) (*lists
 		return nil, err
 	}
 	env := &listsEnv{db: db}
-	gaz, err := gazetteer.Load()
+	gaz, err := m.gazetteer()
 	if err != nil {
 		env.Close()
 		return nil, err
@@ -75,7 +74,7 @@ func (m *Main) openStore(dir string) (*storage.DB, *qa.Lists, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	gaz, err := gazetteer.Load()
+	gaz, err := m.gazetteer()
 	if err != nil {
 		db.Close()
 		return nil, nil, err

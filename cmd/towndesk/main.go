@@ -16,10 +16,12 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
 	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/gazetteer"
 	"github.com/towndesk/towndesk/storage"
 )
 
@@ -38,6 +40,14 @@ type Main struct {
 	Stderr io.Writer
 	Getenv func(string) string
 	Now    func() time.Time
+	// LoadGazetteer parses the national gazetteer; nil means
+	// gazetteer.Load. It is called at most once per Main: every part of
+	// a run shares the one gazetteer (see gazetteer).
+	LoadGazetteer func() (*gazetteer.Gazetteer, error)
+
+	gazOnce sync.Once
+	gaz     *gazetteer.Gazetteer
+	gazErr  error
 }
 
 // NewMain returns a Main wired to the process's stdio and environment.
@@ -126,7 +136,39 @@ func (m *Main) printError(err error) {
 		fmt.Fprintf(m.Stderr, "错误: %s\n详情: %s\n", towndesk.ErrorMessage(err), towndesk.MaskText(err.Error()))
 		return
 	}
-	fmt.Fprintf(m.Stderr, "错误: %s\n", towndesk.ErrorMessage(err))
+	fmt.Fprintf(m.Stderr, "错误: %s%s\n", towndesk.ErrorMessage(err), placeHint(err))
+}
+
+// placeHint is the command line's advice for a place name that could not
+// be pinned down (a *gazetteer.Resolution in err): which flag to add. ""
+// for other errors.
+func placeHint(err error) string {
+	var r *gazetteer.Resolution
+	if !errors.As(err, &r) {
+		return ""
+	}
+	switch {
+	case r.Reason == gazetteer.Ambiguous && r.Level == gazetteer.County && r.Within.Province == "":
+		return "请用 --province 指定省份（或市）。"
+	case r.Reason == gazetteer.Ambiguous && r.Level == gazetteer.Town && r.Within.CountyCode == "",
+		r.Reason == gazetteer.NotFound && r.Level == gazetteer.Town && r.Within.CountyCode == "":
+		return "请用 --county 指定县（市、区），或连同县名一起写，如“滕州市滨湖镇”。"
+	}
+	return ""
+}
+
+// gazetteer returns the national gazetteer, parsed on first use (about
+// 20 ms) and then shared by the lists, the search, the desk and the
+// summaries of this run.
+func (m *Main) gazetteer() (*gazetteer.Gazetteer, error) {
+	m.gazOnce.Do(func() {
+		load := m.LoadGazetteer
+		if load == nil {
+			load = gazetteer.Load
+		}
+		m.gaz, m.gazErr = load()
+	})
+	return m.gaz, m.gazErr
 }
 
 // env returns the environment variable, or def when it is unset or empty.

@@ -13,7 +13,6 @@ import (
 	"strconv"
 
 	"github.com/towndesk/towndesk"
-	"github.com/towndesk/towndesk/gazetteer"
 	"github.com/towndesk/towndesk/handlers/desk"
 	"github.com/towndesk/towndesk/storage"
 )
@@ -82,7 +81,7 @@ func (m *Main) openDesk(f deskFlags) (*desk.Desk, *storage.DB, error) {
 	}
 	cfg := desk.Config{Calendar: cal, Kinds: kinds, Now: m.Now}
 	if f.county != nil {
-		gaz, err := gazetteer.Load()
+		gaz, err := m.gazetteer()
 		if err != nil {
 			return nil, nil, err
 		}

@@ -53,7 +53,7 @@ func (m *Main) openChat(ctx context.Context, data, cfgPath string, noSample bool
 	if err != nil {
 		return nil, err
 	}
-	gaz, err := gazetteer.Load()
+	gaz, err := m.gazetteer()
 	if err != nil {
 		return nil, err
 	}
@@ -95,17 +95,11 @@ func checkPlaces(gaz *gazetteer.Gazetteer, cfg config.Config) (towndesk.Place, e
 	check := func(section string, m map[string]config.Place) ([]towndesk.Place, error) {
 		var out []towndesk.Place
 		for ch, p := range m {
-			at := section + "." + ch
-			c, err := gaz.ResolveCounty(p.County, p.Province)
-			if err != nil {
-				return nil, towndesk.Errorf(towndesk.EINVALID, "配置有误：%s.county：%s", at, towndesk.ErrorMessage(err))
+			r := gaz.ResolveParts(p.Province, p.County, p.Town)
+			if err := r.Err(); err != nil {
+				return nil, towndesk.Errorf(towndesk.EINVALID, "配置有误：%s.%s.%s：%s", section, ch, r.Level, towndesk.ErrorMessage(err))
 			}
-			if p.Town != "" {
-				if _, err := gaz.ResolveTown(c, p.Town); err != nil {
-					return nil, towndesk.Errorf(towndesk.EINVALID, "配置有误：%s.town：%s", at, towndesk.ErrorMessage(err))
-				}
-			}
-			out = append(out, c)
+			out = append(out, r.Place.CountyPlace())
 		}
 		return out, nil
 	}

@@ -21,7 +21,7 @@ import (
 // stops start-up with the setting named. It returns the function that
 // stops them.
 func (m *Main) startSummaries(env *chatEnv, data string, opts bot.Options, log *slog.Logger) (stop func(context.Context), err error) {
-	gaz, err := gazetteer.Load()
+	gaz, err := m.gazetteer()
 	if err != nil {
 		return nil, err
 	}
@@ -102,11 +102,12 @@ func summaryZone(name string) (*time.Location, error) {
 
 // resolveScope turns a scope as written in the configuration or on the
 // command line into places: all (全部); town or county, the channel's
-// configured place; or a place, 县 or 县/镇 (省/县/镇 where the county's
-// name is not unique). Questions asked in channel count too.
+// configured place; or a place as people write it (gazetteer.Resolve:
+// 滕州市, 滕州市/滨湖镇, 山东/滕州市/滨湖镇, a town that is the only one so
+// called). Questions asked in channel count too.
 func resolveScope(gaz *gazetteer.Gazetteer, cfg config.Config, channel, scope string) (summary.Scope, error) {
 	scope = strings.TrimSpace(scope)
-	var province, county, town string
+	var r *gazetteer.Resolution
 	switch scope {
 	case config.ScopeAll, "全部":
 		return summary.Scope{Name: "全部乡镇", Channel: channel}, nil
@@ -118,37 +119,23 @@ func resolveScope(gaz *gazetteer.Gazetteer, cfg config.Config, channel, scope st
 		if scope == config.ScopeTown && p.Town == "" {
 			return summary.Scope{}, towndesk.Errorf(towndesk.EINVALID, "频道「%s」配置的是县（%s），没有乡镇；请用 county", channel, p.County)
 		}
-		province, county = p.Province, p.County
+		town := ""
 		if scope == config.ScopeTown {
 			town = p.Town
 		}
+		r = gaz.ResolveParts(p.Province, p.County, town)
 	case "":
 		return summary.Scope{}, towndesk.Errorf(towndesk.EINVALID, "请给出范围：all、县名（滕州市）或 县/镇（滕州市/滨湖镇）")
 	default:
-		parts := strings.FieldsFunc(scope, func(r rune) bool { return r == '/' || r == '／' || r == ' ' })
-		switch len(parts) {
-		case 1:
-			county = parts[0]
-		case 2:
-			county, town = parts[0], parts[1]
-		case 3:
-			province, county, town = parts[0], parts[1], parts[2]
-		default:
-			return summary.Scope{}, towndesk.Errorf(towndesk.EINVALID, "范围「%s」看不懂；请写 all、县名（滕州市）或 县/镇（滕州市/滨湖镇）", scope)
-		}
+		r = gaz.Resolve(scope, towndesk.Place{})
 	}
-	c, err := gaz.ResolveCounty(county, province)
-	if err != nil {
+	if err := r.Err(); err != nil {
 		return summary.Scope{}, err
 	}
-	if town == "" {
-		return summary.Scope{Name: c.County, Place: c, Channel: channel}, nil
+	if p := r.Place; p.IsTown() {
+		return summary.Scope{Name: p.Short(), Place: p, Channel: channel}, nil
 	}
-	t, err := gaz.ResolveTown(c, town)
-	if err != nil {
-		return summary.Scope{}, err
-	}
-	return summary.Scope{Name: t.Short(), Place: t, Channel: channel}, nil
+	return summary.Scope{Name: r.Place.County, Place: r.Place, Channel: channel}, nil
 }
 
 func (m *Main) runSummary(ctx context.Context, args []string) error {
@@ -171,7 +158,7 @@ func (m *Main) runSummary(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	gaz, err := gazetteer.Load()
+	gaz, err := m.gazetteer()
 	if err != nil {
 		return err
 	}
