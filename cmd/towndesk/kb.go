@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/gazetteer"
 	"github.com/towndesk/towndesk/handlers/qa"
 	"github.com/towndesk/towndesk/kb"
 	"github.com/towndesk/towndesk/law"
@@ -20,6 +21,7 @@ import (
 // listsEnv is what the power-list commands work on.
 type listsEnv struct {
 	db    *storage.DB
+	gaz   *gazetteer.Gazetteer
 	index *kb.Index
 	lists *qa.Lists
 }
@@ -45,6 +47,7 @@ func (m *Main) openLists(ctx context.Context, dir string, noSample bool) (*lists
 		env.Close()
 		return nil, err
 	}
+	env.gaz = gaz
 	syn := kb.DefaultSynonyms()
 	extra := filepath.Join(dir, "synonyms.txt")
 	if f, err := os.Open(extra); err == nil {

@@ -60,3 +60,23 @@ func TestServeParsesGazetteerOnce(t *testing.T) {
 		t.Errorf("serve parsed the gazetteer %d times (log:\n%s), want once", loads.Load(), stderr.String())
 	}
 }
+
+// TestConfigPlacesNamedBySetting checks the one wiring point: a place or
+// summary scope that is no real place stops the command, naming the
+// setting as the file writes it.
+func TestConfigPlacesNamedBySetting(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct{ name, file, want string }{
+		{"misspelt desk town", `{"desk": {"channels": {"C0DESK0001": {"county": "蓟州区", "town": "邦钧镇"}}}}`, "desk.channels.C0DESK0001.town"},
+		{"ambiguous channel county", `{"channels": {"C0CHAN0001": {"county": "鼓楼区"}}}`, "channels.C0CHAN0001.county"},
+		{"summary scope", `{"summaries": [{"channel": "C0CHAN0001", "scope": "滕州市/不存在镇"}]}`, "summaries[0].scope"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := writeFile(t, dir, "towndesk.json", tt.file)
+			if _, errOut, code := runMain(t, "", "chat", "--data", filepath.Join(dir, "data"), "--config", cfg); code != 1 || !strings.Contains(errOut, tt.want) {
+				t.Errorf("chat with %s: exit %d, %q; want 1 naming %s", tt.file, code, errOut, tt.want)
+			}
+		})
+	}
+}

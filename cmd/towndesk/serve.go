@@ -13,8 +13,6 @@ import (
 
 	"github.com/towndesk/towndesk"
 	"github.com/towndesk/towndesk/bot"
-	"github.com/towndesk/towndesk/config"
-	"github.com/towndesk/towndesk/gazetteer"
 	"github.com/towndesk/towndesk/handlers/chat"
 	"github.com/towndesk/towndesk/handlers/desk"
 	"github.com/towndesk/towndesk/llm"
@@ -27,37 +25,21 @@ const shutdownBudget = 9 * time.Second
 // once and kept), the desk and the chat command table.
 type chatEnv struct {
 	*listsEnv
-	cfg  config.Config
+	*setup
 	chat *chat.Chat
 	// model is the optional language model (nil without one), shared by
 	// answers and the weekly summary so they share its daily budget.
 	model *llm.Client
 }
 
-// loadConfig reads the --config file, or returns the defaults without one.
-func (m *Main) loadConfig(path string) (config.Config, error) {
-	if path == "" {
-		return config.Default(), nil
-	}
-	c, err := config.LoadFile(path, m.Getenv)
-	if err != nil {
-		return config.Config{}, towndesk.Errorf(towndesk.EINVALID, "配置有误：%v", err)
-	}
-	return c, nil
-}
-
-// openChat opens the data directory for the chat front ends and checks
-// the configured places against the gazetteer.
+// openChat opens the data directory for the chat front ends, with the
+// configuration wired to real places.
 func (m *Main) openChat(ctx context.Context, data, cfgPath string, noSample bool) (*chatEnv, error) {
 	cfg, err := m.loadConfig(cfgPath)
 	if err != nil {
 		return nil, err
 	}
-	gaz, err := m.gazetteer()
-	if err != nil {
-		return nil, err
-	}
-	county, err := checkPlaces(gaz, cfg)
+	wired, err := m.wire(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -79,43 +61,13 @@ func (m *Main) openChat(ctx context.Context, data, cfgPath string, noSample bool
 	}
 	c := chat.New(env.lists, env.db)
 	c.Command = cfg.Slack.Command
-	d := desk.New(env.db, desk.Config{County: county, Places: gaz, Calendar: cal, Kinds: kinds, Now: m.Now})
+	d := desk.New(env.db, desk.Config{County: wired.deskCounty, Places: env.gaz, Calendar: cal, Kinds: kinds, Now: m.Now})
 	var deskChannels []string
 	for ch := range cfg.Desk.Channels {
 		deskChannels = append(deskChannels, ch)
 	}
 	c.Desk = chat.NewDesk(d, cfg.Desk.Workers, deskChannels)
-	return &chatEnv{listsEnv: env, cfg: cfg, chat: c, model: model}, nil
-}
-
-// checkPlaces resolves every configured place, so that a misspelt town
-// stops start-up with the setting named. It returns the desk's county when
-// all desk channels are in one county.
-func checkPlaces(gaz *gazetteer.Gazetteer, cfg config.Config) (towndesk.Place, error) {
-	check := func(section string, m map[string]config.Place) ([]towndesk.Place, error) {
-		var out []towndesk.Place
-		for ch, p := range m {
-			r := gaz.ResolveParts(p.Province, p.County, p.Town)
-			if err := r.Err(); err != nil {
-				return nil, towndesk.Errorf(towndesk.EINVALID, "配置有误：%s.%s.%s：%s", section, ch, r.Level, towndesk.ErrorMessage(err))
-			}
-			out = append(out, r.Place.CountyPlace())
-		}
-		return out, nil
-	}
-	if _, err := check("channels", cfg.Channels); err != nil {
-		return towndesk.Place{}, err
-	}
-	desks, err := check("desk.channels", cfg.Desk.Channels)
-	if err != nil || len(desks) == 0 {
-		return towndesk.Place{}, err
-	}
-	for _, c := range desks[1:] {
-		if c.CountyCode != desks[0].CountyCode {
-			return towndesk.Place{}, nil
-		}
-	}
-	return desks[0], nil
+	return &chatEnv{listsEnv: env, setup: wired, chat: c, model: model}, nil
 }
 
 func (m *Main) logger() *slog.Logger {

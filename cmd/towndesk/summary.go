@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"time"
 
 	"github.com/towndesk/towndesk"
 	"github.com/towndesk/towndesk/bot"
@@ -21,14 +20,7 @@ import (
 // stops start-up with the setting named. It returns the function that
 // stops them.
 func (m *Main) startSummaries(env *chatEnv, data string, opts bot.Options, log *slog.Logger) (stop func(context.Context), err error) {
-	gaz, err := m.gazetteer()
-	if err != nil {
-		return nil, err
-	}
-	entries, err := summaryEntries(env.cfg, gaz)
-	if err != nil {
-		return nil, err
-	}
+	entries := env.summaries
 	b, err := m.newSummaries(env.db, data, env.model)
 	if err != nil {
 		return nil, err
@@ -61,43 +53,6 @@ func (m *Main) newSummaries(db *storage.DB, data string, model *llm.Client) (*su
 		cfg.Opening = model
 	}
 	return summary.New(db, cfg), nil
-}
-
-// summaryEntries resolves the configured summaries: schedule, zone and
-// scope. It returns an EINVALID error naming the bad setting.
-func summaryEntries(cfg config.Config, gaz *gazetteer.Gazetteer) ([]bot.SummaryEntry, error) {
-	if err := cfg.ValidateSummaries(); err != nil {
-		return nil, towndesk.Errorf(towndesk.EINVALID, "配置有误：%v", err)
-	}
-	var entries []bot.SummaryEntry
-	for i, s := range cfg.Summaries {
-		name := fmt.Sprintf("summaries[%d]", i)
-		loc, err := summaryZone(s.Timezone)
-		if err != nil {
-			return nil, towndesk.Errorf(towndesk.EINVALID, "配置有误：%s.timezone：%s", name, towndesk.ErrorMessage(err))
-		}
-		scope, err := resolveScope(gaz, cfg, s.Channel, s.Scope)
-		if err != nil {
-			return nil, towndesk.Errorf(towndesk.EINVALID, "配置有误：%s.scope：%s", name, towndesk.ErrorMessage(err))
-		}
-		e := bot.SummaryEntry{Name: name, Channel: s.Channel, Schedule: s.ScheduleSpec(), Location: loc, Scope: scope}
-		if _, err := bot.ParseSummarySchedule(e); err != nil {
-			return nil, towndesk.Errorf(towndesk.EINVALID, "配置有误：%v", err)
-		}
-		entries = append(entries, e)
-	}
-	return entries, nil
-}
-
-func summaryZone(name string) (*time.Location, error) {
-	if name == "" {
-		name = config.DefaultTimezone
-	}
-	loc, err := time.LoadLocation(name)
-	if err != nil || strings.EqualFold(name, "local") {
-		return nil, towndesk.Errorf(towndesk.EINVALID, "未知时区「%s」，请写 IANA 名称，如 Asia/Shanghai", name)
-	}
-	return loc, nil
 }
 
 // resolveScope turns a scope as written in the configuration or on the
@@ -158,31 +113,27 @@ func (m *Main) runSummary(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	gaz, err := m.gazetteer()
-	if err != nil {
-		return err
-	}
-	entries, err := summaryEntries(cfg, gaz)
+	wired, err := m.wire(cfg)
 	if err != nil {
 		return err
 	}
 	entry := bot.SummaryEntry{Name: "--scope", Channel: *channel, Schedule: config.DefaultSchedule}
 	found := false
-	for _, e := range entries {
+	for _, e := range wired.summaries {
 		if e.Channel == *channel {
 			entry, found = e, true
 		}
 	}
 	switch {
 	case *scopeFlag != "":
-		if entry.Scope, err = resolveScope(gaz, cfg, *channel, *scopeFlag); err != nil {
+		if entry.Scope, err = resolveScope(wired.gaz, cfg, *channel, *scopeFlag); err != nil {
 			return err
 		}
 	case !found:
 		return towndesk.Errorf(towndesk.EINVALID, "频道「%s」没有配置周报；请用 --scope 给出范围", *channel)
 	}
 	if entry.Location == nil {
-		if entry.Location, err = summaryZone(""); err != nil {
+		if entry.Location, err = (config.Summary{}).Zone(); err != nil {
 			return err
 		}
 	}
