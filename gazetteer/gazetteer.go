@@ -549,7 +549,7 @@ func gzClosest(q string, names []gzName, n int) []int {
 		if shared == 0 {
 			continue
 		}
-		cands = append(cands, scored{k, gzDistance(q, nm.full) + gzDistance(qs, nm.short), shared})
+		cands = append(cands, scored{k, towndesk.EditDistance(q, nm.full) + towndesk.EditDistance(qs, nm.short), shared})
 	}
 	sort.SliceStable(cands, func(i, j int) bool {
 		if cands[i].dist != cands[j].dist {
@@ -565,28 +565,6 @@ func gzClosest(q string, names []gzName, n int) []int {
 		out = append(out, c.k)
 	}
 	return out
-}
-
-// gzDistance is the Levenshtein distance between a and b counted in runes.
-func gzDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	row := make([]int, len(rb)+1)
-	for j := range row {
-		row[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		diag := row[0]
-		row[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			next := min(row[j]+1, row[j-1]+1, diag+cost)
-			diag, row[j] = row[j], next
-		}
-	}
-	return row[len(rb)]
 }
 
 // ResolveTown finds the township-level unit named name inside county (found

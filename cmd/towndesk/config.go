@@ -29,6 +29,11 @@ type setup struct {
 	summaries []bot.SummaryEntry
 }
 
+// configFlag registers --config on fs and returns the pointer to its value.
+func (m *Main) configFlag(fs *flagSet) *string {
+	return fs.String("config", m.Getenv("TOWNDESK_CONFIG"), "文件", "配置文件（环境变量 TOWNDESK_CONFIG）")
+}
+
 // loadConfig reads the --config file, or returns the defaults without one.
 func (m *Main) loadConfig(path string) (config.Config, error) {
 	if path == "" {

@@ -74,82 +74,81 @@ func (m *Main) logger() *slog.Logger {
 	return slog.New(bot.NewMaskingHandler(slog.NewJSONHandler(m.Stderr, nil)))
 }
 
-func (m *Main) runServe(ctx context.Context, args []string) error {
-	fs := m.newFlagSet("serve")
+func (m *Main) serveCommand(fs *flagSet) runFunc {
 	data := m.dataFlag(fs)
-	cfgPath := fs.String("config", m.Getenv("TOWNDESK_CONFIG"), "configuration file (env TOWNDESK_CONFIG)")
-	addr := fs.String("addr", m.env("TOWNDESK_ADDR", ":3000"), "HTTP mode listen address (env TOWNDESK_ADDR)")
-	workers := fs.Int("workers", 8, "background workers")
+	cfgPath := m.configFlag(fs)
+	addr := fs.String("addr", m.env("TOWNDESK_ADDR", ":3000"), "地址", "HTTP 模式的监听地址（环境变量 TOWNDESK_ADDR）")
+	workers := fs.Int("workers", 8, "N", "后台工作线程数")
 	noSample := m.noSampleFlag(fs)
-	if rest, err := parseFlags(fs, args); err != nil {
-		return err
-	} else if len(rest) > 0 {
-		return usagef("serve 不接受参数 %q", strings.Join(rest, " "))
-	}
-	opts := bot.Options{BotToken: m.Getenv("SLACK_BOT_TOKEN"), SigningSecret: m.Getenv("SLACK_SIGNING_SECRET"),
-		AppToken: m.Getenv("SLACK_APP_TOKEN"), APIURL: m.Getenv("SLACK_API_URL"), Workers: atLeastOne(*workers), Now: m.Now}
-	switch {
-	case opts.BotToken == "":
-		return towndesk.Errorf(towndesk.EINVALID, "缺少环境变量 SLACK_BOT_TOKEN（Slack 应用的 Bot User OAuth Token，xoxb-…）")
-	case opts.AppToken == "" && opts.SigningSecret == "":
-		return towndesk.Errorf(towndesk.EINVALID, "HTTP 模式需要环境变量 SLACK_SIGNING_SECRET（或设置 SLACK_APP_TOKEN 使用 Socket Mode）")
-	}
-	env, err := m.openChat(ctx, *data, *cfgPath, *noSample)
-	if err != nil {
-		return err
-	}
-	defer env.Close()
-	log := m.logger()
-	stopSummaries, err := m.startSummaries(env, *data, opts, log)
-	if err != nil {
-		return err
-	}
-	// One budget for the whole shutdown, counted from the signal: the
-	// HTTP server, the work in flight and the summaries share it.
-	var stopAt atomic.Int64
-	stopWatch := context.AfterFunc(ctx, func() { stopAt.Store(time.Now().Add(shutdownBudget).UnixNano()) })
-	defer stopWatch()
-	opts.Config, opts.Chat, opts.Store, opts.Logger = env.cfg, env.chat, env.db, log
-	b, err := bot.New(opts)
-	if err != nil {
-		return err
-	}
-	var runErr error
-	if opts.AppToken != "" {
-		log.Info("starting in Socket Mode")
-		runErr = b.RunSocket(ctx)
-	} else {
-		ln, err := net.Listen("tcp", *addr)
-		if err != nil {
-			return towndesk.Errorf(towndesk.EINVALID, "无法监听 %s：%v", *addr, err)
+	return func(ctx context.Context, rest []string) error {
+		if len(rest) > 0 {
+			return usagef("serve 不接受参数 %q", strings.Join(rest, " "))
 		}
-		log.Info("listening (HTTP mode)", "addr", ln.Addr().String())
-		runErr = b.RunHTTP(ctx, ln)
+		opts := bot.Options{BotToken: m.Getenv("SLACK_BOT_TOKEN"), SigningSecret: m.Getenv("SLACK_SIGNING_SECRET"),
+			AppToken: m.Getenv("SLACK_APP_TOKEN"), APIURL: m.Getenv("SLACK_API_URL"), Workers: atLeastOne(*workers), Now: m.Now}
+		switch {
+		case opts.BotToken == "":
+			return towndesk.Errorf(towndesk.EINVALID, "缺少环境变量 SLACK_BOT_TOKEN（Slack 应用的 Bot User OAuth Token，xoxb-…）")
+		case opts.AppToken == "" && opts.SigningSecret == "":
+			return towndesk.Errorf(towndesk.EINVALID, "HTTP 模式需要环境变量 SLACK_SIGNING_SECRET（或设置 SLACK_APP_TOKEN 使用 Socket Mode）")
+		}
+		env, err := m.openChat(ctx, *data, *cfgPath, *noSample)
+		if err != nil {
+			return err
+		}
+		defer env.Close()
+		log := m.logger()
+		stopSummaries, err := m.startSummaries(env, *data, opts, log)
+		if err != nil {
+			return err
+		}
+		// One budget for the whole shutdown, counted from the signal: the
+		// HTTP server, the work in flight and the summaries share it.
+		var stopAt atomic.Int64
+		stopWatch := context.AfterFunc(ctx, func() { stopAt.Store(time.Now().Add(shutdownBudget).UnixNano()) })
+		defer stopWatch()
+		opts.Config, opts.Chat, opts.Store, opts.Logger = env.cfg, env.chat, env.db, log
+		b, err := bot.New(opts)
+		if err != nil {
+			return err
+		}
+		var runErr error
+		if opts.AppToken != "" {
+			log.Info("starting in Socket Mode")
+			runErr = b.RunSocket(ctx)
+		} else {
+			ln, err := net.Listen("tcp", *addr)
+			if err != nil {
+				return towndesk.Errorf(towndesk.EINVALID, "无法监听 %s：%v", *addr, err)
+			}
+			log.Info("listening (HTTP mode)", "addr", ln.Addr().String())
+			runErr = b.RunHTTP(ctx, ln)
+		}
+		// Stop taking work, let what is in flight (answers, summary posts)
+		// finish, within what is left of the budget.
+		deadline := time.Now().Add(shutdownBudget)
+		if at := stopAt.Load(); at != 0 {
+			deadline = time.Unix(0, at)
+		}
+		cctx, cancel := context.WithDeadline(context.Background(), deadline)
+		defer cancel()
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() { defer wg.Done(); stopSummaries(cctx) }()
+		if err := b.Close(cctx); err != nil {
+			log.Warn("shutdown cut in-flight work short", "err", err)
+		}
+		wg.Wait()
+		log.Info("stopped")
+		switch {
+		case runErr == nil, errors.Is(runErr, context.Canceled):
+		case errors.Is(runErr, context.DeadlineExceeded):
+			log.Warn("HTTP connections were cut at shutdown", "err", runErr)
+		default:
+			return fmt.Errorf("serve: %w", runErr)
+		}
+		return nil
 	}
-	// Stop taking work, let what is in flight (answers, summary posts)
-	// finish, within what is left of the budget.
-	deadline := time.Now().Add(shutdownBudget)
-	if at := stopAt.Load(); at != 0 {
-		deadline = time.Unix(0, at)
-	}
-	cctx, cancel := context.WithDeadline(context.Background(), deadline)
-	defer cancel()
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() { defer wg.Done(); stopSummaries(cctx) }()
-	if err := b.Close(cctx); err != nil {
-		log.Warn("shutdown cut in-flight work short", "err", err)
-	}
-	wg.Wait()
-	log.Info("stopped")
-	switch {
-	case runErr == nil, errors.Is(runErr, context.Canceled):
-	case errors.Is(runErr, context.DeadlineExceeded):
-		log.Warn("HTTP connections were cut at shutdown", "err", runErr)
-	default:
-		return fmt.Errorf("serve: %w", runErr)
-	}
-	return nil
 }
 
 func atLeastOne(n int) int {

@@ -93,102 +93,101 @@ func resolveScope(gaz *gazetteer.Gazetteer, cfg config.Config, channel, scope st
 	return summary.Scope{Name: r.Place.County, Place: r.Place, Channel: channel}, nil
 }
 
-func (m *Main) runSummary(ctx context.Context, args []string) error {
-	fs := m.newFlagSet("summary")
+func (m *Main) summaryCommand(fs *flagSet) runFunc {
 	data := m.dataFlag(fs)
-	cfgPath := fs.String("config", m.Getenv("TOWNDESK_CONFIG"), "configuration file (env TOWNDESK_CONFIG)")
-	channel := fs.String("channel", "", "channel ID: its configured summary (scope, time zone), and where to post")
-	scopeFlag := fs.String("scope", "", "what to cover: all, a county (滕州市) or county/town (滕州市/滨湖镇); town or county for the channel's place")
-	weekFlag := fs.String("week", "", "ISO week such as 2026-W48 (default: last week)")
-	dryRun := fs.Bool("dry-run", false, "print the summary that would be posted, post nothing")
-	if rest, err := parseFlags(fs, args); err != nil {
-		return err
-	} else if len(rest) > 0 {
-		return usagef("summary 不接受参数 %q", strings.Join(rest, " "))
-	}
-	if *channel == "" && *scopeFlag == "" {
-		return usagef("请给出 --channel（按配置的周报）或 --scope（如 --scope 滕州市/滨湖镇）")
-	}
-	cfg, err := m.loadConfig(*cfgPath)
-	if err != nil {
-		return err
-	}
-	wired, err := m.wire(cfg)
-	if err != nil {
-		return err
-	}
-	entry := bot.SummaryEntry{Name: "--scope", Channel: *channel, Schedule: config.DefaultSchedule}
-	found := false
-	for _, e := range wired.summaries {
-		if e.Channel == *channel {
-			entry, found = e, true
+	cfgPath := m.configFlag(fs)
+	channel := fs.String("channel", "", "频道ID", "频道：按它配置的周报（范围、时区），并发到这个频道")
+	scopeFlag := fs.String("scope", "", "范围", "周报范围：all、县（滕州市）或 县/镇（滕州市/滨湖镇）；town 或 county 指频道配置的地点")
+	weekFlag := fs.String("week", "", "周次", "ISO 周次，如 2026-W48（默认上周）")
+	dryRun := fs.Bool("dry-run", false, "只打印将要发送的周报，不发送")
+	return func(ctx context.Context, rest []string) error {
+		if len(rest) > 0 {
+			return usagef("summary 不接受参数 %q", strings.Join(rest, " "))
 		}
-	}
-	switch {
-	case *scopeFlag != "":
-		if entry.Scope, err = resolveScope(wired.gaz, cfg, *channel, *scopeFlag); err != nil {
-			return err
+		if *channel == "" && *scopeFlag == "" {
+			return usagef("请给出 --channel（按配置的周报）或 --scope（如 --scope 滕州市/滨湖镇）")
 		}
-	case !found:
-		return towndesk.Errorf(towndesk.EINVALID, "频道「%s」没有配置周报；请用 --scope 给出范围", *channel)
-	}
-	if entry.Location == nil {
-		if entry.Location, err = (config.Summary{}).Zone(); err != nil {
-			return err
-		}
-	}
-	if !*dryRun && *channel == "" {
-		return usagef("发送周报需要 --channel；只看内容请加 --dry-run")
-	}
-	db, err := m.openDB(*data)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	var model *llm.Client
-	if mc, ok := m.modelConfig(cfg.LLM); ok {
-		if model, err = llm.New(mc); err != nil {
-			fmt.Fprintf(m.Stderr, "警告：语言模型配置有误，周报不写开头语：%v\n", err)
-			model = nil
-		}
-	}
-	builder, err := m.newSummaries(db, *data, model)
-	if err != nil {
-		return err
-	}
-	week := builder.LastWeek(entry.Location)
-	if *weekFlag != "" {
-		if week, err = summary.ParseWeek(*weekFlag, entry.Location); err != nil {
-			return err
-		}
-	}
-	if *dryRun {
-		sum, err := builder.Build(ctx, entry.Scope, week)
+		cfg, err := m.loadConfig(*cfgPath)
 		if err != nil {
 			return err
 		}
-		fmt.Fprint(m.Stdout, sum.Text())
+		wired, err := m.wire(cfg)
+		if err != nil {
+			return err
+		}
+		entry := bot.SummaryEntry{Name: "--scope", Channel: *channel, Schedule: config.DefaultSchedule}
+		found := false
+		for _, e := range wired.summaries {
+			if e.Channel == *channel {
+				entry, found = e, true
+			}
+		}
+		switch {
+		case *scopeFlag != "":
+			if entry.Scope, err = resolveScope(wired.gaz, cfg, *channel, *scopeFlag); err != nil {
+				return err
+			}
+		case !found:
+			return towndesk.Errorf(towndesk.EINVALID, "频道「%s」没有配置周报；请用 --scope 给出范围", *channel)
+		}
+		if entry.Location == nil {
+			if entry.Location, err = (config.Summary{}).Zone(); err != nil {
+				return err
+			}
+		}
+		if !*dryRun && *channel == "" {
+			return usagef("发送周报需要 --channel；只看内容请加 --dry-run")
+		}
+		db, err := m.openDB(*data)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		var model *llm.Client
+		if mc, ok := m.modelConfig(cfg.LLM); ok {
+			if model, err = llm.New(mc); err != nil {
+				fmt.Fprintf(m.Stderr, "警告：语言模型配置有误，周报不写开头语：%v\n", err)
+				model = nil
+			}
+		}
+		builder, err := m.newSummaries(db, *data, model)
+		if err != nil {
+			return err
+		}
+		week := builder.LastWeek(entry.Location)
+		if *weekFlag != "" {
+			if week, err = summary.ParseWeek(*weekFlag, entry.Location); err != nil {
+				return err
+			}
+		}
+		if *dryRun {
+			sum, err := builder.Build(ctx, entry.Scope, week)
+			if err != nil {
+				return err
+			}
+			fmt.Fprint(m.Stdout, sum.Text())
+			return nil
+		}
+		token := m.Getenv("SLACK_BOT_TOKEN")
+		if token == "" {
+			return towndesk.Errorf(towndesk.EINVALID, "缺少环境变量 SLACK_BOT_TOKEN（Slack 应用的 Bot User OAuth Token，xoxb-…）")
+		}
+		sched, err := bot.NewScheduler(bot.SchedulerOptions{BotToken: token, APIURL: m.Getenv("SLACK_API_URL"),
+			Entries: []bot.SummaryEntry{entry}, Builder: builder, Store: db, Logger: m.logger(), Now: m.Now,
+			MaxAttempts: 3})
+		if err != nil {
+			return towndesk.Errorf(towndesk.EINVALID, "%v", err)
+		}
+		d, err := sched.Deliver(ctx, entry, week)
+		if err != nil {
+			return towndesk.Errorf(towndesk.EINVALID, "周报未能发送到频道 %s（%s）：%v", entry.Channel, week, err)
+		}
+		if !d.Posted {
+			fmt.Fprintf(m.Stdout, "频道 %s 的 %s 周报已于 %s 发送，不再重复发送\n", entry.Channel, week,
+				d.PostedAt.In(entry.Location).Format("2006-01-02 15:04"))
+			return nil
+		}
+		fmt.Fprintf(m.Stdout, "已发送频道 %s 的 %s 周报\n", entry.Channel, week)
 		return nil
 	}
-	token := m.Getenv("SLACK_BOT_TOKEN")
-	if token == "" {
-		return towndesk.Errorf(towndesk.EINVALID, "缺少环境变量 SLACK_BOT_TOKEN（Slack 应用的 Bot User OAuth Token，xoxb-…）")
-	}
-	sched, err := bot.NewScheduler(bot.SchedulerOptions{BotToken: token, APIURL: m.Getenv("SLACK_API_URL"),
-		Entries: []bot.SummaryEntry{entry}, Builder: builder, Store: db, Logger: m.logger(), Now: m.Now,
-		MaxAttempts: 3})
-	if err != nil {
-		return towndesk.Errorf(towndesk.EINVALID, "%v", err)
-	}
-	d, err := sched.Deliver(ctx, entry, week)
-	if err != nil {
-		return towndesk.Errorf(towndesk.EINVALID, "周报未能发送到频道 %s（%s）：%v", entry.Channel, week, err)
-	}
-	if !d.Posted {
-		fmt.Fprintf(m.Stdout, "频道 %s 的 %s 周报已于 %s 发送，不再重复发送\n", entry.Channel, week,
-			d.PostedAt.In(entry.Location).Format("2006-01-02 15:04"))
-		return nil
-	}
-	fmt.Fprintf(m.Stdout, "已发送频道 %s 的 %s 周报\n", entry.Channel, week)
-	return nil
 }
