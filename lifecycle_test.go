@@ -187,3 +187,15 @@ func TestWithField(t *testing.T) {
 		t.Errorf("WithField(nil) = %v, want nil", err)
 	}
 }
+
+func TestStatusTypos(t *testing.T) {
+	for typo, want := range map[string]string{"doen": "是不是：已办结（done）？", "acepted": "是不是：已受理（accepted）？", "办理": "是不是：办理中（in_progress）？"} {
+		_, err := ParseStatus(typo)
+		if ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), want) {
+			t.Errorf("ParseStatus(%q) = %v, want %q", typo, err, want)
+		}
+	}
+	if _, err := ParseStatus("xyz"); strings.Contains(ErrorMessage(err), "是不是") {
+		t.Errorf("ParseStatus(xyz) = %v, want no suggestion", err)
+	}
+}

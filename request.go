@@ -86,7 +86,16 @@ func ParseStatus(s string) (Status, error) {
 			return st, nil
 		}
 	}
-	return "", Invalidf("status", "未知状态「%s」；可用：%s", s, statusList(Statuses))
+	var names []string
+	for _, st := range Statuses {
+		names = append(names, string(st), statusChinese[st])
+	}
+	hint := ""
+	if sug := Suggest(t, names); sug != "" {
+		st, _ := ParseStatus(sug)
+		hint = fmt.Sprintf("是不是：%s（%s）？", st.Chinese(), st)
+	}
+	return "", Invalidf("status", "未知状态「%s」；%s可用：%s", s, hint, statusList(Statuses))
 }
 
 // statusList renders statuses as "已受理（accepted）、办理中（in_progress）".

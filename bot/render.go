@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/gazetteer"
 	"github.com/towndesk/towndesk/handlers/chat"
 )
 
@@ -179,9 +181,30 @@ func placeTown(p *towndesk.Place) string {
 // apology with a short reason.
 func failureText(err error) string {
 	if towndesk.ErrorCode(err) != towndesk.EINTERNAL {
-		return towndesk.ErrorMessage(err)
+		return towndesk.ErrorMessage(err) + placeHint(err)
 	}
 	return "暂时无法回答，请稍后再试（" + shortReason(err) + "）"
+}
+
+// placeHint is chat's advice for a place name that could not be pinned
+// down (a *gazetteer.Resolution in err): which place to name, never a
+// command-line flag. "" for other errors.
+func placeHint(err error) string {
+	var r *gazetteer.Resolution
+	if !errors.As(err, &r) {
+		return ""
+	}
+	switch { // an ambiguous name has two candidates or more
+	case r.Reason == gazetteer.Ambiguous && r.Level == gazetteer.County && r.Within.Province == "":
+		c := r.Candidates[0]
+		return fmt.Sprintf("请在县名前加上所在的省或市，如“%s”。", cmp.Or(c.City, c.Province)+c.County)
+	case r.Reason == gazetteer.Ambiguous && r.Level == gazetteer.Town && r.Within.CountyCode == "":
+		c := r.Candidates[0]
+		return fmt.Sprintf("请连同县（市、区）一起写，如“%s”。", c.Short())
+	case r.Reason == gazetteer.NotFound && r.Level == gazetteer.Town && r.Within.CountyCode == "":
+		return "请连同县（市、区）一起写，如“滕州市滨湖镇”。"
+	}
+	return ""
 }
 
 func shortReason(err error) string {

@@ -47,7 +47,7 @@ type SummaryEntry struct {
 	// Name names the entry in errors and logs: "summaries[0]".
 	Name     string
 	Channel  string
-	Schedule string // cron expression (config.ValidateSchedule), no time zone
+	Schedule string // cron expression (config.ParseSchedule), no time zone
 	Location *time.Location
 	Scope    summary.Scope
 }
@@ -166,32 +166,17 @@ func NewScheduler(o SchedulerOptions) (*Scheduler, error) {
 }
 
 // ParseSummarySchedule returns e's schedule in e's time zone. It returns
-// an error naming the entry for a bad cron expression or a missing zone;
-// the expression is checked by config.ValidateSchedule before the cron
-// library sees it (the library panics on some malformed ones).
+// an error naming the entry for a bad cron expression (config.ParseSchedule
+// says what is wrong) or a missing zone.
 func ParseSummarySchedule(e SummaryEntry) (cron.Schedule, error) {
 	if e.Location == nil {
 		return nil, fmt.Errorf("%s.timezone: missing time zone", e.Name)
 	}
-	if err := config.ValidateSchedule(e.Schedule); err != nil {
+	sched, err := config.ParseSchedule(e.Schedule)
+	if err != nil {
 		return nil, fmt.Errorf("%s.schedule: %v", e.Name, err)
 	}
-	sched, err := parseStandard(e.Schedule)
-	if err != nil {
-		return nil, fmt.Errorf("%s.schedule: %q: %v", e.Name, e.Schedule, err)
-	}
 	return zoned{sched, e.Location}, nil
-}
-
-// parseStandard is cron.ParseStandard with a panic turned into an error,
-// should a spec ever slip past ValidateSchedule.
-func parseStandard(spec string) (s cron.Schedule, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("invalid cron expression (%v)", p)
-		}
-	}()
-	return cron.ParseStandard(spec)
 }
 
 // zoned runs a schedule in a time zone of its own.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/robfig/cron/v3"
 )
@@ -116,5 +117,26 @@ func TestValidateSummaries(t *testing.T) {
 	}
 	if !strings.Contains((&Error{"summaries[1].schedule", "x"}).Error(), "summaries[1]") {
 		t.Error("Error() does not name the setting")
+	}
+}
+
+// TestParseScheduleIsCrons checks that schedules are read by the cron
+// library's own parser: its errors, its meaning.
+func TestParseScheduleIsCrons(t *testing.T) {
+	if _, err := ParseSchedule("61 9 * * 1"); err == nil || !strings.Contains(err.Error(), "above maximum") {
+		t.Errorf("ParseSchedule(61 9 * * 1) = %v, want cron's own error (above maximum)", err)
+	}
+	sched, err := ParseSchedule("30 8 * * MON")
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := time.Date(2026, 3, 4, 12, 0, 0, 0, time.UTC) // a Wednesday
+	if got, want := sched.Next(from), time.Date(2026, 3, 9, 8, 30, 0, 0, time.UTC); !got.Equal(want) {
+		t.Errorf("Next(%v) = %v, want %v", from, got, want)
+	}
+	c := Default()
+	c.Summaries = []Summary{{Channel: "C0TOWN", Scope: "all", Schedule: "0 25 * * 1"}}
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "summaries[0].schedule") || !strings.Contains(err.Error(), "above maximum") {
+		t.Errorf("Validate() = %v, want the setting named and cron's reason", err)
 	}
 }

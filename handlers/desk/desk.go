@@ -8,19 +8,18 @@ package desk
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/gazetteer"
 	"github.com/towndesk/towndesk/storage"
 )
 
 // placeResolver finds real places by name; *gazetteer.Gazetteer is one.
 type placeResolver interface {
-	ResolveCounty(name, province string) (towndesk.Place, error)
-	ResolveTown(county towndesk.Place, name string) (towndesk.Place, error)
+	Resolve(text string, def towndesk.Place) *gazetteer.Resolution
 }
 
 // itemLookup tells whether a power-list item code exists; *storage.DB is one.
@@ -133,7 +132,7 @@ func (d *Desk) New(ctx context.Context, in RequestNewInput) (*RequestReply, erro
 		}
 	}
 	if r.Town, err = d.resolveTown(in.County, in.Town); err != nil {
-		return nil, towndesk.WithField(err, "town")
+		return nil, err
 	}
 	if err := d.db.CreateRequest(ctx, r); err != nil {
 		return nil, err
@@ -223,63 +222,34 @@ func checkBy(by string) (string, error) {
 	return by, nil
 }
 
-// resolveTown finds the town named name: in county if given, else in the
-// desk's county, else in the county its name starts with (滕州市滨湖镇).
+// resolveTown finds the town named name (gazetteer.Resolve): in county
+// if given, else in the desk's county first, else in the county its name
+// starts with (滕州市滨湖镇), else anywhere if it is the only town so
+// called. Errors name the input at fault in Field (county or town) and
+// wrap the *gazetteer.Resolution, from which front ends write their hint.
 func (d *Desk) resolveTown(county, name string) (towndesk.Place, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
-		return towndesk.Place{}, towndesk.Errorf(towndesk.EINVALID, "请填写乡镇（街道），如「滨湖镇」或「滕州市滨湖镇」")
+		return towndesk.Place{}, towndesk.Invalidf("town", "请填写乡镇（街道），如「滨湖镇」或「滕州市滨湖镇」")
 	}
 	if d.places == nil {
 		return towndesk.Place{}, towndesk.Errorf(towndesk.EINTERNAL, "desk has no gazetteer")
 	}
+	text, def, field := name, d.county, "town"
 	if county = strings.TrimSpace(county); county != "" {
-		c, err := d.places.ResolveCounty(county, "")
-		if err != nil {
-			return towndesk.Place{}, towndesk.WithField(err, "county")
-		}
-		return d.places.ResolveTown(c, name)
+		text, def = county+"/"+name, towndesk.Place{}
 	}
-	var firstErr error
-	if d.county.CountyCode != "" {
-		t, err := d.places.ResolveTown(d.county, name)
-		if err == nil || towndesk.ErrorCode(err) != towndesk.ENOTFOUND {
-			return t, err
-		}
-		firstErr = err
+	r := d.places.Resolve(text, def)
+	if county != "" && r.Level == gazetteer.County {
+		field = "county"
 	}
-	// 滕州市滨湖镇, 昌吉滨湖: split the name into a county and a town. Every
-	// split is tried; more than one real answer is ambiguous.
-	var found []towndesk.Place
-	for i := range name {
-		if i == 0 {
-			continue
-		}
-		c, err := d.places.ResolveCounty(name[:i], "")
-		if err != nil {
-			continue
-		}
-		t, err := d.places.ResolveTown(c, name[i:])
-		if err != nil {
-			continue
-		}
-		if !slices.Contains(found, t) {
-			found = append(found, t)
-		}
+	if err := r.Err(); err != nil {
+		return towndesk.Place{}, towndesk.WithField(err, field)
 	}
-	switch {
-	case len(found) == 1:
-		return found[0], nil
-	case len(found) > 1:
-		names := make([]string, len(found))
-		for i, p := range found {
-			names[i] = p.String()
-		}
-		return towndesk.Place{}, towndesk.Errorf(towndesk.EINVALID, "「%s」可能是：%s，请写明县（市、区）", name, strings.Join(names, "、"))
-	case firstErr != nil:
-		return towndesk.Place{}, firstErr
+	if !r.Place.IsTown() {
+		return towndesk.Place{}, towndesk.Invalidf(field, "「%s」是县（市、区），不是乡镇（街道）；请写出%s的乡镇（街道）", name, r.Place.County)
 	}
-	return towndesk.Place{}, towndesk.Errorf(towndesk.ENOTFOUND, "没有找到乡镇（街道）「%s」；请连同县（市、区）一起写，如「滕州市滨湖镇」", name)
+	return r.Place, nil
 }
 
 // RequestMoveInput moves a request to another status.

@@ -100,16 +100,10 @@ func (l *Lists) Import(ctx context.Context, in ImportInput) (*ImportReply, error
 
 func (l *Lists) resolve(province, county, town string) (towndesk.Place, error) {
 	if county == "" {
-		return towndesk.Place{}, towndesk.Errorf(towndesk.EINVALID, "请用 --county 指定清单所属的县（市、区）")
+		return towndesk.Place{}, towndesk.Invalidf("county", "请写明清单所属的县（市、区）")
 	}
-	c, err := l.gaz.ResolveCounty(county, province)
-	if err != nil {
-		return towndesk.Place{}, err
-	}
-	if town == "" {
-		return c, nil
-	}
-	return l.gaz.ResolveTown(c, town)
+	r := l.gaz.ResolveParts(province, county, town)
+	return r.Place, r.Err()
 }
 
 // LoadSample imports the embedded sample lists if the database has no list
