@@ -57,6 +57,8 @@ type Match struct {
 	List  List      `json:"list"`
 	Score float64   `json:"score"` // 0..1, how well the row matches the question
 	Role  Role      `json:"role"`
+	// Taught names the taught link the row comes from (RoleTaught only).
+	Taught *TaughtRef `json:"taught,omitempty"`
 }
 
 // AskResult is the structured answer to a question. Matches are best first
@@ -81,6 +83,10 @@ type AskResult struct {
 	Category string `json:"category,omitempty"`
 	// Intent is the kind of reply the question asks for.
 	Intent Intent `json:"intent,omitempty"`
+	// Taught is the taught link a "none" answer comes from (status
+	// not_found), and TaughtNote its teacher's note; nil for others.
+	Taught     *TaughtRef `json:"taught,omitempty"`
+	TaughtNote string     `json:"taught_note,omitempty"`
 	// Picked is true when the answer is a row a language model picked
 	// among the candidates (never shown in JSON: the reply's llm says it).
 	Picked bool `json:"-"`

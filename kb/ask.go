@@ -39,6 +39,8 @@ type KB struct {
 
 	townMu   sync.Mutex
 	townRows map[int64][]towndesk.PowerItem // rows of town editions, by edition
+
+	taught *taughtState // links list maintainers taught; nil: none
 }
 
 // maxTownEditions bounds the town editions kept in memory.
@@ -269,6 +271,12 @@ func (k *KB) gather(ctx context.Context, q Query) (*towndesk.AskResult, []scored
 	}
 	if countyList != nil {
 		res.Searched = append(res.Searched, *countyList)
+	}
+	// A question a maintainer taught is answered as taught. A link never
+	// answers before the place is known (above), nor for a place outside
+	// its scope.
+	if ok, err := k.useTaught(ctx, res, p, townList, countyList); ok || err != nil {
+		return res, nil, nil, err
 	}
 	if len(res.Terms) == 0 || len(res.Searched) == 0 {
 		res.Status = towndesk.StatusNotFound

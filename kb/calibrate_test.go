@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/towndesk/towndesk"
@@ -16,8 +17,8 @@ import (
 )
 
 // TestCalibrate is the calibration tool of the matcher's thresholds, not a
-// check: it runs only when TOWNDESK_CALIBRATE names a labelled set (the
-// format of eval/*.jsonl) and TOWNDESK_CALIBRATE_DATA a data directory
+// check: it runs only when TOWNDESK_CALIBRATE names labelled sets (the
+// format of eval/*.jsonl, comma-separated) and TOWNDESK_CALIBRATE_DATA a data directory
 // with the lists it was written for. For every combination of the decision
 // thresholds of Params it prints top-1, answered right and confident wrong
 // (as in `towndesk eval`), best first among the combinations whose
@@ -73,87 +74,100 @@ func TestCalibrate(t *testing.T) {
 		status   string
 		codes    []string
 	}
-	var cases []gathered
-	f, err := os.Open(set)
-	if err != nil {
-		t.Fatal(err)
+	type question struct {
+		Q, Town, County, Status string
+		Codes                   []string
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		var c struct {
-			Q, Town, County, Status string
-			Codes                   []string
-		}
-		if json.Unmarshal(sc.Bytes(), &c) != nil || c.Q == "" {
-			continue
-		}
-		res, rows, tl, err := k.gather(ctx, Query{Question: c.Q, Town: c.Town, County: c.County})
+	var questions []question
+	for _, name := range strings.Split(set, ",") {
+		f, err := os.Open(name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		cases = append(cases, gathered{*res, rows, tl, c.Status, c.Codes})
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			var c question
+			if json.Unmarshal(sc.Bytes(), &c) == nil && c.Q != "" {
+				questions = append(questions, c)
+			}
+		}
+		f.Close()
+	}
+	// Rows are scored once per combination of the scoring parameters.
+	gatherAll := func(p Params) []gathered {
+		k.params = p
+		var cases []gathered
+		for _, c := range questions {
+			res, rows, tl, err := k.gather(ctx, Query{Question: c.Q, Town: c.Town, County: c.County})
+			if err != nil {
+				t.Fatal(err)
+			}
+			cases = append(cases, gathered{*res, rows, tl, c.Status, c.Codes})
+		}
+		return cases
 	}
 	type result struct {
 		p                             Params
 		top1, right, wrong, unc, uhit float64
 	}
 	var results []result
-	base := DefaultParams()
-	for _, answer := range []float64{0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75} {
-		for _, cover := range []float64{0.3, 0.4, 0.5, 0.6, 0.7, 0.8} {
-			for _, margin := range []float64{0, 0.02, 0.04, 0.06, 0.08, 0.1} {
-				for _, cand := range []float64{0.3, 0.35, 0.4, 0.45, 0.5} {
-					for _, candCover := range []float64{0, 0.2, 0.3, 0.4, 0.5} {
-						p := base
-						p.Answer, p.AnswerCoverage, p.Margin, p.Candidate, p.CandidateCoverage = answer, cover, margin, cand, candCover
-						k.params = p
-						var r result
-						r.p = p
-						for _, c := range cases {
-							res := c.res
-							res.Matches = nil
-							if res.Status == "" {
-								k.decide(&res, c.rows, c.townList, 5)
-							}
-							want := c.status == string(towndesk.StatusAnswered)
-							hit, first := false, false
-							for i, m := range res.Matches {
-								if slices.Contains(c.codes, m.Item.Code) {
-									hit, first = true, first || i == 0
+	for _, base := range scoringGrid() {
+		cases := gatherAll(base)
+		for _, answer := range []float64{0.55, 0.6, 0.65, 0.7, 0.75} {
+			for _, cover := range []float64{0.4, 0.5, 0.6, 0.7} {
+				for _, margin := range []float64{0, 0.02, 0.04, 0.06} {
+					for _, cand := range []float64{0.3, 0.35, 0.4} {
+						for _, candRow := range []float64{0.1, 0.15, 0.2} {
+							p := base
+							p.Answer, p.AnswerCoverage, p.Margin, p.Candidate, p.CandidateRowCoverage = answer, cover, margin, cand, candRow
+							k.params = p
+							var r result
+							r.p = p
+							for _, c := range cases {
+								res := c.res
+								res.Matches = nil
+								if res.Status == "" {
+									k.decide(&res, c.rows, c.townList, 5)
+								}
+								want := c.status == string(towndesk.StatusAnswered)
+								hit, first := false, false
+								for i, m := range res.Matches {
+									if slices.Contains(c.codes, m.Item.Code) {
+										hit, first = true, first || i == 0
+									}
+								}
+								if !want {
+									first = string(res.Status) == c.status
+								}
+								r.top1 += b2f(first)
+								if res.Status == towndesk.StatusAnswered {
+									top := res.Matches[0].Item
+									ok := slices.Contains(c.codes, top.Code)
+									for _, code := range c.codes {
+										ok = ok || slices.Contains(bodies[code], top.Body)
+									}
+									r.wrong += b2f(!want || !ok)
+									r.right += b2f(want && first)
+								}
+								if res.Status == towndesk.StatusUncertain {
+									r.unc++
+									r.uhit += b2f(hit)
 								}
 							}
-							if !want {
-								first = string(res.Status) == c.status
+							n := float64(len(cases))
+							r.top1, r.right, r.wrong = r.top1/n, r.right/n, r.wrong/n
+							if r.unc > 0 {
+								r.uhit /= r.unc
 							}
-							r.top1 += b2f(first)
-							if res.Status == towndesk.StatusAnswered {
-								top := res.Matches[0].Item
-								ok := slices.Contains(c.codes, top.Code)
-								for _, code := range c.codes {
-									ok = ok || slices.Contains(bodies[code], top.Body)
-								}
-								r.wrong += b2f(!want || !ok)
-								r.right += b2f(want && first)
-							}
-							if res.Status == towndesk.StatusUncertain {
-								r.unc++
-								r.uhit += b2f(hit)
-							}
+							r.unc /= n
+							results = append(results, r)
 						}
-						n := float64(len(cases))
-						r.top1, r.right, r.wrong = r.top1/n, r.right/n, r.wrong/n
-						if r.unc > 0 {
-							r.uhit /= r.unc
-						}
-						r.unc /= n
-						results = append(results, r)
 					}
 				}
 			}
 		}
 	}
-	k.params = base
+	k.params = DefaultParams()
 	sort.Slice(results, func(i, j int) bool {
 		a, b := results[i], results[j]
 		if (a.wrong <= maxWrong) != (b.wrong <= maxWrong) {
@@ -164,12 +178,38 @@ func TestCalibrate(t *testing.T) {
 		}
 		return a.right > b.right
 	})
-	fmt.Printf("%d questions; confident wrong at most %.1f%%\n", len(cases), 100*maxWrong)
-	fmt.Println("answer cover margin cand c-cov   top1  ans-ok conf-x  uncert unc-hit")
+	fmt.Printf("%d questions; confident wrong at most %.1f%%\n", len(questions), 100*maxWrong)
+	fmt.Println("scoring: question-share best-share synonym basis grant-default")
+	fmt.Println("unkn answer cover margin cand c-cov c-row   top1  ans-ok conf-x  uncert unc-hit")
 	for _, r := range results[:min(25, len(results))] {
-		fmt.Printf("%5.2f %5.2f %5.2f %5.2f %5.2f %6.1f%% %6.1f%% %5.1f%% %6.1f%% %6.1f%%\n", r.p.Answer, r.p.AnswerCoverage, r.p.Margin, r.p.Candidate, r.p.CandidateCoverage,
+		fmt.Printf("%.2f %.2f %.2f %.2f %.2f | ", r.p.QuestionShare, r.p.BestShare, r.p.Synonym, r.p.Basis, r.p.GrantDefault)
+		fmt.Printf("%4.2f %5.2f %5.2f %5.2f %5.2f %5.2f %5.2f %6.1f%% %6.1f%% %5.1f%% %6.1f%% %6.1f%%\n", r.p.Unknown, r.p.Answer, r.p.AnswerCoverage, r.p.Margin, r.p.Candidate, r.p.CandidateCoverage, r.p.CandidateRowCoverage,
 			100*r.top1, 100*r.right, 100*r.wrong, 100*r.unc, 100*r.uhit)
 	}
+}
+
+// scoringGrid returns the scoring parameters to try: DefaultParams, and
+// with TOWNDESK_CALIBRATE_SCORING set, a grid around them.
+func scoringGrid() []Params {
+	d := DefaultParams()
+	if os.Getenv("TOWNDESK_CALIBRATE_SCORING") == "" {
+		return []Params{d}
+	}
+	var out []Params
+	for _, qs := range []float64{0.8, 0.85, 0.9, 0.95} {
+		for _, bs := range []float64{0.1, 0.25} {
+			for _, syn := range []float64{0.9} {
+				for _, basis := range []float64{0.2, 0.35} {
+					for _, grant := range []float64{0.05} {
+						p := d
+						p.QuestionShare, p.BestShare, p.Synonym, p.Basis, p.GrantDefault = qs, bs, syn, basis, grant
+						out = append(out, p)
+					}
+				}
+			}
+		}
+	}
+	return out
 }
 
 func b2f(b bool) float64 {

@@ -87,6 +87,10 @@ type Params struct {
 	Related float64
 	// Retrieve is how many rows the index returns for scoring.
 	Retrieve int
+	// TaughtSimilarity is how like a taught question (weighted Jaccard of
+	// their normalised forms, see similarity) a question must be to be
+	// answered as taught.
+	TaughtSimilarity float64
 }
 
 // DefaultParams returns the calibrated parameters.
@@ -111,11 +115,11 @@ func DefaultParams() Params {
 		SingleWeight: 0.5,
 		Unknown:      0.45,
 
-		Answer:               0.6,
+		Answer:               0.65,
 		AnswerCoverage:       0.6,
-		Margin:               0.04,
-		Candidate:            0.5,
-		CandidateCoverage:    0.3,
+		Margin:               0.02,
+		Candidate:            0.35,
+		CandidateCoverage:    0,
 		CandidateRowCoverage: 0.15,
 		MaxCandidates:        3,
 		TownMargin:           0.05,

@@ -53,7 +53,7 @@ func newPlaces(lists []towndesk.List, g *gazetteer.Gazetteer, lexicon *segment.S
 			continue
 		}
 		c := l.Place
-		for _, f := range []string{c.County, gazetteer.ShortName(c.County), c.City + c.County, c.Province + c.County} {
+		for _, f := range append([]string{c.County, gazetteer.ShortName(c.County), c.City + c.County, c.Province + c.County}, bannerShort(c.County)...) {
 			p.add(f, c, true, true)
 		}
 		for _, t := range g.TownsOf(c.CountyCode) {
@@ -71,6 +71,16 @@ func newPlaces(lists []towndesk.List, g *gazetteer.Gazetteer, lexicon *segment.S
 	}
 	p.seg = lexicon.With(words)
 	return p
+}
+
+// bannerShort returns how people shorten a banner (旗) with a long name:
+// its first two characters and 旗 (西乌珠穆沁旗 → 西乌旗).
+func bannerShort(county string) []string {
+	rs := []rune(strings.TrimSuffix(county, "旗"))
+	if !strings.HasSuffix(county, "旗") || strings.HasSuffix(county, "自治旗") || len(rs) < 4 {
+		return nil
+	}
+	return []string{string(rs[:2]) + "旗"}
 }
 
 func (p *places) add(form string, pl towndesk.Place, county, covered bool) {

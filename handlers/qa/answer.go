@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/towndesk/towndesk"
 )
@@ -30,20 +31,34 @@ type jsonList struct {
 	Edition string  `json:"edition"`
 }
 
+type jsonTaught struct {
+	ID int64  `json:"id"`
+	By string `json:"by"`
+	At string `json:"at"`
+}
+
+func taughtJSON(ref *towndesk.TaughtRef) *jsonTaught {
+	if ref == nil {
+		return nil
+	}
+	return &jsonTaught{ID: ref.ID, By: ref.By, At: ref.At.UTC().Format(time.RFC3339)}
+}
+
 type jsonAnswer struct {
-	Code     string   `json:"code"`
-	Name     string   `json:"name"`
-	SubItem  string   `json:"subitem,omitempty"`
-	Category string   `json:"category"`
-	Body     string   `json:"body"`
-	InNameOf string   `json:"in_name_of"`
-	Mode     string   `json:"mode"`
-	Office   string   `json:"office"`
-	Basis    string   `json:"basis"`
-	Domain   string   `json:"domain"`
-	List     jsonList `json:"list"`
-	Score    float64  `json:"score"`
-	Role     string   `json:"role"`
+	Code     string      `json:"code"`
+	Name     string      `json:"name"`
+	SubItem  string      `json:"subitem,omitempty"`
+	Category string      `json:"category"`
+	Body     string      `json:"body"`
+	InNameOf string      `json:"in_name_of"`
+	Mode     string      `json:"mode"`
+	Office   string      `json:"office"`
+	Basis    string      `json:"basis"`
+	Domain   string      `json:"domain"`
+	List     jsonList    `json:"list"`
+	Score    float64     `json:"score"`
+	Role     string      `json:"role"`
+	Taught   *jsonTaught `json:"taught,omitempty"`
 }
 
 func placeJSON(p towndesk.Place) jsonPlace {
@@ -73,9 +88,12 @@ func (r *AskReply) MarshalJSON() ([]byte, error) {
 		Category       string       `json:"category,omitempty"`
 		Intent         string       `json:"intent,omitempty"`
 		Searched       []jsonList   `json:"searched"`
+		Taught         *jsonTaught  `json:"taught,omitempty"`
+		TaughtNote     string       `json:"taught_note,omitempty"`
 	}{Question: res.Question, Status: string(res.Status), Places: []jsonPlace{}, Answers: []jsonAnswer{},
 		Text: r.Text, LLM: r.LLM, TownLacksPower: res.TownLacksPower, Terms: append([]string{}, res.Terms...),
-		Category: res.Category, Intent: string(res.Intent), Searched: []jsonList{}}
+		Category: res.Category, Intent: string(res.Intent), Searched: []jsonList{},
+		Taught: taughtJSON(res.Taught), TaughtNote: res.TaughtNote}
 	if res.Place != nil {
 		p := placeJSON(*res.Place)
 		out.Place = &p
@@ -87,7 +105,8 @@ func (r *AskReply) MarshalJSON() ([]byte, error) {
 		it := m.Item
 		out.Answers = append(out.Answers, jsonAnswer{Code: it.Code, Name: it.Name, SubItem: it.SubItem, Category: it.Category,
 			Body: it.Body, InNameOf: it.InNameOf(), Mode: string(it.Mode), Office: it.Office, Basis: it.Basis, Domain: it.Domain,
-			List: listJSON(m.List), Score: float64(int(m.Score*1000+0.5)) / 1000, Role: string(m.Role)})
+			List: listJSON(m.List), Score: float64(int(m.Score*1000+0.5)) / 1000, Role: string(m.Role),
+			Taught: taughtJSON(m.Taught)})
 	}
 	for _, l := range res.Searched {
 		out.Searched = append(out.Searched, listJSON(l))
@@ -212,10 +231,18 @@ func AnswerText(res *towndesk.AskResult) string {
 	return towndesk.MaskText(b.String())
 }
 
+// taughtBy says who confirmed a taught answer and when.
+func taughtBy(ref *towndesk.TaughtRef) string {
+	return fmt.Sprintf("（此问法由%s于%s确认）", ref.By, ref.At.In(towndesk.ChinaTime).Format("2006-01-02"))
+}
+
 func notFoundText(res *towndesk.AskResult) string {
 	where := ""
 	if res.Place != nil {
 		where = res.Place.Short()
+	}
+	if res.Taught != nil {
+		return fmt.Sprintf("%s的权力清单中没有这个事项：%s%s", where, res.TaughtNote, taughtBy(res.Taught))
 	}
 	if len(res.Searched) == 0 {
 		return fmt.Sprintf("%s还没有导入权力清单，无法回答。请联系清单管理员导入。", where)
@@ -284,6 +311,9 @@ func answeredText(b *strings.Builder, res *towndesk.AskResult) {
 		fmt.Fprintf(b, "依据：%s\n", it.Basis)
 	}
 	fmt.Fprintf(b, "出处：%s，编码 %s", ListName(first.List), it.Code)
+	if first.Taught != nil {
+		b.WriteString(taughtBy(first.Taught))
+	}
 	for _, m := range res.Matches[1:] {
 		if m.Role == towndesk.RoleAssist {
 			fmt.Fprintf(b, "\n%s可以做的：%s（%s）。发现后及时报告县级主管部门并协助处置。", place.Town, m.Item.Name, ListName(m.List))

@@ -37,8 +37,12 @@ type Lists struct {
 }
 
 // NewLists returns the list handlers over db, searching with k (built on
-// index) and placing names with gaz.
+// index) and placing names with gaz. It makes k answer from the links
+// taught in db (see Teach).
 func NewLists(db *storage.DB, k *kb.KB, index *kb.Index, gaz *gazetteer.Gazetteer) *Lists {
+	if k != nil {
+		k.WithTaught(db)
+	}
 	return &Lists{db: db, kb: k, index: index, gaz: gaz}
 }
 
