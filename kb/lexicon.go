@@ -255,7 +255,9 @@ var hints = map[string]string{
 // Words of "doing without an approval": a negation followed, within the
 // clause, by an approval word.
 var (
-	negations = []string{"没有", "没", "未经", "未", "无", "不经", "不办", "擅自", "私自", "偷偷"}
+	negations = []string{"没有", "没", "未经", "未", "无", "不经", "不办", "擅自", "私自", "偷偷",
+		// dialect: 冇 (Cantonese, Hakka), 没得/莫得 (Sichuan), 木有, 呒没 (Wu)
+		"冇得", "冇", "没得", "莫得", "木有", "呒没"}
 	approvals = []string{"审批", "批准", "批", "许可", "证", "手续", "同意", "备案", "登记"}
 )
 
