@@ -58,6 +58,9 @@ type TaughtLink struct {
 	Note     string    `json:"note,omitempty"`
 	By       string    `json:"by"`
 	At       time.Time `json:"at"`
+	// QuestionID is the logged chat question it was taught from; 0 if
+	// taught on the command line or imported.
+	QuestionID int64 `json:"-"`
 	// Retracted is set once the link was withdrawn.
 	Retracted *Retraction `json:"retracted,omitempty"`
 }

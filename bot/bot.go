@@ -361,7 +361,7 @@ func (b *Bot) handleAction(ctx context.Context, cb slack.InteractionCallback, a 
 			err = towndesk.Errorf(towndesk.EINVALID, "按钮已失效")
 			break
 		}
-		if r, err = b.chat.Feedback(ctx, id, user, a.ActionID == actUseful); err == nil {
+		if r, err = b.chat.Feedback(ctx, chat.Message{Source: "slack", User: user, Channel: channel, Thread: root}, id, a.ActionID == actUseful); err == nil {
 			err = b.ephemeral(ctx, cb.ResponseURL, channel, user, root, render(r))
 		}
 	case actPlace:

@@ -59,8 +59,11 @@ func (c *Console) Run(ctx context.Context) error {
 			n, _ := strconv.Atoi(line)
 			p := last.Places[n-1]
 			reply, err = c.Chat.PickPlace(ctx, req, last.QuestionID, p.County, p.Town)
+		case last != nil && last.Status == towndesk.StatusUncertain && isChoice(line, len(last.Rows)):
+			n, _ := strconv.Atoi(line)
+			reply, err = c.Chat.PickCandidate(ctx, req, last.QuestionID, last.Rows[n-1].Code)
 		case last != nil && (line == "有用" || line == "没用"):
-			reply, err = c.Chat.Feedback(ctx, last.QuestionID, req.User, line == "有用")
+			reply, err = c.Chat.Feedback(ctx, req, last.QuestionID, line == "有用")
 		case last != nil && (line == "原文" || line == "依据") && len(last.Rows) > 0 && last.Rows[0].HasArticles:
 			reply, err = c.Chat.Basis(last.Rows[0].Basis)
 		default:

@@ -196,10 +196,10 @@ func scoringGrid() []Params {
 		return []Params{d}
 	}
 	var out []Params
-	for _, qs := range []float64{0.8, 0.85, 0.9, 0.95} {
-		for _, bs := range []float64{0.1, 0.25} {
-			for _, syn := range []float64{0.9} {
-				for _, basis := range []float64{0.2, 0.35} {
+	for _, qs := range []float64{0.8, 0.85, 0.9} {
+		for _, bs := range []float64{0.15, 0.25, 0.35} {
+			for _, syn := range []float64{0.85, 0.9} {
+				for _, basis := range []float64{0.35} {
 					for _, grant := range []float64{0.05} {
 						p := d
 						p.QuestionShare, p.BestShare, p.Synonym, p.Basis, p.GrantDefault = qs, bs, syn, basis, grant

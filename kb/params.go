@@ -96,13 +96,13 @@ type Params struct {
 // DefaultParams returns the calibrated parameters.
 func DefaultParams() Params {
 	return Params{
-		QuestionShare: 0.75,
-		BestShare:     0.4,
+		QuestionShare: 0.85,
+		BestShare:     0.35,
 
 		Exact:   1,
-		Synonym: 0.9,
+		Synonym: 0.85,
 		Inside:  0.85,
-		Basis:   0.5,
+		Basis:   0.35,
 		Partial: 0.6,
 
 		SingleInside: 0.5,
@@ -117,10 +117,10 @@ func DefaultParams() Params {
 
 		Answer:               0.65,
 		AnswerCoverage:       0.6,
-		Margin:               0.02,
-		Candidate:            0.35,
+		Margin:               0,
+		Candidate:            0.3,
 		CandidateCoverage:    0,
-		CandidateRowCoverage: 0.15,
+		CandidateRowCoverage: 0.2,
 		MaxCandidates:        3,
 		TownMargin:           0.05,
 		TownDoubt:            0.15,

@@ -44,11 +44,18 @@ func (db *DB) TeachAll(ctx context.Context, links []towndesk.TaughtLink, out ...
 		if l.None {
 			none = 1
 		}
+		var qid any
+		if l.QuestionID != 0 {
+			qid = l.QuestionID
+		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO taught_links (question, matter, scope, province, county, county_code,
-			town, town_code, code, item_name, none, note, taught_by, taught_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			town, town_code, code, item_name, none, note, taught_by, taught_at, question_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			l.Question, maskedJoin(l.Matter, " "), string(l.Scope), l.Place.Province, l.Place.County, l.Place.CountyCode,
-			l.Place.Town, l.Place.TownCode, l.Code, l.ItemName, none, l.Note, l.By, timeText(l.At))
+			l.Place.Town, l.Place.TownCode, l.Code, l.ItemName, none, l.Note, l.By, timeText(l.At), qid)
+		if isConstraint(err) {
+			return questionNotFound(l.QuestionID)
+		}
 		if err != nil {
 			return internal("insert taught link", err)
 		}
@@ -85,7 +92,7 @@ func (db *DB) Retract(ctx context.Context, id int64, by, reason string) error {
 }
 
 const taughtColumns = `l.id, l.question, l.matter, l.scope, l.province, l.county, l.county_code, l.town, l.town_code,
-	l.code, l.item_name, l.none, l.note, l.taught_by, l.taught_at,
+	l.code, l.item_name, l.none, l.note, l.taught_by, l.taught_at, coalesce(l.question_id, 0),
 	coalesce(r.retracted_by, ''), coalesce(r.retracted_at, ''), coalesce(r.reason, '')`
 
 const taughtFrom = ` FROM taught_links l LEFT JOIN taught_retractions r ON r.link_id = l.id`
@@ -95,7 +102,7 @@ func scanTaught(s interface{ Scan(...any) error }) (towndesk.TaughtLink, error) 
 	var matter, scope, at, rBy, rAt, reason string
 	var none int
 	err := s.Scan(&l.ID, &l.Question, &matter, &scope, &l.Place.Province, &l.Place.County, &l.Place.CountyCode,
-		&l.Place.Town, &l.Place.TownCode, &l.Code, &l.ItemName, &none, &l.Note, &l.By, &at, &rBy, &rAt, &reason)
+		&l.Place.Town, &l.Place.TownCode, &l.Code, &l.ItemName, &none, &l.Note, &l.By, &at, &l.QuestionID, &rBy, &rAt, &reason)
 	l.Matter = strings.Fields(matter)
 	l.Scope = towndesk.Scope(scope)
 	l.None = none == 1

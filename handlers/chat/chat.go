@@ -49,6 +49,9 @@ type Reply struct {
 	Help []Command
 	// Desk is set for the proxy-service desk commands.
 	Desk *DeskReply
+	// Teach is set when a list maintainer may teach the answer to a
+	// question (not found, uncertain, or marked 没用).
+	Teach *TeachOffer
 }
 
 // Answer is a question's reply in parts.
@@ -106,6 +109,7 @@ type questionLog interface {
 	UpdateQuestionOutcome(ctx context.Context, q *storage.Question) error
 	Question(ctx context.Context, id int64) (*storage.Question, error)
 	SetFeedback(ctx context.Context, id int64, user string, useful bool) error
+	RecordPick(ctx context.Context, id int64, user, code string) error
 	ThreadPlace(ctx context.Context, channel, thread string) (towndesk.Place, bool, error)
 	SetThreadPlace(ctx context.Context, channel, thread string, p towndesk.Place) error
 }
@@ -118,6 +122,10 @@ type Chat struct {
 	Desk *Desk
 	// Command is the slash command's name, for help texts ("/towndesk").
 	Command string
+	// Maintainers may teach the bot; nil: only the local console.
+	Maintainers *Maintainers
+
+	last lastQuestions // each conversation's last question
 }
 
 // New returns the chat commands answering from lists and logging
@@ -132,6 +140,7 @@ func (c *Chat) Commands() []Command {
 		{Name: "问", Aliases: []string{"ask"}, Usage: "<问题>", Help: "问“某镇某事归谁管”，例如：问 邦均镇有人烧秸秆归谁管（不写命令，直接提问也可以）", Run: runAsk},
 		{Name: "帮助", Aliases: []string{"help", "?", "？"}, Help: "显示这份说明", Run: runHelp},
 	}
+	cmds = append(cmds, teachCommands()...)
 	if c.Desk != nil {
 		cmds = append(cmds, deskCommands()...)
 	}
@@ -238,7 +247,22 @@ func (c *Chat) Ask(ctx context.Context, req Message) (*Reply, error) {
 			return nil, err
 		}
 	}
-	return c.answerReply(q.ID, reply, req.Private), nil
+	c.last.set(req, q.ID)
+	r := c.answerReply(q.ID, reply, req.Private)
+	if teachable(reply.Result.Status) && reply.Result.Place != nil && c.Maintainers.Allowed(req) {
+		r.Teach = teachOffer(q.ID, reply.Result)
+	}
+	return r, nil
+}
+
+// teachOffer offers to teach the answer to question id, with its rows as
+// candidates.
+func teachOffer(id int64, res *towndesk.AskResult) *TeachOffer {
+	o := &TeachOffer{QuestionID: id}
+	for _, m := range res.Matches {
+		o.Candidates = append(o.Candidates, ItemOption{Code: m.Item.Code, Name: m.Item.Name, Body: m.Item.InNameOf(), List: qa.ListName(m.List)})
+	}
+	return o
 }
 
 func fillQuestion(q *storage.Question, res *towndesk.AskResult) {
@@ -341,17 +365,28 @@ func (c *Chat) Reanswer(ctx context.Context, questionID int64) (*Reply, error) {
 	return c.answerReply(q.ID, reply, false), nil
 }
 
-// Feedback records whether user found the answer to a question useful. It
-// returns ENOTFOUND for an unknown question.
-func (c *Chat) Feedback(ctx context.Context, questionID int64, user string, useful bool) (*Reply, error) {
-	if err := c.log.SetFeedback(ctx, questionID, user, useful); err != nil {
+// Feedback records whether the sender found the answer to a question
+// useful. A 没用 from a list maintainer comes with the offer to teach the
+// right answer. It returns ENOTFOUND for an unknown question.
+func (c *Chat) Feedback(ctx context.Context, req Message, questionID int64, useful bool) (*Reply, error) {
+	if err := c.log.SetFeedback(ctx, questionID, req.User, useful); err != nil {
 		return nil, err
 	}
-	text := "已记录：这个回答有用。谢谢反馈！"
-	if !useful {
-		text = "已记录：这个回答没有用。清单管理员会在每周汇总中看到这个问题。"
+	if useful {
+		return &Reply{Text: "已记录：这个回答有用。谢谢反馈！", Private: true}, nil
 	}
-	return &Reply{Text: text, Private: true}, nil
+	r := &Reply{Text: "已记录：这个回答没有用。清单管理员会在待纠正队列和每周汇总中看到这个问题。", Private: true}
+	if c.Maintainers.Allowed(req) {
+		q, err := c.log.Question(ctx, questionID)
+		if err != nil {
+			return nil, err
+		}
+		if q.Place.CountyCode != "" {
+			r.Teach = &TeachOffer{QuestionID: questionID}
+			r.Text = "已记录：这个回答没有用。你是清单管理员，可以指定正确事项，或说明清单中没有。"
+		}
+	}
+	return r, nil
 }
 
 // Basis returns the text of the articles a legal basis cites, or an

@@ -137,14 +137,14 @@ func TestChatAmbiguousPickAndFeedback(t *testing.T) {
 		t.Errorf("follow-up after the pick answered for %v, want 宁津县", r.Answer.Place)
 	}
 
-	if _, err := c.Feedback(ctx, a.QuestionID, "U2", false); err != nil {
+	if _, err := c.Feedback(ctx, Message{Source: "slack", User: "U2", Channel: "C1"}, a.QuestionID, false); err != nil {
 		t.Fatal(err)
 	}
 	bad, _ := db.Questions(ctx, storage.QuestionFilter{NotUseful: true})
 	if len(bad) != 1 || bad[0].ID != a.QuestionID {
 		t.Errorf("questions marked 没用 = %v, want question %d", bad, a.QuestionID)
 	}
-	if _, err := c.Feedback(ctx, 9999, "U2", true); towndesk.ErrorCode(err) != towndesk.ENOTFOUND {
+	if _, err := c.Feedback(ctx, Message{Source: "slack", User: "U2", Channel: "C1"}, 9999, true); towndesk.ErrorCode(err) != towndesk.ENOTFOUND {
 		t.Errorf("Feedback(unknown question) = %v, want not found", err)
 	}
 }

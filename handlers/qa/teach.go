@@ -37,6 +37,8 @@ type TeachInput struct {
 	None bool
 	Note string
 	By   string
+	// QuestionID is the logged chat question taught from, if any.
+	QuestionID int64
 }
 
 // TeachReply says what was learned and for which place.
@@ -68,7 +70,7 @@ func (l *Lists) Teach(ctx context.Context, in TeachInput) (*TeachReply, error) {
 		return nil, towndesk.Invalidf("place", "这个问法的地点不唯一（%s），请指定县", placeNames(res.Places))
 	}
 	place := *res.Place
-	link := towndesk.TaughtLink{Question: in.Question, Matter: res.Matter, Scope: in.Scope,
+	link := towndesk.TaughtLink{Question: in.Question, Matter: res.Matter, Scope: in.Scope, QuestionID: in.QuestionID,
 		None: in.None, Note: strings.TrimSpace(in.Note), Code: strings.TrimSpace(in.Code), By: strings.TrimSpace(in.By)}
 	if link.Scope == "" {
 		link.Scope = towndesk.ScopeCounty
@@ -164,6 +166,48 @@ func (l *Lists) placeLists(ctx context.Context, place towndesk.Place) ([]towndes
 		}
 	}
 	return append(town, county...), nil
+}
+
+// codeLike matches what could be an item code rather than words.
+func codeLike(s string) bool {
+	if len(s) < 4 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r == '-' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// Search returns up to kb.PoolSize items of the current lists of the
+// place in.Town/in.County (or the place in.Question names) that match
+// in.Question: the item with that code, or the rows that match its words
+// best. It is the search box of the teaching form: no threshold applies.
+func (l *Lists) Search(ctx context.Context, in AskInput) ([]towndesk.Match, error) {
+	text := strings.TrimSpace(in.Question)
+	if text == "" {
+		return nil, nil
+	}
+	if _, err := l.LoadSample(ctx); err != nil {
+		return nil, err
+	}
+	if codeLike(text) && in.County != "" {
+		c, err := l.resolve("", in.County, in.Town)
+		if err != nil {
+			return nil, err
+		}
+		it, list, err := l.findItem(ctx, c, text, "")
+		if towndesk.ErrorCode(err) == towndesk.ENOTFOUND {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		return []towndesk.Match{{Item: it, List: list, Role: towndesk.RoleCandidate}}, nil
+	}
+	return l.kb.Pool(ctx, kb.Query{Question: text, Town: in.Town, County: in.County})
 }
 
 // Untaught retracts taught link id. It returns ENOTFOUND for an unknown

@@ -16,8 +16,12 @@ CREATE TABLE taught_links (
 	none        INTEGER NOT NULL DEFAULT 0 CHECK (none IN (0, 1)),
 	note        TEXT NOT NULL DEFAULT '',
 	taught_by   TEXT NOT NULL,
-	taught_at   TEXT NOT NULL
+	taught_at   TEXT NOT NULL,
+	-- the logged question it was taught from in chat, if any: teaching is
+	-- part of the question log
+	question_id INTEGER REFERENCES questions (id)
 );
+CREATE INDEX taught_links_question ON taught_links (question_id);
 CREATE INDEX taught_links_at ON taught_links (taught_at);
 
 CREATE TABLE taught_retractions (
