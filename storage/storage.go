@@ -143,16 +143,6 @@ func isConstraint(err error) bool {
 	return false
 }
 
-// isBusy reports whether err is SQLITE_BUSY or SQLITE_LOCKED.
-func isBusy(err error) bool {
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		c := se.Code() & 0xff
-		return c == sqlite3.SQLITE_BUSY || c == sqlite3.SQLITE_LOCKED
-	}
-	return false
-}
-
 // internal wraps an unexpected driver error as an EINTERNAL towndesk error.
 func internal(op string, err error) error {
 	if err == nil {
