@@ -155,6 +155,37 @@ func internal(op string, err error) error {
 	return &towndesk.Error{Code: towndesk.EINTERNAL, Err: fmt.Errorf("%s: %w", op, err)}
 }
 
+// eachRow calls scan for every row of rows, the result of a query that
+// failed with err or not, and closes them. Errors are EINTERNAL, naming op.
+func eachRow(rows *sql.Rows, err error, op string, scan func(*sql.Rows) error) error {
+	if err != nil {
+		return internal(op, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return internal(op, err)
+		}
+	}
+	return internal(op, rows.Err())
+}
+
+// collect returns every row of rows as scan reads it (see eachRow).
+func collect[T any](rows *sql.Rows, err error, op string, scan func(scanner) (T, error)) ([]T, error) {
+	var out []T
+	err = eachRow(rows, err, op, func(r *sql.Rows) error {
+		v, err := scan(r)
+		if err == nil {
+			out = append(out, v)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // timeText formats t for storage: UTC, RFC 3339 with nanoseconds, so that
 // text order is time order.
 func timeText(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }

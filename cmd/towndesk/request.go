@@ -162,6 +162,21 @@ func (m *Main) printJSON(v any) error {
 	return enc.Encode(v)
 }
 
+// printReply returns the function that prints a listing or a request as
+// text, or as JSON, or returns its error.
+func (m *Main) printReply(asJSON bool) func(reply interface{ Text() string }, err error) error {
+	return func(reply interface{ Text() string }, err error) error {
+		switch {
+		case err != nil:
+			return err
+		case asJSON:
+			return m.printJSON(reply)
+		}
+		fmt.Fprint(m.Stdout, reply.Text())
+		return nil
+	}
+}
+
 // printChange prints what a change did, or returns its error.
 func (m *Main) printChange(reply *desk.RequestReply, err error) error {
 	if err != nil {
@@ -209,15 +224,7 @@ func (m *Main) requestList(fs *flagSet) deskRun {
 	filterFlags(fs, &in.RequestFilterInput)
 	asJSON := fs.Bool("json", false, "输出 JSON")
 	return func(ctx context.Context, d *desk.Desk, _ string, _ []string) error {
-		reply, err := d.List(ctx, in)
-		if err != nil {
-			return err
-		}
-		if *asJSON {
-			return m.printJSON(reply)
-		}
-		fmt.Fprint(m.Stdout, reply.Text())
-		return nil
+		return m.printReply(*asJSON)(d.List(ctx, in))
 	}
 }
 
@@ -225,15 +232,7 @@ func (m *Main) requestShow(fs *flagSet) deskRun {
 	reveal := fs.Bool("reveal", false, "显示完整的电话和身份证号（会被记录）")
 	asJSON := fs.Bool("json", false, "输出 JSON")
 	return func(ctx context.Context, d *desk.Desk, by string, args []string) error {
-		reply, err := d.Show(ctx, desk.RequestShowInput{ID: args[0], By: by, Reveal: *reveal})
-		if err != nil {
-			return err
-		}
-		if *asJSON {
-			return m.printJSON(reply)
-		}
-		fmt.Fprint(m.Stdout, reply.Text())
-		return nil
+		return m.printReply(*asJSON)(d.Show(ctx, desk.RequestShowInput{ID: args[0], By: by, Reveal: *reveal}))
 	}
 }
 

@@ -16,9 +16,10 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -37,12 +38,7 @@ func main() {
 	for _, c := range cases {
 		kinds[c.kind]++
 	}
-	var names []string
-	for k := range kinds {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
+	for _, k := range slices.Sorted(maps.Keys(kinds)) {
 		fmt.Fprintf(os.Stderr, "%-16s %3d\n", k, kinds[k])
 	}
 	fmt.Fprintf(os.Stderr, "%-16s %3d → %s\n", "all", len(cases), *out)
