@@ -1,5 +1,5 @@
 // Command evalgen writes eval/sample-questions.jsonl: the questions of
-// questions.go, each naming by hand the power it is about, with the
+// questions.txt, each naming by hand the power it is about, with the
 // expected codes looked up in the current editions of the embedded
 // sample lists by the resolution rules (the town's row unless it has none
 // or only a 协助 one, then the county's), and a check that each case's
