@@ -113,12 +113,14 @@ func (db *DB) UpdateRequest(ctx context.Context, c RequestChange) error {
 			return err
 		}
 	}
-	now := db.now()
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return internal("begin update request", err)
 	}
 	defer tx.Rollback()
+	// Read the clock holding the write turn: changes are stamped in the
+	// order they are written.
+	now := db.now()
 
 	was := c.Was
 	if was == nil {

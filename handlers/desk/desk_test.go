@@ -15,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/internal/testclock"
 	"github.com/towndesk/towndesk/internal/testenv"
 	"github.com/towndesk/towndesk/storage"
 )
@@ -22,11 +23,11 @@ import (
 // newTestDesk returns a desk of 滕州市 on a fresh database file, with the
 // example 2026 holidays and a clock at 2026-02-13 09:00 (the Friday before
 // the Spring Festival holiday).
-func newTestDesk(t testing.TB) (*Desk, *storage.DB, *testenv.Clock) {
+func newTestDesk(t testing.TB) (*Desk, *storage.DB, *testclock.Clock) {
 	t.Helper()
 	db, gaz, county := testenv.Tengzhou(t)
 	cal := testenv.Calendar(t, towndesk.HolidaysExample)
-	clock := &testenv.Clock{}
+	clock := &testclock.Clock{}
 	clock.At("2026-02-13", 9)
 	db.Now = clock.Now
 	return New(db, Config{County: county, Places: gaz, Calendar: cal, Now: clock.Now}), db, clock
