@@ -138,6 +138,18 @@ func (m *Main) importCommand(fs *flagSet) runFunc {
 		if len(rep.Unknown) > 0 {
 			fmt.Fprintf(m.Stdout, "未识别的列（已忽略）：%s\n", strings.Join(rep.Unknown, "、"))
 		}
+		if *mode == "" {
+			// Without --mode a wrong default would pass silently: say so
+			// once per file.
+			for _, d := range rep.Defaulted {
+				rows := fmt.Sprintf("%d 行", d.Rows)
+				if d.NoteColumn != "" {
+					rows = fmt.Sprintf("其中 %d 行的%s也未写明承接方式，", d.Rows, d.NoteColumn)
+				}
+				fmt.Fprintf(m.Stdout, "注意：%s 没有承接方式列，%s已按“%s”导入；如不对，请导入时用 --mode 指定（如 --mode 委托）。\n",
+					d.File, rows, d.Mode)
+			}
+		}
 		if len(rep.Skipped) > 0 {
 			fmt.Fprintf(m.Stdout, "跳过 %d 行：\n", len(rep.Skipped))
 			for _, p := range rep.Skipped {

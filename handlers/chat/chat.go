@@ -259,6 +259,13 @@ func fillQuestion(q *storage.Question, res *towndesk.AskResult) {
 		q.TopCode = res.Matches[0].Item.Code
 	}
 	q.Terms = res.Terms
+	q.Matter = res.Matter
+	q.Candidates = nil
+	if res.Status == towndesk.StatusUncertain {
+		for _, m := range res.Matches {
+			q.Candidates = append(q.Candidates, m.Item.Code)
+		}
+	}
 }
 
 func (c *Chat) answerReply(id int64, r *qa.AskReply, private bool) *Reply {
@@ -269,6 +276,18 @@ func (c *Chat) answerReply(id int64, r *qa.AskReply, private bool) *Reply {
 		if res.TownLacksPower {
 			a.Notice = fmt.Sprintf("%s不是该事项的执法主体，%s的清单没有这项权力；由县级部门负责。", res.Place.Town, res.Place.Town)
 		}
+		if may, ok := qa.TownMay(res); ok && res.Intent == towndesk.IntentCan {
+			a.Notice = "不能。" + a.Notice
+			if may {
+				a.Notice = fmt.Sprintf("能。%s可以实施该事项。", res.Place.Town)
+			}
+		}
+		for _, m := range res.Matches {
+			a.Rows = append(a.Rows, c.row(m, *res.Place))
+		}
+	case towndesk.StatusUncertain:
+		// Candidates, never phrased as the answer: the asker picks one.
+		a.Notice = "不确定，可能是以下事项之一："
 		for _, m := range res.Matches {
 			a.Rows = append(a.Rows, c.row(m, *res.Place))
 		}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/towndesk/towndesk"
 )
@@ -30,19 +31,34 @@ type jsonList struct {
 	Edition string  `json:"edition"`
 }
 
+type jsonTaught struct {
+	ID int64  `json:"id"`
+	By string `json:"by"`
+	At string `json:"at"`
+}
+
+func taughtJSON(ref *towndesk.TaughtRef) *jsonTaught {
+	if ref == nil {
+		return nil
+	}
+	return &jsonTaught{ID: ref.ID, By: ref.By, At: ref.At.UTC().Format(time.RFC3339)}
+}
+
 type jsonAnswer struct {
-	Code     string   `json:"code"`
-	Name     string   `json:"name"`
-	SubItem  string   `json:"subitem,omitempty"`
-	Category string   `json:"category"`
-	Body     string   `json:"body"`
-	Mode     string   `json:"mode"`
-	Office   string   `json:"office"`
-	Basis    string   `json:"basis"`
-	Domain   string   `json:"domain"`
-	List     jsonList `json:"list"`
-	Score    float64  `json:"score"`
-	Role     string   `json:"role"`
+	Code     string      `json:"code"`
+	Name     string      `json:"name"`
+	SubItem  string      `json:"subitem,omitempty"`
+	Category string      `json:"category"`
+	Body     string      `json:"body"`
+	InNameOf string      `json:"in_name_of"`
+	Mode     string      `json:"mode"`
+	Office   string      `json:"office"`
+	Basis    string      `json:"basis"`
+	Domain   string      `json:"domain"`
+	List     jsonList    `json:"list"`
+	Score    float64     `json:"score"`
+	Role     string      `json:"role"`
+	Taught   *jsonTaught `json:"taught,omitempty"`
 }
 
 func placeJSON(p towndesk.Place) jsonPlace {
@@ -68,11 +84,16 @@ func (r *AskReply) MarshalJSON() ([]byte, error) {
 		Text           string       `json:"text"`
 		LLM            bool         `json:"llm"`
 		TownLacksPower bool         `json:"town_lacks_power,omitempty"`
-		Terms          []string     `json:"terms,omitempty"`
+		Terms          []string     `json:"terms"`
 		Category       string       `json:"category,omitempty"`
-		Searched       []jsonList   `json:"searched,omitempty"`
+		Intent         string       `json:"intent,omitempty"`
+		Searched       []jsonList   `json:"searched"`
+		Taught         *jsonTaught  `json:"taught,omitempty"`
+		TaughtNote     string       `json:"taught_note,omitempty"`
 	}{Question: res.Question, Status: string(res.Status), Places: []jsonPlace{}, Answers: []jsonAnswer{},
-		Text: r.Text, LLM: r.LLM, TownLacksPower: res.TownLacksPower, Terms: res.Terms, Category: res.Category}
+		Text: r.Text, LLM: r.LLM, TownLacksPower: res.TownLacksPower, Terms: append([]string{}, res.Terms...),
+		Category: res.Category, Intent: string(res.Intent), Searched: []jsonList{},
+		Taught: taughtJSON(res.Taught), TaughtNote: res.TaughtNote}
 	if res.Place != nil {
 		p := placeJSON(*res.Place)
 		out.Place = &p
@@ -83,8 +104,9 @@ func (r *AskReply) MarshalJSON() ([]byte, error) {
 	for _, m := range res.Matches {
 		it := m.Item
 		out.Answers = append(out.Answers, jsonAnswer{Code: it.Code, Name: it.Name, SubItem: it.SubItem, Category: it.Category,
-			Body: it.Body, Mode: string(it.Mode), Office: it.Office, Basis: it.Basis, Domain: it.Domain,
-			List: listJSON(m.List), Score: float64(int(m.Score*1000+0.5)) / 1000, Role: string(m.Role)})
+			Body: it.Body, InNameOf: it.InNameOf(), Mode: string(it.Mode), Office: it.Office, Basis: it.Basis, Domain: it.Domain,
+			List: listJSON(m.List), Score: float64(int(m.Score*1000+0.5)) / 1000, Role: string(m.Role),
+			Taught: taughtJSON(m.Taught)})
 	}
 	for _, l := range res.Searched {
 		out.Searched = append(out.Searched, listJSON(l))
@@ -125,13 +147,57 @@ func WhoActs(m towndesk.Match, place towndesk.Place) string {
 	case towndesk.ModeEntrusted:
 		return fmt.Sprintf("由%s受%s委托实施，以%s的名义执法，法律责任由%s承担。", orDefault(town, "乡镇"), it.Body, it.Body, it.Body)
 	case towndesk.ModeDispatched:
-		return fmt.Sprintf("由%s派驻%s的执法队伍以%s的名义实施，镇里负责协调配合。", it.Body, orDefault(town, "乡镇"), it.Body)
+		// A dispatched squad acts in the name of the department that
+		// dispatched it, also when the list names the squad as the body.
+		dept := it.InNameOf()
+		if dept != it.Body {
+			return fmt.Sprintf("由%s派驻%s的执法队伍（%s）以%s的名义实施，镇里负责协调配合。", dept, orDefault(town, "乡镇"), it.Body, dept)
+		}
+		return fmt.Sprintf("由%s派驻%s的执法队伍以%s的名义实施，镇里负责协调配合。", dept, orDefault(town, "乡镇"), dept)
 	case towndesk.ModeAssist:
 		return fmt.Sprintf("由%s执法，%s负责协助（发现线索及时报告、配合调查处置）。", it.Body, orDefault(town, "乡镇"))
 	case towndesk.ModeRetained:
 		return fmt.Sprintf("由%s实施（县级保留事项）。", it.Body)
 	}
 	return fmt.Sprintf("由%s实施。", it.Body)
+}
+
+// WhereToApply says in one Chinese sentence to whom to apply for a row's
+// licence, confirmation or grant: the body that decides it, and, when a
+// town receives the applications for it, the town.
+func WhereToApply(m towndesk.Match, place towndesk.Place) string {
+	it := m.Item
+	if m.List.Place.IsTown() && it.Mode.TownActs() {
+		return fmt.Sprintf("向%s申请（%s）。", it.Body, orDefault(it.Office, "可到便民服务中心咨询办理"))
+	}
+	if place.IsTown() {
+		return fmt.Sprintf("向%s申请；%s便民服务中心可以代办或指引。", it.InNameOf(), place.Town)
+	}
+	return fmt.Sprintf("向%s申请。", it.InNameOf())
+}
+
+// grant reports whether a row grants something people apply for: a
+// licence, a confirmation, a payment or an award, or it receives
+// applications.
+func grant(it towndesk.PowerItem) bool {
+	switch it.Category {
+	case "行政许可", "行政确认", "行政给付", "行政奖励":
+		return true
+	}
+	return strings.Contains(it.Name, "受理") || strings.Contains(it.Name, "申请")
+}
+
+// TownMay says whether the town itself may act on the answer's power, for
+// a question that asks so ("镇上能罚吗"): 能 when the town (or its team)
+// acts, in its own name or on entrustment; 不能 when the county's
+// department acts (retained, assisted, or a dispatched squad). ok is false
+// when the answer is not about a town.
+func TownMay(res *towndesk.AskResult) (may, ok bool) {
+	if res.Status != towndesk.StatusAnswered || res.Place == nil || !res.Place.IsTown() || len(res.Matches) == 0 {
+		return false, false
+	}
+	first := res.Matches[0]
+	return !res.TownLacksPower && first.List.Place.IsTown() && first.Item.Mode.TownActs(), true
 }
 
 func orDefault(s, def string) string {
@@ -157,16 +223,26 @@ func AnswerText(res *towndesk.AskResult) string {
 		fmt.Fprintf(&b, "有%d个地方符合：%s。请说明是哪一个，例如在问题里写“%s”。", len(res.Places), strings.Join(names, "、"), res.Places[0].Short())
 	case towndesk.StatusNotFound:
 		b.WriteString(notFoundText(res))
+	case towndesk.StatusUncertain:
+		uncertainText(&b, res)
 	case towndesk.StatusAnswered:
 		answeredText(&b, res)
 	}
-	return b.String()
+	return towndesk.MaskText(b.String())
+}
+
+// taughtBy says who confirmed a taught answer and when.
+func taughtBy(ref *towndesk.TaughtRef) string {
+	return fmt.Sprintf("（此问法由%s于%s确认）", ref.By, ref.At.In(towndesk.ChinaTime).Format("2006-01-02"))
 }
 
 func notFoundText(res *towndesk.AskResult) string {
 	where := ""
 	if res.Place != nil {
 		where = res.Place.Short()
+	}
+	if res.Taught != nil {
+		return fmt.Sprintf("%s的权力清单中没有这个事项：%s%s", where, res.TaughtNote, taughtBy(res.Taught))
 	}
 	if len(res.Searched) == 0 {
 		return fmt.Sprintf("%s还没有导入权力清单，无法回答。请联系清单管理员导入。", where)
@@ -182,21 +258,51 @@ func notFoundText(res *towndesk.AskResult) string {
 	return fmt.Sprintf("没有找到：在%s中没有与%s相符的事项。请换个说法（例如写出具体行为），或联系清单管理员。", strings.Join(lists, "、"), terms)
 }
 
+// uncertainText lists the candidates of an uncertain reply. None of them
+// is phrased as the answer: each says what it is and who acts on it.
+func uncertainText(b *strings.Builder, res *towndesk.AskResult) {
+	b.WriteString("不确定，可能是以下事项之一：")
+	for i, m := range res.Matches {
+		it := m.Item
+		name := it.Name
+		if it.SubItem != "" {
+			name += "（" + it.SubItem + "）"
+		}
+		fmt.Fprintf(b, "\n%d. 【%s】%s——%s（%s，编码 %s）", i+1, it.Category, name, it.InNameOf(), ListName(m.List), it.Code)
+	}
+	b.WriteString("\n请核对后选择，或换个说法（写出具体行为）再问。")
+}
+
 func answeredText(b *strings.Builder, res *towndesk.AskResult) {
 	place := *res.Place
 	first := res.Matches[0]
-	if res.TownLacksPower {
+	it := first.Item
+	apply := res.Intent == towndesk.IntentApply && grant(it)
+	if may, ok := TownMay(res); ok && res.Intent == towndesk.IntentCan {
+		if may {
+			fmt.Fprintf(b, "能。%s可以实施该事项。\n", place.Town)
+		} else {
+			fmt.Fprintf(b, "不能。%s不是该事项的执法主体。\n", place.Town)
+		}
+	}
+	switch {
+	case res.TownLacksPower && apply:
+		fmt.Fprintf(b, "%s的清单没有这项权力，不由%s办理。\n", place.Town, place.Town)
+	case res.TownLacksPower && res.Intent != towndesk.IntentCan:
 		fmt.Fprintf(b, "%s不是该事项的执法主体，%s的清单没有这项权力；由县级部门负责。\n", place.Town, place.Town)
-	} else if place.IsTown() && !first.List.Place.IsTown() {
+	case place.IsTown() && !first.List.Place.IsTown():
 		fmt.Fprintf(b, "%s没有导入本镇清单，以下是%s清单中的事项（乡镇是否承接请以本镇清单为准）。\n", place.Town, place.County)
 	}
-	it := first.Item
 	fmt.Fprintf(b, "【%s】%s", it.Category, it.Name)
 	if it.SubItem != "" {
 		fmt.Fprintf(b, "（%s）", it.SubItem)
 	}
 	b.WriteString("\n")
-	b.WriteString(WhoActs(first, place))
+	if apply {
+		b.WriteString(WhereToApply(first, place))
+	} else {
+		b.WriteString(WhoActs(first, place))
+	}
 	b.WriteString("\n")
 	if it.Office != "" {
 		fmt.Fprintf(b, "承办机构：%s\n", it.Office)
@@ -205,18 +311,21 @@ func answeredText(b *strings.Builder, res *towndesk.AskResult) {
 		fmt.Fprintf(b, "依据：%s\n", it.Basis)
 	}
 	fmt.Fprintf(b, "出处：%s，编码 %s", ListName(first.List), it.Code)
+	if first.Taught != nil {
+		b.WriteString(taughtBy(first.Taught))
+	}
 	for _, m := range res.Matches[1:] {
 		if m.Role == towndesk.RoleAssist {
 			fmt.Fprintf(b, "\n%s可以做的：%s（%s）。发现后及时报告县级主管部门并协助处置。", place.Town, m.Item.Name, ListName(m.List))
 		}
 	}
-	if res.TownLacksPower && !hasRole(res.Matches, towndesk.RoleAssist) {
-		fmt.Fprintf(b, "\n%s可以做的：发现后告知%s（告知→回执→回复），并做好记录。", place.Town, it.Body)
+	if res.TownLacksPower && !apply && !hasRole(res.Matches, towndesk.RoleAssist) {
+		fmt.Fprintf(b, "\n%s可以做的：发现后告知%s（告知→回执→回复），并做好记录。", place.Town, it.InNameOf())
 	}
 	var related []string
 	for _, m := range res.Matches[1:] {
 		if m.Role == towndesk.RoleRelated {
-			related = append(related, fmt.Sprintf("%s（%s，%s）", m.Item.Name, m.Item.Body, m.Item.Code))
+			related = append(related, fmt.Sprintf("%s（%s，%s）", m.Item.Name, m.Item.InNameOf(), m.Item.Code))
 		}
 	}
 	if len(related) > 0 {

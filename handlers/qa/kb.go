@@ -37,8 +37,12 @@ type Lists struct {
 }
 
 // NewLists returns the list handlers over db, searching with k (built on
-// index) and placing names with gaz.
+// index) and placing names with gaz. It makes k answer from the links
+// taught in db (see Teach).
 func NewLists(db *storage.DB, k *kb.KB, index *kb.Index, gaz *gazetteer.Gazetteer) *Lists {
+	if k != nil {
+		k.WithTaught(db)
+	}
 	return &Lists{db: db, kb: k, index: index, gaz: gaz}
 }
 
@@ -57,6 +61,9 @@ type ImportReply struct {
 	List    towndesk.List
 	Skipped []listfile.Problem
 	Unknown []string
+	// Defaulted names the files without a mode column where rows took the
+	// default mode (法定 for a town, 县级保留 for a county, or ImportInput.Mode).
+	Defaulted []listfile.Defaulted
 }
 
 // Import stores files as the new current edition of a place's list. The
@@ -92,7 +99,7 @@ func (l *Lists) Import(ctx context.Context, in ImportInput) (*ImportReply, error
 	if err != nil {
 		return nil, err
 	}
-	return &ImportReply{List: list, Skipped: parsed.Skipped, Unknown: parsed.Unknown}, nil
+	return &ImportReply{List: list, Skipped: parsed.Skipped, Unknown: parsed.Unknown, Defaulted: parsed.Defaulted}, nil
 }
 
 func (l *Lists) resolve(province, county, town string) (towndesk.Place, error) {

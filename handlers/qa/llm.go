@@ -13,17 +13,19 @@ import (
 	"github.com/towndesk/towndesk/kb"
 )
 
-// An optional language model helps with questions, and can never make an
-// answer worse:
+// An optional language model helps with questions; the rows always come
+// from the index:
 //
 //   - Understanding is a fallback. Only a question the rule-based reading
 //     could not answer (not found, or no place where the model found one in
 //     the question) is asked again with the model's hints, and the second
-//     result is kept only if it is an answer. Either way the rows come from
-//     the index.
-//   - Re-ranking is a tie-breaker: only when the top row and others of the
-//     same list are within rerankMargin may the model pick among them; a
-//     pick outside them is ignored.
+//     result is kept only if it is an answer or has candidates.
+//   - Re-ranking: the best kb.PoolSize rows of the town's and the county's
+//     lists go to the model, which picks one code or none. A pick among
+//     them is the answer (the town's own row of that power, if it has one);
+//     an uncertain reply becomes an answer only so. A pick outside them,
+//     or none, leaves the rules' reply as it is; a question the rules
+//     found nothing plausible for is not offered.
 //   - Phrasing: the model's text is shown only if every code and every body
 //     it names is in the rows of the answer and it cites the top row's code;
 //     otherwise the template answer is shown.
@@ -48,10 +50,6 @@ type modelState struct {
 	log *slog.Logger
 }
 
-// rerankMargin is how close in score the top rows of one list must be for
-// the model to choose among them.
-const rerankMargin = 0.08
-
 // SetModel makes Ask use m to understand questions the rules cannot, to
 // break near-ties and to phrase answers; nil turns the model off. Failures
 // of the model are logged to log (nil means slog.Default()), with phone and
@@ -70,11 +68,12 @@ func (l *Lists) refine(ctx context.Context, in AskInput, reply *AskReply) *AskRe
 		return reply
 	}
 	res, used := reply.Result, false
-	if better := l.understood(ctx, in, res); better != nil {
-		res, used = better, true
+	q := kb.Query{Question: in.Question, Town: in.Town, County: in.County, Limit: in.Limit}
+	if better, hinted := l.understood(ctx, in, res); better != nil {
+		res, q, used = better, hinted, true
 	}
-	if l.rerank(ctx, in.Question, res) {
-		used = true
+	if picked := l.pick(ctx, q, res); picked != nil {
+		res, used = picked, true
 	}
 	text := AnswerText(res)
 	if phrased, ok := l.phrase(ctx, in.Question, res, text); ok {
@@ -90,37 +89,39 @@ func (l *Lists) logFailure(step, question string, err error) {
 
 // understood asks the question again with the model's reading when the
 // rules found nothing, or found no place where the model reads one in the
-// question. It returns the new result if it is an answer, else nil.
-func (l *Lists) understood(ctx context.Context, in AskInput, res *towndesk.AskResult) *towndesk.AskResult {
+// question. It returns the new result, and the query that gave it, if it
+// is an answer or has candidates; else nil.
+func (l *Lists) understood(ctx context.Context, in AskInput, res *towndesk.AskResult) (*towndesk.AskResult, kb.Query) {
 	needPlace := res.Status == towndesk.StatusNeedPlace
 	if !needPlace && (res.Status != towndesk.StatusNotFound || len(res.Searched) == 0) {
-		return nil
+		return nil, kb.Query{}
 	}
 	r, err := l.model.m.Understand(ctx, in.Question)
 	if err != nil {
 		l.logFailure("understand", in.Question, err)
-		return nil
+		return nil, kb.Query{}
 	}
 	terms := matterTerms(r.Terms)
 	place := ""
 	if needPlace {
 		if !placeInQuestion(r.Place, in.Question) {
-			return nil
+			return nil, kb.Query{}
 		}
 		place = r.Place
 	} else if len(terms) == 0 {
-		return nil
+		return nil, kb.Query{}
 	}
-	again, err := l.kb.Ask(ctx, kb.Query{Question: in.Question, Town: in.Town, County: in.County, Limit: in.Limit,
-		HintTerms: terms, HintCategory: r.Category, HintPlace: place})
+	q := kb.Query{Question: in.Question, Town: in.Town, County: in.County, Limit: in.Limit,
+		HintTerms: terms, HintCategory: r.Category, HintPlace: place}
+	again, err := l.kb.Ask(ctx, q)
 	if err != nil {
 		l.logFailure("ask with hints", in.Question, err)
-		return nil
+		return nil, kb.Query{}
 	}
-	if again.Status != towndesk.StatusAnswered {
-		return nil
+	if again.Status != towndesk.StatusAnswered && again.Status != towndesk.StatusUncertain {
+		return nil, kb.Query{}
 	}
-	return again
+	return again, q
 }
 
 // matterTerms keeps the terms that describe a matter. A term naming an
@@ -154,52 +155,47 @@ func placeInQuestion(place, question string) bool {
 	return utf8.RuneCountInString(place) >= 2 && strings.Contains(question, place)
 }
 
-// rerank lets the model choose among the top row and the related rows of
-// the same list within rerankMargin of it. It reports whether the order
-// changed.
-func (l *Lists) rerank(ctx context.Context, question string, res *towndesk.AskResult) bool {
-	if res.Status != towndesk.StatusAnswered || len(res.Matches) < 2 {
-		return false
+// pick lets the model choose the answer among the question's pool. It
+// returns the answer for a pick among them, else nil (the reply stays as
+// the rules made it).
+func (l *Lists) pick(ctx context.Context, q kb.Query, res *towndesk.AskResult) *towndesk.AskResult {
+	if res.Status != towndesk.StatusAnswered && res.Status != towndesk.StatusUncertain {
+		return nil // nothing plausible, or a place to ask about first
 	}
-	top := res.Matches[0]
-	idx := []int{0}
-	for i, m := range res.Matches[1:] {
-		if m.Role == towndesk.RoleRelated && m.List.EditionID == top.List.EditionID &&
-			top.Score-m.Score <= rerankMargin && m.Item.Mode != towndesk.ModeAssist {
-			idx = append(idx, i+1)
-		}
-	}
-	if len(idx) < 2 {
-		return false
-	}
-	cands := make([]towndesk.Match, len(idx))
-	for i, j := range idx {
-		cands[i] = res.Matches[j]
-	}
-	code, err := l.model.m.Choose(ctx, question, cands)
+	pool, err := l.kb.Pool(ctx, q)
 	if err != nil {
-		l.logFailure("choose", question, err)
-		return false
+		l.logFailure("pool", q.Question, err)
+		return nil
 	}
-	pick := -1
-	for _, j := range idx {
-		if res.Matches[j].Item.Code == code {
-			pick = j
-			break
-		}
+	if len(pool) == 0 {
+		return nil
 	}
-	switch {
-	case pick < 0:
-		l.model.log.Info("language model chose outside the candidates; ignored", "question", towndesk.MaskText(question), "code", towndesk.MaskText(code))
-		return false
-	case pick == 0:
-		return false
+	code, err := l.model.m.Choose(ctx, q.Question, pool)
+	if err != nil {
+		l.logFailure("choose", q.Question, err)
+		return nil
 	}
-	chosen := res.Matches[pick]
-	chosen.Role, top.Role = top.Role, towndesk.RoleRelated
-	ms := append([]towndesk.Match{chosen, top}, res.Matches[1:pick]...)
-	res.Matches = append(ms, res.Matches[pick+1:]...)
-	return true
+	if code == "" || res.Status == towndesk.StatusAnswered && res.Matches[0].Item.Code == code {
+		return nil // no pick, or the rules' own answer
+	}
+	in := false
+	for _, m := range pool {
+		in = in || m.Item.Code == code
+	}
+	if !in {
+		l.model.log.Info("language model chose outside the candidates; ignored", "question", towndesk.MaskText(q.Question), "code", towndesk.MaskText(code))
+		return nil
+	}
+	q.Pick = code
+	picked, err := l.kb.Ask(ctx, q)
+	if err != nil {
+		l.logFailure("ask with the pick", q.Question, err)
+		return nil
+	}
+	if !picked.Picked {
+		return nil
+	}
+	return picked
 }
 
 // phrase asks the model for the reply text and keeps it only if it is
