@@ -1,6 +1,7 @@
 package towndesk
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -151,10 +152,12 @@ func (r *Request) CheckOp(op Op) error {
 	return Errorf(EINVALID, "代办 %s 当前状态为「%s」，不能%s", r.ID, r.Status.Chinese(), op.Chinese())
 }
 
-// Change is a request after a change and the events that record it.
+// Change is a request after a change, the events that record it and the
+// ledger entries it books.
 type Change struct {
 	Request *Request
 	Events  []Event
+	Entries []LedgerEntry
 	// Paused is the number of working days spent waiting that did not
 	// count against the promised time and pushed the due date back (a
 	// move out of a waiting status).
@@ -191,7 +194,7 @@ func (r *Request) Move(m Move) (*Change, error) {
 		return nil, err
 	}
 	note, result, reason := strings.TrimSpace(m.Note), strings.TrimSpace(m.Result), strings.TrimSpace(m.Reason)
-	if err := checkText("note", "备注", note); err != nil {
+	if err := checkText("note", note, MaxText, "", "备注"); err != nil {
 		return nil, err
 	}
 	next := *r
@@ -199,19 +202,13 @@ func (r *Request) Move(m Move) (*Change, error) {
 	moved := Event{At: m.At, By: m.By, Type: EventMoved, From: string(r.Status), To: string(m.To), Note: note}
 	switch m.To {
 	case StatusRejected, StatusCancelled:
-		if reason == "" {
-			return nil, Invalidf("reason", "「%s」须写明理由", m.To.Chinese())
-		}
-		if err := checkText("reason", "理由", reason); err != nil {
+		if err := checkText("reason", reason, MaxText, "「"+m.To.Chinese()+"」须写明理由", "理由"); err != nil {
 			return nil, err
 		}
 		next.Reason, next.EndedAt, next.WaitingSince = reason, m.At, time.Time{}
 		moved.Note = joinNotes("理由："+reason, note)
 	case StatusDone:
-		if result == "" {
-			return nil, Invalidf("result", "办结须填写办理结果")
-		}
-		if err := checkText("result", "办理结果", result); err != nil {
+		if err := checkText("result", result, MaxText, "办结须填写办理结果", "办理结果"); err != nil {
 			return nil, err
 		}
 		if bal := BalanceOf(m.Ledger); !bal.Balanced() {
@@ -257,7 +254,7 @@ type FollowUpCall struct {
 // EINVALID for a request that is not done and for an overlong note.
 func (r *Request) RecordFollowUp(f FollowUpCall) (*Change, error) {
 	note := strings.TrimSpace(f.Note)
-	if err := checkText("note", "回访说明", note); err != nil {
+	if err := checkText("note", note, MaxText, "", "回访说明"); err != nil {
 		return nil, err
 	}
 	if !r.Status.AwaitsFollowUp() {
@@ -295,22 +292,16 @@ type Extension struct {
 // reason, or a request without a running due date.
 func (r *Request) Extend(e Extension) (*Change, error) {
 	reason := strings.TrimSpace(e.Reason)
-	switch {
-	case e.Days < 1 || e.Days > MaxPromisedDays:
+	if e.Days < 1 || e.Days > MaxPromisedDays {
 		return nil, Invalidf("days", "延期天数应为 1 到 %d 个工作日", MaxPromisedDays)
-	case reason == "":
-		return nil, Invalidf("reason", "延期须写明理由")
 	}
-	if err := checkText("reason", "理由", reason); err != nil {
-		return nil, err
-	}
-	if err := r.CheckOp(OpExtend); err != nil {
+	if err := cmp.Or(checkText("reason", reason, MaxText, "延期须写明理由", "理由"), r.CheckOp(OpExtend)); err != nil {
 		return nil, err
 	}
 	next := *r
 	next.Due = e.Calendar.AddWorkingDays(r.Due, e.Days)
-	return &Change{Request: &next, Events: []Event{{At: e.At, By: e.By, Type: EventDue, From: string(r.Due), To: string(next.Due),
-		Note: fmt.Sprintf("延期 %d 个工作日：%s", e.Days, reason)}}}, nil
+	return r.changed(next, Event{At: e.At, By: e.By, Type: EventDue, From: string(r.Due), To: string(next.Due),
+		Note: fmt.Sprintf("延期 %d 个工作日：%s", e.Days, reason)}), nil
 }
 
 // Assign returns r assigned to who, and the event that records it; r
@@ -318,13 +309,7 @@ func (r *Request) Extend(e Extension) (*Change, error) {
 // name, the current assignee, or a request that has ended.
 func (r *Request) Assign(who, by string, at time.Time) (*Change, error) {
 	who = strings.TrimSpace(who)
-	switch {
-	case who == "":
-		return nil, Invalidf("assignee", "请写明承办人")
-	case utf8.RuneCountInString(who) > MaxName:
-		return nil, Invalidf("assignee", "承办人名称过长（最多 %d 字）", MaxName)
-	}
-	if err := r.CheckOp(OpAssign); err != nil {
+	if err := cmp.Or(checkText("assignee", who, MaxName, "请写明承办人", "承办人名称"), r.CheckOp(OpAssign)); err != nil {
 		return nil, err
 	}
 	if r.Assignee == who {
@@ -332,49 +317,49 @@ func (r *Request) Assign(who, by string, at time.Time) (*Change, error) {
 	}
 	next := *r
 	next.Assignee = who
-	return &Change{Request: &next, Events: []Event{{At: at, By: by, Type: EventAssigned, From: r.Assignee, To: who}}}, nil
+	return r.changed(next, Event{At: at, By: by, Type: EventAssigned, From: r.Assignee, To: who}), nil
 }
 
 // Annotate returns r with a remark in its history, and the event that
 // records it. It returns EINVALID for an empty or overlong text.
 func (r *Request) Annotate(text, by string, at time.Time) (*Change, error) {
 	text = strings.TrimSpace(text)
-	if text == "" {
-		return nil, Invalidf("text", "备注内容不能为空")
-	}
-	if err := checkText("text", "备注", text); err != nil {
+	if err := cmp.Or(checkText("text", text, MaxText, "备注内容不能为空", "备注"), r.CheckOp(OpNote)); err != nil {
 		return nil, err
 	}
-	if err := r.CheckOp(OpNote); err != nil {
-		return nil, err
-	}
-	next := *r
-	return &Change{Request: &next, Events: []Event{{At: at, By: by, Type: EventNoted, Note: text}}}, nil
+	return r.changed(*r, Event{At: at, By: by, Type: EventNoted, Note: text}), nil
 }
 
 // Book returns r with the ledger entry e booked, and the event that
 // records it (e goes to the ledger as it is). It returns e.Validate's
 // errors, and EINVALID for a request that is done or has ended.
 func (r *Request) Book(e LedgerEntry) (*Change, error) {
-	if err := e.Validate(); err != nil {
+	if err := cmp.Or(e.Validate(), r.CheckOp(OpPay)); err != nil {
 		return nil, err
 	}
-	if err := r.CheckOp(OpPay); err != nil {
-		return nil, err
-	}
-	next := *r
 	note := e.Note
 	if e.Receipt != "" {
 		note = joinNotes("票据号："+e.Receipt, e.Note)
 	}
-	return &Change{Request: &next, Events: []Event{{At: e.At, By: e.By, Type: EventPaid,
-		To: fmt.Sprintf("%s %s 元", e.Type, e.Amount), Note: note}}}, nil
+	c := r.changed(*r, Event{At: e.At, By: e.By, Type: EventPaid, To: fmt.Sprintf("%s %s 元", e.Type, e.Amount), Note: note})
+	c.Entries = []LedgerEntry{e}
+	return c, nil
 }
 
-// checkText refuses a text of field (what, in Chinese) over MaxText.
-func checkText(field, what, s string) error {
-	if utf8.RuneCountInString(s) > MaxText {
-		return Invalidf(field, "%s过长（最多 %d 字）", what, MaxText)
+// changed returns the change of r into next that ev records.
+func (r *Request) changed(next Request, ev Event) *Change {
+	return &Change{Request: &next, Events: []Event{ev}}
+}
+
+// checkText returns an EINVALID error on field when s is empty and
+// missing is what to say then ("" when s may be empty), or when s is
+// longer than max characters, naming it what.
+func checkText(field, s string, max int, missing, what string) error {
+	switch {
+	case missing != "" && strings.TrimSpace(s) == "":
+		return Invalidf(field, "%s", missing)
+	case utf8.RuneCountInString(s) > max:
+		return Invalidf(field, "%s过长（最多 %d 字）", what, max)
 	}
 	return nil
 }

@@ -37,13 +37,6 @@ func NormalizePhone(s string) (string, error) {
 	return "", Errorf(EINVALID, "电话号码「%s」不对：手机号应为 1 开头的 11 位数字，固定电话应带区号，如 010-12345678 或 0632-5551234", MaskText(s))
 }
 
-// ValidatePhone returns an EINVALID error unless s is a mobile number
-// (1[3-9] and 9 more digits) or a landline with its area code.
-func ValidatePhone(s string) error {
-	_, err := NormalizePhone(s)
-	return err
-}
-
 // idWeights are the GB 11643-1999 weights of the first 17 digits.
 var idWeights = [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
 
@@ -81,13 +74,6 @@ func NormalizeID(s string) (string, error) {
 		return "", Errorf(EINVALID, "身份证号校验位不对，请核对：「%s」", MaskID(t))
 	}
 	return t, nil
-}
-
-// ValidateID returns an EINVALID error unless s is a valid 18-character
-// citizen ID number (see NormalizeID).
-func ValidateID(s string) error {
-	_, err := NormalizeID(s)
-	return err
 }
 
 // MaskPhone returns the phone number with its middle hidden: 138****5678 for

@@ -1,7 +1,6 @@
 package towndesk
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"strconv"
@@ -146,34 +145,23 @@ func FindKind(kinds []Kind, name string) (Kind, error) {
 func ParseKinds(r io.Reader) ([]Kind, error) {
 	var kinds []Kind
 	seen := map[string]bool{}
-	sc := bufio.NewScanner(r)
-	for n := 1; sc.Scan(); n++ {
-		line := sc.Text()
-		if i := strings.IndexByte(line, '#'); i >= 0 {
-			line = line[:i]
-		}
-		f := strings.Fields(line)
-		if len(f) == 0 {
-			continue
-		}
-		bad := func(why string) error {
-			return Errorf(EINVALID, "代办类型文件第 %d 行「%s」：%s", n, strings.TrimSpace(sc.Text()), why)
-		}
+	err := readLines(r, "代办类型文件", "kinds file", func(f []string) error {
 		if len(f) != 2 {
-			return nil, bad("应为「类型名称 承诺工作日数」，如「代办证件 5」")
+			return Errorf(EINVALID, "应为「类型名称 承诺工作日数」，如「代办证件 5」")
 		}
 		days, err := strconv.Atoi(f[1])
 		if err != nil || days < 1 || days > MaxPromisedDays {
-			return nil, bad(fmt.Sprintf("承诺时限应为 1 到 %d 之间的工作日数", MaxPromisedDays))
+			return Errorf(EINVALID, "承诺时限应为 1 到 %d 之间的工作日数", MaxPromisedDays)
 		}
 		if seen[f[0]] {
-			return nil, bad("类型重复")
+			return Errorf(EINVALID, "类型重复")
 		}
 		seen[f[0]] = true
 		kinds = append(kinds, Kind{Name: f[0], Days: days})
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read kinds file: %w", err)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(kinds) == 0 {
 		return nil, Errorf(EINVALID, "代办类型文件中没有任何类型")
@@ -479,14 +467,9 @@ func (r *Request) Problems() []error {
 	if r.Town.TownCode == "" {
 		add("town", "请填写乡镇（街道）")
 	}
-	// text checks a name or text: required unless missing is "", at
-	// most max characters.
 	text := func(field, value string, max int, missing, name string) {
-		switch {
-		case missing != "" && strings.TrimSpace(value) == "":
-			add(field, "%s", missing)
-		case utf8.RuneCountInString(value) > max:
-			add(field, "%s过长（最多 %d 字）", name, max)
+		if err := checkText(field, value, max, missing, name); err != nil {
+			ps = append(ps, err)
 		}
 	}
 	text("village", r.Village, MaxName, "", "村（社区）名称")

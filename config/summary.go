@@ -99,10 +99,3 @@ func ParseSchedule(spec string) (cron.Schedule, error) {
 	}
 	return sched, nil
 }
-
-// ValidateSchedule returns ParseSchedule's error for spec, nil if it is a
-// schedule.
-func ValidateSchedule(spec string) error {
-	_, err := ParseSchedule(spec)
-	return err
-}

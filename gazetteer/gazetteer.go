@@ -644,21 +644,15 @@ func (g *Gazetteer) resolveTown(county towndesk.Place, name string) *Resolution 
 		r.Reason, r.Place = Resolved, g.townPlace(exact[0])
 		return r
 	case len(exact) > 1:
-		codes := make([]string, len(exact))
-		for k, i := range exact {
-			codes[k] = g.towns[i].code
-		}
+		code := func(t gzTown) string { return t.code }
 		return r.fail(Ambiguous, g.townPlaces(exact), "%s有%d个同名的“%s”（代码%s），请用乡镇代码区分。",
-			c.name, len(exact), g.towns[exact[0]].name, strings.Join(codes, "、"))
+			c.name, len(exact), g.towns[exact[0]].name, g.townList(exact, code))
 	case len(short) == 1:
 		r.Reason, r.Place = Resolved, g.townPlace(short[0])
 		return r
 	case len(short) > 1:
-		names := make([]string, len(short))
-		for k, i := range short {
-			names[k] = g.towns[i].name
-		}
-		return r.fail(Ambiguous, g.townPlaces(short), "%s有多个“%s”：%s，请写全称。", c.name, name, strings.Join(names, "、"))
+		townName := func(t gzTown) string { return t.name }
+		return r.fail(Ambiguous, g.townPlaces(short), "%s有多个“%s”：%s，请写全称。", c.name, name, g.townList(short, townName))
 	}
 	// Drop a county prefix before measuring: 滕州滨胡 is a misspelt 滨胡.
 	q := name
@@ -682,6 +676,15 @@ func (g *Gazetteer) resolveTown(county towndesk.Place, name string) *Resolution 
 		list[n], ids[n] = towns[k].name, c.firstTown+int32(k)
 	}
 	return r.fail(NotFound, g.townPlaces(ids), "%s没有“%s”，是不是：%s？", c.name, name, strings.Join(list, "、"))
+}
+
+// townList writes what of each town for a message, separated by 、.
+func (g *Gazetteer) townList(ids []int32, what func(gzTown) string) string {
+	parts := make([]string, len(ids))
+	for k, i := range ids {
+		parts[k] = what(g.towns[i])
+	}
+	return strings.Join(parts, "、")
 }
 
 // ShortName returns name without one administrative suffix, the way people

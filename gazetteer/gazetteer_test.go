@@ -192,10 +192,12 @@ func TestResolveTown(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := g.ResolveTown(tt.county, tt.town)
-			if err != nil {
-				t.Fatalf("ResolveTown(%v, %q) error: %v", tt.county, tt.town, err)
+			// Through Resolve's structure: the same lookup.
+			r := g.resolveTown(tt.county, tt.town)
+			if r.Reason != Resolved {
+				t.Fatalf("ResolveTown(%v, %q) error: %v", tt.county, tt.town, r.Err())
 			}
+			got := r.Place
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("ResolveTown(%v, %q) mismatch (-want +got):\n%s", tt.county, tt.town, diff)
 			}

@@ -21,7 +21,7 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
-	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/towndesk/towndesk"
 	"github.com/towndesk/towndesk/law"
@@ -205,7 +205,7 @@ func generation(ctx context.Context, src Source) (string, error) {
 // isLockTimeout reports whether opening the index failed because another
 // process holds its lock (bolt's timeout), as opposed to a broken index.
 func isLockTimeout(err error) bool {
-	return errors.Is(err, bolt.ErrTimeout)
+	return errors.Is(err, bolterrors.ErrTimeout)
 }
 
 func newIndex(dir string) (*Index, error) {

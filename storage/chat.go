@@ -108,7 +108,7 @@ const questionColumns = `q.id, q.asked_at, q.source, q.user_id, q.channel, q.thr
 	(SELECT count(*) FROM question_feedback f WHERE f.question_id = q.id AND f.useful = 1),
 	(SELECT count(*) FROM question_feedback f WHERE f.question_id = q.id AND f.useful = 0)`
 
-func scanQuestion(s interface{ Scan(...any) error }) (Question, error) {
+func scanQuestion(s scanner) (Question, error) {
 	var q Question
 	var at, status, terms, matter, cands string
 	err := s.Scan(&q.ID, &at, &q.Source, &q.User, &q.Channel, &q.Thread, &q.Text, &status,
@@ -189,19 +189,7 @@ func (db *DB) Questions(ctx context.Context, f QuestionFilter) ([]Question, erro
 		args = append(args, f.Limit)
 	}
 	rows, err := db.query(ctx, query, args...)
-	if err != nil {
-		return nil, internal("query questions", err)
-	}
-	defer rows.Close()
-	var out []Question
-	for rows.Next() {
-		q, err := scanQuestion(rows)
-		if err != nil {
-			return nil, internal("scan question", err)
-		}
-		out = append(out, q)
-	}
-	return out, internal("query questions", rows.Err())
+	return collect(rows, err, "query questions", scanQuestion)
 }
 
 // SetFeedback records user's verdict on the answer to question id (有用 when

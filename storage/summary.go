@@ -167,16 +167,7 @@ func (s *summaryReader) questionScope() (string, []any) {
 
 func (s *summaryReader) rows(op, query string, args []any, scan func(*sql.Rows) error) error {
 	rows, err := s.tx.QueryContext(s.ctx, query, args...)
-	if err != nil {
-		return internal(op, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := scan(rows); err != nil {
-			return internal(op, err)
-		}
-	}
-	return internal(op, rows.Err())
+	return eachRow(rows, err, op, scan)
 }
 
 func (s *summaryReader) week(since, until time.Time) (WeekRequests, error) {

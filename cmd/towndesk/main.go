@@ -6,6 +6,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +14,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"syscall"
@@ -43,6 +46,9 @@ type Main struct {
 	// a run shares the one gazetteer (see gazetteer).
 	LoadGazetteer func() (*gazetteer.Gazetteer, error)
 
+	// data is the --data given before the command's name.
+	data string
+
 	gazOnce sync.Once
 	gaz     *gazetteer.Gazetteer
 	gazErr  error
@@ -72,16 +78,113 @@ func commands() []command {
 }
 
 // Run runs the command named by args and returns the process exit status:
-// 0 on success, 1 on failure, 2 on a usage error.
+// 0 on success, 1 on failure, 2 on a usage error. Global flags (--data,
+// --help, --version) may come before the command as well as after it.
 func (m *Main) Run(ctx context.Context, args []string) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		m.printHelp(m.Stdout)
-		if len(args) == 0 {
-			return 2
-		}
+	args, action, err := m.leadingFlags(args)
+	switch {
+	case err != nil:
+		return m.usageError(err, "", command{})
+	case action == "version":
+		m.printVersion(m.Stdout)
 		return 0
+	case action == "help":
+		m.printHelp(m.Stdout)
+		return 0
+	case len(args) == 0:
+		m.printHelp(m.Stdout)
+		return 2
+	case args[0] == "help":
+		return m.help(args[1:])
 	}
 	return m.run(ctx, commands(), "", args)
+}
+
+// leadingFlags reads the global flags before a command's or subcommand's
+// name: --data (kept for the command), -h or --help, --version. It returns
+// the arguments from the name on, and "help" or "version" when one of
+// those was asked for.
+func (m *Main) leadingFlags(args []string) (rest []string, action string, err error) {
+	for len(args) > 0 && strings.HasPrefix(args[0], "-") {
+		a := args[0]
+		args = args[1:]
+		name, val, hasVal := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		switch {
+		case a == "--":
+			return args, action, nil
+		case name == "h" || name == "help":
+			action = "help"
+		case name == "version":
+			action = "version"
+		case name == "data" && hasVal:
+			m.data = val
+		case name == "data" && len(args) > 0:
+			m.data, args = args[0], args[1:]
+		case name == "data":
+			return nil, "", usagef("选项 --data 需要一个值（目录）")
+		default:
+			return nil, "", usagef("未知选项 %s。%s", a, towndesk.DidYouMean("--"+name, []string{"--data", "--help", "--version"}))
+		}
+	}
+	return args, action, nil
+}
+
+// help prints the usage of the command (and subcommand) args name: towndesk
+// help request new. It returns the exit status.
+func (m *Main) help(args []string) int {
+	if len(args) == 0 {
+		m.printHelp(m.Stdout)
+		return 0
+	}
+	cmds, path := commands(), ""
+	for i, name := range args {
+		what := "命令"
+		if path != "" {
+			what = "子命令"
+		}
+		c, err := findCommand(cmds, name, what)
+		if err != nil {
+			return m.usageError(err, path, command{name: path, subs: cmds})
+		}
+		path = strings.TrimSpace(path + " " + c.name)
+		if len(c.subs) == 0 || i == len(args)-1 {
+			m.writeCommandUsage(m.Stdout, path, c)
+			return 0
+		}
+		cmds = c.subs
+	}
+	return 0
+}
+
+// printVersion writes towndesk's version and how it was built.
+func (m *Main) printVersion(w io.Writer) {
+	version, goVersion, platform := "(devel)", runtime.Version(), runtime.GOOS+"/"+runtime.GOARCH
+	var rev, at string
+	modified := false
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if bi.Main.Version != "" {
+			version = bi.Main.Version
+		}
+		goVersion = bi.GoVersion
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.time":
+				at = s.Value
+			case "vcs.modified":
+				modified = s.Value == "true"
+			}
+		}
+	}
+	fmt.Fprintf(w, "towndesk %s\n构建：%s，%s\n", version, goVersion, platform)
+	if rev != "" {
+		fmt.Fprintf(w, "提交：%s（%s）", rev, at)
+		if modified {
+			fmt.Fprint(w, "，含未提交的修改")
+		}
+		fmt.Fprintln(w)
+	}
 }
 
 // run runs the command of cmds that args name, under parent (the path of
@@ -98,17 +201,26 @@ func (m *Main) run(ctx context.Context, cmds []command, parent string, args []st
 	path := strings.TrimSpace(parent + " " + c.name)
 	rest := args[1:]
 	if len(c.subs) > 0 {
+		rest, action, err := m.leadingFlags(rest)
 		switch {
-		case len(rest) == 0:
-			return m.usageError(usagef("请给出子命令"), path, c)
-		case rest[0] == "-h" || rest[0] == "--help":
+		case err != nil:
+			return m.usageError(err, path, c)
+		case action == "version":
+			m.printVersion(m.Stdout)
+			return 0
+		case action == "help":
 			m.writeCommandUsage(m.Stdout, path, c)
 			return 0
+		case len(rest) == 0:
+			return m.usageError(usagef("请给出子命令"), path, c)
 		}
 		return m.run(ctx, c.subs, path, rest)
 	}
 	fs := &flagSet{}
 	work := c.setup(m, fs)
+	if fs.lookup("data") == nil { // a global flag: every command takes it
+		m.dataFlag(fs)
+	}
 	pos, err := fs.parse(rest)
 	if err == nil {
 		err = work(ctx, pos)
@@ -142,8 +254,8 @@ func (m *Main) printHelp(w io.Writer) {
 	fmt.Fprintln(w, "towndesk — 乡镇权力清单问答与代办台账")
 	fmt.Fprintln(w, "\n命令:")
 	writeCommandList(w, commands())
-	fmt.Fprintln(w, "\n所有命令都接受 --data 目录（环境变量 TOWNDESK_DATA，默认 ./towndesk-data）。")
-	fmt.Fprintln(w, "“towndesk help 命令”或“towndesk 命令 --help”显示该命令的用法。")
+	fmt.Fprintln(w, "\n所有命令都接受 --data 目录（环境变量 TOWNDESK_DATA，默认 ./towndesk-data），写在命令前后都可以。")
+	fmt.Fprintln(w, "“towndesk help 命令”或“towndesk 命令 --help”显示该命令的用法；“towndesk --version”显示版本。")
 }
 
 // printError is the one place the CLI turns an error into text: a user's
@@ -199,7 +311,7 @@ func (m *Main) env(name, def string) string {
 
 // dataFlag registers --data on fs and returns the pointer to its value.
 func (m *Main) dataFlag(fs *flagSet) *string {
-	return fs.String("data", m.env("TOWNDESK_DATA", "towndesk-data"), "目录", "数据目录（环境变量 TOWNDESK_DATA）")
+	return fs.String("data", cmp.Or(m.data, m.env("TOWNDESK_DATA", "towndesk-data")), "目录", "数据目录（环境变量 TOWNDESK_DATA）")
 }
 
 // openDB creates the data directory if needed and opens its database.

@@ -162,6 +162,21 @@ func (m *Main) printJSON(v any) error {
 	return enc.Encode(v)
 }
 
+// printReply returns the function that prints a listing or a request as
+// text, or as JSON, or returns its error.
+func (m *Main) printReply(asJSON bool) func(reply interface{ Text() string }, err error) error {
+	return func(reply interface{ Text() string }, err error) error {
+		switch {
+		case err != nil:
+			return err
+		case asJSON:
+			return m.printJSON(reply)
+		}
+		fmt.Fprint(m.Stdout, reply.Text())
+		return nil
+	}
+}
+
 // printChange prints what a change did, or returns its error.
 func (m *Main) printChange(reply *desk.RequestReply, err error) error {
 	if err != nil {
@@ -173,15 +188,22 @@ func (m *Main) printChange(reply *desk.RequestReply, err error) error {
 
 func (m *Main) requestNew(fs *flagSet) deskRun {
 	var in desk.RequestNewInput
-	fs.StringVar(&in.Town, "town", "", "乡镇", "乡镇（滨湖镇），或县和乡镇（滕州市滨湖镇）")
-	fs.StringVar(&in.Citizen, "citizen", "", "姓名", "群众姓名")
-	fs.StringVar(&in.Phone, "phone", "", "电话", "联系电话：手机，或带区号的固定电话")
-	fs.StringVar(&in.IDNumber, "id", "", "证件号", "身份证号（可选）")
-	fs.StringVar(&in.Village, "village", "", "村", "村（社区）")
-	fs.StringVar(&in.Kind, "kind", "", "类型", "代办类型：代办证件、申报项目、申请资金、缴纳费用、代领资金、其他（或 kinds.txt 所列）")
-	fs.StringVar(&in.Matter, "matter", "", "事项", "要办的事")
-	fs.StringVar(&in.Materials, "materials", "", "材料", "已收材料，用逗号或顿号分隔")
-	fs.StringVar(&in.Item, "item", "", "编码", "关联的权力事项编码（可选）")
+	for _, f := range []struct {
+		p                *string
+		name, arg, usage string
+	}{
+		{&in.Town, "town", "乡镇", "乡镇（滨湖镇），或县和乡镇（滕州市滨湖镇）"},
+		{&in.Citizen, "citizen", "姓名", "群众姓名"},
+		{&in.Phone, "phone", "电话", "联系电话：手机，或带区号的固定电话"},
+		{&in.IDNumber, "id", "证件号", "身份证号（可选）"},
+		{&in.Village, "village", "村", "村（社区）"},
+		{&in.Kind, "kind", "类型", "代办类型：代办证件、申报项目、申请资金、缴纳费用、代领资金、其他（或 kinds.txt 所列）"},
+		{&in.Matter, "matter", "事项", "要办的事"},
+		{&in.Materials, "materials", "材料", "已收材料，用逗号或顿号分隔"},
+		{&in.Item, "item", "编码", "关联的权力事项编码（可选）"},
+	} {
+		fs.StringVar(f.p, f.name, "", f.arg, f.usage)
+	}
 	return func(ctx context.Context, d *desk.Desk, by string, _ []string) error {
 		in.By = by
 		reply, err := d.New(ctx, in)
@@ -209,15 +231,7 @@ func (m *Main) requestList(fs *flagSet) deskRun {
 	filterFlags(fs, &in.RequestFilterInput)
 	asJSON := fs.Bool("json", false, "输出 JSON")
 	return func(ctx context.Context, d *desk.Desk, _ string, _ []string) error {
-		reply, err := d.List(ctx, in)
-		if err != nil {
-			return err
-		}
-		if *asJSON {
-			return m.printJSON(reply)
-		}
-		fmt.Fprint(m.Stdout, reply.Text())
-		return nil
+		return m.printReply(*asJSON)(d.List(ctx, in))
 	}
 }
 
@@ -225,15 +239,7 @@ func (m *Main) requestShow(fs *flagSet) deskRun {
 	reveal := fs.Bool("reveal", false, "显示完整的电话和身份证号（会被记录）")
 	asJSON := fs.Bool("json", false, "输出 JSON")
 	return func(ctx context.Context, d *desk.Desk, by string, args []string) error {
-		reply, err := d.Show(ctx, desk.RequestShowInput{ID: args[0], By: by, Reveal: *reveal})
-		if err != nil {
-			return err
-		}
-		if *asJSON {
-			return m.printJSON(reply)
-		}
-		fmt.Fprint(m.Stdout, reply.Text())
-		return nil
+		return m.printReply(*asJSON)(d.Show(ctx, desk.RequestShowInput{ID: args[0], By: by, Reveal: *reveal}))
 	}
 }
 
@@ -273,12 +279,10 @@ func (m *Main) requestPay(fs *flagSet) deskRun {
 }
 
 func (m *Main) requestFollowUp(fs *flagSet) deskRun {
-	var in desk.RequestFollowUpInput
-	fs.StringVar(&in.Result, "result", "", "结果", "满意、基本满意或不满意")
-	fs.StringVar(&in.Note, "note", "", "说明", "回访说明")
+	result := fs.String("result", "", "结果", "满意、基本满意或不满意")
+	note := fs.String("note", "", "说明", "回访说明")
 	return func(ctx context.Context, d *desk.Desk, by string, args []string) error {
-		in.ID, in.By = args[0], by
-		return m.printChange(d.FollowUp(ctx, in))
+		return m.printChange(d.FollowUp(ctx, desk.RequestFollowUpInput{ID: args[0], By: by, Result: *result, Note: *note}))
 	}
 }
 

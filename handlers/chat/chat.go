@@ -238,8 +238,15 @@ func (c *Chat) Ask(ctx context.Context, req Message) (*Reply, error) {
 		}
 		return nil, err
 	}
+	return c.record(ctx, req, q, reply, c.log.LogQuestion)
+}
+
+// record stores the outcome of question q with save (logging it, or
+// updating its entry), makes the place answered for the thread's place and
+// returns the reply.
+func (c *Chat) record(ctx context.Context, req Message, q *storage.Question, reply *qa.AskReply, save func(context.Context, *storage.Question) error) (*Reply, error) {
 	fillQuestion(q, reply.Result)
-	if err := c.log.LogQuestion(ctx, q); err != nil {
+	if err := save(ctx, q); err != nil {
 		return nil, err
 	}
 	if req.Thread != "" && reply.Result.Place != nil {
@@ -338,16 +345,7 @@ func (c *Chat) PickPlace(ctx context.Context, req Message, questionID int64, cou
 	if err != nil {
 		return nil, err
 	}
-	fillQuestion(q, reply.Result)
-	if err := c.log.UpdateQuestionOutcome(ctx, q); err != nil {
-		return nil, err
-	}
-	if req.Thread != "" && reply.Result.Place != nil {
-		if err := c.log.SetThreadPlace(ctx, req.Channel, req.Thread, *reply.Result.Place); err != nil {
-			return nil, err
-		}
-	}
-	return c.answerReply(q.ID, reply, req.Private), nil
+	return c.record(ctx, req, q, reply, c.log.UpdateQuestionOutcome)
 }
 
 // Reanswer renders a logged question's answer again, for its logged

@@ -132,13 +132,11 @@ func (d *Desk) mayRead(req Message) error {
 
 // MoveRequest moves a request for user acting in channel, against the
 // version the user saw. text is the result or reason the move needs (see
-// desk.NeedsText), or an optional note. It returns EUNAUTHORIZED for a user who
-// may not change requests (nothing changes), and Desk.Move's errors.
+// towndesk.Status.Needs), or an optional note. It returns EUNAUTHORIZED
+// for a user who may not change requests (nothing changes), and
+// Desk.Move's errors.
 func (c *Chat) MoveRequest(ctx context.Context, req Message, id string, version int, to towndesk.Status, text string) (*Reply, error) {
-	if !c.Desk.CanChange(req.User, req.Channel) {
-		return nil, refusal()
-	}
-	in := desk.RequestMoveInput{ID: id, By: req.User, To: string(to), Version: version}
+	in := desk.RequestMoveInput{ID: id, To: string(to), Version: version}
 	switch to.Needs() {
 	case "办理结果":
 		in.Result = text
@@ -147,39 +145,28 @@ func (c *Chat) MoveRequest(ctx context.Context, req Message, id string, version 
 	default:
 		in.Note = text
 	}
-	r, err := c.Desk.desk.Move(ctx, in)
-	if err != nil {
-		return nil, err
-	}
-	return &Reply{Text: r.Message, Desk: &DeskReply{Changed: r}}, nil
+	return c.change(req, "", func(by string) (*desk.RequestReply, error) {
+		in.By = by
+		return c.Desk.desk.Move(ctx, in)
+	})
 }
 
 // FollowUpRequest records the follow-up call of a done request; the same
 // rules as MoveRequest.
 func (c *Chat) FollowUpRequest(ctx context.Context, req Message, id string, version int, result, note string) (*Reply, error) {
-	if !c.Desk.CanChange(req.User, req.Channel) {
-		return nil, refusal()
-	}
-	r, err := c.Desk.desk.FollowUp(ctx, desk.RequestFollowUpInput{ID: id, By: req.User, Result: result, Note: note, Version: version})
-	if err != nil {
-		return nil, err
-	}
-	return &Reply{Text: r.Message, Desk: &DeskReply{Changed: r}}, nil
+	return c.change(req, "", func(by string) (*desk.RequestReply, error) {
+		return c.Desk.desk.FollowUp(ctx, desk.RequestFollowUpInput{ID: id, By: by, Result: result, Note: note, Version: version})
+	})
 }
 
 // NewRequest logs a request from the intake form for user acting in
 // channel. It returns EUNAUTHORIZED for a user who may not, and Desk.New's
 // errors (nothing is stored then).
 func (c *Chat) NewRequest(ctx context.Context, req Message, in desk.RequestNewInput) (*Reply, error) {
-	if !c.Desk.CanChange(req.User, req.Channel) {
-		return nil, refusal()
-	}
-	in.By = req.User
-	r, err := c.Desk.desk.New(ctx, in)
-	if err != nil {
-		return nil, err
-	}
-	return &Reply{Text: r.Message, Desk: &DeskReply{Changed: r}}, nil
+	return c.change(req, "", func(by string) (*desk.RequestReply, error) {
+		in.By = by
+		return c.Desk.desk.New(ctx, in)
+	})
 }
 
 // ShowRequest returns a request with its history, masked; with reveal,

@@ -274,40 +274,30 @@ type RequestMoveInput struct {
 // for rejected or cancelled without a reason; ENOTFOUND for an unknown id;
 // ECONFLICT if someone changed the request first.
 func (d *Desk) Move(ctx context.Context, in RequestMoveInput) (*RequestReply, error) {
-	by, err := checkBy(in.By)
-	if err != nil {
-		return nil, err
-	}
-	to, err := towndesk.ParseStatus(in.To)
-	if err != nil {
-		return nil, err
-	}
-	cur, err := d.load(ctx, in.ID, in.Version)
-	if err != nil {
-		return nil, err
-	}
-	m := towndesk.Move{To: to, By: by, At: d.now(), Note: in.Note, Result: in.Result, Reason: in.Reason, Calendar: d.cal}
-	if to == towndesk.StatusDone { // only done reads the ledger
-		if m.Ledger, err = d.db.Ledger(ctx, cur.ID); err != nil {
-			return nil, err
+	return d.change(ctx, in.ID, in.By, in.Version, func(cur *towndesk.Request, by string) (*towndesk.Change, string, error) {
+		to, err := towndesk.ParseStatus(in.To)
+		if err != nil {
+			return nil, "", err
 		}
-	}
-	c, err := cur.Move(m)
-	if err != nil {
-		return nil, err
-	}
-	if err := d.save(ctx, cur, c, nil); err != nil {
-		return nil, err
-	}
-	next := c.Request
-	msg := fmt.Sprintf("代办 %s：%s → %s", cur.ID, cur.Status.Chinese(), to.Chinese())
-	if to == towndesk.StatusAccepted {
-		msg += fmt.Sprintf("，办理时限 %s（%d 个工作日）", next.Due, cur.PromisedDays)
-	}
-	if c.Paused > 0 {
-		msg += fmt.Sprintf("，%s %d 个工作日不计入，时限顺延至 %s", cur.Status.Chinese(), c.Paused, next.Due)
-	}
-	return &RequestReply{Message: msg, Request: maskRequest(next)}, nil
+		m := towndesk.Move{To: to, By: by, At: d.now(), Note: in.Note, Result: in.Result, Reason: in.Reason, Calendar: d.cal}
+		if to == towndesk.StatusDone { // only done reads the ledger
+			if m.Ledger, err = d.db.Ledger(ctx, cur.ID); err != nil {
+				return nil, "", err
+			}
+		}
+		c, err := cur.Move(m)
+		if err != nil {
+			return nil, "", err
+		}
+		msg := fmt.Sprintf("代办 %s：%s → %s", cur.ID, cur.Status.Chinese(), to.Chinese())
+		if to == towndesk.StatusAccepted {
+			msg += fmt.Sprintf("，办理时限 %s（%d 个工作日）", c.Request.Due, cur.PromisedDays)
+		}
+		if c.Paused > 0 {
+			msg += fmt.Sprintf("，%s %d 个工作日不计入，时限顺延至 %s", cur.Status.Chinese(), c.Paused, c.Request.Due)
+		}
+		return c, msg, nil
+	})
 }
 
 // load reads request id; version, if not 0, must be its current version.
@@ -326,9 +316,10 @@ func (d *Desk) load(ctx context.Context, id string, version int) (*towndesk.Requ
 	return r, nil
 }
 
-// save stores change c of cur, with the ledger entries it books.
-func (d *Desk) save(ctx context.Context, cur *towndesk.Request, c *towndesk.Change, entries []towndesk.LedgerEntry) error {
-	return d.db.UpdateRequest(ctx, storage.RequestChange{Request: c.Request, Was: cur, Events: c.Events, Entries: entries})
+// save stores change c of cur, with its events and the ledger entries it
+// books.
+func (d *Desk) save(ctx context.Context, cur *towndesk.Request, c *towndesk.Change) error {
+	return d.db.UpdateRequest(ctx, storage.RequestChange{Request: c.Request, Was: cur, Events: c.Events, Entries: c.Entries})
 }
 
 // RequestAssignInput assigns a request to a desk worker.
@@ -367,7 +358,7 @@ func (d *Desk) change(ctx context.Context, id, by string, version int,
 	if err != nil {
 		return nil, err
 	}
-	if err := d.save(ctx, cur, c, nil); err != nil {
+	if err := d.save(ctx, cur, c); err != nil {
 		return nil, err
 	}
 	return &RequestReply{Message: msg, Request: maskRequest(c.Request)}, nil
@@ -375,9 +366,8 @@ func (d *Desk) change(ctx context.Context, id, by string, version int,
 
 // RequestNoteInput adds a remark to a request's history.
 type RequestNoteInput struct {
-	ID, By  string
-	Text    string
-	Version int
+	ID, By, Text string
+	Version      int
 }
 
 // Note records a remark in the request's history. It returns EINVALID for
@@ -406,44 +396,34 @@ type RequestPayInput struct {
 // number, more than two decimals, too large), or a request that is done or
 // has ended; ENOTFOUND; ECONFLICT.
 func (d *Desk) Pay(ctx context.Context, in RequestPayInput) (*RequestReply, error) {
-	by, err := checkBy(in.By)
+	var bal towndesk.Balance
+	reply, err := d.change(ctx, in.ID, in.By, in.Version, func(cur *towndesk.Request, by string) (*towndesk.Change, string, error) {
+		typ, err := towndesk.ParseEntryType(in.Type)
+		if err != nil {
+			return nil, "", err
+		}
+		amount, err := towndesk.ParseMoney(in.Amount)
+		if err != nil {
+			return nil, "", err
+		}
+		e := towndesk.LedgerEntry{Type: typ, Amount: amount, Receipt: strings.TrimSpace(in.Receipt),
+			Note: strings.TrimSpace(in.Note), By: by, At: d.now()}
+		c, err := cur.Book(e)
+		if err != nil {
+			return nil, "", err
+		}
+		entries, err := d.db.Ledger(ctx, cur.ID)
+		if err != nil {
+			return nil, "", err
+		}
+		bal = towndesk.BalanceOf(append(entries, e))
+		return c, fmt.Sprintf("代办 %s：%s %s 元。%s", cur.ID, typ, amount, bal), nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	typ, err := towndesk.ParseEntryType(in.Type)
-	if err != nil {
-		return nil, err
-	}
-	amount, err := towndesk.ParseMoney(in.Amount)
-	if err != nil {
-		return nil, err
-	}
-	e := towndesk.LedgerEntry{Type: typ, Amount: amount, Receipt: strings.TrimSpace(in.Receipt),
-		Note: strings.TrimSpace(in.Note), By: by, At: d.now()}
-	if err := e.Validate(); err != nil {
-		return nil, err
-	}
-	cur, err := d.load(ctx, in.ID, in.Version)
-	if err != nil {
-		return nil, err
-	}
-	c, err := cur.Book(e)
-	if err != nil {
-		return nil, err
-	}
-	entries, err := d.db.Ledger(ctx, cur.ID)
-	if err != nil {
-		return nil, err
-	}
-	if err := d.save(ctx, cur, c, []towndesk.LedgerEntry{e}); err != nil {
-		return nil, err
-	}
-	bal := towndesk.BalanceOf(append(entries, e))
-	return &RequestReply{
-		Message: fmt.Sprintf("代办 %s：%s %s 元。%s", cur.ID, typ, amount, bal),
-		Request: maskRequest(c.Request),
-		Balance: &bal,
-	}, nil
+	reply.Balance = &bal
+	return reply, nil
 }
 
 // RequestFollowUpInput records the follow-up call (回访).
@@ -541,28 +521,24 @@ func (d *Desk) Show(ctx context.Context, in RequestShowInput) (*RequestShowReply
 			return nil, err
 		}
 	}
-	entries, err := d.db.Ledger(ctx, r.ID)
-	if err != nil {
-		return nil, err
-	}
-	events, err := d.db.Events(ctx, r.ID)
-	if err != nil {
-		return nil, err
-	}
 	reply := &RequestShowReply{
 		Request:  r,
-		Entries:  entries,
-		Balance:  towndesk.BalanceOf(entries),
-		Events:   events,
 		Next:     append([]towndesk.Status{}, r.Status.Next()...),
 		Ops:      append([]towndesk.Op{}, r.Ops()...),
 		DaysLate: r.DaysLate(d.cal, towndesk.DateOf(d.now())),
 		Revealed: in.Reveal,
 	}
+	if reply.Entries, err = d.db.Ledger(ctx, r.ID); err != nil {
+		return nil, err
+	}
+	if reply.Events, err = d.db.Events(ctx, r.ID); err != nil {
+		return nil, err
+	}
+	reply.Balance = towndesk.BalanceOf(reply.Entries)
 	if !in.Reveal {
 		reply.Request = maskRequest(r)
-		reply.Entries = maskEntries(entries)
-		reply.Events = maskEvents(events)
+		reply.Entries = maskEntries(reply.Entries)
+		reply.Events = maskEvents(reply.Events)
 	}
 	return reply, nil
 }

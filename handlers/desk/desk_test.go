@@ -15,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/internal/testclock"
 	"github.com/towndesk/towndesk/internal/testenv"
 	"github.com/towndesk/towndesk/storage"
 )
@@ -22,11 +23,11 @@ import (
 // newTestDesk returns a desk of 滕州市 on a fresh database file, with the
 // example 2026 holidays and a clock at 2026-02-13 09:00 (the Friday before
 // the Spring Festival holiday).
-func newTestDesk(t testing.TB) (*Desk, *storage.DB, *testenv.Clock) {
+func newTestDesk(t testing.TB) (*Desk, *storage.DB, *testclock.Clock) {
 	t.Helper()
 	db, gaz, county := testenv.Tengzhou(t)
 	cal := testenv.Calendar(t, towndesk.HolidaysExample)
-	clock := &testenv.Clock{}
+	clock := &testclock.Clock{}
 	clock.At("2026-02-13", 9)
 	db.Now = clock.Now
 	return New(db, Config{County: county, Places: gaz, Calendar: cal, Now: clock.Now}), db, clock
@@ -204,26 +205,25 @@ func TestDeskInvalidInputsWriteNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	newWith := func(change func(*RequestNewInput)) func() error {
+	call := func(f func() (*RequestReply, error)) func() error {
 		return func() error {
-			in := validNew()
-			change(&in)
-			_, err := d.New(ctx, in)
+			_, err := f()
 			return err
 		}
+	}
+	newWith := func(change func(*RequestNewInput)) func() error {
+		in := validNew()
+		change(&in)
+		return call(func() (*RequestReply, error) { return d.New(ctx, in) })
 	}
 	pay := func(amount string) func() error {
-		return func() error {
-			_, err := d.Pay(ctx, RequestPayInput{ID: working, By: "李娜", Type: "收取", Amount: amount})
-			return err
-		}
+		return call(func() (*RequestReply, error) {
+			return d.Pay(ctx, RequestPayInput{ID: working, By: "李娜", Type: "收取", Amount: amount})
+		})
 	}
 	move := func(id, to string, in RequestMoveInput) func() error {
-		return func() error {
-			in.ID, in.By, in.To = id, "李娜", to
-			_, err := d.Move(ctx, in)
-			return err
-		}
+		in.ID, in.By, in.To = id, "李娜", to
+		return call(func() (*RequestReply, error) { return d.Move(ctx, in) })
 	}
 	tests := []struct {
 		name string
@@ -246,10 +246,9 @@ func TestDeskInvalidInputsWriteNothing(t *testing.T) {
 		{"three decimals", pay("1.005"), towndesk.EINVALID, "最多两位小数"},
 		{"not a number", pay("五十"), towndesk.EINVALID, "不是数字"},
 		{"absurd amount", pay("100000000"), towndesk.EINVALID, "过大"},
-		{"unknown entry type", func() error {
-			_, err := d.Pay(ctx, RequestPayInput{ID: working, By: "李娜", Type: "退款", Amount: "5"})
-			return err
-		}, towndesk.EINVALID, "未知收支类型「退款」"},
+		{"unknown entry type", call(func() (*RequestReply, error) {
+			return d.Pay(ctx, RequestPayInput{ID: working, By: "李娜", Type: "退款", Amount: "5"})
+		}), towndesk.EINVALID, "未知收支类型「退款」"},
 		{"disallowed move", move(received, "done", RequestMoveInput{Result: "x"}), towndesk.EINVALID,
 			"代办当前状态为「已登记」，不能转为「已办结」；可转为：已受理（accepted）、不予受理（rejected）、已撤销（cancelled）"},
 		{"unknown status", move(received, "finished", RequestMoveInput{}), towndesk.EINVALID, "未知状态「finished」"},
@@ -258,30 +257,24 @@ func TestDeskInvalidInputsWriteNothing(t *testing.T) {
 		{"done without result", move(working, "done", RequestMoveInput{}), towndesk.EINVALID, "办结须填写办理结果"},
 		{"done while unbalanced", move(working, "done", RequestMoveInput{Result: "已办"}), towndesk.EINVALID,
 			"收支未平，不能办结：收取 80.00 元，支付 30.50 元，差额 49.50 元；领取 0.00 元，交付 0.00 元，差额 0.00 元"},
-		{"extend without reason", func() error {
-			_, err := d.Extend(ctx, RequestExtendInput{ID: working, By: "李娜", Days: 3})
-			return err
-		}, towndesk.EINVALID, "延期须写明理由"},
-		{"extend zero days", func() error {
-			_, err := d.Extend(ctx, RequestExtendInput{ID: working, By: "李娜", Days: 0, Reason: "x"})
-			return err
-		}, towndesk.EINVALID, "延期天数"},
-		{"extend before acceptance", func() error {
-			_, err := d.Extend(ctx, RequestExtendInput{ID: received, By: "李娜", Days: 3, Reason: "部门系统故障"})
-			return err
-		}, towndesk.EINVALID, "只有已受理、尚未办结的代办才能延期"},
-		{"follow-up before done", func() error {
-			_, err := d.FollowUp(ctx, RequestFollowUpInput{ID: working, By: "王芳", Result: "满意"})
-			return err
-		}, towndesk.EINVALID, "当前状态为「办理中」"},
-		{"unknown follow-up result", func() error {
-			_, err := d.FollowUp(ctx, RequestFollowUpInput{ID: working, By: "王芳", Result: "很好"})
-			return err
-		}, towndesk.EINVALID, "回访结果「很好」无效"},
-		{"empty note", func() error {
-			_, err := d.Note(ctx, RequestNoteInput{ID: working, By: "王芳", Text: " "})
-			return err
-		}, towndesk.EINVALID, "备注内容不能为空"},
+		{"extend without reason", call(func() (*RequestReply, error) {
+			return d.Extend(ctx, RequestExtendInput{ID: working, By: "李娜", Days: 3})
+		}), towndesk.EINVALID, "延期须写明理由"},
+		{"extend zero days", call(func() (*RequestReply, error) {
+			return d.Extend(ctx, RequestExtendInput{ID: working, By: "李娜", Days: 0, Reason: "x"})
+		}), towndesk.EINVALID, "延期天数"},
+		{"extend before acceptance", call(func() (*RequestReply, error) {
+			return d.Extend(ctx, RequestExtendInput{ID: received, By: "李娜", Days: 3, Reason: "部门系统故障"})
+		}), towndesk.EINVALID, "只有已受理、尚未办结的代办才能延期"},
+		{"follow-up before done", call(func() (*RequestReply, error) {
+			return d.FollowUp(ctx, RequestFollowUpInput{ID: working, By: "王芳", Result: "满意"})
+		}), towndesk.EINVALID, "当前状态为「办理中」"},
+		{"unknown follow-up result", call(func() (*RequestReply, error) {
+			return d.FollowUp(ctx, RequestFollowUpInput{ID: working, By: "王芳", Result: "很好"})
+		}), towndesk.EINVALID, "回访结果「很好」无效"},
+		{"empty note", call(func() (*RequestReply, error) {
+			return d.Note(ctx, RequestNoteInput{ID: working, By: "王芳", Text: " "})
+		}), towndesk.EINVALID, "备注内容不能为空"},
 		{"assign to the current assignee twice", func() error {
 			if _, err := d.Assign(ctx, RequestAssignInput{ID: received, By: "王芳", Assignee: "赵六"}); err != nil {
 				return err
@@ -289,14 +282,12 @@ func TestDeskInvalidInputsWriteNothing(t *testing.T) {
 			_, err := d.Assign(ctx, RequestAssignInput{ID: received, By: "王芳", Assignee: "赵六"})
 			return err
 		}, towndesk.EINVALID, "已由 赵六 承办"},
-		{"unknown id", func() error {
-			_, err := d.Note(ctx, RequestNoteInput{ID: "2026-0999", By: "王芳", Text: "x"})
-			return err
-		}, towndesk.ENOTFOUND, "没有编号为 2026-0999 的代办"},
-		{"stale version", func() error {
-			_, err := d.Note(ctx, RequestNoteInput{ID: working, By: "王芳", Text: "x", Version: 1})
-			return err
-		}, towndesk.ECONFLICT, "该代办已被他人修改，请刷新后重试"},
+		{"unknown id", call(func() (*RequestReply, error) {
+			return d.Note(ctx, RequestNoteInput{ID: "2026-0999", By: "王芳", Text: "x"})
+		}), towndesk.ENOTFOUND, "没有编号为 2026-0999 的代办"},
+		{"stale version", call(func() (*RequestReply, error) {
+			return d.Note(ctx, RequestNoteInput{ID: working, By: "王芳", Text: "x", Version: 1})
+		}), towndesk.ECONFLICT, "该代办已被他人修改，请刷新后重试"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -42,12 +42,12 @@ type RequestExportReply struct {
 // EINVALID for a bad file name or filter, and EINTERNAL if the file cannot
 // be written.
 func (d *Desk) Export(ctx context.Context, in RequestExportInput) (*RequestExportReply, error) {
+	if !strings.EqualFold(filepath.Ext(in.File), ".xlsx") {
+		return nil, towndesk.Errorf(towndesk.EINVALID, "导出文件名应以 .xlsx 结尾：「%s」", in.File)
+	}
 	by, err := checkBy(in.By)
 	if err != nil {
 		return nil, err
-	}
-	if !strings.EqualFold(filepath.Ext(in.File), ".xlsx") {
-		return nil, towndesk.Errorf(towndesk.EINVALID, "导出文件名应以 .xlsx 结尾：「%s」", in.File)
 	}
 	f, err := d.filter(in.RequestFilterInput)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/towndesk/towndesk"
 	"github.com/towndesk/towndesk/handlers/desk"
+	"github.com/towndesk/towndesk/internal/testclock"
 	"github.com/towndesk/towndesk/internal/testenv"
 	"github.com/towndesk/towndesk/storage"
 )
@@ -109,7 +110,7 @@ type summaryWorld struct {
 	ctx   context.Context
 	desk  *desk.Desk
 	db    *storage.DB
-	clock *testenv.Clock
+	clock *testclock.Clock
 	cal   *towndesk.Calendar
 	binhu towndesk.Place
 	other towndesk.Place
@@ -127,7 +128,7 @@ func newSummaryWorld(t *testing.T) *summaryWorld {
 		t.Fatal(err)
 	}
 	cal := testenv.Calendar(t, summaryHolidays)
-	clock := &testenv.Clock{}
+	clock := &testclock.Clock{}
 	db.Now = clock.Now
 	d := desk.New(db, desk.Config{County: county, Places: gaz, Calendar: cal, Now: clock.Now})
 	return &summaryWorld{t: t, ctx: context.Background(), desk: d, db: db, clock: clock, cal: cal, binhu: binhu, other: other}
@@ -156,17 +157,19 @@ func (w *summaryWorld) newRequest(town, village, kind string) string {
 	return r.Request.ID
 }
 
-func (w *summaryWorld) move(id, to string) {
+func (w *summaryWorld) move(id string, steps ...string) {
 	w.t.Helper()
-	in := desk.RequestMoveInput{ID: id, By: "李娜", To: to}
-	switch to {
-	case "done":
-		in.Result = "已办好"
-	case "rejected", "cancelled":
-		in.Reason = "材料不符，电话 13912345678 已告知"
+	for _, to := range steps {
+		in := desk.RequestMoveInput{ID: id, By: "李娜", To: to}
+		switch to {
+		case "done":
+			in.Result = "已办好"
+		case "rejected", "cancelled":
+			in.Reason = "材料不符，电话 13912345678 已告知"
+		}
+		_, err := w.desk.Move(w.ctx, in)
+		w.must(id+" → "+to, err)
 	}
-	_, err := w.desk.Move(w.ctx, in)
-	w.must(id+" → "+to, err)
 }
 
 func (w *summaryWorld) pay(id, typ, amount string) {
@@ -199,35 +202,29 @@ func (w *summaryWorld) seed() map[string]string {
 	w.move(ids["C"], "accepted") // due 03-06: 02-27, 03-02, 03-03, 03-05, 03-06
 	w.at("2026-02-27", 9, 0)
 	ids["F"] = w.newRequest("滨湖镇", "后王村", "缴纳费用")
-	w.move(ids["F"], "accepted") // due 03-03
-	w.move(ids["F"], "in_progress")
+	w.move(ids["F"], "accepted", "in_progress") // due 03-03
 	w.pay(ids["F"], "收取", "20")
 	ids["H"] = w.newRequest("滨湖镇", "后王村", "缴纳费用")
-	w.move(ids["H"], "accepted") // due 03-03
-	w.move(ids["H"], "in_progress")
-	w.at("2026-03-01", 23, 30) // Sunday night: still W09
+	w.move(ids["H"], "accepted", "in_progress") // due 03-03
+	w.at("2026-03-01", 23, 30)                  // Sunday night: still W09
 	ids["Q"] = w.newRequest("滨湖镇", "前李村", "其他")
 
 	// 2026-W10.
 	w.at("2026-03-02", 0, 0) // Monday 00:00: W10
 	ids["A"] = w.newRequest("滨湖镇", "前李村", "代办证件")
 	w.at("2026-03-02", 10, 0)
-	w.move(ids["A"], "accepted") // due 03-09: 03-03, 03-05, 03-06, 03-07 (调休), 03-09
-	w.move(ids["A"], "in_progress")
+	w.move(ids["A"], "accepted", "in_progress") // due 03-09: 03-03, 03-05, 03-06, 03-07 (调休), 03-09
 	w.pay(ids["A"], "收取", "50")
 	ids["E"] = w.newRequest("滨湖镇", "前李村", "缴纳费用")
-	w.move(ids["E"], "accepted") // due 03-05
-	w.move(ids["E"], "in_progress")
+	w.move(ids["E"], "accepted", "in_progress") // due 03-05
 	w.pay(ids["E"], "领取", "100")
 	ids["G"] = w.newRequest("滨湖镇", "后王村", "缴纳费用")
-	w.move(ids["G"], "accepted") // due 03-05
-	w.move(ids["G"], "in_progress")
+	w.move(ids["G"], "accepted", "in_progress") // due 03-05
 	w.desk.Assign(w.ctx, desk.RequestAssignInput{ID: ids["G"], By: "王芳", Assignee: "李娜"})
 
 	w.at("2026-03-03", 9, 0)
 	ids["B"] = w.newRequest("滨湖镇", "前李村", "代办证件")
-	w.move(ids["B"], "accepted") // due 03-10
-	w.move(ids["B"], "in_progress")
+	w.move(ids["B"], "accepted", "in_progress") // due 03-10
 	w.pay(ids["A"], "支付", "50")
 	w.pay(ids["E"], "交付", "100")
 	w.pay(ids["G"], "收取", "30")
@@ -240,10 +237,8 @@ func (w *summaryWorld) seed() map[string]string {
 
 	w.at("2026-03-05", 9, 0)
 	ids["D"] = w.newRequest("滨湖镇", "后王村", "缴纳费用")
-	w.move(ids["D"], "accepted") // due 03-07, the make-up Saturday
-	w.move(ids["D"], "in_progress")
-	w.move(ids["C"], "in_progress")
-	w.move(ids["C"], "done") // 02-26 → 03-05: 4 working days, on time
+	w.move(ids["D"], "accepted", "in_progress") // due 03-07, the make-up Saturday
+	w.move(ids["C"], "in_progress", "done")     // 02-26 → 03-05: 4 working days, on time
 
 	w.at("2026-03-06", 9, 0)
 	ids["X"] = w.newRequest("滨湖镇", "前李村", "其他")

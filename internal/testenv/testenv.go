@@ -1,56 +1,20 @@
 // Package testenv opens the real things towndesk's tests run against: a
 // fresh SQLite file, the gazetteer, an on-disk search index over the
-// database, a holiday calendar, and a clock the test moves. It is imported
-// by tests only; every helper fails the test on error and closes what it
-// opened when the test ends.
+// database, a holiday calendar. It is imported by tests only; every helper
+// fails the test on error and closes what it opened when the test ends.
 package testenv
 
 import (
 	"context"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/towndesk/towndesk"
 	"github.com/towndesk/towndesk/gazetteer"
 	"github.com/towndesk/towndesk/kb"
 	"github.com/towndesk/towndesk/storage"
 )
-
-// Clock is a clock a test sets; its Now is safe for concurrent use.
-type Clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-// Now returns the time the clock was set to.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-// At sets the clock to a whole hour of a day (2026-02-13) in China. It
-// panics on a malformed day: that is a mistake in the test.
-func (c *Clock) At(day string, hour int) {
-	t, err := time.ParseInLocation("2006-01-02", day, towndesk.ChinaTime)
-	if err != nil {
-		panic(err)
-	}
-	c.Set(t.Add(time.Duration(hour) * time.Hour))
-}
-
-// Set sets the clock to t.
-func (c *Clock) Set(t time.Time) {
-	c.mu.Lock()
-	c.t = t
-	c.mu.Unlock()
-}
-
-// Add moves the clock on by d.
-func (c *Clock) Add(d time.Duration) { c.Set(c.Now().Add(d)) }
 
 // DB opens a fresh database file in dir ("" for a new temporary
 // directory).

@@ -55,3 +55,23 @@ func TestRenderIsJSON(t *testing.T) {
 		t.Errorf("render(%+v) read back as %+v, %v", c, got, err)
 	}
 }
+
+// TestQuestionLinesRefuseMistakes checks that a mistyped line of
+// questions.txt stops the generator, naming what is wrong.
+func TestQuestionLinesRefuseMistakes(t *testing.T) {
+	mistakes := map[string]string{ // line of a [town] section → what the error says
+		"滨湖镇谁管 | BH":                  "no matters",
+		"滨湖镇谁管 | BH | 4x":             "not a row number",
+		"滨湖镇谁管 | BH | fire 12":        "write it alone",
+		"滨湖镇谁管 | BH | 44 | where=滨湖镇": "option",
+		"滨湖镇谁管 | BH | 44 | also=x":    "also=x",
+	}
+	for line, want := range mistakes {
+		if err := new(gen).question("town", line); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("question(%q) = %v, want an error containing %q", line, err, want)
+		}
+	}
+	if err := new(gen).question("", "滨湖镇谁管 | BH | 44"); err == nil || !strings.Contains(err.Error(), "[kind]") {
+		t.Errorf("a question before any [kind] = %v, want an error asking for one", err)
+	}
+}

@@ -94,20 +94,6 @@ func groups(ms ...matters) matters {
 	return out
 }
 
-// with returns the single group of m with more matters.
-func (m matters) with(items ...any) matters {
-	return r(append(slices.Clone(m[0]), items...)...)
-}
-
-// Matters several questions share.
-var (
-	fire    = groups(r(90), r(293)) // 放鞭炮: 大气法119(3) (综合执法) and 烟花爆竹条例42(2) (公安)
-	trash   = r(76, 60, 65)         // 乱倒垃圾: 固废法111(1) and 市容条例34 (umbrella sub-item and its own row)
-	ads     = r(58, 64)             // 小广告: 市容条例34 (umbrella sub-item and its own row)
-	sand    = r(185, 182)           // 河道采砂: 河道管理条例44 (own row and umbrella sub-item)
-	balcony = r(59, 66)
-)
-
 // places are the places answers come from: a town's list, or a county's
 // (no town).
 var places = map[string][2]string{

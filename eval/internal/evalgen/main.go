@@ -1,5 +1,5 @@
 // Command evalgen writes eval/sample-questions.jsonl: the questions of
-// questions.go, each naming by hand the power it is about, with the
+// questions.txt, each naming by hand the power it is about, with the
 // expected codes looked up in the current editions of the embedded
 // sample lists by the resolution rules (the town's row unless it has none
 // or only a 协助 one, then the county's), and a check that each case's
@@ -16,9 +16,10 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -37,12 +38,7 @@ func main() {
 	for _, c := range cases {
 		kinds[c.kind]++
 	}
-	var names []string
-	for k := range kinds {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
+	for _, k := range slices.Sorted(maps.Keys(kinds)) {
 		fmt.Fprintf(os.Stderr, "%-16s %3d\n", k, kinds[k])
 	}
 	fmt.Fprintf(os.Stderr, "%-16s %3d → %s\n", "all", len(cases), *out)

@@ -1,461 +1,146 @@
 package main
 
-// The questions of eval/sample-questions.jsonl, section by section.
-//
-// g.A(question, kind, place, matters, options…) is an answered case:
-//   - place: where the answer comes from: BH 滨湖镇, GQ 官桥镇, TCH 滕州市柴胡店镇,
-//     BJ 邦均镇, XY 下营镇, FT 佛堂镇, SX 苏溪镇, NCH 宁津县柴胡店镇; TZ, JZ, YW,
-//     NJ the county lists of 滕州市, 蓟州区, 义乌市 and 宁津县;
-//   - matters: the power(s) the question is about, chosen by hand (see
-//     matter): r(44) is row 44 of the 滕州市 county list, r("S:宅基地审批")
-//     the statutory row of the town's list, r(39, 41) two rows that both
-//     fit, groups(r(90), r(293)) two legal bases with different enforcers;
-//   - asker(town, county): the asker's default place, if any; note: a
-//     remark; also: rows of another category held by the same department
-//     that are also acceptable.
-//
-// g.S(question, kind, status, options…) is a case expecting
-// ambiguous_place, need_place or not_found.
-//
-// Change a question's matter only when the expectation itself was wrong;
-// never to make the matcher pass.
+import (
+	_ "embed"
+	"fmt"
+	"strconv"
+	"strings"
+)
 
-// questions adds every case, in the order of the evaluation set.
+// questionsText holds the questions, section by section (format in its
+// opening comment).
+//
+//go:embed questions.txt
+var questionsText string
+
+// namedMatters are the matters several questions share.
+var namedMatters = map[string]matters{
+	"fire":    groups(r(90), r(293)), // 放鞭炮: 大气法119(3) (综合执法) and 烟花爆竹条例42(2) (公安)
+	"trash":   r(76, 60, 65),         // 乱倒垃圾: 固废法111(1) and 市容条例34 (umbrella sub-item and its own row)
+	"ads":     r(58, 64),             // 小广告: 市容条例34 (umbrella sub-item and its own row)
+	"sand":    r(185, 182),           // 河道采砂: 河道管理条例44 (own row and umbrella sub-item)
+	"balcony": r(59, 66),
+}
+
+// questions adds every case of questionsText, in order.
 func (g *gen) questions() {
-	g.town()
-	g.countyFallback()
-	g.contrast()
-	g.assist()
-	g.countyOnly()
-	g.uncoveredTown()
-	g.ambiguous()
-	g.needPlace()
-	g.defaultPlace()
-	g.defaultOverride()
-	g.notFound()
-}
-
-// town: the town's own row (statutory, devolved, entrusted, dispatched).
-func (g *gen) town() {
-	const T = "town"
-	g.A("滨湖镇有人乱搭乱建归谁管？", T, "BH", r(44))
-	g.A("官桥镇违建谁来查", T, "GQ", r(44))
-	g.A("宁津县柴胡店镇有个厂子没办建设工程规划许可证就盖了厂房，谁处罚？", T, "NCH", r(44))
-	g.A("佛堂镇村里有人没办乡村建设规划许可证就建房，谁管", T, "FT", r("S:乡村建设规划许可证或者"))
-	g.A("下营镇村民没办乡村规划许可就盖房子谁罚", T, "XY", r("S:乡村建设规划许可证或者", "S:农村居民未经批准或者违反规划"))
-	g.A("邦均镇村里的违建责令拆除后过期了还不拆，谁去强拆？", T, "BJ", r("S:逾期不改正的乡村违法建设"))
-	g.A("苏溪镇有个临时板房批的期限早过了还不拆", T, "SX", r(47))
-	g.A("滨湖镇有住户装修把承重墙砸了谁管", T, "BH", r(26))
-	g.A("佛堂镇小区里有人把公共绿地圈起来搞经营，谁罚", T, "FT", r(39, 41))
-	g.A("官桥镇小区业委会选出来了，去哪备案", T, "GQ", r("S:业主委员会备案"))
-	g.A("邦均镇集市上想搭个临时棚子，要谁批", T, "BJ", r(73, "S:修建临时建筑物、构筑物和其他设施审批"))
-	g.A("滨湖镇有人在街两边堆沙子石子，谁管", T, "BH", r(69))
-	g.A("邦均镇占道经营谁管", T, "BJ", r(69))
-	g.A("佛堂镇街上摆摊占道的归哪个部门", T, "FT", r(69))
-	g.A("宁津柴胡店镇小广告乱贴谁管", T, "NCH", ads)
-	g.A("下营镇电线杆上贴小广告的归谁罚", T, "XY", ads)
-	g.A("佛堂镇临街阳台上乱挂东西影响市容，谁管", T, "FT", balcony)
-	g.A("苏溪镇随地吐痰乱扔烟头谁罚款", T, "SX", r(57))
-	g.A("官桥镇有人没审批就立了个大型户外广告牌", T, "GQ", r(68))
-	g.A("邦均镇镇区里有人养鸡养鸭影响环境卫生", T, "BJ", r(67))
-	g.A("苏溪镇垃圾桶、公厕这些环卫设施被人砸坏了，谁处罚", T, "SX", r(72))
-	g.A("佛堂镇有人乱倒垃圾谁管", T, "FT", trash.with("S:乱堆粪便"))
-	g.A("下营镇乱扔生活垃圾谁处罚", T, "XY", trash)
-	g.A("滨湖镇垃圾不分类乱投放谁罚", T, "BH", r(83))
-	g.A("宁津柴胡店镇建筑垃圾乱倒", T, "NCH", r(79))
-	g.A("邦均镇饭店没装油烟净化器，油烟直排", T, "BJ", r(84))
-	g.A("官桥镇夜市露天烧烤归谁管", T, "GQ", r(86))
-	g.A("滨湖镇 露天烧烤", T, "BH", r(86))
-	g.A("邦均镇拉渣土的车一路撒，谁管", T, "BJ", r(91, 62, 79))
-	g.A("官桥镇拉土方的车不盖篷布", T, "GQ", r(91, 62, 79))
-	g.A("滨湖镇谁管烧秸秆", T, "BH", r(87))
-	g.A("下营镇焚烧秸秆归谁管", T, "XY", r(87))
-	g.A("苏溪镇烧秸秆罚款找谁", T, "SX", r(87))
-	g.A("宁津县柴胡店镇地里烧麦秸秆谁来管", T, "NCH", r(87))
-	g.A("佛堂镇有人在村口烧落叶冒黑烟", T, "FT", r(87))
-	g.A("苏溪镇有人在村里烧废轮胎和皮革边角料，臭得很", T, "SX", r(89))
-	g.A("滨湖镇广场舞音响太吵了谁管", T, "BH", r(96, 92))
-	g.A("佛堂镇楼上装修半夜还在打电钻", T, "FT", r(97))
-	g.A("邦均镇工地晚上施工太吵了", T, "BJ", r(98, 99))
-	g.A("宁津柴胡店镇商店门口用大喇叭叫卖，吵死了", T, "NCH", r(93, 95))
-	g.A("官桥镇居民区有人用高音喇叭", T, "GQ", r(95, 93))
-	g.A("下营镇工地扬尘，沙土不苫盖谁罚", T, "XY", r(108, 109, 42))
-	g.A("滕州柴胡店镇工地不设围挡也不洒水降尘", T, "TCH", r(42))
-	g.A("邦均镇养殖场粪污乱排", T, "BJ", groups(r(120, 132), r(133)))
-	g.A("苏溪镇有人在禁养区建猪场", T, "SX", r(130))
-	g.A("下营镇干洗店没装废气处理设备", T, "XY", r(113))
-	g.A("官桥镇在人多的地方给树打剧毒农药", T, "GQ", r(88))
-	g.A("佛堂镇盗伐林木谁处罚", T, "FT", r(155, 164))
-	g.A("下营镇有人上山偷砍树", T, "XY", r(155, 164))
-	g.A("官桥镇滥砍滥伐谁处罚", T, "GQ", groups(r(156, 165), r(155, 164)), note("滥砍滥伐 covers 盗伐 and 滥伐"))
-	g.A("苏溪镇滥伐林木", T, "SX", r(156, 165))
-	g.A("邦均镇有人在幼林地里放羊，把小树苗都啃了", T, "BJ", r(154))
-	g.A("宁津柴胡店镇有人毁林开荒", T, "NCH", r(153, 152))
-	g.A("官桥镇河道里有人盖房子妨碍行洪", T, "GQ", r(174, 188, 183))
-	g.A("滨湖镇河道采砂", T, "BH", sand)
-	g.A("邦均镇 采砂", T, "BJ", sand)
-	g.A("下营镇有人往河道里倒渣土、堆东西挡水", T, "XY", groups(r(180), r(188)))
-	g.A("苏溪镇河堤护岸被人挖了谁管", T, "SX", r(178, 190, 187))
-	g.A("官桥镇有人在陡坡上开荒种庄稼", T, "GQ", r(193))
-	g.A("滨湖镇在滑坡危险区挖沙取土", T, "BH", r(192))
-	g.A("滨湖镇占用基本农田挖鱼塘谁管", T, "BH", r(11, 15))
-	g.A("宁津柴胡店镇有人在耕地上建窑取土", T, "NCH", r(4))
-	g.A("下营镇耕地里乱挖沙子", T, "XY", r(4, 15))
-	g.A("官桥镇宅基地谁批", T, "GQ", r("S:宅基地审批"))
-	g.A("邦均镇批宅基地找谁", T, "BJ", r("S:宅基地审批"))
-	g.A("苏溪镇村民申请宅基地，材料交到哪", T, "SX", r("S:宅基地申请受理", "S:宅基地审批"))
-	g.A("滨湖镇村民没批就占地盖房", T, "BH", r(136))
-	g.A("宁津柴胡店镇村民非法占地建房谁处罚", T, "NCH", r(136))
-	g.A("佛堂镇两家为了地界吵起来了，土地权属争议谁处理", T, "FT", r("S:土地所有权和使用权争议"))
-	g.A("下营镇承包地纠纷找谁调解", T, "XY", r("S:土地承包经营纠纷调解"))
-	g.A("邦均镇两户争一片林地，林权争议谁来处理", T, "BJ", r("S:林木所有权和林地使用权争议"))
-	g.A("邦均镇有人偷偷土葬", T, "BJ", r(276))
-	g.A("佛堂镇乱埋乱葬谁管", T, "FT", r(276))
-	g.A("宁津柴胡店镇有人卖纸人纸马这些封建迷信丧葬用品", T, "NCH", r(280))
-	g.A("滕州市柴胡店镇有户人家坟头修得太大了，超标谁管", T, "TCH", r(278))
-	g.A("官桥镇村里要建公益性墓地，谁审核", T, "GQ", r("S:农村公益性墓地设置审核"))
-	g.A("滨湖镇病死猪乱扔谁管", T, "BH", r(142))
-	g.A("下营镇有人把死猪扔沟里了", T, "XY", r(142))
-	g.A("宁津柴胡店镇养猪的不给猪打疫苗谁罚", T, "NCH", r(137))
-	g.A("苏溪镇狗没打狂犬疫苗谁管", T, "SX", r(138))
-	g.A("佛堂镇村里发现死鸡死鸭，谁负责收集处理", T, "FT", r("S:乡村发现的死亡畜禽"))
-	g.A("下营镇有人卖病死猪肉谁查", T, "XY", r(141))
-	g.A("苏溪镇贩运的牛没有检疫证明谁罚", T, "SX", r(144))
-	g.A("邦均镇养殖场没建养殖档案谁罚", T, "BJ", r(148))
-	g.A("邦均镇企业安全隐患一直不整改谁罚", T, "BJ", r(214))
-	g.A("宁津柴胡店镇工厂不给工人发劳保用品", T, "NCH", r(210))
-	g.A("滨湖镇有个小作坊，仓库和工人宿舍在一栋楼里", T, "BH", r(217, 237))
-	g.A("下营镇饭店用燃气没装报警器谁管", T, "XY", r(212))
-	g.A("滕州柴胡店镇企业安全生产检查归谁", T, "TCH", r("S:生产经营单位安全生产状况的监督检查"))
-	g.A("佛堂镇烟花爆竹零售店卖非法鞭炮谁罚", T, "FT", r(226))
-	g.A("官桥镇有人把楼道消防通道堵了", T, "GQ", r(236, 231, 233))
-	g.A("下营镇消防栓被人用杂物压住了", T, "XY", r(236, 232))
-	g.A("佛堂镇商场消防器材配得不合格", T, "FT", r(229))
-	g.A("滨湖镇有家店电线乱拉乱接不符合消防要求，谁管", T, "BH", r(239))
-	g.A("官桥镇无证卖熟食谁查", T, "GQ", r(245))
-	g.A("宁津柴胡店镇街上小吃摊卫生不行", T, "NCH", r(254))
-	g.A("滨湖镇食品摊贩归谁管", T, "BH", r(254))
-	g.A("邦均镇饭店碗筷不消毒", T, "BJ", r(251))
-	g.A("苏溪镇饭店服务员没办健康证", T, "SX", r(252))
-	g.A("邦均镇有人在公路上乱挖沟", T, "BJ", r(264))
-	g.A("下营镇有人在公路用地里立了个广告牌", T, "XY", r(271))
-	g.A("滨湖镇公路边的建筑控制区里有人盖房", T, "BH", r(273))
-	g.A("宁津柴胡店镇在公路上晒粮食挡路", T, "NCH", r(269, 264))
-	g.A("官桥镇乡道修路谁负责", T, "GQ", r("S:乡道建设和养护"))
-	g.A("官桥镇文物保护碑被砸了", T, "GQ", r(287))
-	g.A("滨湖镇村务不公开找谁", T, "BH", r("S:村务事项的调查核实"))
-	g.A("苏溪镇村规民约去哪备案", T, "SX", r("S:村规民约备案"))
-	g.A("我们村有户人家在承包地里盖了两层楼，滨湖镇上能管吗", T, "BH", r(136, 4, "S:乡村建设规划许可证或者", "S:农村居民未经批准或者违反规划"))
-	g.A("滨湖镇 病死猪", T, "BH", r(142))
-	g.A("佛堂 违建", T, "FT", r(44))
-	g.A("下营镇那边有人在河边堤上盖房子葬坟，这个镇上管不管", T, "XY", r(186, 181))
-	g.A("苏溪镇排水户没有排水许可证往管网里排污水", T, "SX", r(52))
-	g.A("滨湖镇城镇污水没接管网乱排", T, "BH", r(51))
-	g.A("官桥镇有人在污水管道上面盖东西、挖坑，危及排水设施安全", T, "GQ", r(54))
-	g.A("佛堂镇这边有个餐馆开在居民楼一楼，楼上住户天天投诉油烟，谁有处罚权", T, "FT", groups(r(85), r(84)))
-	g.A("滨湖镇村里有人在路边乱堆柴草粪堆，影响村容", T, "BH", r("S:乱堆粪便"))
-	g.A("滨湖镇 秸秆", T, "BH", r(87))
-	g.A("官桥 烧秸秆", T, "GQ", r(87))
-	g.A("苏溪镇 犬", T, "SX", r(138))
-	g.A("滕州滨湖镇烧秸秆找谁", T, "BH", r(87))
-	g.A("义乌佛堂镇露天烧烤", T, "FT", r(86))
-	g.A("邦均镇 对在城市人民政府禁止的时段和区域内燃放烟花爆竹的处罚", T, "BJ", r(90))
-	g.A("苏溪镇 农村村民宅基地审批", T, "SX", r("S:宅基地审批"))
-	g.A("对随意倾倒、抛撒、堆放或者焚烧生活垃圾的处罚 宁津柴胡店镇", T, "NCH", r(76))
-	g.A("滨湖镇在街边临时堆放建材，要谁批", T, "BH", r(73))
-	g.A("滨湖镇有人在街边乱堆建材不清走，谁罚", T, "BH", r(69))
-	g.A("下营镇想在墙上贴宣传海报，要谁审批", T, "XY", r(75))
-	g.A("苏溪镇村民的乡村建设规划许可申请交给谁", T, "SX", r("S:乡村建设规划许可申请受理"))
-	g.A("邦均镇企业安全生产状况谁来检查", T, "BJ", r("S:生产经营单位安全生产状况的监督检查"))
-	g.A("我是下营镇综合执法办的，昨天群众反映有个养殖户把死猪直接扔到山沟里了，这个我们镇能直接处罚吗还是要报给区里", T, "XY", r(142))
-	g.A("滨湖镇湖边有人天天在河道里挖沙卖，船都开进来了，镇里有没有权力罚他", T, "BH", sand)
-	g.A("宁津县柴胡店镇的同志问一下：有村民在基本农田里建了个砖窑取土烧砖，这个是镇里管还是县里自然资源局管", T, "NCH", groups(r(4), r(15)))
-}
-
-// countyFallback: the town does not hold the power; the county row answers.
-func (g *gen) countyFallback() {
-	const F = "county_fallback"
-	g.A("滕州市柴胡店镇违建谁管", F, "TCH", r(44))
-	g.A("邦均镇违章建筑归谁管", F, "BJ", r(44))
-	g.A("下营镇乱搭乱建找谁", F, "XY", r(44))
-	g.A("官桥镇有村民乱占地盖房，归哪个部门罚", F, "GQ", r(136))
-	g.A("下营镇农村村民非法占用土地建住宅谁处罚", F, "XY", r(136))
-	g.A("苏溪镇村民非法占地建房子，谁来罚", F, "SX", r(136))
-	g.A("滕州柴胡店镇烧秸秆谁管", F, "TCH", r(87))
-	g.A("官桥镇有人偷偷土葬", F, "GQ", r(276))
-	g.A("下营镇乱埋乱葬谁管", F, "XY", r(276))
-	g.A("苏溪镇土葬归谁管", F, "SX", r(276))
-	g.A("下营镇街边堆放物料占道", F, "XY", r(69))
-	g.A("苏溪镇马路两边摆摊占道，谁管", F, "SX", r(69))
-	g.A("滕州柴胡店镇病死猪乱扔谁管", F, "TCH", r(142))
-	g.A("苏溪镇随意丢弃病死动物谁罚", F, "SX", r(142))
-	g.A("滨湖镇工地半夜施工噪音扰民谁管", F, "BH", r(98, 99))
-	g.A("滨湖镇饭店油烟扰民谁管", F, "BH", r(84))
-	g.A("苏溪镇露天烧烤谁管", F, "SX", r(86))
-	g.A("下营镇广场舞噪音太大找谁", F, "XY", r(96, 92))
-	g.A("官桥镇KTV噪音超标谁管", F, "GQ", r(92, 94))
-	g.A("官桥镇有人没办采伐证就把自家承包地里的杨树砍了，这算滥伐吧，谁处罚", F, "GQ", r(156, 165))
-	g.A("苏溪镇有人偷伐山上的树", F, "SX", r(155, 164))
-	g.A("苏溪镇河里有人偷偷挖沙", F, "SX", sand)
-	g.A("滨湖镇无证经营食品谁查", F, "BH", r(245), note("2024版赋权收回"), also(255))
-	g.A("滨湖镇企业事故隐患不整改谁处罚", F, "BH", r(214), note("2024版赋权收回"))
-	g.A("滨湖镇有人擅自改变林地用途", F, "BH", r(152), note("2024版赋权收回"))
-	g.A("滨湖镇有个工程没办施工许可证就开工了", F, "BH", r(21), note("2024版赋权收回"))
-	g.A("下营镇有人烧电缆皮炼铜，黑烟呛人", F, "XY", r(89))
-	g.A("邦均镇有人在院子里焚烧橡胶沥青，味道呛人", F, "BJ", r(89))
-	g.A("佛堂镇有人焚烧废橡胶和油毡", F, "FT", r(89))
-	g.A("滕州柴胡店镇有人在居民区给花草喷剧毒农药", F, "TCH", r(88))
-	g.A("官桥镇有人在新栽的林子里放羊毁苗", F, "GQ", r(154))
-	g.A("滕州柴胡店镇有人在陡坡地开荒种地", F, "TCH", r(193))
-	g.A("宁津柴胡店镇陡坡开垦种庄稼谁管", F, "NCH", r(193))
-	g.A("宁津柴胡店镇有人破坏河堤护岸", F, "NCH", r(178, 190, 187))
-	g.A("宁津柴胡店镇文物保护标志牌被人拆了", F, "NCH", r(287))
-	g.A("滨湖镇有人损毁文物保护标志", F, "BH", r(287))
-	g.A("滨湖镇有人把公路挖开了一道沟", F, "BH", r(264, 269))
-	g.A("滕州柴胡店镇小区里有人擅自改变公共设施用途", F, "TCH", r(39))
-	g.A("滕州柴胡店镇有人装修拆承重墙", F, "TCH", r(26))
-	g.A("滕州柴胡店镇没经同意立大型户外广告", F, "TCH", r(68))
-	g.A("邦均镇垃圾不分类谁罚", F, "BJ", r(83))
-	g.A("官桥镇养猪户不给猪打强制免疫疫苗谁罚", F, "GQ", r(137))
-	g.A("滕州柴胡店镇有人养狗不打狂犬疫苗，谁罚", F, "TCH", r(138))
-	g.A("苏溪镇有店卖封建迷信殡葬用品", F, "SX", r(280))
-	g.A("下营镇墓穴占地超标准谁管", F, "XY", r(278))
-	g.A("滕州柴胡店镇厂里灭火器过期了，消防器材不合格谁罚", F, "TCH", r(229))
-	g.A("下营镇单位消防设施不合格", F, "XY", r(229))
-	g.A("下营镇超市进货不查验票证", F, "XY", r(250))
-	g.A("宁津柴胡店镇饭店餐具不消毒谁管", F, "NCH", r(251))
-	g.A("邦均镇无证生产食品的黑作坊谁查", F, "BJ", r(245, 254), also(255))
-	g.A("佛堂镇无证卖食品谁查", F, "FT", r(245), also(255))
-	g.A("官桥镇村里要建公益性墓地，谁审批", F, "GQ", r(282))
-	g.A("官桥镇：对农村村民未经批准或者采取欺骗手段骗取批准，非法占用土地建住宅的处罚，谁实施？", F, "GQ", r(136))
-	g.A("苏溪镇村民的乡村建设规划许可证最后是谁核发", F, "SX", r(1))
-	g.A("老乡问的：官桥镇东头有户人家老人去世了没火化，直接埋在自家地里，这事归哪个部门管，镇上能不能罚", F, "GQ", r(276))
-	g.A("蓟州邦均 违章搭建", F, "BJ", r(44))
-	g.A("枣庄市滕州市官桥镇土葬谁管", F, "GQ", r(276))
-	g.A("下营 土葬", F, "XY", r(276))
-	g.A("苏溪 摆摊占道", F, "SX", r(69))
-}
-
-// contrast: the same words, different towns, different answers.
-func (g *gen) contrast() {
-	const C = "contrast"
-	g.A("滨湖镇违建归谁管", C, "BH", r(44))
-	g.A("滕州柴胡店镇违建归谁管", C, "TCH", r(44))
-	g.A("邦均镇村民非法占地建房谁罚", C, "BJ", r(136))
-	g.A("下营镇村民非法占地建房谁罚", C, "XY", r(136))
-	g.A("滨湖镇土葬谁管", C, "BH", r(276))
-	g.A("官桥镇土葬谁管", C, "GQ", r(276))
-	g.A("官桥镇烧秸秆谁处罚", C, "GQ", r(87))
-	g.A("滕州市柴胡店镇烧秸秆谁处罚", C, "TCH", r(87))
-	g.A("官桥镇随意弃置病死猪谁管", C, "GQ", r(142))
-	g.A("滕州市柴胡店镇随意弃置病死猪谁管", C, "TCH", r(142))
-	g.A("邦均镇街道两边堆放物料搭棚子谁管", C, "BJ", r(69))
-	g.A("下营镇街道两边堆放物料搭棚子谁管", C, "XY", r(69))
-	g.A("佛堂镇占道谁管", C, "FT", r(69))
-	g.A("苏溪镇占道谁管", C, "SX", r(69))
-	g.A("佛堂镇乱埋死人谁管", C, "FT", r(276))
-	g.A("苏溪镇乱埋死人谁管", C, "SX", r(276))
-	g.A("佛堂镇病死动物乱丢谁罚", C, "FT", r(142))
-	g.A("苏溪镇病死动物乱丢谁罚", C, "SX", r(142))
-	g.A("佛堂镇乱搭乱建谁处罚", C, "FT", r(44))
-	g.A("苏溪镇乱搭乱建谁处罚", C, "SX", r(44))
-	g.A("滨湖镇村民砍自家承包林的树，采伐证找谁办", C, "BH", r(162))
-	g.A("官桥镇村民砍自家承包林的树，采伐证找谁办", C, "GQ", r(162))
-	g.A("官桥镇没有食品经营许可证卖吃的谁管", C, "GQ", r(245))
-	g.A("滨湖镇没有食品经营许可证卖吃的谁管", C, "BH", r(245))
-	g.A("官桥镇工地夜里施工吵得睡不着", C, "GQ", r(98, 99))
-	g.A("滨湖镇工地夜里施工吵得睡不着", C, "BH", r(98, 99))
-	g.A("邦均镇禁放区放鞭炮谁管", C, "BJ", fire)
-	g.A("下营镇禁放区放鞭炮谁管", C, "XY", fire)
-}
-
-// assist: the town only assists (协助); the county enforces.
-func (g *gen) assist() {
-	const H = "assist"
-	g.A("官桥镇过年在禁放区放鞭炮谁处罚", H, "GQ", r(90, 293))
-	g.A("滕州柴胡店镇放炮仗谁管", H, "TCH", r(90, 293))
-	g.A("滨湖镇大型广告牌没审批就立起来了谁罚", H, "BH", r(68))
-	g.A("苏溪镇大型户外广告牌没经同意就装了", H, "SX", r(68))
-	g.A("邦均镇有人买保护动物来吃", H, "BJ", r(172))
-	g.A("下营镇有人下套子逮野鸡野兔子", H, "XY", r(171, 170))
-	g.A("佛堂镇有人在文物保护单位范围里挖土盖房", H, "FT", r(283))
-	g.A("宁津柴胡店镇饭店油烟超标", H, "NCH", r(84))
-	g.A("下营镇小区里有人擅自占用、挖掘小区道路场地", H, "XY", r(40))
-	g.A("滕州柴胡店镇有人随地吐痰乱扔果皮纸屑", H, "TCH", r(57))
-	g.A("宁津柴胡店镇有人没有许可证私自卖烟花爆竹", H, "NCH", r(224))
-	g.A("苏溪镇消防检查谁来做", H, "SX", r(242))
-	g.A("滨湖镇食品安全监督检查谁负责", H, "BH", r(255))
-	g.A("佛堂镇违法建设要查封施工现场，谁来执行", H, "FT", r(49))
-	g.A("官桥镇发现猪瘟不上报谁罚", H, "GQ", r(147))
-	g.A("官桥镇有人吃野生保护动物", H, "GQ", r(172))
-	g.A("滨湖镇消防检查谁来", H, "BH", r(242))
-}
-
-// countyOnly: only a county is named.
-func (g *gen) countyOnly() {
-	const K = "county_only"
-	g.A("义乌市谁负责查处无证食品经营", K, "YW", r(245))
-	g.A("滕州市烧秸秆归哪个部门管", K, "TZ", r(87))
-	g.A("蓟州区违建谁来拆", K, "JZ", r(49, 44))
-	g.A("宁津县土葬谁管", K, "NJ", r(276))
-	g.A("义乌市河道采砂归谁管", K, "YW", sand)
-	g.A("滕州病死猪乱扔谁处理", K, "TZ", r(142))
-	g.A("蓟州区露天烧烤谁管", K, "JZ", r(86))
-	g.A("宁津县饭店油烟扰民找谁", K, "NJ", r(84))
-	g.A("义乌建筑工地夜间施工噪声谁管", K, "YW", r(98, 99))
-	g.A("滕州市林木采伐许可证在哪办", K, "TZ", r(161, 162))
-	g.A("蓟州区建设工程规划许可证谁发", K, "JZ", r(0))
-	g.A("义乌市乡村建设规划许可证谁核发", K, "YW", r(1))
-	g.A("宁津县有厂子乱倒危险废物", K, "NJ", r(122))
-	g.A("滕州市工厂烟囱冒黑烟超标排放谁管", K, "TZ", r(102))
-	g.A("义乌市消防监督检查谁负责", K, "YW", r(242))
-	g.A("蓟州区饭馆用地沟油谁查", K, "JZ", r(247), also(255))
-	g.A("滕州市虚假广告谁管", K, "TZ", r(259))
-	g.A("义乌市有人在公路上设卡收费", K, "YW", r(275))
-	g.A("宁津县货车超限超载上公路谁罚", K, "NJ", r(267))
-	g.A("蓟州区没证的兽医诊所谁查", K, "JZ", r(146))
-	g.A("滕州市有人偷猎野生动物", K, "TZ", r(170, 171))
-	g.A("义乌市殡仪馆工作人员索要红包谁处理", K, "YW", r(281))
-	g.A("宁津县私建公墓谁管", K, "NJ", r(277))
-	g.A("蓟州区文物保护单位保护范围内盖房子谁管", K, "JZ", r(283, 284))
-	g.A("滕州市私自打井抽地下水，没有取水许可", K, "TZ", r(176))
-	g.A("义乌市干洗店废气谁管", K, "YW", r(113))
-	g.A("宁津县高危企业没买安全生产责任保险", K, "NJ", r(220))
-	g.A("蓟州区发生安全事故瞒报谁处罚", K, "JZ", r(221))
-	g.A("滕州市不交污水处理费谁罚", K, "TZ", r(56))
-	g.A("宁津县在禁燃区烧散煤", K, "NJ", r(106, 105))
-	g.A("宁津 小广告", K, "NJ", ads)
-	g.A("蓟州 放鞭炮", K, "JZ", fire)
-	g.A("义乌市谁管乱倒建筑垃圾", K, "YW", r(79))
-	g.A("滕州市 对未取得建设工程规划许可证或者未按照建设工程规划许可证的规定进行建设的处罚", K, "TZ", r(44))
-}
-
-// uncoveredTown: a town without a list of its own; its county's list answers.
-func (g *gen) uncoveredTown() {
-	const U = "uncovered_town"
-	g.A("羊庄镇烧秸秆谁管", U, "TZ", r(87))
-	g.A("滕州市界河镇违建归谁", U, "TZ", r(44))
-	g.A("渔阳镇占道经营", U, "JZ", r(69))
-	g.A("马伸桥镇有人土葬", U, "JZ", r(276))
-	g.A("义亭镇病死猪乱扔谁管", U, "YW", r(142))
-	g.A("上溪镇河道采砂找谁", U, "YW", sand)
-	g.A("宁津县长官镇露天烧烤谁管", U, "NJ", r(86))
-	g.A("大柳镇饭店服务员没有健康证", U, "NJ", r(252))
-	g.A("义乌市稠城街道小广告谁管", U, "YW", ads)
-	g.A("龙阳镇有人偷砍树", U, "TZ", r(155, 164))
-	g.A("白涧镇乱倒垃圾谁罚", U, "JZ", trash)
-	g.A("东郭镇饭店油烟扰民", U, "TZ", r(84))
-	g.A("荆河街道占道经营谁管", U, "TZ", r(69))
-}
-
-// ambiguous: 柴胡店镇 is in 滕州市 and in 宁津县.
-func (g *gen) ambiguous() {
-	const M = "ambiguous"
-	g.S("柴胡店镇烧秸秆谁管", M, "ambiguous_place", note("柴胡店镇: 滕州市 and 宁津县"))
-	g.S("柴胡店镇违建归谁管", M, "ambiguous_place", note("柴胡店镇: 滕州市 and 宁津县"))
-	g.S("柴胡店 土葬", M, "ambiguous_place", note("柴胡店镇: 滕州市 and 宁津县"))
-	g.S("柴胡店镇有人乱扔病死猪", M, "ambiguous_place", note("柴胡店镇: 滕州市 and 宁津县"))
-	g.S("柴胡店镇宅基地谁批", M, "ambiguous_place", note("柴胡店镇: 滕州市 and 宁津县"))
-	g.S("我是柴胡店镇的，街上小广告谁管", M, "ambiguous_place", note("柴胡店镇: 滕州市 and 宁津县"))
-	g.S("柴胡店镇占道经营找哪个部门", M, "ambiguous_place", note("柴胡店镇: 滕州市 and 宁津县"))
-	g.S("山东柴胡店镇露天烧烤谁管", M, "ambiguous_place", note("both 柴胡店镇 are in 山东省"))
-	g.S("滨湖镇和苏溪镇烧秸秆分别归谁管", M, "ambiguous_place", note("two places named"))
-	g.A("柴胡店镇烧秸秆谁管", M, "NCH", r(87), asker("", "宁津县"), note("default county resolves 柴胡店镇"))
-	g.A("柴胡店镇违建归谁管", M, "TCH", r(44), asker("", "滕州市"), note("default county resolves 柴胡店镇"))
-	g.A("宁津柴胡店镇土葬谁管", M, "NCH", r(276), note("county named in the text"))
-	g.A("滕州市柴胡店镇土葬谁管", M, "TCH", r(276), note("county named in the text"))
-	g.A("柴胡店镇有人乱扔病死猪", M, "NCH", r(142), asker("柴胡店镇", "宁津县"), note("default town"))
-	g.A("柴胡店镇宅基地谁批", M, "TCH", r("S:宅基地审批"), asker("柴胡店镇", "滕州市"), note("default town"))
-}
-
-// needPlace: no place in the question and no default.
-func (g *gen) needPlace() {
-	for _, q := range []string{
-		"谁管烧秸秆", "违建归谁管", "土葬谁来管", "病死猪乱扔找谁", "占道经营归哪个部门",
-		"宅基地谁批", "放鞭炮谁管", "河道采砂归谁管", "小广告谁管", "饭店油烟扰民找谁",
-		"无证卖食品谁查", "镇里能不能罚露天烧烤", "村里有人烧垃圾冒黑烟，该找哪个部门",
-	} {
-		g.S(q, "need_place", "need_place", note("no place in the question and no default"))
+	kind := ""
+	for n, line := range strings.Split(questionsText, "\n") {
+		line = strings.TrimSpace(line)
+		switch {
+		case line == "" || strings.HasPrefix(line, "#"):
+			continue
+		case strings.HasPrefix(line, "[") && strings.HasSuffix(line, "]"):
+			kind = line[1 : len(line)-1]
+			continue
+		}
+		if err := g.question(kind, line); err != nil {
+			g.fail("questions.txt:%d: %v", n+1, err)
+			return
+		}
 	}
 }
 
-// defaultPlace: asked in a town's or county's channel.
-func (g *gen) defaultPlace() {
-	const D = "default_place"
-	g.A("谁管放鞭炮", D, "BJ", fire, asker("邦均镇", "蓟州区"))
-	g.A("烧秸秆归谁管", D, "XY", r(87), asker("下营镇", "蓟州区"))
-	g.A("违建找谁", D, "BH", r(44), asker("滨湖镇", "滕州市"))
-	g.A("土葬的事归哪个部门", D, "GQ", r(276), asker("官桥镇", "滕州市"))
-	g.A("病死猪乱扔谁罚", D, "SX", r(142), asker("苏溪镇", "义乌市"))
-	g.A("宅基地谁批", D, "FT", r("S:宅基地审批"), asker("佛堂镇", "义乌市"))
-	g.A("占道经营谁管", D, "NCH", r(69), asker("柴胡店镇", "宁津县"))
-	g.A("露天烧烤谁管", D, "YW", r(86), asker("", "义乌市"))
-	g.A("河道采砂归谁管", D, "JZ", sand, asker("", "蓟州区"))
-	g.A("小广告谁罚", D, "XY", ads, asker("下营镇", "蓟州区"))
-	g.A("有人在村里乱埋死人", D, "BJ", r(276), asker("邦均镇", "蓟州区"))
-	g.A("餐馆没装油烟净化器", D, "GQ", r(84), asker("官桥镇", "滕州市"))
-	g.A("食品摊贩卫生谁管", D, "BH", r(254), asker("滨湖镇", "滕州市"))
-	g.A("有人偷砍林子里的树", D, "NJ", r(155, 164), asker("", "宁津县"))
-	g.A("村民没批就占地盖房子，谁罚", D, "FT", r(136), asker("佛堂镇", "义乌市"))
+// question adds the case of one line: question | place | matters |
+// options, or question | status | options.
+func (g *gen) question(kind, line string) error {
+	f := strings.Split(line, " | ")
+	if kind == "" || len(f) < 2 {
+		return fmt.Errorf("want a [kind] line first, then question | place | matters or question | status")
+	}
+	q, where := f[0], f[1]
+	if _, ok := places[where]; !ok {
+		opts, err := options(f[2:])
+		if err != nil {
+			return err
+		}
+		g.S(q, kind, where, opts...)
+		return nil
+	}
+	if len(f) < 3 {
+		return fmt.Errorf("%s: no matters", q)
+	}
+	ms, err := parseMatters(f[2])
+	if err != nil {
+		return err
+	}
+	opts, err := options(f[3:])
+	if err != nil {
+		return err
+	}
+	g.A(q, kind, where, ms, opts...)
+	return nil
 }
 
-// defaultOverride: a place in the question beats the default.
-func (g *gen) defaultOverride() {
-	const O = "default_override"
-	g.A("官桥镇烧秸秆谁管", O, "GQ", r(87), asker("滨湖镇", "滕州市"))
-	g.A("佛堂镇占道经营", O, "FT", r(69), asker("苏溪镇", "义乌市"))
-	g.A("下营镇土葬", O, "XY", r(276), asker("邦均镇", "蓟州区"))
-	g.A("滕州市谁管放鞭炮", O, "TZ", fire, asker("佛堂镇", "义乌市"))
+// parseMatters reads groups separated by ;, each of numbers, S:text and
+// named sets separated by spaces.
+func parseMatters(s string) (matters, error) {
+	var out matters
+	for _, part := range strings.Split(s, ";") {
+		var grp group
+		for _, w := range strings.Fields(part) {
+			if n, err := strconv.Atoi(w); err == nil {
+				grp = append(grp, n)
+				continue
+			}
+			if strings.HasPrefix(w, "S:") {
+				grp = append(grp, w)
+				continue
+			}
+			named, ok := namedMatters[w]
+			switch {
+			case !ok:
+				return nil, fmt.Errorf("matter %q is not a row number, S:text or a named set", w)
+			case len(named) > 1 && len(strings.Fields(part)) > 1:
+				return nil, fmt.Errorf("%s holds several groups: write it alone", w)
+			case len(named) > 1:
+				out = append(out, named...)
+			default:
+				grp = append(grp, named[0]...)
+			}
+		}
+		if len(grp) > 0 {
+			out = append(out, grp)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("no matters")
+	}
+	return out, nil
 }
 
-// notFound: matters no list has, real places without a list, chatter.
-func (g *gen) notFound() {
-	const Z = "not_found"
-	for _, c := range []struct{ q, town, county string }{
-		{q: "滨湖镇户口迁移找谁办"},
-		{q: "邦均镇结婚登记在哪办"},
-		{q: "佛堂镇养老金怎么领"},
-		{q: "苏溪镇医保报销找谁"},
-		{q: "官桥镇高考报名在哪"},
-		{q: "宁津柴胡店镇孩子上小学入学谁管"},
-		{q: "下营镇离婚手续去哪办"},
-		{q: "义乌市办护照找谁"},
-		{q: "滕州市个税怎么申报"},
-		{q: "蓟州区彩票站归谁管"},
-		{q: "滨湖镇低保怎么申请"},
-		{q: "佛堂镇残疾证在哪办"},
-		{q: "邦均镇驾照到期换证"},
-		{q: "宁津县社保卡丢了补办"},
-		{q: "官桥镇退伍军人优抚金找谁"},
-		{q: "苏溪镇房产证不动产登记在哪办"},
-		{q: "滕州市公积金提取"},
-		{q: "义乌市营业执照怎么办"},
-		{q: "下营镇老板拖欠农民工工资谁管"},
-		{q: "滨湖镇有人打架斗殴谁管"},
-		{q: "佛堂镇有人被电信诈骗了"},
-		{q: "宁津县酒驾谁查"},
-		{q: "蓟州区出租车拒载找谁"},
-		{q: "义乌市药店卖假药谁管"},
-		{q: "滕州市菜市场缺斤短两谁管"},
-		{q: "邦均镇有人搞传销"},
-		{q: "苏溪镇网吧让未成年人上网"},
-		{q: "滨湖镇学校乱收费找谁"},
-		{q: "官桥镇电费太贵了找谁"},
-		{q: "下营镇征兵报名在哪"},
-		{q: "滨湖镇今天天气怎么样"},
-		{q: "邦均镇 哈哈哈"},
-		{q: "asdfgh", town: "佛堂镇", county: "义乌市"},
-		{q: "中午吃什么", town: "苏溪镇", county: "义乌市"},
-		{q: "滨湖镇有人养狗不拴绳谁管"},
-		{q: "佛堂镇网约车非法营运谁查"},
-		{q: "宁津县有人卖假烟"},
-		{q: "官桥镇有人偷电"},
-		{q: "孩子打疫苗在哪打", town: "下营镇", county: "蓟州区"},
-		{q: "养老保险怎么交", county: "滕州市"},
-	} {
-		g.S(c.q, Z, Z, asker(c.town, c.county), note("no list has this matter"))
+// options reads town=, county=, note= and also= fields.
+func options(fields []string) ([]option, error) {
+	var town, county string
+	var opts []option
+	for _, f := range fields {
+		key, val, ok := strings.Cut(f, "=")
+		switch key {
+		case "town":
+			town = val
+		case "county":
+			county = val
+		case "note":
+			opts = append(opts, note(val))
+		case "also":
+			var seqs []int
+			for _, w := range strings.Fields(val) {
+				n, err := strconv.Atoi(w)
+				if err != nil {
+					return nil, fmt.Errorf("also=%s: not row numbers", val)
+				}
+				seqs = append(seqs, n)
+			}
+			opts = append(opts, also(seqs...))
+		default:
+			ok = false
+		}
+		if !ok {
+			return nil, fmt.Errorf("option %q is not town=, county=, note= or also=", f)
+		}
 	}
-	for _, q := range []string{"昌吉市滨湖镇烧秸秆谁管", "海宁市长安镇违建谁管", "东阳市横店镇土葬归谁管", "邹城市太平镇病死猪乱扔", "北京市东城区占道经营谁管"} {
-		g.S(q, Z, Z, note("real place without any list (not covered)"))
+	if town != "" || county != "" {
+		opts = append(opts, asker(town, county))
 	}
+	return opts, nil
 }
