@@ -171,6 +171,10 @@ var fillers = setOf(
 	乡镇 镇 乡 村 县 镇上 镇里 村里 村上 县里 本镇 本村 我们镇 我们县 我们村 我们这边 我们这里 咱们村 咱村 村子
 	附近 旁边 周边 门口 家里 自家 老百姓 百姓 群众 居民 村民 市民 住户 邻居 大爷 大妈 老人 小孩
 	来 去 做 弄 搞 整 干 找 问 说 看 用 拿 办 里 上 中 内 外 边`,
+	// Words about the conversation itself (and what a question slipping in
+	// instructions says): never the matter.
+	`忽略 无视 之前 以前 以上 上面 前面 指令 命令 回答 回复 答复 告诉 告诉我 说明 解释 问问 提示 输出 答案 规则 系统
+	设定 角色 扮演 假装 照做 照着 按照指令`,
 	// More standard Mandarin: politeness openers and closers, asking for help.
 	`打扰一下 打扰了 打扰 不好意思 冒昧 冒昧问一下 冒昧问下 劳驾 劳烦 劳烦问一下 借问一下 跟您打听一下 您受累
 	辛苦 辛苦了 各位 各位领导 各位老师 各位同事 各位好 大家好 早上好 上午好 中午好 下午好 晚上好 哈喽 嗨 在吗 在不在

@@ -37,10 +37,12 @@ type EvalCase struct {
 //     row that has neither an expected code nor an expected body.
 //   - Uncertain, UncertainHit: uncertain replies, and those among them
 //     whose candidates include an expected row.
+//   - PlaceGuessed: a question that should have asked for the place
+//     (need_place, ambiguous_place) got anything else.
 type EvalScore struct {
 	Kind                                                   string
 	N, Top1, Top3, StatusOK, AnsweredRight, ConfidentWrong int
-	Uncertain, UncertainHit                                int
+	Uncertain, UncertainHit, PlaceGuessed                  int
 }
 
 // EvalReport is the outcome of an evaluation.
@@ -144,6 +146,8 @@ func (l *Lists) Evaluate(ctx context.Context, cases []EvalCase) (*EvalReport, er
 		if res.Status == towndesk.StatusUncertain {
 			o.Uncertain, o.UncertainHit = 1, b2i(hit)
 		}
+		placeDue := c.Status == string(towndesk.StatusNeedPlace) || c.Status == string(towndesk.StatusAmbiguousPlace)
+		o.PlaceGuessed = b2i(placeDue && o.StatusOK == 0)
 		for _, t := range []*EvalScore{s, &rep.Total} {
 			t.add(o)
 		}
@@ -175,6 +179,7 @@ func (s *EvalScore) add(o EvalScore) {
 	s.ConfidentWrong += o.ConfidentWrong
 	s.Uncertain += o.Uncertain
 	s.UncertainHit += o.UncertainHit
+	s.PlaceGuessed += o.PlaceGuessed
 }
 
 // codeBodies maps every code of the current lists to the bodies of its rows.
