@@ -677,7 +677,11 @@ func (k *KB) candidates(res *towndesk.AskResult, rows []scoredRow, townList *tow
 		if r.score < k.params.Candidate || len(picked) >= k.params.MaxCandidates {
 			break
 		}
-		if r.sure < k.params.CandidateCoverage || r.rcov < k.params.CandidateRowCoverage {
+		// A candidate covers enough of the question, and either enough of
+		// its own name or a dictionary word's official term: a row that
+		// shares one everyday word with a question (户口迁移 with 擅自迁移
+		// 不可移动文物) is not shown.
+		if r.sure < k.params.CandidateCoverage || r.rcov < k.params.CandidateRowCoverage && !r.known {
 			continue
 		}
 		dup := false
@@ -685,8 +689,12 @@ func (k *KB) candidates(res *towndesk.AskResult, rows []scoredRow, townList *tow
 			if samePower(r, o) {
 				dup = true
 				// The town's own row of a power names who acts in the
-				// town; its assist row does not.
-				if townList != nil && r.list.ID == townList.ID && o.list.ID != townList.ID && r.item.Mode != towndesk.ModeAssist {
+				// town; its assist row does not: the county's row does.
+				inTown := func(x *scoredRow) bool { return townList != nil && x.list.ID == townList.ID }
+				switch {
+				case inTown(r) && !inTown(o) && r.item.Mode != towndesk.ModeAssist:
+					picked[j] = r
+				case inTown(o) && o.item.Mode == towndesk.ModeAssist && !inTown(r):
 					picked[j] = r
 				}
 			}

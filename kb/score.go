@@ -36,6 +36,10 @@ type rowScore struct {
 	score float64
 	qcov  float64 // share of the question's matter the row covers (for ranking)
 	rcov  float64 // weighted share of the row's name the question covers
+	// known is true when the row contains an official term of one of the
+	// question's dictionary words: evidence of the matter beyond a shared
+	// everyday word.
+	known bool
 	// sure is the weighted share of the question's matter the row covers,
 	// counting the question's words no list uses at Params.Unknown each:
 	// a row that explains one word of a question mostly about something
@@ -46,6 +50,7 @@ type rowScore struct {
 // score rates row r against question q. weight gives the weight of a word
 // of a row's name.
 func score(q parsed, r rowText, it towndesk.PowerItem, weight func(string) float64, p Params) rowScore {
+	var rs rowScore
 	var sum, total, best float64
 	// For sure: the weight of the clauses the row touches. A question
 	// may add a clause of its own (举报人电话…, 忽略之前的指令): what the row
@@ -63,6 +68,9 @@ func score(q parsed, r rowText, it towndesk.PowerItem, weight func(string) float
 			continue
 		}
 		m, fs := match(c, r, weight, p)
+		if c.known && m >= p.Synonym*p.Inside {
+			rs.known = true
+		}
 		sum += c.weight * m
 		total += c.weight
 		clauseTotal[c.clause] += c.weight
@@ -78,7 +86,6 @@ func score(q parsed, r rowText, it towndesk.PowerItem, weight func(string) float
 			}
 		}
 	}
-	var rs rowScore
 	if total > 0 {
 		rs.qcov = p.BestShare*best + (1-p.BestShare)*sum/total
 	}

@@ -98,6 +98,9 @@ func (k *KB) understand(text string, tokens []string) parsed {
 		}
 	}
 	read(tokens, false)
+	if out.intent == "" && asksWhetherMay(tokens) {
+		out.intent = towndesk.IntentCan
+	}
 	for _, u := range units {
 		out.matter = append(out.matter, strings.Join(u.words, ""))
 	}
@@ -149,6 +152,26 @@ func cutClauses(seg *segment.Segmenter, text string) []string {
 		out = append(out, seg.Cut(c)...)
 	}
 	return out
+}
+
+// asksWhetherMay reports whether a question asks if someone may act, when
+// no frame said so: it has 能不能, 可不可以, 能否, 有没有权 …, or ends in
+// 吗 (么) after 能, 可以 or 有权.
+func asksWhetherMay(tokens []string) bool {
+	may := false
+	for i, t := range tokens {
+		switch t {
+		case "能不能", "可不可以", "能否", "可否", "有没有权", "有没有权力", "有没有权限", "有无权":
+			return true
+		case "能", "可以", "有权", "有权力", "不能":
+			may = true
+		case "吗", "么", "嘛":
+			if may && (i == len(tokens)-1 || tokens[i+1] == clauseBreak) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // anyPhrase reports whether some run of the tokens is a phrase of the book.
