@@ -195,6 +195,12 @@ func (k *KB) resolvePlace(ps *places, ms []mention, q Query) (*towndesk.Place, [
 	var towns []towndesk.Place
 	for _, m := range ms {
 		if m.form.county {
+			// A county named after a town qualifies it only if it has
+			// lists: an uncovered one there is more likely a word of the
+			// question (城区, 郊区 are counties too) than the town's county.
+			if len(towns) > 0 && !m.form.covered {
+				continue
+			}
 			counties = append(counties, m.form.places...)
 			continue
 		}
