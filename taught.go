@@ -126,9 +126,12 @@ func (l *TaughtLink) Validate() error {
 	return nil
 }
 
-// TaughtRef names the taught link an answer comes from.
+// TaughtRef names the taught link an answer comes from. Similar is set
+// when the question was only like the taught one, and the engine's own
+// reading agreed with it.
 type TaughtRef struct {
-	ID int64     `json:"id"`
-	By string    `json:"by"`
-	At time.Time `json:"at"`
+	ID      int64     `json:"id"`
+	By      string    `json:"by"`
+	At      time.Time `json:"at"`
+	Similar bool      `json:"similar,omitempty"`
 }

@@ -46,6 +46,21 @@ type KB struct {
 // maxTownEditions bounds the town editions kept in memory.
 const maxTownEditions = 64
 
+// itemsOf returns the rows of an edition that are a taught link's item:
+// with its code, else with its item name.
+func (k *KB) itemsOf(ctx context.Context, editionID int64, l *towndesk.TaughtLink) ([]towndesk.PowerItem, error) {
+	if k.taught == nil {
+		return nil, nil
+	}
+	if it, ok, err := k.taught.src.ItemByCode(ctx, editionID, l.Code); ok || err != nil {
+		return []towndesk.PowerItem{it}, err
+	}
+	if l.ItemName == "" {
+		return nil, nil
+	}
+	return k.taught.src.ItemsByName(ctx, editionID, l.ItemName)
+}
+
 // townItems returns the rows of a town's edition, kept in memory: a town
 // list has a few hundred rows at most, and editions never change.
 func (k *KB) townItems(ctx context.Context, editionID int64) ([]towndesk.PowerItem, error) {
@@ -282,7 +297,11 @@ func (k *KB) gather(ctx context.Context, q Query) (*towndesk.AskResult, []scored
 		res.Status = towndesk.StatusNotFound
 		return res, nil, nil, nil
 	}
-	rows, err := k.retrieve(ctx, p, res.Searched)
+	near, err := k.nearLinks(ctx, p.matter, *place)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	rows, err := k.retrieve(ctx, p, res.Searched, near)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -361,12 +380,15 @@ type scoredRow struct {
 	item towndesk.PowerItem
 	list towndesk.List
 	key  string // the row's legal basis, normalised (大气污染防治法第一百一十九条第一款), or ""
+	// taught is the taught link nearly like the question whose item this
+	// row is (the most similar); nil for most rows.
+	taught *towndesk.TaughtRef
 	rowScore
 }
 
 // retrieve searches the lists for the concepts and scores each row found,
 // best first.
-func (k *KB) retrieve(ctx context.Context, p parsed, lists []towndesk.List) ([]scoredRow, error) {
+func (k *KB) retrieve(ctx context.Context, p parsed, lists []towndesk.List, near []similarLink) ([]scoredRow, error) {
 	var terms []term
 	for _, c := range p.concepts {
 		if c.weight == 0 {
@@ -405,10 +427,11 @@ func (k *KB) retrieve(ctx context.Context, p parsed, lists []towndesk.List) ([]s
 		}
 	}
 	type found struct {
-		item towndesk.PowerItem
-		list towndesk.List
-		text rowText
-		h    hit
+		item   towndesk.PowerItem
+		list   towndesk.List
+		text   rowText
+		h      hit
+		taught *towndesk.TaughtRef
 	}
 	var rows []found
 	var words []string
@@ -423,7 +446,7 @@ func (k *KB) retrieve(ctx context.Context, p parsed, lists []towndesk.List) ([]s
 		rt := rowText{name: name, tokens: toks, fine: fine,
 			rest: strings.Join([]string{it.Basis, it.Domain, it.Note, k.basis.text(it.Basis)}, " ")}
 		words = append(words, rt.tokens...)
-		rows = append(rows, found{it, byEdition[h.edition], rt, h})
+		rows = append(rows, found{item: it, list: byEdition[h.edition], text: rt, h: h})
 		top = max(top, h.score)
 	}
 	// A town list names an item without the sub-items its county list
@@ -458,7 +481,45 @@ func (k *KB) retrieve(ctx context.Context, p parsed, lists []towndesk.List) ([]s
 				rt := rowText{name: name, tokens: toks, fine: fine,
 					rest: strings.Join([]string{it.Basis, it.Domain, it.Note, k.basis.text(it.Basis)}, " ")}
 				words = append(words, rt.tokens...)
-				rows = append(rows, found{it, town, rt, hit{}})
+				rows = append(rows, found{item: it, list: town, text: rt})
+			}
+		}
+	}
+	// The items of taught links nearly like the question are scored with
+	// the links' words, found by the index or not.
+	for i := range near {
+		l := &near[i].link
+		lw := k.linkWords(l)
+		for _, list := range lists {
+			items, err := k.itemsOf(ctx, list.EditionID, l)
+			if err != nil {
+				return nil, err
+			}
+			for _, it := range items {
+				at := -1
+				for j, r := range rows {
+					if r.list.ID == list.ID && r.item.Code == it.Code {
+						at = j
+					}
+				}
+				if at < 0 {
+					name := normText(strings.TrimSpace(it.Name + " " + it.SubItem))
+					toks, fine := k.names.cut(k.lex, name)
+					rt := rowText{name: name, tokens: toks, fine: fine,
+						rest: strings.Join([]string{it.Basis, it.Domain, it.Note, k.basis.text(it.Basis)}, " ")}
+					words = append(words, rt.tokens...)
+					rows = append(rows, found{item: it, list: list, text: rt})
+					at = len(rows) - 1
+				}
+				if rows[at].taught == nil { // near is most similar first
+					rows[at].taught = &towndesk.TaughtRef{ID: l.ID, By: l.By, At: l.At, Similar: true}
+				}
+				if rows[at].text.taught == nil {
+					rows[at].text.taught = taughtWords{}
+				}
+				for w := range lw {
+					rows[at].text.taught[w] = true
+				}
 			}
 		}
 	}
@@ -473,7 +534,7 @@ func (k *KB) retrieve(ctx context.Context, p parsed, lists []towndesk.List) ([]s
 		if top > 0 {
 			rs.score += 0.02 * r.h.score / top // the index's ranking breaks ties
 		}
-		out = append(out, scoredRow{item: r.item, list: r.list, key: basisKey(r.item.Basis), rowScore: rs})
+		out = append(out, scoredRow{item: r.item, list: r.list, key: basisKey(r.item.Basis), taught: r.taught, rowScore: rs})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].score > out[j].score })
 	return out, nil
@@ -591,6 +652,20 @@ func (k *KB) decide(res *towndesk.AskResult, rows []scoredRow, townList *towndes
 	}
 	if answer == nil {
 		k.candidates(res, rows, townList)
+		// A question nearly like one a maintainer taught, whose first
+		// candidate is the taught item, is answered as taught: the
+		// teacher's word and the engine's reading agree.
+		if res.Status == towndesk.StatusUncertain {
+			for i := range rows {
+				r := &rows[i]
+				if r.taught != nil && !r.clash && res.Matches[0].Item.Code == r.item.Code && res.Matches[0].List.ID == r.list.ID {
+					k.answerWith(res, rows, r, townList, limit)
+					res.Picked = false
+					res.Matches[0].Role, res.Matches[0].Taught = towndesk.RoleTaught, r.taught
+					break
+				}
+			}
+		}
 		return
 	}
 	res.Status = towndesk.StatusAnswered

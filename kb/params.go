@@ -91,6 +91,15 @@ type Params struct {
 	// their normalised forms, see similarity) a question must be to be
 	// answered as taught.
 	TaughtSimilarity float64
+	// TaughtUnknown is the weight, in that similarity, of a word no list
+	// or dictionary uses, as a share of the weight of a word only one row
+	// uses: people who ask the same thing differ most in such words (厂子,
+	// 邻居, 昨天).
+	TaughtUnknown float64
+	// TaughtNear is the similarity from which a taught link, though not
+	// like enough to answer from, adds its words to its item's rows: a
+	// question sharing them finds the item, and the thresholds decide.
+	TaughtNear float64
 }
 
 // DefaultParams returns the calibrated parameters.
@@ -127,5 +136,7 @@ func DefaultParams() Params {
 		Related:              0.45,
 		Retrieve:             80,
 		TaughtSimilarity:     0.75,
+		TaughtUnknown:        0.2,
+		TaughtNear:           0.3,
 	}
 }

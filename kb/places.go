@@ -67,7 +67,7 @@ func newPlaces(lists []towndesk.List, g *gazetteer.Gazetteer, lexicon *segment.S
 	}
 	words := make(map[string]int, len(p.forms))
 	for f := range p.forms {
-		words[f] = 0
+		words[f] = segment.ExtraFreq
 	}
 	p.seg = lexicon.With(words)
 	return p

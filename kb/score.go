@@ -30,6 +30,9 @@ type rowText struct {
 	tokens []string // the name's words
 	fine   []string // the same with compounds cut into their parts
 	rest   string   // basis, domain, note and cited article text
+	// taught are the words of taught links nearly like the question whose
+	// item this row is (see nearLinks); nil for most rows.
+	taught taughtWords
 }
 
 // rowScore is how well a row matches a question.
@@ -37,6 +40,9 @@ type rowScore struct {
 	score float64
 	qcov  float64 // share of the question's matter the row covers (for ranking)
 	rcov  float64 // weighted share of the row's name the question covers
+	// clash is true when the row's kind of power contradicts the one the
+	// question names.
+	clash bool
 	// known is true when the row contains an official term of one of the
 	// question's dictionary words: evidence of the matter beyond a shared
 	// everyday word.
@@ -53,6 +59,10 @@ type rowScore struct {
 func score(q parsed, r rowText, it towndesk.PowerItem, weight func(string) float64, p Params) rowScore {
 	var rs rowScore
 	var sum, total, best float64
+	// Taught words do not carry a question over to a row of another kind
+	// of power than it asks about (谁罚 and a licence).
+	adj := categoryAdjust(q, it, p)
+	clash := adj < 0
 	// For sure: the weight of the clauses the row touches. A question
 	// may add a clause of its own (举报人电话…, 忽略之前的指令): what the row
 	// does not touch of it is no evidence against the row.
@@ -69,6 +79,13 @@ func score(q parsed, r rowText, it towndesk.PowerItem, weight func(string) float
 			continue
 		}
 		m, fs := match(c, r, weight, p)
+		if r.taught != nil && !clash && taughtMatch(c, r.taught, p) > m {
+			// A maintainer linked such wording to this row: the row's
+			// whole name is what the word means.
+			m = taughtMatch(c, r.taught, p)
+			fs = append(fs, form{text: r.name})
+			rs.known = true
+		}
 		if c.known && m >= p.Synonym*p.Inside {
 			rs.known = true
 		}
@@ -116,8 +133,21 @@ func score(q parsed, r rowText, it towndesk.PowerItem, weight func(string) float
 	if all > 0 {
 		rs.rcov = have / all
 	}
-	rs.score = p.QuestionShare*rs.qcov + (1-p.QuestionShare)*rs.rcov + categoryAdjust(q, it, p)
+	rs.clash = clash
+	rs.score = p.QuestionShare*rs.qcov + (1-p.QuestionShare)*rs.rcov + adj
 	return rs
+}
+
+// taughtMatch rates a concept against the words taught for a row: the
+// credit of a dictionary word when the word, or the group it stands for,
+// is among them.
+func taughtMatch(c concept, words taughtWords, p Params) float64 {
+	for _, f := range c.forms {
+		if words[f.text] {
+			return p.Synonym
+		}
+	}
+	return 0
 }
 
 // isHanWord reports whether w is a word of two or more Han characters.

@@ -94,9 +94,9 @@ func (k *KB) formWeights(ctx context.Context, words []string) (map[string]float6
 		wt := idf(st[w], docs)
 		switch {
 		case len([]rune(w)) == 1:
-			wt = k.params.SingleWeight * max(wt, k.params.Unknown*rare)
+			wt = k.params.SingleWeight * max(wt, k.params.TaughtUnknown*rare)
 		case wt == 0:
-			wt = k.params.Unknown * rare
+			wt = k.params.TaughtUnknown * rare
 		}
 		out[w] = wt
 	}
@@ -160,7 +160,25 @@ func (k *KB) TaughtFor(ctx context.Context, matter []string, place towndesk.Plac
 }
 
 func (k *KB) linksFor(ctx context.Context, matter []string, place towndesk.Place) ([]towndesk.TaughtLink, error) {
-	if len(matter) == 0 {
+	near, err := k.similarLinks(ctx, matter, place, k.params.TaughtSimilarity)
+	out := make([]towndesk.TaughtLink, len(near))
+	for i, n := range near {
+		out[i] = n.link
+	}
+	return out, err
+}
+
+// similarLink is a taught link and how like a question it is.
+type similarLink struct {
+	link towndesk.TaughtLink
+	sim  float64
+}
+
+// similarLinks returns the active links covering place whose normalised
+// form is at least min like matter, most similar first (among equals, the
+// latest taught).
+func (k *KB) similarLinks(ctx context.Context, matter []string, place towndesk.Place, min float64) ([]similarLink, error) {
+	if k.taught == nil || len(matter) == 0 {
 		return nil, nil
 	}
 	links, err := k.taught.activeLinks(ctx)
@@ -171,11 +189,7 @@ func (k *KB) linksFor(ctx context.Context, matter []string, place towndesk.Place
 	if err != nil {
 		return nil, err
 	}
-	type cand struct {
-		l   towndesk.TaughtLink
-		sim float64
-	}
-	var cands []cand
+	var out []similarLink
 	for _, l := range links {
 		if !l.Covers(place) {
 			continue
@@ -184,25 +198,52 @@ func (k *KB) linksFor(ctx context.Context, matter []string, place towndesk.Place
 		if err != nil {
 			return nil, err
 		}
-
-		if s := similarity(q, lw); s >= k.params.TaughtSimilarity {
-			cands = append(cands, cand{l, s})
+		if s := similarity(q, lw); s >= min {
+			out = append(out, similarLink{l, s})
 		}
 	}
-	// Most similar first; among equals, the latest taught.
-	slices.SortStableFunc(cands, func(a, b cand) int {
-		switch {
-		case a.sim != b.sim:
+	slices.SortStableFunc(out, func(a, b similarLink) int {
+		if a.sim != b.sim {
 			return cmp.Compare(b.sim, a.sim)
-		default:
-			return cmp.Compare(b.l.ID, a.l.ID)
 		}
+		return cmp.Compare(b.link.ID, a.link.ID)
 	})
-	out := make([]towndesk.TaughtLink, len(cands))
-	for i, c := range cands {
-		out[i] = c.l
+	return out, nil
+}
+
+// taughtWords is what links nearly like a question add to the rows of
+// their items: the links' words, and the synonym group each stands for. A
+// question word among them matches the row as a dictionary word would: the
+// maintainer said such a question is about the item.
+type taughtWords map[string]bool
+
+// nearLinks returns, per item (code and name), the words of the active
+// links covering place that are at least Params.TaughtNear like matter but
+// not like enough to answer from (see useTaught).
+func (k *KB) nearLinks(ctx context.Context, matter []string, place towndesk.Place) ([]similarLink, error) {
+	near, err := k.similarLinks(ctx, matter, place, k.params.TaughtNear)
+	if err != nil {
+		return nil, err
+	}
+	out := near[:0]
+	for _, n := range near {
+		if !n.link.None && n.sim < k.params.TaughtSimilarity {
+			out = append(out, n)
+		}
 	}
 	return out, nil
+}
+
+// words returns the words of a link with the synonym groups they stand for.
+func (k *KB) linkWords(l *towndesk.TaughtLink) taughtWords {
+	out := taughtWords{}
+	for _, w := range l.Matter {
+		out[w] = true
+		if official, ok := k.syn.expand(w); ok && len(official) > 0 {
+			out[official[0]] = true
+		}
+	}
+	return out
 }
 
 // answerTaught answers res with the taught item from the asker's own

@@ -164,9 +164,9 @@ type layer struct {
 }
 
 // New returns a segmenter over the general dictionary and the given words.
-// A word's frequency may be 0, meaning ExtraFreq; a word the general
-// dictionary knows as more frequent keeps that frequency. Words longer than
-// MaxWordRunes are ignored.
+// A word's frequency may be 0, meaning ExtraFreq or, if the general
+// dictionary knows the word as more frequent, that frequency. Words longer
+// than MaxWordRunes are ignored.
 func New(words map[string]int) *Segmenter {
 	return (&Segmenter{base: loadBase()}).With(words)
 }
@@ -182,10 +182,9 @@ func (s *Segmenter) With(words map[string]int) *Segmenter {
 			continue
 		}
 		if f <= 0 {
-			f = ExtraFreq
-		}
-		if bf := s.base.lookup(w); bf > f {
-			f = bf
+			// The default frequency, or the general dictionary's if it
+			// knows the word as more frequent.
+			f = max(ExtraFreq, s.base.lookup(w))
 		}
 		l.freq[w] = max(l.freq[w], f)
 		for i := range w {

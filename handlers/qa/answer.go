@@ -32,16 +32,17 @@ type jsonList struct {
 }
 
 type jsonTaught struct {
-	ID int64  `json:"id"`
-	By string `json:"by"`
-	At string `json:"at"`
+	ID      int64  `json:"id"`
+	By      string `json:"by"`
+	At      string `json:"at"`
+	Similar bool   `json:"similar,omitempty"`
 }
 
 func taughtJSON(ref *towndesk.TaughtRef) *jsonTaught {
 	if ref == nil {
 		return nil
 	}
-	return &jsonTaught{ID: ref.ID, By: ref.By, At: ref.At.UTC().Format(time.RFC3339)}
+	return &jsonTaught{ID: ref.ID, By: ref.By, At: ref.At.UTC().Format(time.RFC3339), Similar: ref.Similar}
 }
 
 type jsonAnswer struct {
@@ -233,7 +234,11 @@ func AnswerText(res *towndesk.AskResult) string {
 
 // taughtBy says who confirmed a taught answer and when.
 func taughtBy(ref *towndesk.TaughtRef) string {
-	return fmt.Sprintf("（此问法由%s于%s确认）", ref.By, ref.At.In(towndesk.ChinaTime).Format("2006-01-02"))
+	what := "此问法"
+	if ref.Similar {
+		what = "类似问法"
+	}
+	return fmt.Sprintf("（%s由%s于%s确认）", what, ref.By, ref.At.In(towndesk.ChinaTime).Format("2006-01-02"))
 }
 
 func notFoundText(res *towndesk.AskResult) string {
