@@ -118,49 +118,52 @@ func TestCalibrate(t *testing.T) {
 				for _, margin := range []float64{0, 0.02, 0.04, 0.06} {
 					for _, cand := range []float64{0.3, 0.35, 0.4} {
 						for _, candRow := range []float64{0.1, 0.15, 0.2} {
-							p := base
-							p.Answer, p.AnswerCoverage, p.Margin, p.Candidate, p.CandidateRowCoverage = answer, cover, margin, cand, candRow
-							k.params = p
-							var r result
-							r.p = p
-							for _, c := range cases {
-								res := c.res
-								res.Matches = nil
-								if res.Status == "" {
-									k.decide(&res, c.rows, c.townList, 5)
-								}
-								want := c.status == string(towndesk.StatusAnswered)
-								hit, first := false, false
-								for i, m := range res.Matches {
-									if slices.Contains(c.codes, m.Item.Code) {
-										hit, first = true, first || i == 0
+							for _, candCover := range []float64{0, 0.2, 0.3, 0.4} {
+								p := base
+								p.Answer, p.AnswerCoverage, p.Margin, p.Candidate, p.CandidateRowCoverage = answer, cover, margin, cand, candRow
+								p.CandidateCoverage = candCover
+								k.params = p
+								var r result
+								r.p = p
+								for _, c := range cases {
+									res := c.res
+									res.Matches = nil
+									if res.Status == "" {
+										k.decide(&res, c.rows, c.townList, 5)
+									}
+									want := c.status == string(towndesk.StatusAnswered)
+									hit, first := false, false
+									for i, m := range res.Matches {
+										if slices.Contains(c.codes, m.Item.Code) {
+											hit, first = true, first || i == 0
+										}
+									}
+									if !want {
+										first = string(res.Status) == c.status
+									}
+									r.top1 += b2f(first)
+									if res.Status == towndesk.StatusAnswered {
+										top := res.Matches[0].Item
+										ok := slices.Contains(c.codes, top.Code)
+										for _, code := range c.codes {
+											ok = ok || slices.Contains(bodies[code], top.Body)
+										}
+										r.wrong += b2f(!want || !ok)
+										r.right += b2f(want && first)
+									}
+									if res.Status == towndesk.StatusUncertain {
+										r.unc++
+										r.uhit += b2f(hit)
 									}
 								}
-								if !want {
-									first = string(res.Status) == c.status
+								n := float64(len(cases))
+								r.top1, r.right, r.wrong = r.top1/n, r.right/n, r.wrong/n
+								if r.unc > 0 {
+									r.uhit /= r.unc
 								}
-								r.top1 += b2f(first)
-								if res.Status == towndesk.StatusAnswered {
-									top := res.Matches[0].Item
-									ok := slices.Contains(c.codes, top.Code)
-									for _, code := range c.codes {
-										ok = ok || slices.Contains(bodies[code], top.Body)
-									}
-									r.wrong += b2f(!want || !ok)
-									r.right += b2f(want && first)
-								}
-								if res.Status == towndesk.StatusUncertain {
-									r.unc++
-									r.uhit += b2f(hit)
-								}
+								r.unc /= n
+								results = append(results, r)
 							}
-							n := float64(len(cases))
-							r.top1, r.right, r.wrong = r.top1/n, r.right/n, r.wrong/n
-							if r.unc > 0 {
-								r.uhit /= r.unc
-							}
-							r.unc /= n
-							results = append(results, r)
 						}
 					}
 				}
