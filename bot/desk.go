@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -165,7 +166,7 @@ func (b *Bot) submitIntake(ctx context.Context, cb slack.InteractionCallback) an
 	}
 	r := reply.Desk.Changed.Request
 	b.log.Info("request created", "id", r.ID, "user", cb.User.ID, "town", r.Town.Short())
-	b.submit("card", func(ctx context.Context) {
+	b.submit(userKey(cb.User.ID), "card", func(ctx context.Context) {
 		b.refreshCard(ctx, r.ID, channel, timeline(cb.User.ID, reply))
 	})
 	return nil
@@ -195,7 +196,8 @@ func (b *Bot) deskChannel(town towndesk.Place, from string) string {
 }
 
 // refreshCard posts or updates the one card of request id and posts line
-// (if it has text) in the card's thread (the timeline).
+// (if it has text) in the card's thread (the timeline). The posts go in
+// the channel's turn; refreshCard does not wait for them.
 func (b *Bot) refreshCard(ctx context.Context, id, from string, line message) {
 	show, err := b.chat.Desk.Desk().Show(ctx, handlers.RequestShowInput{ID: id, By: "towndesk"})
 	if err != nil {
@@ -206,27 +208,32 @@ func (b *Bot) refreshCard(ctx context.Context, id, from string, line message) {
 	channel, ts, err := b.store.RequestCard(ctx, id)
 	switch {
 	case err == nil:
-		if err := b.update(ctx, channel, ts, m); err != nil {
-			return
-		}
+		b.updateLater(channel, ts, m, func(err error) {
+			if err == nil && line.text != "" {
+				b.postLater(channel, ts, line, nil)
+			}
+		})
 	case towndesk.ErrorCode(err) == towndesk.ENOTFOUND:
 		channel = b.deskChannel(show.Request.Town, from)
 		if channel == "" {
 			b.log.Warn("no desk channel for the request's town; no card", "id", id, "town", show.Request.Town.Short())
 			return
 		}
-		if ts, err = b.postThread(ctx, channel, "", m); err != nil {
-			return
-		}
-		if err := b.store.SetRequestCard(ctx, id, channel, ts); err != nil {
-			b.log.Error("record card", "id", id, "err", err)
-		}
+		b.postLater(channel, "", m, func(ts string, err error) {
+			if err != nil {
+				return
+			}
+			rctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if err := b.store.SetRequestCard(rctx, id, channel, ts); err != nil {
+				b.log.Error("record card", "id", id, "err", err)
+			}
+			if line.text != "" {
+				b.postLater(channel, ts, line, nil)
+			}
+		})
 	default:
 		b.log.Error("read card", "id", id, "err", err)
-		return
-	}
-	if line.text != "" {
-		b.postThread(ctx, channel, ts, line)
 	}
 }
 
@@ -467,7 +474,7 @@ func (b *Bot) submitChange(ctx context.Context, req handlers.ChatRequest, key, i
 		case towndesk.EINTERNAL:
 			b.log.Error("desk change failed", "key", key, "user", req.User, "err", err)
 		case towndesk.ECONFLICT:
-			b.submit("card", func(ctx context.Context) { b.refreshCard(ctx, id, req.Channel, message{}) })
+			b.submit(userKey(req.User), "card", func(ctx context.Context) { b.refreshCard(ctx, id, req.Channel, message{}) })
 		default:
 			b.log.Info("desk change refused", "key", key, "user", req.User, "reason", err)
 		}
@@ -475,7 +482,7 @@ func (b *Bot) submitChange(ctx context.Context, req handlers.ChatRequest, key, i
 	}
 	if done {
 		b.log.Info("request changed", "key", key, "user", req.User)
-		b.submit("card", func(ctx context.Context) { b.refreshCard(ctx, id, req.Channel, timeline(req.User, reply)) })
+		b.submit(userKey(req.User), "card", func(ctx context.Context) { b.refreshCard(ctx, id, req.Channel, timeline(req.User, reply)) })
 	}
 	return nil
 }

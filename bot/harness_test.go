@@ -58,6 +58,7 @@ type harness struct {
 	t     testing.TB
 	dir   string
 	db    *storage.DB
+	idx   *kb.Index
 	chat  *handlers.Chat
 	bot   *Bot
 	slack *fakeSlack
@@ -98,6 +99,7 @@ func newHarness(t testing.TB, dir string, f *fakeSlack, opts ...func(*Options)) 
 	if err != nil {
 		t.Fatal(err)
 	}
+	h.idx = idx
 	lists := handlers.NewLists(db, kb.New(db, idx, gaz, kb.DefaultSynonyms()), idx, gaz)
 	h.chat = handlers.NewChat(lists, db)
 	desk := handlers.NewDesk(db, handlers.DeskConfig{Places: gaz})
@@ -112,6 +114,7 @@ func newHarness(t testing.TB, dir string, f *fakeSlack, opts ...func(*Options)) 
 	if err != nil {
 		t.Fatal(err)
 	}
+	h.bot.start()
 	h.srv = httptest.NewServer(h.bot.Handler())
 	t.Cleanup(func() { h.stop() })
 	return h

@@ -86,7 +86,7 @@ func (b *Bot) serveEvents(w http.ResponseWriter, r *http.Request) {
 		if cb != nil {
 			id = cb.EventID
 		}
-		if !b.submit("event", func(ctx context.Context) { b.handleEvent(ctx, id, ev.InnerEvent) }) {
+		if err := b.acceptEvent(r.Context(), id, ev.InnerEvent); err != nil {
 			// Slack redelivers; the event ID keeps it from being answered twice.
 			http.Error(w, "busy", http.StatusServiceUnavailable)
 			return
@@ -108,7 +108,7 @@ func (b *Bot) serveCommands(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad command", http.StatusBadRequest)
 		return
 	}
-	if !b.submit("command", func(ctx context.Context) { b.handleCommand(ctx, sc) }) {
+	if !b.submit(userKey(sc.UserID), "command", func(ctx context.Context) { b.handleCommand(ctx, sc) }) {
 		writeJSON(w, map[string]string{"response_type": "ephemeral", "text": "towndesk 正忙，请稍后再试。"})
 		return
 	}
@@ -159,7 +159,7 @@ func (b *Bot) interaction(ctx context.Context, cb slack.InteractionCallback) (an
 	case slack.InteractionTypeBlockActions:
 		for _, a := range cb.ActionCallback.BlockActions {
 			a := a
-			if !b.submit("action", func(ctx context.Context) { b.handleAction(ctx, cb, a) }) {
+			if !b.submit(userKey(cb.User.ID), "action", func(ctx context.Context) { b.handleAction(ctx, cb, a) }) {
 				return nil, errBusy
 			}
 		}
@@ -179,9 +179,7 @@ func (b *Bot) RunHTTP(ctx context.Context, ln net.Listener) error {
 		ErrorLog: slog.NewLogLogger(b.log.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	pruneCtx, stopPrune := context.WithCancel(ctx)
-	defer stopPrune()
-	go b.prune(pruneCtx)
+	b.start()
 	select {
 	case err := <-errc:
 		return err

@@ -221,12 +221,26 @@ func TestHTTPRateLimitedPostIsRetried(t *testing.T) {
 
 func TestHTTPFailureStillReplies(t *testing.T) {
 	h := newHarness(t, "", nil)
-	// Close the database under the bot: the question cannot be answered.
-	h.db.Close()
+	// Close the index under the bot: the question cannot be answered.
+	h.idx.Close()
 	h.mention("EvFAIL", chBangjun, "U1", "600.000001", "", "谁管烧秸秆")
 	c := h.slack.wait("chat.postMessage")
 	if c.Form.Get("thread_ts") != "600.000001" || !strings.Contains(c.text(), "暂时无法回答，请稍后再试") {
 		t.Errorf("reply after a failure = %q in thread %q, want the apology in the thread", c.text(), c.Form.Get("thread_ts"))
+	}
+	h.slack.quiet(300 * time.Millisecond)
+	if n, _ := h.db.InboxSize(context.Background()); n != 0 {
+		t.Errorf("%d questions still stored after the failure reply, want 0", n)
+	}
+}
+
+func TestHTTPQuestionNotStoredIsNotAcked(t *testing.T) {
+	h := newHarness(t, "", nil)
+	// Without the database the question cannot be kept: Slack must
+	// redeliver it rather than believe it taken.
+	h.db.Close()
+	if resp := h.mention("EvNODB", chBangjun, "U1", "610.000001", "", "谁管烧秸秆"); resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("mention without a database = %d, want 503", resp.StatusCode)
 	}
 }
 
