@@ -24,6 +24,9 @@ const (
 	viewMove   = "td_move"   // private_metadata: id|version|status|channel
 )
 
+// staleForm is shown in a modal whose hidden state does not parse.
+const staleForm = "表单已失效，请关闭后从消息卡片重新打开。"
+
 // deskRefusal is what someone who may not change requests is told.
 func deskRefusal() error {
 	return towndesk.Errorf(towndesk.EUNAUTHORIZED, "只有代办员（或代办频道的成员）可以办理代办，本次操作未生效。")
@@ -364,7 +367,13 @@ func (b *Bot) deskAction(ctx context.Context, cb slack.InteractionCallback, a *s
 			return true
 		}
 		id, to := parts[0], parts[2]
-		version, _ := strconv.Atoi(parts[1])
+		version, err := strconv.Atoi(parts[1])
+		if err != nil || version < 1 || id == "" {
+			// A version that does not parse must not become 0 and slip
+			// past the optimistic-locking check.
+			refuse(towndesk.Errorf(towndesk.EINVALID, "按钮已失效"))
+			return true
+		}
 		if !b.chat.Desk.CanChange(user, channel) {
 			refuse(deskRefusal())
 			return true
@@ -380,7 +389,7 @@ func (b *Bot) deskAction(ctx context.Context, cb slack.InteractionCallback, a *s
 		id, rest, _ := strings.Cut(a.Value, "|")
 		ver, assignee, _ := strings.Cut(rest, "|")
 		version, verr := strconv.Atoi(ver)
-		if id == "" || verr != nil {
+		if id == "" || verr != nil || version < 1 {
 			refuse(towndesk.Errorf(towndesk.EINVALID, "按钮已失效"))
 			return true
 		}
@@ -453,7 +462,11 @@ func (b *Bot) submitMove(ctx context.Context, cb slack.InteractionCallback) any 
 		return nil
 	}
 	id, to, channel := parts[0], towndesk.Status(parts[2]), parts[3]
-	version, _ := strconv.Atoi(parts[1])
+	version, err := strconv.Atoi(parts[1])
+	if err != nil || version < 1 || id == "" {
+		b.log.Warn("move form with a bad version refused", "metadata", cb.View.PrivateMetadata, "user", cb.User.ID)
+		return slack.NewErrorsViewSubmissionResponse(map[string]string{"text": staleForm})
+	}
 	text := value(cb.View, "text")
 	if text == "" {
 		return slack.NewErrorsViewSubmissionResponse(map[string]string{"text": "请填写" + handlers.NeedsText(to)})
