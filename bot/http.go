@@ -154,14 +154,24 @@ var errBusy = errors.New("bot busy")
 // returns what to put in the ack: nil for an empty ack. Button clicks run
 // in the background; modal submissions are validated before the ack, so
 // that invalid fields are shown in the modal.
+//
+// A click is one action: only the first of a payload's actions is run.
+// (Slack sends one per click; running many, then answering busy for the
+// rest, would have Slack's retry run the first ones again.)
 func (b *Bot) interaction(ctx context.Context, cb slack.InteractionCallback) (any, error) {
 	switch cb.Type {
 	case slack.InteractionTypeBlockActions:
-		for _, a := range cb.ActionCallback.BlockActions {
-			a := a
-			if !b.submit(userKey(cb.User.ID), "action", func(ctx context.Context) { b.handleAction(ctx, cb, a) }) {
-				return nil, errBusy
-			}
+		actions := cb.ActionCallback.BlockActions
+		if len(actions) == 0 {
+			return nil, nil
+		}
+		if len(actions) > 1 {
+			b.log.Warn("block_actions with several actions; only the first is run", "actions", len(actions))
+		}
+		a := actions[0]
+		cb.ActionCallback.BlockActions = actions[:1]
+		if !b.submit(userKey(cb.User.ID), "action", func(ctx context.Context) { b.handleAction(ctx, cb, a) }) {
+			return nil, errBusy
 		}
 		return nil, nil
 	case slack.InteractionTypeViewSubmission:

@@ -175,6 +175,53 @@ func TestHTTPSlashCommandAndButtons(t *testing.T) {
 	}
 }
 
+// TestHTTPBlockActionsRunsOnlyTheFirst: a click is one action. A payload
+// with 1,000 actions runs the first and is acked; it must not run many and
+// then answer 503, which would have Slack's retry run them again.
+func TestHTTPBlockActionsRunsOnlyTheFirst(t *testing.T) {
+	h := newHarness(t, "", nil)
+	h.command(chBangjun, "U2147483697", "谁管烧秸秆")
+	qid := blockValue(t, h.slack.wait("hook"), actShare)
+	p := h.click(chBangjun, "U5", "300.000001", "", actUseless, qid, false)
+	one := p["actions"].([]map[string]any)[0]
+	var many []map[string]any
+	for i := 0; i < 1000; i++ {
+		a := map[string]any{}
+		for k, v := range one {
+			a[k] = v
+		}
+		if i > 0 {
+			a["action_id"] = actUseful
+		}
+		many = append(many, a)
+	}
+	p["actions"] = many
+	if resp := h.interact(p); resp.StatusCode != http.StatusOK {
+		t.Errorf("block_actions with 1,000 actions = %d, want 200", resp.StatusCode)
+	}
+	fb := h.slack.wait("hook")
+	if !strings.Contains(fb.text(), "已记录") {
+		t.Errorf("reply to the first action = %s", fb.text())
+	}
+	h.slack.quiet(500 * time.Millisecond)
+	q, err := h.db.Question(context.Background(), mustInt(t, qid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q.Useful != 0 || q.NotUseful != 1 {
+		t.Errorf("votes after the payload = %d 有用, %d 没用; want only the first action's 没用", q.Useful, q.NotUseful)
+	}
+}
+
+func mustInt(t *testing.T, s string) int64 {
+	t.Helper()
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
 func TestHTTPAmbiguousPlacePick(t *testing.T) {
 	h := newHarness(t, "", nil)
 	h.mention("EvAMB", chPlain, "U1", "400.000001", "", "柴胡店镇放鞭炮谁管")
