@@ -140,6 +140,7 @@ func Parse(files []File, opts Options) (*Parsed, error) {
 	// Codes must be unique within the edition, across its files. Generated
 	// codes are derived from the row's content, so they are stable.
 	seen := map[string]string{}
+	next := map[string]int{} // per generated base, the suffix to try next
 	bad := map[int]bool{}
 	for i := range rows {
 		r := &rows[i]
@@ -147,7 +148,7 @@ func Parse(files []File, opts Options) (*Parsed, error) {
 			if r.invalid {
 				continue
 			}
-			r.Item.Code = generatedCode(opts.CodePrefix, r.Item, seen)
+			r.Item.Code = generatedCode(opts.CodePrefix, r.Item, seen, next)
 		}
 		code := r.Item.Code
 		if first, dup := seen[code]; dup {
@@ -189,15 +190,22 @@ func problemsError(ps []Problem) error {
 
 // generatedCode derives a code from the row's content so that re-importing
 // the same list gives the same code. Identical rows get -2, -3 … suffixes.
-func generatedCode(prefix string, it towndesk.PowerItem, seen map[string]string) string {
+// next remembers, per base, the suffix after the last one handed out, so
+// that n identical rows cost n steps, not n²/2.
+func generatedCode(prefix string, it towndesk.PowerItem, seen map[string]string, next map[string]int) string {
 	sum := sha1.Sum([]byte(it.Name + "\x00" + it.SubItem + "\x00" + it.Category + "\x00" + it.Body))
 	base := "G" + prefix + "-" + strings.ToUpper(hex.EncodeToString(sum[:5]))
 	code := base
-	for n := 2; ; n++ {
+	n := next[base] // 0 while the base itself has not been handed out
+	for {
+		if n >= 2 {
+			code = base + "-" + strconv.Itoa(n)
+		}
 		if _, dup := seen[code]; !dup {
+			next[base] = max(n+1, 2)
 			return code
 		}
-		code = base + "-" + strconv.Itoa(n)
+		n = max(n+1, 2)
 	}
 }
 
