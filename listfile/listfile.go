@@ -7,6 +7,7 @@ package listfile
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha1"
 	"encoding/csv"
 	"encoding/hex"
@@ -21,7 +22,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/towndesk/towndesk"
@@ -105,17 +105,25 @@ func ReadFile(path string) (File, error) {
 // Parse reads the files of one edition and validates every row.
 //
 // It returns a *towndesk.Error (EINVALID) naming the file when a file cannot
-// be read as a list (too large, empty, binary, undecodable, no header), and
-// one listing every invalid row ("FILE:ROW: 列 实施主体 为空") unless
-// opts.Lenient is set, in which case invalid rows are returned in Skipped.
+// be read as a list (too large, empty, binary, undecodable, no header, an
+// xlsx that would unpack beyond MaxUnzipSize or compresses beyond
+// MaxZipRatio, more than MaxColumns or MaxRows), and one listing every
+// invalid row ("FILE:ROW: 列 实施主体 为空") unless opts.Lenient is set, in
+// which case invalid rows are returned in Skipped.
 func Parse(files []File, opts Options) (*Parsed, error) {
+	return ParseContext(context.Background(), files, opts)
+}
+
+// ParseContext is Parse, stopped when ctx ends (a signal): it then returns
+// an error wrapping ctx's.
+func ParseContext(ctx context.Context, files []File, opts Options) (*Parsed, error) {
 	var rows []Row
 	var problems []Problem
 	unknown := map[string]bool{}
 	var names []string
 	for n, f := range files {
 		names = append(names, f.Name)
-		fr, err := parseData(f.Name, f.Data, opts)
+		fr, err := parseData(ctx, f.Name, f.Data, opts)
 		if err != nil {
 			return nil, err
 		}
@@ -216,7 +224,10 @@ type fileRows struct {
 }
 
 // parseData parses one file's bytes; name is used for the format and in messages.
-func parseData(name string, data []byte, opts Options) (*fileRows, error) {
+func parseData(ctx context.Context, name string, data []byte, opts Options) (*fileRows, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, canceled(name, err)
+	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, towndesk.Errorf(towndesk.EINVALID, "%s: 文件是空的", name)
 	}
@@ -225,85 +236,15 @@ func parseData(name string, data []byte, opts Options) (*fileRows, error) {
 	}
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".xlsx", ".xlsm":
-		return parseXLSX(name, data, opts)
+		return parseXLSX(ctx, name, data, opts)
 	case ".csv", ".txt":
-		return parseCSV(name, data, opts)
+		return parseCSV(ctx, name, data, opts)
 	case ".jsonl", ".ndjson":
-		return parseJSONL(name, data, opts)
+		return parseJSONL(ctx, name, data, opts)
 	case ".xls":
 		return nil, towndesk.Errorf(towndesk.EINVALID, "%s: 不支持旧版 .xls 格式，请在 Excel 中另存为 .xlsx 或 CSV", name)
 	}
 	return nil, towndesk.Errorf(towndesk.EINVALID, "%s: 无法识别的文件类型，支持 .xlsx、.csv、.jsonl", name)
-}
-
-// parseXLSX reads every sheet that has a header row. Merged cells are
-// filled from their top-left value, as a person reading the sheet sees them.
-func parseXLSX(name string, data []byte, opts Options) (*fileRows, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data))
-	if err != nil {
-		return nil, towndesk.Errorf(towndesk.EINVALID, "%s: 不是有效的 xlsx 文件（%v）", name, err)
-	}
-	defer f.Close()
-	out := &fileRows{}
-	var seenHeaders []string
-	found := false
-	for _, sheet := range f.GetSheetList() {
-		grid, err := f.GetRows(sheet, excelize.Options{RawCellValue: false})
-		if err != nil {
-			return nil, towndesk.Errorf(towndesk.EINVALID, "%s[%s]: 无法读取工作表（%v）", name, sheet, err)
-		}
-		if err := fillMerged(f, sheet, grid); err != nil {
-			return nil, towndesk.Errorf(towndesk.EINVALID, "%s[%s]: 无法读取合并单元格（%v）", name, sheet, err)
-		}
-		pos := func(row int) string { return fmt.Sprintf("%s[%s]:%d", name, sheet, row) }
-		if len(f.GetSheetList()) == 1 {
-			pos = func(row int) string { return fmt.Sprintf("%s:%d", name, row) }
-		}
-		rows, problems, unknown, headers, ok := parseGrid(grid, pos, opts)
-		if !ok {
-			seenHeaders = append(seenHeaders, headers...)
-			continue
-		}
-		found = true
-		out.rows = append(out.rows, rows...)
-		out.problems = append(out.problems, problems...)
-		out.unknown = append(out.unknown, unknown...)
-	}
-	if !found {
-		return nil, noHeaderError(name, seenHeaders)
-	}
-	return out, nil
-}
-
-// fillMerged copies each merged range's top-left value into every cell of
-// the range, growing grid rows as needed.
-func fillMerged(f *excelize.File, sheet string, grid [][]string) error {
-	merged, err := f.GetMergeCells(sheet)
-	if err != nil {
-		return err
-	}
-	for _, m := range merged {
-		c1, r1, err := excelize.CellNameToCoordinates(m.GetStartAxis())
-		if err != nil {
-			return err
-		}
-		c2, r2, err := excelize.CellNameToCoordinates(m.GetEndAxis())
-		if err != nil {
-			return err
-		}
-		v := m.GetCellValue()
-		for r := r1; r <= r2 && r <= len(grid); r++ {
-			row := grid[r-1]
-			for len(row) < c2 {
-				row = append(row, "")
-			}
-			for c := c1; c <= c2; c++ {
-				row[c-1] = v
-			}
-			grid[r-1] = row
-		}
-	}
-	return nil
 }
 
 func noHeaderError(name string, seen []string) error {
@@ -320,7 +261,7 @@ func noHeaderError(name string, seen []string) error {
 
 // parseCSV decodes UTF-8 (with or without BOM) or GB18030 and reads the
 // records as a grid.
-func parseCSV(name string, data []byte, opts Options) (*fileRows, error) {
+func parseCSV(ctx context.Context, name string, data []byte, opts Options) (*fileRows, error) {
 	text, err := decodeText(name, data)
 	if err != nil {
 		return nil, err
@@ -330,6 +271,9 @@ func parseCSV(name string, data []byte, opts Options) (*fileRows, error) {
 	r.LazyQuotes = true
 	var grid [][]string
 	for {
+		if len(grid)%256 == 255 && ctx.Err() != nil {
+			return nil, canceled(name, ctx.Err())
+		}
 		rec, err := r.Read()
 		if err == io.EOF {
 			break
@@ -525,7 +469,7 @@ func modeNames() string {
 // parseJSONL reads one JSON object per line with the canonical English
 // field names (code, name, subitem, category, basis, body, office, mode,
 // level, domain, note).
-func parseJSONL(name string, data []byte, opts Options) (*fileRows, error) {
+func parseJSONL(ctx context.Context, name string, data []byte, opts Options) (*fileRows, error) {
 	text, err := decodeText(name, data)
 	if err != nil {
 		return nil, err
@@ -537,6 +481,9 @@ func parseJSONL(name string, data []byte, opts Options) (*fileRows, error) {
 		h.col[f] = f // record index = field number
 	}
 	for i, line := range strings.Split(text, "\n") {
+		if i%256 == 255 && ctx.Err() != nil {
+			return nil, canceled(name, ctx.Err())
+		}
 		line = strings.TrimSpace(line)
 		if line == "" {
 			continue
