@@ -13,6 +13,23 @@ import (
 	"github.com/towndesk/towndesk"
 )
 
+// TestTooLongCellReportedOnce: a cell over MaxCellSize is reported as too
+// long, not also as the same column being empty.
+func TestTooLongCellReportedOnce(t *testing.T) {
+	big := strings.Repeat("很", MaxCellSize/3+10)
+	f := File{Name: "long.csv", Data: []byte("事项名称,实施主体,承接方式\n" + big + "甲," + big + "乙," + big + "丙\n")}
+	_, err := Parse([]File{f}, townOpts)
+	msg := towndesk.ErrorMessage(err)
+	for _, col := range []string{"事项名称", "实施主体", "承接方式"} {
+		if n := strings.Count(msg, "列 "+col+" "); n != 1 {
+			t.Errorf("column %s reported %d times, want once:\n%s", col, n, msg)
+		}
+		if !strings.Contains(msg, "long.csv:2: 列 "+col+" 的内容过长") {
+			t.Errorf("error lacks column %s as too long:\n%s", col, msg)
+		}
+	}
+}
+
 // cancelAfter is a context whose Err turns to context.Canceled after n
 // calls: a signal arriving in the middle of a read, at a known point.
 type cancelAfter struct {

@@ -411,10 +411,12 @@ func cell(rec []string, i int) string {
 // rowItem builds the item of one record and lists what is wrong with it.
 func rowItem(rec []string, h headerMap, opts Options) (towndesk.PowerItem, []string) {
 	var probs []string
+	long := map[field]bool{} // too long: reported once, not also as empty
 	get := func(f field) string {
 		v := cell(rec, h.col[f])
 		if len(v) > MaxCellSize {
 			probs = append(probs, fmt.Sprintf("列 %s 的内容过长（%d 字节，上限 %d KB）", h.label(f), len(v), MaxCellSize>>10))
+			long[f] = true
 			return ""
 		}
 		return v
@@ -435,16 +437,17 @@ func rowItem(rec []string, h headerMap, opts Options) (towndesk.PowerItem, []str
 	if it.SubItem == it.Name || it.SubItem == "无" || it.SubItem == "/" || it.SubItem == "-" {
 		it.SubItem = ""
 	}
-	if it.Name == "" {
+	if it.Name == "" && !long[fieldName] {
 		probs = append(probs, "列 "+h.label(fieldName)+" 为空")
 	}
-	if it.Body == "" {
+	if it.Body == "" && !long[fieldBody] {
 		probs = append(probs, "列 "+h.label(fieldBody)+" 为空")
 	}
 	if h.col[fieldMode] >= 0 {
 		raw := get(fieldMode)
 		m, ok := towndesk.ParseMode(raw)
 		switch {
+		case raw == "" && long[fieldMode]:
 		case raw == "":
 			probs = append(probs, "列 "+h.label(fieldMode)+" 为空")
 		case !ok:
