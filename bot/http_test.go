@@ -318,3 +318,22 @@ func TestPhoneNumbersNeverLeaveUnmasked(t *testing.T) {
 		}
 	}
 }
+
+// TestSpacedNumbersNeverEchoed: a number written in groups (139、8765、4322)
+// is masked in the reply, the logs and the stored question, including
+// what was searched for.
+func TestSpacedNumbersNeverEchoed(t *testing.T) {
+	h := newHarness(t, "", nil)
+	h.mention("EvSPACED", chBangjun, "U1", "710.000001", "", "村民139、8765、4322说飞碟降落归谁管")
+	c := h.slack.wait("chat.postMessage")
+	h.slack.quiet(100 * time.Millisecond)
+	for _, where := range map[string]string{"reply": c.text(), "logs": h.logs.String()} {
+		if strings.Contains(where, "8765") {
+			t.Errorf("number shown in full: %s", where)
+		}
+	}
+	qs, _ := h.db.Questions(context.Background(), storage.QuestionFilter{})
+	if len(qs) != 1 || strings.Contains(qs[0].Text, "8765") || strings.Contains(strings.Join(qs[0].Terms, " "), "8765") {
+		t.Errorf("question log = %+v, want the number masked in the question and its terms", qs)
+	}
+}
