@@ -309,3 +309,43 @@ func TestImportSignalStopsCleanly(t *testing.T) {
 		}
 	}
 }
+
+// TestDataDirectoryPrivate: a new data directory is 0700 and every file
+// towndesk writes in it (database, index) is readable by its owner only.
+func TestDataDirectoryPrivate(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "a", "data")
+	src := writeFile(t, t.TempDir(), "v1.csv", listHeader+
+		"1,BH-1,对露天焚烧秸秆的处罚,行政处罚,,滕州市滨湖镇人民政府,综合执法办,赋权\n")
+	if _, errOut, code := runMain(t, "", "import", "--data", data, "--county", "滕州", "--town", "滨湖", src); code != 0 {
+		t.Fatalf("import exit %d: %s", code, errOut)
+	}
+	if _, errOut, code := runMain(t, "", "ask", "--data", data, "滨湖镇谁管烧秸秆"); code != 0 {
+		t.Fatalf("ask exit %d: %s", code, errOut)
+	}
+	files := 0
+	err := filepath.WalkDir(data, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		st, err := d.Info()
+		if err != nil {
+			return err
+		}
+		want := os.FileMode(0o600)
+		if d.IsDir() {
+			want = 0o700
+		} else {
+			files++
+		}
+		if st.Mode().Perm() != want {
+			t.Errorf("%s has mode %o, want %o", p, st.Mode().Perm(), want)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if files < 3 {
+		t.Errorf("found %d files in the data directory, want the database and the index", files)
+	}
+}
