@@ -14,6 +14,22 @@ const (
 	StatusNotFound       AskStatus = "not_found"
 )
 
+// Intent is the kind of reply a question asks for.
+type Intent string
+
+// The intents of a question.
+const (
+	// IntentWho: who enforces or manages the matter (the default).
+	IntentWho Intent = ""
+	// IntentApply: where and to whom to apply for a licence, a
+	// certificate or an approval ("要办什么证，去哪办"): the reply says
+	// "向…申请", and licence and confirmation rows are preferred.
+	IntentApply Intent = "apply"
+	// IntentCan: whether the town may act ("镇上能罚吗"): the reply starts
+	// with 能 or 不能.
+	IntentCan Intent = "can"
+)
+
 // Role says why a matched row is in an answer.
 type Role string
 
@@ -41,6 +57,8 @@ type Match struct {
 	List  List      `json:"list"`
 	Score float64   `json:"score"` // 0..1, how well the row matches the question
 	Role  Role      `json:"role"`
+	// Taught names the taught link the row comes from (RoleTaught only).
+	Taught *TaughtRef `json:"taught,omitempty"`
 }
 
 // AskResult is the structured answer to a question. Matches are best first
@@ -63,6 +81,19 @@ type AskResult struct {
 	Terms []string `json:"terms,omitempty"`
 	// Category is the kind of power the question hinted at (行政处罚 …), if any.
 	Category string `json:"category,omitempty"`
+	// Intent is the kind of reply the question asks for.
+	Intent Intent `json:"intent,omitempty"`
+	// Taught is the taught link a "none" answer comes from (status
+	// not_found), and TaughtNote its teacher's note; nil for others.
+	Taught     *TaughtRef `json:"taught,omitempty"`
+	TaughtNote string     `json:"taught_note,omitempty"`
+	// Picked is true when the answer is a row a language model picked
+	// among the candidates (never shown in JSON: the reply's llm says it).
+	Picked bool `json:"-"`
+	// Matter is the question's normalised form: its matter as words,
+	// without the place, the question frame and fillers. Wordings that
+	// differ only in those have the same Matter.
+	Matter []string `json:"matter,omitempty"`
 }
 
 // Reading is a language model's reading of a question: search terms in the

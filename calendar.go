@@ -86,24 +86,33 @@ type Calendar struct {
 // error wrapped if r fails.
 func ParseCalendar(r io.Reader) (*Calendar, error) {
 	c := &Calendar{off: map[Date]string{}, on: map[Date]string{}}
+	if err := readLines(r, "节假日文件", "holidays file", c.addLine); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// readLines calls fn with the fields of every line of r that has any,
+// text after # left out. An error of fn's stops it: an EINVALID error
+// naming the file (what, in Chinese), the line's number and text, and
+// fn's message. A read error comes back wrapped, naming the file (name,
+// in English).
+func readLines(r io.Reader, what, name string, fn func(fields []string) error) error {
 	sc := bufio.NewScanner(r)
 	for n := 1; sc.Scan(); n++ {
-		line := sc.Text()
-		if i := strings.IndexByte(line, '#'); i >= 0 {
-			line = line[:i]
-		}
+		line, _, _ := strings.Cut(sc.Text(), "#")
 		fields := strings.Fields(line)
 		if len(fields) == 0 {
 			continue
 		}
-		if err := c.addLine(fields); err != nil {
-			return nil, Errorf(EINVALID, "节假日文件第 %d 行「%s」：%s", n, strings.TrimSpace(sc.Text()), ErrorMessage(err))
+		if err := fn(fields); err != nil {
+			return Errorf(EINVALID, "%s第 %d 行「%s」：%s", what, n, strings.TrimSpace(sc.Text()), ErrorMessage(err))
 		}
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read holidays file: %w", err)
+		return fmt.Errorf("read %s: %w", name, err)
 	}
-	return c, nil
+	return nil
 }
 
 func (c *Calendar) addLine(fields []string) error {

@@ -3,8 +3,8 @@
 // one error type that carries a Chinese message for users.
 //
 // It imports only the standard library. Adapters live in sub-packages: kb
-// (power lists and search), storage (SQLite), handlers (chat-free commands),
-// bot (Slack and the console).
+// (power lists and search), storage (SQLite), the use cases under handlers
+// (qa, desk, summary, chat), bot (Slack and the console).
 package towndesk
 
 import (
@@ -23,7 +23,9 @@ const (
 )
 
 // Error is towndesk's application error. Message is the Simplified Chinese
-// sentence shown to the user; Err, if set, is the underlying cause for logs.
+// sentence shown to the user; Field, if set, names the input it concerns,
+// so that a form can show the message next to that input; Err, if set, is
+// the underlying cause for logs.
 //
 // Error() renders code, message and cause on one line for logs. Messages are
 // Chinese because they are what users read; the code and the wrapped cause
@@ -31,7 +33,13 @@ const (
 type Error struct {
 	Code    string
 	Message string
-	Err     error
+	// Field is the input the error is about, named as the intake and desk
+	// forms name their inputs: county, town, village, citizen, phone,
+	// id_number, kind, matter, materials, item; type, amount, receipt,
+	// note; days, reason, result, assignee, text, status, by, limit. "" when no
+	// one input is at fault.
+	Field string
+	Err   error
 }
 
 // Error implements the error interface.
@@ -52,6 +60,35 @@ func (e *Error) Unwrap() error { return e.Err }
 // Errorf returns an *Error with the given code and a formatted Chinese message.
 func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Invalidf returns an EINVALID *Error about the input field, with a
+// formatted Chinese message.
+func Invalidf(field, format string, args ...any) *Error {
+	return &Error{Code: EINVALID, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// WithField returns the first *Error in err's chain as a copy naming
+// field, or err itself when that names a field already. Other errors and
+// nil are returned as they are.
+func WithField(err error, field string) error {
+	var e *Error
+	if !errors.As(err, &e) || e.Field != "" {
+		return err
+	}
+	c := *e
+	c.Field = field
+	return &c
+}
+
+// ErrorField returns the Field of the first *Error in err's chain; "" for
+// any other error and for nil.
+func ErrorField(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Field
+	}
+	return ""
 }
 
 // ErrorCode returns the code of the first *Error in err's chain, EINTERNAL

@@ -77,13 +77,6 @@ func landline(d string) (area, local string, ok bool) {
 	return m[1], m[2], true
 }
 
-// ValidatePhone returns an EINVALID error unless s is a mobile number
-// (1[3-9] and 9 more digits) or a landline with its area code.
-func ValidatePhone(s string) error {
-	_, err := NormalizePhone(s)
-	return err
-}
-
 // idWeights are the GB 11643-1999 weights of the first 17 digits.
 var idWeights = [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
 
@@ -128,13 +121,6 @@ func NormalizeID(s string) (string, error) {
 		return "", Errorf(EINVALID, "身份证号校验位不对，请核对：「%s」", MaskID(t))
 	}
 	return t, nil
-}
-
-// ValidateID returns an EINVALID error unless s is a valid 18-character
-// citizen ID number (see NormalizeID).
-func ValidateID(s string) error {
-	_, err := NormalizeID(s)
-	return err
 }
 
 // MaskPhone returns the phone number with its middle hidden: 138****5678 for

@@ -57,6 +57,36 @@ func (m Mode) TownActs() bool {
 	return false
 }
 
+// squadSuffixes end the name of an enforcement squad stationed in a town.
+var squadSuffixes = []string{"执法中队", "执法大队", "执法分队", "中队", "大队", "分队"}
+
+// InNameOf returns the body in whose name the row's power is exercised. A
+// dispatched squad acts in the name of the county department that
+// dispatched it: for a body that names the squad (滕州市综合行政执法局官桥中队)
+// that is the department (滕州市综合行政执法局), the longest part of the
+// body that ends in 局, 委员会 or 委 before the squad's own name. Any other
+// body acts in its own name.
+func (it PowerItem) InNameOf() string {
+	body := it.Body
+	for _, suf := range squadSuffixes {
+		if !strings.HasSuffix(body, suf) {
+			continue
+		}
+		head := strings.TrimSuffix(body, suf)
+		cut := -1
+		for _, dept := range []string{"委员会", "局", "委"} {
+			if i := strings.LastIndex(head, dept); i >= 0 && i+len(dept) > cut {
+				cut = i + len(dept)
+			}
+		}
+		if cut > 0 && cut < len(head) {
+			return head[:cut]
+		}
+		return body
+	}
+	return body
+}
+
 // PowerItem is one row of a power list (权力清单).
 type PowerItem struct {
 	Code     string `json:"code"`

@@ -1,7 +1,6 @@
 package towndesk
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"strconv"
@@ -45,18 +44,6 @@ var statusChinese = map[Status]string{
 	StatusCancelled:      "已撤销",
 }
 
-// transitions is the lifecycle table: the statuses each status may move to.
-// Moves out of done happen through the follow-up call only (满意/基本满意 →
-// closed, 不满意 → in_progress); closed, rejected and cancelled are final.
-var transitions = map[Status][]Status{
-	StatusReceived:       {StatusAccepted, StatusRejected, StatusCancelled},
-	StatusAccepted:       {StatusInProgress, StatusCancelled},
-	StatusInProgress:     {StatusWaitingCitizen, StatusWaitingDept, StatusDone, StatusCancelled},
-	StatusWaitingCitizen: {StatusInProgress, StatusCancelled},
-	StatusWaitingDept:    {StatusInProgress},
-	StatusDone:           {StatusClosed, StatusInProgress},
-}
-
 // Chinese returns the status's Chinese name (已受理); the English name for an
 // unknown status.
 func (s Status) Chinese() string {
@@ -70,19 +57,6 @@ func (s Status) Chinese() string {
 func (s Status) Valid() bool {
 	_, ok := statusChinese[s]
 	return ok
-}
-
-// Next returns the statuses s may move to, in table order; nil for a final status.
-func (s Status) Next() []Status { return transitions[s] }
-
-// CanMoveTo reports whether the lifecycle table allows moving from s to t.
-func (s Status) CanMoveTo(t Status) bool {
-	for _, n := range transitions[s] {
-		if n == t {
-			return true
-		}
-	}
-	return false
 }
 
 // Waiting reports whether s is a waiting status, during which the promised
@@ -111,7 +85,16 @@ func ParseStatus(s string) (Status, error) {
 			return st, nil
 		}
 	}
-	return "", Errorf(EINVALID, "未知状态「%s」；可用：%s", s, statusList(Statuses))
+	var names []string
+	for _, st := range Statuses {
+		names = append(names, string(st), statusChinese[st])
+	}
+	hint := ""
+	if sug := Suggest(t, names); sug != "" {
+		st, _ := ParseStatus(sug)
+		hint = fmt.Sprintf("是不是：%s（%s）？", st.Chinese(), st)
+	}
+	return "", Invalidf("status", "未知状态「%s」；%s可用：%s", s, hint, statusList(Statuses))
 }
 
 // statusList renders statuses as "已受理（accepted）、办理中（in_progress）".
@@ -121,25 +104,6 @@ func statusList(ss []Status) string {
 		parts[i] = fmt.Sprintf("%s（%s）", s.Chinese(), s)
 	}
 	return strings.Join(parts, "、")
-}
-
-// CheckMove returns nil if a request in status from may be moved to status
-// to with an ordinary move, and otherwise an EINVALID error naming the
-// current status and the allowed next steps. Leaving 已办结 is not an
-// ordinary move: it follows from the follow-up result.
-func CheckMove(from, to Status) error {
-	switch {
-	case from == StatusDone:
-		return Errorf(EINVALID, "代办当前状态为「%s」，下一步是回访：回访满意或基本满意则归档为「%s」，不满意则退回「%s」重新办理",
-			from.Chinese(), StatusClosed.Chinese(), StatusInProgress.Chinese())
-	case from.Final():
-		return Errorf(EINVALID, "代办当前状态为「%s」，已经结束，不能再转为「%s」", from.Chinese(), to.Chinese())
-	case from == to:
-		return Errorf(EINVALID, "代办当前状态已是「%s」；可转为：%s", from.Chinese(), statusList(from.Next()))
-	case !from.CanMoveTo(to):
-		return Errorf(EINVALID, "代办当前状态为「%s」，不能转为「%s」；可转为：%s", from.Chinese(), to.Chinese(), statusList(from.Next()))
-	}
-	return nil
 }
 
 // Kind is a kind of errand with its promised time in working days (承诺时限).
@@ -157,9 +121,6 @@ func DefaultKinds() []Kind {
 	}
 }
 
-// maxPromisedDays bounds promised and extension times: a year of working days.
-const maxPromisedDays = 250
-
 // FindKind returns the kind named name among kinds, or an EINVALID error
 // listing the kinds there are.
 func FindKind(kinds []Kind, name string) (Kind, error) {
@@ -172,9 +133,9 @@ func FindKind(kinds []Kind, name string) (Kind, error) {
 		names[i] = k.Name
 	}
 	if name == "" {
-		return Kind{}, Errorf(EINVALID, "请填写代办类型；可选：%s", strings.Join(names, "、"))
+		return Kind{}, Invalidf("kind", "请填写代办类型；可选：%s", strings.Join(names, "、"))
 	}
-	return Kind{}, Errorf(EINVALID, "未知的代办类型「%s」；可选：%s", name, strings.Join(names, "、"))
+	return Kind{}, Invalidf("kind", "未知的代办类型「%s」；可选：%s", name, strings.Join(names, "、"))
 }
 
 // ParseKinds reads a kinds file: one kind per line, its name and its promised
@@ -184,34 +145,23 @@ func FindKind(kinds []Kind, name string) (Kind, error) {
 func ParseKinds(r io.Reader) ([]Kind, error) {
 	var kinds []Kind
 	seen := map[string]bool{}
-	sc := bufio.NewScanner(r)
-	for n := 1; sc.Scan(); n++ {
-		line := sc.Text()
-		if i := strings.IndexByte(line, '#'); i >= 0 {
-			line = line[:i]
-		}
-		f := strings.Fields(line)
-		if len(f) == 0 {
-			continue
-		}
-		bad := func(why string) error {
-			return Errorf(EINVALID, "代办类型文件第 %d 行「%s」：%s", n, strings.TrimSpace(sc.Text()), why)
-		}
+	err := readLines(r, "代办类型文件", "kinds file", func(f []string) error {
 		if len(f) != 2 {
-			return nil, bad("应为「类型名称 承诺工作日数」，如「代办证件 5」")
+			return Errorf(EINVALID, "应为「类型名称 承诺工作日数」，如「代办证件 5」")
 		}
 		days, err := strconv.Atoi(f[1])
-		if err != nil || days < 1 || days > maxPromisedDays {
-			return nil, bad(fmt.Sprintf("承诺时限应为 1 到 %d 之间的工作日数", maxPromisedDays))
+		if err != nil || days < 1 || days > MaxPromisedDays {
+			return Errorf(EINVALID, "承诺时限应为 1 到 %d 之间的工作日数", MaxPromisedDays)
 		}
 		if seen[f[0]] {
-			return nil, bad("类型重复")
+			return Errorf(EINVALID, "类型重复")
 		}
 		seen[f[0]] = true
 		kinds = append(kinds, Kind{Name: f[0], Days: days})
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read kinds file: %w", err)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(kinds) == 0 {
 		return nil, Errorf(EINVALID, "代办类型文件中没有任何类型")
@@ -234,23 +184,23 @@ func ParseMoney(s string) (Money, error) {
 	t := strings.TrimSpace(s)
 	t = strings.TrimSuffix(t, "元")
 	if t == "" {
-		return 0, Errorf(EINVALID, "请填写金额（元），如 50 或 50.00")
+		return 0, Invalidf("amount", "请填写金额（元），如 50 或 50.00")
 	}
 	if t[0] == '-' {
-		return 0, Errorf(EINVALID, "金额「%s」不能为负数", s)
+		return 0, Invalidf("amount", "金额「%s」不能为负数", s)
 	}
 	whole, frac, hasDot := strings.Cut(t, ".")
 	if whole == "" || !allDigits(whole) || (hasDot && (frac == "" || !allDigits(frac))) {
-		return 0, Errorf(EINVALID, "金额「%s」不是数字；请写成 50 或 50.00 这样的元数", s)
+		return 0, Invalidf("amount", "金额「%s」不是数字；请写成 50 或 50.00 这样的元数", s)
 	}
 	if len(frac) > 2 {
-		return 0, Errorf(EINVALID, "金额「%s」最多两位小数（精确到分）", s)
+		return 0, Invalidf("amount", "金额「%s」最多两位小数（精确到分）", s)
 	}
 	if len(whole) > 1 && whole[0] == '0' {
-		return 0, Errorf(EINVALID, "金额「%s」有多余的前导零", s)
+		return 0, Invalidf("amount", "金额「%s」有多余的前导零", s)
 	}
 	if len(whole) > 7 {
-		return 0, Errorf(EINVALID, "金额「%s」过大，单笔不能超过 %s 元", s, MaxMoney)
+		return 0, Invalidf("amount", "金额「%s」过大，单笔不能超过 %s 元", s, MaxMoney)
 	}
 	yuan, _ := strconv.ParseInt(whole, 10, 64)
 	fen := yuan * 100
@@ -260,9 +210,9 @@ func ParseMoney(s string) (Money, error) {
 	}
 	switch {
 	case fen == 0:
-		return 0, Errorf(EINVALID, "金额不能为零")
+		return 0, Invalidf("amount", "金额不能为零")
 	case Money(fen) > MaxMoney:
-		return 0, Errorf(EINVALID, "金额「%s」过大，单笔不能超过 %s 元", s, MaxMoney)
+		return 0, Invalidf("amount", "金额「%s」过大，单笔不能超过 %s 元", s, MaxMoney)
 	}
 	return Money(fen), nil
 }
@@ -317,7 +267,7 @@ func ParseEntryType(s string) (EntryType, error) {
 	case "交付", "hand":
 		return EntryHanded, nil
 	}
-	return "", Errorf(EINVALID, "未知收支类型「%s」；可用：收取（向群众收取）、支付（向部门支付）、领取（从部门代领）、交付（交给群众）", s)
+	return "", Invalidf("type", "未知收支类型「%s」；可用：收取（向群众收取）、支付（向部门支付）、领取（从部门代领）、交付（交给群众）", s)
 }
 
 // LedgerEntry is one movement of money on a request.
@@ -339,15 +289,15 @@ func (e *LedgerEntry) Validate() error {
 		_, err := ParseEntryType(string(e.Type))
 		return err
 	case e.Amount <= 0:
-		return Errorf(EINVALID, "金额必须大于零")
+		return Invalidf("amount", "金额必须大于零")
 	case e.Amount > MaxMoney:
-		return Errorf(EINVALID, "金额过大，单笔不能超过 %s 元", MaxMoney)
-	case utf8.RuneCountInString(e.Receipt) > 64:
-		return Errorf(EINVALID, "票据号过长（最多 64 字）")
-	case utf8.RuneCountInString(e.Note) > maxNote:
-		return Errorf(EINVALID, "备注过长（最多 %d 字）", maxNote)
+		return Invalidf("amount", "金额过大，单笔不能超过 %s 元", MaxMoney)
+	case utf8.RuneCountInString(e.Receipt) > MaxReceipt:
+		return Invalidf("receipt", "票据号过长（最多 %d 字）", MaxReceipt)
+	case utf8.RuneCountInString(e.Note) > MaxText:
+		return Invalidf("note", "备注过长（最多 %d 字）", MaxText)
 	case strings.TrimSpace(e.By) == "":
-		return Errorf(EINVALID, "请注明经办人")
+		return Invalidf("by", "请注明经办人")
 	}
 	return nil
 }
@@ -410,7 +360,7 @@ func ParseSatisfaction(s string) (Satisfaction, error) {
 	case Satisfied, MostlySatisfied, Dissatisfied:
 		return t, nil
 	}
-	return "", Errorf(EINVALID, "回访结果「%s」无效；可用：满意、基本满意、不满意", s)
+	return "", Invalidf("result", "回访结果「%s」无效；可用：满意、基本满意、不满意", s)
 }
 
 // EventType is the kind of change an event records.
@@ -495,60 +445,71 @@ type Request struct {
 	EndedAt      time.Time `json:"ended_at,omitzero"` // closed, rejected or cancelled
 }
 
-// Field length limits, in characters.
-const (
-	maxName   = 50
-	maxMatter = 2000
-	maxNote   = 2000
-)
-
-// Validate returns an EINVALID error describing the first thing wrong with a
-// new request: missing citizen, bad phone or ID number, no town, and so on.
-// Phone and ID must already be normalized (NormalizePhone, NormalizeID).
+// Validate returns an EINVALID error, its Field set, for the first thing
+// wrong with a new request (see Problems). Phone and ID must already be
+// normalized (NormalizePhone, NormalizeID).
 func (r *Request) Validate() error {
-	switch {
-	case r.Town.TownCode == "":
-		return Errorf(EINVALID, "请填写乡镇（街道）")
-	case strings.TrimSpace(r.Citizen) == "":
-		return Errorf(EINVALID, "请填写群众姓名")
-	case utf8.RuneCountInString(r.Citizen) > maxName:
-		return Errorf(EINVALID, "群众姓名过长（最多 %d 字）", maxName)
-	case utf8.RuneCountInString(r.Village) > maxName:
-		return Errorf(EINVALID, "村（社区）名称过长（最多 %d 字）", maxName)
-	case strings.TrimSpace(r.Matter) == "":
-		return Errorf(EINVALID, "请填写办理事项")
-	case utf8.RuneCountInString(r.Matter) > maxMatter:
-		return Errorf(EINVALID, "办理事项过长（最多 %d 字）", maxMatter)
-	case strings.TrimSpace(r.Kind) == "":
-		return Errorf(EINVALID, "请填写代办类型")
-	case r.PromisedDays < 1 || r.PromisedDays > maxPromisedDays:
-		return Errorf(EINVALID, "承诺时限应为 1 到 %d 个工作日", maxPromisedDays)
-	case strings.TrimSpace(r.CreatedBy) == "":
-		return Errorf(EINVALID, "请注明登记人")
-	case len(r.Materials) > 50:
-		return Errorf(EINVALID, "材料最多 50 项")
+	if ps := r.Problems(); len(ps) > 0 {
+		return ps[0]
 	}
+	return nil
+}
+
+// Problems returns everything wrong with a new request, in the order of
+// the intake form, each an EINVALID *Error whose Field names the input:
+// no town, a missing or overlong citizen or matter, a bad phone or ID
+// number, no kind or a promised time out of range, too many or bad
+// materials, no creator. Phone and ID must already be normalized
+// (NormalizePhone, NormalizeID).
+func (r *Request) Problems() []error {
+	var ps []error
+	add := func(field, format string, args ...any) { ps = append(ps, Invalidf(field, format, args...)) }
+	if r.Town.TownCode == "" {
+		add("town", "请填写乡镇（街道）")
+	}
+	text := func(field, value string, max int, missing, name string) {
+		if err := checkText(field, value, max, missing, name); err != nil {
+			ps = append(ps, err)
+		}
+	}
+	text("village", r.Village, MaxName, "", "村（社区）名称")
+	text("citizen", r.Citizen, MaxName, "请填写群众姓名", "群众姓名")
 	if p, err := NormalizePhone(r.Phone); err != nil {
-		return err
+		ps = append(ps, WithField(err, "phone"))
 	} else if p != r.Phone {
-		return Errorf(EINVALID, "电话号码格式未规范化")
+		add("phone", "电话号码格式未规范化")
 	}
 	if r.IDNumber != "" {
 		if id, err := NormalizeID(r.IDNumber); err != nil {
-			return err
+			ps = append(ps, WithField(err, "id_number"))
 		} else if id != r.IDNumber {
-			return Errorf(EINVALID, "身份证号格式未规范化")
+			add("id_number", "身份证号格式未规范化")
 		}
+	}
+	switch {
+	case strings.TrimSpace(r.Kind) == "":
+		add("kind", "请填写代办类型")
+	case r.PromisedDays < 1 || r.PromisedDays > MaxPromisedDays:
+		add("kind", "承诺时限应为 1 到 %d 个工作日", MaxPromisedDays)
+	}
+	text("matter", r.Matter, MaxText, "请填写办理事项", "办理事项")
+	if len(r.Materials) > MaxMaterials {
+		add("materials", "材料最多 %d 项", MaxMaterials)
 	}
 	for _, m := range r.Materials {
 		if strings.TrimSpace(m) == "" {
-			return Errorf(EINVALID, "材料名称不能为空")
+			add("materials", "材料名称不能为空")
+			break
 		}
-		if utf8.RuneCountInString(m) > 100 {
-			return Errorf(EINVALID, "材料名称「%s」过长（最多 100 字）", m)
+		if utf8.RuneCountInString(m) > MaxMaterial {
+			add("materials", "材料名称「%s」过长（最多 %d 字）", m, MaxMaterial)
+			break
 		}
 	}
-	return nil
+	if strings.TrimSpace(r.CreatedBy) == "" {
+		add("by", "请注明登记人")
+	}
+	return ps
 }
 
 // LateDue returns the due date against which r counts as overdue: its due

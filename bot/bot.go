@@ -1,8 +1,8 @@
 // Package bot is towndesk's chat front end: Slack over the HTTP Events API
 // or Socket Mode, and a local console. It is the only package that imports
 // slack-go. Every front end goes through the one command table of
-// handlers.Chat; bot only translates Slack payloads into handlers'
-// requests and handlers' replies into Block Kit, acks Slack within its
+// chat.Chat; bot only translates Slack payloads into chat messages and
+// chat replies into Block Kit, acks Slack within its
 // 3-second limit, and does the work in the background.
 package bot
 
@@ -24,7 +24,7 @@ import (
 
 	"github.com/towndesk/towndesk"
 	"github.com/towndesk/towndesk/config"
-	"github.com/towndesk/towndesk/handlers"
+	"github.com/towndesk/towndesk/handlers/chat"
 	"github.com/towndesk/towndesk/storage"
 )
 
@@ -55,7 +55,7 @@ type Options struct {
 	HTTPClient *http.Client
 
 	Config config.Config
-	Chat   *handlers.Chat
+	Chat   *chat.Chat
 	Store  store
 	Logger *slog.Logger // its handler should mask (NewMaskingHandler); nil discards
 
@@ -88,7 +88,7 @@ const maxPosts = 10000
 type Bot struct {
 	api     *slack.Client
 	http    *http.Client
-	chat    *handlers.Chat
+	chat    *chat.Chat
 	store   store
 	cfg     config.Config
 	secret  string
@@ -229,7 +229,7 @@ func cleanText(s string) string {
 	return strings.TrimSpace(html.UnescapeString(mentionRe.ReplaceAllString(s, " ")))
 }
 
-func status(r *handlers.ChatReply) string {
+func status(r *chat.Reply) string {
 	if r.Answer != nil {
 		return string(r.Answer.Status)
 	}
@@ -337,7 +337,7 @@ func (b *Bot) ephemeral(ctx context.Context, responseURL, channel, user, root st
 // private to the user.
 func (b *Bot) handleCommand(ctx context.Context, sc slack.SlashCommand) {
 	town, county := b.placeOf(sc.ChannelID)
-	req := handlers.ChatRequest{Source: "slack", User: sc.UserID, Channel: sc.ChannelID, Text: strings.TrimSpace(sc.Text),
+	req := chat.Message{Source: "slack", User: sc.UserID, Channel: sc.ChannelID, Text: strings.TrimSpace(sc.Text),
 		Town: town, County: county, Private: true}
 	if req.Text == "" {
 		req.Text = "帮助"
@@ -372,7 +372,7 @@ func (b *Bot) handleAction(ctx context.Context, cb slack.InteractionCallback, a 
 	var err error
 	switch a.ActionID {
 	case actBasis:
-		var r *handlers.ChatReply
+		var r *chat.Reply
 		if r, err = b.chat.Basis(a.Value); err == nil {
 			if private {
 				err = b.ephemeral(ctx, cb.ResponseURL, channel, user, "", render(r))
@@ -381,13 +381,13 @@ func (b *Bot) handleAction(ctx context.Context, cb slack.InteractionCallback, a 
 			}
 		}
 	case actUseful, actUseless:
-		var r *handlers.ChatReply
+		var r *chat.Reply
 		id, perr := strconv.ParseInt(a.Value, 10, 64)
 		if perr != nil {
 			err = towndesk.Errorf(towndesk.EINVALID, "按钮已失效")
 			break
 		}
-		if r, err = b.chat.Feedback(ctx, id, user, a.ActionID == actUseful); err == nil {
+		if r, err = b.chat.Feedback(ctx, chat.Message{Source: "slack", User: user, Channel: channel, Thread: root}, id, a.ActionID == actUseful); err == nil {
 			err = b.ephemeral(ctx, cb.ResponseURL, channel, user, root, render(r))
 		}
 	case actPlace:
@@ -441,7 +441,7 @@ func (b *Bot) pickPlace(ctx context.Context, cb slack.InteractionCallback, a *sl
 		return towndesk.Errorf(towndesk.EINVALID, "按钮已失效")
 	}
 	_, err := b.once(ctx, "pick:"+parts[0], func() (string, error) {
-		req := handlers.ChatRequest{Source: "slack", User: cb.User.ID, Channel: channel, Thread: root, Private: private}
+		req := chat.Message{Source: "slack", User: cb.User.ID, Channel: channel, Thread: root, Private: private}
 		r, err := b.chat.PickPlace(ctx, req, id, parts[1], parts[2])
 		if err != nil {
 			return "", err

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/towndesk/towndesk"
-	"github.com/towndesk/towndesk/handlers"
+	"github.com/towndesk/towndesk/handlers/chat"
 )
 
 // Console is the local front end (towndesk chat): it reads one message
@@ -19,7 +19,7 @@ import (
 // a number picks a place, 有用/没用 rate the last answer, 原文 shows the
 // articles it cites.
 type Console struct {
-	Chat *handlers.Chat
+	Chat *chat.Chat
 	In   io.Reader
 	Out  io.Writer
 	// User names the person at the console; Town and County are the
@@ -31,7 +31,7 @@ type Console struct {
 // returns an error only if reading or writing fails.
 func (c *Console) Run(ctx context.Context) error {
 	thread := "console-" + strconv.FormatInt(time.Now().UnixNano(), 36)
-	req := handlers.ChatRequest{Source: "console", User: c.User, Channel: "console", Thread: thread, Town: c.Town, County: c.County}
+	req := chat.Message{Source: "console", User: c.User, Channel: "console", Thread: thread, Town: c.Town, County: c.County}
 	if req.User == "" {
 		req.User = "console"
 	}
@@ -39,7 +39,7 @@ func (c *Console) Run(ctx context.Context) error {
 	defer out.Flush()
 	fmt.Fprintln(out, "towndesk 控制台：直接输入问题，例如“滨湖镇有人乱搭乱建归谁管？”；输入“帮助”看命令，“退出”结束。")
 	out.Flush()
-	var last *handlers.Answer
+	var last *chat.Answer
 	sc := bufio.NewScanner(c.In)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	for sc.Scan() {
@@ -50,7 +50,7 @@ func (c *Console) Run(ctx context.Context) error {
 		if line == "" {
 			continue
 		}
-		var reply *handlers.ChatReply
+		var reply *chat.Reply
 		var err error
 		switch {
 		case line == "退出" || line == "exit" || line == "quit":
@@ -59,8 +59,11 @@ func (c *Console) Run(ctx context.Context) error {
 			n, _ := strconv.Atoi(line)
 			p := last.Places[n-1]
 			reply, err = c.Chat.PickPlace(ctx, req, last.QuestionID, p.County, p.Town)
+		case last != nil && last.Status == towndesk.StatusUncertain && isChoice(line, len(last.Rows)):
+			n, _ := strconv.Atoi(line)
+			reply, err = c.Chat.PickCandidate(ctx, req, last.QuestionID, last.Rows[n-1].Code)
 		case last != nil && (line == "有用" || line == "没用"):
-			reply, err = c.Chat.Feedback(ctx, last.QuestionID, req.User, line == "有用")
+			reply, err = c.Chat.Feedback(ctx, req, last.QuestionID, line == "有用")
 		case last != nil && (line == "原文" || line == "依据") && len(last.Rows) > 0 && last.Rows[0].HasArticles:
 			reply, err = c.Chat.Basis(last.Rows[0].Basis)
 		default:
@@ -89,7 +92,7 @@ func isChoice(s string, n int) bool {
 }
 
 // consoleText is a reply as text, with the buttons as what to type.
-func consoleText(r *handlers.ChatReply) string {
+func consoleText(r *chat.Reply) string {
 	a := r.Answer
 	if a == nil {
 		return strings.TrimRight(r.Text, "\n")

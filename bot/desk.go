@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -11,7 +12,8 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/towndesk/towndesk"
-	"github.com/towndesk/towndesk/handlers"
+	"github.com/towndesk/towndesk/handlers/chat"
+	"github.com/towndesk/towndesk/handlers/desk"
 )
 
 // Desk action and view IDs.
@@ -32,11 +34,15 @@ func deskRefusal() error {
 	return towndesk.Errorf(towndesk.EUNAUTHORIZED, "只有代办员（或代办频道的成员）可以办理代办，本次操作未生效。")
 }
 
-// The intake form's fields: block IDs, each with one element "v".
-var intakeFields = []struct {
+// intakeField is one input of the intake form: its block ID (the field
+// name of towndesk.Error.Field), with one element "v".
+type intakeField struct {
 	id, label, hint string
 	optional, multi bool
-}{
+}
+
+// intakeFields are the intake form's inputs, in order.
+var intakeFields = []intakeField{
 	{"county", "县（市、区）", "如 蓟州区", true, false},
 	{"town", "乡镇（街道）", "如 邦均镇", false, false},
 	{"village", "村（社区）", "", true, false},
@@ -51,7 +57,7 @@ var intakeFields = []struct {
 
 // openModal opens the modal a reply asks for (the intake form); false if
 // it asks for none. views.open comes first: the trigger expires in 3 s.
-func (b *Bot) openModal(ctx context.Context, triggerID, channel string, r *handlers.ChatReply) bool {
+func (b *Bot) openModal(ctx context.Context, triggerID, channel string, r *chat.Reply) bool {
 	if r.Desk == nil || r.Desk.Intake == nil || triggerID == "" {
 		return false
 	}
@@ -70,7 +76,7 @@ func (b *Bot) openView(ctx context.Context, triggerID string, view slack.ModalVi
 	return err
 }
 
-func intakeView(f *handlers.IntakeForm, channel string) slack.ModalViewRequest {
+func intakeView(f *chat.IntakeForm, channel string) slack.ModalViewRequest {
 	var blocks []slack.Block
 	for _, fd := range intakeFields {
 		var el slack.BlockElement
@@ -138,14 +144,14 @@ func (b *Bot) viewSubmission(ctx context.Context, cb slack.InteractionCallback) 
 func (b *Bot) submitIntake(ctx context.Context, cb slack.InteractionCallback) any {
 	v := cb.View
 	channel := v.PrivateMetadata
-	in := handlers.RequestNewInput{County: value(v, "county"), Town: value(v, "town"), Village: value(v, "village"),
+	in := desk.RequestNewInput{County: value(v, "county"), Town: value(v, "town"), Village: value(v, "village"),
 		Citizen: value(v, "citizen"), Phone: value(v, "phone"), IDNumber: value(v, "id_number"), Kind: value(v, "kind"),
 		Matter: value(v, "matter"), Materials: value(v, "materials"), Item: value(v, "item")}
-	if p := b.chat.ValidateIntake(in); len(p) > 0 {
+	if p := b.chat.Desk.Desk().ValidateIntake(in); len(p) > 0 {
 		return slack.NewErrorsViewSubmissionResponse(maskAll(p))
 	}
-	req := handlers.ChatRequest{Source: "slack", User: cb.User.ID, Channel: channel}
-	var reply *handlers.ChatReply
+	req := chat.Message{Source: "slack", User: cb.User.ID, Channel: channel}
+	var reply *chat.Reply
 	done, err := b.once(ctx, "intake:"+v.ID, func() (string, error) {
 		var err error
 		reply, err = b.chat.NewRequest(ctx, req, in)
@@ -155,9 +161,9 @@ func (b *Bot) submitIntake(ctx context.Context, cb slack.InteractionCallback) an
 		return reply.Desk.Changed.Request.ID, nil
 	})
 	if err != nil {
-		field := handlers.IntakeProblem(err)
-		if towndesk.ErrorCode(err) == towndesk.EUNAUTHORIZED || field == "" {
-			field = "matter"
+		field := towndesk.ErrorField(err)
+		if towndesk.ErrorCode(err) == towndesk.EUNAUTHORIZED || !slices.ContainsFunc(intakeFields, func(f intakeField) bool { return f.id == field }) {
+			field = "matter" // the form has no input for it
 		}
 		if towndesk.ErrorCode(err) == towndesk.EINTERNAL {
 			b.log.Error("intake failed", "user", cb.User.ID, "err", err)
@@ -202,7 +208,7 @@ func (b *Bot) deskChannel(town towndesk.Place, from string) string {
 // (if it has text) in the card's thread (the timeline). The posts go in
 // the channel's turn; refreshCard does not wait for them.
 func (b *Bot) refreshCard(ctx context.Context, id, from string, line message) {
-	show, err := b.chat.Desk.Desk().Show(ctx, handlers.RequestShowInput{ID: id, By: "towndesk"})
+	show, err := b.chat.Desk.Desk().Show(ctx, desk.RequestShowInput{ID: id, By: "towndesk"})
 	if err != nil {
 		b.log.Error("read request for its card", "id", id, "err", err)
 		return
@@ -258,7 +264,7 @@ func mention(who string) string {
 // timeline renders a change for the card's thread: who made it and what
 // happened, the request's assignee shown as a mention. The notification
 // fallback is the change alone (mentions there would show as code).
-func timeline(user string, r *handlers.ChatReply) message {
+func timeline(user string, r *chat.Reply) message {
 	text := clip(escape(r.Text), maxSectionText-200)
 	if a := r.Desk.Changed.Request.Assignee; slackUserRe.MatchString(a) {
 		text = regexp.MustCompile(`\b`+a+`\b`).ReplaceAllLiteralString(text, "<@"+a+">")
@@ -270,8 +276,8 @@ func timeline(user string, r *handlers.ChatReply) message {
 
 // cardMessage renders a request's card: its state, and buttons for exactly
 // the moves its lifecycle allows now and the other changes the desk
-// accepts now (handlers.DeskOps).
-func cardMessage(s *handlers.RequestShowReply) message {
+// accepts now (towndesk.Request.Ops).
+func cardMessage(s *desk.RequestShowReply) message {
 	r := s.Request
 	title := fmt.Sprintf("代办 %s · %s", r.ID, r.Status.Chinese())
 	blocks := []slack.Block{section("*" + title + "*")}
@@ -317,7 +323,7 @@ func cardMessage(s *handlers.RequestShowReply) message {
 		}
 		buttons = append(buttons, btn)
 	}
-	if r.Status == towndesk.StatusDone {
+	if r.Status.AwaitsFollowUp() {
 		for _, sat := range []towndesk.Satisfaction{towndesk.Satisfied, towndesk.MostlySatisfied, towndesk.Dissatisfied} {
 			buttons = append(buttons, button(actFollowUp, r.ID+"|"+ver+"|"+string(sat), "回访："+string(sat)))
 		}
@@ -338,7 +344,7 @@ func (b *Bot) deskAction(ctx context.Context, cb slack.InteractionCallback, a *s
 	if channel == "" {
 		channel = cb.Container.ChannelID
 	}
-	req := handlers.ChatRequest{Source: "slack", User: user, Channel: channel}
+	req := chat.Message{Source: "slack", User: user, Channel: channel}
 	refuse := func(err error) {
 		b.log.Info("desk action refused", "action_id", a.ActionID, "user", user, "reason", towndesk.ErrorMessage(err))
 		b.ephemeral(ctx, cb.ResponseURL, channel, user, "", message{text: failureText(err)})
@@ -378,7 +384,7 @@ func (b *Bot) deskAction(ctx context.Context, cb slack.InteractionCallback, a *s
 			refuse(deskRefusal())
 			return true
 		}
-		if a.ActionID == actMove && handlers.NeedsText(towndesk.Status(to)) != "" {
+		if a.ActionID == actMove && towndesk.Status(to).Needs() != "" {
 			b.openMoveModal(ctx, cb.TriggerID, id, version, towndesk.Status(to), channel)
 			return true
 		}
@@ -405,8 +411,8 @@ func (b *Bot) deskAction(ctx context.Context, cb slack.InteractionCallback, a *s
 
 // applyMove makes a change once per (request, version, target): a double
 // click or a redelivery does nothing the second time.
-func (b *Bot) applyMove(ctx context.Context, req handlers.ChatRequest, responseURL, kind, id string, version int, to, text string) error {
-	reply, done, err := b.changeOnce(ctx, fmt.Sprintf("%s:%s:%d:%s", kind, id, version, to), func() (*handlers.ChatReply, error) {
+func (b *Bot) applyMove(ctx context.Context, req chat.Message, responseURL, kind, id string, version int, to, text string) error {
+	reply, done, err := b.changeOnce(ctx, fmt.Sprintf("%s:%s:%d:%s", kind, id, version, to), func() (*chat.Reply, error) {
 		if kind == actFollowUp {
 			return b.chat.FollowUpRequest(ctx, req, id, version, to, "")
 		}
@@ -429,7 +435,7 @@ func (b *Bot) applyMove(ctx context.Context, req handlers.ChatRequest, responseU
 
 // changeOnce makes a change under its business key: a double click or a
 // redelivery of the same change does nothing the second time (done false).
-func (b *Bot) changeOnce(ctx context.Context, key string, change func() (*handlers.ChatReply, error)) (reply *handlers.ChatReply, done bool, err error) {
+func (b *Bot) changeOnce(ctx context.Context, key string, change func() (*chat.Reply, error)) (reply *chat.Reply, done bool, err error) {
 	done, err = b.once(ctx, key, func() (string, error) {
 		var err error
 		if reply, err = change(); err != nil {
@@ -441,7 +447,7 @@ func (b *Bot) changeOnce(ctx context.Context, key string, change func() (*handle
 }
 
 func (b *Bot) openMoveModal(ctx context.Context, triggerID, id string, version int, to towndesk.Status, channel string) {
-	label := handlers.NeedsText(to)
+	label := to.Needs()
 	in := slack.NewPlainTextInputBlockElement(nil, "v")
 	in.Multiline = true
 	view := slack.ModalViewRequest{Type: slack.VTModal, CallbackID: viewMove,
@@ -469,10 +475,10 @@ func (b *Bot) submitMove(ctx context.Context, cb slack.InteractionCallback) any 
 	}
 	text := value(cb.View, "text")
 	if text == "" {
-		return slack.NewErrorsViewSubmissionResponse(map[string]string{"text": "请填写" + handlers.NeedsText(to)})
+		return slack.NewErrorsViewSubmissionResponse(map[string]string{"text": "请填写" + to.Needs()})
 	}
-	req := handlers.ChatRequest{Source: "slack", User: cb.User.ID, Channel: channel}
-	return b.submitChange(ctx, req, fmt.Sprintf("%s:%s:%d:%s", actMove, id, version, to), id, "text", func() (*handlers.ChatReply, error) {
+	req := chat.Message{Source: "slack", User: cb.User.ID, Channel: channel}
+	return b.submitChange(ctx, req, fmt.Sprintf("%s:%s:%d:%s", actMove, id, version, to), id, "text", func() (*chat.Reply, error) {
 		return b.chat.MoveRequest(ctx, req, id, version, to, text)
 	})
 }
@@ -480,7 +486,7 @@ func (b *Bot) submitMove(ctx context.Context, cb slack.InteractionCallback) any 
 // submitChange makes a change submitted in a modal, before the ack, once
 // under its business key: a refusal is shown next to field in the modal
 // and nothing changes; a change updates the card in the background.
-func (b *Bot) submitChange(ctx context.Context, req handlers.ChatRequest, key, id, field string, change func() (*handlers.ChatReply, error)) any {
+func (b *Bot) submitChange(ctx context.Context, req chat.Message, key, id, field string, change func() (*chat.Reply, error)) any {
 	reply, done, err := b.changeOnce(ctx, key, change)
 	if err != nil {
 		switch towndesk.ErrorCode(err) {

@@ -10,11 +10,12 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/towndesk/towndesk"
-	"github.com/towndesk/towndesk/handlers"
+	"github.com/towndesk/towndesk/handlers/chat"
+	"github.com/towndesk/towndesk/handlers/desk"
 )
 
 // The card's buttons for the desk operations besides moves
-// (handlers.DeskOps), and their modals: each button's action ID is also
+// (towndesk.Request.Ops), and their modals: each button's action ID is also
 // its modal's callback ID.
 const (
 	actAssign = "td_assign" // value: id|version|current assignee
@@ -32,8 +33,8 @@ const (
 // opField is the input of each operation's modal that errors are shown at.
 var opField = map[string]string{viewAssign: "assignee", viewNote: "text", viewPay: "amount", viewExtend: "days"}
 
-var opAction = map[handlers.DeskOp]string{
-	handlers.OpAssign: actAssign, handlers.OpNote: actNote, handlers.OpPay: actPay, handlers.OpExtend: actExtend,
+var opAction = map[towndesk.Op]string{
+	towndesk.OpAssign: actAssign, towndesk.OpNote: actNote, towndesk.OpPay: actPay, towndesk.OpExtend: actExtend,
 }
 
 // payTypes are the pay form's choices, with what each means at the desk.
@@ -47,22 +48,14 @@ var payTypes = []struct {
 	{towndesk.EntryHanded, "交付（交给群众）"},
 }
 
-// Length limits the forms enforce as the user types, the same as the
-// desk's (towndesk.LedgerEntry.Validate, Desk.Note, Desk.Extend), so that
-// an overlong text cannot reach the desk and be reported on another field.
-const (
-	maxReceipt = 64
-	maxNote    = 2000
-)
-
 // opButtons returns the card's buttons for the operations the desk
 // accepts on r now.
 func opButtons(r *towndesk.Request) []slack.BlockElement {
 	ver := strconv.Itoa(r.Version)
 	var out []slack.BlockElement
-	for _, op := range handlers.DeskOps(r) {
+	for _, op := range r.Ops() {
 		value := r.ID + "|" + ver
-		if op == handlers.OpAssign {
+		if op == towndesk.OpAssign {
 			value += "|" + r.Assignee
 		}
 		out = append(out, button(opAction[op], value, op.Chinese()))
@@ -92,7 +85,7 @@ func opView(action, id string, version int, channel, assignee string) slack.Moda
 	case actNote:
 		blocks = []slack.Block{
 			section(fmt.Sprintf("为代办 %s 添加备注，记入流转记录。", id)),
-			slack.NewInputBlock("text", plain("备注"), nil, textInput(true, maxNote)),
+			slack.NewInputBlock("text", plain("备注"), nil, textInput(true, towndesk.MaxText)),
 		}
 		view.Submit = plain("添加")
 	case actPay:
@@ -100,9 +93,9 @@ func opView(action, id string, version int, channel, assignee string) slack.Moda
 		for _, p := range payTypes {
 			opts = append(opts, slack.NewOptionBlockObject(string(p.typ), plain(p.label), nil))
 		}
-		receipt := slack.NewInputBlock("receipt", plain("票据号"), nil, textInput(false, maxReceipt))
+		receipt := slack.NewInputBlock("receipt", plain("票据号"), nil, textInput(false, towndesk.MaxReceipt))
 		receipt.Optional = true
-		note := slack.NewInputBlock("note", plain("备注"), nil, textInput(true, maxNote))
+		note := slack.NewInputBlock("note", plain("备注"), nil, textInput(true, towndesk.MaxText))
 		note.Optional = true
 		blocks = []slack.Block{
 			section(fmt.Sprintf("登记代办 %s 的一笔收付。收取应等于支付、领取应等于交付，收支平了才能办结。", id)),
@@ -116,7 +109,7 @@ func opView(action, id string, version int, channel, assignee string) slack.Moda
 		blocks = []slack.Block{
 			section(fmt.Sprintf("延长代办 %s 的办理时限。", id)),
 			slack.NewInputBlock("days", plain("延期（工作日）"), nil, slack.NewNumberInputBlockElement(plain("如 3"), "v", false)),
-			slack.NewInputBlock("reason", plain("理由"), nil, textInput(true, maxNote)),
+			slack.NewInputBlock("reason", plain("理由"), nil, textInput(true, towndesk.MaxText)),
 		}
 		view.Submit = plain("延期")
 	}
@@ -147,35 +140,35 @@ func (b *Bot) submitOp(ctx context.Context, cb slack.InteractionCallback) any {
 		b.log.Warn("desk form with a bad version refused", "metadata", v.PrivateMetadata, "user", cb.User.ID)
 		return slack.NewErrorsViewSubmissionResponse(map[string]string{opField[v.CallbackID]: staleForm})
 	}
-	req := handlers.ChatRequest{Source: "slack", User: cb.User.ID, Channel: channel}
+	req := chat.Message{Source: "slack", User: cb.User.ID, Channel: channel}
 	switch v.CallbackID {
 	case viewAssign:
-		in := handlers.RequestAssignInput{ID: id, Assignee: value(v, "assignee"), Version: version}
-		return b.submitChange(ctx, req, opKey(v.CallbackID, id, version, in.Assignee), id, "assignee", func() (*handlers.ChatReply, error) {
+		in := desk.RequestAssignInput{ID: id, Assignee: value(v, "assignee"), Version: version}
+		return b.submitChange(ctx, req, opKey(v.CallbackID, id, version, in.Assignee), id, "assignee", func() (*chat.Reply, error) {
 			return b.chat.AssignRequest(ctx, req, in)
 		})
 	case viewNote:
-		in := handlers.RequestNoteInput{ID: id, Text: value(v, "text"), Version: version}
-		return b.submitChange(ctx, req, opKey(v.CallbackID, id, version, in.Text), id, "text", func() (*handlers.ChatReply, error) {
+		in := desk.RequestNoteInput{ID: id, Text: value(v, "text"), Version: version}
+		return b.submitChange(ctx, req, opKey(v.CallbackID, id, version, in.Text), id, "text", func() (*chat.Reply, error) {
 			return b.chat.NoteRequest(ctx, req, in)
 		})
 	case viewPay:
-		in := handlers.RequestPayInput{ID: id, Type: value(v, "type"), Amount: value(v, "amount"),
+		in := desk.RequestPayInput{ID: id, Type: value(v, "type"), Amount: value(v, "amount"),
 			Receipt: value(v, "receipt"), Note: value(v, "note"), Version: version}
-		if p := handlers.ValidatePay(in); len(p) > 0 {
+		if p := desk.ValidatePay(in); len(p) > 0 {
 			return slack.NewErrorsViewSubmissionResponse(maskAll(p))
 		}
 		key := opKey(v.CallbackID, id, version, in.Type, in.Amount, in.Receipt, in.Note)
-		return b.submitChange(ctx, req, key, id, "amount", func() (*handlers.ChatReply, error) {
+		return b.submitChange(ctx, req, key, id, "amount", func() (*chat.Reply, error) {
 			return b.chat.PayRequest(ctx, req, in)
 		})
 	case viewExtend:
-		days, p := handlers.ValidateExtend(value(v, "days"), value(v, "reason"))
+		days, p := desk.ValidateExtend(value(v, "days"), value(v, "reason"))
 		if len(p) > 0 {
 			return slack.NewErrorsViewSubmissionResponse(maskAll(p))
 		}
-		in := handlers.RequestExtendInput{ID: id, Days: days, Reason: value(v, "reason"), Version: version}
-		return b.submitChange(ctx, req, opKey(v.CallbackID, id, version, strconv.Itoa(days), in.Reason), id, "days", func() (*handlers.ChatReply, error) {
+		in := desk.RequestExtendInput{ID: id, Days: days, Reason: value(v, "reason"), Version: version}
+		return b.submitChange(ctx, req, opKey(v.CallbackID, id, version, strconv.Itoa(days), in.Reason), id, "days", func() (*chat.Reply, error) {
 			return b.chat.ExtendRequest(ctx, req, in)
 		})
 	}

@@ -41,15 +41,14 @@ type fakeSlack struct {
 	t   testing.TB
 	srv *httptest.Server
 
-	mu        sync.Mutex
-	calls     []call
-	ts        int
-	limit429  int // answer this many chat.postMessage calls with 429 first
-	notify    chan call
-	wsConn    *websocket.Conn
-	wsAcks    chan map[string]any
-	wsReady   chan struct{}
-	viewsOpen int
+	mu       sync.Mutex
+	calls    []call
+	ts       int
+	limit429 int // answer this many chat.postMessage calls with 429 first
+	notify   chan call
+	wsConn   *websocket.Conn
+	wsAcks   chan map[string]any
+	wsReady  chan struct{}
 }
 
 func newFakeSlack(t testing.TB) *fakeSlack {
@@ -197,10 +196,4 @@ func (f *fakeSlack) methods() []string {
 		ms = append(ms, c.Method)
 	}
 	return ms
-}
-
-func (f *fakeSlack) all() []call {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return append([]call(nil), f.calls...)
 }

@@ -233,3 +233,10 @@ func TestChannelBacklogRefusedVisibly(t *testing.T) {
 		t.Errorf("%d questions stored, want %d (the refused and the posted ones forgotten)", stored, waiting+1)
 	}
 }
+
+// all returns every call the fake Slack has received, in order.
+func (f *fakeSlack) all() []call {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]call(nil), f.calls...)
+}

@@ -19,7 +19,9 @@ import (
 
 	"github.com/towndesk/towndesk/config"
 	"github.com/towndesk/towndesk/gazetteer"
-	"github.com/towndesk/towndesk/handlers"
+	"github.com/towndesk/towndesk/handlers/chat"
+	"github.com/towndesk/towndesk/handlers/desk"
+	"github.com/towndesk/towndesk/handlers/qa"
 	"github.com/towndesk/towndesk/kb"
 	"github.com/towndesk/towndesk/storage"
 )
@@ -59,7 +61,7 @@ type harness struct {
 	dir   string
 	db    *storage.DB
 	idx   *kb.Index
-	chat  *handlers.Chat
+	chat  *chat.Chat
 	bot   *Bot
 	slack *fakeSlack
 	srv   *httptest.Server
@@ -100,10 +102,10 @@ func newHarness(t testing.TB, dir string, f *fakeSlack, opts ...func(*Options)) 
 		t.Fatal(err)
 	}
 	h.idx = idx
-	lists := handlers.NewLists(db, kb.New(db, idx, gaz, kb.DefaultSynonyms()), idx, gaz)
-	h.chat = handlers.NewChat(lists, db)
-	desk := handlers.NewDesk(db, handlers.DeskConfig{Places: gaz})
-	h.chat.Desk = handlers.NewDeskChat(desk, h.cfg.Desk.Workers, []string{chDesk})
+	lists := qa.NewLists(db, kb.New(db, idx, gaz, kb.DefaultSynonyms()), idx, gaz)
+	h.chat = chat.New(lists, db)
+	desk := desk.New(db, desk.Config{Places: gaz})
+	h.chat.Desk = chat.NewDesk(desk, h.cfg.Desk.Workers, []string{chDesk})
 	o := Options{BotToken: "xoxb-test", SigningSecret: testSecret, APIURL: f.apiURL(), Config: h.cfg,
 		Chat: h.chat, Store: db, Logger: slog.New(NewMaskingHandler(slog.NewTextHandler(h.logs, nil))),
 		ChannelInterval: -1}

@@ -11,7 +11,7 @@ import (
 	"github.com/slack-go/slack/slackevents"
 
 	"github.com/towndesk/towndesk"
-	"github.com/towndesk/towndesk/handlers"
+	"github.com/towndesk/towndesk/handlers/chat"
 	"github.com/towndesk/towndesk/storage"
 )
 
@@ -122,7 +122,7 @@ func (b *Bot) answer(ctx context.Context, q storage.InboxQuestion) {
 	}
 	start := time.Now()
 	town, county := b.placeOf(q.Channel)
-	req := handlers.ChatRequest{Source: "slack", User: q.User, Channel: q.Channel, Thread: q.Thread,
+	req := chat.Message{Source: "slack", User: q.User, Channel: q.Channel, Thread: q.Thread,
 		Text: q.Text, Town: town, County: county}
 	reply, err := b.chat.Handle(ctx, req)
 	if err != nil && ctx.Err() != nil && b.draining.Load() {

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -12,7 +13,8 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/towndesk/towndesk"
-	"github.com/towndesk/towndesk/handlers"
+	"github.com/towndesk/towndesk/gazetteer"
+	"github.com/towndesk/towndesk/handlers/chat"
 )
 
 // Action IDs of towndesk's buttons.
@@ -79,7 +81,7 @@ func (m message) options() []slack.MsgOption {
 }
 
 // render turns a chat reply into a Slack message.
-func render(r *handlers.ChatReply) message {
+func render(r *chat.Reply) message {
 	switch {
 	case r.Answer != nil:
 		return message{text: r.Text, blocks: answerBlocks(r.Answer, r.Private)}
@@ -97,7 +99,7 @@ func render(r *handlers.ChatReply) message {
 // userIDRe finds Slack user IDs standing alone in a desk listing.
 var userIDRe = regexp.MustCompile(`\b([UW][A-Z0-9]{8,})\b`)
 
-func answerBlocks(a *handlers.Answer, private bool) []slack.Block {
+func answerBlocks(a *chat.Answer, private bool) []slack.Block {
 	var blocks []slack.Block
 	qid := strconv.FormatInt(a.QuestionID, 10)
 	switch a.Status {
@@ -181,9 +183,30 @@ func placeTown(p *towndesk.Place) string {
 // apology with a short reason.
 func failureText(err error) string {
 	if towndesk.ErrorCode(err) != towndesk.EINTERNAL {
-		return towndesk.ErrorMessage(err)
+		return towndesk.ErrorMessage(err) + placeHint(err)
 	}
 	return "暂时无法回答，请稍后再试（" + shortReason(err) + "）"
+}
+
+// placeHint is chat's advice for a place name that could not be pinned
+// down (a *gazetteer.Resolution in err): which place to name, never a
+// command-line flag. "" for other errors.
+func placeHint(err error) string {
+	var r *gazetteer.Resolution
+	if !errors.As(err, &r) {
+		return ""
+	}
+	switch { // an ambiguous name has two candidates or more
+	case r.Reason == gazetteer.Ambiguous && r.Level == gazetteer.County && r.Within.Province == "":
+		c := r.Candidates[0]
+		return fmt.Sprintf("请在县名前加上所在的省或市，如“%s”。", cmp.Or(c.City, c.Province)+c.County)
+	case r.Reason == gazetteer.Ambiguous && r.Level == gazetteer.Town && r.Within.CountyCode == "":
+		c := r.Candidates[0]
+		return fmt.Sprintf("请连同县（市、区）一起写，如“%s”。", c.Short())
+	case r.Reason == gazetteer.NotFound && r.Level == gazetteer.Town && r.Within.CountyCode == "":
+		return "请连同县（市、区）一起写，如“滕州市滨湖镇”。"
+	}
+	return ""
 }
 
 func shortReason(err error) string {

@@ -18,7 +18,7 @@ import (
 
 	"github.com/towndesk/towndesk"
 	"github.com/towndesk/towndesk/config"
-	"github.com/towndesk/towndesk/handlers"
+	"github.com/towndesk/towndesk/handlers/summary"
 	"github.com/towndesk/towndesk/storage"
 )
 
@@ -47,14 +47,14 @@ type SummaryEntry struct {
 	// Name names the entry in errors and logs: "summaries[0]".
 	Name     string
 	Channel  string
-	Schedule string // cron expression (config.ValidateSchedule), no time zone
+	Schedule string // cron expression (config.ParseSchedule), no time zone
 	Location *time.Location
-	Scope    handlers.SummaryScope
+	Scope    summary.Scope
 }
 
-// summaryBuilder builds a summary; *handlers.Summaries is one.
+// summaryBuilder builds a summary; *summary.Builder is one.
 type summaryBuilder interface {
-	Build(ctx context.Context, scope handlers.SummaryScope, week handlers.Week) (*handlers.Summary, error)
+	Build(ctx context.Context, scope summary.Scope, week summary.Week) (*summary.Summary, error)
 }
 
 // summaryStore keeps the delivery records; *storage.DB is one.
@@ -166,32 +166,17 @@ func NewScheduler(o SchedulerOptions) (*Scheduler, error) {
 }
 
 // ParseSummarySchedule returns e's schedule in e's time zone. It returns
-// an error naming the entry for a bad cron expression or a missing zone;
-// the expression is checked by config.ValidateSchedule before the cron
-// library sees it (the library panics on some malformed ones).
+// an error naming the entry for a bad cron expression (config.ParseSchedule
+// says what is wrong) or a missing zone.
 func ParseSummarySchedule(e SummaryEntry) (cron.Schedule, error) {
 	if e.Location == nil {
 		return nil, fmt.Errorf("%s.timezone: missing time zone", e.Name)
 	}
-	if err := config.ValidateSchedule(e.Schedule); err != nil {
+	sched, err := config.ParseSchedule(e.Schedule)
+	if err != nil {
 		return nil, fmt.Errorf("%s.schedule: %v", e.Name, err)
 	}
-	sched, err := parseStandard(e.Schedule)
-	if err != nil {
-		return nil, fmt.Errorf("%s.schedule: %q: %v", e.Name, e.Schedule, err)
-	}
 	return zoned{sched, e.Location}, nil
-}
-
-// parseStandard is cron.ParseStandard with a panic turned into an error,
-// should a spec ever slip past ValidateSchedule.
-func parseStandard(spec string) (s cron.Schedule, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("invalid cron expression (%v)", p)
-		}
-	}()
-	return cron.ParseStandard(spec)
 }
 
 // zoned runs a schedule in a time zone of its own.
@@ -221,10 +206,10 @@ func (s *Scheduler) Start() {
 	now := s.now()
 	for i, e := range s.entries {
 		s.cron.Schedule(s.scheds[i], cron.FuncJob(func() {
-			s.spawn(e, handlers.WeekOf(s.now(), e.Location).Prev())
+			s.spawn(e, summary.WeekOf(s.now(), e.Location).Prev())
 		}))
 		if last, ok := lastFire(s.scheds[i], now); ok {
-			s.spawn(e, handlers.WeekOf(last, e.Location).Prev())
+			s.spawn(e, summary.WeekOf(last, e.Location).Prev())
 		}
 	}
 	s.cron.Start()
@@ -265,7 +250,7 @@ func (s *Scheduler) Stop(ctx context.Context) error {
 
 // spawn delivers e's summary of week in the background, unless this
 // instance is delivering it already.
-func (s *Scheduler) spawn(e SummaryEntry, week handlers.Week) {
+func (s *Scheduler) spawn(e SummaryEntry, week summary.Week) {
 	s.mu.Lock()
 	_, busy := s.slots[e.Channel+"|"+week.String()]
 	if busy || s.ctx.Err() != nil {
@@ -325,7 +310,7 @@ type Delivery struct {
 // claiming the slot first and retrying failed posts with backoff (up to
 // MaxAttempts, if set). It returns the context's error if ctx ends first
 // (the claim is released), or the last posting error after MaxAttempts.
-func (s *Scheduler) Deliver(ctx context.Context, e SummaryEntry, week handlers.Week) (Delivery, error) {
+func (s *Scheduler) Deliver(ctx context.Context, e SummaryEntry, week summary.Week) (Delivery, error) {
 	wk := week.String()
 	unlock, err := s.lockSlot(ctx, e.Channel+"|"+wk)
 	if err != nil {
@@ -405,7 +390,7 @@ func (s *Scheduler) release(ctx context.Context, channel, week string) {
 // attempt posts the summary once, holding claim c. After an earlier
 // attempt (this instance's or a crashed one's) it first looks for that
 // attempt's message in the channel.
-func (s *Scheduler) attempt(ctx context.Context, e SummaryEntry, week handlers.Week, c storage.SummaryClaim) (string, error) {
+func (s *Scheduler) attempt(ctx context.Context, e SummaryEntry, week summary.Week, c storage.SummaryClaim) (string, error) {
 	if c.Attempts > 1 {
 		if ts, ok := s.findPosted(ctx, e.Channel, week.String(), c.FirstClaim); ok {
 			return ts, nil
@@ -465,7 +450,7 @@ func sleep(ctx context.Context, d time.Duration) bool {
 // channel: the text (exactly Summary.Text, what --dry-run prints) and
 // Block Kit rendered from the same sections, with metadata naming the
 // week so that an unrecorded post can be found again.
-func SummaryMessage(sum *handlers.Summary, channel string) []slack.MsgOption {
+func SummaryMessage(sum *summary.Summary, channel string) []slack.MsgOption {
 	return []slack.MsgOption{
 		slack.MsgOptionText(escape(towndesk.MaskText(sum.Text())), false),
 		slack.MsgOptionBlocks(summaryBlocks(sum)...),
@@ -476,7 +461,7 @@ func SummaryMessage(sum *handlers.Summary, channel string) []slack.MsgOption {
 
 // summaryBlocks renders a summary as Block Kit: a header, the opening,
 // and one section per part.
-func summaryBlocks(sum *handlers.Summary) []slack.Block {
+func summaryBlocks(sum *summary.Summary) []slack.Block {
 	blocks := []slack.Block{slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType,
 		clip(sum.Title(), 150), false, false))}
 	if sum.Opening != "" {

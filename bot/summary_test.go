@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/towndesk/towndesk"
-	"github.com/towndesk/towndesk/handlers"
+	"github.com/towndesk/towndesk/handlers/summary"
 	"github.com/towndesk/towndesk/storage"
 )
 
@@ -142,7 +142,7 @@ func newSummaryTestWorld(t *testing.T) *summaryTestWorld {
 		// Wednesday of the week after 2026-W10: Monday's run was missed.
 		base: time.Date(2026, 3, 11, 10, 0, 0, 0, testShanghai), started: time.Now(),
 		entry: SummaryEntry{Name: "summaries[0]", Channel: "C0BINHU", Schedule: "0 9 * * 1", Location: testShanghai,
-			Scope: handlers.SummaryScope{Name: "滕州市滨湖镇", Place: binhuPlace, Channel: "C0BINHU"}}}
+			Scope: summary.Scope{Name: "滕州市滨湖镇", Place: binhuPlace, Channel: "C0BINHU"}}}
 	db := w.open(t)
 	db.Now = func() time.Time { return time.Date(2026, 3, 3, 9, 0, 0, 0, testShanghai) }
 	r := &towndesk.Request{Town: binhuPlace, Village: "前李村", Citizen: "张三", Phone: "13812345678",
@@ -183,7 +183,7 @@ func (w *summaryTestWorld) scheduler(t *testing.T, opts ...func(*SchedulerOption
 	db := w.open(t)
 	db.Now = w.Now
 	o := SchedulerOptions{BotToken: "xoxb-test", APIURL: w.slack.srv.URL + "/api/", Entries: []SummaryEntry{w.entry},
-		Builder: handlers.NewSummaries(db, handlers.SummaryConfig{Now: w.Now}),
+		Builder: summary.New(db, summary.Config{Now: w.Now}),
 		Store:   db, Now: w.Now,
 		Logger:     slog.New(NewMaskingHandler(slog.NewTextHandler(w.logs, nil))),
 		MinBackoff: 50 * time.Millisecond, MaxBackoff: 400 * time.Millisecond, Lease: 5 * time.Second}
@@ -202,11 +202,11 @@ func (w *summaryTestWorld) scheduler(t *testing.T, opts ...func(*SchedulerOption
 func (w *summaryTestWorld) dryRun(t *testing.T, week string) string {
 	t.Helper()
 	db := w.open(t)
-	wk, err := handlers.ParseWeek(week, testShanghai)
+	wk, err := summary.ParseWeek(week, testShanghai)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sum, err := handlers.NewSummaries(db, handlers.SummaryConfig{Now: w.Now}).Build(context.Background(), w.entry.Scope, wk)
+	sum, err := summary.New(db, summary.Config{Now: w.Now}).Build(context.Background(), w.entry.Scope, wk)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -278,7 +278,7 @@ func TestSummaryTwoInstancesPostOnce(t *testing.T) {
 	}
 	wg.Wait()
 	// Explicit deliveries racing with the catch-ups, in both instances.
-	week, _ := handlers.ParseWeek("2026-W10", testShanghai)
+	week, _ := summary.ParseWeek("2026-W10", testShanghai)
 	for i := range 6 {
 		wg.Add(1)
 		go func() {
@@ -324,7 +324,7 @@ func TestSummaryGivesUpAndReleases(t *testing.T) {
 	w := newSummaryTestWorld(t)
 	w.slack.fail = 100
 	s, db := w.scheduler(t, func(o *SchedulerOptions) { o.MaxAttempts = 2 })
-	week, _ := handlers.ParseWeek("2026-W10", testShanghai)
+	week, _ := summary.ParseWeek("2026-W10", testShanghai)
 	if _, err := s.Deliver(context.Background(), w.entry, week); err == nil {
 		t.Fatal("Deliver with Slack down = nil error, want the post error")
 	}
@@ -396,7 +396,7 @@ func TestSummaryCrashBetweenClaimAndPost(t *testing.T) {
 			s, db := w.scheduler(t)
 			start := time.Now()
 			s.Start()
-			week, _ := handlers.ParseWeek("2026-W10", testShanghai)
+			week, _ := summary.ParseWeek("2026-W10", testShanghai)
 			dctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 			defer cancel()
 			got, err := s.Deliver(dctx, w.entry, week) // waits for the catch-up's delivery to finish
@@ -434,7 +434,7 @@ func TestSummaryScheduleErrorsNameTheEntry(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			db := w.open(t)
 			_, err := NewScheduler(SchedulerOptions{BotToken: "xoxb-test", Entries: []SummaryEntry{w.entry, tt.entry},
-				Builder: handlers.NewSummaries(db, handlers.SummaryConfig{}), Store: db})
+				Builder: summary.New(db, summary.Config{}), Store: db})
 			if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
 				t.Errorf("NewScheduler(%q) = %v, want an error starting %s", tt.entry.Schedule, err, tt.want)
 			}
@@ -463,7 +463,7 @@ func TestLastFire(t *testing.T) {
 			t.Errorf("%s: lastFire(%v) found none", tt.name, tt.now)
 			continue
 		}
-		if got := handlers.WeekOf(last, testShanghai).Prev().String(); got != tt.wantWeek {
+		if got := summary.WeekOf(last, testShanghai).Prev().String(); got != tt.wantWeek {
 			t.Errorf("%s: lastFire(%v) = %v, summary week %s, want %s", tt.name, tt.now, last, got, tt.wantWeek)
 		}
 	}

@@ -35,8 +35,10 @@ type Config struct {
 	Desk Desk `json:"desk"`
 	// Summaries are the scheduled weekly summaries.
 	Summaries []Summary `json:"summaries"`
-	// LLM is the optional language model that rephrases answers (a later
-	// feature); nil when the section is absent.
+	// LLM is the optional language model: it reads questions the rules
+	// cannot, breaks near-ties among rows and phrases answers from them
+	// (see handlers/qa), and writes the opening of weekly summaries; nil
+	// when the section is absent.
 	LLM *LLM `json:"llm"`
 }
 

@@ -1,10 +1,12 @@
 package config
 
 import (
+	"cmp"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/robfig/cron/v3"
 )
 
 // DefaultSchedule is a summary's schedule when the file gives none:
@@ -27,11 +29,23 @@ func (s Summary) ScheduleSpec() string {
 	return DefaultSchedule
 }
 
+// Zone returns the summary's time zone: its timezone setting, or
+// DefaultTimezone when it has none. It returns an error for an unknown
+// zone and for "Local", whose meaning depends on the host.
+func (s Summary) Zone() (*time.Location, error) {
+	tz := cmp.Or(strings.TrimSpace(s.Timezone), DefaultTimezone)
+	loc, err := time.LoadLocation(tz)
+	if err != nil || strings.EqualFold(tz, "local") {
+		return nil, fmt.Errorf("unknown time zone %q (use an IANA name such as Asia/Shanghai)", s.Timezone)
+	}
+	return loc, nil
+}
+
 // ValidateSummaries returns an *Error naming the first summary whose
-// schedule is not a cron expression ValidateSchedule accepts, whose time
-// zone is unknown, whose scope is town or county in a channel without
-// such a place, or whose channel already has a summary. Scopes naming a
-// place are checked against the gazetteer by the program.
+// schedule ParseSchedule refuses, whose time zone is unknown, whose scope
+// is missing, or town or county in a channel without such a place, or
+// whose channel already has a summary. Scopes naming a place are checked
+// against the gazetteer by the program.
 func (c *Config) ValidateSummaries() error {
 	seen := map[string]int{}
 	for i, s := range c.Summaries {
@@ -40,15 +54,11 @@ func (c *Config) ValidateSummaries() error {
 			return &Error{at + ".channel", fmt.Sprintf("channel %s already has a summary (summaries[%d]); one summary per channel", s.Channel, j)}
 		}
 		seen[s.Channel] = i
-		if err := ValidateSchedule(s.ScheduleSpec()); err != nil {
+		if _, err := ParseSchedule(s.ScheduleSpec()); err != nil {
 			return &Error{at + ".schedule", err.Error()}
 		}
-		tz := s.Timezone
-		if tz == "" {
-			tz = DefaultTimezone
-		}
-		if _, err := time.LoadLocation(tz); err != nil || strings.EqualFold(tz, "local") {
-			return &Error{at + ".timezone", fmt.Sprintf("unknown time zone %q (use an IANA name such as Asia/Shanghai)", s.Timezone)}
+		if _, err := s.Zone(); err != nil {
+			return &Error{at + ".timezone", err.Error()}
 		}
 		p, hasPlace := c.ChannelPlace(s.Channel)
 		switch strings.TrimSpace(s.Scope) {
@@ -67,105 +77,25 @@ func (c *Config) ValidateSummaries() error {
 	return nil
 }
 
-// cronField is one field of a five-field cron expression.
-type cronField struct {
-	name     string
-	min, max int
-	names    []string // names for min, min+1, … (jan…, sun…)
-}
-
-var cronFields = []cronField{
-	{"minute", 0, 59, nil},
-	{"hour", 0, 23, nil},
-	{"day of month", 1, 31, nil},
-	{"month", 1, 12, []string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}},
-	{"day of week", 0, 6, []string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}},
-}
-
-var cronDescriptors = map[string]bool{
-	"@yearly": true, "@annually": true, "@monthly": true, "@weekly": true, "@daily": true, "@midnight": true, "@hourly": true,
-}
-
-// ValidateSchedule returns an error describing what is wrong with spec as
-// a standard five-field cron expression ("0 9 * * 1", "30 8 * * MON-FRI",
-// "0 9 1,15 * *") or descriptor (@weekly, @every 168h). The time zone
-// belongs in the timezone setting, so CRON_TZ= and TZ= prefixes are
-// refused here — which also keeps specs such as "CRON_TZ=Asia/Shanghai"
-// alone, on which the cron library panics, away from it.
-func ValidateSchedule(spec string) error {
+// ParseSchedule parses a summary's schedule with the cron library's own
+// parser: five fields, minute hour day-of-month month day-of-week, with
+// names such as MON and JAN ("0 9 * * 1", "30 8 * * MON-FRI"), or a
+// descriptor (@weekly, @every 168h). The time zone belongs in the
+// timezone setting, so a CRON_TZ= or TZ= prefix is refused (which also
+// keeps from the library such a prefix alone, on which it panics); so is
+// an @every of less than a minute. The error quotes spec and says what is
+// wrong.
+func ParseSchedule(spec string) (cron.Schedule, error) {
 	spec = strings.TrimSpace(spec)
-	if spec == "" {
-		return fmt.Errorf("empty cron expression")
-	}
 	if strings.HasPrefix(spec, "CRON_TZ=") || strings.HasPrefix(spec, "TZ=") {
-		return fmt.Errorf("%q: put the time zone in the timezone setting, not in the schedule", spec)
+		return nil, fmt.Errorf("%q: put the time zone in the timezone setting, not in the schedule", spec)
 	}
-	if strings.HasPrefix(spec, "@") {
-		if cronDescriptors[strings.ToLower(spec)] {
-			return nil
-		}
-		if d, ok := strings.CutPrefix(spec, "@every "); ok {
-			dur, err := time.ParseDuration(strings.TrimSpace(d))
-			if err != nil || dur < time.Minute {
-				return fmt.Errorf("%q: @every needs a duration of at least 1m, such as @every 168h", spec)
-			}
-			return nil
-		}
-		return fmt.Errorf("%q: unknown descriptor (use @weekly, @daily, @every 168h… or five fields)", spec)
+	sched, err := cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor).Parse(spec)
+	if err != nil {
+		return nil, fmt.Errorf("%q: %v (want five fields, minute hour day-of-month month day-of-week, such as \"0 9 * * 1\", or @weekly)", spec, err)
 	}
-	fields := strings.Fields(spec)
-	if len(fields) != len(cronFields) {
-		return fmt.Errorf("%q has %d fields, want 5: minute hour day-of-month month day-of-week (e.g. \"0 9 * * 1\")", spec, len(fields))
+	if every, ok := sched.(cron.ConstantDelaySchedule); ok && every.Delay < time.Minute {
+		return nil, fmt.Errorf("%q: @every needs a duration of at least 1m, such as @every 168h", spec)
 	}
-	for i, f := range fields {
-		if err := cronFields[i].check(f); err != nil {
-			return fmt.Errorf("%q: %s field %q: %v", spec, cronFields[i].name, f, err)
-		}
-	}
-	return nil
-}
-
-// check validates one field: a comma-separated list of *, ?, a value or
-// a range a-b, each optionally with /step.
-func (c cronField) check(field string) error {
-	for _, part := range strings.Split(field, ",") {
-		rng, step, hasStep := strings.Cut(part, "/")
-		if hasStep {
-			n, err := strconv.Atoi(step)
-			if err != nil || n < 1 || n > c.max-c.min+1 {
-				return fmt.Errorf("step %q is not a number from 1 to %d", step, c.max-c.min+1)
-			}
-		}
-		if rng == "*" || rng == "?" {
-			continue
-		}
-		lo, hi, isRange := strings.Cut(rng, "-")
-		a, err := c.value(lo)
-		if err != nil {
-			return err
-		}
-		b := a
-		if isRange {
-			if b, err = c.value(hi); err != nil {
-				return err
-			}
-			if b < a {
-				return fmt.Errorf("range %s runs backwards", rng)
-			}
-		}
-	}
-	return nil
-}
-
-func (c cronField) value(s string) (int, error) {
-	for i, n := range c.names {
-		if strings.EqualFold(s, n) {
-			return c.min + i, nil
-		}
-	}
-	n, err := strconv.Atoi(s)
-	if err != nil || n < c.min || n > c.max {
-		return 0, fmt.Errorf("%q is not a value from %d to %d", s, c.min, c.max)
-	}
-	return n, nil
+	return sched, nil
 }

@@ -4,11 +4,12 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/robfig/cron/v3"
 )
 
-func TestValidateSchedule(t *testing.T) {
+func TestParseSchedule(t *testing.T) {
 	tests := []struct {
 		name string
 		spec string
@@ -37,13 +38,13 @@ func TestValidateSchedule(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := ValidateSchedule(tt.spec)
+			_, err := ParseSchedule(tt.spec)
 			if (err == nil) != tt.ok {
-				t.Errorf("ValidateSchedule(%q) = %v, want ok %v", tt.spec, err, tt.ok)
+				t.Errorf("ParseSchedule(%q) = %v, want ok %v", tt.spec, err, tt.ok)
 			}
 			if err == nil {
 				if _, perr := parseCron(tt.spec); perr != nil {
-					t.Errorf("ValidateSchedule(%q) accepted what cron refuses: %v", tt.spec, perr)
+					t.Errorf("ParseSchedule(%q) accepted what cron refuses: %v", tt.spec, perr)
 				}
 			}
 		})
@@ -60,18 +61,19 @@ func parseCron(spec string) (s cron.Schedule, err error) {
 	return cron.ParseStandard(spec)
 }
 
-// FuzzValidateSchedule checks that whatever ValidateSchedule accepts, the
-// cron library parses without error or panic.
-func FuzzValidateSchedule(f *testing.F) {
+// FuzzParseSchedule checks that ParseSchedule never panics (the cron
+// library does on some specs) and that what it accepts, the cron library's
+// standard parser accepts too.
+func FuzzParseSchedule(f *testing.F) {
 	for _, s := range []string{DefaultSchedule, "CRON_TZ=Asia/Shanghai", "@every 2h", "1-5/2 * * jan-mar sun", "*/15 0 1,2 * ?"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, spec string) {
-		if ValidateSchedule(spec) != nil {
+		if _, err := ParseSchedule(spec); err != nil {
 			return
 		}
 		if _, err := parseCron(spec); err != nil {
-			t.Errorf("ValidateSchedule(%q) = nil, but cron: %v", spec, err)
+			t.Errorf("ParseSchedule(%q) = nil, but cron: %v", spec, err)
 		}
 	})
 }
@@ -116,5 +118,26 @@ func TestValidateSummaries(t *testing.T) {
 	}
 	if !strings.Contains((&Error{"summaries[1].schedule", "x"}).Error(), "summaries[1]") {
 		t.Error("Error() does not name the setting")
+	}
+}
+
+// TestParseScheduleIsCrons checks that schedules are read by the cron
+// library's own parser: its errors, its meaning.
+func TestParseScheduleIsCrons(t *testing.T) {
+	if _, err := ParseSchedule("61 9 * * 1"); err == nil || !strings.Contains(err.Error(), "above maximum") {
+		t.Errorf("ParseSchedule(61 9 * * 1) = %v, want cron's own error (above maximum)", err)
+	}
+	sched, err := ParseSchedule("30 8 * * MON")
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := time.Date(2026, 3, 4, 12, 0, 0, 0, time.UTC) // a Wednesday
+	if got, want := sched.Next(from), time.Date(2026, 3, 9, 8, 30, 0, 0, time.UTC); !got.Equal(want) {
+		t.Errorf("Next(%v) = %v, want %v", from, got, want)
+	}
+	c := Default()
+	c.Summaries = []Summary{{Channel: "C0TOWN", Scope: "all", Schedule: "0 25 * * 1"}}
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "summaries[0].schedule") || !strings.Contains(err.Error(), "above maximum") {
+		t.Errorf("Validate() = %v, want the setting named and cron's reason", err)
 	}
 }

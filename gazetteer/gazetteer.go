@@ -13,6 +13,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/towndesk/towndesk"
@@ -43,6 +44,13 @@ type Gazetteer struct {
 
 	countyFull  map[string][]int32 // 鼓楼区 → its four counties
 	countyShort map[string][]int32 // 鼓楼 → the same four
+
+	// The towns by name, built on first use (Resolve of a town outside
+	// the default county): indexing 41,352 short names would more than
+	// double the cost of Load.
+	townsOnce sync.Once
+	townFull  map[string][]int32 // 滨湖镇 → every town of that name
+	townShort map[string][]int32 // 滨湖 → every town so called
 }
 
 // gzRegion is a province or a prefecture city. name is "" for the
@@ -354,53 +362,71 @@ func (g *Gazetteer) filterName(f gzFilter) string {
 // province (山东 or 山东省) or a prefecture city (南京). A full-name match
 // beats short-name matches (朝阳区 is never 朝阳县).
 //
-// It returns a *towndesk.Error: EINVALID if name is empty, province is
-// unknown, or several counties match (the message lists them); ENOTFOUND if
-// none matches (the message names up to five close real names).
+// It returns a *towndesk.Error wrapping the *Resolution (see
+// Resolution.Err): EINVALID if name is empty, province is unknown, or
+// several counties match (the message lists them); ENOTFOUND if none
+// matches (the message names up to five close real names).
 func (g *Gazetteer) ResolveCounty(name, province string) (towndesk.Place, error) {
+	r := g.resolveCounty(name, province)
+	return r.Place, r.Err()
+}
+
+func (g *Gazetteer) resolveCounty(name, province string) *Resolution {
 	name, province = strings.TrimSpace(name), strings.TrimSpace(province)
+	r := &Resolution{Text: name, Level: County}
 	if name == "" {
-		return towndesk.Place{}, towndesk.Errorf(towndesk.EINVALID, "请写出县（市、区）的名称。")
+		return r.fail(Missing, nil, "请写出县（市、区）的名称。")
 	}
 	filter := gzAny
 	if province != "" {
 		var ok bool
 		if filter, ok = g.regionFilter(province); !ok {
-			return towndesk.Place{}, towndesk.Errorf(towndesk.EINVALID, "没有找到省份“%s”，请写省名，如“山东”或“山东省”。", province)
+			r.Text = province
+			r.fail(NotFound, nil, "没有找到省份“%s”，请写省名，如“山东”或“山东省”。", province)
+			r.code = towndesk.EINVALID // a bad region, not a place
+			return r
 		}
+		r.Within = g.filterPlace(filter)
 	}
-	exact, short := g.countyCandidates(name)
-	found := exact
-	if len(found) == 0 {
-		found = short
-	}
-	var in []int32
-	for _, i := range found {
-		if filter.match(&g.counties[i]) {
-			in = append(in, i)
-		}
-	}
+	found, in := g.countyMatches(name, filter)
 	switch {
 	case len(in) == 1:
-		return g.countyPlace(in[0]), nil
+		r.Reason, r.Place = Resolved, g.countyPlace(in[0])
+		return r
 	case len(in) > 1:
-		hint := "请用 --province 指定省份。"
+		r.fail(Ambiguous, g.countyPlaces(in), "“%s”有多个：%s。", name, placeList(g.countyPlaces(in)))
 		if province != "" || g.sameProvince(in) {
 			first := g.countyPlace(in[0])
-			hint = fmt.Sprintf("请在名称前加上所在的市，如“%s”。", cmp.Or(first.City, first.Province)+first.County)
+			r.msg += fmt.Sprintf("请在名称前加上所在的市，如“%s”。", cmp.Or(first.City, first.Province)+first.County)
 		}
-		return towndesk.Place{}, towndesk.Errorf(towndesk.EINVALID, "“%s”有多个：%s，%s", name, g.countyList(in), hint)
+		return r
 	case len(found) > 0:
-		return towndesk.Place{}, towndesk.Errorf(towndesk.ENOTFOUND, "%s没有“%s”，别处有：%s。", g.filterName(filter), name, g.countyList(found))
+		return r.fail(NotFound, g.countyPlaces(found), "%s没有“%s”，别处有：%s。", g.filterName(filter), name, placeList(g.countyPlaces(found)))
 	}
 	if close := g.closestCounties(name, filter); len(close) > 0 {
 		names := make([]string, len(close))
 		for k, i := range close {
 			names[k] = g.counties[i].name + "（" + g.provinces[g.counties[i].province].name + "）"
 		}
-		return towndesk.Place{}, towndesk.Errorf(towndesk.ENOTFOUND, "没有找到“%s”，是不是：%s？", name, strings.Join(names, "、"))
+		return r.fail(NotFound, g.countyPlaces(close), "没有找到“%s”，是不是：%s？", name, strings.Join(names, "、"))
 	}
-	return towndesk.Place{}, towndesk.Errorf(towndesk.ENOTFOUND, "没有找到县（市、区）“%s”。", name)
+	return r.fail(NotFound, nil, "没有找到县（市、区）“%s”。", name)
+}
+
+// countyMatches returns the counties name can mean, full names beating
+// short ones (see countyCandidates), and those of them inside filter.
+func (g *Gazetteer) countyMatches(name string, filter gzFilter) (found, in []int32) {
+	exact, short := g.countyCandidates(name)
+	found = exact
+	if len(found) == 0 {
+		found = short
+	}
+	for _, i := range found {
+		if filter.match(&g.counties[i]) {
+			in = append(in, i)
+		}
+	}
+	return found, in
 }
 
 func (g *Gazetteer) sameProvince(ids []int32) bool {
@@ -410,22 +436,6 @@ func (g *Gazetteer) sameProvince(ids []int32) bool {
 		}
 	}
 	return true
-}
-
-// countyList writes counties for a message: 江苏省南京市鼓楼区、北京市朝阳区,
-// at most ten, then how many more.
-func (g *Gazetteer) countyList(ids []int32) string {
-	const max = 10
-	var parts []string
-	for k, i := range ids {
-		if k == max {
-			parts = append(parts, fmt.Sprintf("等%d个", len(ids)))
-			break
-		}
-		p := g.countyPlace(i)
-		parts = append(parts, p.Province+p.City+p.County)
-	}
-	return strings.Join(parts, "、")
 }
 
 // countyCandidates returns the counties name can mean: exact are those whose
@@ -539,7 +549,7 @@ func gzClosest(q string, names []gzName, n int) []int {
 		if shared == 0 {
 			continue
 		}
-		cands = append(cands, scored{k, gzDistance(q, nm.full) + gzDistance(qs, nm.short), shared})
+		cands = append(cands, scored{k, towndesk.EditDistance(q, nm.full) + towndesk.EditDistance(qs, nm.short), shared})
 	}
 	sort.SliceStable(cands, func(i, j int) bool {
 		if cands[i].dist != cands[j].dist {
@@ -557,49 +567,37 @@ func gzClosest(q string, names []gzName, n int) []int {
 	return out
 }
 
-// gzDistance is the Levenshtein distance between a and b counted in runes.
-func gzDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	row := make([]int, len(rb)+1)
-	for j := range row {
-		row[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		diag := row[0]
-		row[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			next := min(row[j]+1, row[j-1]+1, diag+cost)
-			diag, row[j] = row[j], next
-		}
-	}
-	return row[len(rb)]
-}
-
 // ResolveTown finds the township-level unit named name inside county (found
 // by county.CountyCode): full (滨湖镇, 磁器口街道) or short (滨湖, 磁器口),
 // optionally prefixed with the county and the places above it (滕州滨湖). A
 // full-name match beats short-name matches.
 //
-// It returns a *towndesk.Error: EINVALID if county has no code or name is
-// empty, or if several towns match (two towns of one county with the same
-// name included: it never guesses); ENOTFOUND if the county code is unknown
-// or no town matches (the message names up to five close towns of the
+// It returns a *towndesk.Error wrapping the *Resolution (see
+// Resolution.Err): EINVALID if county has no code or name is empty, or if
+// several towns match (two towns of one county with the same name
+// included: it never guesses); ENOTFOUND if the county code is unknown or
+// no town matches (the message names up to five close towns of the
 // county).
 func (g *Gazetteer) ResolveTown(county towndesk.Place, name string) (towndesk.Place, error) {
+	r := g.resolveTown(county, name)
+	return r.Place, r.Err()
+}
+
+func (g *Gazetteer) resolveTown(county towndesk.Place, name string) *Resolution {
+	name = strings.TrimSpace(name)
+	r := &Resolution{Text: name, Level: Town, Within: county.CountyPlace()}
 	if county.CountyCode == "" {
-		return towndesk.Place{}, towndesk.Errorf(towndesk.EINVALID, "没有指定县（市、区），无法查找乡镇（街道）。")
+		r.Level = County
+		return r.fail(Missing, nil, "没有指定县（市、区），无法查找乡镇（街道）。")
 	}
 	ci := gzSearch(g.counties, county.CountyCode)
 	if ci < 0 {
-		return towndesk.Place{}, towndesk.Errorf(towndesk.ENOTFOUND, "没有找到代码为“%s”的县（市、区）。", county.CountyCode)
+		r.Level = County
+		return r.fail(NotFound, nil, "没有找到代码为“%s”的县（市、区）。", county.CountyCode)
 	}
-	name = strings.TrimSpace(name)
+	r.Within = g.countyPlace(int32(ci))
 	if name == "" {
-		return towndesk.Place{}, towndesk.Errorf(towndesk.EINVALID, "请写出乡镇（街道）的名称。")
+		return r.fail(Missing, nil, "请写出乡镇（街道）的名称。")
 	}
 	c := &g.counties[ci]
 	levels := append(g.countyLevels(int32(ci)), [2]string{c.name, c.short})
@@ -643,22 +641,18 @@ func (g *Gazetteer) ResolveTown(county towndesk.Place, name string) (towndesk.Pl
 	slices.Sort(short)
 	switch {
 	case len(exact) == 1:
-		return g.townPlace(exact[0]), nil
+		r.Reason, r.Place = Resolved, g.townPlace(exact[0])
+		return r
 	case len(exact) > 1:
-		codes := make([]string, len(exact))
-		for k, i := range exact {
-			codes[k] = g.towns[i].code
-		}
-		return towndesk.Place{}, towndesk.Errorf(towndesk.EINVALID, "%s有%d个同名的“%s”（代码%s），请用乡镇代码区分。",
-			c.name, len(exact), g.towns[exact[0]].name, strings.Join(codes, "、"))
+		code := func(t gzTown) string { return t.code }
+		return r.fail(Ambiguous, g.townPlaces(exact), "%s有%d个同名的“%s”（代码%s），请用乡镇代码区分。",
+			c.name, len(exact), g.towns[exact[0]].name, g.townList(exact, code))
 	case len(short) == 1:
-		return g.townPlace(short[0]), nil
+		r.Reason, r.Place = Resolved, g.townPlace(short[0])
+		return r
 	case len(short) > 1:
-		names := make([]string, len(short))
-		for k, i := range short {
-			names[k] = g.towns[i].name
-		}
-		return towndesk.Place{}, towndesk.Errorf(towndesk.EINVALID, "%s有多个“%s”：%s，请写全称。", c.name, name, strings.Join(names, "、"))
+		townName := func(t gzTown) string { return t.name }
+		return r.fail(Ambiguous, g.townPlaces(short), "%s有多个“%s”：%s，请写全称。", c.name, name, g.townList(short, townName))
 	}
 	// Drop a county prefix before measuring: 滕州滨胡 is a misspelt 滨胡.
 	q := name
@@ -674,13 +668,23 @@ func (g *Gazetteer) ResolveTown(county towndesk.Place, name string) (towndesk.Pl
 	}
 	close := gzClosest(q, names, 5)
 	if len(close) == 0 {
-		return towndesk.Place{}, towndesk.Errorf(towndesk.ENOTFOUND, "%s没有叫“%s”的乡镇（街道）。", c.name, name)
+		return r.fail(NotFound, nil, "%s没有叫“%s”的乡镇（街道）。", c.name, name)
 	}
 	list := make([]string, len(close))
+	ids := make([]int32, len(close))
 	for n, k := range close {
-		list[n] = towns[k].name
+		list[n], ids[n] = towns[k].name, c.firstTown+int32(k)
 	}
-	return towndesk.Place{}, towndesk.Errorf(towndesk.ENOTFOUND, "%s没有“%s”，是不是：%s？", c.name, name, strings.Join(list, "、"))
+	return r.fail(NotFound, g.townPlaces(ids), "%s没有“%s”，是不是：%s？", c.name, name, strings.Join(list, "、"))
+}
+
+// townList writes what of each town for a message, separated by 、.
+func (g *Gazetteer) townList(ids []int32, what func(gzTown) string) string {
+	parts := make([]string, len(ids))
+	for k, i := range ids {
+		parts[k] = what(g.towns[i])
+	}
+	return strings.Join(parts, "、")
 }
 
 // ShortName returns name without one administrative suffix, the way people

@@ -115,7 +115,7 @@ func TestResolveCountyErrors(t *testing.T) {
 		parts    []string
 	}{
 		{"ambiguous across provinces", "鼓楼区", "", towndesk.EINVALID,
-			[]string{"江苏省南京市鼓楼区", "江苏省徐州市鼓楼区", "福建省福州市鼓楼区", "河南省开封市鼓楼区", "--province"}},
+			[]string{"江苏省南京市鼓楼区", "江苏省徐州市鼓楼区", "福建省福州市鼓楼区", "河南省开封市鼓楼区"}},
 		// 江苏 has two: 南京's and 徐州's. The message says how to tell them apart.
 		{"ambiguous inside province", "鼓楼区", "江苏", towndesk.EINVALID,
 			[]string{"江苏省南京市鼓楼区", "江苏省徐州市鼓楼区", "南京市鼓楼区"}},
@@ -192,10 +192,12 @@ func TestResolveTown(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := g.ResolveTown(tt.county, tt.town)
-			if err != nil {
-				t.Fatalf("ResolveTown(%v, %q) error: %v", tt.county, tt.town, err)
+			// Through Resolve's structure: the same lookup.
+			r := g.resolveTown(tt.county, tt.town)
+			if r.Reason != Resolved {
+				t.Fatalf("ResolveTown(%v, %q) error: %v", tt.county, tt.town, r.Err())
 			}
+			got := r.Place
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("ResolveTown(%v, %q) mismatch (-want +got):\n%s", tt.county, tt.town, diff)
 			}

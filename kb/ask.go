@@ -8,6 +8,7 @@ import (
 
 	"github.com/towndesk/towndesk"
 	"github.com/towndesk/towndesk/gazetteer"
+	"github.com/towndesk/towndesk/segment"
 )
 
 // ItemSource reads single rows back for the hits of a search; *storage.DB
@@ -21,22 +22,64 @@ type ItemSource interface {
 
 // KB answers questions from the power lists.
 type KB struct {
-	src   ItemSource
-	index *Index
-	gaz   *gazetteer.Gazetteer
-	syn   *Synonyms
+	src    ItemSource
+	index  *Index
+	gaz    *gazetteer.Gazetteer
+	syn    *Synonyms
+	lex    *segment.Segmenter // the general dictionary (places are added per generation)
+	book   *phrasebook        // frames, fillers, hints and synonym words
+	params Params
 
 	mu     sync.Mutex
 	gen    string  // generation places was built for
 	places *places // covered places; rebuilt when the lists change
 
-	basis *basisTexts // article texts of legal bases, for scoring
+	basis *basisTexts // articles cited by legal bases, for scoring
+	names nameCache   // item names cut into words
+
+	townMu   sync.Mutex
+	townRows map[int64][]towndesk.PowerItem // rows of town editions, by edition
+
+	taught *taughtState // links list maintainers taught; nil: none
+}
+
+// maxTownEditions bounds the town editions kept in memory.
+const maxTownEditions = 64
+
+// townItems returns the rows of a town's edition, kept in memory: a town
+// list has a few hundred rows at most, and editions never change.
+func (k *KB) townItems(ctx context.Context, editionID int64) ([]towndesk.PowerItem, error) {
+	k.townMu.Lock()
+	items, ok := k.townRows[editionID]
+	k.townMu.Unlock()
+	if ok {
+		return items, nil
+	}
+	items, err := k.src.EditionItems(ctx, editionID)
+	if err != nil {
+		return nil, err
+	}
+	k.townMu.Lock()
+	if len(k.townRows) >= maxTownEditions {
+		clear(k.townRows)
+	}
+	k.townRows[editionID] = items
+	k.townMu.Unlock()
+	return items, nil
 }
 
 // New returns a KB over src, searching index, placing questions with gaz
-// and reading colloquial words with syn.
+// and reading colloquial words with syn, with DefaultParams.
 func New(src ItemSource, index *Index, gaz *gazetteer.Gazetteer, syn *Synonyms) *KB {
-	return &KB{src: src, index: index, gaz: gaz, syn: syn, basis: newBasisTexts()}
+	return &KB{src: src, index: index, gaz: gaz, syn: syn, lex: segment.New(nil), book: newPhrasebook(syn), params: DefaultParams(),
+		basis: newBasisTexts(), names: nameCache{m: map[string][]string{}}, townRows: map[int64][]towndesk.PowerItem{}}
+}
+
+// WithParams sets the matcher's parameters (for calibration and tests) and
+// returns k. Call it before k answers anything.
+func (k *KB) WithParams(p Params) *KB {
+	k.params = p
+	return k
 }
 
 // Query is one question and the asker's default place.
@@ -56,60 +99,172 @@ type Query struct {
 	HintTerms    []string
 	HintCategory string
 	HintPlace    string
+	// Pick is the code of a row a language model picked among the
+	// question's Pool. If it is there, that row is the answer (the town's
+	// own row of the same power, if the town has one); a code outside the
+	// pool is ignored.
+	Pick string
 }
 
-// Thresholds of the matcher. A row is only an answer when it covers the
-// matter of the question well; a wrong enforcement body is worse than an
-// honest "not found".
-const (
-	minKnownCoverage = 0.5  // share of dictionary words a row must match
-	minScore         = 0.55 // overall score of an answer
-	relatedFloor     = 0.45 // score below which other rows are not shown
-	retrieveSize     = 60
-	// townMargin: the town's row wins over the county's when it scores at
-	// least this close. The same item in both lists scores nearly the same;
-	// a town row that matches clearly worse is a different power.
-	townMargin = 0.03
-)
+// PoolSize is how many rows Pool offers a language model to pick from.
+const PoolSize = 10
 
 // Ask answers q. It returns an error only for a default place that does
 // not exist (EINVALID, ENOTFOUND) or when storage or the index fail; every
 // outcome about the question itself is a status in the result.
 func (k *KB) Ask(ctx context.Context, q Query) (*towndesk.AskResult, error) {
-	ps, err := k.current(ctx)
-	if err != nil {
+	res, rows, townList, err := k.gather(ctx, q)
+	if err != nil || res.Status != "" {
+		return res, err
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 5
+	}
+	if q.Pick != "" {
+		for i := range pool(rows) {
+			if rows[i].item.Code == q.Pick {
+				k.answerWith(res, rows, &rows[i], townList, limit)
+				return res, nil
+			}
+		}
+	}
+	k.decide(res, rows, townList, limit)
+	return res, nil
+}
+
+// Pool returns the rows a language model may pick the answer from: the
+// best PoolSize rows of the town's and the county's lists that match the
+// question at all, best first, as candidates. It is empty when the question
+// needs a place first or has nothing to search for.
+func (k *KB) Pool(ctx context.Context, q Query) ([]towndesk.Match, error) {
+	res, rows, _, err := k.gather(ctx, q)
+	if err != nil || res.Status != "" {
 		return nil, err
 	}
-	res := &towndesk.AskResult{Question: q.Question, Places: []towndesk.Place{}, Matches: []towndesk.Match{}}
-	question := strings.TrimSpace(q.Question)
-	ms := ps.scan(normText(question))
+	var out []towndesk.Match
+	for _, r := range pool(rows) {
+		out = append(out, towndesk.Match{Item: r.item, List: r.list, Score: clamp01(r.score), Role: towndesk.RoleCandidate})
+	}
+	return out, nil
+}
+
+// pool returns the first rows (best first) that may be picked.
+func pool(rows []scoredRow) []scoredRow {
+	n := 0
+	for n < len(rows) && n < PoolSize && rows[n].qcov > 0 {
+		n++
+	}
+	return rows[:n]
+}
+
+// answerWith makes a picked row the answer. The town's own row of the same
+// power answers in its place. A picked assist row means the county's row
+// of that power answers, with the assist row; a county row the town's list
+// lacks says the town is not the enforcer.
+func (k *KB) answerWith(res *towndesk.AskResult, rows []scoredRow, pick *scoredRow, townList *towndesk.List, limit int) {
+	inTown := func(r *scoredRow) bool { return townList != nil && r.list.ID == townList.ID }
+	find := func(keep func(*scoredRow) bool) *scoredRow {
+		for i := range rows {
+			if r := &rows[i]; samePower(r, pick) && keep(r) {
+				return r
+			}
+		}
+		return nil
+	}
+	answer, assist := pick, (*scoredRow)(nil)
+	if !inTown(pick) || pick.item.Mode == towndesk.ModeAssist {
+		if own := find(func(r *scoredRow) bool { return inTown(r) && r.item.Mode != towndesk.ModeAssist }); own != nil {
+			answer = own
+		} else {
+			assist = find(func(r *scoredRow) bool { return inTown(r) && r.item.Mode == towndesk.ModeAssist })
+			if inTown(pick) {
+				// The town only assists: the county's row of the power answers.
+				if answer = find(func(r *scoredRow) bool { return !inTown(r) }); answer == nil {
+					k.candidates(res, rows, townList)
+					return
+				}
+			}
+		}
+	}
+	res.Status, res.Picked = towndesk.StatusAnswered, true
+	res.Matches = res.Matches[:0]
+	role := towndesk.RoleTown
+	if !inTown(answer) {
+		role = towndesk.RoleCounty
+		res.TownLacksPower = res.Place.IsTown() && townList != nil
+	}
+	res.Matches = append(res.Matches, towndesk.Match{Item: answer.item, List: answer.list, Score: clamp01(answer.score), Role: role})
+	if assist != nil {
+		res.Matches = append(res.Matches, towndesk.Match{Item: assist.item, List: assist.list, Score: clamp01(assist.score), Role: towndesk.RoleAssist})
+	}
+	k.addRelated(res, rows, limit)
+}
+
+// addRelated adds the rows that also match the question well, up to limit
+// matches in all.
+func (k *KB) addRelated(res *towndesk.AskResult, rows []scoredRow, limit int) {
+	for i := range rows {
+		if len(res.Matches) >= limit {
+			break
+		}
+		r := &rows[i]
+		if r.score < k.params.Related || r.sure < k.params.AnswerCoverage {
+			continue
+		}
+		dup := false
+		for _, m := range res.Matches {
+			dup = dup || m.List.EditionID == r.list.EditionID && m.Item.Code == r.item.Code
+		}
+		if !dup {
+			res.Matches = append(res.Matches, towndesk.Match{Item: r.item, List: r.list, Score: clamp01(r.score), Role: towndesk.RoleRelated})
+		}
+	}
+}
+
+// gather reads the question, resolves its place and scores the rows of the
+// place's lists. The result's status is set when the outcome is already
+// known (a place to ask about, nothing to search for); otherwise decide
+// sets it from the rows.
+func (k *KB) gather(ctx context.Context, q Query) (*towndesk.AskResult, []scoredRow, *towndesk.List, error) {
+	ps, err := k.current(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	res := &towndesk.AskResult{Question: q.Question, Places: []towndesk.Place{}, Matches: []towndesk.Match{},
+		Terms: []string{}, Searched: []towndesk.List{}}
+	text := normText(strings.TrimSpace(q.Question))
+	tokens := cutClauses(ps.seg, text)
+	ms := ps.scan(tokens)
 	placeMs := ms
 	if len(ms) == 0 && q.HintPlace != "" {
-		placeMs = ps.scan(normText(q.HintPlace))
+		placeMs = ps.scan(ps.seg.Cut(normText(q.HintPlace)))
+	}
+	p := k.understand(text, cut(tokens, ms))
+	k.addHints(&p, q.HintTerms, q.HintCategory)
+	if err := k.weigh(ctx, &p); err != nil {
+		return nil, nil, nil, err
+	}
+	res.Category, res.Intent, res.Matter = p.category, p.intent, p.matter
+	for _, c := range p.concepts {
+		if c.weight > 0 {
+			res.Terms = append(res.Terms, c.surface)
+		}
 	}
 	place, cands, err := k.resolvePlace(ps, placeMs, q)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	switch {
 	case len(cands) > 1:
 		res.Status = towndesk.StatusAmbiguousPlace
 		res.Places = cands
-		return res, nil
+		return res, nil, nil, nil
 	case place == nil:
 		res.Status = towndesk.StatusNeedPlace
-		return res, nil
+		return res, nil, nil, nil
 	}
 	res.Place = place
-	p := understand(cut(normText(question), ms), k.syn)
-	p.addHints(q.HintTerms, q.HintCategory, k.syn)
-	if err := k.weighPlainWords(&p); err != nil {
-		return nil, err
-	}
-	res.Category = p.category
-	for _, c := range p.concepts {
-		res.Terms = append(res.Terms, c.surface)
-	}
 	townList, countyList := ps.listsFor(*place)
 	if townList != nil {
 		res.Searched = append(res.Searched, *townList)
@@ -117,20 +272,34 @@ func (k *KB) Ask(ctx context.Context, q Query) (*towndesk.AskResult, error) {
 	if countyList != nil {
 		res.Searched = append(res.Searched, *countyList)
 	}
-	if len(p.concepts) == 0 || len(res.Searched) == 0 {
-		res.Status = towndesk.StatusNotFound
-		return res, nil
+	// A question a maintainer taught is answered as taught. A link never
+	// answers before the place is known (above), nor for a place outside
+	// its scope.
+	if ok, err := k.useTaught(ctx, res, p, townList, countyList); ok || err != nil {
+		return res, nil, nil, err
 	}
-	scored, err := k.retrieve(ctx, p, res.Searched)
+	if len(res.Terms) == 0 || len(res.Searched) == 0 {
+		res.Status = towndesk.StatusNotFound
+		return res, nil, nil, nil
+	}
+	rows, err := k.retrieve(ctx, p, res.Searched)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return res, rows, townList, nil
+}
+
+// Matter returns the normalised form of a question: its matter as words,
+// without the place, the question frame, fillers and hints. Two wordings of
+// one question that differ only in those have the same form.
+func (k *KB) Matter(ctx context.Context, question string) ([]string, error) {
+	ps, err := k.current(ctx)
 	if err != nil {
 		return nil, err
 	}
-	limit := q.Limit
-	if limit <= 0 {
-		limit = 5
-	}
-	k.decide(res, scored, townList, limit)
-	return res, nil
+	text := normText(strings.TrimSpace(question))
+	tokens := cutClauses(ps.seg, text)
+	return k.understand(text, cut(tokens, ps.scan(tokens))).matter, nil
 }
 
 // current returns the covered places, rebuilding them (and refreshing the
@@ -152,30 +321,64 @@ func (k *KB) current(ctx context.Context) (*places, error) {
 	if err != nil {
 		return nil, err
 	}
-	k.places, k.gen = newPlaces(lists, k.gaz), gen
+	k.places, k.gen = newPlaces(lists, k.gaz, k.lex), gen
 	return k.places, nil
+}
+
+// weigh sets the weight of every concept of p from how rare its wordings
+// are in the lists. A word no list uses weighs 0.
+func (k *KB) weigh(ctx context.Context, p *parsed) error {
+	var terms []string
+	for _, c := range p.concepts {
+		for _, f := range c.forms {
+			terms = append(terms, f.text)
+		}
+	}
+	if len(terms) == 0 {
+		return nil
+	}
+	docs, st, err := k.index.stats(ctx, terms)
+	if err != nil {
+		return err
+	}
+	p.rareWeight = idf(termStats{name: 1}, docs)
+	for i := range p.concepts {
+		c := &p.concepts[i]
+		c.weight = 0
+		for j := range c.forms {
+			c.forms[j].idf = idf(st[c.forms[j].text], docs)
+			c.weight = max(c.weight, c.forms[j].idf)
+		}
+		if !c.known && len([]rune(c.surface)) == 1 {
+			c.weight *= k.params.SingleWeight
+		}
+	}
+	return nil
 }
 
 // scoredRow is a retrieved row with its match score.
 type scoredRow struct {
-	item  towndesk.PowerItem
-	list  towndesk.List
-	score float64
-	known float64 // share of dictionary concepts matched
+	item towndesk.PowerItem
+	list towndesk.List
+	key  string // the row's legal basis, normalised (大气污染防治法第一百一十九条第一款), or ""
+	rowScore
 }
 
-// retrieve searches the lists for the concepts and scores each row found.
+// retrieve searches the lists for the concepts and scores each row found,
+// best first.
 func (k *KB) retrieve(ctx context.Context, p parsed, lists []towndesk.List) ([]scoredRow, error) {
 	var terms []term
 	for _, c := range p.concepts {
-		for i, a := range c.alts {
-			if i == 0 {
-				terms = append(terms, term{a, c.weight, false})
+		if c.weight == 0 {
+			continue
+		}
+		for i, f := range c.forms {
+			if f.idf == 0 {
 				continue
 			}
 			// Official wording is what lists are written in: all of it
-			// must match, and it weighs more.
-			terms = append(terms, term{a, 1.2 * c.weight, true})
+			// must match. The question's own word may match in part.
+			terms = append(terms, term{text: f.text, boost: f.idf * f.credit, exact: i > 0})
 		}
 	}
 	byEdition := map[int64]towndesk.List{}
@@ -184,13 +387,9 @@ func (k *KB) retrieve(ctx context.Context, p parsed, lists []towndesk.List) ([]s
 		ids[i] = l.ID
 		byEdition[l.EditionID] = l
 	}
-	hits, err := k.index.search(ctx, terms, ids, retrieveSize)
+	hits, err := k.index.search(ctx, terms, ids, k.params.Retrieve)
 	if err != nil {
 		return nil, err
-	}
-	var top float64
-	for _, h := range hits {
-		top = max(top, h.score)
 	}
 	seqs := map[int64][]int{}
 	for _, h := range hits {
@@ -205,33 +404,125 @@ func (k *KB) retrieve(ctx context.Context, p parsed, lists []towndesk.List) ([]s
 			return nil, err
 		}
 	}
-	out := make([]scoredRow, 0, len(hits))
+	type found struct {
+		item towndesk.PowerItem
+		list towndesk.List
+		text rowText
+		h    hit
+	}
+	var rows []found
+	var words []string
+	var top float64
 	for _, h := range hits {
 		it, ok := items[h.edition][h.seq]
 		if !ok {
 			continue
 		}
-		l := byEdition[h.edition]
-		s, known := score(p, it, k.basis.text(it.Basis))
-		s += 0.02 * h.score / top // the index's ranking breaks ties
-		out = append(out, scoredRow{item: it, list: l, score: s, known: known})
+		name := normText(strings.TrimSpace(it.Name + " " + it.SubItem))
+		rt := rowText{name: name, tokens: k.names.cut(k.lex, name),
+			rest: strings.Join([]string{it.Basis, it.Domain, it.Note, k.basis.text(it.Basis)}, " ")}
+		words = append(words, rt.tokens...)
+		rows = append(rows, found{it, byEdition[h.edition], rt, h})
+		top = max(top, h.score)
+	}
+	// A town list names an item without the sub-items its county list
+	// details: when a county row with a sub-item is found, the town's row
+	// of the same item is scored too, found or not (see inheritSubItems).
+	for _, town := range lists {
+		if !town.Place.IsTown() {
+			continue
+		}
+		want := map[string]bool{}
+		for _, r := range rows {
+			if r.list.ID != town.ID && r.item.SubItem != "" {
+				want[r.item.Name] = true
+			}
+		}
+		for _, r := range rows {
+			if r.list.ID == town.ID {
+				delete(want, r.item.Name)
+			}
+		}
+		if len(want) == 0 {
+			continue
+		}
+		items, err := k.townItems(ctx, town.EditionID)
+		if err != nil {
+			return nil, err
+		}
+		for _, it := range items {
+			if want[it.Name] && it.SubItem == "" {
+				name := normText(strings.TrimSpace(it.Name))
+				rt := rowText{name: name, tokens: k.names.cut(k.lex, name),
+					rest: strings.Join([]string{it.Basis, it.Domain, it.Note, k.basis.text(it.Basis)}, " ")}
+				words = append(words, rt.tokens...)
+				rows = append(rows, found{it, town, rt, hit{}})
+			}
+		}
+	}
+	docs, st, err := k.index.stats(ctx, words)
+	if err != nil {
+		return nil, err
+	}
+	weight := func(w string) float64 { return idf(st[w], docs) }
+	out := make([]scoredRow, 0, len(rows))
+	for _, r := range rows {
+		rs := score(p, r.text, r.item, weight, k.params)
+		if top > 0 {
+			rs.score += 0.02 * r.h.score / top // the index's ranking breaks ties
+		}
+		out = append(out, scoredRow{item: r.item, list: r.list, key: basisKey(r.item.Basis), rowScore: rs})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].score > out[j].score })
 	return out, nil
 }
 
-// decide picks the answer among the scored rows: the town's own row when
-// the town holds the power, else the county's, else not found.
+// basisKey normalises a legal basis for comparison: without book-title
+// marks, "中华人民共和国", spaces and punctuation, so that a town list and its
+// county's list that cite the same article and paragraph compare equal.
+func basisKey(basis string) string {
+	basis = strings.ReplaceAll(basis, "中华人民共和国", "")
+	return strings.Map(func(r rune) rune {
+		if hasWordRune(string(r)) {
+			return r
+		}
+		return -1
+	}, basis)
+}
+
+// samePower reports whether two rows are the same power: the same item
+// name, or the same kind of power on the same legal basis (article and
+// paragraph). A town list names a power as its county list does, or in
+// its own words.
+func samePower(a, b *scoredRow) bool {
+	if a == nil || b == nil {
+		return false
+	}
+	return a.item.Name == b.item.Name || a.key != "" && a.key == b.key && a.item.Category == b.item.Category
+}
+
+// decide sets the outcome from the scored rows: the answer when one row is
+// clearly it (the town's own row when the town holds the power, else the
+// county's), candidates when some rows are plausible but none is certain,
+// else not found.
 func (k *KB) decide(res *towndesk.AskResult, rows []scoredRow, townList *towndesk.List, limit int) {
-	ok := func(r scoredRow) bool { return r.score >= minScore && r.known >= minKnownCoverage }
-	// The best row the town itself acts on, the best assist row of the
-	// town, and the best county row.
+	P := k.params
+	answerable := func(r *scoredRow) bool { return r.score >= P.Answer && r.sure >= P.AnswerCoverage }
+	// A county answer says the town is not the enforcer. That is a guess
+	// when the town's list has a row of the same power that is plausible
+	// and close: then the reply is uncertain.
+	inTown := func(r *scoredRow) bool { return townList != nil && r.list.ID == townList.ID }
+	// The best answerable row the town itself acts on, the best answerable
+	// assist row of the town, and the best answerable county row. Each
+	// passes the thresholds on its own: no rule below promotes a row that
+	// does not.
+	inheritSubItems(rows, inTown)
 	var town, assist, county *scoredRow
 	for i := range rows {
 		r := &rows[i]
 		switch {
-		case !ok(*r):
-		case townList == nil || r.list.ID != townList.ID:
+		case !answerable(r):
+		case !inTown(r):
 			if county == nil {
 				county = r
 			}
@@ -243,31 +534,50 @@ func (k *KB) decide(res *towndesk.AskResult, rows []scoredRow, townList *towndes
 			town = r
 		}
 	}
-	// A county row that wins on its sub-item (对违反市容管理规定行为的处罚
-	// — 随地吐痰) is the same power as the town's row of the same name
-	// without the sub-item: the town holds it.
-	sameName := func(a, b *scoredRow) bool { return a != nil && b != nil && a.item.Name == b.item.Name }
-	if county != nil && townList != nil && (town == nil || town.score < county.score-townMargin) {
+	// The town's row of the same power as the best county row answers, if
+	// it is an answer on its own and about as good.
+	if county != nil && (town == nil || town.score < county.score-P.TownMargin) {
 		for i := range rows {
 			r := &rows[i]
-			if r.list.ID == townList.ID && r.item.Mode != towndesk.ModeAssist && r.item.Name == county.item.Name && r.known >= minKnownCoverage {
+			if inTown(r) && r.item.Mode != towndesk.ModeAssist && samePower(r, county) && answerable(r) {
 				town = r
 				break
 			}
 		}
 	}
 	// beats: a town row answers when it matches about as well as the best
-	// competing row (or is the same item by name).
+	// competing row (or is the same power).
 	beats := func(r *scoredRow, others ...*scoredRow) bool {
 		if r == nil {
 			return false
 		}
 		for _, o := range others {
-			if o != nil && r.score < o.score-townMargin && !sameName(r, o) {
+			if o != nil && r.score < o.score-P.TownMargin && !samePower(r, o) {
 				return false
 			}
 		}
 		return true
+	}
+	var answer *scoredRow
+	lacks := false
+	switch {
+	case beats(town, county, assist):
+		answer = town
+	case beats(assist, county):
+		// The town only assists: the county department enforces.
+		answer = county
+		lacks = true
+	case county != nil:
+		answer = county
+		// Only a town with its own list can be said to lack the power; for
+		// a town without one, the county list is simply all there is.
+		lacks = res.Place.IsTown() && townList != nil
+	}
+	if answer != nil && lacks && k.townHasPlausible(rows, answer, townList) {
+		answer = nil // the town's list may have it after all: not certain
+	}
+	if answer != nil && k.contested(rows, answer) {
+		answer = nil
 	}
 	add := func(r *scoredRow, role towndesk.Role) {
 		for _, m := range res.Matches {
@@ -277,36 +587,159 @@ func (k *KB) decide(res *towndesk.AskResult, rows []scoredRow, townList *towndes
 		}
 		res.Matches = append(res.Matches, towndesk.Match{Item: r.item, List: r.list, Score: clamp01(r.score), Role: role})
 	}
-	switch {
-	case beats(town, county, assist):
-		add(town, towndesk.RoleTown)
-	case beats(assist, county):
-		// The town only assists: the county department enforces.
-		if county != nil {
-			add(county, towndesk.RoleCounty)
-		}
-		add(assist, towndesk.RoleAssist)
-		res.TownLacksPower = true
-	case county != nil:
-		add(county, towndesk.RoleCounty)
-		// Only a town with its own list can be said to lack the power; for
-		// a town without one, the county list is simply all there is.
-		res.TownLacksPower = res.Place.IsTown() && townList != nil
-	default:
-		res.Status = towndesk.StatusNotFound
+	if answer == nil {
+		k.candidates(res, rows, townList)
 		return
 	}
 	res.Status = towndesk.StatusAnswered
+	role := towndesk.RoleTown
+	if !inTown(answer) {
+		role = towndesk.RoleCounty
+	}
+	add(answer, role)
+	if lacks && assist != nil {
+		add(assist, towndesk.RoleAssist)
+	}
+	res.TownLacksPower = lacks
+	k.addRelated(res, rows, limit)
+}
+
+// inheritSubItems scores a town's row as well as the best county row of
+// the same item name that has a sub-item. Town lists name an item without
+// its sub-items; the county list details them (对违反市容管理规定行为的处罚
+// — 随地吐痰): a question about a sub-item is about the town's item too, and
+// the town's row is scored as if it listed the sub-item.
+func inheritSubItems(rows []scoredRow, inTown func(*scoredRow) bool) {
+	best := map[string]rowScore{}
 	for i := range rows {
-		if len(res.Matches) >= limit {
+		r := &rows[i]
+		if !inTown(r) && r.item.SubItem != "" {
+			if b, ok := best[r.item.Name]; !ok || r.score > b.score {
+				best[r.item.Name] = r.rowScore
+			}
+		}
+	}
+	changed := false
+	for i := range rows {
+		r := &rows[i]
+		if b, ok := best[r.item.Name]; ok && inTown(r) && r.item.SubItem == "" && b.score > r.score {
+			r.rowScore = b
+			changed = true
+		}
+	}
+	if changed {
+		sort.SliceStable(rows, func(i, j int) bool { return rows[i].score > rows[j].score })
+	}
+}
+
+// townHasPlausible reports whether the town's list has a row of the same
+// power as a county answer that is plausible though not an answer on its
+// own: then the town may hold the power, and saying it does not would be a
+// guess.
+func (k *KB) townHasPlausible(rows []scoredRow, answer *scoredRow, townList *towndesk.List) bool {
+	if townList == nil {
+		return false
+	}
+	for i := range rows {
+		r := &rows[i]
+		if r.list.ID == townList.ID && r.item.Mode != towndesk.ModeAssist && samePower(r, answer) &&
+			r.score >= k.params.Candidate && r.score >= answer.score-k.params.TownDoubt {
+			return true
+		}
+	}
+	return false
+}
+
+// contested reports whether a row of another power, with another body,
+// scores about as well as the answer: then the question could be about
+// either, and the answer would be a guess.
+func (k *KB) contested(rows []scoredRow, answer *scoredRow) bool {
+	for i := range rows {
+		r := &rows[i]
+		if r.score < answer.score-k.params.Margin {
+			break // rows are best first
+		}
+		if r == answer || samePower(r, answer) || r.item.InNameOf() == answer.item.InNameOf() {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+// candidates makes res an uncertain reply with the plausible rows (one per
+// power, the town's row of a power before the county's), or not found when
+// none is plausible.
+func (k *KB) candidates(res *towndesk.AskResult, rows []scoredRow, townList *towndesk.List) {
+	var picked []*scoredRow
+	for i := range rows {
+		r := &rows[i]
+		if r.score < k.params.Candidate || len(picked) >= k.params.MaxCandidates {
 			break
 		}
-		if rows[i].score >= relatedFloor && rows[i].known >= minKnownCoverage {
-			add(&rows[i], towndesk.RoleRelated)
+		// A candidate covers enough of the question, and either enough of
+		// its own name or a dictionary word's official term: a row that
+		// shares one everyday word with a question (户口迁移 with 擅自迁移
+		// 不可移动文物) is not shown.
+		if r.sure < k.params.CandidateCoverage || r.rcov < k.params.CandidateRowCoverage && !r.known {
+			continue
 		}
+		dup := false
+		for j, o := range picked {
+			if samePower(r, o) {
+				dup = true
+				// The town's own row of a power names who acts in the
+				// town; its assist row does not: the county's row does.
+				inTown := func(x *scoredRow) bool { return townList != nil && x.list.ID == townList.ID }
+				switch {
+				case inTown(r) && !inTown(o) && r.item.Mode != towndesk.ModeAssist:
+					picked[j] = r
+				case inTown(o) && o.item.Mode == towndesk.ModeAssist && !inTown(r):
+					picked[j] = r
+				}
+			}
+		}
+		if !dup {
+			picked = append(picked, r)
+		}
+	}
+	if len(picked) == 0 {
+		res.Status = towndesk.StatusNotFound
+		return
+	}
+	res.Status = towndesk.StatusUncertain
+	for _, r := range picked {
+		res.Matches = append(res.Matches, towndesk.Match{Item: r.item, List: r.list, Score: clamp01(r.score), Role: towndesk.RoleCandidate})
 	}
 }
 
 func clamp01(f float64) float64 {
 	return max(0, min(1, f))
+}
+
+// nameCache remembers item names cut into words: the same names recur in
+// every town of a county and in every question about them.
+type nameCache struct {
+	mu sync.Mutex
+	m  map[string][]string
+}
+
+// maxNameCache bounds the cache; past it the cache starts over.
+const maxNameCache = 50000
+
+func (c *nameCache) cut(seg *segment.Segmenter, name string) []string {
+	c.mu.Lock()
+	ws, ok := c.m[name]
+	c.mu.Unlock()
+	if ok {
+		return ws
+	}
+	ws = seg.Cut(name)
+	c.mu.Lock()
+	if len(c.m) >= maxNameCache {
+		clear(c.m)
+	}
+	c.m[name] = ws
+	c.mu.Unlock()
+	return ws
 }

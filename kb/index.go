@@ -11,17 +11,17 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	unicodetok "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
-	index "github.com/blevesearch/bleve_index_api"
-	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 
 	"github.com/towndesk/towndesk"
 	"github.com/towndesk/towndesk/law"
@@ -47,6 +47,10 @@ type Index struct {
 	// editions maps list id → the edition currently indexed for it.
 	editions map[int64]indexedEdition
 	gen      string
+
+	statsMu    sync.Mutex
+	statsCache map[string]termStats // term → stats; cleared when the index changes
+	docs       int                  // rows indexed; 0 = not counted yet
 }
 
 type indexedEdition struct {
@@ -79,7 +83,7 @@ func indexMapping() (mapping.IndexMapping, error) {
 	// produces no bigram and would otherwise find nothing.
 	if err := m.AddCustomAnalyzer(unigramAnalyzer, map[string]any{
 		"type":          custom.Name,
-		"tokenizer":     unicode.Name,
+		"tokenizer":     unicodetok.Name,
 		"token_filters": []string{cjk.WidthName, lowercase.Name},
 	}); err != nil {
 		return nil, err
@@ -153,7 +157,7 @@ func openOrCreate(dir string) (*Index, error) {
 	bi, err := bleve.OpenUsing(dir, map[string]any{"bolt_timeout": "1s"})
 	switch {
 	case err == nil:
-		x := &Index{bi: bi, dir: dir, editions: map[int64]indexedEdition{}}
+		x := &Index{bi: bi, dir: dir, editions: map[int64]indexedEdition{}, statsCache: map[string]termStats{}}
 		if err := x.loadState(); err == nil {
 			return x, nil
 		}
@@ -201,7 +205,7 @@ func generation(ctx context.Context, src Source) (string, error) {
 // isLockTimeout reports whether opening the index failed because another
 // process holds its lock (bolt's timeout), as opposed to a broken index.
 func isLockTimeout(err error) bool {
-	return errors.Is(err, bolt.ErrTimeout)
+	return errors.Is(err, bolterrors.ErrTimeout)
 }
 
 func newIndex(dir string) (*Index, error) {
@@ -230,7 +234,7 @@ func newIndex(dir string) (*Index, error) {
 			return nil, fmt.Errorf("create index %s: %w", dir, err)
 		}
 	}
-	return &Index{bi: bi, dir: dir, editions: map[int64]indexedEdition{}}, nil
+	return &Index{bi: bi, dir: dir, editions: map[int64]indexedEdition{}, statsCache: map[string]termStats{}}, nil
 }
 
 func (x *Index) loadState() error {
@@ -332,6 +336,10 @@ func (x *Index) sync(ctx context.Context, src Source, gen string) error {
 		return fmt.Errorf("record index generation: %w", err)
 	}
 	x.editions, x.gen = editions, gen
+	x.statsMu.Lock()
+	clear(x.statsCache)
+	x.docs = 0
+	x.statsMu.Unlock()
 	return nil
 }
 
@@ -360,43 +368,51 @@ func itemDoc(it towndesk.PowerItem, list, articles string) doc {
 	}
 }
 
-// basisTexts turns legal bases into the text of the articles they cite,
-// remembering each basis (lists repeat a few bases many times). The laws
-// are loaded on first use. It is safe for concurrent use.
+// basisTexts turns legal bases into the articles they cite, remembering
+// each basis (lists repeat a few bases many times). The laws are loaded on
+// first use. It is safe for concurrent use.
 type basisTexts struct {
 	mu   sync.Mutex
 	laws *law.Laws
 	err  error
-	memo map[string]string
+	memo map[string]cited
 }
 
-func newBasisTexts() *basisTexts { return &basisTexts{memo: map[string]string{}} }
+// cited is what a basis cites: the articles' text, and a key naming them
+// (城乡规划法65) that is the same however a list writes the basis.
+type cited struct{ text, key string }
+
+func newBasisTexts() *basisTexts { return &basisTexts{memo: map[string]cited{}} }
 
 // text returns the cited articles' text, or "" if none is known.
-func (b *basisTexts) text(basis string) string {
+func (b *basisTexts) text(basis string) string { return b.cite(basis).text }
+
+// cite returns what basis cites; empty if towndesk has none of it.
+func (b *basisTexts) cite(basis string) cited {
 	if basis == "" {
-		return ""
+		return cited{}
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if t, ok := b.memo[basis]; ok {
-		return t
+	if c, ok := b.memo[basis]; ok {
+		return c
 	}
 	if b.laws == nil && b.err == nil {
 		b.laws, b.err = law.Load()
 	}
 	if b.err != nil {
-		return ""
+		return cited{}
 	}
-	var parts []string
+	var texts, keys []string
 	for _, a := range b.laws.Cite(basis) {
-		parts = append(parts, a.Text)
+		texts = append(texts, a.Text)
+		keys = append(keys, a.Short+strconv.Itoa(a.Number))
 	}
-	t := strings.Join(parts, "\n")
+	c := cited{text: strings.Join(texts, "\n"), key: strings.Join(keys, "+")}
 	if len(b.memo) < 10000 {
-		b.memo[basis] = t
+		b.memo[basis] = c
 	}
-	return t
+	return c
 }
 
 func docID(edition int64, seq int) string {
@@ -413,42 +429,124 @@ func parseDocID(id string) (edition int64, seq int, ok bool) {
 	return edition, seq, err1 == nil && err2 == nil
 }
 
-// vocabulary returns the terms among terms (character pairs, or single
-// characters) that occur in some indexed row: in its name or text for
-// pairs, in its name for single characters. Words of a question that occur
-// nowhere cannot be matched and say little; words that do are the matter.
-func (x *Index) vocabulary(terms []string) (map[string]bool, error) {
+// termStats says how many indexed rows use a term: in their name or
+// sub-item, and in their other text (basis, domain, note, cited articles).
+type termStats struct{ name, text int }
+
+// maxStatsCache bounds the remembered stats; past it the memory is cleared.
+const maxStatsCache = 200000
+
+// stats returns the number of indexed rows and the stats of each term. A
+// term of two or more Han characters counts by its rarest character pair
+// (the index holds pairs), which bounds the rows that contain the whole
+// term; a single character counts by the names that have it. Stats are
+// remembered until the index changes.
+func (x *Index) stats(ctx context.Context, terms []string) (int, map[string]termStats, error) {
+	out := make(map[string]termStats, len(terms))
+	x.statsMu.Lock()
+	docs := x.docs
+	var missing []string
+	for _, t := range terms {
+		if st, ok := x.statsCache[t]; ok {
+			out[t] = st
+		} else if _, dup := out[t]; !dup {
+			missing = append(missing, t)
+			out[t] = termStats{}
+		}
+	}
+	x.statsMu.Unlock()
+	if len(missing) == 0 && docs > 0 {
+		return docs, out, nil
+	}
 	adv, err := x.bi.Advanced()
 	if err != nil {
-		return nil, fmt.Errorf("index reader: %w", err)
+		return 0, nil, fmt.Errorf("index reader: %w", err)
 	}
 	r, err := adv.Reader()
 	if err != nil {
-		return nil, fmt.Errorf("index reader: %w", err)
+		return 0, nil, fmt.Errorf("index reader: %w", err)
 	}
 	defer r.Close()
-	rc, ok := r.(index.IndexReaderContains)
-	if !ok {
-		return nil, errors.New("index reader cannot look up terms")
-	}
-	out := map[string]bool{}
-	for _, f := range []string{"name", "text", "name_uni"} {
-		d, err := rc.FieldDictContains(f)
+	if docs == 0 {
+		n, err := r.DocCount()
 		if err != nil {
-			return nil, fmt.Errorf("index dictionary: %w", err)
+			return 0, nil, fmt.Errorf("index doc count: %w", err)
 		}
-		for _, t := range terms {
-			if out[t] || (f == "name_uni") != (len([]rune(t)) == 1) {
+		docs = int(n)
+	}
+	count := func(term, field string) (int, error) {
+		tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
+		if err != nil {
+			return 0, fmt.Errorf("index term %q: %w", term, err)
+		}
+		defer tfr.Close()
+		return int(tfr.Count()), nil
+	}
+	for _, t := range missing {
+		var st termStats
+		grams, field := indexTerms(t)
+		for i, g := range grams {
+			n, err := count(g, field)
+			if err != nil {
+				return 0, nil, err
+			}
+			if i == 0 || n < st.name {
+				st.name = n
+			}
+			if field == "name_uni" {
 				continue
 			}
-			ok, err := d.Contains([]byte(t))
-			if err != nil {
-				return nil, fmt.Errorf("index dictionary: %w", err)
+			if n, err = count(g, "text"); err != nil {
+				return 0, nil, err
 			}
-			out[t] = ok
+			if i == 0 || n < st.text {
+				st.text = n
+			}
 		}
+		out[t] = st
 	}
-	return out, nil
+	x.statsMu.Lock()
+	if len(x.statsCache) > maxStatsCache {
+		clear(x.statsCache)
+	}
+	x.docs = docs
+	for _, t := range missing {
+		x.statsCache[t] = out[t]
+	}
+	x.statsMu.Unlock()
+	return docs, out, nil
+}
+
+// indexTerms returns what the index holds of a term, and in which name
+// field: the character pairs of a Han word, its one character, or a word
+// of letters and digits lowercased.
+func indexTerms(t string) ([]string, string) {
+	rs := []rune(strings.ToLower(t))
+	han := true
+	for _, r := range rs {
+		han = han && unicode.Is(unicode.Han, r)
+	}
+	switch {
+	case !han:
+		return []string{string(rs)}, "name"
+	case len(rs) == 1:
+		return []string{string(rs)}, "name_uni"
+	}
+	return pairs(string(rs)), "name"
+}
+
+// pairs returns a word's character pairs, or the word itself if it has
+// one character.
+func pairs(w string) []string {
+	rs := []rune(w)
+	if len(rs) < 2 {
+		return []string{w}
+	}
+	out := make([]string, 0, len(rs)-1)
+	for i := 0; i+1 < len(rs); i++ {
+		out = append(out, string(rs[i:i+2]))
+	}
+	return out
 }
 
 // Close closes the index.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/towndesk/towndesk"
 	"github.com/towndesk/towndesk/gazetteer"
+	"github.com/towndesk/towndesk/segment"
 )
 
 // placeForm is one way of writing a place that the question scanner knows.
@@ -19,17 +20,19 @@ type placeForm struct {
 // places knows the places covered by the imported lists and the names
 // people write them by.
 type places struct {
-	lists   map[string]towndesk.List // place code → list
-	forms   map[string]*placeForm    // written form → places
-	maxRune int
-	towns   map[string]towndesk.Place // covered town code → town
+	lists map[string]towndesk.List  // place code → list
+	forms map[string]*placeForm     // written form → places
+	towns map[string]towndesk.Place // covered town code → town
+	// seg cuts questions: the lexicon plus every form above, so that a
+	// place name is one token and is found only as a whole token.
+	seg *segment.Segmenter
 }
 
 // newPlaces indexes the places covered by lists: each listed county with
 // all its towns, and each listed town. Every county of the gazetteer is
 // known by its full name too, so that a question about an uncovered county
 // is recognised as such instead of matching a namesake elsewhere.
-func newPlaces(lists []towndesk.List, g *gazetteer.Gazetteer) *places {
+func newPlaces(lists []towndesk.List, g *gazetteer.Gazetteer, lexicon *segment.Segmenter) *places {
 	p := &places{lists: map[string]towndesk.List{}, forms: map[string]*placeForm{}, towns: map[string]towndesk.Place{}}
 	for _, l := range lists {
 		p.lists[l.Place.Code()] = l
@@ -50,7 +53,7 @@ func newPlaces(lists []towndesk.List, g *gazetteer.Gazetteer) *places {
 			continue
 		}
 		c := l.Place
-		for _, f := range []string{c.County, gazetteer.ShortName(c.County), c.City + c.County, c.Province + c.County} {
+		for _, f := range append([]string{c.County, gazetteer.ShortName(c.County), c.City + c.County, c.Province + c.County}, bannerShort(c.County)...) {
 			p.add(f, c, true, true)
 		}
 		for _, t := range g.TownsOf(c.CountyCode) {
@@ -62,7 +65,22 @@ func newPlaces(lists []towndesk.List, g *gazetteer.Gazetteer) *places {
 			p.add(c.County, c, true, false)
 		}
 	}
+	words := make(map[string]int, len(p.forms))
+	for f := range p.forms {
+		words[f] = 0
+	}
+	p.seg = lexicon.With(words)
 	return p
+}
+
+// bannerShort returns how people shorten a banner (旗) with a long name:
+// its first two characters and 旗 (西乌珠穆沁旗 → 西乌旗).
+func bannerShort(county string) []string {
+	rs := []rune(strings.TrimSuffix(county, "旗"))
+	if !strings.HasSuffix(county, "旗") || strings.HasSuffix(county, "自治旗") || len(rs) < 4 {
+		return nil
+	}
+	return []string{string(rs[:2]) + "旗"}
 }
 
 func (p *places) add(form string, pl towndesk.Place, county, covered bool) {
@@ -89,25 +107,23 @@ func (p *places) add(form string, pl towndesk.Place, county, covered bool) {
 	}
 	f.places = append(f.places, pl)
 	f.covered = f.covered || covered
-	if n := len([]rune(form)); n > p.maxRune {
-		p.maxRune = n
-	}
 }
 
 // mention is a place named in a question.
 type mention struct {
-	start, end int // rune offsets
+	start, end int // token offsets
 	form       *placeForm
 }
 
-// scan finds place names in q, longest first, left to right.
-func (p *places) scan(q string) []mention {
-	rs := []rune(q)
+// scan finds the place names among a question's tokens, left to right: a
+// token, or up to three consecutive tokens, that spell a known form
+// (滕州/滨湖镇). A name is only ever a whole token, never part of one.
+func (p *places) scan(tokens []string) []mention {
 	var out []mention
-	for i := 0; i < len(rs); {
+	for i := 0; i < len(tokens); {
 		found := false
-		for n := min(p.maxRune, len(rs)-i); n >= 2; n-- {
-			if f, ok := p.forms[string(rs[i:i+n])]; ok {
+		for n := min(3, len(tokens)-i); n >= 1; n-- {
+			if f, ok := p.forms[strings.Join(tokens[i:i+n], "")]; ok {
 				out = append(out, mention{i, i + n, f})
 				i += n
 				found = true
@@ -121,14 +137,15 @@ func (p *places) scan(q string) []mention {
 	return out
 }
 
-// cut returns q without the mentioned place names.
-func cut(q string, ms []mention) string {
-	rs := []rune(q)
-	for k := len(ms) - 1; k >= 0; k-- {
-		m := ms[k]
-		rs = append(rs[:m.start], append([]rune{' '}, rs[m.end:]...)...)
+// cut returns tokens without the mentioned place names.
+func cut(tokens []string, ms []mention) []string {
+	out := make([]string, 0, len(tokens))
+	last := 0
+	for _, m := range ms {
+		out = append(out, tokens[last:m.start]...)
+		last = m.end
 	}
-	return string(rs)
+	return append(out, tokens[last:]...)
 }
 
 // coveredTowns returns the covered towns among ps, optionally only those
@@ -178,6 +195,12 @@ func (k *KB) resolvePlace(ps *places, ms []mention, q Query) (*towndesk.Place, [
 	var towns []towndesk.Place
 	for _, m := range ms {
 		if m.form.county {
+			// A county named after a town qualifies it only if it has
+			// lists: an uncovered one there is more likely a word of the
+			// question (城区, 郊区 are counties too) than the town's county.
+			if len(towns) > 0 && !m.form.covered {
+				continue
+			}
 			counties = append(counties, m.form.places...)
 			continue
 		}

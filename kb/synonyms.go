@@ -15,9 +15,8 @@ var defaultSynonyms string
 
 // Synonyms maps the words people use to the words power lists use.
 type Synonyms struct {
-	groups  [][]string       // official terms of each group
-	byTerm  map[string][]int // any word of a group → its groups
-	maxRune int              // longest word, in runes
+	groups [][]string       // official terms of each group
+	byTerm map[string][]int // any word of a group → its groups
 }
 
 // DefaultSynonyms returns the dictionary shipped with towndesk.
@@ -61,9 +60,6 @@ func (s *Synonyms) add(official, colloquial []string) {
 		if !slices.Contains(s.byTerm[w], g) {
 			s.byTerm[w] = append(s.byTerm[w], g)
 		}
-		if n := len([]rune(w)); n > s.maxRune {
-			s.maxRune = n
-		}
 	}
 }
 
@@ -82,6 +78,15 @@ func (s *Synonyms) Merge(o *Synonyms) {
 
 // Groups returns the number of groups, for reporting.
 func (s *Synonyms) Groups() int { return len(s.groups) }
+
+// words returns every word of the dictionary, colloquial and official.
+func (s *Synonyms) words() []string {
+	out := make([]string, 0, len(s.byTerm))
+	for w := range s.byTerm {
+		out = append(out, w)
+	}
+	return out
+}
 
 // expand returns the official terms for a word, and whether it is known.
 func (s *Synonyms) expand(w string) ([]string, bool) {

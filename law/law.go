@@ -11,6 +11,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -36,14 +37,25 @@ type Article struct {
 // Laws is the text of the embedded laws, looked up by law and article. It is
 // read-only after Load and safe for concurrent use.
 type Laws struct {
-	laws   []lawDoc           // sorted by short name
+	laws   []*lawDoc          // sorted by short name
 	byName map[string]int     // short name and full title → index in laws
 	forms  map[rune][]lawForm // names by first rune, longest first, for Cite
 }
 
+// lawDoc is one law. Its articles are read from its text on first use: a
+// process that quotes two laws does not parse thirty-eight.
 type lawDoc struct {
 	title, short string
-	articles     []Article // ascending Number
+	body         string // the text after the title line
+
+	once     sync.Once
+	articles []Article // ascending Number
+}
+
+// arts returns the law's articles, reading them on first use.
+func (d *lawDoc) arts() []Article {
+	d.once.Do(func() { d.articles = parseArticles(d.title, d.short, d.body) })
+	return d.articles
 }
 
 // lawForm is one way a law is written in running text: its full title or
@@ -68,7 +80,7 @@ func Load() (*Laws, error) {
 		if err != nil {
 			return nil, fmt.Errorf("read embedded law %s: %w", name, err)
 		}
-		doc, err := parseLaw(string(data))
+		doc, err := parseTitle(string(data))
 		if err != nil {
 			return nil, fmt.Errorf("parse law %s: %w", e.Name(), err)
 		}
@@ -95,25 +107,32 @@ func Load() (*Laws, error) {
 	return l, nil
 }
 
-// parseLaw reads one law file. Lines starting 第N条 followed by a space (or a
-// full-width space, or nothing) start an article when N is beyond the last
-// one, which keeps paragraphs like "第一款规定的…" inside their article;
-// other non-heading lines are paragraphs (款) of the current article.
-func parseLaw(text string) (lawDoc, error) {
+// parseTitle reads the title of one law file and keeps the rest for
+// parseArticles.
+func parseTitle(text string) (*lawDoc, error) {
 	first, body, _ := strings.Cut(text, "\n")
 	title, ok := strings.CutPrefix(strings.TrimSpace(first), "# ")
 	if !ok || strings.TrimSpace(title) == "" {
-		return lawDoc{}, fmt.Errorf("first line %q is not a \"# title\"", first)
+		return nil, fmt.Errorf("first line %q is not a \"# title\"", first)
 	}
 	title = strings.TrimSpace(title)
-	doc := lawDoc{title: title, short: strings.TrimPrefix(title, "中华人民共和国")}
 	if _, after, found := strings.Cut(body, "<!-- INFO END -->"); found {
 		body = after
 	}
+	return &lawDoc{title: title, short: strings.TrimPrefix(title, "中华人民共和国"), body: body}, nil
+}
+
+// parseArticles reads the articles of a law. Lines starting 第N条 followed
+// by a space (or a full-width space, or nothing) start an article when N is
+// beyond the last one, which keeps paragraphs like "第一款规定的…" inside
+// their article; other non-heading lines are paragraphs (款) of the current
+// article. Every embedded law has articles (the tests check it).
+func parseArticles(title, short, body string) []Article {
+	var articles []Article
 	var paras []string // of the current article
 	flush := func() {
 		if len(paras) > 0 {
-			doc.articles[len(doc.articles)-1].Text = strings.Join(paras, "\n")
+			articles[len(articles)-1].Text = strings.Join(paras, "\n")
 			paras = nil
 		}
 	}
@@ -130,10 +149,10 @@ func parseLaw(text string) (lawDoc, error) {
 			open = false
 			continue
 		}
-		if n, size := lawArticleHead(line); size > 0 && (len(doc.articles) == 0 || n > doc.articles[len(doc.articles)-1].Number) {
+		if n, size := lawArticleHead(line); size > 0 && (len(articles) == 0 || n > articles[len(articles)-1].Number) {
 			flush()
-			doc.articles = append(doc.articles, Article{
-				Law: doc.title, Short: doc.short, Number: n, Label: "第" + FormatChineseNumber(n) + "条",
+			articles = append(articles, Article{
+				Law: title, Short: short, Number: n, Label: "第" + FormatChineseNumber(n) + "条",
 			})
 			paras = append(paras, line)
 			open = true
@@ -144,10 +163,7 @@ func parseLaw(text string) (lawDoc, error) {
 		}
 	}
 	flush()
-	if len(doc.articles) == 0 {
-		return lawDoc{}, fmt.Errorf("no articles (lines starting 第N条)")
-	}
-	return doc, nil
+	return articles
 }
 
 // lawArticleHead reads the 第N条 that starts an article line and returns N
@@ -224,18 +240,20 @@ func (l *Laws) Article(law, article string) (Article, error) {
 	if !ok {
 		return Article{}, towndesk.Errorf(towndesk.EINVALID, "看不懂条号“%s”，请写成“第六十五条”或“65”。", strings.TrimSpace(article))
 	}
-	d := &l.laws[i]
+	d := l.laws[i]
 	if a, ok := d.article(n); ok {
 		return a, nil
 	}
+	arts := d.arts()
 	return Article{}, towndesk.Errorf(towndesk.ENOTFOUND, "《%s》只有第一条至%s，没有第%s条。",
-		d.title, d.articles[len(d.articles)-1].Label, FormatChineseNumber(n))
+		d.title, arts[len(arts)-1].Label, FormatChineseNumber(n))
 }
 
 func (d *lawDoc) article(n int) (Article, bool) {
-	k := sort.Search(len(d.articles), func(k int) bool { return d.articles[k].Number >= n })
-	if k < len(d.articles) && d.articles[k].Number == n {
-		return d.articles[k], true
+	arts := d.arts()
+	k := sort.Search(len(arts), func(k int) bool { return arts[k].Number >= n })
+	if k < len(arts) && arts[k].Number == n {
+		return arts[k], true
 	}
 	return Article{}, false
 }

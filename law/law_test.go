@@ -10,13 +10,15 @@ import (
 	"github.com/towndesk/towndesk"
 )
 
+// loadLaws loads the embedded law texts, failing the test if it cannot.
 func loadLaws(t testing.TB) *Laws {
 	t.Helper()
 	l, err := Load()
-	if err != nil {
-		t.Fatalf("Load() error: %v", err)
+	if err == nil {
+		return l
 	}
-	return l
+	t.Fatalf("Load() error: %v", err)
+	return nil
 }
 
 func TestLoad(t *testing.T) {
@@ -36,7 +38,10 @@ func TestLoad(t *testing.T) {
 	// Every law numbers its articles 1..N with nothing missing, and every
 	// article starts with its label.
 	for _, d := range l.laws {
-		for k, a := range d.articles {
+		if len(d.arts()) == 0 {
+			t.Errorf("%s has no articles", d.short)
+		}
+		for k, a := range d.arts() {
 			if a.Number != k+1 {
 				t.Errorf("%s: article %d is numbered %d", d.short, k+1, a.Number)
 				break
@@ -63,33 +68,37 @@ func TestParseLawVariations(t *testing.T) {
 		"### 第一节 细则\n\n" +
 		"第三条\n\n" +
 		"第四条规定以外的事项。\n"
-	got, err := parseLaw(text)
+	d, err := parseTitle(text)
 	if err != nil {
-		t.Fatalf("parseLaw() error: %v", err)
+		t.Fatalf("parseTitle() error: %v", err)
 	}
-	want := lawDoc{title: "某某条例", short: "某某条例", articles: []Article{
+	if d.title != "某某条例" || d.short != "某某条例" {
+		t.Errorf("parseTitle() = %q, %q; want 某某条例 twice", d.title, d.short)
+	}
+	want := []Article{
 		{Law: "某某条例", Short: "某某条例", Number: 1, Label: "第一条", Text: "第一条　为了测试，制定本条例。"},
 		{Law: "某某条例", Short: "某某条例", Number: 2, Label: "第二条", Text: "第二条 第一款。\n第一款规定的事项，适用本条例。"},
 		{Law: "某某条例", Short: "某某条例", Number: 3, Label: "第三条", Text: "第三条\n第四条规定以外的事项。"},
-	}}
-	if diff := cmp.Diff(want, got, cmp.AllowUnexported(lawDoc{})); diff != "" {
-		t.Errorf("parseLaw() mismatch (-want +got):\n%s", diff)
 	}
-	for _, bad := range []string{"没有标题\n第一条 内容", "# 只有标题\n\n正文"} {
-		if _, err := parseLaw(bad); err == nil {
-			t.Errorf("parseLaw(%q) error = nil, want an error", bad)
-		}
+	if diff := cmp.Diff(want, d.arts()); diff != "" {
+		t.Errorf("articles mismatch (-want +got):\n%s", diff)
+	}
+	if _, err := parseTitle("没有标题\n第一条 内容"); err == nil {
+		t.Errorf("parseTitle(no title) error = nil, want an error")
+	}
+	if d, err := parseTitle("# 只有标题\n\n正文"); err != nil || len(d.arts()) != 0 {
+		t.Errorf("a law without articles: %v, %d articles; want none", err, len(d.arts()))
 	}
 }
 
 func TestLoadIndependent(t *testing.T) {
 	l1, l2 := loadLaws(t), loadLaws(t)
 	delete(l1.byName, "城乡规划法")
-	l1.laws[0].articles[0].Text = "改掉"
+	l1.laws[0].arts()[0].Text = "改掉"
 	if _, err := l2.Article("城乡规划法", "1"); err != nil {
 		t.Errorf("second Laws Article(城乡规划法, 1) after changing the first: %v", err)
 	}
-	if l2.laws[0].articles[0].Text == "改掉" {
+	if l2.laws[0].arts()[0].Text == "改掉" {
 		t.Errorf("second Laws shares article text with the first")
 	}
 }

@@ -104,6 +104,9 @@ type headerMap struct {
 	col     [numFields]int    // -1 when absent
 	names   [numFields]string // the header as the file writes it, for messages
 	unknown []string          // header cells that name no field
+	// notes are every note column (备注, 说明 …) in order: a list may have
+	// more than one, and any of them may state the mode.
+	notes []int
 }
 
 // label returns the name of field f for messages: the file's own header
@@ -113,6 +116,14 @@ func (h *headerMap) label(f field) string {
 		return h.names[f]
 	}
 	return fieldInfo[f].label
+}
+
+// noteLabel returns the header of the first note column, or "".
+func (h *headerMap) noteLabel() string {
+	if len(h.notes) == 0 {
+		return ""
+	}
+	return h.names[fieldNote]
 }
 
 // parseHeader interprets row as a header row. ok is false unless the row
@@ -128,6 +139,9 @@ func parseHeader(row []string) (h headerMap, ok bool) {
 				h.unknown = append(h.unknown, c)
 			}
 			continue
+		}
+		if f == fieldNote {
+			h.notes = append(h.notes, i)
 		}
 		if h.col[f] == -1 {
 			h.col[f] = i

@@ -45,6 +45,8 @@ type Row struct {
 	invalid   bool
 	order     [2]int // file, row
 	codeLabel string // the code column as the file names it
+	modeFrom  int    // modeFromColumn, modeFromNote or modeFromDefault
+	noteLabel string // the note column as the file names it
 }
 
 // Problem is one invalid row or cell, positioned for the person fixing
@@ -59,7 +61,9 @@ func (p Problem) String() string { return p.Pos + ": " + p.Message }
 
 // Options controls how files become one edition of a list.
 type Options struct {
-	// DefaultMode is used for rows of a list without a mode column.
+	// DefaultMode is used for rows of a list without a mode column whose
+	// notes (备注, 说明) do not state a mode either; Parsed.Defaulted counts
+	// them.
 	DefaultMode towndesk.Mode
 	// Lenient imports the valid rows and reports the others as skipped,
 	// instead of failing the whole import.
@@ -74,6 +78,9 @@ type Parsed struct {
 	Items   []towndesk.PowerItem
 	Skipped []Problem // rows left out under Lenient
 	Unknown []string  // unknown column headers, each reported once
+	// Defaulted lists, in file order, the files where imported rows took
+	// Options.DefaultMode; files whose every row states its mode are absent.
+	Defaulted []Defaulted
 }
 
 // File is one list file read into memory.
@@ -174,9 +181,27 @@ func ParseContext(ctx context.Context, files []File, opts Options) (*Parsed, err
 		return nil, problemsError(problems)
 	}
 	out.Skipped = problems
+	defaulted := make([]Defaulted, len(files))
 	for i, r := range rows {
-		if !bad[i] && !r.invalid {
-			out.Items = append(out.Items, r.Item)
+		if bad[i] || r.invalid {
+			continue
+		}
+		out.Items = append(out.Items, r.Item)
+		d := &defaulted[r.order[0]]
+		switch r.modeFrom {
+		case modeFromDefault:
+			d.Rows++
+		case modeFromNote:
+			d.FromNotes++
+		}
+		if d.NoteColumn == "" {
+			d.NoteColumn = r.noteLabel
+		}
+	}
+	for n, d := range defaulted {
+		if d.Rows > 0 {
+			d.File, d.Mode = files[n].Name, opts.DefaultMode
+			out.Defaulted = append(out.Defaulted, d)
 		}
 	}
 	if len(out.Items) == 0 {
@@ -350,12 +375,12 @@ func parseGrid(grid [][]string, pos func(int) string, opts Options) (rows []Row,
 		if skipRow(rec, h) {
 			continue
 		}
-		item, probs := rowItem(rec, h, opts)
+		item, from, probs := rowItem(rec, h, opts)
 		for _, p := range probs {
 			problems = append(problems, Problem{pos(i + 1), p, [2]int{0, i + 1}})
 		}
 		rows = append(rows, Row{Item: item, Pos: pos(i + 1), codeGiven: item.Code != "", invalid: len(probs) > 0,
-			order: [2]int{0, i + 1}, codeLabel: h.label(fieldCode)})
+			order: [2]int{0, i + 1}, codeLabel: h.label(fieldCode), modeFrom: from, noteLabel: h.noteLabel()})
 	}
 	return rows, problems, h.unknown, nil, true
 }
@@ -409,8 +434,9 @@ func cell(rec []string, i int) string {
 }
 
 // rowItem builds the item of one record and lists what is wrong with it.
-func rowItem(rec []string, h headerMap, opts Options) (towndesk.PowerItem, []string) {
-	var probs []string
+// from says where the item's mode came from: the mode column; for a list
+// without one, a note that states it (noteMode); else opts.DefaultMode.
+func rowItem(rec []string, h headerMap, opts Options) (it towndesk.PowerItem, from int, probs []string) {
 	long := map[field]bool{} // too long: reported once, not also as empty
 	get := func(f field) string {
 		v := cell(rec, h.col[f])
@@ -421,7 +447,7 @@ func rowItem(rec []string, h headerMap, opts Options) (towndesk.PowerItem, []str
 		}
 		return v
 	}
-	it := towndesk.PowerItem{
+	it = towndesk.PowerItem{
 		Code:     get(fieldCode),
 		Name:     get(fieldName),
 		SubItem:  get(fieldSubItem),
@@ -446,6 +472,10 @@ func rowItem(rec []string, h headerMap, opts Options) (towndesk.PowerItem, []str
 	if h.col[fieldMode] >= 0 {
 		raw := get(fieldMode)
 		m, ok := towndesk.ParseMode(raw)
+		if !ok {
+			// Some lists write the mode column in words: 委托乡镇实施.
+			m, ok = noteMode(raw)
+		}
 		switch {
 		case raw == "" && long[fieldMode]:
 		case raw == "":
@@ -455,10 +485,16 @@ func rowItem(rec []string, h headerMap, opts Options) (towndesk.PowerItem, []str
 		default:
 			it.Mode = m
 		}
-	} else {
-		it.Mode = opts.DefaultMode
+		return it, modeFromColumn, probs
 	}
-	return it, probs
+	for _, c := range h.notes {
+		if m, ok := noteMode(cell(rec, c)); ok {
+			it.Mode = m
+			return it, modeFromNote, probs
+		}
+	}
+	it.Mode = opts.DefaultMode
+	return it, modeFromDefault, probs
 }
 
 func modeNames() string {
@@ -479,7 +515,7 @@ func parseJSONL(ctx context.Context, name string, data []byte, opts Options) (*f
 	}
 	out := &fileRows{}
 	unknown := map[string]bool{}
-	h := headerMap{}
+	h := headerMap{notes: []int{int(fieldNote)}}
 	for f := range h.col {
 		h.col[f] = f // record index = field number
 	}
@@ -500,8 +536,9 @@ func parseJSONL(ctx context.Context, name string, data []byte, opts Options) (*f
 			continue
 		}
 		rec := make([]string, numFields)
+		rh := h
 		if _, ok := obj["mode"]; !ok {
-			rec[fieldMode] = string(opts.DefaultMode) // like a list without a mode column
+			rh.col[fieldMode] = -1 // like a list without a mode column
 		}
 		for k, v := range obj {
 			f := fieldByKey(k)
@@ -519,12 +556,12 @@ func parseJSONL(ctx context.Context, name string, data []byte, opts Options) (*f
 				out.problems = append(out.problems, Problem{pos, fmt.Sprintf("字段 %s 应为文字", k), [2]int{0, i + 1}})
 			}
 		}
-		item, probs := rowItem(rec, h, opts)
+		item, from, probs := rowItem(rec, rh, opts)
 		for _, p := range probs {
 			out.problems = append(out.problems, Problem{pos, p, [2]int{0, i + 1}})
 		}
 		out.rows = append(out.rows, Row{Item: item, Pos: pos, codeGiven: item.Code != "", invalid: len(probs) > 0,
-			order: [2]int{0, i + 1}, codeLabel: "code"})
+			order: [2]int{0, i + 1}, codeLabel: "code", modeFrom: from, noteLabel: "note"})
 	}
 	for k := range unknown {
 		out.unknown = append(out.unknown, k)

@@ -217,10 +217,10 @@ func (c *Client) structured(ctx context.Context, system string, data any, fn, de
 			{Role: openai.ChatMessageRoleSystem, Content: system},
 			{Role: openai.ChatMessageRoleUser, Content: string(user)},
 		},
-		Tools:       []openai.Tool{{Type: openai.ToolTypeFunction, Function: &openai.FunctionDefinition{Name: fn, Description: desc, Parameters: schema}}},
-		ToolChoice:  openai.ToolChoice{Type: openai.ToolTypeFunction, Function: openai.ToolFunction{Name: fn}},
-		Temperature: 0.1,
-		MaxTokens:   maxTokens,
+		Tools:               []openai.Tool{{Type: openai.ToolTypeFunction, Function: &openai.FunctionDefinition{Name: fn, Description: desc, Parameters: schema}}},
+		ToolChoice:          openai.ToolChoice{Type: openai.ToolTypeFunction, Function: openai.ToolFunction{Name: fn}},
+		Temperature:         0.1,
+		MaxCompletionTokens: maxTokens,
 	})
 	if err != nil {
 		return err
@@ -258,8 +258,8 @@ func (c *Client) text(ctx context.Context, system string, data any, maxTokens in
 			{Role: openai.ChatMessageRoleSystem, Content: system},
 			{Role: openai.ChatMessageRoleUser, Content: string(user)},
 		},
-		Temperature: 0.3,
-		MaxTokens:   maxTokens,
+		Temperature:         0.3,
+		MaxCompletionTokens: maxTokens,
 	})
 	if err != nil {
 		return "", err

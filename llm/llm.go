@@ -229,8 +229,8 @@ func estimateTokens(req openai.ChatCompletionRequest) int {
 	for _, m := range req.Messages {
 		n += len([]rune(m.Content))
 	}
-	if req.MaxTokens > 0 {
-		return n + req.MaxTokens
+	if req.MaxCompletionTokens > 0 {
+		return n + req.MaxCompletionTokens
 	}
 	return n + 500
 }

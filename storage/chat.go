@@ -29,6 +29,11 @@ type Question struct {
 	Place   towndesk.Place
 	TopCode string   // power-list code of the best answer
 	Terms   []string // what was searched for
+	// Matter is the question's normalised form: its matter as words,
+	// without the place and the question frame.
+	Matter []string
+	// Candidates are the codes shown as candidates of an uncertain reply.
+	Candidates []string
 	// Useful and NotUseful count the feedback votes (filled by Questions
 	// and Question).
 	Useful, NotUseful int
@@ -44,11 +49,11 @@ func (db *DB) LogQuestion(ctx context.Context, q *Question) error {
 	q.Text = towndesk.MaskText(q.Text)
 	q.AskedAt = db.now()
 	res, err := db.exec(ctx, `INSERT INTO questions (asked_at, source, user_id, channel, thread_ts,
-		question, status, province, county, county_code, town, town_code, top_code, terms)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		question, status, province, county, county_code, town, town_code, top_code, terms, matter, candidates)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		timeText(q.AskedAt), q.Source, q.User, q.Channel, q.Thread, q.Text, string(q.Status),
 		q.Place.Province, q.Place.County, q.Place.CountyCode, q.Place.Town, q.Place.TownCode,
-		q.TopCode, strings.Join(q.Terms, "、"))
+		q.TopCode, maskedJoin(q.Terms, "、"), maskedJoin(q.Matter, " "), strings.Join(q.Candidates, " "))
 	if err != nil {
 		return internal("insert question", err)
 	}
@@ -58,7 +63,7 @@ func (db *DB) LogQuestion(ctx context.Context, q *Question) error {
 
 func checkQuestion(q *Question) error {
 	switch q.Status {
-	case towndesk.StatusAnswered, towndesk.StatusAmbiguousPlace, towndesk.StatusNeedPlace, towndesk.StatusNotFound, StatusFailed:
+	case towndesk.StatusAnswered, towndesk.StatusUncertain, towndesk.StatusAmbiguousPlace, towndesk.StatusNeedPlace, towndesk.StatusNotFound, StatusFailed:
 	default:
 		return towndesk.Errorf(towndesk.EINVALID, "未知的提问状态“%s”", q.Status)
 	}
@@ -76,9 +81,9 @@ func (db *DB) UpdateQuestionOutcome(ctx context.Context, q *Question) error {
 		return err
 	}
 	res, err := db.exec(ctx, `UPDATE questions SET status = ?, province = ?, county = ?, county_code = ?,
-		town = ?, town_code = ?, top_code = ?, terms = ? WHERE id = ?`,
+		town = ?, town_code = ?, top_code = ?, terms = ?, matter = ?, candidates = ? WHERE id = ?`,
 		string(q.Status), q.Place.Province, q.Place.County, q.Place.CountyCode, q.Place.Town, q.Place.TownCode,
-		q.TopCode, strings.Join(q.Terms, "、"), q.ID)
+		q.TopCode, maskedJoin(q.Terms, "、"), maskedJoin(q.Matter, " "), strings.Join(q.Candidates, " "), q.ID)
 	if err != nil {
 		return internal("update question", err)
 	}
@@ -88,21 +93,33 @@ func (db *DB) UpdateQuestionOutcome(ctx context.Context, q *Question) error {
 	return nil
 }
 
+// maskedJoin joins words as stored: with phone and ID numbers masked, also
+// those the words spell only together.
+func maskedJoin(words []string, sep string) string {
+	return towndesk.MaskText(strings.Join(words, sep))
+}
+
 func questionNotFound(id int64) error {
 	return towndesk.Errorf(towndesk.ENOTFOUND, "没有编号为 %d 的提问记录", id)
 }
 
 const questionColumns = `q.id, q.asked_at, q.source, q.user_id, q.channel, q.thread_ts, q.question, q.status,
-	q.province, q.county, q.county_code, q.town, q.town_code, q.top_code, q.terms,
+	q.province, q.county, q.county_code, q.town, q.town_code, q.top_code, q.terms, q.matter, q.candidates,
 	(SELECT count(*) FROM question_feedback f WHERE f.question_id = q.id AND f.useful = 1),
 	(SELECT count(*) FROM question_feedback f WHERE f.question_id = q.id AND f.useful = 0)`
 
-func scanQuestion(s interface{ Scan(...any) error }) (Question, error) {
+func scanQuestion(s scanner) (Question, error) {
 	var q Question
-	var at, status, terms string
+	var at, status, terms, matter, cands string
 	err := s.Scan(&q.ID, &at, &q.Source, &q.User, &q.Channel, &q.Thread, &q.Text, &status,
 		&q.Place.Province, &q.Place.County, &q.Place.CountyCode, &q.Place.Town, &q.Place.TownCode,
-		&q.TopCode, &terms, &q.Useful, &q.NotUseful)
+		&q.TopCode, &terms, &matter, &cands, &q.Useful, &q.NotUseful)
+	if matter != "" {
+		q.Matter = strings.Fields(matter)
+	}
+	if cands != "" {
+		q.Candidates = strings.Fields(cands)
+	}
 	q.AskedAt = parseTime(at)
 	q.Status = towndesk.AskStatus(status)
 	if terms != "" {
@@ -172,19 +189,7 @@ func (db *DB) Questions(ctx context.Context, f QuestionFilter) ([]Question, erro
 		args = append(args, f.Limit)
 	}
 	rows, err := db.query(ctx, query, args...)
-	if err != nil {
-		return nil, internal("query questions", err)
-	}
-	defer rows.Close()
-	var out []Question
-	for rows.Next() {
-		q, err := scanQuestion(rows)
-		if err != nil {
-			return nil, internal("scan question", err)
-		}
-		out = append(out, q)
-	}
-	return out, internal("query questions", rows.Err())
+	return collect(rows, err, "query questions", scanQuestion)
 }
 
 // SetFeedback records user's verdict on the answer to question id (有用 when

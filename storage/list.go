@@ -131,7 +131,7 @@ func (db *DB) Generation(ctx context.Context) (string, error) {
 const listColumns = `l.id, l.province, l.city, l.county, l.county_code, l.town, l.town_code,
 	e.id, e.edition, e.files, e.imported_at, e.row_count`
 
-func scanList(sc interface{ Scan(...any) error }) (towndesk.List, error) {
+func scanList(sc scanner) (towndesk.List, error) {
 	var l towndesk.List
 	var files, at string
 	err := sc.Scan(&l.ID, &l.Place.Province, &l.Place.City, &l.Place.County, &l.Place.CountyCode,
@@ -148,19 +148,7 @@ func scanList(sc interface{ Scan(...any) error }) (towndesk.List, error) {
 func (db *DB) Lists(ctx context.Context) ([]towndesk.List, error) {
 	rows, err := db.query(ctx, `SELECT `+listColumns+` FROM lists l
 		JOIN editions e ON e.id = l.current_edition_id ORDER BY l.county_code, l.town_code`)
-	if err != nil {
-		return nil, internal("query lists", err)
-	}
-	defer rows.Close()
-	var out []towndesk.List
-	for rows.Next() {
-		l, err := scanList(rows)
-		if err != nil {
-			return nil, internal("scan list", err)
-		}
-		out = append(out, l)
-	}
-	return out, internal("query lists", rows.Err())
+	return collect(rows, err, "query lists", scanList)
 }
 
 // Editions returns every edition of the list of place, oldest first. It
@@ -168,20 +156,9 @@ func (db *DB) Lists(ctx context.Context) ([]towndesk.List, error) {
 func (db *DB) Editions(ctx context.Context, place towndesk.Place) ([]towndesk.List, error) {
 	rows, err := db.query(ctx, `SELECT `+listColumns+` FROM lists l
 		JOIN editions e ON e.list_id = l.id WHERE l.place_code = ? ORDER BY e.id`, place.Code())
+	out, err := collect(rows, err, "query editions", scanList)
 	if err != nil {
-		return nil, internal("query editions", err)
-	}
-	defer rows.Close()
-	var out []towndesk.List
-	for rows.Next() {
-		l, err := scanList(rows)
-		if err != nil {
-			return nil, internal("scan edition", err)
-		}
-		out = append(out, l)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, internal("query editions", err)
+		return nil, err
 	}
 	if len(out) == 0 {
 		return nil, towndesk.Errorf(towndesk.ENOTFOUND, "%s 还没有导入权力清单", place.Short())
@@ -191,7 +168,7 @@ func (db *DB) Editions(ctx context.Context, place towndesk.Place) ([]towndesk.Li
 
 const itemColumns = `seq, code, name, subitem, category, basis, body, office, mode, level, domain, note`
 
-func scanItem(sc interface{ Scan(...any) error }) (int, towndesk.PowerItem, error) {
+func scanItem(sc scanner) (int, towndesk.PowerItem, error) {
 	var seq int
 	var it towndesk.PowerItem
 	var mode string
@@ -204,19 +181,10 @@ func scanItem(sc interface{ Scan(...any) error }) (int, towndesk.PowerItem, erro
 // EditionItems returns the rows of one edition in file order.
 func (db *DB) EditionItems(ctx context.Context, editionID int64) ([]towndesk.PowerItem, error) {
 	rows, err := db.query(ctx, `SELECT `+itemColumns+` FROM items WHERE edition_id = ? ORDER BY seq`, editionID)
-	if err != nil {
-		return nil, internal("query items", err)
-	}
-	defer rows.Close()
-	var out []towndesk.PowerItem
-	for rows.Next() {
-		_, it, err := scanItem(rows)
-		if err != nil {
-			return nil, internal("scan item", err)
-		}
-		out = append(out, it)
-	}
-	return out, internal("query items", rows.Err())
+	return collect(rows, err, "query items", func(sc scanner) (towndesk.PowerItem, error) {
+		_, it, err := scanItem(sc)
+		return it, err
+	})
 }
 
 // Items returns the rows of an edition with the given sequence numbers,
@@ -232,16 +200,13 @@ func (db *DB) Items(ctx context.Context, editionID int64, seqs []int) (map[int]t
 		args = append(args, s)
 	}
 	rows, err := db.query(ctx, `SELECT `+itemColumns+` FROM items WHERE edition_id = ? AND seq IN (?`+strings.Repeat(",?", len(seqs)-1)+`)`, args...)
-	if err != nil {
-		return nil, internal("query items", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		seq, it, err := scanItem(rows)
-		if err != nil {
-			return nil, internal("scan item", err)
-		}
+	err = eachRow(rows, err, "query items", func(r *sql.Rows) error {
+		seq, it, err := scanItem(r)
 		out[seq] = it
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, internal("query items", rows.Err())
+	return out, nil
 }

@@ -113,12 +113,14 @@ func (db *DB) UpdateRequest(ctx context.Context, c RequestChange) error {
 			return err
 		}
 	}
-	now := db.now()
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
 		return internal("begin update request", err)
 	}
 	defer tx.Rollback()
+	// Read the clock holding the write turn: changes are stamped in the
+	// order they are written.
+	now := db.now()
 
 	was := c.Was
 	if was == nil {
@@ -348,22 +350,7 @@ func findRequests(ctx context.Context, tx *Tx, f towndesk.RequestFilter) ([]*tow
 		args = append(args, limit, f.Offset)
 	}
 	rows, err := tx.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, internal("list requests", err)
-	}
-	defer rows.Close()
-	var rs []*towndesk.Request
-	for rows.Next() {
-		r, err := scanRequest(rows)
-		if err != nil {
-			return nil, internal("scan request", err)
-		}
-		rs = append(rs, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, internal("list requests", err)
-	}
-	return rs, nil
+	return collect(rows, err, "list requests", scanRequest)
 }
 
 // requestWhere renders f as a WHERE clause (with a leading space, or
@@ -437,41 +424,23 @@ type querier interface {
 func queryEntries(ctx context.Context, q querier, where string, args ...any) ([]towndesk.LedgerEntry, error) {
 	rows, err := q.QueryContext(ctx, `SELECT id, request_id, type, amount, receipt, note, actor, at
 		FROM request_ledger `+where+` ORDER BY id`, args...)
-	if err != nil {
-		return nil, internal("read ledger", err)
-	}
-	defer rows.Close()
-	var es []towndesk.LedgerEntry
-	for rows.Next() {
-		var e towndesk.LedgerEntry
+	return collect(rows, err, "read ledger", func(sc scanner) (e towndesk.LedgerEntry, err error) {
 		var typ, at string
-		if err := rows.Scan(&e.ID, &e.RequestID, &typ, &e.Amount, &e.Receipt, &e.Note, &e.By, &at); err != nil {
-			return nil, internal("scan ledger entry", err)
-		}
+		err = sc.Scan(&e.ID, &e.RequestID, &typ, &e.Amount, &e.Receipt, &e.Note, &e.By, &at)
 		e.Type, e.At = towndesk.EntryType(typ), parseTime(at)
-		es = append(es, e)
-	}
-	return es, internal("read ledger", rows.Err())
+		return e, err
+	})
 }
 
 func queryEvents(ctx context.Context, q querier, where string, args ...any) ([]towndesk.Event, error) {
 	rows, err := q.QueryContext(ctx, `SELECT id, request_id, at, actor, type, from_value, to_value, note
 		FROM request_events `+where+` ORDER BY id`, args...)
-	if err != nil {
-		return nil, internal("read events", err)
-	}
-	defer rows.Close()
-	var es []towndesk.Event
-	for rows.Next() {
-		var e towndesk.Event
+	return collect(rows, err, "read events", func(sc scanner) (e towndesk.Event, err error) {
 		var typ, at string
-		if err := rows.Scan(&e.ID, &e.RequestID, &at, &e.By, &typ, &e.From, &e.To, &e.Note); err != nil {
-			return nil, internal("scan event", err)
-		}
+		err = sc.Scan(&e.ID, &e.RequestID, &at, &e.By, &typ, &e.From, &e.To, &e.Note)
 		e.Type, e.At = towndesk.EventType(typ), parseTime(at)
-		es = append(es, e)
-	}
-	return es, internal("read events", rows.Err())
+		return e, err
+	})
 }
 
 // RequestBook is the ledger book (台账) of a set of requests: the requests,

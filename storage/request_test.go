@@ -12,36 +12,18 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/internal/testclock"
 )
 
-// requestClock is a settable clock for request tests.
-type requestClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *requestClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *requestClock) Set(t time.Time) {
-	c.mu.Lock()
-	c.t = t
-	c.mu.Unlock()
-}
-
-// openRequestDB opens a fresh database file whose clock starts at
-// 2026-03-02 09:00 China time (a Monday).
-func openRequestDB(t testing.TB) (*DB, *requestClock) {
+func openRequestDB(t testing.TB) (*DB, *testclock.Clock) {
 	t.Helper()
 	db, err := Open(filepath.Join(t.TempDir(), "towndesk.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	clock := &requestClock{t: time.Date(2026, 3, 2, 9, 0, 0, 0, towndesk.ChinaTime)}
+	clock := &testclock.Clock{}
+	clock.Set(time.Date(2026, 3, 2, 9, 0, 0, 0, towndesk.ChinaTime))
 	db.Now = clock.Now
 	return db, clock
 }

@@ -166,16 +166,6 @@ func isConstraint(err error) bool {
 	return false
 }
 
-// isBusy reports whether err is SQLITE_BUSY or SQLITE_LOCKED.
-func isBusy(err error) bool {
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		c := se.Code() & 0xff
-		return c == sqlite3.SQLITE_BUSY || c == sqlite3.SQLITE_LOCKED
-	}
-	return false
-}
-
 // internal wraps an unexpected driver error as an EINTERNAL towndesk error.
 func internal(op string, err error) error {
 	if err == nil {
@@ -186,6 +176,37 @@ func internal(op string, err error) error {
 		return err
 	}
 	return &towndesk.Error{Code: towndesk.EINTERNAL, Err: fmt.Errorf("%s: %w", op, err)}
+}
+
+// eachRow calls scan for every row of rows, the result of a query that
+// failed with err or not, and closes them. Errors are EINTERNAL, naming op.
+func eachRow(rows *sql.Rows, err error, op string, scan func(*sql.Rows) error) error {
+	if err != nil {
+		return internal(op, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return internal(op, err)
+		}
+	}
+	return internal(op, rows.Err())
+}
+
+// collect returns every row of rows as scan reads it (see eachRow).
+func collect[T any](rows *sql.Rows, err error, op string, scan func(scanner) (T, error)) ([]T, error) {
+	var out []T
+	err = eachRow(rows, err, op, func(r *sql.Rows) error {
+		v, err := scan(r)
+		if err == nil {
+			out = append(out, v)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // timeText formats t for storage: UTC, RFC 3339 with nanoseconds, so that

@@ -50,13 +50,13 @@ type SummaryData struct {
 	// Money sums the week's ledger entries by type.
 	Money towndesk.Balance
 	// Unbalanced are the requests whose whole ledger does not balance.
-	Unbalanced []UnbalancedRequest
+	Unbalanced []towndesk.UnbalancedRequest
 	// Villages are the villages with most new requests, most first.
-	Villages []VillageCount
+	Villages []towndesk.VillageCount
 	// Questions groups the week's questions by exact text and status.
 	Questions []QuestionGroup
 	// Matters are the power-list items answered most often, most first.
-	Matters []MatterCount
+	Matters []towndesk.MatterCount
 }
 
 // WeekRequests counts what happened to requests during one week.
@@ -82,19 +82,6 @@ type OverdueRequest struct {
 	WaitingSince                      time.Time
 }
 
-// UnbalancedRequest is a request whose ledger does not balance.
-type UnbalancedRequest struct {
-	ID      string
-	Status  towndesk.Status
-	Balance towndesk.Balance
-}
-
-// VillageCount is how many new requests came from a village.
-type VillageCount struct {
-	Town, Village string
-	Count         int
-}
-
 // QuestionGroup is how often one exact question text was asked with one
 // outcome, and how it was judged.
 type QuestionGroup struct {
@@ -104,12 +91,6 @@ type QuestionGroup struct {
 	// NotUsefulAsks counts the asks someone marked 没用; NotUsefulVotes
 	// counts the 没用 votes.
 	NotUsefulAsks, NotUsefulVotes int
-}
-
-// MatterCount is how often a power-list item was the best answer.
-type MatterCount struct {
-	Code, Name string // Name is "" if no current list has the code
-	Count      int
 }
 
 // Summary reads the figures of a weekly summary in one read-only
@@ -186,16 +167,7 @@ func (s *summaryReader) questionScope() (string, []any) {
 
 func (s *summaryReader) rows(op, query string, args []any, scan func(*sql.Rows) error) error {
 	rows, err := s.tx.QueryContext(s.ctx, query, args...)
-	if err != nil {
-		return internal(op, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := scan(rows); err != nil {
-			return internal(op, err)
-		}
-	}
-	return internal(op, rows.Err())
+	return eachRow(rows, err, op, scan)
 }
 
 func (s *summaryReader) week(since, until time.Time) (WeekRequests, error) {
@@ -303,7 +275,7 @@ func (s *summaryReader) unbalanced(d *SummaryData) error {
 		FROM request_ledger l JOIN requests r ON r.id = l.request_id WHERE 1 = 1`+scope+`
 		GROUP BY l.request_id HAVING received <> paid OR collected <> handed ORDER BY min(r.n)`, sargs,
 		func(rows *sql.Rows) error {
-			var u UnbalancedRequest
+			var u towndesk.UnbalancedRequest
 			var st string
 			if err := rows.Scan(&u.ID, &st, &u.Balance.Received, &u.Balance.Paid, &u.Balance.Collected, &u.Balance.Handed); err != nil {
 				return err
@@ -321,7 +293,7 @@ func (s *summaryReader) villages(d *SummaryData) error {
 		WHERE r.created_at >= ? AND r.created_at < ? AND r.village <> ''`+scope+`
 		GROUP BY r.town_code, r.village ORDER BY c DESC, r.town_code, r.village LIMIT ?`, append(args, s.q.Top),
 		func(rows *sql.Rows) error {
-			var v VillageCount
+			var v towndesk.VillageCount
 			if err := rows.Scan(&v.Town, &v.Village, &v.Count); err != nil {
 				return err
 			}
@@ -358,7 +330,7 @@ func (s *summaryReader) matters(d *SummaryData) error {
 			WHERE q.asked_at >= ? AND q.asked_at < ? AND q.status = ? AND q.top_code <> ''`+scope+`
 			GROUP BY q.top_code ORDER BY c DESC, q.top_code LIMIT ?) g
 		ORDER BY g.c DESC, g.code`, append(args, s.q.Top), func(rows *sql.Rows) error {
-		var m MatterCount
+		var m towndesk.MatterCount
 		if err := rows.Scan(&m.Code, &m.Count, &m.Name); err != nil {
 			return err
 		}

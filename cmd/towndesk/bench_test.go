@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/towndesk/towndesk/gazetteer"
-	"github.com/towndesk/towndesk/handlers"
+	"github.com/towndesk/towndesk/handlers/qa"
 	"github.com/towndesk/towndesk/kb"
 	"github.com/towndesk/towndesk/listfile"
 	"github.com/towndesk/towndesk/storage"
@@ -86,8 +86,8 @@ func BenchmarkImport100k(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		l := handlers.NewLists(db, nil, nil, gaz)
-		if _, err := l.Import(context.Background(), handlers.ImportInput{County: "滕州市", Files: []listfile.File{{Name: "big.csv", Data: data}}}); err != nil {
+		l := qa.NewLists(db, nil, nil, gaz)
+		if _, err := l.Import(context.Background(), qa.ImportInput{County: "滕州市", Files: []listfile.File{{Name: "big.csv", Data: data}}}); err != nil {
 			b.Fatal(err)
 		}
 		if err := kb.UpdateIndex(context.Background(), filepath.Join(dir, "index"), db); err != nil {
@@ -158,7 +158,7 @@ func BenchmarkAsk100k(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		q := benchQuestions[i%len(benchQuestions)]
 		t0 := time.Now()
-		if _, err := env.lists.Ask(context.Background(), handlers.AskInput{Question: q}); err != nil {
+		if _, err := env.lists.Ask(context.Background(), qa.AskInput{Question: q}); err != nil {
 			b.Fatal(err)
 		}
 		lat = append(lat, time.Since(t0))

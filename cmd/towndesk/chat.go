@@ -6,24 +6,23 @@ import (
 	"github.com/towndesk/towndesk/bot"
 )
 
-func (m *Main) runChat(ctx context.Context, args []string) error {
-	fs := m.newFlagSet("chat")
+func (m *Main) chatCommand(fs *flagSet) runFunc {
 	data := m.dataFlag(fs)
-	cfgPath := fs.String("config", m.Getenv("TOWNDESK_CONFIG"), "configuration file (env TOWNDESK_CONFIG)")
-	town := fs.String("town", "", "default town, as a channel's place")
-	county := fs.String("county", "", "default county, as a channel's place")
-	user := fs.String("user", m.env("TOWNDESK_USER", m.env("USER", "console")), "who is at the console (env TOWNDESK_USER)")
+	cfgPath := m.configFlag(fs)
+	town := fs.String("town", "", "乡镇", "默认乡镇，如同频道配置的地点")
+	county := fs.String("county", "", "县", "默认县（市、区），如同频道配置的地点")
+	user := fs.String("user", m.env("TOWNDESK_USER", m.env("USER", "console")), "姓名", "控制台前的人（环境变量 TOWNDESK_USER）")
 	noSample := m.noSampleFlag(fs)
-	if rest, err := parseFlags(fs, args); err != nil {
-		return err
-	} else if len(rest) > 0 {
-		return usagef("chat 从标准输入读取问题，不接受参数")
+	return func(ctx context.Context, args []string) error {
+		if len(args) > 0 {
+			return usagef("chat 从标准输入读取问题，不接受参数")
+		}
+		env, err := m.openChat(ctx, *data, *cfgPath, *noSample)
+		if err != nil {
+			return err
+		}
+		defer env.Close()
+		c := &bot.Console{Chat: env.chat, In: m.Stdin, Out: m.Stdout, User: *user, Town: *town, County: *county}
+		return c.Run(ctx)
 	}
-	env, err := m.openChat(ctx, *data, *cfgPath, *noSample)
-	if err != nil {
-		return err
-	}
-	defer env.Close()
-	c := &bot.Console{Chat: env.chat, In: m.Stdin, Out: m.Stdout, User: *user, Town: *town, County: *county}
-	return c.Run(ctx)
 }

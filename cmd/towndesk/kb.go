@@ -11,7 +11,7 @@ import (
 
 	"github.com/towndesk/towndesk"
 	"github.com/towndesk/towndesk/gazetteer"
-	"github.com/towndesk/towndesk/handlers"
+	"github.com/towndesk/towndesk/handlers/qa"
 	"github.com/towndesk/towndesk/kb"
 	"github.com/towndesk/towndesk/law"
 	"github.com/towndesk/towndesk/listfile"
@@ -21,8 +21,9 @@ import (
 // listsEnv is what the power-list commands work on.
 type listsEnv struct {
 	db    *storage.DB
+	gaz   *gazetteer.Gazetteer
 	index *kb.Index
-	lists *handlers.Lists
+	lists *qa.Lists
 }
 
 func (e *listsEnv) Close() {
@@ -41,11 +42,12 @@ func (m *Main) openLists(ctx context.Context, dir string, noSample bool) (*lists
 		return nil, err
 	}
 	env := &listsEnv{db: db}
-	gaz, err := gazetteer.Load()
+	gaz, err := m.gazetteer()
 	if err != nil {
 		env.Close()
 		return nil, err
 	}
+	env.gaz = gaz
 	syn := kb.DefaultSynonyms()
 	extra := filepath.Join(dir, "synonyms.txt")
 	if f, err := os.Open(extra); err == nil {
@@ -62,7 +64,7 @@ func (m *Main) openLists(ctx context.Context, dir string, noSample bool) (*lists
 		env.Close()
 		return nil, err
 	}
-	env.lists = handlers.NewLists(db, kb.New(db, env.index, gaz, syn), env.index, gaz)
+	env.lists = qa.NewLists(db, kb.New(db, env.index, gaz, syn), env.index, gaz)
 	env.lists.NoSample = noSample
 	m.setModel(env.lists) // optional language model; see llm.go
 	return env, nil
@@ -70,217 +72,223 @@ func (m *Main) openLists(ctx context.Context, dir string, noSample bool) (*lists
 
 // openStore opens the database with list handlers that store and compare
 // lists but do not search them (no index is opened).
-func (m *Main) openStore(dir string) (*storage.DB, *handlers.Lists, error) {
+func (m *Main) openStore(dir string) (*storage.DB, *qa.Lists, error) {
 	db, err := m.openDB(dir)
 	if err != nil {
 		return nil, nil, err
 	}
-	gaz, err := gazetteer.Load()
+	gaz, err := m.gazetteer()
 	if err != nil {
 		db.Close()
 		return nil, nil, err
 	}
-	return db, handlers.NewLists(db, nil, nil, gaz), nil
+	return db, qa.NewLists(db, nil, nil, gaz), nil
 }
 
-func (m *Main) noSampleFlag(fs interface {
-	Bool(string, bool, string) *bool
-}) *bool {
-	return fs.Bool("no-sample", m.Getenv("TOWNDESK_NO_SAMPLE") == "1", "never load the embedded sample lists (env TOWNDESK_NO_SAMPLE=1)")
+func (m *Main) noSampleFlag(fs *flagSet) *bool {
+	return fs.Bool("no-sample", m.Getenv("TOWNDESK_NO_SAMPLE") == "1", "数据目录没有清单时也不载入内置示例清单（环境变量 TOWNDESK_NO_SAMPLE=1）")
 }
 
-func (m *Main) runImport(ctx context.Context, args []string) (err error) {
-	fs := m.newFlagSet("import")
+func (m *Main) importCommand(fs *flagSet) runFunc {
 	data := m.dataFlag(fs)
-	county := fs.String("county", "", "county (县/市/区) the list belongs to")
-	town := fs.String("town", "", "town (乡/镇/街道), for a town's list")
-	province := fs.String("province", "", "province, to tell same-named counties apart")
-	edition := fs.String("edition", "", "edition name (default: the import date)")
-	mode := fs.String("mode", "", "mode for lists without a mode column")
-	lenient := fs.Bool("lenient", false, "import the valid rows and report the others")
-	files, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(files) == 0 {
-		return usagef("请给出要导入的清单文件")
-	}
-	if *county == "" {
-		return usagef("请用 --county 指定清单所属的县（市、区）")
-	}
-	in := handlers.ImportInput{Province: *province, County: *county, Town: *town, Edition: *edition, Mode: *mode, Lenient: *lenient}
-	for _, p := range files {
-		f, err := listfile.ReadFile(p)
+	county := fs.String("county", "", "县", "清单所属的县（市、区），必填")
+	town := fs.String("town", "", "乡镇", "乡镇（街道）的清单写明乡镇")
+	province := fs.String("province", "", "省", "省份（或市），区分同名的县")
+	edition := fs.String("edition", "", "版本", "版本名称（默认导入日期）")
+	mode := fs.String("mode", "", "方式", "清单没有承接方式列时的方式：法定、赋权、下放、委托、派驻、协助、县级保留")
+	lenient := fs.Bool("lenient", false, "导入有效的行，报告其余的行（默认有一行出错就全部不导入）")
+	return func(ctx context.Context, files []string) (err error) {
+		if len(files) == 0 {
+			return usagef("请给出要导入的清单文件")
+		}
+		if *county == "" {
+			return usagef("请用 --county 指定清单所属的县（市、区）")
+		}
+		in := qa.ImportInput{Province: *province, County: *county, Town: *town, Edition: *edition, Mode: *mode, Lenient: *lenient}
+		for _, p := range files {
+			f, err := listfile.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			in.Files = append(in.Files, f)
+		}
+		// A failed import leaves the data directory as it was: if it did not
+		// exist, it does not exist afterwards either.
+		if _, serr := os.Stat(*data); os.IsNotExist(serr) {
+			defer func() {
+				if err != nil {
+					os.RemoveAll(*data)
+				}
+			}()
+		}
+		// No index is needed to store a list: it catches up below (or, if
+		// the bot holds it, before the bot's next question).
+		db, lists, err := m.openStore(*data)
 		if err != nil {
 			return err
 		}
-		in.Files = append(in.Files, f)
-	}
-	// A failed import leaves the data directory as it was: if it did not
-	// exist, it does not exist afterwards either.
-	if _, serr := os.Stat(*data); os.IsNotExist(serr) {
-		defer func() {
-			if err != nil {
-				os.RemoveAll(*data)
+		defer db.Close()
+		in.Progress = func(n int) { fmt.Fprintf(m.Stderr, "已写入 %d 行…\n", n) }
+		rep, err := lists.Import(ctx, in)
+		if err != nil {
+			if ctx.Err() != nil {
+				// SIGINT/SIGTERM: reading stopped, or the write was rolled back.
+				return towndesk.Errorf(towndesk.EINVALID, "导入已中断（收到停止信号），原有清单未改动")
 			}
-		}()
-	}
-	// No index is needed to store a list: it catches up below (or, if
-	// the bot holds it, before the bot's next question).
-	db, lists, err := m.openStore(*data)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	in.Progress = func(n int) { fmt.Fprintf(m.Stderr, "已写入 %d 行…\n", n) }
-	rep, err := lists.Import(ctx, in)
-	if err != nil {
-		if ctx.Err() != nil {
-			// SIGINT/SIGTERM: reading stopped, or the write was rolled back.
-			return towndesk.Errorf(towndesk.EINVALID, "导入已中断（收到停止信号），原有清单未改动")
+			return err
 		}
-		return err
-	}
-	l := rep.List
-	fmt.Fprintf(m.Stdout, "已导入 %s：版本 %s，%d 条事项（%s）\n", l.Place.String(), l.Edition, l.Rows, strings.Join(l.Files, "、"))
-	if len(rep.Unknown) > 0 {
-		fmt.Fprintf(m.Stdout, "未识别的列（已忽略）：%s\n", strings.Join(rep.Unknown, "、"))
-	}
-	if len(rep.Skipped) > 0 {
-		fmt.Fprintf(m.Stdout, "跳过 %d 行：\n", len(rep.Skipped))
-		for _, p := range rep.Skipped {
-			fmt.Fprintf(m.Stdout, "  %s\n", p)
+		l := rep.List
+		fmt.Fprintf(m.Stdout, "已导入 %s：版本 %s，%d 条事项（%s）\n", l.Place.String(), l.Edition, l.Rows, strings.Join(l.Files, "、"))
+		if len(rep.Unknown) > 0 {
+			fmt.Fprintf(m.Stdout, "未识别的列（已忽略）：%s\n", strings.Join(rep.Unknown, "、"))
 		}
-	}
-	if err := kb.UpdateIndex(ctx, filepath.Join(*data, "index"), db); err != nil {
-		// The list is stored; the index is derived and is rebuilt on the
-		// next question. Say so rather than fail the import.
-		fmt.Fprintf(m.Stderr, "提示：索引暂未更新（%v），下次提问时会自动重建。\n", err)
-	}
-	return nil
-}
-
-func (m *Main) runLists(ctx context.Context, args []string) error {
-	fs := m.newFlagSet("lists")
-	data := m.dataFlag(fs)
-	asJSON := fs.Bool("json", false, "print JSON")
-	if _, err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	db, err := m.openDB(*data)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	lists, err := db.Lists(ctx)
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		return json.NewEncoder(m.Stdout).Encode(lists)
-	}
-	if len(lists) == 0 {
-		fmt.Fprintln(m.Stdout, "还没有导入任何清单（提问时会自动载入示例清单，或用 towndesk import 导入）。")
+		if *mode == "" {
+			// Without --mode a wrong default would pass silently: say so
+			// once per file.
+			for _, d := range rep.Defaulted {
+				rows := fmt.Sprintf("%d 行", d.Rows)
+				if d.NoteColumn != "" {
+					rows = fmt.Sprintf("其中 %d 行的%s也未写明承接方式，", d.Rows, d.NoteColumn)
+				}
+				fmt.Fprintf(m.Stdout, "注意：%s 没有承接方式列，%s已按“%s”导入；如不对，请导入时用 --mode 指定（如 --mode 委托）。\n",
+					d.File, rows, d.Mode)
+			}
+		}
+		if len(rep.Skipped) > 0 {
+			fmt.Fprintf(m.Stdout, "跳过 %d 行：\n", len(rep.Skipped))
+			for _, p := range rep.Skipped {
+				fmt.Fprintf(m.Stdout, "  %s\n", p)
+			}
+		}
+		if err := kb.UpdateIndex(ctx, filepath.Join(*data, "index"), db); err != nil {
+			// The list is stored; the index is derived and is rebuilt on the
+			// next question. Say so rather than fail the import.
+			fmt.Fprintf(m.Stderr, "提示：索引暂未更新（%v），下次提问时会自动重建。\n", err)
+		}
 		return nil
 	}
-	for _, l := range lists {
-		fmt.Fprintf(m.Stdout, "%s\t%s\t%d 条\t导入于 %s\n", l.Place.String(), l.Edition, l.Rows, l.ImportedAt.Local().Format("2006-01-02 15:04"))
-	}
-	return nil
 }
 
-func (m *Main) runDiff(ctx context.Context, args []string) error {
-	fs := m.newFlagSet("diff")
+func (m *Main) listsCommand(fs *flagSet) runFunc {
 	data := m.dataFlag(fs)
-	county := fs.String("county", "", "county of the list")
-	town := fs.String("town", "", "town of the list")
-	province := fs.String("province", "", "province, to tell same-named counties apart")
-	if _, err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if *county == "" {
-		return usagef("请用 --county 指定县（市、区）")
-	}
-	db, lists, err := m.openStore(*data)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	d, err := lists.Diff(ctx, *province, *county, *town)
-	if err != nil {
-		return err
-	}
-	w := m.Stdout
-	fmt.Fprintf(w, "%s：%s（%d 条）→ %s（%d 条）\n", d.Place.String(), d.From.Edition, d.From.Rows, d.To.Edition, d.To.Rows)
-	fmt.Fprintf(w, "新增 %d 项：\n", len(d.Added))
-	for _, it := range d.Added {
-		fmt.Fprintf(w, "  + %s %s（%s，%s）\n", it.Code, it.Name, it.Body, it.Mode)
-	}
-	fmt.Fprintf(w, "取消 %d 项：\n", len(d.Removed))
-	for _, it := range d.Removed {
-		fmt.Fprintf(w, "  - %s %s（%s，%s）\n", it.Code, it.Name, it.Body, it.Mode)
-	}
-	fmt.Fprintf(w, "变更 %d 项：\n", len(d.Changed))
-	for _, c := range d.Changed {
-		fmt.Fprintf(w, "  ~ %s %s\n", c.New.Code, c.New.Name)
-		for _, f := range c.Fields {
-			var from, to string
-			switch f {
-			case "实施主体":
-				from, to = c.Old.Body, c.New.Body
-			case "承接方式":
-				from, to = string(c.Old.Mode), string(c.New.Mode)
-			case "实施依据":
-				from, to = c.Old.Basis, c.New.Basis
-			}
-			fmt.Fprintf(w, "      %s：%s → %s\n", f, from, to)
+	asJSON := fs.Bool("json", false, "输出 JSON")
+	return func(ctx context.Context, rest []string) error {
+		if len(rest) > 0 {
+			return usagef("lists 不接受参数 %q", strings.Join(rest, " "))
 		}
+		db, err := m.openDB(*data)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		lists, err := db.Lists(ctx)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return json.NewEncoder(m.Stdout).Encode(lists)
+		}
+		if len(lists) == 0 {
+			fmt.Fprintln(m.Stdout, "还没有导入任何清单（提问时会自动载入示例清单，或用 towndesk import 导入）。")
+			return nil
+		}
+		for _, l := range lists {
+			fmt.Fprintf(m.Stdout, "%s\t%s\t%d 条\t导入于 %s\n", l.Place.String(), l.Edition, l.Rows, l.ImportedAt.Local().Format("2006-01-02 15:04"))
+		}
+		return nil
 	}
-	return nil
 }
 
-func (m *Main) runAsk(ctx context.Context, args []string) error {
-	fs := m.newFlagSet("ask")
+func (m *Main) diffCommand(fs *flagSet) runFunc {
 	data := m.dataFlag(fs)
-	town := fs.String("town", "", "default town of the asker")
-	county := fs.String("county", "", "default county of the asker")
-	asJSON := fs.Bool("json", false, "print one JSON object")
-	limit := fs.Int("limit", 5, "at most N answers")
-	batch := fs.Bool("batch", false, "read one question per line from stdin, write one JSON object per line")
+	county := fs.String("county", "", "县", "清单所属的县（市、区），必填")
+	town := fs.String("town", "", "乡镇", "乡镇（街道）的清单写明乡镇")
+	province := fs.String("province", "", "省", "省份（或市），区分同名的县")
+	return func(ctx context.Context, rest []string) error {
+		if len(rest) > 0 {
+			return usagef("diff 不接受参数 %q", strings.Join(rest, " "))
+		}
+		if *county == "" {
+			return usagef("请用 --county 指定县（市、区）")
+		}
+		db, lists, err := m.openStore(*data)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		d, err := lists.Diff(ctx, *province, *county, *town)
+		if err != nil {
+			return err
+		}
+		w := m.Stdout
+		fmt.Fprintf(w, "%s：%s（%d 条）→ %s（%d 条）\n", d.Place.String(), d.From.Edition, d.From.Rows, d.To.Edition, d.To.Rows)
+		fmt.Fprintf(w, "新增 %d 项：\n", len(d.Added))
+		for _, it := range d.Added {
+			fmt.Fprintf(w, "  + %s %s（%s，%s）\n", it.Code, it.Name, it.Body, it.Mode)
+		}
+		fmt.Fprintf(w, "取消 %d 项：\n", len(d.Removed))
+		for _, it := range d.Removed {
+			fmt.Fprintf(w, "  - %s %s（%s，%s）\n", it.Code, it.Name, it.Body, it.Mode)
+		}
+		fmt.Fprintf(w, "变更 %d 项：\n", len(d.Changed))
+		for _, c := range d.Changed {
+			fmt.Fprintf(w, "  ~ %s %s\n", c.New.Code, c.New.Name)
+			for _, f := range c.Fields {
+				var from, to string
+				switch f {
+				case "实施主体":
+					from, to = c.Old.Body, c.New.Body
+				case "承接方式":
+					from, to = string(c.Old.Mode), string(c.New.Mode)
+				case "实施依据":
+					from, to = c.Old.Basis, c.New.Basis
+				}
+				fmt.Fprintf(w, "      %s：%s → %s\n", f, from, to)
+			}
+		}
+		return nil
+	}
+}
+
+func (m *Main) askCommand(fs *flagSet) runFunc {
+	data := m.dataFlag(fs)
+	town := fs.String("town", "", "乡镇", "提问人所在的乡镇（问题没写地点时用它）")
+	county := fs.String("county", "", "县", "提问人所在的县（市、区）")
+	asJSON := fs.Bool("json", false, "输出一个 JSON 对象")
+	limit := fs.Int("limit", 5, "N", "最多列出 N 条事项")
+	batch := fs.Bool("batch", false, "从标准输入每行读一个问题，每行输出一个 JSON 对象")
 	noSample := m.noSampleFlag(fs)
-	rest, err := parseFlags(fs, args)
-	if err != nil {
-		return err
+	return func(ctx context.Context, rest []string) error {
+		question := joinArgs(rest)
+		if !*batch && question == "" {
+			return usagef("请给出问题，例如：towndesk ask \"滨湖镇有人乱搭乱建归谁管？\"")
+		}
+		env, err := m.openLists(ctx, *data, *noSample)
+		if err != nil {
+			return err
+		}
+		defer env.Close()
+		in := qa.AskInput{Town: *town, County: *county, Limit: *limit}
+		if *batch {
+			return m.askBatch(ctx, env.lists, in)
+		}
+		in.Question = question
+		reply, err := env.lists.Ask(ctx, in)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return json.NewEncoder(m.Stdout).Encode(reply)
+		}
+		fmt.Fprintln(m.Stdout, reply.Text)
+		return nil
 	}
-	question := joinArgs(rest)
-	if !*batch && question == "" {
-		return usagef("请给出问题，例如：towndesk ask \"滨湖镇有人乱搭乱建归谁管？\"")
-	}
-	env, err := m.openLists(ctx, *data, *noSample)
-	if err != nil {
-		return err
-	}
-	defer env.Close()
-	in := handlers.AskInput{Town: *town, County: *county, Limit: *limit}
-	if *batch {
-		return m.askBatch(ctx, env.lists, in)
-	}
-	in.Question = question
-	reply, err := env.lists.Ask(ctx, in)
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		return json.NewEncoder(m.Stdout).Encode(reply)
-	}
-	fmt.Fprintln(m.Stdout, reply.Text)
-	return nil
 }
 
 // askBatch answers one question per input line with one JSON object per
 // output line. A question that fails gets an object with status "error"
 // and the message, so the output stays line-aligned with the input.
-func (m *Main) askBatch(ctx context.Context, lists *handlers.Lists, in handlers.AskInput) error {
+func (m *Main) askBatch(ctx context.Context, lists *qa.Lists, in qa.AskInput) error {
 	sc := bufio.NewScanner(m.Stdin)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	out := bufio.NewWriter(m.Stdout)
@@ -312,61 +320,56 @@ func (m *Main) askBatch(ctx context.Context, lists *handlers.Lists, in handlers.
 	return sc.Err()
 }
 
-func (m *Main) runLaw(ctx context.Context, args []string) error {
-	fs := m.newFlagSet("law")
-	if _, err := parseFlags(fs, nil); err != nil {
-		return err
+func (m *Main) lawCommand(fs *flagSet) runFunc {
+	return func(ctx context.Context, args []string) error {
+		if len(args) != 2 {
+			return usagef("请给出法律名称和条号，例如：towndesk law 城乡规划法 第六十五条")
+		}
+		laws, err := law.Load()
+		if err != nil {
+			return err
+		}
+		a, err := laws.Article(args[0], args[1])
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stdout, "《%s》%s\n%s\n", a.Law, a.Label, a.Text)
+		return nil
 	}
-	if len(args) != 2 {
-		return usagef("请给出法律名称和条号，例如：towndesk law 城乡规划法 第六十五条")
-	}
-	laws, err := law.Load()
-	if err != nil {
-		return err
-	}
-	a, err := laws.Article(args[0], args[1])
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(m.Stdout, "《%s》%s\n%s\n", a.Law, a.Label, a.Text)
-	return nil
 }
 
-func (m *Main) runEval(ctx context.Context, args []string) error {
-	fs := m.newFlagSet("eval")
+func (m *Main) evalCommand(fs *flagSet) runFunc {
 	data := m.dataFlag(fs)
-	verbose := fs.Bool("v", false, "list every wrong answer")
+	verbose := fs.Bool("v", false, "列出每个答错的问题")
 	noSample := m.noSampleFlag(fs)
-	files, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(files) != 1 {
-		return usagef("请给出一个评测文件（JSONL）")
-	}
-	f, err := os.Open(files[0])
-	if err != nil {
-		return towndesk.Errorf(towndesk.EINVALID, "无法打开评测文件：%v", err)
-	}
-	defer f.Close()
-	cases, err := handlers.ReadEvalCases(f, files[0])
-	if err != nil {
-		return err
-	}
-	env, err := m.openLists(ctx, *data, *noSample)
-	if err != nil {
-		return err
-	}
-	defer env.Close()
-	rep, err := env.lists.Evaluate(ctx, cases)
-	if err != nil {
-		return err
-	}
-	rep.Format(m.Stdout)
-	if *verbose {
-		for _, l := range rep.Failures {
-			fmt.Fprintln(m.Stdout, l)
+	return func(ctx context.Context, files []string) error {
+		if len(files) != 1 {
+			return usagef("请给出一个评测文件（JSONL）")
 		}
+		f, err := os.Open(files[0])
+		if err != nil {
+			return towndesk.Errorf(towndesk.EINVALID, "无法打开评测文件：%v", err)
+		}
+		defer f.Close()
+		cases, err := qa.ReadEvalCases(f, files[0])
+		if err != nil {
+			return err
+		}
+		env, err := m.openLists(ctx, *data, *noSample)
+		if err != nil {
+			return err
+		}
+		defer env.Close()
+		rep, err := env.lists.Evaluate(ctx, cases)
+		if err != nil {
+			return err
+		}
+		rep.Format(m.Stdout)
+		if *verbose {
+			for _, l := range rep.Failures {
+				fmt.Fprintln(m.Stdout, l)
+			}
+		}
+		return nil
 	}
-	return nil
 }

@@ -349,3 +349,45 @@ func TestDataDirectoryPrivate(t *testing.T) {
 		t.Errorf("found %d files in the data directory, want the database and the index", files)
 	}
 }
+
+// A list without a mode column: rows whose 备注 states the mode take it,
+// the others the default, and the import says so in one line for the file
+// (not one per row), with how to set the mode.
+func TestImportWarnsOfDefaultedMode(t *testing.T) {
+	src := t.TempDir()
+	list := writeFile(t, src, "茨竹乡权责清单.csv", "序号,事项编码,事项名称,事项类型,实施依据,实施主体,备注\n"+
+		"1,CZ-1,对露天焚烧秸秆行为的处罚,行政处罚,《中华人民共和国大气污染防治法》第一百一十九条,沐川县茨竹乡人民政府,县级赋权事项\n"+
+		"2,CZ-2,农村村民宅基地审批,行政许可,《中华人民共和国土地管理法》第六十二条,沐川县茨竹乡人民政府,\n"+
+		"3,CZ-3,乡道建设和养护,其他行政权力,《中华人民共和国公路法》第八条,沐川县茨竹乡人民政府,需报县交通运输局备案\n")
+	data := t.TempDir()
+	out, errOut, code := runMain(t, "", "import", "--data", data, "--county", "沐川县", "--town", "茨竹乡", "--edition", "1", list)
+	if code != 0 {
+		t.Fatalf("import exit %d: %s", code, errOut)
+	}
+	want := "注意：茨竹乡权责清单.csv 没有承接方式列，其中 2 行的备注也未写明承接方式，已按“法定”导入；如不对，请导入时用 --mode 指定（如 --mode 委托）。"
+	var warnings []string
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, "注意：") {
+			warnings = append(warnings, l)
+		}
+	}
+	if len(warnings) != 1 || warnings[0] != want {
+		t.Errorf("import warnings = %q, want exactly\n%s\noutput:\n%s", warnings, want, out)
+	}
+	ask, errOut, code := runMain(t, "", "ask", "--data", data, "--json", "茨竹乡烧秸秆谁管")
+	if code != 0 {
+		t.Fatalf("ask exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(ask, `"mode":"赋权"`) {
+		t.Errorf("ask after import = %s, want the 赋权 row read from the note", ask)
+	}
+
+	// With --mode the person chose the mode: no warning.
+	out, errOut, code = runMain(t, "", "import", "--data", t.TempDir(), "--county", "沐川县", "--town", "茨竹乡", "--mode", "法定", list)
+	if code != 0 {
+		t.Fatalf("import --mode exit %d: %s", code, errOut)
+	}
+	if strings.Contains(out, "注意：") {
+		t.Errorf("import --mode printed a warning:\n%s", out)
+	}
+}

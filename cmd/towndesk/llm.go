@@ -6,7 +6,7 @@ import (
 
 	"github.com/towndesk/towndesk"
 	"github.com/towndesk/towndesk/config"
-	"github.com/towndesk/towndesk/handlers"
+	"github.com/towndesk/towndesk/handlers/qa"
 	"github.com/towndesk/towndesk/llm"
 )
 
@@ -59,7 +59,7 @@ func (m *Main) modelLogger() *slog.Logger {
 // weekly summary's opening, share its client and daily budget. It never
 // fails: a model is optional, and an endpoint that is down shows up as
 // logged failures and answers without it.
-func (m *Main) useModel(lists *handlers.Lists, file *config.LLM) *llm.Client {
+func (m *Main) useModel(lists *qa.Lists, file *config.LLM) *llm.Client {
 	cfg, ok := m.modelConfig(file)
 	if !ok {
 		lists.SetModel(nil, nil)
@@ -79,7 +79,7 @@ func (m *Main) useModel(lists *handlers.Lists, file *config.LLM) *llm.Client {
 // TOWNDESK_CONFIG names, if any. A file that cannot be loaded is reported
 // and the environment alone is used (serve and chat load the file
 // themselves and stop on a bad one).
-func (m *Main) setModel(lists *handlers.Lists) {
+func (m *Main) setModel(lists *qa.Lists) {
 	var file *config.LLM
 	if path := m.Getenv("TOWNDESK_CONFIG"); path != "" {
 		c, err := config.LoadFile(path, m.Getenv)

@@ -6,20 +6,23 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
-	"sort"
+	"runtime"
+	"runtime/debug"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
 	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/gazetteer"
 	"github.com/towndesk/towndesk/storage"
 )
 
@@ -38,6 +41,17 @@ type Main struct {
 	Stderr io.Writer
 	Getenv func(string) string
 	Now    func() time.Time
+	// LoadGazetteer parses the national gazetteer; nil means
+	// gazetteer.Load. It is called at most once per Main: every part of
+	// a run shares the one gazetteer (see gazetteer).
+	LoadGazetteer func() (*gazetteer.Gazetteer, error)
+
+	// data is the --data given before the command's name.
+	data string
+
+	gazOnce sync.Once
+	gaz     *gazetteer.Gazetteer
+	gazErr  error
 }
 
 // NewMain returns a Main wired to the process's stdio and environment.
@@ -45,77 +59,203 @@ func NewMain() *Main {
 	return &Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Now: time.Now}
 }
 
-// command is one subcommand of towndesk.
-type command struct {
-	name  string
-	usage string
-	help  string
-	run   func(m *Main, ctx context.Context, args []string) error
-}
-
-// commands returns the subcommand table; "help" is generated from it.
+// commands returns the command table: usage, help and dispatch all come
+// from it.
 func commands() []command {
 	return []command{
-		{"ask", "ask [--town T] [--county C] [--json] [--limit N] [QUESTION | --batch]", "回答“某镇某事归谁管”", (*Main).runAsk},
-		{"import", "import --county C [--town T] [--province P] [--edition E] [--mode M] [--lenient] FILE...", "导入权力清单（xlsx/csv/jsonl）", (*Main).runImport},
-		{"lists", "lists [--json]", "列出已导入的清单", (*Main).runLists},
-		{"diff", "diff --county C [--town T]", "比较清单最近两个版本", (*Main).runDiff},
-		{"law", "law LAW ARTICLE", "显示法律条文，如 law 城乡规划法 第六十五条", (*Main).runLaw},
-		{"eval", "eval [-v] FILE.jsonl", "用评测集衡量回答质量", (*Main).runEval},
-		{"serve", "serve [--config FILE] [--addr :3000]", "运行 Slack 机器人（SLACK_APP_TOKEN 时用 Socket Mode，否则 HTTP）", (*Main).runServe},
-		{"chat", "chat [--town T] [--county C] [--config FILE]", "本地对话控制台：不用 Slack 试用 towndesk", (*Main).runChat},
-		{"request", "request new|list|show|move|assign|note|pay|followup|extend|export ...", "代办台账：登记、流转、收付、回访、导出", (*Main).runRequest},
-		{"summary", "summary [--channel C | --scope S] [--week 2026-W48] [--dry-run] [--config FILE]", "频道周报：--dry-run 打印将要发送的内容，否则发送到 Slack（每个频道每周一次）", (*Main).runSummary},
+		{name: "ask", args: "问题", help: "回答“某镇某事归谁管”", setup: (*Main).askCommand,
+			note: "例如：towndesk ask \"滨湖镇有人乱搭乱建归谁管？\"；--batch 时从标准输入每行读一个问题。"},
+		{name: "import", args: "清单文件…", help: "导入权力清单（xlsx/csv/jsonl）", setup: (*Main).importCommand},
+		{name: "lists", help: "列出已导入的清单", setup: (*Main).listsCommand},
+		{name: "diff", help: "比较清单最近两个版本", setup: (*Main).diffCommand},
+		{name: "law", args: "法律 条号", help: "显示法律条文，如 law 城乡规划法 第六十五条", setup: (*Main).lawCommand},
+		{name: "eval", args: "评测集.jsonl", help: "用评测集衡量回答质量", setup: (*Main).evalCommand},
+		{name: "serve", help: "运行 Slack 机器人（有 SLACK_APP_TOKEN 时用 Socket Mode，否则 HTTP）", setup: (*Main).serveCommand},
+		{name: "chat", help: "本地对话控制台：不用 Slack 试用 towndesk", setup: (*Main).chatCommand},
+		{name: "request", help: "代办台账：登记、流转、收付、回访、导出", subs: requestCommands()},
+		{name: "summary", help: "频道周报：--dry-run 打印将要发送的内容，否则发送到 Slack（每个频道每周一次）", setup: (*Main).summaryCommand},
 	}
 }
 
-// errUsage marks a command-line mistake; the usage line is printed and the
-// exit status is 2.
-var errUsage = errors.New("usage")
-
-// Run runs the command named by args[0] and returns the process exit status:
-// 0 on success, 1 on failure, 2 on a usage error.
+// Run runs the command named by args and returns the process exit status:
+// 0 on success, 1 on failure, 2 on a usage error. Global flags (--data,
+// --help, --version) may come before the command as well as after it.
 func (m *Main) Run(ctx context.Context, args []string) int {
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	args, action, err := m.leadingFlags(args)
+	switch {
+	case err != nil:
+		return m.usageError(err, "", command{})
+	case action == "version":
+		m.printVersion(m.Stdout)
+		return 0
+	case action == "help":
 		m.printHelp(m.Stdout)
-		if len(args) == 0 {
-			return 2
+		return 0
+	case len(args) == 0:
+		m.printHelp(m.Stdout)
+		return 2
+	case args[0] == "help":
+		return m.help(args[1:])
+	}
+	return m.run(ctx, commands(), "", args)
+}
+
+// leadingFlags reads the global flags before a command's or subcommand's
+// name: --data (kept for the command), -h or --help, --version. It returns
+// the arguments from the name on, and "help" or "version" when one of
+// those was asked for.
+func (m *Main) leadingFlags(args []string) (rest []string, action string, err error) {
+	for len(args) > 0 && strings.HasPrefix(args[0], "-") {
+		a := args[0]
+		args = args[1:]
+		name, val, hasVal := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		switch {
+		case a == "--":
+			return args, action, nil
+		case name == "h" || name == "help":
+			action = "help"
+		case name == "version":
+			action = "version"
+		case name == "data" && hasVal:
+			m.data = val
+		case name == "data" && len(args) > 0:
+			m.data, args = args[0], args[1:]
+		case name == "data":
+			return nil, "", usagef("选项 --data 需要一个值（目录）")
+		default:
+			return nil, "", usagef("未知选项 %s。%s", a, towndesk.DidYouMean("--"+name, []string{"--data", "--help", "--version"}))
 		}
+	}
+	return args, action, nil
+}
+
+// help prints the usage of the command (and subcommand) args name: towndesk
+// help request new. It returns the exit status.
+func (m *Main) help(args []string) int {
+	if len(args) == 0 {
+		m.printHelp(m.Stdout)
 		return 0
 	}
-	for _, c := range commands() {
-		if c.name != args[0] {
-			continue
+	cmds, path := commands(), ""
+	for i, name := range args {
+		what := "命令"
+		if path != "" {
+			what = "子命令"
 		}
-		err := c.run(m, ctx, args[1:])
-		switch {
-		case err == nil:
+		c, err := findCommand(cmds, name, what)
+		if err != nil {
+			return m.usageError(err, path, command{name: path, subs: cmds})
+		}
+		path = strings.TrimSpace(path + " " + c.name)
+		if len(c.subs) == 0 || i == len(args)-1 {
+			m.writeCommandUsage(m.Stdout, path, c)
 			return 0
-		case errors.Is(err, flag.ErrHelp):
-			return 0
-		case errors.Is(err, errUsage):
-			msg := strings.TrimPrefix(err.Error(), errUsage.Error()+": ")
-			fmt.Fprintf(m.Stderr, "错误: %s\n用法: towndesk %s\n", msg, c.usage)
-			return 2
-		default:
-			m.printError(err)
-			return 1
+		}
+		cmds = c.subs
+	}
+	return 0
+}
+
+// printVersion writes towndesk's version and how it was built.
+func (m *Main) printVersion(w io.Writer) {
+	version, goVersion, platform := "(devel)", runtime.Version(), runtime.GOOS+"/"+runtime.GOARCH
+	var rev, at string
+	modified := false
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		if bi.Main.Version != "" {
+			version = bi.Main.Version
+		}
+		goVersion = bi.GoVersion
+		for _, s := range bi.Settings {
+			switch s.Key {
+			case "vcs.revision":
+				rev = s.Value
+			case "vcs.time":
+				at = s.Value
+			case "vcs.modified":
+				modified = s.Value == "true"
+			}
 		}
 	}
-	fmt.Fprintf(m.Stderr, "未知命令 %q\n", args[0])
-	m.printHelp(m.Stderr)
+	fmt.Fprintf(w, "towndesk %s\n构建：%s，%s\n", version, goVersion, platform)
+	if rev != "" {
+		fmt.Fprintf(w, "提交：%s（%s）", rev, at)
+		if modified {
+			fmt.Fprint(w, "，含未提交的修改")
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+// run runs the command of cmds that args name, under parent (the path of
+// the command cmds belong to, "" at the top).
+func (m *Main) run(ctx context.Context, cmds []command, parent string, args []string) int {
+	what := "命令"
+	if parent != "" {
+		what = "子命令"
+	}
+	c, err := findCommand(cmds, args[0], what)
+	if err != nil {
+		return m.usageError(err, parent, command{name: parent, subs: cmds})
+	}
+	path := strings.TrimSpace(parent + " " + c.name)
+	rest := args[1:]
+	if len(c.subs) > 0 {
+		rest, action, err := m.leadingFlags(rest)
+		switch {
+		case err != nil:
+			return m.usageError(err, path, c)
+		case action == "version":
+			m.printVersion(m.Stdout)
+			return 0
+		case action == "help":
+			m.writeCommandUsage(m.Stdout, path, c)
+			return 0
+		case len(rest) == 0:
+			return m.usageError(usagef("请给出子命令"), path, c)
+		}
+		return m.run(ctx, c.subs, path, rest)
+	}
+	fs := &flagSet{}
+	work := c.setup(m, fs)
+	if fs.lookup("data") == nil { // a global flag: every command takes it
+		m.dataFlag(fs)
+	}
+	pos, err := fs.parse(rest)
+	if err == nil {
+		err = work(ctx, pos)
+	}
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, errHelp):
+		m.writeCommandUsage(m.Stdout, path, c)
+		return 0
+	case errors.Is(err, errUsage):
+		return m.usageError(err, path, c)
+	}
+	m.printError(err)
+	return 1
+}
+
+// usageError prints a command-line mistake and the usage of the command
+// at path, and returns exit status 2.
+func (m *Main) usageError(err error, path string, c command) int {
+	msg := strings.TrimPrefix(err.Error(), errUsage.Error()+": ")
+	if path == "" {
+		fmt.Fprintf(m.Stderr, "错误: %s\n“towndesk help”列出所有命令。\n", msg)
+		return 2
+	}
+	fmt.Fprintf(m.Stderr, "错误: %s\n用法: %s\n“towndesk help %s”显示详细说明。\n", msg, usageLine(path, c), path)
 	return 2
 }
 
 func (m *Main) printHelp(w io.Writer) {
 	fmt.Fprintln(w, "towndesk — 乡镇权力清单问答与代办台账")
 	fmt.Fprintln(w, "\n命令:")
-	cmds := commands()
-	sort.Slice(cmds, func(i, j int) bool { return cmds[i].name < cmds[j].name })
-	for _, c := range cmds {
-		fmt.Fprintf(w, "  %-10s %s\n             towndesk %s\n", c.name, c.help, c.usage)
-	}
-	fmt.Fprintln(w, "\n所有命令都接受 --data DIR（环境变量 TOWNDESK_DATA，默认 ./towndesk-data）。")
+	writeCommandList(w, commands())
+	fmt.Fprintln(w, "\n所有命令都接受 --data 目录（环境变量 TOWNDESK_DATA，默认 ./towndesk-data），写在命令前后都可以。")
+	fmt.Fprintln(w, "“towndesk help 命令”或“towndesk 命令 --help”显示该命令的用法；“towndesk --version”显示版本。")
 }
 
 // printError is the one place the CLI turns an error into text: a user's
@@ -126,7 +266,39 @@ func (m *Main) printError(err error) {
 		fmt.Fprintf(m.Stderr, "错误: %s\n详情: %s\n", towndesk.ErrorMessage(err), towndesk.MaskText(err.Error()))
 		return
 	}
-	fmt.Fprintf(m.Stderr, "错误: %s\n", towndesk.ErrorMessage(err))
+	fmt.Fprintf(m.Stderr, "错误: %s%s\n", towndesk.ErrorMessage(err), placeHint(err))
+}
+
+// placeHint is the command line's advice for a place name that could not
+// be pinned down (a *gazetteer.Resolution in err): which flag to add. ""
+// for other errors.
+func placeHint(err error) string {
+	var r *gazetteer.Resolution
+	if !errors.As(err, &r) {
+		return ""
+	}
+	switch {
+	case r.Reason == gazetteer.Ambiguous && r.Level == gazetteer.County && r.Within.Province == "":
+		return "请用 --province 指定省份（或市）。"
+	case r.Reason == gazetteer.Ambiguous && r.Level == gazetteer.Town && r.Within.CountyCode == "",
+		r.Reason == gazetteer.NotFound && r.Level == gazetteer.Town && r.Within.CountyCode == "":
+		return "请用 --county 指定县（市、区），或连同县名一起写，如“滕州市滨湖镇”。"
+	}
+	return ""
+}
+
+// gazetteer returns the national gazetteer, parsed on first use (about
+// 20 ms) and then shared by the lists, the search, the desk and the
+// summaries of this run.
+func (m *Main) gazetteer() (*gazetteer.Gazetteer, error) {
+	m.gazOnce.Do(func() {
+		load := m.LoadGazetteer
+		if load == nil {
+			load = gazetteer.Load
+		}
+		m.gaz, m.gazErr = load()
+	})
+	return m.gaz, m.gazErr
 }
 
 // env returns the environment variable, or def when it is unset or empty.
@@ -138,8 +310,8 @@ func (m *Main) env(name, def string) string {
 }
 
 // dataFlag registers --data on fs and returns the pointer to its value.
-func (m *Main) dataFlag(fs *flag.FlagSet) *string {
-	return fs.String("data", m.env("TOWNDESK_DATA", "towndesk-data"), "data directory (env TOWNDESK_DATA)")
+func (m *Main) dataFlag(fs *flagSet) *string {
+	return fs.String("data", cmp.Or(m.data, m.env("TOWNDESK_DATA", "towndesk-data")), "目录", "数据目录（环境变量 TOWNDESK_DATA）")
 }
 
 // openDB creates the data directory if needed and opens its database.
@@ -157,42 +329,6 @@ func (m *Main) openDB(dir string) (*storage.DB, error) {
 		db.Now = m.Now
 	}
 	return db, nil
-}
-
-// newFlagSet returns a FlagSet that reports errors instead of exiting.
-func (m *Main) newFlagSet(name string) *flag.FlagSet {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(m.Stderr)
-	return fs
-}
-
-// parseFlags parses args with flags and positional arguments in any order
-// ("request move 2026-0001 done --result 已办结" as well as flags first) and
-// returns the positional arguments. "--" ends flag parsing.
-func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return nil, err
-			}
-			return nil, fmt.Errorf("%w: %v", errUsage, err)
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			return pos, nil
-		}
-		if rest[0] == "--" {
-			return append(pos, rest[1:]...), nil
-		}
-		pos = append(pos, rest[0])
-		args = rest[1:]
-	}
-}
-
-// usagef returns a usage error with a Chinese explanation.
-func usagef(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", errUsage, fmt.Sprintf(format, args...))
 }
 
 // joinArgs joins positional words back into one question.

@@ -4,18 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/towndesk/towndesk"
-	"github.com/towndesk/towndesk/gazetteer"
-	"github.com/towndesk/towndesk/handlers"
-	"github.com/towndesk/towndesk/storage"
+	"github.com/towndesk/towndesk/handlers/desk"
 )
 
 // The request command runs the proxy-service desk (代办台账).
@@ -30,74 +28,110 @@ import (
 //
 // A desk belongs to one county: --county (env TOWNDESK_COUNTY) names it,
 // and --town is then a town in it (滨湖镇, or short: 滨湖). Without a
-// county, --town must name both (滕州市滨湖镇). Another county's town can
-// always be written with its county (昌吉市滨湖镇).
+// county, --town must name both (滕州市滨湖镇), unless it is the only town
+// so called. Another county's town can always be written with its county
+// (昌吉市滨湖镇).
 //
 // --by (env TOWNDESK_USER, else USER, else "desk") is who is acting.
 
-const requestSubcommands = "new|list|show|move|assign|note|pay|followup|extend|export"
-
-func (m *Main) runRequest(ctx context.Context, args []string) error {
-	if len(args) == 0 {
-		return usagef("请给出子命令：%s", requestSubcommands)
-	}
-	subs := map[string]func(context.Context, []string) error{
-		"new": m.requestNew, "list": m.requestList, "show": m.requestShow, "move": m.requestMove,
-		"assign": m.requestAssign, "note": m.requestNote, "pay": m.requestPay, "followup": m.requestFollowUp,
-		"extend": m.requestExtend, "export": m.requestExport,
-	}
-	run, ok := subs[args[0]]
-	if !ok {
-		return usagef("未知子命令 %q；可用：%s", args[0], requestSubcommands)
-	}
-	return run(ctx, args[1:])
+// deskCommand is one subcommand of towndesk request. Every one takes
+// --data and --by, opens the desk the same way and closes it after.
+type deskCommand struct {
+	name, help string
+	// args names the positional arguments; n is how many it needs (-1:
+	// at least one); example shows them, for the error when they are
+	// missing.
+	args    string
+	n       int
+	example string
+	// county: it looks towns up and takes --county, the desk's county.
+	county bool
+	// flags registers the subcommand's own flags and returns its work on
+	// the open desk, by the person acting.
+	flags func(m *Main, fs *flagSet) deskRun
 }
 
-// deskFlags are the flags every request subcommand takes.
-type deskFlags struct {
-	data, by, county *string
-}
+type deskRun func(ctx context.Context, d *desk.Desk, by string, args []string) error
 
-func (m *Main) deskFlagSet(name string, withCounty bool) (*flag.FlagSet, deskFlags) {
-	fs := m.newFlagSet("request " + name)
-	f := deskFlags{data: m.dataFlag(fs)}
-	by := m.env("TOWNDESK_USER", m.env("USER", "desk"))
-	f.by = fs.String("by", by, "who is acting (env TOWNDESK_USER, else USER)")
-	if withCounty {
-		f.county = fs.String("county", m.Getenv("TOWNDESK_COUNTY"), "the desk's county, where --town is looked up (env TOWNDESK_COUNTY)")
+// requestCommands returns the subcommands of towndesk request.
+func requestCommands() []command {
+	table := []deskCommand{
+		{name: "new", help: "登记代办，打印新编号", county: true, flags: (*Main).requestNew},
+		{name: "list", help: "列出代办（最新的在前）", county: true, flags: (*Main).requestList},
+		{name: "show", help: "查看一件代办：收支、流转记录、下一步", args: "代办编号", n: 1, example: "request show 2026-0001", flags: (*Main).requestShow},
+		{name: "move", help: "流转到新状态（已受理、办理中、待补材料、已办结…）", args: "代办编号 新状态", n: 2, example: "request move 2026-0001 accepted", flags: (*Main).requestMove},
+		{name: "assign", help: "指派承办人", args: "代办编号 承办人", n: 2, example: "request assign 2026-0001 李娜", flags: (*Main).requestAssign},
+		{name: "note", help: "添加备注", args: "代办编号 备注…", n: -1, example: "request note 2026-0001 已电话联系", flags: (*Main).requestNote},
+		{name: "pay", help: "登记一笔收付（收取、支付、领取、交付）", args: "代办编号", n: 1, example: "request pay 2026-0001 --type 收取 --amount 50", flags: (*Main).requestPay},
+		{name: "followup", help: "记录回访结果", args: "代办编号", n: 1, example: "request followup 2026-0001 --result 满意", flags: (*Main).requestFollowUp},
+		{name: "extend", help: "延长办理时限", args: "代办编号", n: 1, example: "request extend 2026-0001 --days 3 --reason 部门系统故障", flags: (*Main).requestExtend},
+		{name: "export", help: "导出台账（Excel）", county: true, example: "request export --xlsx 台账.xlsx", flags: (*Main).requestExport},
 	}
-	return fs, f
+	cmds := make([]command, len(table))
+	for i, dc := range table {
+		cmds[i] = command{name: dc.name, args: dc.args, help: dc.help, setup: dc.setup}
+	}
+	return cmds
 }
 
-// openDesk opens the data directory and returns the desk over it; the
-// caller closes db. The gazetteer is loaded only when towns are looked up.
-func (m *Main) openDesk(f deskFlags) (*handlers.Desk, *storage.DB, error) {
-	cal, err := readDataFile(*f.data, "holidays.txt", towndesk.ParseCalendar)
+// setup registers the flags every subcommand takes and its own, and
+// returns the work: check the positional arguments, open the desk, run.
+func (dc deskCommand) setup(m *Main, fs *flagSet) runFunc {
+	data := m.dataFlag(fs)
+	by := fs.String("by", m.env("TOWNDESK_USER", m.env("USER", "desk")), "姓名", "操作人（环境变量 TOWNDESK_USER，否则 USER）")
+	var county *string
+	if dc.county {
+		county = fs.String("county", m.Getenv("TOWNDESK_COUNTY"), "县", "代办台所在的县（市、区），--town 先在这里找（环境变量 TOWNDESK_COUNTY）")
+	}
+	run := dc.flags(m, fs)
+	return func(ctx context.Context, args []string) error {
+		switch {
+		case dc.n == 0 && len(args) > 0:
+			return usagef("只用选项，不要多余的参数 %q", strings.Join(args, " "))
+		case dc.n > 0 && len(args) != dc.n, dc.n < 0 && len(args) < 2:
+			return usagef("需要 %s，如 %s", dc.args, dc.example)
+		}
+		d, closeDesk, err := m.openDesk(*data, county)
+		if err != nil {
+			return err
+		}
+		defer closeDesk()
+		return run(ctx, d, *by, args)
+	}
+}
+
+// openDesk opens the data directory and returns the desk over it, with
+// the function that closes it. county, when not nil, is the desk's
+// county, where towns are looked up first.
+func (m *Main) openDesk(data string, county *string) (*desk.Desk, func(), error) {
+	cal, err := readDataFile(data, "holidays.txt", towndesk.ParseCalendar)
 	if err != nil {
 		return nil, nil, err
 	}
-	kinds, err := readDataFile(*f.data, "kinds.txt", towndesk.ParseKinds)
+	kinds, err := readDataFile(data, "kinds.txt", towndesk.ParseKinds)
 	if err != nil {
 		return nil, nil, err
 	}
-	cfg := handlers.DeskConfig{Calendar: cal, Kinds: kinds, Now: m.Now}
-	if f.county != nil {
-		gaz, err := gazetteer.Load()
+	cfg := desk.Config{Calendar: cal, Kinds: kinds, Now: m.Now}
+	if county != nil {
+		gaz, err := m.gazetteer()
 		if err != nil {
 			return nil, nil, err
 		}
 		cfg.Places = gaz
-		if *f.county != "" {
-			if cfg.County, err = gaz.ResolveCounty(*f.county, ""); err != nil {
-				return nil, nil, err
+		if *county != "" {
+			r := gaz.ResolveParts("", *county, "")
+			if err := r.Err(); err != nil {
+				return nil, nil, towndesk.WithField(err, "county")
 			}
+			cfg.County = r.Place
 		}
 	}
-	db, err := m.openDB(*f.data)
+	db, err := m.openDB(data)
 	if err != nil {
 		return nil, nil, err
 	}
-	return handlers.NewDesk(db, cfg), db, nil
+	return desk.New(db, cfg), func() { db.Close() }, nil
 }
 
 // readDataFile parses the optional file name in the data directory with
@@ -128,121 +162,23 @@ func (m *Main) printJSON(v any) error {
 	return enc.Encode(v)
 }
 
-// positional checks that exactly n positional arguments were given.
-func positional(rest []string, n int, what string) error {
-	if len(rest) != n {
-		return usagef("需要 %s", what)
+// printReply returns the function that prints a listing or a request as
+// text, or as JSON, or returns its error.
+func (m *Main) printReply(asJSON bool) func(reply interface{ Text() string }, err error) error {
+	return func(reply interface{ Text() string }, err error) error {
+		switch {
+		case err != nil:
+			return err
+		case asJSON:
+			return m.printJSON(reply)
+		}
+		fmt.Fprint(m.Stdout, reply.Text())
+		return nil
 	}
-	return nil
 }
 
-func (m *Main) requestNew(ctx context.Context, args []string) error {
-	fs, f := m.deskFlagSet("new", true)
-	var in handlers.RequestNewInput
-	fs.StringVar(&in.Town, "town", "", "town (滨湖镇) or county and town (滕州市滨湖镇)")
-	fs.StringVar(&in.Citizen, "citizen", "", "citizen's name")
-	fs.StringVar(&in.Phone, "phone", "", "citizen's phone: mobile or landline with area code")
-	fs.StringVar(&in.IDNumber, "id", "", "citizen's ID number (optional)")
-	fs.StringVar(&in.Village, "village", "", "village or community")
-	fs.StringVar(&in.Kind, "kind", "", "kind of errand: 代办证件, 申报项目, 申请资金, 缴纳费用, 代领资金, 其他")
-	fs.StringVar(&in.Matter, "matter", "", "what is to be done")
-	fs.StringVar(&in.Materials, "materials", "", "materials received, comma separated")
-	fs.StringVar(&in.Item, "item", "", "related power-list item code (optional)")
-	rest, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := positional(rest, 0, "只用选项，不要多余的参数"); err != nil {
-		return err
-	}
-	desk, db, err := m.openDesk(f)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	in.By = *f.by
-	reply, err := desk.New(ctx, in)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(m.Stdout, reply.Request.ID)
-	fmt.Fprintln(m.Stderr, reply.Message)
-	return nil
-}
-
-// filterFlags registers the list filters on fs.
-func filterFlags(fs *flag.FlagSet, in *handlers.RequestFilterInput) {
-	fs.StringVar(&in.Status, "status", "", "status, English or Chinese (in_progress, 办理中)")
-	fs.StringVar(&in.Town, "town", "", "town")
-	fs.StringVar(&in.Assignee, "assignee", "", "assignee")
-	fs.StringVar(&in.Kind, "kind", "", "kind of errand")
-	fs.BoolVar(&in.Overdue, "overdue", false, "only requests past their due date")
-	fs.StringVar(&in.Since, "since", "", "only requests logged on or after DATE (2026-03-01)")
-}
-
-func (m *Main) requestList(ctx context.Context, args []string) error {
-	fs, f := m.deskFlagSet("list", true)
-	var in handlers.RequestListInput
-	filterFlags(fs, &in.RequestFilterInput)
-	asJSON := fs.Bool("json", false, "print JSON")
-	rest, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := positional(rest, 0, "只用选项，不要多余的参数"); err != nil {
-		return err
-	}
-	desk, db, err := m.openDesk(f)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	reply, err := desk.List(ctx, in)
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		return m.printJSON(reply)
-	}
-	fmt.Fprint(m.Stdout, reply.Text())
-	return nil
-}
-
-func (m *Main) requestShow(ctx context.Context, args []string) error {
-	fs, f := m.deskFlagSet("show", false)
-	reveal := fs.Bool("reveal", false, "show phone and ID numbers in full (recorded)")
-	asJSON := fs.Bool("json", false, "print JSON")
-	rest, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := positional(rest, 1, "代办编号，如 request show 2026-0001"); err != nil {
-		return err
-	}
-	desk, db, err := m.openDesk(f)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	reply, err := desk.Show(ctx, handlers.RequestShowInput{ID: rest[0], By: *f.by, Reveal: *reveal})
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		return m.printJSON(reply)
-	}
-	fmt.Fprint(m.Stdout, reply.Text())
-	return nil
-}
-
-// change runs one command that changes a request and prints its message.
-func (m *Main) change(f deskFlags, do func(*handlers.Desk) (*handlers.RequestReply, error)) error {
-	desk, db, err := m.openDesk(f)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	reply, err := do(desk)
+// printChange prints what a change did, or returns its error.
+func (m *Main) printChange(reply *desk.RequestReply, err error) error {
 	if err != nil {
 		return err
 	}
@@ -250,133 +186,136 @@ func (m *Main) change(f deskFlags, do func(*handlers.Desk) (*handlers.RequestRep
 	return nil
 }
 
-func (m *Main) requestMove(ctx context.Context, args []string) error {
-	fs, f := m.deskFlagSet("move", false)
-	var in handlers.RequestMoveInput
-	fs.StringVar(&in.Note, "note", "", "remark")
-	fs.StringVar(&in.Result, "result", "", "result (required for done)")
-	fs.StringVar(&in.Reason, "reason", "", "reason (required for rejected and cancelled)")
-	rest, err := parseFlags(fs, args)
-	if err != nil {
-		return err
+func (m *Main) requestNew(fs *flagSet) deskRun {
+	var in desk.RequestNewInput
+	for _, f := range []struct {
+		p                *string
+		name, arg, usage string
+	}{
+		{&in.Town, "town", "乡镇", "乡镇（滨湖镇），或县和乡镇（滕州市滨湖镇）"},
+		{&in.Citizen, "citizen", "姓名", "群众姓名"},
+		{&in.Phone, "phone", "电话", "联系电话：手机，或带区号的固定电话"},
+		{&in.IDNumber, "id", "证件号", "身份证号（可选）"},
+		{&in.Village, "village", "村", "村（社区）"},
+		{&in.Kind, "kind", "类型", "代办类型：代办证件、申报项目、申请资金、缴纳费用、代领资金、其他（或 kinds.txt 所列）"},
+		{&in.Matter, "matter", "事项", "要办的事"},
+		{&in.Materials, "materials", "材料", "已收材料，用逗号或顿号分隔"},
+		{&in.Item, "item", "编码", "关联的权力事项编码（可选）"},
+	} {
+		fs.StringVar(f.p, f.name, "", f.arg, f.usage)
 	}
-	if err := positional(rest, 2, "代办编号和新状态，如 request move 2026-0001 accepted"); err != nil {
-		return err
+	return func(ctx context.Context, d *desk.Desk, by string, _ []string) error {
+		in.By = by
+		reply, err := d.New(ctx, in)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(m.Stdout, reply.Request.ID)
+		fmt.Fprintln(m.Stderr, reply.Message)
+		return nil
 	}
-	in.ID, in.To, in.By = rest[0], rest[1], *f.by
-	return m.change(f, func(d *handlers.Desk) (*handlers.RequestReply, error) { return d.Move(ctx, in) })
 }
 
-func (m *Main) requestAssign(ctx context.Context, args []string) error {
-	fs, f := m.deskFlagSet("assign", false)
-	rest, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := positional(rest, 2, "代办编号和承办人，如 request assign 2026-0001 李娜"); err != nil {
-		return err
-	}
-	in := handlers.RequestAssignInput{ID: rest[0], Assignee: rest[1], By: *f.by}
-	return m.change(f, func(d *handlers.Desk) (*handlers.RequestReply, error) { return d.Assign(ctx, in) })
+// filterFlags registers the list filters on fs.
+func filterFlags(fs *flagSet, in *desk.RequestFilterInput) {
+	fs.StringVar(&in.Status, "status", "", "状态", "状态，中文或英文（办理中、in_progress）")
+	fs.StringVar(&in.Town, "town", "", "乡镇", "乡镇")
+	fs.StringVar(&in.Assignee, "assignee", "", "姓名", "承办人")
+	fs.StringVar(&in.Kind, "kind", "", "类型", "代办类型")
+	fs.BoolVar(&in.Overdue, "overdue", false, "只列已超期的")
+	fs.StringVar(&in.Since, "since", "", "日期", "只列该日（2026-03-01）及以后登记的")
 }
 
-func (m *Main) requestNote(ctx context.Context, args []string) error {
-	fs, f := m.deskFlagSet("note", false)
-	rest, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(rest) < 2 {
-		return usagef("需要代办编号和备注内容，如 request note 2026-0001 已电话联系")
-	}
-	in := handlers.RequestNoteInput{ID: rest[0], Text: joinArgs(rest[1:]), By: *f.by}
-	return m.change(f, func(d *handlers.Desk) (*handlers.RequestReply, error) { return d.Note(ctx, in) })
-}
-
-func (m *Main) requestPay(ctx context.Context, args []string) error {
-	fs, f := m.deskFlagSet("pay", false)
-	var in handlers.RequestPayInput
-	fs.StringVar(&in.Type, "type", "", "收取, 支付, 领取 or 交付")
-	fs.StringVar(&in.Amount, "amount", "", "amount in yuan, e.g. 50.00")
-	fs.StringVar(&in.Receipt, "receipt", "", "receipt number")
-	fs.StringVar(&in.Note, "note", "", "remark")
-	rest, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := positional(rest, 1, "代办编号，如 request pay 2026-0001 --type 收取 --amount 50"); err != nil {
-		return err
-	}
-	in.ID, in.By = rest[0], *f.by
-	return m.change(f, func(d *handlers.Desk) (*handlers.RequestReply, error) { return d.Pay(ctx, in) })
-}
-
-func (m *Main) requestFollowUp(ctx context.Context, args []string) error {
-	fs, f := m.deskFlagSet("followup", false)
-	var in handlers.RequestFollowUpInput
-	fs.StringVar(&in.Result, "result", "", "满意, 基本满意 or 不满意")
-	fs.StringVar(&in.Note, "note", "", "remark")
-	rest, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := positional(rest, 1, "代办编号，如 request followup 2026-0001 --result 满意"); err != nil {
-		return err
-	}
-	in.ID, in.By = rest[0], *f.by
-	return m.change(f, func(d *handlers.Desk) (*handlers.RequestReply, error) { return d.FollowUp(ctx, in) })
-}
-
-func (m *Main) requestExtend(ctx context.Context, args []string) error {
-	fs, f := m.deskFlagSet("extend", false)
-	days := fs.String("days", "", "working days to add to the due date")
-	reason := fs.String("reason", "", "why (required)")
-	rest, err := parseFlags(fs, args)
-	if err != nil {
-		return err
-	}
-	if err := positional(rest, 1, "代办编号，如 request extend 2026-0001 --days 3 --reason 部门系统故障"); err != nil {
-		return err
-	}
-	n, err := strconv.Atoi(*days)
-	if err != nil {
-		return towndesk.Errorf(towndesk.EINVALID, "--days 应为工作日数，如 3，不是「%s」", *days)
-	}
-	in := handlers.RequestExtendInput{ID: rest[0], Days: n, Reason: *reason, By: *f.by}
-	return m.change(f, func(d *handlers.Desk) (*handlers.RequestReply, error) { return d.Extend(ctx, in) })
-}
-
-func (m *Main) requestExport(ctx context.Context, args []string) error {
-	fs, f := m.deskFlagSet("export", true)
-	var in handlers.RequestExportInput
-	fs.StringVar(&in.File, "xlsx", "", "the .xlsx file to write")
-	fs.BoolVar(&in.Full, "full", false, "phone and ID numbers unmasked (recorded)")
+func (m *Main) requestList(fs *flagSet) deskRun {
+	var in desk.RequestListInput
 	filterFlags(fs, &in.RequestFilterInput)
-	rest, err := parseFlags(fs, args)
-	if err != nil {
-		return err
+	asJSON := fs.Bool("json", false, "输出 JSON")
+	return func(ctx context.Context, d *desk.Desk, _ string, _ []string) error {
+		return m.printReply(*asJSON)(d.List(ctx, in))
 	}
-	if err := positional(rest, 0, "只用选项，如 request export --xlsx 台账.xlsx"); err != nil {
-		return err
+}
+
+func (m *Main) requestShow(fs *flagSet) deskRun {
+	reveal := fs.Bool("reveal", false, "显示完整的电话和身份证号（会被记录）")
+	asJSON := fs.Bool("json", false, "输出 JSON")
+	return func(ctx context.Context, d *desk.Desk, by string, args []string) error {
+		return m.printReply(*asJSON)(d.Show(ctx, desk.RequestShowInput{ID: args[0], By: by, Reveal: *reveal}))
 	}
-	if in.File == "" {
-		return usagef("请用 --xlsx 指定导出文件")
+}
+
+func (m *Main) requestMove(fs *flagSet) deskRun {
+	var in desk.RequestMoveInput
+	fs.StringVar(&in.Note, "note", "", "备注", "备注")
+	fs.StringVar(&in.Result, "result", "", "结果", "办理结果（办结时必填）")
+	fs.StringVar(&in.Reason, "reason", "", "理由", "理由（不予受理、撤销时必填）")
+	return func(ctx context.Context, d *desk.Desk, by string, args []string) error {
+		in.ID, in.To, in.By = args[0], args[1], by
+		return m.printChange(d.Move(ctx, in))
 	}
-	desk, db, err := m.openDesk(f)
-	if err != nil {
-		return err
+}
+
+func (m *Main) requestAssign(fs *flagSet) deskRun {
+	return func(ctx context.Context, d *desk.Desk, by string, args []string) error {
+		return m.printChange(d.Assign(ctx, desk.RequestAssignInput{ID: args[0], Assignee: args[1], By: by}))
 	}
-	defer db.Close()
-	in.By = *f.by
-	reply, err := desk.Export(ctx, in)
-	if err != nil {
-		return err
+}
+
+func (m *Main) requestNote(fs *flagSet) deskRun {
+	return func(ctx context.Context, d *desk.Desk, by string, args []string) error {
+		return m.printChange(d.Note(ctx, desk.RequestNoteInput{ID: args[0], Text: joinArgs(args[1:]), By: by}))
 	}
-	masked := "联系电话和身份证号已遮挡"
-	if reply.Full {
-		masked = "含完整联系电话和身份证号，已记录"
+}
+
+func (m *Main) requestPay(fs *flagSet) deskRun {
+	var in desk.RequestPayInput
+	fs.StringVar(&in.Type, "type", "", "类型", "收取、支付、领取或交付")
+	fs.StringVar(&in.Amount, "amount", "", "金额", "金额（元），如 50.00")
+	fs.StringVar(&in.Receipt, "receipt", "", "票据号", "票据号")
+	fs.StringVar(&in.Note, "note", "", "备注", "备注")
+	return func(ctx context.Context, d *desk.Desk, by string, args []string) error {
+		in.ID, in.By = args[0], by
+		return m.printChange(d.Pay(ctx, in))
 	}
-	fmt.Fprintf(m.Stdout, "已导出 %d 条代办、%d 笔收支、%d 条流转记录到 %s（%s）\n",
-		reply.Requests, reply.Entries, reply.Events, reply.File, masked)
-	return nil
+}
+
+func (m *Main) requestFollowUp(fs *flagSet) deskRun {
+	result := fs.String("result", "", "结果", "满意、基本满意或不满意")
+	note := fs.String("note", "", "说明", "回访说明")
+	return func(ctx context.Context, d *desk.Desk, by string, args []string) error {
+		return m.printChange(d.FollowUp(ctx, desk.RequestFollowUpInput{ID: args[0], By: by, Result: *result, Note: *note}))
+	}
+}
+
+func (m *Main) requestExtend(fs *flagSet) deskRun {
+	days := fs.String("days", "", "天数", "延长的工作日数")
+	reason := fs.String("reason", "", "理由", "延期理由（必填）")
+	return func(ctx context.Context, d *desk.Desk, by string, args []string) error {
+		n, err := strconv.Atoi(*days)
+		if err != nil {
+			return towndesk.Invalidf("days", "--days 应为工作日数，如 3，不是「%s」", *days)
+		}
+		return m.printChange(d.Extend(ctx, desk.RequestExtendInput{ID: args[0], Days: n, Reason: *reason, By: by}))
+	}
+}
+
+func (m *Main) requestExport(fs *flagSet) deskRun {
+	var in desk.RequestExportInput
+	fs.StringVar(&in.File, "xlsx", "", "文件", "要写入的 .xlsx 文件（必填）")
+	fs.require("xlsx", "请用 --xlsx 指定导出文件")
+	fs.BoolVar(&in.Full, "full", false, "导出完整的电话和身份证号（会被记录）")
+	filterFlags(fs, &in.RequestFilterInput)
+	return func(ctx context.Context, d *desk.Desk, by string, _ []string) error {
+		in.By = by
+		reply, err := d.Export(ctx, in)
+		if err != nil {
+			return err
+		}
+		masked := "联系电话和身份证号已遮挡"
+		if reply.Full {
+			masked = "含完整联系电话和身份证号，已记录"
+		}
+		fmt.Fprintf(m.Stdout, "已导出 %d 条代办、%d 笔收支、%d 条流转记录到 %s（%s）\n",
+			reply.Requests, reply.Entries, reply.Events, reply.File, masked)
+		return nil
+	}
 }

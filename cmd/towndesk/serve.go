@@ -13,9 +13,8 @@ import (
 
 	"github.com/towndesk/towndesk"
 	"github.com/towndesk/towndesk/bot"
-	"github.com/towndesk/towndesk/config"
-	"github.com/towndesk/towndesk/gazetteer"
-	"github.com/towndesk/towndesk/handlers"
+	"github.com/towndesk/towndesk/handlers/chat"
+	"github.com/towndesk/towndesk/handlers/desk"
 	"github.com/towndesk/towndesk/llm"
 )
 
@@ -26,37 +25,21 @@ const shutdownBudget = 9 * time.Second
 // once and kept), the desk and the chat command table.
 type chatEnv struct {
 	*listsEnv
-	cfg  config.Config
-	chat *handlers.Chat
+	*setup
+	chat *chat.Chat
 	// model is the optional language model (nil without one), shared by
 	// answers and the weekly summary so they share its daily budget.
 	model *llm.Client
 }
 
-// loadConfig reads the --config file, or returns the defaults without one.
-func (m *Main) loadConfig(path string) (config.Config, error) {
-	if path == "" {
-		return config.Default(), nil
-	}
-	c, err := config.LoadFile(path, m.Getenv)
-	if err != nil {
-		return config.Config{}, towndesk.Errorf(towndesk.EINVALID, "配置有误：%v", err)
-	}
-	return c, nil
-}
-
-// openChat opens the data directory for the chat front ends and checks
-// the configured places against the gazetteer.
+// openChat opens the data directory for the chat front ends, with the
+// configuration wired to real places.
 func (m *Main) openChat(ctx context.Context, data, cfgPath string, noSample bool) (*chatEnv, error) {
 	cfg, err := m.loadConfig(cfgPath)
 	if err != nil {
 		return nil, err
 	}
-	gaz, err := gazetteer.Load()
-	if err != nil {
-		return nil, err
-	}
-	county, err := checkPlaces(gaz, cfg)
+	wired, err := m.wire(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -76,133 +59,96 @@ func (m *Main) openChat(ctx context.Context, data, cfgPath string, noSample bool
 		env.Close()
 		return nil, err
 	}
-	chat := handlers.NewChat(env.lists, env.db)
-	chat.Command = cfg.Slack.Command
-	desk := handlers.NewDesk(env.db, handlers.DeskConfig{County: county, Places: gaz, Calendar: cal, Kinds: kinds, Now: m.Now})
+	c := chat.New(env.lists, env.db)
+	c.Command = cfg.Slack.Command
+	d := desk.New(env.db, desk.Config{County: wired.deskCounty, Places: env.gaz, Calendar: cal, Kinds: kinds, Now: m.Now})
 	var deskChannels []string
 	for ch := range cfg.Desk.Channels {
 		deskChannels = append(deskChannels, ch)
 	}
-	chat.Desk = handlers.NewDeskChat(desk, cfg.Desk.Workers, deskChannels)
-	return &chatEnv{listsEnv: env, cfg: cfg, chat: chat, model: model}, nil
-}
-
-// checkPlaces resolves every configured place, so that a misspelt town
-// stops start-up with the setting named. It returns the desk's county when
-// all desk channels are in one county.
-func checkPlaces(gaz *gazetteer.Gazetteer, cfg config.Config) (towndesk.Place, error) {
-	check := func(section string, m map[string]config.Place) ([]towndesk.Place, error) {
-		var out []towndesk.Place
-		for ch, p := range m {
-			at := section + "." + ch
-			c, err := gaz.ResolveCounty(p.County, p.Province)
-			if err != nil {
-				return nil, towndesk.Errorf(towndesk.EINVALID, "配置有误：%s.county：%s", at, towndesk.ErrorMessage(err))
-			}
-			if p.Town != "" {
-				if _, err := gaz.ResolveTown(c, p.Town); err != nil {
-					return nil, towndesk.Errorf(towndesk.EINVALID, "配置有误：%s.town：%s", at, towndesk.ErrorMessage(err))
-				}
-			}
-			out = append(out, c)
-		}
-		return out, nil
-	}
-	if _, err := check("channels", cfg.Channels); err != nil {
-		return towndesk.Place{}, err
-	}
-	desks, err := check("desk.channels", cfg.Desk.Channels)
-	if err != nil || len(desks) == 0 {
-		return towndesk.Place{}, err
-	}
-	for _, c := range desks[1:] {
-		if c.CountyCode != desks[0].CountyCode {
-			return towndesk.Place{}, nil
-		}
-	}
-	return desks[0], nil
+	c.Desk = chat.NewDesk(d, cfg.Desk.Workers, deskChannels)
+	return &chatEnv{listsEnv: env, setup: wired, chat: c, model: model}, nil
 }
 
 func (m *Main) logger() *slog.Logger {
 	return slog.New(bot.NewMaskingHandler(slog.NewJSONHandler(m.Stderr, nil)))
 }
 
-func (m *Main) runServe(ctx context.Context, args []string) error {
-	fs := m.newFlagSet("serve")
+func (m *Main) serveCommand(fs *flagSet) runFunc {
 	data := m.dataFlag(fs)
-	cfgPath := fs.String("config", m.Getenv("TOWNDESK_CONFIG"), "configuration file (env TOWNDESK_CONFIG)")
-	addr := fs.String("addr", m.env("TOWNDESK_ADDR", ":3000"), "HTTP mode listen address (env TOWNDESK_ADDR)")
-	workers := fs.Int("workers", 8, "background workers")
+	cfgPath := m.configFlag(fs)
+	addr := fs.String("addr", m.env("TOWNDESK_ADDR", ":3000"), "地址", "HTTP 模式的监听地址（环境变量 TOWNDESK_ADDR）")
+	workers := fs.Int("workers", 8, "N", "后台工作线程数")
 	noSample := m.noSampleFlag(fs)
-	if rest, err := parseFlags(fs, args); err != nil {
-		return err
-	} else if len(rest) > 0 {
-		return usagef("serve 不接受参数 %q", strings.Join(rest, " "))
-	}
-	opts := bot.Options{BotToken: m.Getenv("SLACK_BOT_TOKEN"), SigningSecret: m.Getenv("SLACK_SIGNING_SECRET"),
-		AppToken: m.Getenv("SLACK_APP_TOKEN"), APIURL: m.Getenv("SLACK_API_URL"), Workers: atLeastOne(*workers), Now: m.Now}
-	switch {
-	case opts.BotToken == "":
-		return towndesk.Errorf(towndesk.EINVALID, "缺少环境变量 SLACK_BOT_TOKEN（Slack 应用的 Bot User OAuth Token，xoxb-…）")
-	case opts.AppToken == "" && opts.SigningSecret == "":
-		return towndesk.Errorf(towndesk.EINVALID, "HTTP 模式需要环境变量 SLACK_SIGNING_SECRET（或设置 SLACK_APP_TOKEN 使用 Socket Mode）")
-	}
-	env, err := m.openChat(ctx, *data, *cfgPath, *noSample)
-	if err != nil {
-		return err
-	}
-	defer env.Close()
-	log := m.logger()
-	stopSummaries, err := m.startSummaries(env, *data, opts, log)
-	if err != nil {
-		return err
-	}
-	// One budget for the whole shutdown, counted from the signal: the
-	// HTTP server, the work in flight and the summaries share it.
-	var stopAt atomic.Int64
-	stopWatch := context.AfterFunc(ctx, func() { stopAt.Store(time.Now().Add(shutdownBudget).UnixNano()) })
-	defer stopWatch()
-	opts.Config, opts.Chat, opts.Store, opts.Logger = env.cfg, env.chat, env.db, log
-	b, err := bot.New(opts)
-	if err != nil {
-		return err
-	}
-	var runErr error
-	if opts.AppToken != "" {
-		log.Info("starting in Socket Mode")
-		runErr = b.RunSocket(ctx)
-	} else {
-		ln, err := net.Listen("tcp", *addr)
-		if err != nil {
-			return towndesk.Errorf(towndesk.EINVALID, "无法监听 %s：%v", *addr, err)
+	return func(ctx context.Context, rest []string) error {
+		if len(rest) > 0 {
+			return usagef("serve 不接受参数 %q", strings.Join(rest, " "))
 		}
-		log.Info("listening (HTTP mode)", "addr", ln.Addr().String())
-		runErr = b.RunHTTP(ctx, ln)
+		opts := bot.Options{BotToken: m.Getenv("SLACK_BOT_TOKEN"), SigningSecret: m.Getenv("SLACK_SIGNING_SECRET"),
+			AppToken: m.Getenv("SLACK_APP_TOKEN"), APIURL: m.Getenv("SLACK_API_URL"), Workers: atLeastOne(*workers), Now: m.Now}
+		switch {
+		case opts.BotToken == "":
+			return towndesk.Errorf(towndesk.EINVALID, "缺少环境变量 SLACK_BOT_TOKEN（Slack 应用的 Bot User OAuth Token，xoxb-…）")
+		case opts.AppToken == "" && opts.SigningSecret == "":
+			return towndesk.Errorf(towndesk.EINVALID, "HTTP 模式需要环境变量 SLACK_SIGNING_SECRET（或设置 SLACK_APP_TOKEN 使用 Socket Mode）")
+		}
+		env, err := m.openChat(ctx, *data, *cfgPath, *noSample)
+		if err != nil {
+			return err
+		}
+		defer env.Close()
+		log := m.logger()
+		stopSummaries, err := m.startSummaries(env, *data, opts, log)
+		if err != nil {
+			return err
+		}
+		// One budget for the whole shutdown, counted from the signal: the
+		// HTTP server, the work in flight and the summaries share it.
+		var stopAt atomic.Int64
+		stopWatch := context.AfterFunc(ctx, func() { stopAt.Store(time.Now().Add(shutdownBudget).UnixNano()) })
+		defer stopWatch()
+		opts.Config, opts.Chat, opts.Store, opts.Logger = env.cfg, env.chat, env.db, log
+		b, err := bot.New(opts)
+		if err != nil {
+			return err
+		}
+		var runErr error
+		if opts.AppToken != "" {
+			log.Info("starting in Socket Mode")
+			runErr = b.RunSocket(ctx)
+		} else {
+			ln, err := net.Listen("tcp", *addr)
+			if err != nil {
+				return towndesk.Errorf(towndesk.EINVALID, "无法监听 %s：%v", *addr, err)
+			}
+			log.Info("listening (HTTP mode)", "addr", ln.Addr().String())
+			runErr = b.RunHTTP(ctx, ln)
+		}
+		// Stop taking work, let what is in flight (answers, summary posts)
+		// finish, within what is left of the budget.
+		deadline := time.Now().Add(shutdownBudget)
+		if at := stopAt.Load(); at != 0 {
+			deadline = time.Unix(0, at)
+		}
+		cctx, cancel := context.WithDeadline(context.Background(), deadline)
+		defer cancel()
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() { defer wg.Done(); stopSummaries(cctx) }()
+		if err := b.Close(cctx); err != nil {
+			log.Warn("shutdown cut in-flight work short", "err", err)
+		}
+		wg.Wait()
+		log.Info("stopped")
+		switch {
+		case runErr == nil, errors.Is(runErr, context.Canceled):
+		case errors.Is(runErr, context.DeadlineExceeded):
+			log.Warn("HTTP connections were cut at shutdown", "err", runErr)
+		default:
+			return fmt.Errorf("serve: %w", runErr)
+		}
+		return nil
 	}
-	// Stop taking work, let what is in flight (answers, summary posts)
-	// finish, within what is left of the budget.
-	deadline := time.Now().Add(shutdownBudget)
-	if at := stopAt.Load(); at != 0 {
-		deadline = time.Unix(0, at)
-	}
-	cctx, cancel := context.WithDeadline(context.Background(), deadline)
-	defer cancel()
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() { defer wg.Done(); stopSummaries(cctx) }()
-	if err := b.Close(cctx); err != nil {
-		log.Warn("shutdown cut in-flight work short", "err", err)
-	}
-	wg.Wait()
-	log.Info("stopped")
-	switch {
-	case runErr == nil, errors.Is(runErr, context.Canceled):
-	case errors.Is(runErr, context.DeadlineExceeded):
-		log.Warn("HTTP connections were cut at shutdown", "err", runErr)
-	default:
-		return fmt.Errorf("serve: %w", runErr)
-	}
-	return nil
 }
 
 func atLeastOne(n int) int {

@@ -5,13 +5,12 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
-	"time"
 
 	"github.com/towndesk/towndesk"
 	"github.com/towndesk/towndesk/bot"
 	"github.com/towndesk/towndesk/config"
 	"github.com/towndesk/towndesk/gazetteer"
-	"github.com/towndesk/towndesk/handlers"
+	"github.com/towndesk/towndesk/handlers/summary"
 	"github.com/towndesk/towndesk/llm"
 	"github.com/towndesk/towndesk/storage"
 )
@@ -21,14 +20,7 @@ import (
 // stops start-up with the setting named. It returns the function that
 // stops them.
 func (m *Main) startSummaries(env *chatEnv, data string, opts bot.Options, log *slog.Logger) (stop func(context.Context), err error) {
-	gaz, err := gazetteer.Load()
-	if err != nil {
-		return nil, err
-	}
-	entries, err := summaryEntries(env.cfg, gaz)
-	if err != nil {
-		return nil, err
-	}
+	entries := env.summaries
 	b, err := m.newSummaries(env.db, data, env.model)
 	if err != nil {
 		return nil, err
@@ -51,206 +43,151 @@ func (m *Main) startSummaries(env *chatEnv, data string, opts bot.Options, log *
 
 // newSummaries returns the summary builder over db, with the data
 // directory's holidays and the optional model for the opening.
-func (m *Main) newSummaries(db *storage.DB, data string, model *llm.Client) (*handlers.Summaries, error) {
+func (m *Main) newSummaries(db *storage.DB, data string, model *llm.Client) (*summary.Builder, error) {
 	cal, err := readDataFile(data, "holidays.txt", towndesk.ParseCalendar)
 	if err != nil {
 		return nil, err
 	}
-	cfg := handlers.SummaryConfig{Calendar: cal, Now: m.Now}
+	cfg := summary.Config{Calendar: cal, Now: m.Now}
 	if model != nil {
 		cfg.Opening = model
 	}
-	return handlers.NewSummaries(db, cfg), nil
-}
-
-// summaryEntries resolves the configured summaries: schedule, zone and
-// scope. It returns an EINVALID error naming the bad setting.
-func summaryEntries(cfg config.Config, gaz *gazetteer.Gazetteer) ([]bot.SummaryEntry, error) {
-	if err := cfg.ValidateSummaries(); err != nil {
-		return nil, towndesk.Errorf(towndesk.EINVALID, "配置有误：%v", err)
-	}
-	var entries []bot.SummaryEntry
-	for i, s := range cfg.Summaries {
-		name := fmt.Sprintf("summaries[%d]", i)
-		loc, err := summaryZone(s.Timezone)
-		if err != nil {
-			return nil, towndesk.Errorf(towndesk.EINVALID, "配置有误：%s.timezone：%s", name, towndesk.ErrorMessage(err))
-		}
-		scope, err := resolveScope(gaz, cfg, s.Channel, s.Scope)
-		if err != nil {
-			return nil, towndesk.Errorf(towndesk.EINVALID, "配置有误：%s.scope：%s", name, towndesk.ErrorMessage(err))
-		}
-		e := bot.SummaryEntry{Name: name, Channel: s.Channel, Schedule: s.ScheduleSpec(), Location: loc, Scope: scope}
-		if _, err := bot.ParseSummarySchedule(e); err != nil {
-			return nil, towndesk.Errorf(towndesk.EINVALID, "配置有误：%v", err)
-		}
-		entries = append(entries, e)
-	}
-	return entries, nil
-}
-
-func summaryZone(name string) (*time.Location, error) {
-	if name == "" {
-		name = config.DefaultTimezone
-	}
-	loc, err := time.LoadLocation(name)
-	if err != nil || strings.EqualFold(name, "local") {
-		return nil, towndesk.Errorf(towndesk.EINVALID, "未知时区「%s」，请写 IANA 名称，如 Asia/Shanghai", name)
-	}
-	return loc, nil
+	return summary.New(db, cfg), nil
 }
 
 // resolveScope turns a scope as written in the configuration or on the
 // command line into places: all (全部); town or county, the channel's
-// configured place; or a place, 县 or 县/镇 (省/县/镇 where the county's
-// name is not unique). Questions asked in channel count too.
-func resolveScope(gaz *gazetteer.Gazetteer, cfg config.Config, channel, scope string) (handlers.SummaryScope, error) {
+// configured place; or a place as people write it (gazetteer.Resolve:
+// 滕州市, 滕州市/滨湖镇, 山东/滕州市/滨湖镇, a town that is the only one so
+// called). Questions asked in channel count too.
+func resolveScope(gaz *gazetteer.Gazetteer, cfg config.Config, channel, scope string) (summary.Scope, error) {
 	scope = strings.TrimSpace(scope)
-	var province, county, town string
+	var r *gazetteer.Resolution
 	switch scope {
 	case config.ScopeAll, "全部":
-		return handlers.SummaryScope{Name: "全部乡镇", Channel: channel}, nil
+		return summary.Scope{Name: "全部乡镇", Channel: channel}, nil
 	case config.ScopeTown, config.ScopeCounty:
 		p, ok := cfg.ChannelPlace(channel)
 		if !ok || channel == "" {
-			return handlers.SummaryScope{}, towndesk.Errorf(towndesk.EINVALID, "范围「%s」要按频道的地点确定，但频道「%s」没有配置地点", scope, channel)
+			return summary.Scope{}, towndesk.Errorf(towndesk.EINVALID, "范围「%s」要按频道的地点确定，但频道「%s」没有配置地点", scope, channel)
 		}
 		if scope == config.ScopeTown && p.Town == "" {
-			return handlers.SummaryScope{}, towndesk.Errorf(towndesk.EINVALID, "频道「%s」配置的是县（%s），没有乡镇；请用 county", channel, p.County)
+			return summary.Scope{}, towndesk.Errorf(towndesk.EINVALID, "频道「%s」配置的是县（%s），没有乡镇；请用 county", channel, p.County)
 		}
-		province, county = p.Province, p.County
+		town := ""
 		if scope == config.ScopeTown {
 			town = p.Town
 		}
+		r = gaz.ResolveParts(p.Province, p.County, town)
 	case "":
-		return handlers.SummaryScope{}, towndesk.Errorf(towndesk.EINVALID, "请给出范围：all、县名（滕州市）或 县/镇（滕州市/滨湖镇）")
+		return summary.Scope{}, towndesk.Errorf(towndesk.EINVALID, "请给出范围：all、县名（滕州市）或 县/镇（滕州市/滨湖镇）")
 	default:
-		parts := strings.FieldsFunc(scope, func(r rune) bool { return r == '/' || r == '／' || r == ' ' })
-		switch len(parts) {
-		case 1:
-			county = parts[0]
-		case 2:
-			county, town = parts[0], parts[1]
-		case 3:
-			province, county, town = parts[0], parts[1], parts[2]
-		default:
-			return handlers.SummaryScope{}, towndesk.Errorf(towndesk.EINVALID, "范围「%s」看不懂；请写 all、县名（滕州市）或 县/镇（滕州市/滨湖镇）", scope)
-		}
+		r = gaz.Resolve(scope, towndesk.Place{})
 	}
-	c, err := gaz.ResolveCounty(county, province)
-	if err != nil {
-		return handlers.SummaryScope{}, err
+	if err := r.Err(); err != nil {
+		return summary.Scope{}, err
 	}
-	if town == "" {
-		return handlers.SummaryScope{Name: c.County, Place: c, Channel: channel}, nil
+	if p := r.Place; p.IsTown() {
+		return summary.Scope{Name: p.Short(), Place: p, Channel: channel}, nil
 	}
-	t, err := gaz.ResolveTown(c, town)
-	if err != nil {
-		return handlers.SummaryScope{}, err
-	}
-	return handlers.SummaryScope{Name: t.Short(), Place: t, Channel: channel}, nil
+	return summary.Scope{Name: r.Place.County, Place: r.Place, Channel: channel}, nil
 }
 
-func (m *Main) runSummary(ctx context.Context, args []string) error {
-	fs := m.newFlagSet("summary")
+func (m *Main) summaryCommand(fs *flagSet) runFunc {
 	data := m.dataFlag(fs)
-	cfgPath := fs.String("config", m.Getenv("TOWNDESK_CONFIG"), "configuration file (env TOWNDESK_CONFIG)")
-	channel := fs.String("channel", "", "channel ID: its configured summary (scope, time zone), and where to post")
-	scopeFlag := fs.String("scope", "", "what to cover: all, a county (滕州市) or county/town (滕州市/滨湖镇); town or county for the channel's place")
-	weekFlag := fs.String("week", "", "ISO week such as 2026-W48 (default: last week)")
-	dryRun := fs.Bool("dry-run", false, "print the summary that would be posted, post nothing")
-	if rest, err := parseFlags(fs, args); err != nil {
-		return err
-	} else if len(rest) > 0 {
-		return usagef("summary 不接受参数 %q", strings.Join(rest, " "))
-	}
-	if *channel == "" && *scopeFlag == "" {
-		return usagef("请给出 --channel（按配置的周报）或 --scope（如 --scope 滕州市/滨湖镇）")
-	}
-	cfg, err := m.loadConfig(*cfgPath)
-	if err != nil {
-		return err
-	}
-	gaz, err := gazetteer.Load()
-	if err != nil {
-		return err
-	}
-	entries, err := summaryEntries(cfg, gaz)
-	if err != nil {
-		return err
-	}
-	entry := bot.SummaryEntry{Name: "--scope", Channel: *channel, Schedule: config.DefaultSchedule}
-	found := false
-	for _, e := range entries {
-		if e.Channel == *channel {
-			entry, found = e, true
+	cfgPath := m.configFlag(fs)
+	channel := fs.String("channel", "", "频道ID", "频道：按它配置的周报（范围、时区），并发到这个频道")
+	scopeFlag := fs.String("scope", "", "范围", "周报范围：all、县（滕州市）或 县/镇（滕州市/滨湖镇）；town 或 county 指频道配置的地点")
+	weekFlag := fs.String("week", "", "周次", "ISO 周次，如 2026-W48（默认上周）")
+	dryRun := fs.Bool("dry-run", false, "只打印将要发送的周报，不发送")
+	return func(ctx context.Context, rest []string) error {
+		if len(rest) > 0 {
+			return usagef("summary 不接受参数 %q", strings.Join(rest, " "))
 		}
-	}
-	switch {
-	case *scopeFlag != "":
-		if entry.Scope, err = resolveScope(gaz, cfg, *channel, *scopeFlag); err != nil {
-			return err
+		if *channel == "" && *scopeFlag == "" {
+			return usagef("请给出 --channel（按配置的周报）或 --scope（如 --scope 滕州市/滨湖镇）")
 		}
-	case !found:
-		return towndesk.Errorf(towndesk.EINVALID, "频道「%s」没有配置周报；请用 --scope 给出范围", *channel)
-	}
-	if entry.Location == nil {
-		if entry.Location, err = summaryZone(""); err != nil {
-			return err
-		}
-	}
-	if !*dryRun && *channel == "" {
-		return usagef("发送周报需要 --channel；只看内容请加 --dry-run")
-	}
-	db, err := m.openDB(*data)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	var model *llm.Client
-	if mc, ok := m.modelConfig(cfg.LLM); ok {
-		if model, err = llm.New(mc); err != nil {
-			fmt.Fprintf(m.Stderr, "警告：语言模型配置有误，周报不写开头语：%v\n", err)
-			model = nil
-		}
-	}
-	builder, err := m.newSummaries(db, *data, model)
-	if err != nil {
-		return err
-	}
-	week := builder.LastWeek(entry.Location)
-	if *weekFlag != "" {
-		if week, err = handlers.ParseWeek(*weekFlag, entry.Location); err != nil {
-			return err
-		}
-	}
-	if *dryRun {
-		sum, err := builder.Build(ctx, entry.Scope, week)
+		cfg, err := m.loadConfig(*cfgPath)
 		if err != nil {
 			return err
 		}
-		fmt.Fprint(m.Stdout, sum.Text())
+		wired, err := m.wire(cfg)
+		if err != nil {
+			return err
+		}
+		entry := bot.SummaryEntry{Name: "--scope", Channel: *channel, Schedule: config.DefaultSchedule}
+		found := false
+		for _, e := range wired.summaries {
+			if e.Channel == *channel {
+				entry, found = e, true
+			}
+		}
+		switch {
+		case *scopeFlag != "":
+			if entry.Scope, err = resolveScope(wired.gaz, cfg, *channel, *scopeFlag); err != nil {
+				return err
+			}
+		case !found:
+			return towndesk.Errorf(towndesk.EINVALID, "频道「%s」没有配置周报；请用 --scope 给出范围", *channel)
+		}
+		if entry.Location == nil {
+			if entry.Location, err = (config.Summary{}).Zone(); err != nil {
+				return err
+			}
+		}
+		if !*dryRun && *channel == "" {
+			return usagef("发送周报需要 --channel；只看内容请加 --dry-run")
+		}
+		db, err := m.openDB(*data)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		var model *llm.Client
+		if mc, ok := m.modelConfig(cfg.LLM); ok {
+			if model, err = llm.New(mc); err != nil {
+				fmt.Fprintf(m.Stderr, "警告：语言模型配置有误，周报不写开头语：%v\n", err)
+				model = nil
+			}
+		}
+		builder, err := m.newSummaries(db, *data, model)
+		if err != nil {
+			return err
+		}
+		week := builder.LastWeek(entry.Location)
+		if *weekFlag != "" {
+			if week, err = summary.ParseWeek(*weekFlag, entry.Location); err != nil {
+				return err
+			}
+		}
+		if *dryRun {
+			sum, err := builder.Build(ctx, entry.Scope, week)
+			if err != nil {
+				return err
+			}
+			fmt.Fprint(m.Stdout, sum.Text())
+			return nil
+		}
+		token := m.Getenv("SLACK_BOT_TOKEN")
+		if token == "" {
+			return towndesk.Errorf(towndesk.EINVALID, "缺少环境变量 SLACK_BOT_TOKEN（Slack 应用的 Bot User OAuth Token，xoxb-…）")
+		}
+		sched, err := bot.NewScheduler(bot.SchedulerOptions{BotToken: token, APIURL: m.Getenv("SLACK_API_URL"),
+			Entries: []bot.SummaryEntry{entry}, Builder: builder, Store: db, Logger: m.logger(), Now: m.Now,
+			MaxAttempts: 3})
+		if err != nil {
+			return towndesk.Errorf(towndesk.EINVALID, "%v", err)
+		}
+		d, err := sched.Deliver(ctx, entry, week)
+		if err != nil {
+			return towndesk.Errorf(towndesk.EINVALID, "周报未能发送到频道 %s（%s）：%v", entry.Channel, week, err)
+		}
+		if !d.Posted {
+			fmt.Fprintf(m.Stdout, "频道 %s 的 %s 周报已于 %s 发送，不再重复发送\n", entry.Channel, week,
+				d.PostedAt.In(entry.Location).Format("2006-01-02 15:04"))
+			return nil
+		}
+		fmt.Fprintf(m.Stdout, "已发送频道 %s 的 %s 周报\n", entry.Channel, week)
 		return nil
 	}
-	token := m.Getenv("SLACK_BOT_TOKEN")
-	if token == "" {
-		return towndesk.Errorf(towndesk.EINVALID, "缺少环境变量 SLACK_BOT_TOKEN（Slack 应用的 Bot User OAuth Token，xoxb-…）")
-	}
-	sched, err := bot.NewScheduler(bot.SchedulerOptions{BotToken: token, APIURL: m.Getenv("SLACK_API_URL"),
-		Entries: []bot.SummaryEntry{entry}, Builder: builder, Store: db, Logger: m.logger(), Now: m.Now,
-		MaxAttempts: 3})
-	if err != nil {
-		return towndesk.Errorf(towndesk.EINVALID, "%v", err)
-	}
-	d, err := sched.Deliver(ctx, entry, week)
-	if err != nil {
-		return towndesk.Errorf(towndesk.EINVALID, "周报未能发送到频道 %s（%s）：%v", entry.Channel, week, err)
-	}
-	if !d.Posted {
-		fmt.Fprintf(m.Stdout, "频道 %s 的 %s 周报已于 %s 发送，不再重复发送\n", entry.Channel, week,
-			d.PostedAt.In(entry.Location).Format("2006-01-02 15:04"))
-		return nil
-	}
-	fmt.Fprintf(m.Stdout, "已发送频道 %s 的 %s 周报\n", entry.Channel, week)
-	return nil
 }

@@ -20,6 +20,9 @@ func roll(t *town, p *power, salt string) int {
 // townMode decides the mode power p has in town t, or "" when p is not in
 // the town's list. override, when it has p, wins over the town's own policy.
 func townMode(t *town, p *power, override map[string]string) towndesk.Mode {
+	if !t.applies(p) {
+		return ""
+	}
 	if m, ok := override[p.ID]; ok {
 		return towndesk.Mode(m)
 	}
@@ -56,6 +59,9 @@ func townMode(t *town, p *power, override map[string]string) towndesk.Mode {
 
 // townRow returns the row of power p in town t's list under mode m.
 func townRow(t *town, p *power, m towndesk.Mode) towndesk.PowerItem {
+	if s := styleOf(t.County); s != nil {
+		return s.townRow(t, p, m)
+	}
 	c := t.County
 	it := towndesk.PowerItem{
 		Code:     townCode(t, p),

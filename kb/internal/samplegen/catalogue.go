@@ -23,6 +23,34 @@ type power struct {
 	Name     string
 	Subs     []subitem
 	Ordinal  int // 1-based position in the catalogue
+	// Scope lists the styles (province keys) whose lists may hold the
+	// power; empty means every place's.
+	Scope []string
+}
+
+// inScope reports whether lists of style may hold p.
+func (p *power) inScope(style string) bool {
+	if len(p.Scope) == 0 {
+		return true
+	}
+	for _, s := range p.Scope {
+		if s == style {
+			return true
+		}
+	}
+	return false
+}
+
+// scoped returns the powers of cat that lists of style may hold, in
+// catalogue order.
+func scoped(cat []*power, style string) []*power {
+	var out []*power
+	for _, p := range cat {
+		if p.inScope(style) {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 type subitem struct {
@@ -74,6 +102,7 @@ var lawTitles = map[string]string{
 	"环境保护法": "中华人民共和国环境保护法", "畜牧法": "中华人民共和国畜牧法",
 	"畜禽规模养殖污染防治条例": "畜禽规模养殖污染防治条例", "野生动物保护法": "中华人民共和国野生动物保护法",
 	"防洪法": "中华人民共和国防洪法", "食品安全法": "中华人民共和国食品安全法",
+	"草原法": "中华人民共和国草原法",
 }
 
 // Basis returns the citation as lists write it: 《中华人民共和国城乡规划法》第六十五条.
@@ -101,8 +130,8 @@ func parseCatalogue(text string) ([]*power, error) {
 			continue
 		}
 		f := strings.Split(line, "|")
-		if len(f) != 9 {
-			return nil, fmt.Errorf("catalogue line %d: %d fields, want 9", n+1, len(f))
+		if len(f) != 9 && len(f) != 10 {
+			return nil, fmt.Errorf("catalogue line %d: %d fields, want 9 or 10", n+1, len(f))
 		}
 		p := &power{ID: f[0], Law: f[1], Article: f[2], Proof: f[3], Dept: f[6], Name: f[8], Ordinal: len(out) + 1}
 		var ok bool
@@ -119,6 +148,14 @@ func parseCatalogue(text string) ([]*power, error) {
 			return nil, fmt.Errorf("catalogue line %d: unknown role %q", n+1, f[7])
 		}
 		p.Role = f[7][0]
+		if len(f) == 10 {
+			for _, k := range strings.Split(f[9], ",") {
+				if _, ok := styles[k]; !ok {
+					return nil, fmt.Errorf("catalogue line %d: unknown style %q", n+1, k)
+				}
+				p.Scope = append(p.Scope, k)
+			}
+		}
 		if (p.Role == 'F') != (p.Dept == "") {
 			return nil, fmt.Errorf("catalogue line %d: role F goes with an empty dept and only with it", n+1)
 		}

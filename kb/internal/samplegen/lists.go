@@ -30,6 +30,9 @@ type sheet struct {
 	Notes    []string // trailing 注/备注 rows
 	NoCode   func(towndesk.PowerItem) bool
 	Encoding string // csv: "gb18030" (as Chinese Excel saves) or "utf-8"
+	// Extra fills columns that are no field of a row (a 权责清单's 责任事项,
+	// 追责情形, 监督方式), by field name.
+	Extra map[string]func(towndesk.PowerItem) string
 }
 
 // file is one file of an edition.
@@ -44,6 +47,9 @@ type edition struct {
 	Town    *town // nil for a county list
 	Edition string
 	Files   []file
+	// Features describes, for the README, how the list is laid out where
+	// the later places' lists differ from the first ones.
+	Features string
 }
 
 // The header sets: real lists word their headers differently.
@@ -72,6 +78,28 @@ var (
 		"body", "实施主体", "office", "承办机构", "mode", "承接方式", "level", "行使层级", "domain", "执法领域", "note", "备注")
 	hdrChaihudianNJ = cols("seq", "序号", "code", "事项编码", "name", "权力事项名称", "category", "事项类别", "basis", "实施依据",
 		"body", "实施机关", "office", "承办机构", "mode", "赋权方式", "level", "实施层级", "domain", "所属领域", "note", "备注")
+	// The later places.
+	hdrMuchuan = cols("seq", "序号", "code", "职权代码", "name", "职权名称", "subitem", "子项名称", "category", "职权类别",
+		"basis", "设定依据", "body", "实施部门", "office", "责任股室", "level", "层级", "domain", "执法类别", "note", "备注")
+	hdrMuxi = cols("seq", "序号", "code", "事项编码", "name", "事项名称", "category", "事项类型", "basis", "实施依据",
+		"body", "实施主体", "office", "承办机构", "mode", "承接方式", "level", "管理权限", "domain", "所属领域", "note", "备注")
+	// No mode column: the 说明 column states it.
+	hdrCizhu = cols("seq", "序号", "code", "权力编码", "name", "权力名称", "category", "权力类型", "basis", "法律依据",
+		"body", "行使主体", "office", "承办科室", "level", "行使层级", "note", "说明")
+	// A 权责清单: three columns towndesk does not import.
+	hdrShunde = cols("seq", "序号", "code", "事项编码", "name", "事项名称", "category", "事项类型", "basis", "设定依据",
+		"body", "实施主体", "office", "承办机构", "duty", "责任事项", "blame", "追责情形", "supervise", "监督方式", "note", "备注")
+	hdrDaliang = cols("seq", "序号", "code", "事项编码", "name", "事项名称", "category", "事项类别", "basis", "执法依据",
+		"body", "执法主体", "office", "承办机构", "mode", "实施方式", "domain", "所属领域", "note", "备注")
+	hdrXingtan = cols("seq", "序号", "code", "编码", "name", "职权事项名称", "category", "职权类型", "basis", "依据",
+		"body", "行使主体", "office", "承办单位", "mode", "承接方式", "level", "行使层级", "domain", "执法领域", "note", "备注")
+	hdrXiwu = cols("seq", "序号", "code", "权力事项编码", "name", "权力事项名称", "category", "权力类别", "basis", "设定依据",
+		"body", "实施主体", "office", "承办机构", "level", "行使层级", "domain", "所属领域", "note", "备注")
+	hdrBayanhushu = cols("seq", "序号", "code", "事项编码", "name", "执法事项名称", "category", "事项类别", "basis", "执法依据",
+		"body", "执法主体", "office", "责任科室", "mode", "承接方式", "level", "实施层级", "domain", "执法领域", "note", "备注")
+	// No mode column: the 备注 column states it.
+	hdrJirengaole = cols("seq", "序号", "code", "事项编码", "name", "事项名称", "category", "事项类别", "basis", "实施依据",
+		"body", "实施主体", "office", "承办机构", "note", "备注")
 	hdrJSONL = cols("code", "code", "name", "name", "subitem", "subitem", "category", "category", "basis", "basis",
 		"body", "body", "office", "office", "mode", "mode", "level", "level", "domain", "domain", "note", "note")
 )
@@ -102,6 +130,7 @@ func received(r towndesk.PowerItem) bool  { return r.Mode != towndesk.ModeStatut
 
 // editions builds every edition of the sample, in import order.
 func editions(cat []*power) []edition {
+	all := cat
 	// County item codes, one scheme per county as real lists differ.
 	tzCode := func(p *power, seq, sub int) string {
 		c := fmt.Sprintf("370481XZ%s%03d", categoryCode[p.Category], seq)
@@ -134,19 +163,23 @@ func editions(cat []*power) []edition {
 		"2.承接方式为“协助”的事项，由县级部门实施，镇负责巡查发现、劝阻制止和报告。",
 	}
 
-	tz := countyRows(tengzhou, cat, tzCode)
-	jz := countyRows(jizhou, cat, jzCode)
-	yw := countyRows(yiwu, cat, ywCode)
-	nj := countyRows(ningjin, cat, njCode)
+	// The first places' lists hold only the powers every place's list may
+	// hold; later powers are scoped to the later provinces.
+	first := scoped(cat, "")
+	tz := countyRows(tengzhou, first, tzCode)
+	jz := countyRows(jizhou, first, jzCode)
+	yw := countyRows(yiwu, first, ywCode)
+	nj := countyRows(ningjin, first, njCode)
 	ywPenalty := filter(yw, func(r towndesk.PowerItem) bool { return r.Category == "行政处罚" })
 	ywOther := filter(yw, func(r towndesk.PowerItem) bool { return r.Category != "行政处罚" })
 
-	bh24 := townRows(binhu, cat, nil)
-	bh23 := townRows(binhu, cat, binhu2023)
-	ft := townRows(fotang, cat, nil)
-	njc := townRows(chaihudianNJ, cat, nil)
+	bh24 := townRows(binhu, first, nil)
+	bh23 := townRows(binhu, first, binhu2023)
+	ft := townRows(fotang, first, nil)
+	njc := townRows(chaihudianNJ, first, nil)
+	cat = first
 
-	return []edition{
+	eds := []edition{
 		{County: tengzhou, Edition: "2024版", Files: []file{{Name: "滕州市行政权力清单_2024年版.xlsx", Sheets: []sheet{{
 			Name: "行政权力清单", Title: "滕州市行政权力清单（2024年版）", Sub: "编制单位：滕州市人民政府办公室　　　　更新日期：2024年3月",
 			Cols: hdrTengzhou, Rows: tz, Merge: []string{"body"}, Notes: countyNotes(tengzhou),
@@ -206,6 +239,95 @@ func editions(cat []*power) []edition {
 			Notes:  []string{"备注：协助类事项不编码，由县级主管部门统一编码。"},
 		}}}}},
 	}
+	return append(eds, laterEditions(all)...)
+}
+
+// laterEditions builds the lists of the later places (四川, 广东, 内蒙古),
+// each worded in its province's style.
+func laterEditions(cat []*power) []edition {
+	sc, gd, nm := styles["sc"], styles["gd"], styles["nm"]
+	scCat, gdCat, nmCat := scoped(cat, "sc"), scoped(cat, "gd"), scoped(cat, "nm")
+
+	mcCode := func(p *power, seq, sub int) string { // CF-511129-0012-01
+		c := fmt.Sprintf("%s-511129-%04d", categoryCode[p.Category], seq)
+		if sub > 0 {
+			c += fmt.Sprintf("-%02d", sub)
+		}
+		return c
+	}
+	sdCode := func(p *power, seq, sub int) string { // 24 digits: place, category, domain, number
+		return fmt.Sprintf("440606%02d%02d%05d%03d000000", categoryNumber[p.Category], domainOrder[p.Domain], seq, sub)
+	}
+	xwCode := func(p *power, seq, sub int) string { // 行政处罚-00123-000
+		return fmt.Sprintf("%s-%05d-%03d", p.Category, seq, sub)
+	}
+
+	mc := sc.countyRows(muchuan, scCat, mcCode)
+	sd := gd.countyRows(shunde, gdCat, sdCode)
+	xw := nm.countyRows(xiwu, nmCat, xwCode)
+
+	// The 权责清单 of 顺德区: one sheet per category.
+	extra := map[string]func(towndesk.PowerItem) string{"duty": dutyText, "blame": blameText, "supervise": superviseText}
+	var sdSheets []sheet
+	for _, c := range categoryOrder {
+		rows := filter(sd, func(r towndesk.PowerItem) bool { return r.Category == c })
+		if len(rows) == 0 {
+			continue
+		}
+		sdSheets = append(sdSheets, sheet{Name: c, Title: "佛山市顺德区" + c + "权责清单（2024年版）",
+			Cols: hdrShunde, Rows: rows, Merge: []string{"body"}, Extra: extra})
+	}
+	sdSheets[len(sdSheets)-1].Notes = []string{"说明：本清单中“备注”栏注明已下放的事项，在相应镇街由镇人民政府（街道办事处）以自身名义实施，其他镇街仍由区有关部门实施。"}
+
+	sichuanNotes := []string{
+		"说明：1.“县级赋权事项”由乡人民政府以自己名义实施，法律责任由乡人民政府承担。",
+		"2.“委托乡镇实施”的事项，乡人民政府以委托部门名义实施；“协助”事项由县级部门实施，乡人民政府负责巡查发现、及时报告。",
+	}
+	return []edition{
+		{County: muchuan, Edition: "2024版", Files: []file{{Name: "沐川县行政权力清单_2024年版.csv", Sheets: []sheet{{
+			Cols: hdrMuchuan, Rows: mc, Encoding: "gb18030",
+		}}}}, Features: "GB18030 CSV, headers 职权代码/职权名称/子项名称/职权类别/设定依据/实施部门/责任股室/层级/执法类别; one row per sub-item; no mode column (县级保留); basis tagged 【法律】/【行政法规】; codes CF-511129-0093-01"},
+		{County: muchuan, Town: muxi, Edition: "2024版", Files: []file{{Name: "沐川县沐溪镇权责清单.xlsx", Sheets: []sheet{{
+			Name: "沐溪镇", Title: "沐川县沐溪镇权责清单（2024年版）", Sub: "沐川县沐溪镇人民政府　2024年4月",
+			Cols: hdrMuxi, Rows: townRows(muxi, scCat, nil), Merge: []string{"body", "mode"},
+			Notes: []string{"备注：承接方式为“赋权”的事项由镇人民政府以自己名义实施；“委托”事项以委托部门名义实施；“派驻”事项由县级部门派驻机构实施。"},
+		}}}}, Features: "承接方式 column; 行政许可 (乡村建设规划许可, 烟花爆竹零售许可 …), 行政确认 (动物检疫, 派驻: 沐川县农业农村局沐溪镇畜牧兽医站), 行政给付 (野生动物致害补偿, 公益林补偿); codes 511129100-CF123"},
+		{County: muchuan, Town: cizhu, Edition: "2024版", Files: []file{{Name: "沐川县茨竹乡行政权力事项目录.xlsx", Sheets: []sheet{{
+			Name: "茨竹乡", Title: "沐川县茨竹乡行政权力事项目录", Blank: true,
+			Cols: hdrCizhu, Rows: townRows(cizhu, scCat, nil), Merge: []string{"body"}, Notes: sichuanNotes,
+		}}}}, Features: "**no mode column**: the 说明 column states it (县级赋权事项, 委托乡镇实施，以…名义执法, 协助…实施); statutory rows' 说明 is empty or says nothing about the mode (由…便民服务中心受理, 属地管理事项), so they take the town default 法定"},
+		{County: shunde, Edition: "2024版", Files: []file{{Name: "佛山市顺德区权责清单_2024年版.xlsx", Sheets: sdSheets}},
+			Features: fmt.Sprintf("权责清单: %d sheets by category (%s); extra columns 责任事项, 追责情形, 监督方式 (not imported); sub-items folded into the name; 24-digit codes (440606020100032000000000); basis quotes the article (《…》第六十四条：“……”); no mode column (县级保留)", len(sdSheets), sheetNames(sdSheets))},
+		{County: shunde, Town: daliang, Edition: "2024版", Files: []file{{Name: "顺德区大良街道综合行政执法事项目录.xlsx", Sheets: []sheet{{
+			Name: "大良街道", Title: "佛山市顺德区大良街道综合行政执法事项目录（2024年版）", Sub: "佛山市顺德区大良街道办事处　2024年1月",
+			Cols: hdrDaliang, Rows: townRows(daliang, gdCat, nil), Merge: []string{"domain"},
+			Notes: []string{"注：实施方式为“下放”的事项，由街道办事处以自身名义实施；“委托”事项以委托部门名义实施。"},
+		}}}}, Features: "a 街道: body 佛山市顺德区大良街道办事处, and only the statutory powers whose law names the 街道办事处; mode column 实施方式 (下放); devolved penalties cite 行政处罚法 第二十四条 too; codes 440606005020087"},
+		{County: shunde, Town: xingtan, Edition: "2024版", Files: []file{{Name: "顺德区杏坛镇权责事项清单.csv", Sheets: []sheet{{
+			Cols: hdrXingtan, Rows: townRows(xingtan, gdCat, nil), Encoding: "gb18030",
+		}}}}, Features: "GB18030 CSV, headers 编码/职权事项名称/职权类型/依据/行使主体/承办单位/承接方式/行使层级/执法领域; 派驻 行政确认 row (动物检疫: 佛山市顺德区农业农村局杏坛镇畜牧兽医站)"},
+		{County: xiwu, Edition: "2024版", Files: []file{{Name: "西乌珠穆沁旗行政权力清单.xlsx", Sheets: []sheet{{
+			Name: "权力清单", Title: "西乌珠穆沁旗旗级行政权力清单（2024年版）", Sub: "西乌珠穆沁旗人民政府　2024年5月",
+			Cols: hdrXiwu, Rows: xw, Merge: []string{"body", "domain"},
+			Notes: []string{"注：备注栏注明“已下放”的事项，在相应苏木镇由苏木镇人民政府以自己名义实施，其他苏木镇仍由旗有关部门实施。"},
+		}}}}, Features: "sub-items folded into the name; codes 行政处罚-00123-000; basis without 中华人民共和国 (《城乡规划法》第四十条); 草原法 powers (非法开垦草原, 采挖植物, 机动车辆离开道路在草原上行驶 …) and 草原 行政确认/行政许可/行政给付; no mode column (县级保留)"},
+		{County: xiwu, Town: bayanhushu, Edition: "2024版", Files: []file{{Name: "西乌珠穆沁旗巴彦胡舒苏木综合行政执法事项清单.xlsx", Sheets: []sheet{{
+			Name: "Sheet1", Title: "西乌珠穆沁旗巴彦胡舒苏木综合行政执法事项清单",
+			Cols: hdrBayanhushu, Rows: townRows(bayanhushu, nmCat, nil), Merge: []string{"mode", "body"},
+			Notes: []string{"注：“派驻”事项由旗综合行政执法局派驻第三大队以旗综合行政执法局名义实施，苏木人民政府协调配合。"},
+		}}}}, Features: "a 苏木; 派驻 rows name the stationed unit as the body: 西乌珠穆沁旗综合行政执法局第三大队 (not named after the town); merged 承接方式 and 执法主体 cells; codes 行政处罚-BYHS-0123"},
+		{County: xiwu, Town: jirengaole, Edition: "2024版", Files: []file{{Name: "西乌珠穆沁旗吉仁高勒镇权力清单.csv", Sheets: []sheet{{
+			Cols: hdrJirengaole, Rows: townRows(jirengaole, nmCat, nil), Encoding: "gb18030",
+		}}}}, Features: "GB18030 CSV with **no mode column**: the 备注 states it (下放苏木镇实施, 委托苏木镇实施，以…名义执法, 派驻执法，由西乌珠穆沁旗综合行政执法局第二大队…, 配合…执法); statutory rows' 备注 says nothing about the mode"},
+	}
+}
+
+func sheetNames(ss []sheet) string {
+	var names []string
+	for _, s := range ss {
+		names = append(names, s.Name)
+	}
+	return strings.Join(names, ", ")
 }
 
 // field returns the value of one field of r (seq is filled by the writer).

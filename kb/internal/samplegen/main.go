@@ -33,6 +33,11 @@ func generate(dir string) error {
 	if err != nil {
 		return err
 	}
+	for _, k := range []string{"sc", "gd", "nm"} {
+		if err := styles[k].checkNames(cat); err != nil {
+			return err
+		}
+	}
 	eds := editions(cat)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -92,9 +97,30 @@ var contrasts = []struct{ id, matter string }{
 	{"yh42b", "禁放时段地点燃放烟花爆竹 烟花爆竹条例 42"},
 }
 
+// laterContrasts are the extra matters the README shows for the later
+// places: applications (where to apply) and grants, and the grassland.
+var laterContrasts = []struct{ id, matter string }{
+	{"cx41", "乡村建设规划许可证核发 城乡规划法 41"},
+	{"yh19", "烟花爆竹零售许可 烟花爆竹条例 19"},
+	{"dy49", "动物检疫 动物防疫法 49"},
+	{"yd19", "野生动物致害补偿 野生动物保护法 19"},
+	{"sl29", "公益林补偿 森林法 29"},
+	{"cy66", "非法开垦草原 草原法 66"},
+	{"cy48", "禁牧、休牧补助 草原法 48"},
+}
+
+// wordingExamples are the powers the README shows in every wording.
+var wordingExamples = []string{"cx64", "td78", "dq119a", "bz20", "sr36b", "gf111a", "zs82", "td62", "dy49", "yd19"}
+
 // readme documents the generated sample; its numbers come from the data.
 func readme(cat []*power, eds []edition) string {
 	var b strings.Builder
+	later := 0
+	for _, p := range cat {
+		if len(p.Scope) > 0 {
+			later++
+		}
+	}
 	b.WriteString(`# Sample power lists
 
 The lists that ` + "`towndesk ask`" + ` answers from on a fresh data directory, and the
@@ -107,13 +133,24 @@ places: they are built from a catalogue of ` + fmt.Sprint(len(cat)) + ` powers
 together with a phrase of that article that shows the article really says so (the tests
 check every row). Department names follow how each place organises its departments
 (Shandong: 综合行政执法局 and 生态环境分局; Tianjin: 区城市管理委员会, 规划和自然资源局蓟州分局;
-Zhejiang: 综合行政执法局, 自然资源和规划局) but are not checked against each place's
+Zhejiang: 综合行政执法局, 自然资源和规划局; Sichuan: 县综合行政执法局, 自然资源和规划局, 乐山市沐川生态环境局;
+Guangdong: 区城市管理和综合执法局, 住房城乡建设和水利局, 佛山市自然资源局顺德分局;
+Inner Mongolia: 旗综合行政执法局, 农牧和科技局, 林业和草原局) but are not checked against each place's
 current organisation chart.
+
+The first places (Shandong, Tianjin, Zhejiang) use the catalogue's item names. The later
+places (Sichuan, Guangdong, Inner Mongolia) word every item the way their province does,
+from a names file written for the province (kb/internal/samplegen/names_*.txt), not
+derived from the catalogue's names; the legal basis of every row is still the catalogue's
+article. ` + fmt.Sprint(later) + ` powers of the catalogue (licences, confirmations and grants, and the grassland
+powers of 草原法) appear only in the later places' lists, so that the first places' lists
+stay exactly as they were.
 
 Which powers a town received is decided per town by an explicit override for the
 matters below, and otherwise by a stable hash against the town's share of devolved,
 entrusted and assisted powers. County lists hold every power a county department
-holds (one row per sub-item); a note names the covered towns that received it.
+holds (one row per sub-item, or one row per power where the province folds sub-items into
+the name); a note names the covered towns that received it.
 
 ## Places
 
@@ -122,6 +159,15 @@ holds (one row per sub-item); a note names the covered towns that received it.
 - 浙江省义乌市 with 佛堂镇 (the 综合行政执法 pilot of the source articles), 苏溪镇.
 - 山东省宁津县 with 柴胡店镇 — so that 柴胡店镇 exists in two covered counties (滕州市 and
   宁津县, both in 山东省): "柴胡店镇…" alone is ambiguous. 滨湖镇 is unambiguous: 昌吉市 is not covered.
+- 四川省乐山市沐川县 with 沐溪镇 (the county seat) and 茨竹乡 (a 乡) — Sichuan lists say 赋权.
+- 广东省佛山市顺德区 with 大良街道 (a 街道, whose office is the 街道办事处) and 杏坛镇 — Guangdong
+  lists say 下放 (调整由镇街实施).
+- 内蒙古自治区锡林郭勒盟西乌珠穆沁旗 with 巴彦胡舒苏木 (a 苏木) and 吉仁高勒镇 — Inner Mongolia
+  lists say 下放; the 旗 stations numbered 大队 of its 综合行政执法局 in the towns.
+
+No name of a later place (full or short: 沐川, 大良, 巴彦胡舒 …, and every town of the three
+counties, since a county list covers all its towns) is the name of a place the first places
+cover; the tests check it.
 
 ## Lists
 
@@ -146,6 +192,67 @@ two files (an xlsx of received powers and a csv of statutory ones). CSV files ar
 CRLF, as Chinese Excel saves them. 宁津县柴胡店镇 leaves the code of its 协助 rows empty.
 Headers use different synonyms in every list.
 
+### The later places' lists
+
+| list | wording | layout |
+|---|---|---|
+`)
+	for _, e := range eds {
+		if styleOf(e.County) == nil {
+			continue
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s |\n", placeName(e), styleOf(e.County).Province, e.Features)
+	}
+	b.WriteString(`
+Category counts (rows per list):
+
+| list |`)
+	for _, c := range categoryOrder {
+		fmt.Fprintf(&b, " %s |", c)
+	}
+	b.WriteString("\n|---|" + strings.Repeat("---:|", len(categoryOrder)) + "\n")
+	for _, e := range eds {
+		if styleOf(e.County) == nil {
+			continue
+		}
+		n := map[string]int{}
+		for _, f := range e.Files {
+			for _, sh := range f.Sheets {
+				for _, r := range sh.Rows {
+					n[r.Category]++
+				}
+			}
+		}
+		fmt.Fprintf(&b, "| %s |", placeName(e))
+		for _, c := range categoryOrder {
+			fmt.Fprintf(&b, " %d |", n[c])
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString(`
+### Wording
+
+How each province names the same power (the first places use the catalogue's name):
+
+| catalogue (first places) |`)
+	keys := []string{"sc", "gd", "nm"}
+	for _, k := range keys {
+		fmt.Fprintf(&b, " %s |", styles[k].Province)
+	}
+	b.WriteString("\n|---|---|---|---|\n")
+	for _, id := range wordingExamples {
+		p := find(cat, id)
+		fmt.Fprintf(&b, "| %s |", p.Name)
+		for _, k := range keys {
+			fmt.Fprintf(&b, " %s |", styles[k].name(p))
+		}
+		b.WriteString("\n")
+	}
+	b.WriteString("\n")
+	for _, k := range keys {
+		fmt.Fprintf(&b, "- %s: %s.\n", styles[k].Province, styles[k].Wording)
+	}
+	b.WriteString(`
 ## 滨湖镇 2023 → 2024
 
 2024 devolved 土地管理法 第七十八条 (2023: 委托, body 滕州市农业农村局; 2024: 赋权, body
@@ -166,7 +273,9 @@ Headers use different synonyms in every list.
 ## Contrast pairs
 
 How each matter reaches each town (mode and body; "county" = not in the town's list, so the
-question falls back to the county list and its department):
+question falls back to the county list and its department; "—" = no such power there: a
+statutory power whose law does not name the 街道办事处, or a power outside the province's
+lists). The later places' tables add licences, confirmations, grants and the grassland.
 
 `)
 	for _, c := range counties {
@@ -179,16 +288,26 @@ question falls back to the county list and its department):
 			}
 		}
 		b.WriteString("\n|---|" + strings.Repeat("---|", len(ts)) + "\n")
-		for _, ct := range contrasts {
+		rows := contrasts
+		if styleOf(c) != nil {
+			rows = append(rows[:len(rows):len(rows)], laterContrasts...)
+		}
+		for _, ct := range rows {
 			p := find(cat, ct.id)
+			if !p.inScope(c.Style) && styleOf(c) != nil && p.Law == "草原法" {
+				continue // no grassland rows for counties without it
+			}
 			fmt.Fprintf(&b, "| %s |", ct.matter)
 			for _, t := range ts {
 				m := townMode(t, p, nil)
-				if m == "" {
+				switch {
+				case m != "":
+					fmt.Fprintf(&b, " %s: %s |", m, townRow(t, p, m).Body)
+				case !t.applies(p) || !p.inScope(c.Style) || p.Dept == "":
+					b.WriteString(" — |")
+				default:
 					fmt.Fprintf(&b, " county: %s |", c.Depts[p.Dept])
-					continue
 				}
-				fmt.Fprintf(&b, " %s: %s |", m, townRow(t, p, m).Body)
 			}
 			b.WriteString("\n")
 		}

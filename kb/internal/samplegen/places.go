@@ -1,5 +1,7 @@
 package main
 
+import "fmt"
+
 // county is a county-level place covered by the sample, with the names of
 // its departments as that place organises them.
 type county struct {
@@ -7,9 +9,12 @@ type county struct {
 	Name     string // as in the gazetteer: 滕州市
 	Code     string // gazetteer code: 370481
 	Full     string // prefix of bodies: 滕州市, 天津市蓟州区
-	Style    string // sd (Shandong), tj (Tianjin), zj (Zhejiang): how towns are organised
-	Level    string // 县级, 区级
-	Depts    map[string]string
+	// Style says how the place's lists are worded and its towns organised:
+	// sd (Shandong), tj (Tianjin), zj (Zhejiang) use the catalogue's names;
+	// sc (Sichuan), gd (Guangdong), nm (Inner Mongolia) their own (styles.go).
+	Style string
+	Level string // 县级, 区级
+	Depts map[string]string
 	// Squads: the comprehensive enforcement bureau stations a squad
 	// (执法中队) in every town.
 	Squads bool
@@ -28,6 +33,16 @@ type town struct {
 	// Override fixes a power's mode in this town: a mode name, or "" to
 	// keep the power out of the town's list (the county holds it).
 	Override map[string]string
+
+	// For the towns of the later provinces (styles.go):
+	// Squad is the county enforcement bureau's unit stationed in the town
+	// ("" = the bureau's 中队 named after the town).
+	Squad string
+	// NotesMode: the town's list has no mode column; its notes state the
+	// mode in words.
+	NotesMode bool
+	// CodeOf returns the item code of p in the town's list.
+	CodeOf func(t *town, p *power) string
 }
 
 func (t *town) short() string { // 滨湖镇 → 滨湖
@@ -35,12 +50,21 @@ func (t *town) short() string { // 滨湖镇 → 滨湖
 	return string(r[:len(r)-1])
 }
 
-// Gov returns the township government: 滕州市滨湖镇人民政府.
-func (t *town) Gov() string { return t.County.Full + t.Name + "人民政府" }
+// Gov returns the township government: 滕州市滨湖镇人民政府, or for a
+// sub-district its office: 佛山市顺德区大良街道办事处.
+func (t *town) Gov() string {
+	if t.street() {
+		return t.County.Full + t.Name + "办事处"
+	}
+	return t.County.Full + t.Name + "人民政府"
+}
 
 // devolveWord is how the town's province names devolution: Tianjin lists say
 // 下放, Shandong and Zhejiang lists say 赋权.
 func (t *town) devolveWord() string {
+	if s := styleOf(t.County); s != nil {
+		return string(s.Devolve)
+	}
 	if t.County.Style == "tj" {
 		return "下放"
 	}
@@ -51,8 +75,60 @@ func (t *town) devolveWord() string {
 // category cat.
 func (t *town) office(d, cat string) string {
 	enforce := cat == "行政处罚" || cat == "行政强制" || cat == "行政检查"
+	apply := cat == "行政许可" || cat == "行政确认" || cat == "行政给付"
 	var unit string
 	switch t.County.Style {
+	case "sc": // 四川: the standard 乡镇 offices and centres
+		switch {
+		case enforce:
+			unit = "综合行政执法队"
+		case apply:
+			unit = "便民服务中心"
+		case d == "规划建设" || d == "自然资源" || d == "交通运输":
+			unit = "经济发展办公室"
+		case d == "民政":
+			unit = "社会事务办公室"
+		case d == "安全生产" || d == "消防安全":
+			unit = "社会治安和应急管理办公室"
+		case d == "农林水利" || d == "环境保护":
+			unit = "农业综合服务中心"
+		default:
+			unit = "党政办公室"
+		}
+	case "gd": // 广东: 镇街 offices
+		switch {
+		case enforce:
+			unit = "综合行政执法办公室"
+		case apply:
+			unit = "行政服务中心"
+		case d == "规划建设" || d == "自然资源" || d == "交通运输":
+			unit = "规划建设办公室"
+		case d == "民政":
+			unit = "社会工作办公室"
+		case d == "安全生产" || d == "消防安全":
+			unit = "应急管理办公室"
+		case d == "农林水利" || d == "环境保护":
+			unit = "农业农村办公室"
+		default:
+			unit = "党政综合办公室"
+		}
+	case "nm": // 内蒙古: 苏木镇 offices
+		switch {
+		case enforce:
+			unit = "综合执法办公室"
+		case apply:
+			unit = "便民服务中心"
+		case d == "农林水利" || d == "环境保护":
+			unit = "农牧业综合服务中心"
+		case d == "规划建设" || d == "自然资源" || d == "交通运输":
+			unit = "经济发展办公室"
+		case d == "民政":
+			unit = "社会事务办公室"
+		case d == "安全生产" || d == "消防安全":
+			unit = "平安建设办公室"
+		default:
+			unit = "党政综合办公室"
+		}
 	case "tj":
 		switch {
 		case enforce:
@@ -149,7 +225,38 @@ var (
 			"wl": "宁津县文化和旅游局", "xf": "宁津县消防救援大队",
 		},
 	}
-	counties = []*county{tengzhou, jizhou, yiwu, ningjin}
+	// The later places: provinces whose lists word items their own way.
+	muchuan = &county{
+		Province: "四川省", Name: "沐川县", Code: "511129", Full: "沐川县", Style: "sc", Level: "县级",
+		Depts: map[string]string{
+			"zr": "沐川县自然资源和规划局", "zj": "沐川县住房和城乡建设局", "zf": "沐川县综合行政执法局",
+			"hb": "乐山市沐川生态环境局", "ny": "沐川县农业农村局", "sl": "沐川县水务局",
+			"yj": "沐川县应急管理局", "sj": "沐川县市场监督管理局", "ga": "沐川县公安局",
+			"jt": "沐川县交通运输局", "mz": "沐川县民政局", "ly": "沐川县林业局",
+			"wl": "沐川县文化广播电视和旅游局", "xf": "沐川县消防救援大队",
+		},
+	}
+	shunde = &county{
+		Province: "广东省", Name: "顺德区", Code: "440606", Full: "佛山市顺德区", Style: "gd", Level: "区级",
+		Depts: map[string]string{
+			"zr": "佛山市自然资源局顺德分局", "zj": "佛山市顺德区住房城乡建设和水利局", "zf": "佛山市顺德区城市管理和综合执法局",
+			"hb": "佛山市生态环境局顺德分局", "ny": "佛山市顺德区农业农村局", "sl": "佛山市顺德区住房城乡建设和水利局",
+			"yj": "佛山市顺德区应急管理局", "sj": "佛山市顺德区市场监督管理局", "ga": "佛山市公安局顺德分局",
+			"jt": "佛山市顺德区交通运输局", "mz": "佛山市顺德区民政局", "ly": "佛山市自然资源局顺德分局",
+			"wl": "佛山市顺德区文化广电旅游体育局", "xf": "佛山市顺德区消防救援大队",
+		},
+	}
+	xiwu = &county{
+		Province: "内蒙古自治区", Name: "西乌珠穆沁旗", Code: "152526", Full: "西乌珠穆沁旗", Style: "nm", Level: "旗县级", Squads: true,
+		Depts: map[string]string{
+			"zr": "西乌珠穆沁旗自然资源局", "zj": "西乌珠穆沁旗住房和城乡建设局", "zf": "西乌珠穆沁旗综合行政执法局",
+			"hb": "锡林郭勒盟生态环境局西乌珠穆沁旗分局", "ny": "西乌珠穆沁旗农牧和科技局", "sl": "西乌珠穆沁旗水利局",
+			"yj": "西乌珠穆沁旗应急管理局", "sj": "西乌珠穆沁旗市场监督管理局", "ga": "西乌珠穆沁旗公安局",
+			"jt": "西乌珠穆沁旗交通运输局", "mz": "西乌珠穆沁旗民政局", "ly": "西乌珠穆沁旗林业和草原局",
+			"wl": "西乌珠穆沁旗文化旅游体育局", "xf": "西乌珠穆沁旗消防救援大队",
+		},
+	}
+	counties = []*county{tengzhou, jizhou, yiwu, ningjin, muchuan, shunde, xiwu}
 )
 
 // The towns, and the contrast pairs the README describes. Overrides name the
@@ -199,5 +306,68 @@ var (
 			"td78": "赋权", "cx64": "派驻", "dq119a": "赋权", "bz20": "赋权", "sr36b": "派驻", "gf111a": "赋权",
 			"dy98": "赋权", "xq37": "赋权",
 		}}
-	towns = []*town{binhu, guanqiao, chaihudianTZ, bangjun, xiaying, fotang, suxi, chaihudianNJ}
+	// 四川: 沐溪镇 (the county seat) words its mode in a column; 茨竹乡's
+	// list has none and says the mode in its notes.
+	muxi = &town{County: muchuan, Name: "沐溪镇", Code: "511129100", Abbr: "MX", Devolve: 45, Entrust: 20, Assist: 50,
+		CodeOf: sichuanCode,
+		Override: map[string]string{
+			"td78": "赋权", "cx64": "", "dq119a": "赋权", "bz20": "赋权", "sr36b": "赋权", "gf111a": "赋权",
+			"dy98": "委托", "yh42b": "协助", "cx41": "赋权", "yh19": "赋权", "yd19": "赋权", "sl29": "委托",
+			"dy49": "派驻", "sl57t": "委托", "sr14": "赋权",
+		}}
+	cizhu = &town{County: muchuan, Name: "茨竹乡", Code: "511129208", Abbr: "CZ", Devolve: 30, Entrust: 25, Assist: 55,
+		CodeOf: sichuanCode, NotesMode: true,
+		Override: map[string]string{
+			"td78": "委托", "cx64": "", "dq119a": "赋权", "bz20": "", "sr36b": "", "gf111a": "赋权",
+			"dy98": "赋权", "yh42b": "协助", "cx41": "赋权", "yh19": "", "yd19": "赋权", "sl29": "委托",
+			"sl57t": "委托", "sl76b": "赋权", "sl74": "赋权",
+		}}
+	// 广东: a 街道 (sub-district: only the statutory powers whose law names
+	// the 街道办事处) and a 镇.
+	daliang = &town{County: shunde, Name: "大良街道", Code: "440606005", Abbr: "DL", Devolve: 65, Entrust: 15, Assist: 50,
+		CodeOf: guangdongCode,
+		Override: map[string]string{
+			"cx64": "下放", "td78": "下放", "dq119a": "", "bz20": "下放", "sr36b": "下放", "gf111a": "下放",
+			"dy98": "", "yh42b": "协助", "yh19": "下放", "sr34b": "下放", "dq118a": "下放", "dq118c": "下放",
+			"zs81": "下放", "zs82": "下放", "gf111h": "下放",
+		}}
+	xingtan = &town{County: shunde, Name: "杏坛镇", Code: "440606105", Abbr: "XT", Devolve: 50, Entrust: 15, Assist: 55,
+		CodeOf: guangdongCode,
+		Override: map[string]string{
+			"cx64": "下放", "td78": "下放", "dq119a": "下放", "bz20": "下放", "sr36b": "下放", "gf111a": "下放",
+			"dy98": "下放", "yh42b": "协助", "cx41": "下放", "yh19": "", "yd19": "", "dy49": "派驻",
+			"xq37": "下放", "xq42": "下放",
+		}}
+	// 内蒙古: 巴彦胡舒苏木 names the stationed squad as a numbered 大队 in
+	// its body column; 吉仁高勒镇's list has no mode column.
+	bayanhushu = &town{County: xiwu, Name: "巴彦胡舒苏木", Code: "152526200", Abbr: "BYHS", Devolve: 30, Entrust: 20, Assist: 60,
+		CodeOf: innerMongoliaCode, Squad: "西乌珠穆沁旗综合行政执法局第三大队",
+		Override: map[string]string{
+			"cy66": "下放", "cy67": "下放", "cy68": "派驻", "cy70": "委托", "yd19": "下放", "cy48": "委托",
+			"dq119a": "下放", "cx64": "派驻", "td78": "", "bz20": "", "sr36b": "派驻", "gf111a": "派驻",
+			"dy98": "下放", "yh42b": "协助", "dy49": "派驻",
+		}}
+	jirengaole = &town{County: xiwu, Name: "吉仁高勒镇", Code: "152526102", Abbr: "JRGL", Devolve: 35, Entrust: 20, Assist: 55,
+		CodeOf: innerMongoliaCode, Squad: "西乌珠穆沁旗综合行政执法局第二大队", NotesMode: true,
+		Override: map[string]string{
+			"cy66": "", "cy67": "下放", "cy68": "下放", "yd19": "下放", "cy48": "委托", "cx64": "派驻",
+			"td78": "下放", "bz20": "下放", "sr36b": "派驻", "gf111a": "下放", "dy98": "委托", "yh42b": "协助",
+			"dq119a": "下放", "dy49": "派驻",
+		}}
+	towns = []*town{binhu, guanqiao, chaihudianTZ, bangjun, xiaying, fotang, suxi, chaihudianNJ,
+		muxi, cizhu, daliang, xingtan, bayanhushu, jirengaole}
 )
+
+// Item codes of the later towns, one scheme per province; each depends only
+// on the town and the power.
+func sichuanCode(t *town, p *power) string { // 511129100-CF123
+	return fmt.Sprintf("%s-%s%03d", t.Code, categoryCode[p.Category], p.Ordinal)
+}
+
+func guangdongCode(t *town, p *power) string { // 440606005020123
+	return fmt.Sprintf("%s%02d%04d", t.Code, categoryNumber[p.Category], p.Ordinal)
+}
+
+func innerMongoliaCode(t *town, p *power) string { // 行政处罚-BYHS-0123
+	return fmt.Sprintf("%s-%s-%04d", p.Category, t.Abbr, p.Ordinal)
+}

@@ -48,6 +48,8 @@ func cells(s sheet) (table [][]string, header int) {
 				out = append(out, strconv.Itoa(i+1))
 			case c.Field == "code" && s.NoCode != nil && s.NoCode(r):
 				out = append(out, "")
+			case s.Extra[c.Field] != nil:
+				out = append(out, s.Extra[c.Field](r))
 			default:
 				out = append(out, field(r, c.Field))
 			}

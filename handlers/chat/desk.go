@@ -1,0 +1,184 @@
+package chat
+
+import (
+	"context"
+	"strings"
+
+	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/handlers/desk"
+)
+
+// Desk runs the proxy-service desk from chat: the intake form, the
+// request card with the moves the lifecycle allows, listings. It decides
+// who may change requests; the front end only shows what it says.
+type Desk struct {
+	desk *desk.Desk
+	// workers are the configured desk workers' user IDs; channels the
+	// desk channels (whose members may change requests).
+	workers  map[string]bool
+	channels map[string]bool
+}
+
+// NewDesk returns the chat side of desk. workers may change requests
+// anywhere and see full numbers; members of channels may change requests
+// from there.
+func NewDesk(svc *desk.Desk, workers, channels []string) *Desk {
+	d := &Desk{desk: svc, workers: map[string]bool{}, channels: map[string]bool{}}
+	for _, w := range workers {
+		d.workers[w] = true
+	}
+	for _, c := range channels {
+		d.channels[c] = true
+	}
+	return d
+}
+
+// Desk returns the desk the chat commands run on.
+func (d *Desk) Desk() *desk.Desk { return d.desk }
+
+// CanChange reports whether user, acting in channel, may change requests:
+// a configured desk worker, or anyone in a desk channel.
+func (d *Desk) CanChange(user, channel string) bool {
+	return d.workers[user] || d.channels[channel]
+}
+
+// CanReveal reports whether user may see full phone and ID numbers: desk
+// workers only.
+func (d *Desk) CanReveal(user string) bool { return d.workers[user] }
+
+// refusal is the error an unauthorised change gets.
+func refusal() error {
+	return towndesk.Errorf(towndesk.EUNAUTHORIZED, "只有代办员（或代办频道的成员）可以办理代办，本次操作未生效。")
+}
+
+// DeskReply is a desk command's reply in parts.
+type DeskReply struct {
+	// Intake asks the front end to open the intake form, prefilled with
+	// the channel's place.
+	Intake *IntakeForm
+	// Show is one request with its history (masked unless revealed).
+	Show *desk.RequestShowReply
+	// List is a page of requests.
+	List *desk.RequestListReply
+	// Changed is the reply to a change.
+	Changed *desk.RequestReply
+}
+
+// IntakeForm describes the intake form: its defaults and choices.
+type IntakeForm struct {
+	Town, County string
+	Kinds        []towndesk.Kind
+}
+
+func deskCommands() []Command {
+	return []Command{
+		{Name: "代办", Aliases: []string{"request"}, Usage: "[编号]",
+			Help: "不带编号：打开代办登记表；带编号（如 2026-0001）：查看该代办及流转记录", Run: runDesk},
+		{Name: "代办 列表", Aliases: []string{"request list", "list"}, Usage: "[我的|超期]",
+			Help: "列出最新的代办；“我的”只列我承办的，“超期”只列已超期的", Run: runDeskList},
+	}
+}
+
+func runDesk(ctx context.Context, c *Chat, req Message, args []string) (*Reply, error) {
+	if len(args) == 0 {
+		f := &IntakeForm{Town: req.Town, County: req.County, Kinds: c.Desk.desk.Kinds()}
+		text := "请在 Slack 中用 " + c.Command + " 代办 打开登记表；在命令行可用 towndesk request new 登记。"
+		return &Reply{Text: text, Private: true, Desk: &DeskReply{Intake: f}}, nil
+	}
+	if len(args) > 1 {
+		return nil, towndesk.Errorf(towndesk.EINVALID, "用法：%s 代办 [编号]，如 %s 代办 2026-0001", c.Command, c.Command)
+	}
+	if err := c.Desk.mayRead(req); err != nil {
+		return nil, err
+	}
+	show, err := c.Desk.desk.Show(ctx, desk.RequestShowInput{ID: args[0], By: req.User})
+	if err != nil {
+		return nil, err
+	}
+	return &Reply{Text: show.Text(), Private: req.Private, Desk: &DeskReply{Show: show}}, nil
+}
+
+func runDeskList(ctx context.Context, c *Chat, req Message, args []string) (*Reply, error) {
+	in := desk.RequestListInput{Limit: 20}
+	for _, a := range args {
+		switch strings.ToLower(a) {
+		case "我的", "mine", "my":
+			in.Assignee = req.User
+		case "超期", "overdue":
+			in.Overdue = true
+		default:
+			return nil, towndesk.Errorf(towndesk.EINVALID, "不认识“%s”；可写：%s 代办 列表 [我的|超期]", a, c.Command)
+		}
+	}
+	if err := c.Desk.mayRead(req); err != nil {
+		return nil, err
+	}
+	list, err := c.Desk.desk.List(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	return &Reply{Text: list.Text(), Private: req.Private, Desk: &DeskReply{List: list}}, nil
+}
+
+// mayRead refuses requests' details (citizens' names, matters, villages)
+// to chat users who are neither desk workers nor in a desk channel. The
+// local console is run by someone with the data directory at hand.
+func (d *Desk) mayRead(req Message) error {
+	if req.Source == "console" || d.CanChange(req.User, req.Channel) {
+		return nil
+	}
+	return towndesk.Errorf(towndesk.EUNAUTHORIZED, "只有代办员（或代办频道的成员）可以查看代办。")
+}
+
+// MoveRequest moves a request for user acting in channel, against the
+// version the user saw. text is the result or reason the move needs (see
+// towndesk.Status.Needs), or an optional note. It returns EUNAUTHORIZED
+// for a user who may not change requests (nothing changes), and
+// Desk.Move's errors.
+func (c *Chat) MoveRequest(ctx context.Context, req Message, id string, version int, to towndesk.Status, text string) (*Reply, error) {
+	in := desk.RequestMoveInput{ID: id, To: string(to), Version: version}
+	switch to.Needs() {
+	case "办理结果":
+		in.Result = text
+	case "理由":
+		in.Reason = text
+	default:
+		in.Note = text
+	}
+	return c.change(req, "", func(by string) (*desk.RequestReply, error) {
+		in.By = by
+		return c.Desk.desk.Move(ctx, in)
+	})
+}
+
+// FollowUpRequest records the follow-up call of a done request; the same
+// rules as MoveRequest.
+func (c *Chat) FollowUpRequest(ctx context.Context, req Message, id string, version int, result, note string) (*Reply, error) {
+	return c.change(req, "", func(by string) (*desk.RequestReply, error) {
+		return c.Desk.desk.FollowUp(ctx, desk.RequestFollowUpInput{ID: id, By: by, Result: result, Note: note, Version: version})
+	})
+}
+
+// NewRequest logs a request from the intake form for user acting in
+// channel. It returns EUNAUTHORIZED for a user who may not, and Desk.New's
+// errors (nothing is stored then).
+func (c *Chat) NewRequest(ctx context.Context, req Message, in desk.RequestNewInput) (*Reply, error) {
+	return c.change(req, "", func(by string) (*desk.RequestReply, error) {
+		in.By = by
+		return c.Desk.desk.New(ctx, in)
+	})
+}
+
+// ShowRequest returns a request with its history, masked; with reveal,
+// unmasked for a desk worker (and the viewing is recorded), EUNAUTHORIZED
+// for anyone else.
+func (c *Chat) ShowRequest(ctx context.Context, req Message, id string, reveal bool) (*Reply, error) {
+	if reveal && !c.Desk.CanReveal(req.User) {
+		return nil, towndesk.Errorf(towndesk.EUNAUTHORIZED, "只有代办员可以查看完整号码。")
+	}
+	show, err := c.Desk.desk.Show(ctx, desk.RequestShowInput{ID: id, By: req.User, Reveal: reveal})
+	if err != nil {
+		return nil, err
+	}
+	return &Reply{Text: show.Text(), Private: reveal || req.Private, Desk: &DeskReply{Show: show}}, nil
+}

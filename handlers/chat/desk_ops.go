@@ -1,0 +1,64 @@
+package chat
+
+import (
+	"context"
+	"strings"
+
+	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/handlers/desk"
+)
+
+// change runs a desk change for user acting in channel and replies with
+// the desk's message and tail: refused with EUNAUTHORIZED (nothing
+// changes) for a user who may not change requests.
+func (c *Chat) change(req Message, tail string, do func(by string) (*desk.RequestReply, error)) (*Reply, error) {
+	if !c.Desk.CanChange(req.User, req.Channel) {
+		return nil, refusal()
+	}
+	r, err := do(req.User)
+	if err != nil {
+		return nil, err
+	}
+	return &Reply{Text: r.Message + tail, Desk: &DeskReply{Changed: r}}, nil
+}
+
+// AssignRequest makes in.Assignee (in Slack, the chosen user's ID, which
+// `代办 列表 我的` matches) responsible for the request, for user acting in
+// channel. It returns EUNAUTHORIZED for a user who may not change requests
+// (nothing changes), and Desk.Assign's errors.
+func (c *Chat) AssignRequest(ctx context.Context, req Message, in desk.RequestAssignInput) (*Reply, error) {
+	return c.change(req, "", func(by string) (*desk.RequestReply, error) {
+		in.By = by
+		return c.Desk.desk.Assign(ctx, in)
+	})
+}
+
+// NoteRequest records a remark in the request's history; the reply
+// quotes it, phone and ID numbers masked. The same rules as AssignRequest,
+// and Desk.Note's errors.
+func (c *Chat) NoteRequest(ctx context.Context, req Message, in desk.RequestNoteInput) (*Reply, error) {
+	return c.change(req, "："+towndesk.MaskText(strings.TrimSpace(in.Text)), func(by string) (*desk.RequestReply, error) {
+		in.By = by
+		return c.Desk.desk.Note(ctx, in)
+	})
+}
+
+// PayRequest records money received, paid, collected or handed over; the
+// reply gives the new balance. The same rules as AssignRequest, and
+// Desk.Pay's errors (see desk.ValidatePay for a form's fields).
+func (c *Chat) PayRequest(ctx context.Context, req Message, in desk.RequestPayInput) (*Reply, error) {
+	return c.change(req, "", func(by string) (*desk.RequestReply, error) {
+		in.By = by
+		return c.Desk.desk.Pay(ctx, in)
+	})
+}
+
+// ExtendRequest moves the request's due date back; the reply quotes the
+// reason, phone and ID numbers masked. The same rules as AssignRequest,
+// and Desk.Extend's errors.
+func (c *Chat) ExtendRequest(ctx context.Context, req Message, in desk.RequestExtendInput) (*Reply, error) {
+	return c.change(req, "（理由："+towndesk.MaskText(strings.TrimSpace(in.Reason))+"）", func(by string) (*desk.RequestReply, error) {
+		in.By = by
+		return c.Desk.desk.Extend(ctx, in)
+	})
+}

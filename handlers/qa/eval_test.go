@@ -1,0 +1,76 @@
+package qa
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+)
+
+// qualityFloors are the answer-quality levels reached on the evaluation
+// sets; a change that drops below them fails. Raise them when the matcher
+// improves; never lower them to make a change pass.
+//
+//   - top1: the first row shown is right (or, for a question with no
+//     answer, the status is), over all questions; 0 means not checked.
+//   - wrong: the most confidently wrong answers allowed, as a share of all
+//     questions.
+//   - notFound: the least share of matters no list has that get not_found
+//     (the others may get candidates marked as unsure, never an answer).
+//
+// The blind set is checked only for confidently wrong answers: its other
+// numbers are reported, never tuned to.
+var qualityFloors = []struct {
+	file        string
+	top1, wrong float64
+	notFound    float64
+}{
+	{"../../eval/sample-questions.jsonl", 0.90, 0.02, 0.85},
+	{"../../eval/calibration-questions.jsonl", 0.77, 0.02, 0.85},
+	{"../../eval/blind-questions.jsonl", 0, 0.03, 0},
+}
+
+func TestAnswerQuality(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the whole evaluation sets")
+	}
+	l := newTestLists(t)
+	for _, fl := range qualityFloors {
+		f, err := os.Open(fl.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cases, err := ReadEvalCases(f, fl.file)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := l.Evaluate(context.Background(), cases)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		rep.Format(&b)
+		t.Logf("%s:\n%s", fl.file, b.String())
+		if got := rep.Total.Top1Rate(); got < fl.top1 {
+			t.Errorf("%s: top-1 = %.1f%%, want ≥ %.1f%%", fl.file, 100*got, 100*fl.top1)
+		}
+		if got := rep.Total.ConfidentWrongRate(); got > fl.wrong {
+			t.Errorf("%s: confidently wrong = %.1f%%, want ≤ %.1f%%", fl.file, 100*got, 100*fl.wrong)
+		}
+		for _, k := range rep.Kinds {
+			switch k.Kind {
+			case "not_found":
+				if k.ConfidentWrong > 0 {
+					t.Errorf("%s: %d matters no list has were answered; want none", fl.file, k.ConfidentWrong)
+				}
+				if got := rate(k.StatusOK, k.N); got < fl.notFound {
+					t.Errorf("%s: not_found status accuracy = %.1f%%, want ≥ %.1f%%", fl.file, 100*got, 100*fl.notFound)
+				}
+			}
+		}
+		if n := rep.Total.PlaceGuessed; n > 0 {
+			t.Errorf("%s: %d questions that needed a place (or a choice of places) got another reply: a place must never be guessed", fl.file, n)
+		}
+	}
+}

@@ -1,0 +1,80 @@
+// Package testenv opens the real things towndesk's tests run against: a
+// fresh SQLite file, the gazetteer, an on-disk search index over the
+// database, a holiday calendar. It is imported by tests only; every helper
+// fails the test on error and closes what it opened when the test ends.
+package testenv
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/gazetteer"
+	"github.com/towndesk/towndesk/kb"
+	"github.com/towndesk/towndesk/storage"
+)
+
+// DB opens a fresh database file in dir ("" for a new temporary
+// directory).
+func DB(t testing.TB, dir string) *storage.DB {
+	t.Helper()
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	db, err := storage.Open(filepath.Join(dir, "towndesk.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// Gazetteer loads the national gazetteer.
+func Gazetteer(t testing.TB) *gazetteer.Gazetteer {
+	t.Helper()
+	gaz, err := gazetteer.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return gaz
+}
+
+// Tengzhou opens a fresh database file, with the gazetteer and the county
+// 滕州市 (山东) that the desk and summary tests work in.
+func Tengzhou(t testing.TB) (*storage.DB, *gazetteer.Gazetteer, towndesk.Place) {
+	t.Helper()
+	db, gaz := DB(t, ""), Gazetteer(t)
+	county, err := gaz.ResolveCounty("滕州市", "山东")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, gaz, county
+}
+
+// Search opens a fresh data directory as the CLI does: a database file
+// and a real on-disk index under it, with the gazetteer and the shipped
+// synonyms. The index is closed before the database.
+func Search(t testing.TB) (*storage.DB, *kb.KB, *kb.Index, *gazetteer.Gazetteer) {
+	t.Helper()
+	dir := t.TempDir()
+	db, gaz := DB(t, dir), Gazetteer(t)
+	idx, err := kb.OpenIndex(context.Background(), filepath.Join(dir, "index"), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { idx.Close() })
+	return db, kb.New(db, idx, gaz, kb.DefaultSynonyms()), idx, gaz
+}
+
+// Calendar parses a holidays file's text (towndesk.HolidaysExample for
+// the example 2026 holidays).
+func Calendar(t testing.TB, text string) *towndesk.Calendar {
+	t.Helper()
+	cal, err := towndesk.ParseCalendar(strings.NewReader(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cal
+}

@@ -1,0 +1,204 @@
+package kb_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/gazetteer"
+	"github.com/towndesk/towndesk/kb"
+	"github.com/towndesk/towndesk/storage"
+)
+
+// ruleLists is a small county list and one town list, enough rows of
+// ordinary list wording that term weights behave as in a real list: the
+// words every row has (对, 的, 处罚, 规定) weigh little, a matter's own words
+// much.
+func ruleLists(t *testing.T) *kb.KB {
+	t.Helper()
+	ctx := context.Background()
+	db, err := storage.Open(filepath.Join(t.TempDir(), "towndesk.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	row := func(code, name, category, body string, mode towndesk.Mode) towndesk.PowerItem {
+		return towndesk.PowerItem{Code: code, Name: name, Category: category, Body: body, Mode: mode}
+	}
+	const (
+		zf = "滕州市综合行政执法局"
+		zr = "滕州市自然资源局"
+		ny = "滕州市农业农村局"
+		sl = "滕州市水利局"
+		yj = "滕州市应急管理局"
+		sj = "滕州市市场监督管理局"
+		cg = "滕州市城市管理局"
+		cf = "行政处罚"
+		rt = towndesk.ModeRetained
+	)
+	importList(t, db, "", "1",
+		row("C-WJ", "对未取得建设工程规划许可证或者未按照建设工程规划许可证的规定进行建设的处罚", cf, zf, rt),
+		row("C-ZD1", "对未经批准擅自在街道两侧和公共场地堆放物料，搭建建筑物、构筑物或者其他设施的处罚", cf, zf, rt),
+		row("C-ZD2", "对擅自占用城市道路摆摊设点、店外经营等占道经营行为的处罚", cf, cg, rt),
+		row("C-JG", "对露天焚烧秸秆、落叶等产生烟尘污染的物质的处罚", cf, zf, rt),
+		row("C-LJ", "对随意倾倒、抛撒、堆放或者焚烧生活垃圾的处罚", cf, zf, rt),
+		row("C-XK", "建设工程规划许可证核发", "行政许可", zr, rt),
+		row("C-HD", "对违反河道管理规定行为的处罚", cf, sl, rt),
+		row("C-AQ", "对生产经营单位未采取措施消除事故隐患的处罚", cf, yj, rt),
+		row("C-SP", "对食品生产经营者未按规定建立并遵守进货查验记录制度等行为的处罚", cf, sj, rt),
+		row("C-BS", "对未按照规定处理或者随意弃置病死动物、病害动物产品的处罚", cf, ny, rt),
+		row("C-GG", "对未经同意擅自设置大型户外广告，影响市容的处罚", cf, zf, rt),
+		row("C-YH", "对在城市人民政府禁止的时段和区域内燃放烟花爆竹的处罚", cf, zf, rt),
+		row("C-SY", "对未经批准在河道管理范围内采砂、取土的处罚", cf, sl, rt),
+		towndesk.PowerItem{Code: "C-MR-1", Name: "对违反城市市容和环境卫生管理规定行为的处罚", SubItem: "随地吐痰、便溺，乱扔果皮、纸屑和烟头",
+			Category: cf, Body: zf, Mode: rt},
+		towndesk.PowerItem{Code: "C-MR-2", Name: "对违反城市市容和环境卫生管理规定行为的处罚", SubItem: "在临街建筑物的阳台外堆放、吊挂有碍市容的物品",
+			Category: cf, Body: zf, Mode: rt},
+	)
+	const gov = "滕州市滨湖镇人民政府"
+	importList(t, db, "滨湖镇", "1",
+		row("T-JG", "对露天焚烧秸秆、落叶等产生烟尘污染的物质的处罚", cf, gov, towndesk.ModeDevolved),
+		row("T-LJ", "对随意倾倒、抛撒、堆放或者焚烧生活垃圾的处罚", cf, zf, towndesk.ModeAssist),
+		row("T-MR", "对违反城市市容和环境卫生管理规定行为的处罚", cf, gov, towndesk.ModeDevolved),
+		row("T-HD", "对违反河道管理规定行为的处罚", cf, gov, towndesk.ModeDevolved),
+		row("T-AQ", "对生产经营单位未采取措施消除事故隐患的处罚", cf, yj, towndesk.ModeAssist),
+	)
+	x, err := kb.OpenIndex(ctx, "", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { x.Close() })
+	gaz, err := gazetteer.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return kb.New(db, x, gaz, kb.DefaultSynonyms())
+}
+
+// TestMatcherRules has one case per rule of the matcher (see Params).
+func TestMatcherRules(t *testing.T) {
+	k := ruleLists(t)
+	tests := []struct {
+		rule     string
+		question string
+		status   towndesk.AskStatus // "" accepts answered or uncertain
+		top      string             // code of the first row shown
+		role     towndesk.Role
+		lacks    bool
+		intent   towndesk.Intent
+	}{
+		{rule: "exact list wording beats a synonym expansion",
+			question: "滕州市有人在街上摆摊占道经营归谁管", top: "C-ZD2"},
+		{rule: "question words no list uses neither match nor penalise",
+			question: "滕州市有户人家把楼顶加盖了一层，邻居有意见，谁来查？", top: "C-WJ"},
+		{rule: "a specific list term outweighs everyday words",
+			question: "滕州市村口有人一大早在地里烧秸秆，烟很大", top: "C-JG"},
+		{rule: "a category word prefers rows of that kind",
+			question: "滕州市建设工程规划许可证的审批找谁", top: "C-XK"},
+		{rule: "a licence question prefers licences and is phrased as where to apply",
+			question: "滕州市要办建设工程规划许可证，去哪办", top: "C-XK", intent: towndesk.IntentApply},
+		{rule: "without a category word, who manages X is about enforcing",
+			question: "滕州市建设工程规划许可证的事归谁管", top: "C-WJ"},
+		{rule: "a matter no list has is not found",
+			question: "滕州市户口迁移找谁", status: towndesk.StatusNotFound},
+		{rule: "chatter is not found",
+			question: "滕州市今天天气怎么样", status: towndesk.StatusNotFound},
+		{rule: "the town's own row answers for the town",
+			question: "滨湖镇有人在地里烧秸秆谁管", status: towndesk.StatusAnswered, top: "T-JG", role: towndesk.RoleTown},
+		{rule: "a town that only assists: the county's row answers, and the town lacks the power",
+			question: "滨湖镇有人随意倾倒生活垃圾谁管", status: towndesk.StatusAnswered, top: "C-LJ", role: towndesk.RoleCounty, lacks: true},
+		{rule: "a town row inherits the county's sub-items of the same item",
+			question: "滨湖镇有人随地吐痰乱扔烟头谁罚", status: towndesk.StatusAnswered, top: "T-MR", role: towndesk.RoleTown},
+		{rule: "a yes/no question is read as such",
+			question: "滨湖镇有人烧秸秆，镇上能罚吗", status: towndesk.StatusAnswered, top: "T-JG", intent: towndesk.IntentCan},
+	}
+	for _, tt := range tests {
+		t.Run(tt.rule, func(t *testing.T) {
+			res, err := k.Ask(context.Background(), kb.Query{Question: tt.question})
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch {
+			case tt.status != "" && res.Status != tt.status:
+				t.Fatalf("Ask(%q) status = %s, want %s (%+v)", tt.question, res.Status, tt.status, res.Matches)
+			case tt.status == "" && res.Status != towndesk.StatusAnswered && res.Status != towndesk.StatusUncertain:
+				t.Fatalf("Ask(%q) status = %s, want answered or uncertain", tt.question, res.Status)
+			}
+			if tt.top != "" && res.Matches[0].Item.Code != tt.top {
+				t.Errorf("Ask(%q) first row = %s %s, want %s", tt.question, res.Matches[0].Item.Code, res.Matches[0].Item.Name, tt.top)
+			}
+			if tt.role != "" && res.Matches[0].Role != tt.role {
+				t.Errorf("Ask(%q) role = %s, want %s", tt.question, res.Matches[0].Role, tt.role)
+			}
+			if res.TownLacksPower != tt.lacks {
+				t.Errorf("Ask(%q) TownLacksPower = %v, want %v", tt.question, res.TownLacksPower, tt.lacks)
+			}
+			if res.Intent != tt.intent {
+				t.Errorf("Ask(%q) intent = %q, want %q", tt.question, res.Intent, tt.intent)
+			}
+		})
+	}
+}
+
+// TestDecisionRules checks the rules that decide between answered,
+// uncertain and not found, each by moving one threshold of Params.
+func TestDecisionRules(t *testing.T) {
+	ctx := context.Background()
+	const q = "滕州市有人烧秸秆谁管"
+	tests := []struct {
+		rule     string
+		question string
+		params   func(p *kb.Params)
+		want     towndesk.AskStatus
+	}{
+		{rule: "a row over both answer thresholds answers", params: func(p *kb.Params) {}, want: towndesk.StatusAnswered},
+		{rule: "a row below the answer score is only a candidate", params: func(p *kb.Params) { p.Answer = 1.5 }, want: towndesk.StatusUncertain},
+		{rule: "a row covering too little of the question is only a candidate", params: func(p *kb.Params) { p.AnswerCoverage = 1.01 },
+			want: towndesk.StatusUncertain},
+		{rule: "a row below the candidate score is not found", params: func(p *kb.Params) { p.Answer, p.Candidate = 1.5, 1.5 },
+			want: towndesk.StatusNotFound},
+		{rule: "a row of another power and body scoring within the margin makes it uncertain",
+			question: "滕州市有人摆摊", params: func(p *kb.Params) { p.Margin = 1 }, want: towndesk.StatusUncertain},
+	}
+	for _, tt := range tests {
+		t.Run(tt.rule, func(t *testing.T) {
+			p := kb.DefaultParams()
+			tt.params(&p)
+			q := q
+			if tt.question != "" {
+				q = tt.question
+			}
+			res, err := ruleLists(t).WithParams(p).Ask(ctx, kb.Query{Question: q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Status != tt.want {
+				t.Errorf("Ask(%q) status = %s, want %s (%+v)", q, res.Status, tt.want, res.Matches)
+			}
+			if res.Status == towndesk.StatusUncertain {
+				for _, m := range res.Matches {
+					if m.Role != towndesk.RoleCandidate {
+						t.Errorf("an uncertain reply has a %s row %s; every row must be a candidate", m.Role, m.Item.Code)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestNoPromotion: the town's row is never made the answer when it does
+// not pass the thresholds on its own, however the county's row scores.
+func TestNoPromotion(t *testing.T) {
+	k := ruleLists(t)
+	// The town's 河道 row is another matter than 采砂: the county's 采砂 row
+	// answers, and the town is said to lack the power.
+	res, err := k.Ask(context.Background(), kb.Query{Question: "滨湖镇河道里有人偷偷采砂谁管"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status == towndesk.StatusAnswered && res.Matches[0].Item.Code == "T-HD" {
+		t.Errorf("Ask(采砂) answered with the town's 河道 row %s (score %.2f): a row that fails on its own was promoted",
+			res.Matches[0].Item.Code, res.Matches[0].Score)
+	}
+}

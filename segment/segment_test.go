@@ -1,0 +1,78 @@
+package segment
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestCut(t *testing.T) {
+	s := New(map[string]int{"乱搭乱建": 0, "归谁管": 0, "麻烦问一下": 0, "楼顶加盖": 0, "官桥镇": 0})
+	tests := []struct {
+		name, text, want string
+	}{
+		{"time word keeps its characters", "今天天气不好，天天下雨", "今天天气/不好/天天/下雨"},
+		{"caller's words stay whole", "麻烦问一下，官桥镇有人乱搭乱建归谁管？", "麻烦问一下/官桥镇/有人/乱搭乱建/归谁管"},
+		{"general words", "河边那片树林被人砍了好多棵", "河边/那/片/树林/被/人/砍/了/好多/棵"},
+		{"caller's word inside a longer question", "有户人家把楼顶加盖了一层", "有/户/人家/把/楼顶加盖/了/一层"},
+		{"ascii and digits are one token each", "4S店噪音100分贝WiFi", "4S/店/噪音/100/分贝/WiFi"},
+		{"punctuation and spaces separate", "烧秸秆 、放鞭炮!", "烧/秸秆/放鞭炮"},
+		{"empty", "", ""},
+		{"unknown characters are single words", "䶮䶮", "䶮/䶮"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := strings.Join(s.Cut(tt.text), "/"); got != tt.want {
+				t.Errorf("Cut(%q) = %s, want %s", tt.text, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestKnown(t *testing.T) {
+	s := New(map[string]int{"滨湖镇": 0})
+	for w, want := range map[string]bool{"树林": true, "滨湖镇": true, "林树": false, "": false, "的": true} {
+		if got := s.Known(w); got != want {
+			t.Errorf("Known(%q) = %v, want %v", w, got, want)
+		}
+	}
+}
+
+func BenchmarkCutItemName(b *testing.B) {
+	s := New(map[string]int{"乱搭乱建": 0})
+	name := "对在乡、村庄规划区内未依法取得乡村建设规划许可证或者未按照乡村建设规划许可证的规定进行建设的处罚"
+	b.SetBytes(int64(len(name)))
+	for b.Loop() {
+		s.Cut(name)
+	}
+}
+
+func BenchmarkLoad(b *testing.B) {
+	for b.Loop() {
+		loadBaseUncached()
+	}
+}
+
+func TestWith(t *testing.T) {
+	s := New(map[string]int{"归谁管": 0})
+	places := s.With(map[string]int{"苏溪镇": 0})
+	if got, want := strings.Join(places.Cut("苏溪镇广场舞太吵归谁管"), "/"), "苏溪镇/广场/舞/太/吵/归谁管"; got != want {
+		t.Errorf("With(苏溪镇).Cut = %s, want %s", got, want)
+	}
+	if got := strings.Join(s.Cut("苏溪镇"), "/"); got == "苏溪镇" {
+		t.Errorf("With changed the segmenter it was called on: Cut(苏溪镇) = %s", got)
+	}
+}
+
+func TestParts(t *testing.T) {
+	s := New(map[string]int{"倒垃圾": 0})
+	for _, tt := range []struct{ word, want string }{
+		{"乱倒垃圾", "乱/倒垃圾"},
+		{"树林", "树/林"},
+		{"砍", ""},
+		{"4S店", ""},
+	} {
+		if got := strings.Join(s.Parts(tt.word), "/"); got != tt.want {
+			t.Errorf("Parts(%q) = %s, want %s", tt.word, got, tt.want)
+		}
+	}
+}
