@@ -33,6 +33,8 @@ type Config struct {
 	Channels map[string]Place `json:"channels"`
 	// Desk is the proxy-service desk.
 	Desk Desk `json:"desk"`
+	// KB configures the knowledge base: who maintains the lists.
+	KB KB `json:"kb"`
 	// Summaries are the scheduled weekly summaries.
 	Summaries []Summary `json:"summaries"`
 	// LLM is the optional language model: it reads questions the rules
@@ -55,6 +57,31 @@ type Place struct {
 	Province string `json:"province,omitempty"`
 	County   string `json:"county"`
 	Town     string `json:"town,omitempty"`
+}
+
+// KB configures the power lists' side of the bot.
+type KB struct {
+	// Maintainers are the list maintainers, who may teach the bot the
+	// right answer to a question (see handlers/qa): Slack user IDs, and
+	// channel IDs whose members all count.
+	Maintainers []string `json:"maintainers"`
+}
+
+// MaintainerUsers and MaintainerChannels split KB.Maintainers into user
+// and channel IDs.
+func (k KB) MaintainerUsers() []string { return k.split(true) }
+
+// MaintainerChannels returns the channel IDs of KB.Maintainers.
+func (k KB) MaintainerChannels() []string { return k.split(false) }
+
+func (k KB) split(users bool) []string {
+	var out []string
+	for _, id := range k.Maintainers {
+		if userID.MatchString(id) == users {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // Desk configures the proxy-service desk in Slack.
@@ -265,6 +292,11 @@ func (c *Config) Validate() error {
 	for i, u := range c.Desk.Workers {
 		if !userID.MatchString(u) {
 			return &Error{fmt.Sprintf("desk.workers[%d]", i), fmt.Sprintf("%q is not a Slack user ID such as U012AB3CD", u)}
+		}
+	}
+	for i, id := range c.KB.Maintainers {
+		if !userID.MatchString(id) && !channelID.MatchString(id) {
+			return &Error{fmt.Sprintf("kb.maintainers[%d]", i), fmt.Sprintf("%q is neither a Slack user ID (U012AB3CD) nor a channel ID (C012AB3CD)", id)}
 		}
 	}
 	for i, s := range c.Summaries {

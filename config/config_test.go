@@ -73,6 +73,7 @@ func TestLoadErrors(t *testing.T) {
 		{"missing county", `{"channels": {"C012": {"town": "邦均镇"}}}`, "channels.C012.county"},
 		{"bad desk channel", `{"desk": {"channels": {"C0X": {"town": "邦均镇"}}}}`, "desk.channels.C0X.county"},
 		{"bad worker", `{"desk": {"workers": ["U01", "zhang"]}}`, "desk.workers[1]"},
+		{"bad maintainer", `{"kb": {"maintainers": ["U0LISTADM1", "C0LISTS01", "王芳"]}}`, "kb.maintainers[2]"},
 		{"bad command", `{"slack": {"command": "towndesk"}}`, "slack.command"},
 		{"bad timezone", `{"summaries": [{"channel": "C01", "schedule": "0 8 * * 1", "scope": "town", "timezone": "Mars/Base"}]}`, "summaries[0].timezone"},
 		{"bad schedule", `{"summaries": [{"channel": "C01", "scope": "all", "schedule": "CRON_TZ=Asia/Shanghai"}]}`, "summaries[0].schedule"},

@@ -72,7 +72,7 @@ func (k *KB) townItems(ctx context.Context, editionID int64) ([]towndesk.PowerIt
 // and reading colloquial words with syn, with DefaultParams.
 func New(src ItemSource, index *Index, gaz *gazetteer.Gazetteer, syn *Synonyms) *KB {
 	return &KB{src: src, index: index, gaz: gaz, syn: syn, lex: segment.New(nil), book: newPhrasebook(syn), params: DefaultParams(),
-		basis: newBasisTexts(), names: nameCache{m: map[string][]string{}}, townRows: map[int64][]towndesk.PowerItem{}}
+		basis: newBasisTexts(), names: nameCache{m: map[string]cutName{}}, townRows: map[int64][]towndesk.PowerItem{}}
 }
 
 // WithParams sets the matcher's parameters (for calibration and tests) and
@@ -419,7 +419,8 @@ func (k *KB) retrieve(ctx context.Context, p parsed, lists []towndesk.List) ([]s
 			continue
 		}
 		name := normText(strings.TrimSpace(it.Name + " " + it.SubItem))
-		rt := rowText{name: name, tokens: k.names.cut(k.lex, name),
+		toks, fine := k.names.cut(k.lex, name)
+		rt := rowText{name: name, tokens: toks, fine: fine,
 			rest: strings.Join([]string{it.Basis, it.Domain, it.Note, k.basis.text(it.Basis)}, " ")}
 		words = append(words, rt.tokens...)
 		rows = append(rows, found{it, byEdition[h.edition], rt, h})
@@ -453,7 +454,8 @@ func (k *KB) retrieve(ctx context.Context, p parsed, lists []towndesk.List) ([]s
 		for _, it := range items {
 			if want[it.Name] && it.SubItem == "" {
 				name := normText(strings.TrimSpace(it.Name))
-				rt := rowText{name: name, tokens: k.names.cut(k.lex, name),
+				toks, fine := k.names.cut(k.lex, name)
+				rt := rowText{name: name, tokens: toks, fine: fine,
 					rest: strings.Join([]string{it.Basis, it.Domain, it.Note, k.basis.text(it.Basis)}, " ")}
 				words = append(words, rt.tokens...)
 				rows = append(rows, found{it, town, rt, hit{}})
@@ -721,25 +723,37 @@ func clamp01(f float64) float64 {
 // every town of a county and in every question about them.
 type nameCache struct {
 	mu sync.Mutex
-	m  map[string][]string
+	m  map[string]cutName
 }
+
+// cutName is a name cut into words, and the same with every compound of
+// three or more characters cut into its parts (盗伐林木 → 盗伐 林木), so that
+// a question's word matches a name that writes it inside a compound.
+type cutName struct{ tokens, fine []string }
 
 // maxNameCache bounds the cache; past it the cache starts over.
 const maxNameCache = 50000
 
-func (c *nameCache) cut(seg *segment.Segmenter, name string) []string {
+func (c *nameCache) cut(seg *segment.Segmenter, name string) (tokens, fine []string) {
 	c.mu.Lock()
-	ws, ok := c.m[name]
+	cn, ok := c.m[name]
 	c.mu.Unlock()
 	if ok {
-		return ws
+		return cn.tokens, cn.fine
 	}
-	ws = seg.Cut(name)
+	cn.tokens = seg.Cut(name)
+	for _, t := range cn.tokens {
+		if parts := seg.Parts(t); len([]rune(t)) >= 3 && len(parts) > 1 {
+			cn.fine = append(cn.fine, parts...)
+		} else {
+			cn.fine = append(cn.fine, t)
+		}
+	}
 	c.mu.Lock()
 	if len(c.m) >= maxNameCache {
 		clear(c.m)
 	}
-	c.m[name] = ws
+	c.m[name] = cn
 	c.mu.Unlock()
-	return ws
+	return cn.tokens, cn.fine
 }

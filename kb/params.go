@@ -126,5 +126,6 @@ func DefaultParams() Params {
 		TownDoubt:            0.15,
 		Related:              0.45,
 		Retrieve:             80,
+		TaughtSimilarity:     0.75,
 	}
 }

@@ -3,6 +3,7 @@ package kb_test
 import (
 	"context"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/towndesk/towndesk"
@@ -74,6 +75,20 @@ func ruleLists(t *testing.T) *kb.KB {
 		t.Fatal(err)
 	}
 	return kb.New(db, x, gaz, kb.DefaultSynonyms())
+}
+
+// TestDefaultParamsSet checks that DefaultParams sets every parameter: a
+// field left out is 0, which silently turns its rule off.
+func TestDefaultParamsSet(t *testing.T) {
+	// Parameters calibrated to 0 on purpose.
+	zero := map[string]bool{"Margin": true, "CandidateCoverage": true}
+	v := reflect.ValueOf(kb.DefaultParams())
+	for i := 0; i < v.NumField(); i++ {
+		name := v.Type().Field(i).Name
+		if v.Field(i).IsZero() && !zero[name] {
+			t.Errorf("DefaultParams().%s is not set", name)
+		}
+	}
 }
 
 // TestMatcherRules has one case per rule of the matcher (see Params).

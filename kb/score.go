@@ -28,6 +28,7 @@ func idf(st termStats, docs int) float64 {
 type rowText struct {
 	name   string   // item name and sub-item
 	tokens []string // the name's words
+	fine   []string // the same with compounds cut into their parts
 	rest   string   // basis, domain, note and cited article text
 }
 
@@ -143,7 +144,7 @@ func match(c concept, r rowText, weight func(string) float64, p Params) (float64
 		m := 0.0
 		multi := utf8.RuneCountInString(f.text) > 1
 		switch {
-		case hasRun(r.tokens, f):
+		case hasRun(r.tokens, f) || hasRun(r.fine, f):
 			m = f.credit
 		case multi && strings.Contains(r.name, f.text):
 			m = f.credit * p.Inside
@@ -161,7 +162,7 @@ func match(c concept, r rowText, weight func(string) float64, p Params) (float64
 			for _, part := range f.parts {
 				w := weight(part)
 				all += w
-				if slices.Contains(r.tokens, part) {
+				if slices.Contains(r.tokens, part) || slices.Contains(r.fine, part) {
 					have += w
 				}
 			}

@@ -89,10 +89,24 @@ func (s *Synonyms) words() []string {
 }
 
 // expand returns the official terms for a word, and whether it is known.
+//
+// A word that is a group's first official term is read through that group
+// only: it names that group's matter, and another group that also lists
+// it (伪造 变造 检疫证明 = 假检疫证明 …) is about something more specific
+// that the word alone does not say.
 func (s *Synonyms) expand(w string) ([]string, bool) {
 	gs, ok := s.byTerm[w]
 	if !ok {
 		return nil, false
+	}
+	var own []int
+	for _, g := range gs {
+		if s.groups[g][0] == w {
+			own = append(own, g)
+		}
+	}
+	if len(own) > 0 {
+		gs = own
 	}
 	var out []string
 	for _, g := range gs {

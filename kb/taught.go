@@ -184,6 +184,7 @@ func (k *KB) linksFor(ctx context.Context, matter []string, place towndesk.Place
 		if err != nil {
 			return nil, err
 		}
+
 		if s := similarity(q, lw); s >= k.params.TaughtSimilarity {
 			cands = append(cands, cand{l, s})
 		}

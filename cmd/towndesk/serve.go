@@ -61,6 +61,7 @@ func (m *Main) openChat(ctx context.Context, data, cfgPath string, noSample bool
 	}
 	c := chat.New(env.lists, env.db)
 	c.Command = cfg.Slack.Command
+	c.Maintainers = chat.NewMaintainers(cfg.KB.MaintainerUsers(), cfg.KB.MaintainerChannels())
 	d := desk.New(env.db, desk.Config{County: wired.deskCounty, Places: env.gaz, Calendar: cal, Kinds: kinds, Now: m.Now})
 	var deskChannels []string
 	for ch := range cfg.Desk.Channels {

@@ -10,6 +10,7 @@ import (
 	"github.com/towndesk/towndesk/bot"
 	"github.com/towndesk/towndesk/config"
 	"github.com/towndesk/towndesk/gazetteer"
+	"github.com/towndesk/towndesk/handlers/qa"
 	"github.com/towndesk/towndesk/handlers/summary"
 	"github.com/towndesk/towndesk/llm"
 	"github.com/towndesk/towndesk/storage"
@@ -21,7 +22,7 @@ import (
 // stops them.
 func (m *Main) startSummaries(env *chatEnv, data string, opts bot.Options, log *slog.Logger) (stop func(context.Context), err error) {
 	entries := env.summaries
-	b, err := m.newSummaries(env.db, data, env.model)
+	b, err := m.newSummaries(env.db, data, env.model, env.lists)
 	if err != nil {
 		return nil, err
 	}
@@ -43,12 +44,12 @@ func (m *Main) startSummaries(env *chatEnv, data string, opts bot.Options, log *
 
 // newSummaries returns the summary builder over db, with the data
 // directory's holidays and the optional model for the opening.
-func (m *Main) newSummaries(db *storage.DB, data string, model *llm.Client) (*summary.Builder, error) {
+func (m *Main) newSummaries(db *storage.DB, data string, model *llm.Client, lists *qa.Lists) (*summary.Builder, error) {
 	cal, err := readDataFile(data, "holidays.txt", towndesk.ParseCalendar)
 	if err != nil {
 		return nil, err
 	}
-	cfg := summary.Config{Calendar: cal, Now: m.Now}
+	cfg := summary.Config{Calendar: cal, Now: m.Now, Teaching: lists}
 	if model != nil {
 		cfg.Opening = model
 	}
@@ -138,11 +139,12 @@ func (m *Main) summaryCommand(fs *flagSet) runFunc {
 		if !*dryRun && *channel == "" {
 			return usagef("发送周报需要 --channel；只看内容请加 --dry-run")
 		}
-		db, err := m.openDB(*data)
+		env, err := m.openLists(ctx, *data, true)
 		if err != nil {
 			return err
 		}
-		defer db.Close()
+		defer env.Close()
+		db := env.db
 		var model *llm.Client
 		if mc, ok := m.modelConfig(cfg.LLM); ok {
 			if model, err = llm.New(mc); err != nil {
@@ -150,7 +152,7 @@ func (m *Main) summaryCommand(fs *flagSet) runFunc {
 				model = nil
 			}
 		}
-		builder, err := m.newSummaries(db, *data, model)
+		builder, err := m.newSummaries(db, *data, model, env.lists)
 		if err != nil {
 			return err
 		}

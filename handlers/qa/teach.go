@@ -429,3 +429,61 @@ func (l *Lists) Review(ctx context.Context, since time.Time) ([]ReviewItem, erro
 	})
 	return out, nil
 }
+
+// TeachingFigures returns the figures of teaching for a weekly summary of
+// scope (a town, a county, or the zero place for everything): the queue's
+// size, the links taught in [since, until) by teacher, and the stale
+// links.
+func (l *Lists) TeachingFigures(ctx context.Context, scope towndesk.Place, since, until time.Time) (towndesk.TeachingFigures, error) {
+	var f towndesk.TeachingFigures
+	in := func(p towndesk.Place) bool {
+		switch {
+		case scope.CountyCode == "":
+			return true
+		case scope.IsTown():
+			return p.TownCode == scope.TownCode
+		}
+		return p.CountyCode == scope.CountyCode
+	}
+	queue, err := l.Review(ctx, time.Time{})
+	if err != nil {
+		return f, err
+	}
+	for _, it := range queue {
+		for _, p := range it.Places {
+			if in(p) {
+				f.Queue++
+				break
+			}
+		}
+	}
+	views, err := l.Taught(ctx)
+	if err != nil {
+		return f, err
+	}
+	byTeacher := map[string]int{}
+	for _, v := range views {
+		// A link for everywhere, or for a county, counts in the summaries
+		// of the places it covers.
+		covers := v.Scope == towndesk.ScopeAll || in(v.Place) || scope.IsTown() && v.Covers(scope)
+		if !covers {
+			continue
+		}
+		if !v.At.Before(since) && v.At.Before(until) {
+			byTeacher[v.By]++
+		}
+		if v.Active() && v.Stale {
+			f.Stale++
+		}
+	}
+	for by, n := range byTeacher {
+		f.Taught = append(f.Taught, towndesk.TaughtCount{By: by, Count: n})
+	}
+	sort.Slice(f.Taught, func(i, j int) bool {
+		if f.Taught[i].Count != f.Taught[j].Count {
+			return f.Taught[i].Count > f.Taught[j].Count
+		}
+		return f.Taught[i].By < f.Taught[j].By
+	})
+	return f, nil
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/towndesk/towndesk"
 	"github.com/towndesk/towndesk/storage"
@@ -237,5 +238,43 @@ func TestTaughtExportImportAndStale(t *testing.T) {
 	}
 	if r := ask(t, l, AskInput{Question: untaughtQ}); r.Result.Status == towndesk.StatusAnswered && r.Result.Matches[0].Role == towndesk.RoleTaught {
 		t.Errorf("a stale link still answers")
+	}
+}
+
+func TestTeachingFiguresAndReview(t *testing.T) {
+	l := newTestLists(t)
+	ctx := context.Background()
+	code, _ := poultryCode(t, l)
+	// Two questions the bot could not answer, one of them asked twice.
+	for _, q := range []string{untaughtQ, untaughtQ, "滨湖镇有人在网上卖假的演唱会门票谁管"} {
+		r := ask(t, l, AskInput{Question: q})
+		lq := &storage.Question{Source: "slack", User: "U1", Channel: "C1", Text: q, Status: r.Result.Status,
+			Place: *r.Result.Place, Matter: r.Result.Matter}
+		if err := l.db.LogQuestion(ctx, lq); err != nil {
+			t.Fatal(err)
+		}
+	}
+	queue, err := l.Review(ctx, time.Time{})
+	if err != nil || len(queue) != 2 || queue[0].Count != 2 {
+		t.Fatalf("Review = %+v, %v; want 2 forms, the first asked twice", queue, err)
+	}
+	binhu := *ask(t, l, AskInput{Question: untaughtQ}).Result.Place
+	if _, err := l.Teach(ctx, TeachInput{Question: untaughtQ, Code: code, By: "王芳"}); err != nil {
+		t.Fatal(err)
+	}
+	if queue, err := l.Review(ctx, time.Time{}); err != nil || len(queue) != 1 {
+		t.Errorf("after teaching one form, the queue has %d forms, want 1", len(queue))
+	}
+	now := time.Now()
+	f, err := l.TeachingFigures(ctx, binhu, now.Add(-time.Hour), now.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Queue != 1 || len(f.Taught) != 1 || f.Taught[0].By != "王芳" || f.Taught[0].Count != 1 || f.Stale != 0 {
+		t.Errorf("TeachingFigures(滨湖镇) = %+v, want queue 1, 王芳 1, none stale", f)
+	}
+	other := towndesk.Place{Province: "浙江省", County: "义乌市", CountyCode: "330782"}
+	if f, _ := l.TeachingFigures(ctx, other, now.Add(-time.Hour), now.Add(time.Hour)); f.Queue != 0 || len(f.Taught) != 0 {
+		t.Errorf("TeachingFigures(义乌市) = %+v, want nothing from 滨湖镇", f)
 	}
 }

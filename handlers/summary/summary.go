@@ -99,6 +99,14 @@ type Config struct {
 	// Opening, if set, writes a two-sentence opening from the figures; a
 	// failing one leaves the summary without an opening.
 	Opening opener
+	// Teaching, if set, gives the list maintainers' figures (queue,
+	// taught, stale) for the knowledge section; *qa.Lists is one.
+	Teaching teaching
+}
+
+// teaching gives the figures of teaching the bot.
+type teaching interface {
+	TeachingFigures(ctx context.Context, scope towndesk.Place, since, until time.Time) (towndesk.TeachingFigures, error)
 }
 
 // Builder builds weekly summaries.
@@ -107,11 +115,12 @@ type Builder struct {
 	cal     *towndesk.Calendar
 	now     func() time.Time
 	opening opener
+	teach   teaching
 }
 
 // New returns a summary builder over db.
 func New(db *storage.DB, cfg Config) *Builder {
-	s := &Builder{db: db, cal: cfg.Calendar, now: cfg.Now, opening: cfg.Opening}
+	s := &Builder{db: db, cal: cfg.Calendar, now: cfg.Now, opening: cfg.Opening, teach: cfg.Teaching}
 	if s.now == nil {
 		s.now = time.Now
 	}
@@ -157,6 +166,9 @@ type Summary struct {
 	Unanswered, NotUseful []AskedQuestion
 	// Matters are the power-list items most often given as the answer.
 	Matters []towndesk.MatterCount
+	// Teaching is the list maintainers' figures; nil when the builder has
+	// no source of them.
+	Teaching *towndesk.TeachingFigures
 }
 
 // WeekChange is a week's count and the week before's.
@@ -212,6 +224,13 @@ func (s *Builder) Build(ctx context.Context, scope Scope, week Week) (*Summary, 
 		Money: d.Money, Unbalanced: d.Unbalanced, Villages: d.Villages, Matters: d.Matters,
 	}
 	sum.knowledge(d.Questions)
+	if s.teach != nil {
+		f, err := s.teach.TeachingFigures(ctx, scope.Place, week.Start(), week.End())
+		if err != nil {
+			return nil, err
+		}
+		sum.Teaching = &f
+	}
 	if s.opening != nil {
 		if text, err := s.opening.SummaryOpening(ctx, sum.figures()); err == nil {
 			sum.Opening = strings.TrimSpace(towndesk.MaskText(text))
@@ -567,6 +586,7 @@ func quoted(text string) string {
 func (s *Summary) knowledgeSection() Section {
 	sec := Section{Title: "知识库问答"}
 	if s.Asked == 0 {
+		s.teachingLines(&sec)
 		return sec
 	}
 	sec.Lines = append(sec.Lines, fmt.Sprintf("提问 %d 次，已回答 %d 次（%s）", s.Asked, s.Answered, percent(s.Answered, s.Asked)))
@@ -590,6 +610,7 @@ func (s *Summary) knowledgeSection() Section {
 	list("被标为“没用”", s.NotUseful, func(q AskedQuestion) string {
 		return fmt.Sprintf("%s 问 %d 次，没用 %d 票", quoted(q.Text), q.Count, q.Votes)
 	})
+	s.teachingLines(&sec)
 	if len(s.Matters) == 0 {
 		sec.Lines = append(sec.Lines, "问得最多的事项：无")
 		return sec
@@ -650,4 +671,30 @@ func (s *Summary) Text() string {
 		}
 	}
 	return towndesk.MaskText(b.String())
+}
+
+// teachingLines adds the list maintainers' figures, if the summary has
+// them: the queue, the links taught in the week, and the stale ones.
+func (s *Summary) teachingLines(sec *Section) {
+	t := s.Teaching
+	if t == nil {
+		return
+	}
+	sec.Lines = append(sec.Lines, fmt.Sprintf("待纠正队列：%d 个问法（towndesk review）", t.Queue))
+	if len(t.Taught) == 0 {
+		sec.Lines = append(sec.Lines, "本周纠正：无")
+	} else {
+		var by []string
+		n := 0
+		for _, c := range t.Taught {
+			by = append(by, fmt.Sprintf("%s %d 条", c.By, c.Count))
+			n += c.Count
+		}
+		sec.Lines = append(sec.Lines, fmt.Sprintf("本周纠正：%d 条（%s）", n, strings.Join(by, "、")))
+	}
+	if t.Stale > 0 {
+		sec.Lines = append(sec.Lines, fmt.Sprintf("已失效的纠正：%d 条（清单更新后事项已不在，请重新纠正或撤销）", t.Stale))
+	} else {
+		sec.Lines = append(sec.Lines, "已失效的纠正：无")
+	}
 }

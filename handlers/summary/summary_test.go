@@ -459,3 +459,36 @@ func TestSummaryOpening(t *testing.T) {
 		})
 	}
 }
+
+type fixedTeaching struct {
+	scope        towndesk.Place
+	since, until time.Time
+	f            towndesk.TeachingFigures
+}
+
+func (f *fixedTeaching) TeachingFigures(ctx context.Context, scope towndesk.Place, since, until time.Time) (towndesk.TeachingFigures, error) {
+	f.scope, f.since, f.until = scope, since, until
+	return f.f, nil
+}
+
+func TestSummaryTeaching(t *testing.T) {
+	w := newSummaryWorld(t)
+	w.at("2026-03-09", 9, 0)
+	teach := &fixedTeaching{f: towndesk.TeachingFigures{Queue: 4, Stale: 1,
+		Taught: []towndesk.TaughtCount{{By: "王芳", Count: 3}, {By: "李强", Count: 1}}}}
+	s := New(w.db, Config{Calendar: w.cal, Now: w.clock.Now, Teaching: teach})
+	week := s.LastWeek(shanghai)
+	got, err := s.Build(w.ctx, Scope{Name: "滕州市滨湖镇", Place: w.binhu}, week)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if teach.scope != w.binhu || !teach.since.Equal(week.Start()) || !teach.until.Equal(week.End()) {
+		t.Errorf("teaching figures asked for %v %v–%v, want the scope's place and week", teach.scope, teach.since, teach.until)
+	}
+	text := got.Text()
+	for _, want := range []string{"待纠正队列：4 个问法", "本周纠正：4 条（王芳 3 条、李强 1 条）", "已失效的纠正：1 条"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("summary lacks %q:\n%s", want, text)
+		}
+	}
+}
