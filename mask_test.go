@@ -1,6 +1,9 @@
 package towndesk
 
-import "testing"
+import (
+	"regexp"
+	"testing"
+)
 
 func TestNormalizePhone(t *testing.T) {
 	tests := []struct {
@@ -24,6 +27,18 @@ func TestNormalizePhone(t *testing.T) {
 		{"Beijing landline 9 digits", "010-123456789", "", false},
 		{"letters", "138abc45678", "", false},
 		{"empty", "", "", false},
+		{"mobile with ideographic commas", "139、8765、4322", "13987654322", true},
+		{"mobile full-width", "１３９８７６５４３２２", "13987654322", true},
+		{"mobile with +86", "+86 139 8765 4322", "13987654322", true},
+		{"mobile with full-width +86", "＋８６－１３９８７６５４３２２", "13987654322", true},
+		{"mobile with 0086", "0086 13987654322", "13987654322", true},
+		{"mobile with 86", "8613987654322", "13987654322", true},
+		{"landline in brackets", "(0632)5551234", "0632-5551234", true},
+		{"landline in full-width brackets", "（０６３２）５５５１２３４", "0632-5551234", true},
+		{"Beijing landline in brackets", "(010) 1234 5678", "010-12345678", true},
+		{"landline with +86", "+86 632 5551234", "0632-5551234", true},
+		{"plus in the middle", "139+87654322", "", false},
+		{"86 and too few digits", "86 1398765432", "", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -35,6 +50,28 @@ func TestNormalizePhone(t *testing.T) {
 				t.Errorf("NormalizePhone(%q) error code = %q, want %q", tt.in, ErrorCode(err), EINVALID)
 			}
 		})
+	}
+}
+
+// TestPhoneErrorKeepsItsExamples: the phone error shows its examples as
+// written, also after the masking every message to a user goes through,
+// and never the number typed in full.
+func TestPhoneErrorKeepsItsExamples(t *testing.T) {
+	for _, in := range []string{"abc", "1381234567", "138123456789012", "12345"} {
+		_, err := NormalizePhone(in)
+		msg := ErrorMessage(err)
+		if MaskText(msg) != msg {
+			t.Errorf("NormalizePhone(%q) error %q changes when masked: %q", in, msg, MaskText(msg))
+		}
+		for _, ex := range []string{"0632-555xxxx", "(010) 8888xxxx", "+86"} {
+			if !contains(msg, ex) {
+				t.Errorf("NormalizePhone(%q) error %q lacks the example %q", in, msg, ex)
+			}
+		}
+	}
+	_, err := NormalizePhone("139 8765 4322 5")
+	if msg := ErrorMessage(err); contains(msg, "8765") {
+		t.Errorf("error %q shows the digits typed", msg)
 	}
 }
 
@@ -52,6 +89,9 @@ func TestNormalizeID(t *testing.T) {
 		{"17 characters", "11010119900307123", "", "18 位"},
 		{"letter inside", "1101011990A3071233", "", "前 17 位"},
 		{"no such birthday", "110101199002301236", "", "出生日期"},
+		{"groups with spaces", "110101 19900307 1233", "110101199003071233", ""},
+		{"full-width", "１１０１０５１９４９１２３１００２Ｘ", "11010519491231002X", ""},
+		{"hyphens", "110105-19491231-002x", "11010519491231002X", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -116,6 +156,38 @@ func TestMaskText(t *testing.T) {
 		{"landline with space", "村委会 0632 5551234", "村委会 0632-***1234"},
 		{"landline in brackets", "电话(0632)5551234", "电话0632-***1234"},
 		{"landline in full-width brackets", "电话（0632）5551234", "电话0632-***1234"},
+		// Numbers written with other separators, as people type them.
+		{"ideographic commas", "回电139、8765、4322", "回电139****4322"},
+		{"spaced 3-4-4", "回电 139 8765 4322 谢谢", "回电 139****4322 谢谢"},
+		{"hyphens 3-4-4", "139-8765-4322", "139****4322"},
+		{"spaced 4-4-3", "1398 7654 322", "139****4322"},
+		{"dots", "139.8765.4322", "139****4322"},
+		{"spaced hyphen", "139 - 8765 - 4322", "139****4322"},
+		{"full-width hyphens", "１３９－８７６５－４３２２", "139****4322"},
+		{"em dash", "139—8765—4322", "139****4322"},
+		{"ideographic space", "139　8765　4322", "139****4322"},
+		{"full-width commas and digits", "１３９、８７６５、４３２２", "139****4322"},
+		{"country code spaced", "+86 139 8765 4322", "+86139****4322"},
+		{"country code hyphens", "+86-139-8765-4322", "+86139****4322"},
+		{"country code full-width plus", "＋８６ １３９８７６５４３２２", "＋86139****4322"},
+		{"country code without plus", "86 139 8765 4322", "86139****4322"},
+		{"country code in brackets", "(+86)13987654322", "(+86139****4322"},
+		{"landline with country code", "+86 632 5551234", "+86-632-***1234"},
+		{"landline hyphens 4-3-4", "0632-555-1234", "0632-***1234"},
+		{"landline bracket and space", "(0632) 555 1234", "0632-***1234"},
+		{"Beijing landline in brackets", "（010）8888 1234", "010-****1234"},
+		{"two numbers in a list", "13812345678、13987654322", "138****5678、139****4322"},
+		{"two spaced numbers", "139 8765 4322，138 1234 5678", "139****4322，138****5678"},
+		{"ID in 6-8-4 groups", "证号 110101 19900307 1233", "证号 110101********1233"},
+		{"ID with hyphens", "110105-19491231-002X", "110105********002X"},
+		{"ID full-width X", "１１０１０５１９４９１２３１００２Ｘ", "110105********002X"},
+		{"mobile then a letter X", "电话13812345678X号", "电话138****5678X号"},
+		// Not numbers to mask.
+		{"list of small numbers", "第13、14、15、16、17条", "第13、14、15、16、17条"},
+		{"date and time", "2026-03-01 13:45 办结", "2026-03-01 13:45 办结"},
+		{"address", "192.168.100.200", "192.168.100.200"},
+		{"amounts", "收取 50.00 元、支付 120.50 元", "收取 50.00 元、支付 120.50 元"},
+		{"12 digits spaced", "1381 2345 6789", "1381 2345 6789"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -139,8 +211,14 @@ func FuzzMaskText(f *testing.F) {
 		if p, err := NormalizePhone(s); err == nil && len(p) == 11 && s == p && got == s {
 			t.Errorf("MaskText(%q) left a mobile number unmasked", s)
 		}
+		// No mobile number is left standing as 11 digits of its own.
+		if f, _ := foldWidth(got); bareMobileRe.MatchString(f) {
+			t.Errorf("MaskText(%q) = %q leaves a mobile number", s, got)
+		}
 	})
 }
+
+var bareMobileRe = regexp.MustCompile(`(?:^|[^0-9])1[3-9][0-9]{9}(?:[^0-9]|$)`)
 
 func contains(s, sub string) bool { return len(sub) == 0 || indexOf(s, sub) >= 0 }
 

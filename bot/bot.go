@@ -16,20 +16,26 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/slack-go/slack"
-	"github.com/slack-go/slack/slackevents"
 
 	"github.com/towndesk/towndesk"
 	"github.com/towndesk/towndesk/config"
 	"github.com/towndesk/towndesk/handlers/chat"
+	"github.com/towndesk/towndesk/storage"
 )
 
 // store is what the bot keeps in the database besides what handlers keep.
 type store interface {
-	ClaimEvent(ctx context.Context, eventID string) (bool, error)
+	QueueQuestion(ctx context.Context, eventID string, q *storage.InboxQuestion, owner string, lease time.Duration) (bool, error)
+	SetInboxReply(ctx context.Context, id int64, reply string) error
+	DeleteInbox(ctx context.Context, id int64) error
+	ClaimInbox(ctx context.Context, owner string, lease time.Duration, limit int) ([]storage.InboxQuestion, error)
+	RenewInbox(ctx context.Context, owner string, lease time.Duration) error
+	ReleaseInbox(ctx context.Context, owner string, ids ...int64) error
 	ClaimKey(ctx context.Context, key string) (result string, fresh bool, err error)
 	FinishKey(ctx context.Context, key, result string) error
 	ReleaseKey(ctx context.Context, key string) error
@@ -53,31 +59,52 @@ type Options struct {
 	Store  store
 	Logger *slog.Logger // its handler should mask (NewMaskingHandler); nil discards
 
-	// Workers and Queue size the background pool (default 8 and 256).
+	// Workers and Queue size the background pool (default 8 and 1024).
+	// One channel's questions, or one person's commands, may fill at most
+	// half the queue.
 	Workers, Queue int
 	// ChannelInterval and ChannelBurst space posts to one channel
-	// (default one per second after a burst of 3).
+	// (default one per second after a burst of 3); a negative interval
+	// does not space them.
 	ChannelInterval time.Duration
 	ChannelBurst    int
+	// ChannelBacklog is how many posts may wait for one channel before a
+	// new question there is refused (default 600: ten minutes of posts).
+	ChannelBacklog int
+	// Owner names this instance in the stored question queue (default
+	// host, process and a random part); InboxLease is how long another
+	// instance waits to take over its questions after it died (default 2
+	// minutes).
+	Owner      string
+	InboxLease time.Duration
 	// Now is the clock for signature checks; nil for time.Now.
 	Now func() time.Time
 }
 
+// maxPosts bounds the posts waiting in memory, all channels together.
+const maxPosts = 10000
+
 // Bot is a running Slack front end.
 type Bot struct {
-	api    *slack.Client
-	http   *http.Client
-	chat   *chat.Chat
-	store  store
-	cfg    config.Config
-	secret string
-	app    string
-	log    *slog.Logger
-	now    func() time.Time
-	pool   *pool
-	queue  *channelQueue
+	api     *slack.Client
+	http    *http.Client
+	chat    *chat.Chat
+	store   store
+	cfg     config.Config
+	secret  string
+	app     string
+	log     *slog.Logger
+	now     func() time.Time
+	pool    *pool
+	posts   *poster
+	backlog int
+	owner   string
+	lease   time.Duration
 
-	draining atomic.Bool
+	draining  atomic.Bool
+	startOnce sync.Once
+	stopBg    context.CancelFunc
+	bg        sync.WaitGroup
 }
 
 // New returns a Bot. It returns an error when a required option is missing.
@@ -101,13 +128,22 @@ func New(o Options) (*Bot, error) {
 		o.Workers = 8
 	}
 	if o.Queue <= 0 {
-		o.Queue = 256
+		o.Queue = 1024
 	}
 	if o.ChannelInterval == 0 {
 		o.ChannelInterval = time.Second
 	}
 	if o.ChannelBurst == 0 {
 		o.ChannelBurst = 3
+	}
+	if o.ChannelBacklog <= 0 {
+		o.ChannelBacklog = 600
+	}
+	if o.Owner == "" {
+		o.Owner = instanceID()
+	}
+	if o.InboxLease <= 0 {
+		o.InboxLease = 2 * time.Minute
 	}
 	opts := slackOptions(o.HTTPClient, o.APIURL)
 	if o.AppToken != "" {
@@ -116,23 +152,56 @@ func New(o Options) (*Bot, error) {
 	return &Bot{
 		api: slack.New(o.BotToken, opts...), http: o.HTTPClient, chat: o.Chat, store: o.Store, cfg: o.Config,
 		secret: o.SigningSecret, app: o.AppToken, log: o.Logger, now: o.Now,
-		pool: newPool(o.Workers, o.Queue), queue: newChannelQueue(o.ChannelInterval, o.ChannelBurst),
+		pool: newPool(o.Workers, o.Queue), posts: newPoster(o.ChannelInterval, o.ChannelBurst, maxPosts),
+		backlog: o.ChannelBacklog, owner: o.Owner, lease: o.InboxLease,
 	}, nil
 }
 
-// Close stops taking work and waits for the work in flight, until ctx
-// ends (then in-flight calls to Slack are cancelled).
-func (b *Bot) Close(ctx context.Context) error {
-	b.draining.Store(true)
-	return b.pool.close(ctx)
+// start starts the background chores, once: pruning old event IDs and
+// keys, and keeping the stored questions (answering those left by the
+// last run). They stop at Close.
+func (b *Bot) start() {
+	b.startOnce.Do(func() {
+		ctx, cancel := context.WithCancel(context.Background())
+		b.stopBg = cancel
+		b.bg.Add(2)
+		go func() { defer b.bg.Done(); b.prune(ctx) }()
+		go func() { defer b.bg.Done(); b.keepInbox(ctx) }()
+	})
 }
 
-// submit runs job in the background; false if the bot is full or closing.
-func (b *Bot) submit(name string, job func(context.Context)) bool {
+// Close stops taking work and waits for the work in flight, until ctx
+// ends (then in-flight calls to Slack are cancelled). Stored questions
+// not answered yet, and answers still waiting for their channel's turn,
+// are left stored and given up, for the next start to answer and post;
+// other posts are sent until ctx ends. It returns ctx's error if time ran
+// out.
+func (b *Bot) Close(ctx context.Context) error {
+	b.draining.Store(true)
+	b.startOnce.Do(func() {}) // no chores start after Close
+	if b.stopBg != nil {
+		b.stopBg()
+	}
+	b.bg.Wait()
+	err := b.pool.close(ctx)
+	if perr := b.posts.close(ctx); err == nil {
+		err = perr
+	}
+	rctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if rerr := b.store.ReleaseInbox(rctx, b.owner); rerr != nil {
+		b.log.Error("give up stored questions", "err", rerr)
+	}
+	return err
+}
+
+// submit runs job in the background, taking turns with the other keys'
+// jobs; false if the bot is full or closing.
+func (b *Bot) submit(key, name string, job func(context.Context)) bool {
 	if b.draining.Load() {
 		return false
 	}
-	ok := b.pool.submit(func(ctx context.Context) {
+	ok := b.pool.submit(key, func(ctx context.Context) {
 		defer func() {
 			if p := recover(); p != nil {
 				b.log.Error("job panicked", "job", name, "panic", fmt.Sprint(p))
@@ -160,73 +229,6 @@ func cleanText(s string) string {
 	return strings.TrimSpace(html.UnescapeString(mentionRe.ReplaceAllString(s, " ")))
 }
 
-// handleEvent processes one Events API callback (after the ack): it
-// skips event IDs seen before (stored, so a restart does not answer twice)
-// and answers mentions and direct messages.
-func (b *Bot) handleEvent(ctx context.Context, eventID string, inner slackevents.EventsAPIInnerEvent) {
-	if eventID != "" {
-		fresh, err := b.store.ClaimEvent(ctx, eventID)
-		if err != nil {
-			// Better to risk answering twice than not at all.
-			b.log.Error("record event id", "event_id", eventID, "err", err)
-		} else if !fresh {
-			b.log.Info("duplicate event skipped", "event_id", eventID)
-			return
-		}
-	}
-	switch e := inner.Data.(type) {
-	case *slackevents.AppMentionEvent:
-		if e.BotID != "" {
-			return
-		}
-		root := e.ThreadTimeStamp
-		if root == "" {
-			root = e.TimeStamp
-		}
-		b.question(ctx, e.Channel, e.User, root, root, e.Text)
-	case *slackevents.MessageEvent:
-		if e.ChannelType != "im" || e.BotID != "" || e.SubType != "" || e.User == "" {
-			return
-		}
-		root := e.ThreadTimeStamp
-		memory := root
-		if root == "" {
-			root = e.TimeStamp
-			// Unthreaded messages in a DM are one conversation: its place
-			// carries over from one question to the next.
-			memory = "dm"
-		}
-		b.question(ctx, e.Channel, e.User, root, memory, e.Text)
-	}
-}
-
-// question answers a message in the thread root, remembering the place
-// under the thread key memory.
-func (b *Bot) question(ctx context.Context, channel, user, root, memory, text string) {
-	start := time.Now()
-	town, county := b.placeOf(channel)
-	req := chat.Message{Source: "slack", User: user, Channel: channel, Thread: memory,
-		Text: cleanText(text), Town: town, County: county}
-	reply, err := b.chat.Handle(ctx, req)
-	if err == nil {
-		err = b.deliverThread(ctx, channel, root, user, reply)
-	}
-	if err != nil {
-		b.log.Error("answer failed", "channel", channel, "user", user, "question", req.Text, "err", err)
-		// Never silence: the failure reply goes out even when the work was
-		// cut short (shutdown cancels the jobs' context), on a short
-		// context of its own.
-		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*time.Second)
-		defer cancel()
-		if _, perr := b.postThread(fctx, channel, root, message{text: failureText(err), blocks: []slack.Block{section(failureText(err))}}); perr != nil {
-			b.log.Error("failure reply not delivered", "channel", channel, "user", user, "err", perr)
-		}
-		return
-	}
-	b.log.Info("answered", "channel", channel, "user", user, "question", req.Text, "status", status(reply),
-		"ms", time.Since(start).Milliseconds())
-}
-
 func status(r *chat.Reply) string {
 	if r.Answer != nil {
 		return string(r.Answer.Status)
@@ -234,22 +236,10 @@ func status(r *chat.Reply) string {
 	return "command"
 }
 
-// deliverThread shows a reply to a message in its thread.
-func (b *Bot) deliverThread(ctx context.Context, channel, root, user string, r *chat.Reply) error {
-	if r.Private {
-		return b.ephemeral(ctx, "", channel, user, root, render(r))
-	}
-	_, err := b.postThread(ctx, channel, root, render(r))
-	return err
-}
-
-// postThread posts m in the thread of root ("" for the channel itself),
-// in the channel's turn, waiting out rate limits. It returns the posted
-// message's ts.
-func (b *Bot) postThread(ctx context.Context, channel, root string, m message) (string, error) {
-	if err := b.queue.wait(ctx, channel); err != nil {
-		return "", err
-	}
+// postNow posts m in the thread of root ("" for the channel itself) now,
+// waiting out rate limits: only the poster calls it, in the channel's
+// turn. It returns the posted message's ts.
+func (b *Bot) postNow(ctx context.Context, channel, root string, m message) (string, error) {
 	opts := m.options()
 	if root != "" {
 		opts = append(opts, slack.MsgOptionTS(root))
@@ -266,19 +256,55 @@ func (b *Bot) postThread(ctx context.Context, channel, root string, m message) (
 	return ts, err
 }
 
-// update replaces the message at ts in channel.
-func (b *Bot) update(ctx context.Context, channel, ts string, m message) error {
-	if err := b.queue.wait(ctx, channel); err != nil {
-		return err
+// postLater queues m for the thread of root ("" for the channel itself),
+// to be posted in the channel's turn without holding the caller. then, if
+// set, gets the posted message's ts or the error (also when the post is
+// dropped at shutdown); it runs in the channel's goroutine.
+func (b *Bot) postLater(channel, root string, m message, then func(ts string, err error)) {
+	if then == nil {
+		then = func(string, error) {}
 	}
-	err := withRetry(ctx, func() error {
-		_, _, _, err := b.api.UpdateMessageContext(ctx, channel, ts, m.options()...)
-		return err
+	err := b.posts.add(channel, postJob{
+		run: func(ctx context.Context) {
+			then(b.postNow(ctx, channel, root, m))
+		},
+		drop: func(err error) {
+			b.log.Warn("post not sent", "channel", channel, "reason", err)
+			then("", err)
+		},
 	})
 	if err != nil {
-		b.log.Error("chat.update failed", "channel", channel, "err", err)
+		b.log.Warn("post not queued", "channel", channel, "reason", err)
+		then("", err)
 	}
-	return err
+}
+
+// updateLater queues the replacement of the message at ts in channel, in
+// the channel's turn; then, if set, gets the outcome.
+func (b *Bot) updateLater(channel, ts string, m message, then func(err error)) {
+	if then == nil {
+		then = func(error) {}
+	}
+	err := b.posts.add(channel, postJob{
+		run: func(ctx context.Context) {
+			err := withRetry(ctx, func() error {
+				_, _, _, err := b.api.UpdateMessageContext(ctx, channel, ts, m.options()...)
+				return err
+			})
+			if err != nil {
+				b.log.Error("chat.update failed", "channel", channel, "err", err)
+			}
+			then(err)
+		},
+		drop: func(err error) {
+			b.log.Warn("update not sent", "channel", channel, "reason", err)
+			then(err)
+		},
+	})
+	if err != nil {
+		b.log.Warn("update not queued", "channel", channel, "reason", err)
+		then(err)
+	}
 }
 
 // ephemeral shows m to user only: through the response URL when Slack gave
@@ -351,7 +377,7 @@ func (b *Bot) handleAction(ctx context.Context, cb slack.InteractionCallback, a 
 			if private {
 				err = b.ephemeral(ctx, cb.ResponseURL, channel, user, "", render(r))
 			} else {
-				_, err = b.postThread(ctx, channel, root, render(r))
+				b.postLater(channel, root, render(r), nil)
 			}
 		}
 	case actUseful, actUseless:
@@ -423,12 +449,11 @@ func (b *Bot) pickPlace(ctx context.Context, cb slack.InteractionCallback, a *sl
 		if private {
 			return "", b.ephemeral(ctx, cb.ResponseURL, channel, cb.User.ID, "", render(r))
 		}
+		// In the channel's turn, in this order; failures are logged.
 		chosen := fmt.Sprintf("<@%s> 选择了：%s%s", cb.User.ID, parts[1], parts[2])
-		if err := b.update(ctx, channel, cb.Container.MessageTs, message{text: chosen, blocks: []slack.Block{section(chosen)}}); err != nil {
-			b.log.Warn("could not mark the place choice", "err", err)
-		}
-		_, err = b.postThread(ctx, channel, root, render(r))
-		return "", err
+		b.updateLater(channel, cb.Container.MessageTs, message{text: chosen, blocks: []slack.Block{section(chosen)}}, nil)
+		b.postLater(channel, root, render(r), nil)
+		return "", nil
 	})
 	return err
 }
@@ -445,8 +470,8 @@ func (b *Bot) share(ctx context.Context, cb slack.InteractionCallback, a *slack.
 		}
 		m := render(r)
 		m.text = fmt.Sprintf("<@%s> 分享了一个回答：%s", cb.User.ID, r.Text)
-		ts, err := b.postThread(ctx, channel, "", m)
-		return ts, err
+		b.postLater(channel, "", m, nil)
+		return "", nil
 	})
 	return err
 }

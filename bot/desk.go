@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -24,6 +25,9 @@ const (
 	viewIntake = "td_intake" // private_metadata: the channel the form was opened from
 	viewMove   = "td_move"   // private_metadata: id|version|status|channel
 )
+
+// staleForm is shown in a modal whose hidden state does not parse.
+const staleForm = "表单已失效，请关闭后从消息卡片重新打开。"
 
 // deskRefusal is what someone who may not change requests is told.
 func deskRefusal() error {
@@ -171,7 +175,7 @@ func (b *Bot) submitIntake(ctx context.Context, cb slack.InteractionCallback) an
 	}
 	r := reply.Desk.Changed.Request
 	b.log.Info("request created", "id", r.ID, "user", cb.User.ID, "town", r.Town.Short())
-	b.submit("card", func(ctx context.Context) {
+	b.submit(userKey(cb.User.ID), "card", func(ctx context.Context) {
 		b.refreshCard(ctx, r.ID, channel, timeline(cb.User.ID, reply))
 	})
 	return nil
@@ -201,7 +205,8 @@ func (b *Bot) deskChannel(town towndesk.Place, from string) string {
 }
 
 // refreshCard posts or updates the one card of request id and posts line
-// (if it has text) in the card's thread (the timeline).
+// (if it has text) in the card's thread (the timeline). The posts go in
+// the channel's turn; refreshCard does not wait for them.
 func (b *Bot) refreshCard(ctx context.Context, id, from string, line message) {
 	show, err := b.chat.Desk.Desk().Show(ctx, desk.RequestShowInput{ID: id, By: "towndesk"})
 	if err != nil {
@@ -212,27 +217,32 @@ func (b *Bot) refreshCard(ctx context.Context, id, from string, line message) {
 	channel, ts, err := b.store.RequestCard(ctx, id)
 	switch {
 	case err == nil:
-		if err := b.update(ctx, channel, ts, m); err != nil {
-			return
-		}
+		b.updateLater(channel, ts, m, func(err error) {
+			if err == nil && line.text != "" {
+				b.postLater(channel, ts, line, nil)
+			}
+		})
 	case towndesk.ErrorCode(err) == towndesk.ENOTFOUND:
 		channel = b.deskChannel(show.Request.Town, from)
 		if channel == "" {
 			b.log.Warn("no desk channel for the request's town; no card", "id", id, "town", show.Request.Town.Short())
 			return
 		}
-		if ts, err = b.postThread(ctx, channel, "", m); err != nil {
-			return
-		}
-		if err := b.store.SetRequestCard(ctx, id, channel, ts); err != nil {
-			b.log.Error("record card", "id", id, "err", err)
-		}
+		b.postLater(channel, "", m, func(ts string, err error) {
+			if err != nil {
+				return
+			}
+			rctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if err := b.store.SetRequestCard(rctx, id, channel, ts); err != nil {
+				b.log.Error("record card", "id", id, "err", err)
+			}
+			if line.text != "" {
+				b.postLater(channel, ts, line, nil)
+			}
+		})
 	default:
 		b.log.Error("read card", "id", id, "err", err)
-		return
-	}
-	if line.text != "" {
-		b.postThread(ctx, channel, ts, line)
 	}
 }
 
@@ -363,7 +373,13 @@ func (b *Bot) deskAction(ctx context.Context, cb slack.InteractionCallback, a *s
 			return true
 		}
 		id, to := parts[0], parts[2]
-		version, _ := strconv.Atoi(parts[1])
+		version, err := strconv.Atoi(parts[1])
+		if err != nil || version < 1 || id == "" {
+			// A version that does not parse must not become 0 and slip
+			// past the optimistic-locking check.
+			refuse(towndesk.Errorf(towndesk.EINVALID, "按钮已失效"))
+			return true
+		}
 		if !b.chat.Desk.CanChange(user, channel) {
 			refuse(deskRefusal())
 			return true
@@ -379,7 +395,7 @@ func (b *Bot) deskAction(ctx context.Context, cb slack.InteractionCallback, a *s
 		id, rest, _ := strings.Cut(a.Value, "|")
 		ver, assignee, _ := strings.Cut(rest, "|")
 		version, verr := strconv.Atoi(ver)
-		if id == "" || verr != nil {
+		if id == "" || verr != nil || version < 1 {
 			refuse(towndesk.Errorf(towndesk.EINVALID, "按钮已失效"))
 			return true
 		}
@@ -452,7 +468,11 @@ func (b *Bot) submitMove(ctx context.Context, cb slack.InteractionCallback) any 
 		return nil
 	}
 	id, to, channel := parts[0], towndesk.Status(parts[2]), parts[3]
-	version, _ := strconv.Atoi(parts[1])
+	version, err := strconv.Atoi(parts[1])
+	if err != nil || version < 1 || id == "" {
+		b.log.Warn("move form with a bad version refused", "metadata", cb.View.PrivateMetadata, "user", cb.User.ID)
+		return slack.NewErrorsViewSubmissionResponse(map[string]string{"text": staleForm})
+	}
 	text := value(cb.View, "text")
 	if text == "" {
 		return slack.NewErrorsViewSubmissionResponse(map[string]string{"text": "请填写" + to.Needs()})
@@ -473,7 +493,7 @@ func (b *Bot) submitChange(ctx context.Context, req chat.Message, key, id, field
 		case towndesk.EINTERNAL:
 			b.log.Error("desk change failed", "key", key, "user", req.User, "err", err)
 		case towndesk.ECONFLICT:
-			b.submit("card", func(ctx context.Context) { b.refreshCard(ctx, id, req.Channel, message{}) })
+			b.submit(userKey(req.User), "card", func(ctx context.Context) { b.refreshCard(ctx, id, req.Channel, message{}) })
 		default:
 			b.log.Info("desk change refused", "key", key, "user", req.User, "reason", err)
 		}
@@ -481,7 +501,7 @@ func (b *Bot) submitChange(ctx context.Context, req chat.Message, key, id, field
 	}
 	if done {
 		b.log.Info("request changed", "key", key, "user", req.User)
-		b.submit("card", func(ctx context.Context) { b.refreshCard(ctx, id, req.Channel, timeline(req.User, reply)) })
+		b.submit(userKey(req.User), "card", func(ctx context.Context) { b.refreshCard(ctx, id, req.Channel, timeline(req.User, reply)) })
 	}
 	return nil
 }

@@ -30,6 +30,9 @@ const (
 	viewExtend = actExtend
 )
 
+// opField is the input of each operation's modal that errors are shown at.
+var opField = map[string]string{viewAssign: "assignee", viewNote: "text", viewPay: "amount", viewExtend: "days"}
+
 var opAction = map[towndesk.Op]string{
 	towndesk.OpAssign: actAssign, towndesk.OpNote: actNote, towndesk.OpPay: actPay, towndesk.OpExtend: actExtend,
 }
@@ -130,7 +133,13 @@ func (b *Bot) submitOp(ctx context.Context, cb slack.InteractionCallback) any {
 		return nil
 	}
 	id, channel := parts[0], parts[2]
-	version, _ := strconv.Atoi(parts[1])
+	version, err := strconv.Atoi(parts[1])
+	if err != nil || version < 1 || id == "" {
+		// A version that does not parse must not become 0 and slip past
+		// the optimistic-locking check.
+		b.log.Warn("desk form with a bad version refused", "metadata", v.PrivateMetadata, "user", cb.User.ID)
+		return slack.NewErrorsViewSubmissionResponse(map[string]string{opField[v.CallbackID]: staleForm})
+	}
 	req := chat.Message{Source: "slack", User: cb.User.ID, Channel: channel}
 	switch v.CallbackID {
 	case viewAssign:

@@ -353,3 +353,49 @@ func TestDeskOpsRefusedForOutsiders(t *testing.T) {
 		})
 	}
 }
+
+// TestDeskBadVersionRefused: a card button or a form whose version does
+// not parse (or is not a real version) is refused; it must not become
+// version 0, which skips the optimistic-locking check.
+func TestDeskBadVersionRefused(t *testing.T) {
+	h := newHarness(t, "", nil)
+	ctx := context.Background()
+	id, cardTS, _ := newCard(t, h)
+	before, _ := h.db.Events(ctx, id)
+
+	for _, value := range []string{id + "|x|accepted", id + "|0|accepted", id + "||accepted"} {
+		h.interact(h.click(chDesk, uWorker, cardTS, "", actMove, value, false))
+		if c := h.slack.wait("hook"); !strings.Contains(c.text(), "按钮已失效") {
+			t.Errorf("click %q: reply = %s, want 按钮已失效", value, c.text())
+		}
+	}
+	h.interact(h.click(chDesk, uWorker, cardTS, "", actNote, id+"|v2", false))
+	if c := h.slack.wait("hook"); !strings.Contains(c.text(), "按钮已失效") {
+		t.Errorf("备注 button with a bad version: reply = %s, want 按钮已失效", c.text())
+	}
+	forms := []struct {
+		callback, meta, field string
+		values                map[string]string
+	}{
+		{viewMove, id + "|abc|rejected|" + chDesk, "text", map[string]string{"text": "材料不全"}},
+		{viewNote, id + "|x|" + chDesk, "text", map[string]string{"text": "已电话联系"}},
+		{viewExtend, id + "|-1|" + chDesk, "days", map[string]string{"days": "3", "reason": "等部门盖章"}},
+	}
+	for _, f := range forms {
+		errs := ackErrors(t, h.submitView(uWorker, "VBADVER", f.callback, f.meta, f.values))
+		if !strings.Contains(errs[f.field], "表单已失效") {
+			t.Errorf("%s with metadata %q: errors = %v, want 表单已失效 at %s", f.callback, f.meta, errs, f.field)
+		}
+	}
+	h.slack.quiet(300 * time.Millisecond)
+	r, err := h.db.Request(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Status != towndesk.StatusReceived || r.Version != 1 {
+		t.Errorf("after bad versions the request is %s version %d, want received version 1", r.Status, r.Version)
+	}
+	if after, _ := h.db.Events(ctx, id); len(after) != len(before) {
+		t.Errorf("bad versions added %d events, want none", len(after)-len(before))
+	}
+}

@@ -60,6 +60,7 @@ type harness struct {
 	t     testing.TB
 	dir   string
 	db    *storage.DB
+	idx   *kb.Index
 	chat  *chat.Chat
 	bot   *Bot
 	slack *fakeSlack
@@ -100,6 +101,7 @@ func newHarness(t testing.TB, dir string, f *fakeSlack, opts ...func(*Options)) 
 	if err != nil {
 		t.Fatal(err)
 	}
+	h.idx = idx
 	lists := qa.NewLists(db, kb.New(db, idx, gaz, kb.DefaultSynonyms()), idx, gaz)
 	h.chat = chat.New(lists, db)
 	desk := desk.New(db, desk.Config{Places: gaz})
@@ -114,6 +116,7 @@ func newHarness(t testing.TB, dir string, f *fakeSlack, opts ...func(*Options)) 
 	if err != nil {
 		t.Fatal(err)
 	}
+	h.bot.start()
 	h.srv = httptest.NewServer(h.bot.Handler())
 	t.Cleanup(func() { h.stop() })
 	return h

@@ -86,7 +86,7 @@ func (b *Bot) serveEvents(w http.ResponseWriter, r *http.Request) {
 		if cb != nil {
 			id = cb.EventID
 		}
-		if !b.submit("event", func(ctx context.Context) { b.handleEvent(ctx, id, ev.InnerEvent) }) {
+		if err := b.acceptEvent(r.Context(), id, ev.InnerEvent); err != nil {
 			// Slack redelivers; the event ID keeps it from being answered twice.
 			http.Error(w, "busy", http.StatusServiceUnavailable)
 			return
@@ -108,7 +108,7 @@ func (b *Bot) serveCommands(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad command", http.StatusBadRequest)
 		return
 	}
-	if !b.submit("command", func(ctx context.Context) { b.handleCommand(ctx, sc) }) {
+	if !b.submit(userKey(sc.UserID), "command", func(ctx context.Context) { b.handleCommand(ctx, sc) }) {
 		writeJSON(w, map[string]string{"response_type": "ephemeral", "text": "towndesk 正忙，请稍后再试。"})
 		return
 	}
@@ -154,14 +154,24 @@ var errBusy = errors.New("bot busy")
 // returns what to put in the ack: nil for an empty ack. Button clicks run
 // in the background; modal submissions are validated before the ack, so
 // that invalid fields are shown in the modal.
+//
+// A click is one action: only the first of a payload's actions is run.
+// (Slack sends one per click; running many, then answering busy for the
+// rest, would have Slack's retry run the first ones again.)
 func (b *Bot) interaction(ctx context.Context, cb slack.InteractionCallback) (any, error) {
 	switch cb.Type {
 	case slack.InteractionTypeBlockActions:
-		for _, a := range cb.ActionCallback.BlockActions {
-			a := a
-			if !b.submit("action", func(ctx context.Context) { b.handleAction(ctx, cb, a) }) {
-				return nil, errBusy
-			}
+		actions := cb.ActionCallback.BlockActions
+		if len(actions) == 0 {
+			return nil, nil
+		}
+		if len(actions) > 1 {
+			b.log.Warn("block_actions with several actions; only the first is run", "actions", len(actions))
+		}
+		a := actions[0]
+		cb.ActionCallback.BlockActions = actions[:1]
+		if !b.submit(userKey(cb.User.ID), "action", func(ctx context.Context) { b.handleAction(ctx, cb, a) }) {
+			return nil, errBusy
 		}
 		return nil, nil
 	case slack.InteractionTypeViewSubmission:
@@ -179,9 +189,7 @@ func (b *Bot) RunHTTP(ctx context.Context, ln net.Listener) error {
 		ErrorLog: slog.NewLogLogger(b.log.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	pruneCtx, stopPrune := context.WithCancel(ctx)
-	defer stopPrune()
-	go b.prune(pruneCtx)
+	b.start()
 	select {
 	case err := <-errc:
 		return err

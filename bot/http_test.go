@@ -175,6 +175,53 @@ func TestHTTPSlashCommandAndButtons(t *testing.T) {
 	}
 }
 
+// TestHTTPBlockActionsRunsOnlyTheFirst: a click is one action. A payload
+// with 1,000 actions runs the first and is acked; it must not run many and
+// then answer 503, which would have Slack's retry run them again.
+func TestHTTPBlockActionsRunsOnlyTheFirst(t *testing.T) {
+	h := newHarness(t, "", nil)
+	h.command(chBangjun, "U2147483697", "谁管烧秸秆")
+	qid := blockValue(t, h.slack.wait("hook"), actShare)
+	p := h.click(chBangjun, "U5", "300.000001", "", actUseless, qid, false)
+	one := p["actions"].([]map[string]any)[0]
+	var many []map[string]any
+	for i := 0; i < 1000; i++ {
+		a := map[string]any{}
+		for k, v := range one {
+			a[k] = v
+		}
+		if i > 0 {
+			a["action_id"] = actUseful
+		}
+		many = append(many, a)
+	}
+	p["actions"] = many
+	if resp := h.interact(p); resp.StatusCode != http.StatusOK {
+		t.Errorf("block_actions with 1,000 actions = %d, want 200", resp.StatusCode)
+	}
+	fb := h.slack.wait("hook")
+	if !strings.Contains(fb.text(), "已记录") {
+		t.Errorf("reply to the first action = %s", fb.text())
+	}
+	h.slack.quiet(500 * time.Millisecond)
+	q, err := h.db.Question(context.Background(), mustInt(t, qid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q.Useful != 0 || q.NotUseful != 1 {
+		t.Errorf("votes after the payload = %d 有用, %d 没用; want only the first action's 没用", q.Useful, q.NotUseful)
+	}
+}
+
+func mustInt(t *testing.T, s string) int64 {
+	t.Helper()
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
 func TestHTTPAmbiguousPlacePick(t *testing.T) {
 	h := newHarness(t, "", nil)
 	h.mention("EvAMB", chPlain, "U1", "400.000001", "", "柴胡店镇放鞭炮谁管")
@@ -221,12 +268,26 @@ func TestHTTPRateLimitedPostIsRetried(t *testing.T) {
 
 func TestHTTPFailureStillReplies(t *testing.T) {
 	h := newHarness(t, "", nil)
-	// Close the database under the bot: the question cannot be answered.
-	h.db.Close()
+	// Close the index under the bot: the question cannot be answered.
+	h.idx.Close()
 	h.mention("EvFAIL", chBangjun, "U1", "600.000001", "", "谁管烧秸秆")
 	c := h.slack.wait("chat.postMessage")
 	if c.Form.Get("thread_ts") != "600.000001" || !strings.Contains(c.text(), "暂时无法回答，请稍后再试") {
 		t.Errorf("reply after a failure = %q in thread %q, want the apology in the thread", c.text(), c.Form.Get("thread_ts"))
+	}
+	h.slack.quiet(300 * time.Millisecond)
+	if n, _ := h.db.InboxSize(context.Background()); n != 0 {
+		t.Errorf("%d questions still stored after the failure reply, want 0", n)
+	}
+}
+
+func TestHTTPQuestionNotStoredIsNotAcked(t *testing.T) {
+	h := newHarness(t, "", nil)
+	// Without the database the question cannot be kept: Slack must
+	// redeliver it rather than believe it taken.
+	h.db.Close()
+	if resp := h.mention("EvNODB", chBangjun, "U1", "610.000001", "", "谁管烧秸秆"); resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("mention without a database = %d, want 503", resp.StatusCode)
 	}
 }
 
@@ -255,5 +316,24 @@ func TestPhoneNumbersNeverLeaveUnmasked(t *testing.T) {
 		if strings.Contains(q.Text, "13812345678") {
 			t.Errorf("question log holds %q", q.Text)
 		}
+	}
+}
+
+// TestSpacedNumbersNeverEchoed: a number written in groups (139、8765、4322)
+// is masked in the reply, the logs and the stored question, including
+// what was searched for.
+func TestSpacedNumbersNeverEchoed(t *testing.T) {
+	h := newHarness(t, "", nil)
+	h.mention("EvSPACED", chBangjun, "U1", "710.000001", "", "村民139、8765、4322说飞碟降落归谁管")
+	c := h.slack.wait("chat.postMessage")
+	h.slack.quiet(100 * time.Millisecond)
+	for _, where := range map[string]string{"reply": c.text(), "logs": h.logs.String()} {
+		if strings.Contains(where, "8765") {
+			t.Errorf("number shown in full: %s", where)
+		}
+	}
+	qs, _ := h.db.Questions(context.Background(), storage.QuestionFilter{})
+	if len(qs) != 1 || strings.Contains(qs[0].Text, "8765") || strings.Contains(strings.Join(qs[0].Terms, " "), "8765") {
+		t.Errorf("question log = %+v, want the number masked in the question and its terms", qs)
 	}
 }

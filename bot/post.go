@@ -36,65 +36,204 @@ func withRetry(ctx context.Context, call func() error) error {
 	}
 }
 
-// channelQueue spaces posts to each channel: Slack allows about one
-// message per second per channel, with short bursts. It is a GCRA token
-// bucket per channel: burst posts may go at once, then one per interval,
-// each waiting for its turn in order.
-type channelQueue struct {
+// errPosterClosed is what a post handed over after shutdown began gets.
+var errPosterClosed = errors.New("bot: closing, post not sent")
+
+// errPostsFull is what a post gets when too many wait already.
+var errPostsFull = errors.New("bot: too many posts waiting")
+
+// postJob is one message (or message update) for a channel.
+type postJob struct {
+	// durable is true when the job's content is stored and will be posted
+	// by the next start if not now: shutdown leaves it rather than wait
+	// for the channel's turn.
+	durable bool
+	// run makes the call(s) and handles the outcome.
+	run func(ctx context.Context)
+	// drop, if set, is called instead of run when the job will not run
+	// (shutdown).
+	drop func(err error)
+}
+
+// poster sends messages to channels, each in the channel's own turn:
+// Slack takes about one message per second per channel, with short
+// bursts. Every channel with messages waiting has a goroutine of its own
+// that sends them in order, after a burst one interval apart (a GCRA token
+// bucket per channel). A worker that hands a message over is free at once,
+// and a busy channel's wait holds nobody else.
+type poster struct {
 	interval time.Duration
 	burst    int
+	limit    int // messages waiting, all channels
 	now      func() time.Time
 
-	mu  sync.Mutex
-	tat map[string]time.Time // theoretical arrival time of the next post
+	mu      sync.Mutex
+	chans   map[string][]postJob // waiting messages of channels that have a goroutine
+	tat     map[string]time.Time // theoretical arrival time of each channel's next post
+	waiting int
+	closing bool
+	stop    chan struct{} // closed when shutdown begins
+
+	wg     sync.WaitGroup
+	ctx    context.Context // cancelled when shutdown runs out of time
+	cancel context.CancelFunc
 }
 
-func newChannelQueue(interval time.Duration, burst int) *channelQueue {
-	if burst < 1 {
-		burst = 1
-	}
-	return &channelQueue{interval: interval, burst: burst, now: time.Now, tat: map[string]time.Time{}}
+func newPoster(interval time.Duration, burst, limit int) *poster {
+	ctx, cancel := context.WithCancel(context.Background())
+	return &poster{interval: interval, burst: max(1, burst), limit: limit, now: time.Now,
+		chans: map[string][]postJob{}, tat: map[string]time.Time{}, stop: make(chan struct{}), ctx: ctx, cancel: cancel}
 }
 
-// wait blocks until channel may take another message, or ctx ends.
-func (q *channelQueue) wait(ctx context.Context, channel string) error {
-	if q.interval <= 0 {
-		return nil
+// add queues job for channel. It returns an error, and does not call the
+// job's drop, when the poster is closing or too many messages wait.
+func (p *poster) add(channel string, job postJob) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch {
+	case p.closing:
+		return errPosterClosed
+	case p.waiting >= p.limit:
+		return errPostsFull
 	}
-	q.mu.Lock()
-	now := q.now()
-	tat := q.tat[channel]
-	if tat.Before(now) {
-		tat = now
+	jobs, running := p.chans[channel]
+	p.chans[channel] = append(jobs, job)
+	p.waiting++
+	if !running {
+		p.wg.Add(1)
+		go p.drain(channel)
 	}
-	at := tat.Add(-time.Duration(q.burst-1) * q.interval)
-	if at.Before(now) {
-		at = now
+	return nil
+}
+
+// pending returns how many messages wait for channel.
+func (p *poster) pending(channel string) int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return len(p.chans[channel])
+}
+
+// drain sends channel's messages until none is left, then ends.
+func (p *poster) drain(channel string) {
+	defer p.wg.Done()
+	for {
+		job, ok := p.pop(channel)
+		if !ok {
+			return
+		}
+		if err := p.turn(channel, job.durable); err != nil {
+			if job.drop != nil {
+				job.drop(err)
+			}
+			continue
+		}
+		job.run(p.ctx)
 	}
-	q.tat[channel] = tat.Add(q.interval)
-	if len(q.tat) > 10000 {
-		q.forget(now)
+}
+
+// pop takes channel's next message, skipping (dropping) those shutdown
+// leaves for the next start; ok is false when none is left.
+func (p *poster) pop(channel string) (postJob, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for {
+		jobs := p.chans[channel]
+		if len(jobs) == 0 {
+			delete(p.chans, channel)
+			return postJob{}, false
+		}
+		job := jobs[0]
+		jobs[0] = postJob{}
+		p.chans[channel] = jobs[1:]
+		p.waiting--
+		if (p.closing && job.durable) || p.ctx.Err() != nil {
+			if job.drop != nil {
+				job.drop(errPosterClosed)
+			}
+			continue
+		}
+		return job, true
 	}
-	q.mu.Unlock()
-	d := at.Sub(now)
-	if d <= 0 {
-		return nil
+}
+
+// turn waits for channel's next turn and takes it. It returns an error
+// when shutdown ran out of time, or when shutdown began and the message
+// is durable (it is posted by the next start instead).
+func (p *poster) turn(channel string, durable bool) error {
+	if p.interval > 0 {
+		p.mu.Lock()
+		now := p.now()
+		tat := p.tat[channel]
+		if tat.Before(now) {
+			tat = now
+		}
+		at := tat.Add(-time.Duration(p.burst-1) * p.interval)
+		p.mu.Unlock()
+		if d := at.Sub(now); d > 0 {
+			t := time.NewTimer(d)
+			stop := p.stop
+			if !durable {
+				stop = nil // a message only kept here waits for its turn until time is up
+			}
+			select {
+			case <-t.C:
+			case <-stop:
+				t.Stop()
+				return errPosterClosed
+			case <-p.ctx.Done():
+				t.Stop()
+				return p.ctx.Err()
+			}
+		}
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.ctx.Err() != nil {
+		return p.ctx.Err()
 	}
+	if p.interval > 0 {
+		now := p.now()
+		tat := p.tat[channel]
+		if tat.Before(now) {
+			tat = now
+		}
+		p.tat[channel] = tat.Add(p.interval)
+		if len(p.tat) > 10000 {
+			p.forget(now)
+		}
+	}
+	return nil
 }
 
 // forget drops the channels whose bucket is full again.
-func (q *channelQueue) forget(now time.Time) {
-	for ch, tat := range q.tat {
-		if tat.Before(now) {
-			delete(q.tat, ch)
+func (p *poster) forget(now time.Time) {
+	for ch, tat := range p.tat {
+		if _, busy := p.chans[ch]; !busy && tat.Before(now) {
+			delete(p.tat, ch)
 		}
+	}
+}
+
+// close stops taking messages. Durable messages still waiting are left
+// (the next start posts them); the others are sent in their turns until
+// ctx ends, when the calls in flight are cancelled and the rest dropped.
+// It returns ctx's error if time ran out.
+func (p *poster) close(ctx context.Context) error {
+	p.mu.Lock()
+	if !p.closing {
+		p.closing = true
+		close(p.stop)
+	}
+	p.mu.Unlock()
+	done := make(chan struct{})
+	go func() { p.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		p.cancel()
+		return nil
+	case <-ctx.Done():
+		p.cancel()
+		<-done
+		return ctx.Err()
 	}
 }

@@ -68,6 +68,8 @@ func button(actionID, value, label string) *slack.ButtonBlockElement {
 type message struct {
 	text   string
 	blocks []slack.Block
+	// failure: this is the failure reply (no second one if it fails too).
+	failure bool
 }
 
 func (m message) options() []slack.MsgOption {

@@ -22,7 +22,7 @@ func (b *Bot) RunSocket(ctx context.Context) error {
 	defer cancel()
 	errc := make(chan error, 1)
 	go func() { errc <- client.RunContext(runCtx) }()
-	go b.prune(runCtx)
+	b.start()
 	for {
 		select {
 		case <-ctx.Done():
@@ -58,7 +58,7 @@ func (b *Bot) socketEvent(ctx context.Context, client *socketmode.Client, evt so
 		if cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent); ok {
 			id = cb.EventID
 		}
-		if !b.submit("event", func(ctx context.Context) { b.handleEvent(ctx, id, ev.InnerEvent) }) {
+		if err := b.acceptEvent(ctx, id, ev.InnerEvent); err != nil {
 			// No ack: Slack redelivers, and the event ID prevents a double answer.
 			return
 		}
@@ -68,7 +68,7 @@ func (b *Bot) socketEvent(ctx context.Context, client *socketmode.Client, evt so
 		if !ok || evt.Request == nil {
 			return
 		}
-		if !b.submit("command", func(ctx context.Context) { b.handleCommand(ctx, sc) }) {
+		if !b.submit(userKey(sc.UserID), "command", func(ctx context.Context) { b.handleCommand(ctx, sc) }) {
 			b.ack(client, evt.Request, map[string]string{"response_type": "ephemeral", "text": "towndesk 正忙，请稍后再试。"})
 			return
 		}

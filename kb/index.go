@@ -217,13 +217,22 @@ func newIndex(dir string) (*Index, error) {
 	if dir == "" {
 		bi, err = bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
 	} else {
-		if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		if err := os.MkdirAll(filepath.Dir(dir), 0o700); err != nil {
 			return nil, fmt.Errorf("create index dir: %w", err)
 		}
 		bi, err = bleve.NewUsing(dir, m, scorch.Name, scorch.Name, nil)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("create index %s: %w", dir, err)
+	}
+	if dir != "" {
+		// The index holds the lists' text, and bleve creates its
+		// directories 0700 and its store 0600 but its metadata file 0666
+		// less the umask: owner only, like the rest of the data directory.
+		if err := os.Chmod(filepath.Join(dir, "index_meta.json"), 0o600); err != nil && !os.IsNotExist(err) {
+			bi.Close()
+			return nil, fmt.Errorf("create index %s: %w", dir, err)
+		}
 	}
 	return &Index{bi: bi, dir: dir, editions: map[int64]indexedEdition{}, statsCache: map[string]termStats{}}, nil
 }

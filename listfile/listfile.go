@@ -7,6 +7,7 @@ package listfile
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha1"
 	"encoding/csv"
 	"encoding/hex"
@@ -21,7 +22,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/towndesk/towndesk"
@@ -112,17 +112,25 @@ func ReadFile(path string) (File, error) {
 // Parse reads the files of one edition and validates every row.
 //
 // It returns a *towndesk.Error (EINVALID) naming the file when a file cannot
-// be read as a list (too large, empty, binary, undecodable, no header), and
-// one listing every invalid row ("FILE:ROW: 列 实施主体 为空") unless
-// opts.Lenient is set, in which case invalid rows are returned in Skipped.
+// be read as a list (too large, empty, binary, undecodable, no header, an
+// xlsx that would unpack beyond MaxUnzipSize or compresses beyond
+// MaxZipRatio, more than MaxColumns or MaxRows), and one listing every
+// invalid row ("FILE:ROW: 列 实施主体 为空") unless opts.Lenient is set, in
+// which case invalid rows are returned in Skipped.
 func Parse(files []File, opts Options) (*Parsed, error) {
+	return ParseContext(context.Background(), files, opts)
+}
+
+// ParseContext is Parse, stopped when ctx ends (a signal): it then returns
+// an error wrapping ctx's.
+func ParseContext(ctx context.Context, files []File, opts Options) (*Parsed, error) {
 	var rows []Row
 	var problems []Problem
 	unknown := map[string]bool{}
 	var names []string
 	for n, f := range files {
 		names = append(names, f.Name)
-		fr, err := parseData(f.Name, f.Data, opts)
+		fr, err := parseData(ctx, f.Name, f.Data, opts)
 		if err != nil {
 			return nil, err
 		}
@@ -147,6 +155,7 @@ func Parse(files []File, opts Options) (*Parsed, error) {
 	// Codes must be unique within the edition, across its files. Generated
 	// codes are derived from the row's content, so they are stable.
 	seen := map[string]string{}
+	next := map[string]int{} // per generated base, the suffix to try next
 	bad := map[int]bool{}
 	for i := range rows {
 		r := &rows[i]
@@ -154,7 +163,7 @@ func Parse(files []File, opts Options) (*Parsed, error) {
 			if r.invalid {
 				continue
 			}
-			r.Item.Code = generatedCode(opts.CodePrefix, r.Item, seen)
+			r.Item.Code = generatedCode(opts.CodePrefix, r.Item, seen, next)
 		}
 		code := r.Item.Code
 		if first, dup := seen[code]; dup {
@@ -214,15 +223,22 @@ func problemsError(ps []Problem) error {
 
 // generatedCode derives a code from the row's content so that re-importing
 // the same list gives the same code. Identical rows get -2, -3 … suffixes.
-func generatedCode(prefix string, it towndesk.PowerItem, seen map[string]string) string {
+// next remembers, per base, the suffix after the last one handed out, so
+// that n identical rows cost n steps, not n²/2.
+func generatedCode(prefix string, it towndesk.PowerItem, seen map[string]string, next map[string]int) string {
 	sum := sha1.Sum([]byte(it.Name + "\x00" + it.SubItem + "\x00" + it.Category + "\x00" + it.Body))
 	base := "G" + prefix + "-" + strings.ToUpper(hex.EncodeToString(sum[:5]))
 	code := base
-	for n := 2; ; n++ {
+	n := next[base] // 0 while the base itself has not been handed out
+	for {
+		if n >= 2 {
+			code = base + "-" + strconv.Itoa(n)
+		}
 		if _, dup := seen[code]; !dup {
+			next[base] = max(n+1, 2)
 			return code
 		}
-		code = base + "-" + strconv.Itoa(n)
+		n = max(n+1, 2)
 	}
 }
 
@@ -233,7 +249,10 @@ type fileRows struct {
 }
 
 // parseData parses one file's bytes; name is used for the format and in messages.
-func parseData(name string, data []byte, opts Options) (*fileRows, error) {
+func parseData(ctx context.Context, name string, data []byte, opts Options) (*fileRows, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, canceled(name, err)
+	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return nil, towndesk.Errorf(towndesk.EINVALID, "%s: 文件是空的", name)
 	}
@@ -242,85 +261,15 @@ func parseData(name string, data []byte, opts Options) (*fileRows, error) {
 	}
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".xlsx", ".xlsm":
-		return parseXLSX(name, data, opts)
+		return parseXLSX(ctx, name, data, opts)
 	case ".csv", ".txt":
-		return parseCSV(name, data, opts)
+		return parseCSV(ctx, name, data, opts)
 	case ".jsonl", ".ndjson":
-		return parseJSONL(name, data, opts)
+		return parseJSONL(ctx, name, data, opts)
 	case ".xls":
 		return nil, towndesk.Errorf(towndesk.EINVALID, "%s: 不支持旧版 .xls 格式，请在 Excel 中另存为 .xlsx 或 CSV", name)
 	}
 	return nil, towndesk.Errorf(towndesk.EINVALID, "%s: 无法识别的文件类型，支持 .xlsx、.csv、.jsonl", name)
-}
-
-// parseXLSX reads every sheet that has a header row. Merged cells are
-// filled from their top-left value, as a person reading the sheet sees them.
-func parseXLSX(name string, data []byte, opts Options) (*fileRows, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data))
-	if err != nil {
-		return nil, towndesk.Errorf(towndesk.EINVALID, "%s: 不是有效的 xlsx 文件（%v）", name, err)
-	}
-	defer f.Close()
-	out := &fileRows{}
-	var seenHeaders []string
-	found := false
-	for _, sheet := range f.GetSheetList() {
-		grid, err := f.GetRows(sheet, excelize.Options{RawCellValue: false})
-		if err != nil {
-			return nil, towndesk.Errorf(towndesk.EINVALID, "%s[%s]: 无法读取工作表（%v）", name, sheet, err)
-		}
-		if err := fillMerged(f, sheet, grid); err != nil {
-			return nil, towndesk.Errorf(towndesk.EINVALID, "%s[%s]: 无法读取合并单元格（%v）", name, sheet, err)
-		}
-		pos := func(row int) string { return fmt.Sprintf("%s[%s]:%d", name, sheet, row) }
-		if len(f.GetSheetList()) == 1 {
-			pos = func(row int) string { return fmt.Sprintf("%s:%d", name, row) }
-		}
-		rows, problems, unknown, headers, ok := parseGrid(grid, pos, opts)
-		if !ok {
-			seenHeaders = append(seenHeaders, headers...)
-			continue
-		}
-		found = true
-		out.rows = append(out.rows, rows...)
-		out.problems = append(out.problems, problems...)
-		out.unknown = append(out.unknown, unknown...)
-	}
-	if !found {
-		return nil, noHeaderError(name, seenHeaders)
-	}
-	return out, nil
-}
-
-// fillMerged copies each merged range's top-left value into every cell of
-// the range, growing grid rows as needed.
-func fillMerged(f *excelize.File, sheet string, grid [][]string) error {
-	merged, err := f.GetMergeCells(sheet)
-	if err != nil {
-		return err
-	}
-	for _, m := range merged {
-		c1, r1, err := excelize.CellNameToCoordinates(m.GetStartAxis())
-		if err != nil {
-			return err
-		}
-		c2, r2, err := excelize.CellNameToCoordinates(m.GetEndAxis())
-		if err != nil {
-			return err
-		}
-		v := m.GetCellValue()
-		for r := r1; r <= r2 && r <= len(grid); r++ {
-			row := grid[r-1]
-			for len(row) < c2 {
-				row = append(row, "")
-			}
-			for c := c1; c <= c2; c++ {
-				row[c-1] = v
-			}
-			grid[r-1] = row
-		}
-	}
-	return nil
 }
 
 func noHeaderError(name string, seen []string) error {
@@ -337,7 +286,7 @@ func noHeaderError(name string, seen []string) error {
 
 // parseCSV decodes UTF-8 (with or without BOM) or GB18030 and reads the
 // records as a grid.
-func parseCSV(name string, data []byte, opts Options) (*fileRows, error) {
+func parseCSV(ctx context.Context, name string, data []byte, opts Options) (*fileRows, error) {
 	text, err := decodeText(name, data)
 	if err != nil {
 		return nil, err
@@ -347,6 +296,9 @@ func parseCSV(name string, data []byte, opts Options) (*fileRows, error) {
 	r.LazyQuotes = true
 	var grid [][]string
 	for {
+		if len(grid)%256 == 255 && ctx.Err() != nil {
+			return nil, canceled(name, ctx.Err())
+		}
 		rec, err := r.Read()
 		if err == io.EOF {
 			break
@@ -485,10 +437,12 @@ func cell(rec []string, i int) string {
 // from says where the item's mode came from: the mode column; for a list
 // without one, a note that states it (noteMode); else opts.DefaultMode.
 func rowItem(rec []string, h headerMap, opts Options) (it towndesk.PowerItem, from int, probs []string) {
+	long := map[field]bool{} // too long: reported once, not also as empty
 	get := func(f field) string {
 		v := cell(rec, h.col[f])
 		if len(v) > MaxCellSize {
 			probs = append(probs, fmt.Sprintf("列 %s 的内容过长（%d 字节，上限 %d KB）", h.label(f), len(v), MaxCellSize>>10))
+			long[f] = true
 			return ""
 		}
 		return v
@@ -509,10 +463,10 @@ func rowItem(rec []string, h headerMap, opts Options) (it towndesk.PowerItem, fr
 	if it.SubItem == it.Name || it.SubItem == "无" || it.SubItem == "/" || it.SubItem == "-" {
 		it.SubItem = ""
 	}
-	if it.Name == "" {
+	if it.Name == "" && !long[fieldName] {
 		probs = append(probs, "列 "+h.label(fieldName)+" 为空")
 	}
-	if it.Body == "" {
+	if it.Body == "" && !long[fieldBody] {
 		probs = append(probs, "列 "+h.label(fieldBody)+" 为空")
 	}
 	if h.col[fieldMode] >= 0 {
@@ -523,6 +477,7 @@ func rowItem(rec []string, h headerMap, opts Options) (it towndesk.PowerItem, fr
 			m, ok = noteMode(raw)
 		}
 		switch {
+		case raw == "" && long[fieldMode]:
 		case raw == "":
 			probs = append(probs, "列 "+h.label(fieldMode)+" 为空")
 		case !ok:
@@ -553,7 +508,7 @@ func modeNames() string {
 // parseJSONL reads one JSON object per line with the canonical English
 // field names (code, name, subitem, category, basis, body, office, mode,
 // level, domain, note).
-func parseJSONL(name string, data []byte, opts Options) (*fileRows, error) {
+func parseJSONL(ctx context.Context, name string, data []byte, opts Options) (*fileRows, error) {
 	text, err := decodeText(name, data)
 	if err != nil {
 		return nil, err
@@ -565,6 +520,9 @@ func parseJSONL(name string, data []byte, opts Options) (*fileRows, error) {
 		h.col[f] = f // record index = field number
 	}
 	for i, line := range strings.Split(text, "\n") {
+		if i%256 == 255 && ctx.Err() != nil {
+			return nil, canceled(name, ctx.Err())
+		}
 		line = strings.TrimSpace(line)
 		if line == "" {
 			continue

@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
@@ -47,6 +48,9 @@ type DB struct {
 // any pending migrations. It returns an error if the file cannot be opened or
 // a migration fails; a failed migration leaves the schema as it was.
 func Open(path string) (*DB, error) {
+	if err := private(path); err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
 	// Pragmas go in the DSN so that every pooled connection gets them.
 	// _txlock=immediate makes read-then-write transactions take the write
 	// lock up front, so concurrent writers wait (busy_timeout) instead of
@@ -64,6 +68,25 @@ func Open(path string) (*DB, error) {
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
 	}
 	return db, nil
+}
+
+// private makes the database file at path readable by its owner only: it
+// holds citizens' names, phone and ID numbers. A new file is created 0600
+// before SQLite opens it, and SQLite gives its -wal and -shm files the
+// database file's permissions; an existing file open to others (as
+// earlier versions created it, 0644) is narrowed, if this user may.
+func private(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if err == nil {
+		return f.Close()
+	}
+	if !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	if st, err := os.Stat(path); err == nil && st.Mode().IsRegular() && st.Mode().Perm()&0o077 != 0 {
+		os.Chmod(path, st.Mode().Perm()&0o700) // best effort: the file may be someone else's
+	}
+	return nil
 }
 
 // Close closes the database and its prepared statements.

@@ -131,6 +131,10 @@ func (m *Main) importCommand(fs *flagSet) runFunc {
 		in.Progress = func(n int) { fmt.Fprintf(m.Stderr, "已写入 %d 行…\n", n) }
 		rep, err := lists.Import(ctx, in)
 		if err != nil {
+			if ctx.Err() != nil {
+				// SIGINT/SIGTERM: reading stopped, or the write was rolled back.
+				return towndesk.Errorf(towndesk.EINVALID, "导入已中断（收到停止信号），原有清单未改动")
+			}
 			return err
 		}
 		l := rep.List

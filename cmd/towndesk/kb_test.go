@@ -5,9 +5,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -234,6 +236,117 @@ func TestFailedImportCreatesNoDataDir(t *testing.T) {
 	}
 	if _, err := os.Stat(data); !os.IsNotExist(err) {
 		t.Errorf("a failed import left %s behind (stat: %v), want no data directory", data, err)
+	}
+}
+
+// TestImportSignalStopsCleanly sends SIGTERM (then SIGINT) to an import
+// process, once while it reads a big list and once while it writes one:
+// each time it stops soon, says so, exits 1, and the previous edition is
+// intact and current.
+func TestImportSignalStopsCleanly(t *testing.T) {
+	if args := os.Getenv("TOWNDESK_SIGNAL_CHILD"); args != "" {
+		// As main does: the signals cancel the context.
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		fmt.Fprintln(os.Stderr, "child ready")
+		os.Exit(NewMain().Run(ctx, strings.Split(args, "\x1f")))
+	}
+	if testing.Short() {
+		t.Skip("spawns child processes")
+	}
+	data := t.TempDir()
+	src := t.TempDir()
+	small := writeFile(t, src, "small.csv", listHeader+"1,K-1,对露天焚烧秸秆的处罚,行政处罚,,滕州市滨湖镇人民政府,,赋权\n")
+	if _, errOut, code := runMain(t, "", "import", "--data", data, "--county", "滕州", "--town", "滨湖", "--edition", "1", small); code != 0 {
+		t.Fatalf("import exit %d: %s", code, errOut)
+	}
+	var big strings.Builder
+	big.WriteString(listHeader)
+	for i := 0; i < 300000; i++ {
+		fmt.Fprintf(&big, "%d,K-%d,对第%d类违法行为的处罚,行政处罚,,滕州市滨湖镇人民政府,,赋权\n", i, i, i)
+	}
+	bigPath := writeFile(t, src, "big.csv", big.String())
+
+	for _, tc := range []struct {
+		name  string
+		sig   syscall.Signal
+		await string // the line after which the signal is sent
+	}{
+		{"SIGTERM while reading", syscall.SIGTERM, "child ready"},
+		{"SIGINT while writing", syscall.SIGINT, "已写入"},
+	} {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestImportSignalStopsCleanly$")
+		cmd.Env = append(os.Environ(), "TOWNDESK_SIGNAL_CHILD="+strings.Join([]string{"import", "--data", data, "--county", "滕州", "--town", "滨湖", "--edition", "2", bigPath}, "\x1f"))
+		stderr, err := cmd.StderrPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		sc := bufio.NewScanner(stderr)
+		var rest strings.Builder
+		sent := false
+		for sc.Scan() {
+			if !sent && strings.Contains(sc.Text(), tc.await) {
+				cmd.Process.Signal(tc.sig)
+				sent = true
+				continue
+			}
+			rest.WriteString(sc.Text() + "\n")
+		}
+		err = cmd.Wait()
+		if !sent {
+			t.Fatalf("%s: the child never printed %q:\n%s", tc.name, tc.await, rest.String())
+		}
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() != 1 || !strings.Contains(rest.String(), "导入已中断（收到停止信号），原有清单未改动") {
+			t.Errorf("%s: child ended with %v, stderr:\n%s\nwant exit 1 and 导入已中断", tc.name, err, rest.String())
+		}
+		out, _, _ := runMain(t, "", "lists", "--data", data)
+		if !strings.Contains(out, "\t1\t1 条") || strings.Contains(out, "\t2\t") {
+			t.Errorf("%s: lists = %q, want edition 1 with 1 row current and no edition 2", tc.name, out)
+		}
+	}
+}
+
+// TestDataDirectoryPrivate: a new data directory is 0700 and every file
+// towndesk writes in it (database, index) is readable by its owner only.
+func TestDataDirectoryPrivate(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "a", "data")
+	src := writeFile(t, t.TempDir(), "v1.csv", listHeader+
+		"1,BH-1,对露天焚烧秸秆的处罚,行政处罚,,滕州市滨湖镇人民政府,综合执法办,赋权\n")
+	if _, errOut, code := runMain(t, "", "import", "--data", data, "--county", "滕州", "--town", "滨湖", src); code != 0 {
+		t.Fatalf("import exit %d: %s", code, errOut)
+	}
+	if _, errOut, code := runMain(t, "", "ask", "--data", data, "滨湖镇谁管烧秸秆"); code != 0 {
+		t.Fatalf("ask exit %d: %s", code, errOut)
+	}
+	files := 0
+	err := filepath.WalkDir(data, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		st, err := d.Info()
+		if err != nil {
+			return err
+		}
+		want := os.FileMode(0o600)
+		if d.IsDir() {
+			want = 0o700
+		} else {
+			files++
+		}
+		if st.Mode().Perm() != want {
+			t.Errorf("%s has mode %o, want %o", p, st.Mode().Perm(), want)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if files < 3 {
+		t.Errorf("found %d files in the data directory, want the database and the index", files)
 	}
 }
 

@@ -320,8 +320,10 @@ func (m *Main) dataFlag(fs *flagSet) *string {
 }
 
 // openDB creates the data directory if needed and opens its database.
+// The directory is created 0700 (and the database 0600, by storage): it
+// holds citizens' personal data.
 func (m *Main) openDB(dir string) (*storage.DB, error) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, towndesk.Errorf(towndesk.EINVALID, "无法创建数据目录 %s: %v", dir, err)
 	}
 	db, err := storage.Open(filepath.Join(dir, "towndesk.db"))

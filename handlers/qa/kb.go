@@ -86,7 +86,7 @@ func (l *Lists) Import(ctx context.Context, in ImportInput) (*ImportReply, error
 		}
 		mode = m
 	}
-	parsed, err := listfile.Parse(in.Files, listfile.Options{DefaultMode: mode, Lenient: in.Lenient, CodePrefix: place.Code()})
+	parsed, err := listfile.ParseContext(ctx, in.Files, listfile.Options{DefaultMode: mode, Lenient: in.Lenient, CodePrefix: place.Code()})
 	if err != nil {
 		return nil, err
 	}
