@@ -395,6 +395,10 @@ func (b *Bot) handleAction(ctx context.Context, cb slack.InteractionCallback, a 
 	case actShare:
 		err = b.share(ctx, cb, a, channel)
 	default:
+		var ok bool
+		if ok, err = b.teachAction(ctx, cb, a, channel, root); ok {
+			break
+		}
 		if b.deskAction(ctx, cb, a) {
 			return
 		}

@@ -127,6 +127,9 @@ func value(v slack.View, id string) string {
 // viewSubmission validates a submitted modal before the ack and returns
 // the ack payload: field errors keep the modal open and store nothing.
 func (b *Bot) viewSubmission(ctx context.Context, cb slack.InteractionCallback) any {
+	if resp, ok := b.submitTeach(ctx, cb); ok {
+		return resp
+	}
 	if b.chat.Desk == nil {
 		return nil
 	}

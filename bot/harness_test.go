@@ -228,6 +228,9 @@ func blockValue(t testing.TB, c call, actionID string) string {
 	}
 	for _, b := range blocks {
 		els, _ := b["elements"].([]any)
+		if acc, ok := b["accessory"]; ok {
+			els = append(els, acc)
+		}
 		for _, e := range els {
 			m, _ := e.(map[string]any)
 			if m["action_id"] == actionID {

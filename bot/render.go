@@ -84,7 +84,11 @@ func (m message) options() []slack.MsgOption {
 func render(r *chat.Reply) message {
 	switch {
 	case r.Answer != nil:
-		return message{text: r.Text, blocks: answerBlocks(r.Answer, r.Private)}
+		blocks := answerBlocks(r.Answer, r.Private)
+		if r.Teach != nil {
+			blocks = append(blocks, teachButtons(r.Teach))
+		}
+		return message{text: r.Text, blocks: blocks}
 	case r.Desk != nil && r.Desk.Show != nil && !r.Desk.Show.Revealed:
 		return cardMessage(r.Desk.Show)
 	case r.Desk != nil && r.Desk.List != nil:
@@ -121,7 +125,7 @@ func answerBlocks(a *chat.Answer, private bool) []slack.Block {
 			fields = append(fields, field("法律依据", top.Basis))
 		}
 		blocks = append(blocks, slack.NewSectionBlock(nil, fields, nil))
-		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(fmt.Sprintf("出处：%s，编码 %s", top.List, top.Code))))
+		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(fmt.Sprintf("出处：%s，编码 %s%s", top.List, top.Code, top.Taught))))
 		var more []string
 		for _, r := range a.Rows[1:] {
 			switch r.Role {
@@ -155,6 +159,8 @@ func answerBlocks(a *chat.Answer, private bool) []slack.Block {
 			}
 		}
 		blocks = append(blocks, slack.NewActionBlock("td_places", buttons...))
+	case towndesk.StatusUncertain:
+		blocks = append(blocks, candidateBlocks(a)...)
 	case towndesk.StatusNotFound:
 		blocks = append(blocks, section(a.Notice),
 			slack.NewContextBlock("", mrkdwn("这个问题已记入“未能回答”清单，清单维护人员会在每周汇总中看到。")))

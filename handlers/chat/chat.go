@@ -89,6 +89,9 @@ type AnswerRow struct {
 	// HasArticles is true when towndesk has the text of an article the
 	// basis cites (the 依据原文 button).
 	HasArticles bool
+	// Taught says who confirmed the row for this wording and when
+	// (qa.TaughtBy); "" for a row the matcher found.
+	Taught string
 }
 
 // Command is one chat command. The console, Slack messages and the slash
@@ -327,9 +330,13 @@ func (c *Chat) row(m towndesk.Match, place towndesk.Place) AnswerRow {
 	if it.SubItem != "" {
 		name += "（" + it.SubItem + "）"
 	}
-	return AnswerRow{Role: m.Role, Category: it.Category, Name: name, Who: qa.WhoActs(m, place), Mode: it.Mode,
+	row := AnswerRow{Role: m.Role, Category: it.Category, Name: name, Who: qa.WhoActs(m, place), Mode: it.Mode,
 		Body: it.Body, Office: it.Office, Basis: it.Basis, List: qa.ListName(m.List), Code: it.Code,
 		HasArticles: it.Basis != "" && len(c.lists.BasisArticles(it.Basis)) > 0}
+	if m.Taught != nil {
+		row.Taught = qa.TaughtBy(m.Taught)
+	}
+	return row
 }
 
 // PickPlace answers a logged question again for the place the asker chose

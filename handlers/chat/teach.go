@@ -225,3 +225,31 @@ func (c *Chat) SearchItems(ctx context.Context, questionID int64, text string) (
 	}
 	return out, nil
 }
+
+// TeachCandidates returns the rows shown for logged question questionID
+// (its candidates, or the row it answered), for the 指定正确事项 form.
+// Rows no longer in the current lists are left out.
+func (c *Chat) TeachCandidates(ctx context.Context, questionID int64) ([]ItemOption, error) {
+	q, err := c.log.Question(ctx, questionID)
+	if err != nil {
+		return nil, err
+	}
+	codes := q.Candidates
+	if len(codes) == 0 && q.TopCode != "" {
+		codes = []string{q.TopCode}
+	}
+	var out []ItemOption
+	for _, code := range codes {
+		found, err := c.SearchItems(ctx, questionID, code)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range found {
+			if f.Code == code {
+				out = append(out, f)
+				break
+			}
+		}
+	}
+	return out, nil
+}

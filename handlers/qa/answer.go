@@ -232,8 +232,8 @@ func AnswerText(res *towndesk.AskResult) string {
 	return towndesk.MaskText(b.String())
 }
 
-// taughtBy says who confirmed a taught answer and when.
-func taughtBy(ref *towndesk.TaughtRef) string {
+// TaughtBy says who confirmed a taught answer and when, in brackets.
+func TaughtBy(ref *towndesk.TaughtRef) string {
 	what := "此问法"
 	if ref.Similar {
 		what = "类似问法"
@@ -247,7 +247,7 @@ func notFoundText(res *towndesk.AskResult) string {
 		where = res.Place.Short()
 	}
 	if res.Taught != nil {
-		return fmt.Sprintf("%s的权力清单中没有这个事项：%s%s", where, res.TaughtNote, taughtBy(res.Taught))
+		return fmt.Sprintf("%s的权力清单中没有这个事项：%s%s", where, res.TaughtNote, TaughtBy(res.Taught))
 	}
 	if len(res.Searched) == 0 {
 		return fmt.Sprintf("%s还没有导入权力清单，无法回答。请联系清单管理员导入。", where)
@@ -317,7 +317,7 @@ func answeredText(b *strings.Builder, res *towndesk.AskResult) {
 	}
 	fmt.Fprintf(b, "出处：%s，编码 %s", ListName(first.List), it.Code)
 	if first.Taught != nil {
-		b.WriteString(taughtBy(first.Taught))
+		b.WriteString(TaughtBy(first.Taught))
 	}
 	for _, m := range res.Matches[1:] {
 		if m.Role == towndesk.RoleAssist {
