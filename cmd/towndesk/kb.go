@@ -13,6 +13,7 @@ import (
 	"github.com/towndesk/towndesk/gazetteer"
 	"github.com/towndesk/towndesk/handlers/qa"
 	"github.com/towndesk/towndesk/kb"
+	"github.com/towndesk/towndesk/kb/lexicon"
 	"github.com/towndesk/towndesk/law"
 	"github.com/towndesk/towndesk/listfile"
 	"github.com/towndesk/towndesk/storage"
@@ -48,10 +49,10 @@ func (m *Main) openLists(ctx context.Context, dir string, noSample bool) (*lists
 		return nil, err
 	}
 	env.gaz = gaz
-	syn := kb.DefaultSynonyms()
+	syn := lexicon.DefaultSynonyms()
 	extra := filepath.Join(dir, "synonyms.txt")
 	if f, err := os.Open(extra); err == nil {
-		more, err := kb.ParseSynonyms(f, extra)
+		more, err := lexicon.ParseSynonyms(f, extra)
 		f.Close()
 		if err != nil {
 			env.Close()
