@@ -27,8 +27,8 @@ type KB struct {
 	index  *Index
 	gaz    *gazetteer.Gazetteer
 	syn    *lexicon.Synonyms
-	lex    *segment.Segmenter  // the general dictionary (places are added per generation)
-	book   *lexicon.Phrasebook // frames, fillers, hints and synonym words
+	lex    *segment.Segmenter         // the general dictionary (places are added per generation)
+	book   func() *lexicon.Phrasebook // frames, fillers, hints and synonym words (built in the background)
 	params Params
 
 	mu     sync.Mutex
@@ -86,8 +86,13 @@ func (k *KB) townItems(ctx context.Context, editionID int64) ([]towndesk.PowerIt
 
 // New returns a KB over src, searching index, placing questions with gaz
 // and reading colloquial words with syn, with DefaultParams.
+//
+// The phrasebook is built in the background (a cold process overlaps it
+// with opening the lists); the first question waits for it if need be.
 func New(src ItemSource, index *Index, gaz *gazetteer.Gazetteer, syn *lexicon.Synonyms) *KB {
-	return &KB{src: src, index: index, gaz: gaz, syn: syn, lex: segment.New(nil), book: lexicon.NewPhrasebook(syn), params: DefaultParams(),
+	book := sync.OnceValue(func() *lexicon.Phrasebook { return lexicon.NewPhrasebook(syn) })
+	go book()
+	return &KB{src: src, index: index, gaz: gaz, syn: syn, lex: segment.New(nil), book: book, params: DefaultParams(),
 		basis: newBasisTexts(), names: nameCache{m: map[string]cutName{}}, townRows: map[int64][]towndesk.PowerItem{}}
 }
 

@@ -60,7 +60,7 @@ func (k *KB) understand(text string, tokens []string) parsed {
 				i++
 				continue
 			}
-			n, kind := k.book.Longest(tokens[i:])
+			n, kind := k.book().Longest(tokens[i:])
 			if n > 0 {
 				phrase := strings.Join(tokens[i:i+n], "")
 				switch kind {
@@ -140,7 +140,7 @@ func (k *KB) understand(text string, tokens []string) parsed {
 // anyPhrase reports whether some run of the tokens is a phrase of the book.
 func (k *KB) anyPhrase(tokens []string) bool {
 	for i := range tokens {
-		if n, _ := k.book.Longest(tokens[i:]); n > 0 {
+		if n, _ := k.book().Longest(tokens[i:]); n > 0 {
 			return true
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/towndesk/towndesk/kb/lexicon"
 	"github.com/towndesk/towndesk/law"
 	"github.com/towndesk/towndesk/listfile"
+	"github.com/towndesk/towndesk/segment"
 	"github.com/towndesk/towndesk/storage"
 )
 
@@ -38,6 +39,10 @@ func (e *listsEnv) Close() {
 // database, the gazetteer, the synonyms (the shipped ones plus the data
 // dir's synonyms.txt) and the search index under DIR/index.
 func (m *Main) openLists(ctx context.Context, dir string, noSample bool) (*listsEnv, error) {
+	// The dictionary and the gazetteer load in the background while the
+	// database opens: a cold `ask` spends most of its time starting up.
+	segment.Preload()
+	go m.gazetteer() // the call below returns its result, error included
 	db, err := m.openDB(dir)
 	if err != nil {
 		return nil, err
