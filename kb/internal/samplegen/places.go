@@ -59,13 +59,14 @@ func (t *town) Gov() string {
 	return t.County.Full + t.Name + "人民政府"
 }
 
-// devolveWord is how the town's province names devolution: Tianjin lists say
-// 下放, Shandong and Zhejiang lists say 赋权.
-func (t *town) devolveWord() string {
-	if s := styleOf(t.County); s != nil {
+// devolveWord is how the county's province names devolution: Tianjin lists
+// say 下放, Shandong and Zhejiang lists say 赋权, a later province as its
+// style says.
+func (c *county) devolveWord() string {
+	if s := styleOf(c); s != nil {
 		return string(s.Devolve)
 	}
-	if t.County.Style == "tj" {
+	if c.Style == "tj" {
 		return "下放"
 	}
 	return "赋权"
