@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/towndesk/towndesk"
 )
 
 // qualityFloors are the answer-quality levels reached on the evaluation
@@ -73,6 +75,20 @@ func TestAnswerQuality(t *testing.T) {
 		}
 		if n := rep.Total.PlaceGuessed; n > 0 {
 			t.Errorf("%s: %d questions that needed a place (or a choice of places) got another reply: a place must never be guessed", fl.file, n)
+		}
+	}
+}
+
+func TestReadEvalCasesErrors(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{`{"q": "谁管烧秸秆", "status": "answered", "codes": ["A1"]}` + "\n{不是 JSON\n", "e.jsonl:2: 不是有效的 JSON"},
+		{"# 注释\n" + `{"status": "not_found"}`, "e.jsonl:2: 缺少 q 或 status"},
+		{`{"q": "谁管烧秸秆", "status": "answered"}`, "e.jsonl:1: status 为 answered 时需要 codes"},
+		{strings.Repeat("长", towndesk.MaxLineBytes/3+1), "e.jsonl: 读取失败"},
+	} {
+		cases, err := ReadEvalCases(strings.NewReader(tt.in), "e.jsonl")
+		if towndesk.ErrorCode(err) != towndesk.EINVALID || !strings.Contains(towndesk.ErrorMessage(err), tt.want) {
+			t.Errorf("ReadEvalCases(%.40q) = %d cases, %v; want EINVALID containing %q", tt.in, len(cases), err, tt.want)
 		}
 	}
 }
