@@ -34,22 +34,28 @@ var qualityFloors = []struct {
 	{"../../eval/blind-questions.jsonl", 0, 0.03, 0, false},
 }
 
+// readEvalFile reads the evaluation set at path.
+func readEvalFile(t *testing.T, path string) []EvalCase {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cases, err := ReadEvalCases(f, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cases
+}
+
 func TestAnswerQuality(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the whole evaluation sets")
 	}
 	l := newTestLists(t)
 	for _, fl := range qualityFloors {
-		f, err := os.Open(fl.file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cases, err := ReadEvalCases(f, fl.file)
-		f.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		rep, err := l.Evaluate(context.Background(), cases)
+		rep, err := l.Evaluate(context.Background(), readEvalFile(t, fl.file))
 		if err != nil {
 			t.Fatal(err)
 		}
