@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/towndesk/towndesk"
-	"github.com/towndesk/towndesk/gazetteer"
+	"github.com/towndesk/towndesk/internal/testenv"
 	"github.com/towndesk/towndesk/kb"
 	"github.com/towndesk/towndesk/kb/lexicon"
 	"github.com/towndesk/towndesk/storage"
@@ -28,10 +28,7 @@ func (c *countingSource) EditionItems(ctx context.Context, id int64) ([]towndesk
 
 func importList(t *testing.T, db *storage.DB, town, edition string, items ...towndesk.PowerItem) {
 	t.Helper()
-	gaz, err := gazetteer.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	gaz := testenv.Gazetteer(t)
 	p, err := gaz.ResolveCounty("滕州市", "")
 	if err != nil {
 		t.Fatal(err)
@@ -52,11 +49,7 @@ func item(code, name string) towndesk.PowerItem {
 
 func ask(t *testing.T, x *kb.Index, db *storage.DB, q string) *towndesk.AskResult {
 	t.Helper()
-	gaz, err := gazetteer.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := kb.New(db, x, gaz, lexicon.DefaultSynonyms()).Ask(context.Background(), kb.Query{Question: q})
+	res, err := kb.New(db, x, testenv.Gazetteer(t), lexicon.DefaultSynonyms()).Ask(context.Background(), kb.Query{Question: q})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,11 +59,7 @@ func ask(t *testing.T, x *kb.Index, db *storage.DB, q string) *towndesk.AskResul
 func TestIndexIsDerived(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	db, err := storage.Open(filepath.Join(dir, "towndesk.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := testenv.DB(t, dir)
 	importList(t, db, "", "1", item("C-1", "对露天焚烧秸秆的处罚"))
 	importList(t, db, "滨湖镇", "1", item("T-1", "对燃放烟花爆竹的处罚"))
 	src := &countingSource{DB: db}
@@ -138,11 +127,7 @@ func TestIndexIsDerived(t *testing.T) {
 func TestIndexHeldByAnotherProcess(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	db, err := storage.Open(filepath.Join(dir, "towndesk.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := testenv.DB(t, dir)
 	importList(t, db, "", "1", item("C-1", "对露天焚烧秸秆的处罚"))
 	held, err := kb.OpenIndex(ctx, filepath.Join(dir, "index"), db)
 	if err != nil {

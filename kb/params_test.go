@@ -2,15 +2,13 @@ package kb_test
 
 import (
 	"context"
-	"path/filepath"
 	"reflect"
 	"testing"
 
 	"github.com/towndesk/towndesk"
-	"github.com/towndesk/towndesk/gazetteer"
+	"github.com/towndesk/towndesk/internal/testenv"
 	"github.com/towndesk/towndesk/kb"
 	"github.com/towndesk/towndesk/kb/lexicon"
-	"github.com/towndesk/towndesk/storage"
 )
 
 // ruleLists is a small county list and one town list, enough rows of
@@ -20,11 +18,7 @@ import (
 func ruleLists(t *testing.T) *kb.KB {
 	t.Helper()
 	ctx := context.Background()
-	db, err := storage.Open(filepath.Join(t.TempDir(), "towndesk.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := testenv.DB(t, "")
 	row := func(code, name, category, body string, mode towndesk.Mode) towndesk.PowerItem {
 		return towndesk.PowerItem{Code: code, Name: name, Category: category, Body: body, Mode: mode}
 	}
@@ -71,11 +65,7 @@ func ruleLists(t *testing.T) *kb.KB {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { x.Close() })
-	gaz, err := gazetteer.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return kb.New(db, x, gaz, lexicon.DefaultSynonyms())
+	return kb.New(db, x, testenv.Gazetteer(t), lexicon.DefaultSynonyms())
 }
 
 // TestDefaultParamsSet checks that DefaultParams sets every parameter: a

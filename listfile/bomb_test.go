@@ -109,26 +109,25 @@ const (
 // bigCellXLSX is a list whose second row's name cell holds n bytes of
 // 'a', compressed about a thousandfold.
 func bigCellXLSX(tb testing.TB, n int64) []byte {
-	const chunk = 1 << 20
-	sheet := part{name: "xl/worksheets/sheet1.xml",
-		head:   []byte(sheetHead + `<row r="2"><c r="A2" t="inlineStr"><is><t>`),
-		body:   bytes.Repeat([]byte("a"), chunk),
-		repeat: n / chunk,
-		tail:   []byte(strings.Repeat("a", int(n%chunk)) + `</t></is></c><c r="B2" t="inlineStr"><is><t>某镇人民政府</t></is></c></row>` + sheetTail)}
-	return zipArchive(tb, append(workbookParts(), sheet))
+	return zipArchive(tb, append(workbookParts(), bigCellSheet(n)))
 }
 
 // lyingXLSX is bigCellXLSX whose directory claims the sheet unpacks to
 // 100 KB when it unpacks to n bytes.
 func lyingXLSX(tb testing.TB, n int64) []byte {
-	const chunk = 1 << 20
-	sheet := part{name: "xl/worksheets/sheet1.xml",
-		head:     []byte(sheetHead + `<row r="2"><c r="A2" t="inlineStr"><is><t>`),
-		body:     bytes.Repeat([]byte("a"), chunk),
-		repeat:   n / chunk,
-		tail:     []byte(`</t></is></c></row>` + sheetTail),
-		declared: 100 << 10}
+	sheet := bigCellSheet(n)
+	sheet.declared = 100 << 10
 	return zipArchive(tb, append(workbookParts(), sheet))
+}
+
+// bigCellSheet is the sheet of bigCellXLSX.
+func bigCellSheet(n int64) part {
+	const chunk = 1 << 20
+	return part{name: "xl/worksheets/sheet1.xml",
+		head:   []byte(sheetHead + `<row r="2"><c r="A2" t="inlineStr"><is><t>`),
+		body:   bytes.Repeat([]byte("a"), chunk),
+		repeat: n / chunk,
+		tail:   []byte(strings.Repeat("a", int(n%chunk)) + `</t></is></c><c r="B2" t="inlineStr"><is><t>某镇人民政府</t></is></c></row>` + sheetTail)}
 }
 
 // wideXLSX has a cell in Excel's last column, XFD: a reader that makes a

@@ -181,10 +181,13 @@ func scanItem(sc scanner) (int, towndesk.PowerItem, error) {
 // EditionItems returns the rows of one edition in file order.
 func (db *DB) EditionItems(ctx context.Context, editionID int64) ([]towndesk.PowerItem, error) {
 	rows, err := db.query(ctx, `SELECT `+itemColumns+` FROM items WHERE edition_id = ? ORDER BY seq`, editionID)
-	return collect(rows, err, "query items", func(sc scanner) (towndesk.PowerItem, error) {
-		_, it, err := scanItem(sc)
-		return it, err
-	})
+	return collect(rows, err, "query items", scanPowerItem)
+}
+
+// scanPowerItem reads a row of itemColumns without its sequence number.
+func scanPowerItem(sc scanner) (towndesk.PowerItem, error) {
+	_, it, err := scanItem(sc)
+	return it, err
 }
 
 // Items returns the rows of an edition with the given sequence numbers,

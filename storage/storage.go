@@ -243,6 +243,88 @@ func (db *DB) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
 	return s, nil
 }
 
+// conn runs statements unprepared: the *sql.DB, a *sql.Tx, or a cached
+// prepared statement (cachedStmt).
+type conn interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// cachedStmt runs a statement from the cache; the query it is given again
+// is the one it was prepared from.
+type cachedStmt struct{ s *sql.Stmt }
+
+func (c cachedStmt) ExecContext(ctx context.Context, _ string, args ...any) (sql.Result, error) {
+	return c.s.ExecContext(ctx, args...)
+}
+
+func (c cachedStmt) QueryContext(ctx context.Context, _ string, args ...any) (*sql.Rows, error) {
+	return c.s.QueryContext(ctx, args...)
+}
+
+func (c cachedStmt) QueryRowContext(ctx context.Context, _ string, args ...any) *sql.Row {
+	return c.s.QueryRowContext(ctx, args...)
+}
+
+// runner runs statements through the DB's statement cache, outside a
+// transaction (tx nil) or in tx.
+type runner struct {
+	db *DB
+	tx *sql.Tx
+}
+
+// on returns what runs query: its prepared statement, or the database or
+// transaction itself when the cache is full.
+func (r runner) on(ctx context.Context, query string) (conn, error) {
+	s, err := r.db.stmt(ctx, query)
+	switch {
+	case err != nil:
+		return nil, err
+	case s == nil:
+		return r.direct(), nil
+	case r.tx != nil:
+		s = r.tx.StmtContext(ctx, s)
+	}
+	return cachedStmt{s}, nil
+}
+
+// direct is what runs statements unprepared.
+func (r runner) direct() conn {
+	if r.tx != nil {
+		return r.tx
+	}
+	return r.db.db
+}
+
+// ExecContext runs a statement.
+func (r runner) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	c, err := r.on(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return c.ExecContext(ctx, query, args...)
+}
+
+// QueryContext runs a query.
+func (r runner) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	c, err := r.on(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return c.QueryContext(ctx, query, args...)
+}
+
+// QueryRowContext runs a one-row query. A query that cannot be prepared
+// runs unprepared and fails the same way, with the error on Scan.
+func (r runner) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	c, err := r.on(ctx, query)
+	if err != nil {
+		c = r.direct()
+	}
+	return c.QueryRowContext(ctx, query, args...)
+}
+
 // exec runs a statement that writes, outside a transaction. Writers take
 // turns in the process (see beginWrite) rather than spin on SQLite's lock.
 func (db *DB) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
@@ -251,37 +333,17 @@ func (db *DB) exec(ctx context.Context, query string, args ...any) (sql.Result, 
 		return nil, err
 	}
 	defer release()
-	s, err := db.stmt(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	if s == nil {
-		return db.db.ExecContext(ctx, query, args...)
-	}
-	return s.ExecContext(ctx, args...)
+	return runner{db: db}.ExecContext(ctx, query, args...)
 }
 
 // query runs a read outside a transaction.
 func (db *DB) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	s, err := db.stmt(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	if s == nil {
-		return db.db.QueryContext(ctx, query, args...)
-	}
-	return s.QueryContext(ctx, args...)
+	return runner{db: db}.QueryContext(ctx, query, args...)
 }
 
 // queryRow runs a one-row read outside a transaction.
 func (db *DB) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	s, err := db.stmt(ctx, query)
-	if err != nil || s == nil {
-		// An unpreparable query fails the same way unprepared, with the
-		// error on Scan.
-		return db.db.QueryRowContext(ctx, query, args...)
-	}
-	return s.QueryRowContext(ctx, args...)
+	return runner{db: db}.QueryRowContext(ctx, query, args...)
 }
 
 // lockWrite waits for this process's turn to write. SQLite allows one
@@ -298,10 +360,10 @@ func (db *DB) lockWrite(ctx context.Context) (release func(), err error) {
 	}
 }
 
-// Tx is a transaction whose statements come from the DB's cache.
+// Tx is a transaction whose statements come from the DB's cache: its
+// ExecContext, QueryContext and QueryRowContext are runner's.
 type Tx struct {
-	tx      *sql.Tx
-	db      *DB
+	runner
 	release func()
 }
 
@@ -317,7 +379,7 @@ func (db *DB) beginWrite(ctx context.Context) (*Tx, error) {
 		release()
 		return nil, err
 	}
-	return &Tx{tx: tx, db: db, release: release}, nil
+	return &Tx{runner: runner{db: db, tx: tx}, release: release}, nil
 }
 
 // beginRead starts a read-only transaction: a consistent snapshot for
@@ -327,48 +389,7 @@ func (db *DB) beginRead(ctx context.Context) (*Tx, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Tx{tx: tx, db: db, release: func() {}}, nil
-}
-
-func (t *Tx) stmt(ctx context.Context, query string) (*sql.Stmt, error) {
-	s, err := t.db.stmt(ctx, query)
-	if err != nil || s == nil {
-		return nil, err
-	}
-	return t.tx.StmtContext(ctx, s), nil
-}
-
-// ExecContext runs a statement in the transaction.
-func (t *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	s, err := t.stmt(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	if s == nil {
-		return t.tx.ExecContext(ctx, query, args...)
-	}
-	return s.ExecContext(ctx, args...)
-}
-
-// QueryContext runs a query in the transaction.
-func (t *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	s, err := t.stmt(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	if s == nil {
-		return t.tx.QueryContext(ctx, query, args...)
-	}
-	return s.QueryContext(ctx, args...)
-}
-
-// QueryRowContext runs a one-row query in the transaction.
-func (t *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	s, err := t.stmt(ctx, query)
-	if err != nil || s == nil {
-		return t.tx.QueryRowContext(ctx, query, args...)
-	}
-	return s.QueryRowContext(ctx, args...)
+	return &Tx{runner: runner{db: db, tx: tx}, release: func() {}}, nil
 }
 
 // PrepareContext prepares a statement for repeated use in the transaction.

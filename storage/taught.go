@@ -97,7 +97,7 @@ const taughtColumns = `l.id, l.question, l.matter, l.scope, l.province, l.county
 
 const taughtFrom = ` FROM taught_links l LEFT JOIN taught_retractions r ON r.link_id = l.id`
 
-func scanTaught(s interface{ Scan(...any) error }) (towndesk.TaughtLink, error) {
+func scanTaught(s scanner) (towndesk.TaughtLink, error) {
 	var l towndesk.TaughtLink
 	var matter, scope, at, rBy, rAt, reason string
 	var none int
@@ -129,19 +129,7 @@ func (db *DB) TaughtLink(ctx context.Context, id int64) (*towndesk.TaughtLink, e
 // first.
 func (db *DB) TaughtLinks(ctx context.Context) ([]towndesk.TaughtLink, error) {
 	rows, err := db.query(ctx, `SELECT `+taughtColumns+taughtFrom+` ORDER BY l.id`)
-	if err != nil {
-		return nil, internal("query taught links", err)
-	}
-	defer rows.Close()
-	var out []towndesk.TaughtLink
-	for rows.Next() {
-		l, err := scanTaught(rows)
-		if err != nil {
-			return nil, internal("scan taught link", err)
-		}
-		out = append(out, l)
-	}
-	return out, internal("query taught links", rows.Err())
+	return collect(rows, err, "query taught links", scanTaught)
 }
 
 // TaughtGeneration changes whenever a link is taught or retracted.
@@ -166,19 +154,7 @@ func (db *DB) ItemByCode(ctx context.Context, editionID int64, code string) (tow
 // file order.
 func (db *DB) ItemsByName(ctx context.Context, editionID int64, name string) ([]towndesk.PowerItem, error) {
 	rows, err := db.query(ctx, `SELECT `+itemColumns+` FROM items WHERE edition_id = ? AND name = ? ORDER BY seq`, editionID, name)
-	if err != nil {
-		return nil, internal("query items by name", err)
-	}
-	defer rows.Close()
-	var out []towndesk.PowerItem
-	for rows.Next() {
-		_, it, err := scanItem(rows)
-		if err != nil {
-			return nil, internal("scan item", err)
-		}
-		out = append(out, it)
-	}
-	return out, internal("query items by name", rows.Err())
+	return collect(rows, err, "query items by name", scanPowerItem)
 }
 
 // RecordPick records that user picked code among the candidates of an
@@ -210,17 +186,5 @@ func (db *DB) ReviewQuestions(ctx context.Context, f ReviewFilter) ([]Question, 
 		args = append(args, timeText(*f.Since))
 	}
 	rows, err := db.query(ctx, query+` ORDER BY q.asked_at, q.id`, args...)
-	if err != nil {
-		return nil, internal("query review", err)
-	}
-	defer rows.Close()
-	var out []Question
-	for rows.Next() {
-		q, err := scanQuestion(rows)
-		if err != nil {
-			return nil, internal("scan question", err)
-		}
-		out = append(out, q)
-	}
-	return out, internal("query review", rows.Err())
+	return collect(rows, err, "query review", scanQuestion)
 }

@@ -76,6 +76,17 @@ func (m *Main) openLists(ctx context.Context, dir string, noSample bool) (*lists
 	return env, nil
 }
 
+// withLists runs f on the lists of data directory dir (see openLists) and
+// closes them.
+func (m *Main) withLists(ctx context.Context, dir string, noSample bool, f func(*qa.Lists) error) error {
+	env, err := m.openLists(ctx, dir, noSample)
+	if err != nil {
+		return err
+	}
+	defer env.Close()
+	return f(env.lists)
+}
+
 // openStore opens the database with list handlers that store and compare
 // lists but do not search them (no index is opened).
 func (m *Main) openStore(dir string) (*storage.DB, *qa.Lists, error) {
@@ -269,25 +280,22 @@ func (m *Main) askCommand(fs *flagSet) runFunc {
 		if !*batch && question == "" {
 			return usagef("请给出问题，例如：towndesk ask \"滨湖镇有人乱搭乱建归谁管？\"")
 		}
-		env, err := m.openLists(ctx, *data, *noSample)
-		if err != nil {
-			return err
-		}
-		defer env.Close()
-		in := qa.AskInput{Town: *town, County: *county, Limit: *limit}
-		if *batch {
-			return m.askBatch(ctx, env.lists, in)
-		}
-		in.Question = question
-		reply, err := env.lists.Ask(ctx, in)
-		if err != nil {
-			return err
-		}
-		if *asJSON {
-			return json.NewEncoder(m.Stdout).Encode(reply)
-		}
-		fmt.Fprintln(m.Stdout, reply.Text)
-		return nil
+		return m.withLists(ctx, *data, *noSample, func(lists *qa.Lists) error {
+			in := qa.AskInput{Town: *town, County: *county, Limit: *limit}
+			if *batch {
+				return m.askBatch(ctx, lists, in)
+			}
+			in.Question = question
+			reply, err := lists.Ask(ctx, in)
+			if err != nil {
+				return err
+			}
+			if *asJSON {
+				return json.NewEncoder(m.Stdout).Encode(reply)
+			}
+			fmt.Fprintln(m.Stdout, reply.Text)
+			return nil
+		})
 	}
 }
 
@@ -361,21 +369,18 @@ func (m *Main) evalCommand(fs *flagSet) runFunc {
 		if err != nil {
 			return err
 		}
-		env, err := m.openLists(ctx, *data, *noSample)
-		if err != nil {
-			return err
-		}
-		defer env.Close()
-		rep, err := env.lists.Evaluate(ctx, cases)
-		if err != nil {
-			return err
-		}
-		rep.Format(m.Stdout)
-		if *verbose {
-			for _, l := range rep.Failures {
-				fmt.Fprintln(m.Stdout, l)
+		return m.withLists(ctx, *data, *noSample, func(lists *qa.Lists) error {
+			rep, err := lists.Evaluate(ctx, cases)
+			if err != nil {
+				return err
 			}
-		}
-		return nil
+			rep.Format(m.Stdout)
+			if *verbose {
+				for _, l := range rep.Failures {
+					fmt.Fprintln(m.Stdout, l)
+				}
+			}
+			return nil
+		})
 	}
 }

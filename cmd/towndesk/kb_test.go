@@ -168,6 +168,47 @@ func TestAskBatchAndUsage(t *testing.T) {
 	}
 }
 
+// bigImport imports edition 1 of 滨湖镇's list (one row, K-1) into data
+// and writes a list of n rows, big enough to stop an import of it midway.
+// It returns the paths of the one-row list and of the big one.
+func bigImport(t *testing.T, data string, n int) (small, big string) {
+	t.Helper()
+	src := t.TempDir()
+	small = writeFile(t, src, "small.csv", listHeader+"1,K-1,对露天焚烧秸秆的处罚,行政处罚,,滕州市滨湖镇人民政府,,赋权\n")
+	if _, errOut, code := runMain(t, "", "import", "--data", data, "--county", "滕州", "--town", "滨湖", "--edition", "1", small); code != 0 {
+		t.Fatalf("import exit %d: %s", code, errOut)
+	}
+	var b strings.Builder
+	b.WriteString(listHeader)
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "%d,K-%d,对第%d类违法行为的处罚,行政处罚,,滕州市滨湖镇人民政府,,赋权\n", i, i, i)
+	}
+	return small, writeFile(t, src, "big.csv", b.String())
+}
+
+// importEdition2 is the command line that imports file as edition 2 of
+// 滨湖镇's list into data.
+func importEdition2(data, file string) []string {
+	return []string{"import", "--data", data, "--county", "滕州", "--town", "滨湖", "--edition", "2", file}
+}
+
+// startChild runs this test binary again, only test, with args in the
+// environment variable env (test then runs towndesk with them), and returns
+// the child and a scanner over its stderr.
+func startChild(t *testing.T, test, env string, args ...string) (*exec.Cmd, *bufio.Scanner) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^"+test+"$")
+	cmd.Env = append(os.Environ(), env+"="+strings.Join(args, "\x1f"))
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return cmd, bufio.NewScanner(stderr)
+}
+
 // TestImportKilledMidway kills an import process with SIGKILL while it is
 // writing rows and checks that the previous edition is intact and usable.
 func TestImportKilledMidway(t *testing.T) {
@@ -179,28 +220,8 @@ func TestImportKilledMidway(t *testing.T) {
 		t.Skip("spawns a child process")
 	}
 	data := t.TempDir()
-	src := t.TempDir()
-	small := writeFile(t, src, "small.csv", listHeader+"1,K-1,对露天焚烧秸秆的处罚,行政处罚,,滕州市滨湖镇人民政府,,赋权\n")
-	if _, errOut, code := runMain(t, "", "import", "--data", data, "--county", "滕州", "--town", "滨湖", "--edition", "1", small); code != 0 {
-		t.Fatalf("import exit %d: %s", code, errOut)
-	}
-	var big strings.Builder
-	big.WriteString(listHeader)
-	for i := 0; i < 200000; i++ {
-		fmt.Fprintf(&big, "%d,K-%d,对第%d类违法行为的处罚,行政处罚,,滕州市滨湖镇人民政府,,赋权\n", i, i, i)
-	}
-	bigPath := writeFile(t, src, "big.csv", big.String())
-
-	cmd := exec.Command(os.Args[0], "-test.run=^TestImportKilledMidway$")
-	cmd.Env = append(os.Environ(), "TOWNDESK_KILL_CHILD="+strings.Join([]string{"import", "--data", data, "--county", "滕州", "--town", "滨湖", "--edition", "2", bigPath}, "\x1f"))
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	sc := bufio.NewScanner(stderr)
+	small, big := bigImport(t, data, 200000)
+	cmd, sc := startChild(t, "TestImportKilledMidway", "TOWNDESK_KILL_CHILD", importEdition2(data, big)...)
 	killed := false
 	for sc.Scan() {
 		if strings.Contains(sc.Text(), "已写入") {
@@ -223,7 +244,7 @@ func TestImportKilledMidway(t *testing.T) {
 		t.Errorf("after the kill, ask = %d %s %s, want K-1", code, out, errOut)
 	}
 	// The interrupted edition can be imported again.
-	if _, errOut, code := runMain(t, "", "import", "--data", data, "--county", "滕州", "--town", "滨湖", "--edition", "2", small); code != 0 {
+	if _, errOut, code := runMain(t, "", importEdition2(data, small)...); code != 0 {
 		t.Errorf("re-import after the kill exit %d: %s", code, errOut)
 	}
 }
@@ -255,17 +276,7 @@ func TestImportSignalStopsCleanly(t *testing.T) {
 		t.Skip("spawns child processes")
 	}
 	data := t.TempDir()
-	src := t.TempDir()
-	small := writeFile(t, src, "small.csv", listHeader+"1,K-1,对露天焚烧秸秆的处罚,行政处罚,,滕州市滨湖镇人民政府,,赋权\n")
-	if _, errOut, code := runMain(t, "", "import", "--data", data, "--county", "滕州", "--town", "滨湖", "--edition", "1", small); code != 0 {
-		t.Fatalf("import exit %d: %s", code, errOut)
-	}
-	var big strings.Builder
-	big.WriteString(listHeader)
-	for i := 0; i < 300000; i++ {
-		fmt.Fprintf(&big, "%d,K-%d,对第%d类违法行为的处罚,行政处罚,,滕州市滨湖镇人民政府,,赋权\n", i, i, i)
-	}
-	bigPath := writeFile(t, src, "big.csv", big.String())
+	_, big := bigImport(t, data, 300000)
 
 	for _, tc := range []struct {
 		name  string
@@ -275,16 +286,7 @@ func TestImportSignalStopsCleanly(t *testing.T) {
 		{"SIGTERM while reading", syscall.SIGTERM, "child ready"},
 		{"SIGINT while writing", syscall.SIGINT, "已写入"},
 	} {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestImportSignalStopsCleanly$")
-		cmd.Env = append(os.Environ(), "TOWNDESK_SIGNAL_CHILD="+strings.Join([]string{"import", "--data", data, "--county", "滕州", "--town", "滨湖", "--edition", "2", bigPath}, "\x1f"))
-		stderr, err := cmd.StderrPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		sc := bufio.NewScanner(stderr)
+		cmd, sc := startChild(t, "TestImportSignalStopsCleanly", "TOWNDESK_SIGNAL_CHILD", importEdition2(data, big)...)
 		var rest strings.Builder
 		sent := false
 		for sc.Scan() {
@@ -295,7 +297,7 @@ func TestImportSignalStopsCleanly(t *testing.T) {
 			}
 			rest.WriteString(sc.Text() + "\n")
 		}
-		err = cmd.Wait()
+		err := cmd.Wait()
 		if !sent {
 			t.Fatalf("%s: the child never printed %q:\n%s", tc.name, tc.await, rest.String())
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -32,52 +33,59 @@ func (m *Main) teachCommand(fs *flagSet) runFunc {
 	file := fs.String("file", "", "文件", "导入 taught --jsonl 导出的纠正（保留原纠正人和时间）；与 --county/--town 一起用时移到那里")
 	by := m.byFlag(fs)
 	return func(ctx context.Context, args []string) error {
-		env, err := m.openLists(ctx, *data, false)
-		if err != nil {
-			return err
-		}
-		defer env.Close()
-		if *file != "" {
-			if len(args) > 0 {
-				return usagef("用 --file 导入时不再给问题和编码")
+		return m.withLists(ctx, *data, false, func(lists *qa.Lists) error {
+			if *file != "" {
+				return m.teachFile(ctx, lists, args, *file, *county, *town)
 			}
-			f, err := os.Open(*file)
-			if err != nil {
-				return towndesk.Errorf(towndesk.EINVALID, "无法打开文件 %s：%v", *file, err)
-			}
-			defer f.Close()
-			links, err := env.lists.TeachFile(ctx, f, *file, *county, *town)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(m.Stdout, "已导入 %d 条纠正。\n", len(links))
-			return nil
-		}
-		in := qa.TeachInput{County: *county, Town: *town, None: *none, Note: *note, By: *by}
-		switch {
-		case *none && len(args) == 1:
-			in.Question = args[0]
-		case !*none && len(args) == 2:
-			in.Question, in.Code = args[0], args[1]
-		case *none:
-			return usagef("用法：towndesk teach \"问题\" --none --note 说明")
-		default:
-			return usagef("用法：towndesk teach \"问题\" 事项编码（或 --none --note 说明）")
-		}
-		if *scope != "" {
-			s, ok := towndesk.ParseScope(*scope)
-			if !ok {
-				return usagef("--scope 的值“%s”无法识别（应为 town、county 或 all）", *scope)
-			}
-			in.Scope = s
-		}
-		rep, err := env.lists.Teach(ctx, in)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintln(m.Stdout, chat.TaughtText(rep))
-		return nil
+			return m.teachOne(ctx, lists, args, qa.TeachInput{County: *county, Town: *town, None: *none, Note: *note, By: *by}, *scope)
+		})
 	}
+}
+
+// teachFile imports the taught links of a taught --jsonl file, moved to
+// county and town where they are given.
+func (m *Main) teachFile(ctx context.Context, lists *qa.Lists, args []string, file, county, town string) error {
+	if len(args) > 0 {
+		return usagef("用 --file 导入时不再给问题和编码")
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return towndesk.Errorf(towndesk.EINVALID, "无法打开文件 %s：%v", file, err)
+	}
+	defer f.Close()
+	links, err := lists.TeachFile(ctx, f, file, county, town)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "已导入 %d 条纠正。\n", len(links))
+	return nil
+}
+
+// teachOne teaches the question and code (or --none) of args.
+func (m *Main) teachOne(ctx context.Context, lists *qa.Lists, args []string, in qa.TeachInput, scope string) error {
+	switch {
+	case in.None && len(args) == 1:
+		in.Question = args[0]
+	case !in.None && len(args) == 2:
+		in.Question, in.Code = args[0], args[1]
+	case in.None:
+		return usagef("用法：towndesk teach \"问题\" --none --note 说明")
+	default:
+		return usagef("用法：towndesk teach \"问题\" 事项编码（或 --none --note 说明）")
+	}
+	if scope != "" {
+		s, ok := towndesk.ParseScope(scope)
+		if !ok {
+			return usagef("--scope 的值“%s”无法识别（应为 town、county 或 all）", scope)
+		}
+		in.Scope = s
+	}
+	rep, err := lists.Teach(ctx, in)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(m.Stdout, chat.TaughtText(rep))
+	return nil
 }
 
 func (m *Main) taughtCommand(fs *flagSet) runFunc {
@@ -88,34 +96,37 @@ func (m *Main) taughtCommand(fs *flagSet) runFunc {
 		if len(args) > 0 {
 			return usagef("taught 不接受参数 %q", strings.Join(args, " "))
 		}
-		env, err := m.openLists(ctx, *data, false)
-		if err != nil {
-			return err
-		}
-		defer env.Close()
-		if *asJSONL {
-			_, err := env.lists.ExportTaught(ctx, m.Stdout)
-			return err
-		}
-		views, err := env.lists.Taught(ctx)
-		if err != nil {
-			return err
-		}
-		if *asJSON {
-			if views == nil {
-				views = []qa.TaughtView{}
+		return m.withLists(ctx, *data, false, func(lists *qa.Lists) error {
+			if *asJSONL {
+				_, err := lists.ExportTaught(ctx, m.Stdout)
+				return err
 			}
-			return json.NewEncoder(m.Stdout).Encode(views)
+			views, err := lists.Taught(ctx)
+			if err != nil {
+				return err
+			}
+			return printList(m.Stdout, views, *asJSON, "还没有纠正。", taughtLine)
+		})
+	}
+}
+
+// printList prints items for people, one line each, or empty when there
+// are none; with asJSON, as one JSON array ([] when there are none).
+func printList[T any](w io.Writer, items []T, asJSON bool, empty string, line func(T) string) error {
+	if asJSON {
+		if items == nil {
+			items = []T{}
 		}
-		if len(views) == 0 {
-			fmt.Fprintln(m.Stdout, "还没有纠正。")
-			return nil
-		}
-		for _, v := range views {
-			fmt.Fprintln(m.Stdout, taughtLine(v))
-		}
+		return json.NewEncoder(w).Encode(items)
+	}
+	if len(items) == 0 {
+		fmt.Fprintln(w, empty)
 		return nil
 	}
+	for _, it := range items {
+		fmt.Fprintln(w, line(it))
+	}
+	return nil
 }
 
 // taughtLine renders one taught link for people.
@@ -158,17 +169,14 @@ func (m *Main) untaughtCommand(fs *flagSet) runFunc {
 		if err != nil || id <= 0 {
 			return usagef("纠正编号“%s”无效（taught 列出的 #编号）", args[0])
 		}
-		env, err := m.openLists(ctx, *data, false)
-		if err != nil {
-			return err
-		}
-		defer env.Close()
-		l, err := env.lists.Untaught(ctx, id, *by, *reason)
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(m.Stdout, "已撤销纠正 #%d（“%s”）。\n", l.ID, l.Question)
-		return nil
+		return m.withLists(ctx, *data, false, func(lists *qa.Lists) error {
+			l, err := lists.Untaught(ctx, id, *by, *reason)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(m.Stdout, "已撤销纠正 #%d（“%s”）。\n", l.ID, l.Question)
+			return nil
+		})
 	}
 }
 
@@ -188,38 +196,32 @@ func (m *Main) reviewCommand(fs *flagSet) runFunc {
 			}
 			from = t
 		}
-		env, err := m.openLists(ctx, *data, false)
-		if err != nil {
-			return err
-		}
-		defer env.Close()
-		items, err := env.lists.Review(ctx, from)
-		if err != nil {
-			return err
-		}
-		if *asJSON {
-			if items == nil {
-				items = []qa.ReviewItem{}
+		return m.withLists(ctx, *data, false, func(lists *qa.Lists) error {
+			items, err := lists.Review(ctx, from)
+			if err != nil {
+				return err
 			}
-			return json.NewEncoder(m.Stdout).Encode(items)
-		}
-		if len(items) == 0 {
-			fmt.Fprintln(m.Stdout, "待纠正队列是空的。")
+			if err := printList(m.Stdout, items, *asJSON, "待纠正队列是空的。", reviewLine); err != nil {
+				return err
+			}
+			if !*asJSON && len(items) > 0 {
+				fmt.Fprintln(m.Stdout, "纠正：towndesk teach \"问题\" 事项编码，或 towndesk teach \"问题\" --none --note 说明")
+			}
 			return nil
-		}
-		for _, it := range items {
-			var places []string
-			for _, p := range it.Places {
-				places = append(places, p.Short())
-			}
-			fmt.Fprintf(m.Stdout, "%d 次\t最近 %s\t%s\t“%s”\t%s", it.Count, it.Last.In(towndesk.ChinaTime).Format("2006-01-02 15:04"),
-				strings.Join(it.Statuses, "、"), it.Example, strings.Join(places, "、"))
-			if len(it.Candidates) > 0 {
-				fmt.Fprintf(m.Stdout, "\t候选：%s", strings.Join(it.Candidates, "、"))
-			}
-			fmt.Fprintln(m.Stdout)
-		}
-		fmt.Fprintln(m.Stdout, "纠正：towndesk teach \"问题\" 事项编码，或 towndesk teach \"问题\" --none --note 说明")
-		return nil
+		})
 	}
+}
+
+// reviewLine renders one question of the review queue for people.
+func reviewLine(it qa.ReviewItem) string {
+	var places []string
+	for _, p := range it.Places {
+		places = append(places, p.Short())
+	}
+	line := fmt.Sprintf("%d 次\t最近 %s\t%s\t“%s”\t%s", it.Count, it.Last.In(towndesk.ChinaTime).Format("2006-01-02 15:04"),
+		strings.Join(it.Statuses, "、"), it.Example, strings.Join(places, "、"))
+	if len(it.Candidates) > 0 {
+		line += "\t候选：" + strings.Join(it.Candidates, "、")
+	}
+	return line
 }

@@ -1,7 +1,6 @@
 package qa
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -73,26 +72,24 @@ func rate(a, n int) float64 {
 // of any malformed case.
 func ReadEvalCases(r io.Reader, name string) ([]EvalCase, error) {
 	var out []EvalCase
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
+	err := towndesk.EachLine(r, name, func(n int, line string) error {
 		var c EvalCase
 		if err := json.Unmarshal([]byte(line), &c); err != nil {
-			return nil, towndesk.Errorf(towndesk.EINVALID, "%s:%d: 不是有效的 JSON（%v）", name, n, err)
+			return towndesk.Errorf(towndesk.EINVALID, "%s:%d: 不是有效的 JSON（%v）", name, n, err)
 		}
 		if c.Question == "" || c.Status == "" {
-			return nil, towndesk.Errorf(towndesk.EINVALID, "%s:%d: 缺少 q 或 status", name, n)
+			return towndesk.Errorf(towndesk.EINVALID, "%s:%d: 缺少 q 或 status", name, n)
 		}
 		if c.Status == string(towndesk.StatusAnswered) && len(c.Codes) == 0 {
-			return nil, towndesk.Errorf(towndesk.EINVALID, "%s:%d: status 为 answered 时需要 codes", name, n)
+			return towndesk.Errorf(towndesk.EINVALID, "%s:%d: status 为 answered 时需要 codes", name, n)
 		}
 		out = append(out, c)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, sc.Err()
+	return out, nil
 }
 
 // Evaluate asks every case and scores the answers (see EvalScore). The

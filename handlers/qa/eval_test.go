@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/towndesk/towndesk"
 )
 
 // qualityFloors are the answer-quality levels reached on the evaluation
@@ -32,22 +34,28 @@ var qualityFloors = []struct {
 	{"../../eval/blind-questions.jsonl", 0, 0.03, 0, false},
 }
 
+// readEvalFile reads the evaluation set at path.
+func readEvalFile(t *testing.T, path string) []EvalCase {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cases, err := ReadEvalCases(f, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cases
+}
+
 func TestAnswerQuality(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the whole evaluation sets")
 	}
 	l := newTestLists(t)
 	for _, fl := range qualityFloors {
-		f, err := os.Open(fl.file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cases, err := ReadEvalCases(f, fl.file)
-		f.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		rep, err := l.Evaluate(context.Background(), cases)
+		rep, err := l.Evaluate(context.Background(), readEvalFile(t, fl.file))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -73,6 +81,20 @@ func TestAnswerQuality(t *testing.T) {
 		}
 		if n := rep.Total.PlaceGuessed; n > 0 {
 			t.Errorf("%s: %d questions that needed a place (or a choice of places) got another reply: a place must never be guessed", fl.file, n)
+		}
+	}
+}
+
+func TestReadEvalCasesErrors(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{`{"q": "谁管烧秸秆", "status": "answered", "codes": ["A1"]}` + "\n{不是 JSON\n", "e.jsonl:2: 不是有效的 JSON"},
+		{"# 注释\n" + `{"status": "not_found"}`, "e.jsonl:2: 缺少 q 或 status"},
+		{`{"q": "谁管烧秸秆", "status": "answered"}`, "e.jsonl:1: status 为 answered 时需要 codes"},
+		{strings.Repeat("长", towndesk.MaxLineBytes/3+1), "e.jsonl: 读取失败"},
+	} {
+		cases, err := ReadEvalCases(strings.NewReader(tt.in), "e.jsonl")
+		if towndesk.ErrorCode(err) != towndesk.EINVALID || !strings.Contains(towndesk.ErrorMessage(err), tt.want) {
+			t.Errorf("ReadEvalCases(%.40q) = %d cases, %v; want EINVALID containing %q", tt.in, len(cases), err, tt.want)
 		}
 	}
 }

@@ -27,6 +27,20 @@ func ask(t *testing.T, l *Lists, in AskInput) *AskReply {
 	return r
 }
 
+// decodeJSON marshals v as ask --json prints it, decodes that into into
+// and returns it.
+func decodeJSON(t *testing.T, v, into any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, into); err != nil {
+		t.Fatalf("decode %s: %v", b, err)
+	}
+	return b
+}
+
 func TestAskSampleOutOfTheBox(t *testing.T) {
 	l := newTestLists(t)
 	r := ask(t, l, AskInput{Question: "滨湖镇有人乱搭乱建归谁管？"})
@@ -111,10 +125,6 @@ func TestAskResolution(t *testing.T) {
 func TestAskJSONSchema(t *testing.T) {
 	l := newTestLists(t)
 	r := ask(t, l, AskInput{Question: "滨湖镇谁管烧秸秆"})
-	b, err := json.Marshal(r)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var got struct {
 		Question string `json:"question"`
 		Status   string `json:"status"`
@@ -135,9 +145,7 @@ func TestAskJSONSchema(t *testing.T) {
 		Text string `json:"text"`
 		LLM  *bool  `json:"llm"`
 	}
-	if err := json.Unmarshal(b, &got); err != nil {
-		t.Fatal(err)
-	}
+	b := decodeJSON(t, r, &got)
 	if got.Status != "answered" || got.Place == nil || got.Place.Town == nil || *got.Place.Town != "滨湖镇" || got.Place.Province != "山东省" {
 		t.Errorf("json place/status wrong: %s", b)
 	}

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -325,10 +324,6 @@ func TestModelUnderstandsColloquialQuestion(t *testing.T) {
 	if !r.LLM || len(readings) != 1 || readings[0] != q {
 		t.Errorf("Ask(%q): LLM = %v, questions read by the model %q, want true and the question once", q, r.LLM, readings)
 	}
-	b, err := json.Marshal(r)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var j struct {
 		Text    string `json:"text"`
 		LLM     bool   `json:"llm"`
@@ -336,9 +331,7 @@ func TestModelUnderstandsColloquialQuestion(t *testing.T) {
 			Code string `json:"code"`
 		} `json:"answers"`
 	}
-	if err := json.Unmarshal(b, &j); err != nil {
-		t.Fatal(err)
-	}
+	b := decodeJSON(t, r, &j)
 	if !j.LLM || j.Text != r.Text || len(j.Answers) == 0 || j.Answers[0].Code != r.Result.Matches[0].Item.Code {
 		t.Errorf("ask --json = %s, want llm true, the text and the index's answers", b)
 	}
@@ -501,15 +494,7 @@ func charPairs(s string) map[string]bool {
 }
 
 func TestEvaluationWithModel(t *testing.T) {
-	f, err := os.Open("../../eval/sample-questions.jsonl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cases, err := ReadEvalCases(f, "sample-questions.jsonl")
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	cases := readEvalFile(t, "../../eval/sample-questions.jsonl")
 	l := newTestLists(t)
 	ctx := context.Background()
 	without, err := l.Evaluate(ctx, cases)

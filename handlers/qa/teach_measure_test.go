@@ -43,15 +43,7 @@ func TestTeachingMeasurement(t *testing.T) {
 		cases = append(cases, c)
 	}
 	f.Close()
-	df, err := os.Open("../../eval/sample-questions.jsonl")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dev, err := ReadEvalCases(df, "sample-questions.jsonl")
-	df.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	dev := readEvalFile(t, "../../eval/sample-questions.jsonl")
 	l := newTestLists(t)
 	firstRight := 0
 	outcome := func(c EvalCase, q string) (towndesk.AskStatus, string, bool) {

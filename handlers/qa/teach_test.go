@@ -3,7 +3,6 @@ package qa
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -73,7 +72,6 @@ func TestTeachAndUse(t *testing.T) {
 		if !strings.Contains(r.Text, "（此问法由王芳于") || !strings.Contains(r.Text, "确认）") {
 			t.Errorf("Ask(%q) text does not say who confirmed it:\n%s", q, r.Text)
 		}
-		b, _ := json.Marshal(r)
 		var j struct {
 			Answers []struct {
 				Role   string `json:"role"`
@@ -83,7 +81,7 @@ func TestTeachAndUse(t *testing.T) {
 				} `json:"taught"`
 			} `json:"answers"`
 		}
-		if err := json.Unmarshal(b, &j); err != nil || j.Answers[0].Role != "taught" || j.Answers[0].Taught.ID != rep.Link.ID ||
+		if b := decodeJSON(t, r, &j); j.Answers[0].Role != "taught" || j.Answers[0].Taught.ID != rep.Link.ID ||
 			j.Answers[0].Taught.By != "王芳" || j.Answers[0].Taught.At == "" {
 			t.Errorf("ask --json = %s, want role taught with taught {id, by, at}", b)
 		}

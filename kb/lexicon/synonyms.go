@@ -1,7 +1,6 @@
 package lexicon
 
 import (
-	"bufio"
 	_ "embed"
 	"io"
 	"slices"
@@ -33,22 +32,17 @@ func DefaultSynonyms() *Synonyms {
 // error messages. It returns EINVALID naming the line of any malformed group.
 func ParseSynonyms(r io.Reader, name string) (*Synonyms, error) {
 	s := &Synonyms{byTerm: map[string][]int{}}
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
+	err := towndesk.EachLine(r, name, func(n int, line string) error {
 		left, right, ok := strings.Cut(line, "=")
 		official := strings.Fields(NormText(left))
 		if !ok || len(official) == 0 {
-			return nil, towndesk.Errorf(towndesk.EINVALID, "%s:%d: 同义词行应为“清单用语 = 口语说法”", name, n)
+			return towndesk.Errorf(towndesk.EINVALID, "%s:%d: 同义词行应为“清单用语 = 口语说法”", name, n)
 		}
 		s.add(official, strings.Fields(NormText(right)))
-	}
-	if err := sc.Err(); err != nil {
-		return nil, towndesk.Errorf(towndesk.EINVALID, "%s: 读取失败：%v", name, err)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return s, nil
 }

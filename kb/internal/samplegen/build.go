@@ -34,7 +34,7 @@ func townMode(t *town, p *power, override map[string]string) towndesk.Mode {
 		return towndesk.ModeStatutory
 	case 'D':
 		if roll(t, p, "devolve") < t.Devolve {
-			return towndesk.Mode(t.devolveWord())
+			return towndesk.Mode(t.County.devolveWord())
 		}
 		if p.Dept == "zf" && t.County.Squads && roll(t, p, "dispatch") < 60 {
 			return towndesk.ModeDispatched
@@ -134,11 +134,36 @@ func townRows(t *town, cat []*power, override map[string]string) []towndesk.Powe
 	return rows
 }
 
-// countyRows builds a county's list: every power a county department holds,
-// one row per sub-item, grouped by department. A power some covered towns
-// received says so in its note.
-func countyRows(c *county, cat []*power, codeOf func(p *power, seq, sub int) string) []towndesk.PowerItem {
-	deptOrder := []string{"zr", "zj", "zf", "hb", "ny", "ly", "sl", "yj", "xf", "sj", "jt", "mz", "wl", "ga"}
+// codeFunc numbers the row of power p in a county list: seq is the power's
+// place in the list, sub the sub-item's number (0 for the power's own row).
+type codeFunc func(p *power, seq, sub int) string
+
+// withSub appends sub-item number sub to code in format (as "-%02d"); a
+// power's own row (sub 0) keeps the bare code.
+func withSub(code, format string, sub int) string {
+	if sub > 0 {
+		code += fmt.Sprintf(format, sub)
+	}
+	return code
+}
+
+// countyWording is how a county list words a row: the parts in which the
+// first places' lists and those of a later province's style differ.
+type countyWording struct {
+	Name, Basis, Office, Note func(*power) string
+	// SubName names sub-item i (0-based) of a power; nil when the list folds
+	// sub-items into the name (one row per power).
+	SubName func(p *power, i int) string
+	Level   string
+}
+
+// deptOrder is the order of departments in a county list.
+var deptOrder = []string{"zr", "zj", "zf", "hb", "ny", "ly", "sl", "yj", "xf", "sj", "jt", "mz", "wl", "ga"}
+
+// countyList builds a county's list: every power of cat a county department
+// holds, grouped by department, worded by w, one row per sub-item unless w
+// folds them.
+func countyList(c *county, cat []*power, codeOf codeFunc, w countyWording) []towndesk.PowerItem {
 	var rows []towndesk.PowerItem
 	seq := 0
 	for _, d := range deptOrder {
@@ -148,30 +173,43 @@ func countyRows(c *county, cat []*power, codeOf func(p *power, seq, sub int) str
 			}
 			seq++
 			base := towndesk.PowerItem{
-				Name:     p.Name,
+				Name:     w.Name(p),
 				Category: p.Category,
-				Basis:    p.Basis(),
+				Basis:    w.Basis(p),
 				Body:     c.Depts[d],
-				Office:   countyOffice(p),
+				Office:   w.Office(p),
 				Mode:     towndesk.ModeRetained,
-				Level:    c.Level,
+				Level:    w.Level,
 				Domain:   p.Domain,
-				Note:     countyNote(c, p, cat),
+				Note:     w.Note(p),
 			}
-			if len(p.Subs) == 0 {
+			if len(p.Subs) == 0 || w.SubName == nil {
 				base.Code = codeOf(p, seq, 0)
 				rows = append(rows, base)
 				continue
 			}
-			for i, s := range p.Subs {
+			for i := range p.Subs {
 				r := base
 				r.Code = codeOf(p, seq, i+1)
-				r.SubItem = s.Name
+				r.SubItem = w.SubName(p, i)
 				rows = append(rows, r)
 			}
 		}
 	}
 	return rows
+}
+
+// countyRows builds a county list of the first places, in the catalogue's
+// words. A power some covered towns received says so in its note.
+func countyRows(c *county, cat []*power, codeOf codeFunc) []towndesk.PowerItem {
+	return countyList(c, cat, codeOf, countyWording{
+		Name:    func(p *power) string { return p.Name },
+		Basis:   (*power).Basis,
+		Office:  countyOffice,
+		Note:    func(p *power) string { return countyNote(c, p) },
+		SubName: func(p *power, i int) string { return p.Subs[i].Name },
+		Level:   c.Level,
+	})
 }
 
 // countyOffice is the section of the department that handles p.
@@ -197,23 +235,27 @@ func countyOffice(p *power) string {
 }
 
 // countyNote names the covered towns of c that received p.
-func countyNote(c *county, p *power, cat []*power) string {
-	var got []string
+func countyNote(c *county, p *power) string {
+	got, _ := takers(c, p)
+	if len(got) == 0 {
+		return ""
+	}
+	return "已" + c.devolveWord() + strings.Join(got, "、") + "实施"
+}
+
+// takers returns the covered towns of c that received p (devolved or
+// delegated to them) and those it is entrusted to.
+func takers(c *county, p *power) (received, entrusted []string) {
 	for _, t := range towns {
 		if t.County != c {
 			continue
 		}
 		switch townMode(t, p, nil) {
 		case towndesk.ModeDevolved, towndesk.ModeDelegated:
-			got = append(got, t.Name)
+			received = append(received, t.Name)
+		case towndesk.ModeEntrusted:
+			entrusted = append(entrusted, t.Name)
 		}
 	}
-	if len(got) == 0 {
-		return ""
-	}
-	word := "赋权"
-	if c.Style == "tj" {
-		word = "下放"
-	}
-	return "已" + word + strings.Join(got, "、") + "实施"
+	return received, entrusted
 }

@@ -133,11 +133,7 @@ func editions(cat []*power) []edition {
 	all := cat
 	// County item codes, one scheme per county as real lists differ.
 	tzCode := func(p *power, seq, sub int) string {
-		c := fmt.Sprintf("370481XZ%s%03d", categoryCode[p.Category], seq)
-		if sub > 0 {
-			c += fmt.Sprintf("-%02d", sub)
-		}
-		return c
+		return withSub(fmt.Sprintf("370481XZ%s%03d", categoryCode[p.Category], seq), "-%02d", sub)
 	}
 	jzCode := func(p *power, seq, sub int) string {
 		return fmt.Sprintf("120119%s%02d%03d%02d", categoryCode[p.Category], domainOrder[p.Domain], seq, sub)
@@ -146,16 +142,12 @@ func editions(cat []*power) []edition {
 		return fmt.Sprintf("33078200%s%05d%03d", categoryCode[p.Category], seq, sub)
 	}
 	njCode := func(p *power, seq, sub int) string {
-		c := fmt.Sprintf("371422-%s-%04d", categoryCode[p.Category], seq)
-		if sub > 0 {
-			c += fmt.Sprintf("-%d", sub)
-		}
-		return c
+		return withSub(fmt.Sprintf("371422-%s-%04d", categoryCode[p.Category], seq), "-%d", sub)
 	}
 	countyNotes := func(c *county) []string {
 		return []string{
 			"注：1.本清单依据现行法律、行政法规梳理，法律法规修改的，按修改后的规定执行。",
-			"2.备注栏注明“已" + map[bool]string{true: "下放", false: "赋权"}[c.Style == "tj"] + "”的事项，在相应镇由镇人民政府以自己名义实施，其他镇仍由" + c.Name + "有关部门实施。",
+			"2.备注栏注明“已" + c.devolveWord() + "”的事项，在相应镇由镇人民政府以自己名义实施，其他镇仍由" + c.Name + "有关部门实施。",
 		}
 	}
 	townNotes := []string{
@@ -249,11 +241,7 @@ func laterEditions(cat []*power) []edition {
 	scCat, gdCat, nmCat := scoped(cat, "sc"), scoped(cat, "gd"), scoped(cat, "nm")
 
 	mcCode := func(p *power, seq, sub int) string { // CF-511129-0012-01
-		c := fmt.Sprintf("%s-511129-%04d", categoryCode[p.Category], seq)
-		if sub > 0 {
-			c += fmt.Sprintf("-%02d", sub)
-		}
-		return c
+		return withSub(fmt.Sprintf("%s-511129-%04d", categoryCode[p.Category], seq), "-%02d", sub)
 	}
 	sdCode := func(p *power, seq, sub int) string { // 24 digits: place, category, domain, number
 		return fmt.Sprintf("440606%02d%02d%05d%03d000000", categoryNumber[p.Category], domainOrder[p.Domain], seq, sub)

@@ -59,119 +59,84 @@ func (t *town) Gov() string {
 	return t.County.Full + t.Name + "人民政府"
 }
 
-// devolveWord is how the town's province names devolution: Tianjin lists say
-// 下放, Shandong and Zhejiang lists say 赋权.
-func (t *town) devolveWord() string {
-	if s := styleOf(t.County); s != nil {
+// devolveWord is how the county's province names devolution: Tianjin lists
+// say 下放, Shandong and Zhejiang lists say 赋权, a later province as its
+// style says.
+func (c *county) devolveWord() string {
+	if s := styleOf(c); s != nil {
 		return string(s.Devolve)
 	}
-	if t.County.Style == "tj" {
+	if c.Style == "tj" {
 		return "下放"
 	}
 	return "赋权"
 }
 
-// office returns the town unit that handles a power of domain d and
-// category cat.
-func (t *town) office(d, cat string) string {
-	enforce := cat == "行政处罚" || cat == "行政强制" || cat == "行政检查"
-	apply := cat == "行政许可" || cat == "行政确认" || cat == "行政给付"
-	var unit string
-	switch t.County.Style {
-	case "sc": // 四川: the standard 乡镇 offices and centres
-		switch {
-		case enforce:
-			unit = "综合行政执法队"
-		case apply:
-			unit = "便民服务中心"
-		case d == "规划建设" || d == "自然资源" || d == "交通运输":
-			unit = "经济发展办公室"
-		case d == "民政":
-			unit = "社会事务办公室"
-		case d == "安全生产" || d == "消防安全":
-			unit = "社会治安和应急管理办公室"
-		case d == "农林水利" || d == "环境保护":
-			unit = "农业综合服务中心"
-		default:
-			unit = "党政办公室"
-		}
-	case "gd": // 广东: 镇街 offices
-		switch {
-		case enforce:
-			unit = "综合行政执法办公室"
-		case apply:
-			unit = "行政服务中心"
-		case d == "规划建设" || d == "自然资源" || d == "交通运输":
-			unit = "规划建设办公室"
-		case d == "民政":
-			unit = "社会工作办公室"
-		case d == "安全生产" || d == "消防安全":
-			unit = "应急管理办公室"
-		case d == "农林水利" || d == "环境保护":
-			unit = "农业农村办公室"
-		default:
-			unit = "党政综合办公室"
-		}
-	case "nm": // 内蒙古: 苏木镇 offices
-		switch {
-		case enforce:
-			unit = "综合执法办公室"
-		case apply:
-			unit = "便民服务中心"
-		case d == "农林水利" || d == "环境保护":
-			unit = "农牧业综合服务中心"
-		case d == "规划建设" || d == "自然资源" || d == "交通运输":
-			unit = "经济发展办公室"
-		case d == "民政":
-			unit = "社会事务办公室"
-		case d == "安全生产" || d == "消防安全":
-			unit = "平安建设办公室"
-		default:
-			unit = "党政综合办公室"
-		}
-	case "tj":
-		switch {
-		case enforce:
-			unit = "综合执法大队"
-		case d == "规划建设" || d == "自然资源" || d == "交通运输":
-			unit = "村镇建设办公室"
-		case d == "民政":
-			unit = "社会事务办公室"
-		case d == "安全生产" || d == "消防安全":
-			unit = "安全生产办公室"
-		default:
-			unit = "农业服务中心"
-		}
-	case "zj":
-		switch {
-		case enforce:
-			unit = "综合行政执法队"
-		case d == "规划建设" || d == "自然资源" || d == "交通运输":
-			unit = "规划建设办公室"
-		case d == "民政":
-			unit = "社会事务办公室"
-		case d == "安全生产" || d == "消防安全":
-			unit = "应急管理办公室"
-		default:
-			unit = "农业农村办公室"
-		}
-	default:
-		switch {
-		case enforce:
-			unit = "综合行政执法办公室"
-		case d == "自然资源":
-			unit = "便民服务中心"
-		case d == "规划建设" || d == "交通运输":
-			unit = "村镇规划建设办公室"
-		case d == "民政":
-			unit = "社会事务办公室"
-		case d == "安全生产" || d == "消防安全":
-			unit = "应急管理办公室"
-		default:
-			unit = "经济发展办公室"
-		}
+// townUnits names the units of a style's towns. A power goes to the
+// enforcement unit if enforcing is what it does, else to the service
+// counter if it is an application and the style has one, else to the
+// office of its domain, else to the general office. An empty name means the
+// style's towns have no such unit and the next rule decides.
+type townUnits struct {
+	Enforce string
+	Counter string // 行政许可, 行政确认, 行政给付
+	Land    string // 自然资源, where it is not Build's
+	Build   string // 规划建设, 交通运输 and (without Land) 自然资源
+	Civil   string // 民政
+	Safety  string // 安全生产, 消防安全
+	Farm    string // 农林水利, 环境保护
+	Other   string
+}
+
+// unitsOf holds the town units of each county style (county.Style).
+var unitsOf = map[string]townUnits{
+	"sd": {Enforce: "综合行政执法办公室", Land: "便民服务中心", Build: "村镇规划建设办公室",
+		Civil: "社会事务办公室", Safety: "应急管理办公室", Other: "经济发展办公室"},
+	"tj": {Enforce: "综合执法大队", Build: "村镇建设办公室",
+		Civil: "社会事务办公室", Safety: "安全生产办公室", Other: "农业服务中心"},
+	"zj": {Enforce: "综合行政执法队", Build: "规划建设办公室",
+		Civil: "社会事务办公室", Safety: "应急管理办公室", Other: "农业农村办公室"},
+	// 四川: the standard 乡镇 offices and centres.
+	"sc": {Enforce: "综合行政执法队", Counter: "便民服务中心", Build: "经济发展办公室", Civil: "社会事务办公室",
+		Safety: "社会治安和应急管理办公室", Farm: "农业综合服务中心", Other: "党政办公室"},
+	// 广东: 镇街 offices.
+	"gd": {Enforce: "综合行政执法办公室", Counter: "行政服务中心", Build: "规划建设办公室", Civil: "社会工作办公室",
+		Safety: "应急管理办公室", Farm: "农业农村办公室", Other: "党政综合办公室"},
+	// 内蒙古: 苏木镇 offices.
+	"nm": {Enforce: "综合执法办公室", Counter: "便民服务中心", Build: "经济发展办公室", Civil: "社会事务办公室",
+		Safety: "平安建设办公室", Farm: "农牧业综合服务中心", Other: "党政综合办公室"},
+}
+
+// unit returns the unit that handles a power of domain d and category cat.
+func (u townUnits) unit(d, cat string) string {
+	switch {
+	case cat == "行政处罚" || cat == "行政强制" || cat == "行政检查":
+		return u.Enforce
+	case u.Counter != "" && (cat == "行政许可" || cat == "行政确认" || cat == "行政给付"):
+		return u.Counter
+	case u.Land != "" && d == "自然资源":
+		return u.Land
+	case d == "规划建设" || d == "自然资源" || d == "交通运输":
+		return u.Build
+	case d == "民政":
+		return u.Civil
+	case d == "安全生产" || d == "消防安全":
+		return u.Safety
+	case u.Farm != "" && (d == "农林水利" || d == "环境保护"):
+		return u.Farm
 	}
-	return t.Name + unit
+	return u.Other
+}
+
+// office returns the town unit that handles a power of domain d and
+// category cat. Counties of a style unitsOf lacks organise their towns as
+// Shandong's do.
+func (t *town) office(d, cat string) string {
+	u, ok := unitsOf[t.County.Style]
+	if !ok {
+		u = unitsOf["sd"]
+	}
+	return t.Name + u.unit(d, cat)
 }
 
 // assistOffice is the unit that reports and assists for a power the county

@@ -300,58 +300,25 @@ func (s *listStyle) countyOffice(p *power) string {
 // countyRows builds a county list of the style: every power of its scope a
 // county department holds, one row per power (Fold) or per sub-item, in
 // the department order of the first places' lists.
-func (s *listStyle) countyRows(c *county, cat []*power, codeOf func(p *power, seq, sub int) string) []towndesk.PowerItem {
-	deptOrder := []string{"zr", "zj", "zf", "hb", "ny", "ly", "sl", "yj", "xf", "sj", "jt", "mz", "wl", "ga"}
-	var rows []towndesk.PowerItem
-	seq := 0
-	for _, d := range deptOrder {
-		for _, p := range cat {
-			if p.Dept != d {
-				continue
-			}
-			seq++
-			base := towndesk.PowerItem{
-				Name:     s.name(p),
-				Category: p.Category,
-				Basis:    s.basis(p, false),
-				Body:     c.Depts[d],
-				Office:   s.countyOffice(p),
-				Mode:     towndesk.ModeRetained,
-				Level:    s.CountyLevel,
-				Domain:   p.Domain,
-				Note:     s.countyNote(c, p),
-			}
-			if len(p.Subs) == 0 || s.Fold {
-				base.Code = codeOf(p, seq, 0)
-				rows = append(rows, base)
-				continue
-			}
-			for i := range p.Subs {
-				r := base
-				r.Code = codeOf(p, seq, i+1)
-				r.SubItem = s.subName(p, i)
-				rows = append(rows, r)
-			}
-		}
+func (s *listStyle) countyRows(c *county, cat []*power, codeOf codeFunc) []towndesk.PowerItem {
+	w := countyWording{
+		Name:    s.name,
+		Basis:   func(p *power) string { return s.basis(p, false) },
+		Office:  s.countyOffice,
+		Note:    func(p *power) string { return s.countyNote(c, p) },
+		SubName: s.subName,
+		Level:   s.CountyLevel,
 	}
-	return rows
+	if s.Fold {
+		w.SubName = nil
+	}
+	return countyList(c, cat, codeOf, w)
 }
 
 // countyNote names the covered towns of c that received p. It opens with 已,
 // as county lists write it: the row itself stays with the county.
 func (s *listStyle) countyNote(c *county, p *power) string {
-	var got, entrusted []string
-	for _, t := range towns {
-		if t.County != c {
-			continue
-		}
-		switch townMode(t, p, nil) {
-		case towndesk.ModeDevolved, towndesk.ModeDelegated:
-			got = append(got, t.Name)
-		case towndesk.ModeEntrusted:
-			entrusted = append(entrusted, t.Name)
-		}
-	}
+	got, entrusted := takers(c, p)
 	var parts []string
 	if len(got) > 0 {
 		parts = append(parts, "已"+string(s.Devolve)+strings.Join(got, "、")+"实施")
