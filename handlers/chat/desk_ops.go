@@ -62,3 +62,13 @@ func (c *Chat) ExtendRequest(ctx context.Context, req Message, in desk.RequestEx
 		return c.Desk.desk.Extend(ctx, in)
 	})
 }
+
+// ReverseRequest cancels a ledger entry booked by mistake (冲正) with a
+// reversing entry; the reply gives the new balance. The same rules as
+// AssignRequest, and Desk.Reverse's errors.
+func (c *Chat) ReverseRequest(ctx context.Context, req Message, in desk.RequestReverseInput) (*Reply, error) {
+	return c.change(req, "", func(by string) (*desk.RequestReply, error) {
+		in.By = by
+		return c.Desk.desk.Reverse(ctx, in)
+	})
+}
