@@ -266,10 +266,11 @@ func (k *KB) gather(ctx context.Context, q Query) (*towndesk.AskResult, []scored
 			res.Terms = append(res.Terms, c.surface)
 		}
 	}
-	place, cands, err := k.resolvePlace(ps, placeMs, q)
+	place, cands, others, err := k.resolvePlace(ps, placeMs, q)
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	res.Alternatives = others
 	switch {
 	case len(cands) > 1:
 		res.Status = towndesk.StatusAmbiguousPlace

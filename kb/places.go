@@ -185,11 +185,12 @@ func sortPlaces(ps []towndesk.Place) {
 
 // resolvePlace decides which place the question is about. It returns the
 // place, or several candidates when it cannot choose, or neither when the
-// question names none and there is no default.
-func (k *KB) resolvePlace(ps *places, ms []mention, q Query) (*towndesk.Place, []towndesk.Place, error) {
+// question names none and there is no default. others are the same-named
+// towns the default place ruled out, when it chose the place among them.
+func (k *KB) resolvePlace(ps *places, ms []mention, q Query) (place *towndesk.Place, cands, others []towndesk.Place, err error) {
 	def, err := k.defaultPlace(ps, q)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	var counties []towndesk.Place
 	var towns []towndesk.Place
@@ -220,14 +221,16 @@ func (k *KB) resolvePlace(ps *places, ms []mention, q Query) (*towndesk.Place, [
 	case len(towns) > 0:
 		cands := ps.coveredTowns(towns, countyCode)
 		if len(cands) > 1 && def != nil {
-			var inDef []towndesk.Place
+			var inDef, outDef []towndesk.Place
 			for _, c := range cands {
 				if c.CountyCode == def.CountyCode {
 					inDef = append(inDef, c)
+				} else {
+					outDef = append(outDef, c)
 				}
 			}
 			if len(inDef) > 0 {
-				cands = inDef
+				cands, others = inDef, outDef
 			}
 		}
 		switch len(cands) {
@@ -236,13 +239,13 @@ func (k *KB) resolvePlace(ps *places, ms []mention, q Query) (*towndesk.Place, [
 			// an uncovered county: answer about the county, which will have
 			// no list, so the reply says so honestly.
 			if len(counties) > 0 {
-				return &counties[0], nil, nil
+				return &counties[0], nil, nil, nil
 			}
-			return nil, nil, nil
+			return nil, nil, nil, nil
 		case 1:
-			return &cands[0], nil, nil
+			return &cands[0], nil, others, nil
 		}
-		return nil, cands, nil
+		return nil, cands, nil, nil
 	case len(counties) > 0:
 		// Same-named counties in different provinces: prefer covered ones.
 		var covered []towndesk.Place
@@ -253,14 +256,14 @@ func (k *KB) resolvePlace(ps *places, ms []mention, q Query) (*towndesk.Place, [
 		}
 		switch {
 		case len(covered) == 1:
-			return &covered[0], nil, nil
+			return &covered[0], nil, nil, nil
 		case len(covered) > 1:
 			sortPlaces(covered)
-			return nil, covered, nil
+			return nil, covered, nil, nil
 		}
-		return &counties[0], nil, nil
+		return &counties[0], nil, nil, nil
 	}
-	return def, nil, nil
+	return def, nil, nil, nil
 }
 
 // defaultPlace resolves the asker's default place. A town named without a
