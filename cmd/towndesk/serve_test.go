@@ -247,3 +247,21 @@ func TestAskBesideServe(t *testing.T) {
 		t.Errorf("ask beside a stale socket = %s", out)
 	}
 }
+
+// TestExampleConfigStarts starts serve and the console with
+// config/towndesk.example.json as it is, with no language model key set.
+func TestExampleConfigStarts(t *testing.T) {
+	example := filepath.Join("..", "..", "config", "towndesk.example.json")
+	dir := t.TempDir()
+	log, stop := startServe(t, dir, example)
+	if code := stop(); code != 0 {
+		t.Errorf("serve --config example: exit %d:\n%s", code, log.String())
+	}
+	if strings.Contains(log.String(), "TOWNDESK_LLM_KEY") {
+		t.Errorf("serve with the example asks for an LLM key:\n%s", log.String())
+	}
+	out, errb, code := runMain(t, "谁管烧秸秆\n", "chat", "--data", dir, "--config", example)
+	if code != 0 || !strings.Contains(out, "towndesk 控制台") {
+		t.Errorf("chat --config example: exit %d, %s\n%s", code, errb, out)
+	}
+}
