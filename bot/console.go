@@ -57,9 +57,13 @@ func (c *Console) Run(ctx context.Context) error {
 		}
 		req.Text = line
 		reply, err := c.Chat.Handle(ctx, req)
-		if err != nil {
+		switch {
+		case err != nil:
 			fmt.Fprintln(out, towndesk.MaskText(failureText(err)))
-		} else {
+		case reply.Desk != nil && reply.Desk.Show != nil && reply.Desk.Show.Revealed:
+			// 完整号码: asked for, and recorded in the request's history.
+			fmt.Fprintln(out, strings.TrimRight(reply.Text, "\n"))
+		default:
 			fmt.Fprintln(out, towndesk.MaskText(consoleText(reply)))
 		}
 		fmt.Fprintln(out)

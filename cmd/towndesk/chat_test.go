@@ -72,6 +72,7 @@ func TestChatConsoleFollowUpsAndDesk(t *testing.T) {
 		"代办 登记 镇=滕州市滨湖镇 姓名=张三 电话=13812345678 类型=代办证件 事项=代办残疾证",
 		"代办 2026-0001 已受理", "代办 2026-0001 办理中", "代办 2026-0001 收付 收取 20",
 		"代办 2026-0001 收付 支付 20", "代办 2026-0001 已办结 已办好", "代办 2026-0001 回访 满意", "代办 2026-0001",
+		"代办 2026-0001 完整号码",
 	}, "\n") + "\n"
 	out, errb, code := runMain(t, in, "chat", "--data", dir, "--user", "王五")
 	if code != 0 {
@@ -85,6 +86,7 @@ func TestChatConsoleFollowUpsAndDesk(t *testing.T) {
 		"办理中 → 已办结",
 		"回访满意，已归档",
 		"代办 2026-0001  已回访归档",
+		"电话：13812345678", // 完整号码, recorded in the history
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("console output lacks %q:\n%s", want, out)

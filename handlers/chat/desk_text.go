@@ -22,6 +22,7 @@ import (
 //	代办 2026-0001 收付 收取 50 [票据号=R1] [备注…]
 //	代办 2026-0001 冲正 #3 金额录错
 //	代办 2026-0001 延期 3 部门系统故障
+//	代办 2026-0001 完整号码
 //
 // In Slack the card is the one place requests change (it is updated in
 // place after every change), so there these commands point to it.
@@ -38,6 +39,7 @@ var deskOps = map[string]string{
 	"收付": "pay", "收支": "pay", "pay": "pay",
 	"冲正": "reverse", "reverse": "reverse",
 	"延期": "extend", "extend": "extend",
+	"完整号码": "reveal", "查看完整号码": "reveal", "reveal": "reveal",
 }
 
 // deskOpUsage says how to write each operation.
@@ -49,6 +51,7 @@ var deskOpUsage = map[string]string{
 	"pay":      "代办 %s 收付 收取|支付|领取|交付 金额 [票据号=…] [备注]，如：代办 %s 收付 收取 50",
 	"reverse":  "代办 %s 冲正 收支编号 理由，如：代办 %s 冲正 #3 金额录错（编号见：代办 %s）",
 	"extend":   "代办 %s 延期 工作日数 理由，如：代办 %s 延期 3 部门系统故障",
+	"reveal":   "代办 %s 完整号码（显示完整的电话和身份证号，并记入流转记录）",
 }
 
 func usageOf(op, id string) string {
@@ -72,7 +75,7 @@ func runDeskOp(ctx context.Context, c *Chat, req Message, id string, args []stri
 		if st, err := towndesk.ParseStatus(word); err == nil {
 			op, args = "move", append([]string{"转为", string(st)}, args[1:]...)
 		} else {
-			names := []string{"转为", "回访", "指派", "备注", "收付", "冲正", "延期"}
+			names := []string{"转为", "回访", "指派", "备注", "收付", "冲正", "延期", "完整号码"}
 			return nil, towndesk.Errorf(towndesk.EINVALID, "不认识“%s”。代办 %s 后面可写：%s（或直接写新状态）。%s", word, id,
 				strings.Join(names, "、"), towndesk.DidYouMean(word, names))
 		}
@@ -130,6 +133,11 @@ func runDeskOp(ctx context.Context, c *Chat, req Message, id string, args []stri
 			return nil, bad()
 		}
 		return c.ReverseRequest(ctx, req, desk.RequestReverseInput{ID: id, Entry: rest[0], Reason: strings.Join(rest[1:], " ")})
+	case "reveal":
+		if len(rest) != 0 {
+			return nil, bad()
+		}
+		return c.ShowRequest(ctx, req, id, true)
 	case "extend":
 		if len(rest) < 2 {
 			return nil, bad()

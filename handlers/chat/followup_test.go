@@ -324,6 +324,8 @@ func TestDeskByText(t *testing.T) {
 		{"代办 " + id + " 已办结 已重新办好", "办理中 → 已办结"},
 		{"代办 " + id + " 回访 满意", "回访满意，已归档"},
 		{"代办 " + id, "已回访归档"},
+		{"代办 " + id + " 完整号码", "13912345678"},
+		{"代办 " + id, "查看完整信息"}, // recorded
 	} {
 		if r := v.say(step.text); !strings.Contains(r.Text, step.want) {
 			t.Errorf("%s = %q, want %q", step.text, r.Text, step.want)
