@@ -268,71 +268,49 @@ func (db *DB) SetThreadPlace(ctx context.Context, channel, thread string, p town
 	return internal("record thread place", err)
 }
 
-// ThreadQuestion is the last question of a conversation thread, for a
-// reply to it.
-type ThreadQuestion struct {
-	Question
-	// AwaitsPlace is true when the thread's place was dropped after it
-	// (换个镇): a place given next asks it again for that place.
-	AwaitsPlace bool
-}
-
 // LastThreadQuestion returns the last question asked in a thread since the
 // thread was started over (ForgetThread), or ENOTFOUND if there is none.
 // It returns EINTERNAL on failure.
-func (db *DB) LastThreadQuestion(ctx context.Context, channel, thread string) (*ThreadQuestion, error) {
-	var after, placeFor int64
-	err := db.queryRow(ctx, `SELECT after_id, place_for FROM thread_states WHERE channel = ? AND thread_ts = ?`,
-		channel, thread).Scan(&after, &placeFor)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, internal("read thread state", err)
-	}
+func (db *DB) LastThreadQuestion(ctx context.Context, channel, thread string) (*Question, error) {
 	q, err := scanQuestion(db.queryRow(ctx, `SELECT `+questionColumns+` FROM questions q
-		WHERE q.channel = ? AND q.thread_ts = ? AND q.id > ? ORDER BY q.id DESC LIMIT 1`, channel, thread, after))
+		WHERE q.channel = ? AND q.thread_ts = ? AND q.id > coalesce((SELECT after_id FROM thread_states s
+			WHERE s.channel = q.channel AND s.thread_ts = q.thread_ts), 0)
+		ORDER BY q.id DESC LIMIT 1`, channel, thread))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, towndesk.Errorf(towndesk.ENOTFOUND, "这个对话里还没有提问")
 	}
 	if err != nil {
 		return nil, internal("read thread question", err)
 	}
-	return &ThreadQuestion{Question: q, AwaitsPlace: placeFor != 0 && placeFor == q.ID}, nil
+	return &q, nil
 }
 
 // ForgetThread starts a conversation thread over (新问题): its place is
-// forgotten and LastThreadQuestion finds only questions asked after now.
-// It returns EINTERNAL on failure.
+// forgotten and LastThreadQuestion finds only questions asked after now,
+// in one transaction. It returns EINTERNAL on failure.
 func (db *DB) ForgetThread(ctx context.Context, channel, thread string) error {
-	return db.setThreadState(ctx, channel, thread,
-		`(SELECT coalesce(max(id), 0) FROM questions WHERE channel = ?1 AND thread_ts = ?2)`, 0)
-}
-
-// DropThreadPlace forgets a thread's place (换个镇) and marks its last
-// question, questionID, as waiting for another place. It returns EINTERNAL
-// on failure.
-func (db *DB) DropThreadPlace(ctx context.Context, channel, thread string, questionID int64) error {
-	return db.setThreadState(ctx, channel, thread,
-		`coalesce((SELECT after_id FROM thread_states WHERE channel = ?1 AND thread_ts = ?2), 0)`, questionID)
-}
-
-// setThreadState deletes a thread's place and records its state in one
-// transaction: after is the SQL expression of after_id (?1 is the channel,
-// ?2 the thread), placeFor the question waiting for a place (0: none).
-func (db *DB) setThreadState(ctx context.Context, channel, thread, after string, placeFor int64) error {
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
-		return internal("begin thread state", err)
+		return internal("begin forget thread", err)
 	}
 	defer tx.Rollback()
 	if _, err := tx.ExecContext(ctx, `DELETE FROM thread_places WHERE channel = ? AND thread_ts = ?`, channel, thread); err != nil {
 		return internal("forget thread place", err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO thread_states (channel, thread_ts, after_id, place_for, updated_at)
-		VALUES (?1, ?2, `+after+`, ?3, ?4)
-		ON CONFLICT (channel, thread_ts) DO UPDATE SET after_id = excluded.after_id, place_for = excluded.place_for,
-		updated_at = excluded.updated_at`, channel, thread, placeFor, timeText(db.now())); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO thread_states (channel, thread_ts, after_id, updated_at)
+		VALUES (?1, ?2, (SELECT coalesce(max(id), 0) FROM questions WHERE channel = ?1 AND thread_ts = ?2), ?3)
+		ON CONFLICT (channel, thread_ts) DO UPDATE SET after_id = excluded.after_id, updated_at = excluded.updated_at`,
+		channel, thread, timeText(db.now())); err != nil {
 		return internal("record thread state", err)
 	}
-	return internal("commit thread state", tx.Commit())
+	return internal("commit forget thread", tx.Commit())
+}
+
+// DropThreadPlace forgets a thread's place (换个镇); its questions stay.
+// It returns EINTERNAL on failure.
+func (db *DB) DropThreadPlace(ctx context.Context, channel, thread string) error {
+	_, err := db.exec(ctx, `DELETE FROM thread_places WHERE channel = ? AND thread_ts = ?`, channel, thread)
+	return internal("forget thread place", err)
 }
 
 // SetRequestCard records where the card message of a request is; a request

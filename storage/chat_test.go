@@ -224,7 +224,7 @@ func TestClaimKey(t *testing.T) {
 
 // TestThreadFollowUps checks what a reply to the previous message needs:
 // the thread's last question with the places it offered, started over by
-// ForgetThread, and waiting for a place after DropThreadPlace.
+// ForgetThread; DropThreadPlace forgets the place only.
 func TestThreadFollowUps(t *testing.T) {
 	ctx := context.Background()
 	db, _ := openChatDB(t)
@@ -246,8 +246,8 @@ func TestThreadFollowUps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.ID != amb.ID || got.AwaitsPlace || !cmp.Equal(got.Places, []string{"370481104", "371422105"}) {
-		t.Errorf("LastThreadQuestion = #%d %v awaits %v, want #%d with its two places", got.ID, got.Places, got.AwaitsPlace, amb.ID)
+	if got.ID != amb.ID || !cmp.Equal(got.Places, []string{"370481104", "371422105"}) {
+		t.Errorf("LastThreadQuestion = #%d %v, want #%d with its two places", got.ID, got.Places, amb.ID)
 	}
 	amb.Status, amb.Place, amb.Places = towndesk.StatusAnswered, bangjun, nil
 	if err := db.UpdateQuestionOutcome(ctx, amb); err != nil {
@@ -260,18 +260,18 @@ func TestThreadFollowUps(t *testing.T) {
 	if err := db.SetThreadPlace(ctx, "C1", "1.1", bangjun); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.DropThreadPlace(ctx, "C1", "1.1", amb.ID); err != nil {
+	if err := db.DropThreadPlace(ctx, "C1", "1.1"); err != nil {
 		t.Fatal(err)
 	}
 	if _, ok, _ := db.ThreadPlace(ctx, "C1", "1.1"); ok {
 		t.Error("DropThreadPlace kept the thread's place")
 	}
-	if got, _ := db.LastThreadQuestion(ctx, "C1", "1.1"); got.ID != amb.ID || !got.AwaitsPlace {
-		t.Errorf("after DropThreadPlace: #%d awaits %v, want #%d waiting for a place", got.ID, got.AwaitsPlace, amb.ID)
+	if got, _ := db.LastThreadQuestion(ctx, "C1", "1.1"); got.ID != amb.ID {
+		t.Errorf("after DropThreadPlace: last question #%d, want #%d still", got.ID, amb.ID)
 	}
 	next := log("1.1", "下营镇 放鞭炮谁管", towndesk.StatusAnswered)
-	if got, _ := db.LastThreadQuestion(ctx, "C1", "1.1"); got.ID != next.ID || got.AwaitsPlace {
-		t.Errorf("after a new question: #%d awaits %v, want #%d, not waiting", got.ID, got.AwaitsPlace, next.ID)
+	if got, _ := db.LastThreadQuestion(ctx, "C1", "1.1"); got.ID != next.ID {
+		t.Errorf("after a new question: #%d, want #%d", got.ID, next.ID)
 	}
 
 	if err := db.SetThreadPlace(ctx, "C1", "1.1", bangjun); err != nil {

@@ -115,9 +115,9 @@ type questionLog interface {
 	RecordPick(ctx context.Context, id int64, user, code string) error
 	ThreadPlace(ctx context.Context, channel, thread string) (towndesk.Place, bool, error)
 	SetThreadPlace(ctx context.Context, channel, thread string, p towndesk.Place) error
-	LastThreadQuestion(ctx context.Context, channel, thread string) (*storage.ThreadQuestion, error)
+	LastThreadQuestion(ctx context.Context, channel, thread string) (*storage.Question, error)
 	ForgetThread(ctx context.Context, channel, thread string) error
-	DropThreadPlace(ctx context.Context, channel, thread string, questionID int64) error
+	DropThreadPlace(ctx context.Context, channel, thread string) error
 }
 
 // Chat runs chat commands: questions, help and the proxy-service desk.

@@ -42,7 +42,7 @@ func conversationCommands() []Command {
 
 // lastAsked returns the conversation's last question, or an EINVALID
 // error saying there is none yet.
-func (c *Chat) lastAsked(ctx context.Context, req Message) (*storage.ThreadQuestion, error) {
+func (c *Chat) lastAsked(ctx context.Context, req Message) (*storage.Question, error) {
 	if req.Thread != "" {
 		q, err := c.log.LastThreadQuestion(ctx, req.Channel, req.Thread)
 		if err == nil || towndesk.ErrorCode(err) != towndesk.ENOTFOUND {
@@ -71,7 +71,7 @@ func runChangePlace(ctx context.Context, c *Chat, req Message, args []string) (*
 	}
 	last, err := c.log.LastThreadQuestion(ctx, req.Channel, req.Thread)
 	if towndesk.ErrorCode(err) == towndesk.ENOTFOUND {
-		if err := c.log.ForgetThread(ctx, req.Channel, req.Thread); err != nil {
+		if err := c.log.DropThreadPlace(ctx, req.Channel, req.Thread); err != nil {
 			return nil, err
 		}
 		return &Reply{Text: "好的，不再沿用之前的乡镇。请提问，问题里写上乡镇（街道）。", Private: req.Private}, nil
@@ -79,7 +79,7 @@ func runChangePlace(ctx context.Context, c *Chat, req Message, args []string) (*
 	if err != nil {
 		return nil, err
 	}
-	if err := c.log.DropThreadPlace(ctx, req.Channel, req.Thread, last.ID); err != nil {
+	if err := c.log.DropThreadPlace(ctx, req.Channel, req.Thread); err != nil {
 		return nil, err
 	}
 	if len(args) > 0 {
@@ -91,7 +91,6 @@ func runChangePlace(ctx context.Context, c *Chat, req Message, args []string) (*
 		if len(places) == 0 {
 			return nil, towndesk.Errorf(towndesk.EINVALID, "没有认出“%s”是哪个乡镇（街道）。请只写乡镇名，如：换个镇 下营镇", text)
 		}
-		last.AwaitsPlace = true
 		return c.askAgain(ctx, req, last, text, places)
 	}
 	was := ""
@@ -192,7 +191,7 @@ func (c *Chat) followUp(ctx context.Context, req Message) (reply *Reply, ok bool
 }
 
 // placesOf returns the places offered with question q's reply, in order.
-func (c *Chat) placesOf(q *storage.ThreadQuestion) []towndesk.Place {
+func (c *Chat) placesOf(q *storage.Question) []towndesk.Place {
 	if q == nil {
 		return nil
 	}
@@ -207,7 +206,7 @@ func (c *Chat) placesOf(q *storage.ThreadQuestion) []towndesk.Place {
 
 // pick answers question q again for place p, which the asker chose among
 // the places its reply offered.
-func (c *Chat) pick(ctx context.Context, req Message, q *storage.ThreadQuestion, p towndesk.Place) (*Reply, error) {
+func (c *Chat) pick(ctx context.Context, req Message, q *storage.Question, p towndesk.Place) (*Reply, error) {
 	return c.PickPlace(ctx, req, q.ID, p.County, p.Town)
 }
 
@@ -285,7 +284,7 @@ func placeNames(ps []towndesk.Place) string {
 // read from it). A question that needed a place (or was ambiguous about
 // it) gets the outcome in its own entry; one that had a place is asked
 // anew, as a new question for the other place.
-func (c *Chat) askAgain(ctx context.Context, req Message, q *storage.ThreadQuestion, text string, places []towndesk.Place) (*Reply, error) {
+func (c *Chat) askAgain(ctx context.Context, req Message, q *storage.Question, text string, places []towndesk.Place) (*Reply, error) {
 	question, log := q.Text, c.log.LogQuestion
 	hadPlace := q.Status != towndesk.StatusNeedPlace && q.Status != towndesk.StatusAmbiguousPlace
 	if hadPlace {
@@ -301,7 +300,7 @@ func (c *Chat) askAgain(ctx context.Context, req Message, q *storage.ThreadQuest
 	if err != nil {
 		return nil, err
 	}
-	entry := &q.Question
+	entry := q
 	if hadPlace {
 		entry = &storage.Question{Source: req.Source, User: req.User, Channel: req.Channel, Thread: req.Thread,
 			Text: strings.TrimSpace(text + " " + question)}

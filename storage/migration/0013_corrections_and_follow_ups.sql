@@ -21,14 +21,12 @@ CREATE INDEX request_events_followed ON request_events (at) WHERE type = 'follow
 ALTER TABLE questions ADD COLUMN places TEXT NOT NULL DEFAULT '';
 CREATE INDEX questions_thread ON questions (channel, thread_ts, id);
 
--- A conversation started over (新问题: follow-ups refer only to questions
--- after after_id) or whose place was dropped (换个镇: a place given next
--- asks question place_for again).
+-- A conversation started over (新问题): follow-ups refer only to its
+-- questions after after_id.
 CREATE TABLE thread_states (
 	channel    TEXT NOT NULL,
 	thread_ts  TEXT NOT NULL,
 	after_id   INTEGER NOT NULL DEFAULT 0,
-	place_for  INTEGER NOT NULL DEFAULT 0,
 	updated_at TEXT NOT NULL,
 	PRIMARY KEY (channel, thread_ts)
 );
