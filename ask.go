@@ -70,8 +70,12 @@ type AskResult struct {
 	// Place is the place the question was answered for; nil if unknown.
 	Place *Place `json:"place"`
 	// Places are the candidates when Status is StatusAmbiguousPlace.
-	Places  []Place `json:"places"`
-	Matches []Match `json:"matches"`
+	Places []Place `json:"places"`
+	// Alternatives are the same-named places the asker's default place
+	// ruled out: the question named a town several covered counties have,
+	// and the default county chose Place among them. Empty otherwise.
+	Alternatives []Place `json:"alternatives,omitempty"`
+	Matches      []Match `json:"matches"`
 	// TownLacksPower is true when the question was about a town but the
 	// answer comes from its county's list.
 	TownLacksPower bool `json:"town_lacks_power,omitempty"`

@@ -334,6 +334,9 @@ func (r *Request) Annotate(text, by string, at time.Time) (*Change, error) {
 // records it (e goes to the ledger as it is). It returns e.Validate's
 // errors, and EINVALID for a request that is done or has ended.
 func (r *Request) Book(e LedgerEntry) (*Change, error) {
+	if e.Reverses != 0 {
+		return nil, Invalidf("reverse", "冲正须指明要冲正的收支（Reverse），不能直接登记")
+	}
 	if err := cmp.Or(e.Validate(), r.CheckOp(OpPay)); err != nil {
 		return nil, err
 	}
@@ -344,6 +347,68 @@ func (r *Request) Book(e LedgerEntry) (*Change, error) {
 	c := r.changed(*r, Event{At: e.At, By: e.By, Type: EventPaid, To: fmt.Sprintf("%s %s 元", e.Type, e.Amount), Note: note})
 	c.Entries = []LedgerEntry{e}
 	return c, nil
+}
+
+// Reversal cancels a ledger entry that was booked by mistake (冲正): the
+// ledger stays append-only, and a reversing entry takes the mistaken one
+// out of the balance.
+type Reversal struct {
+	// Entry is the ID of the entry to cancel (收支编号, as show and the
+	// export number them).
+	Entry  int64
+	Reason string
+	By     string
+	At     time.Time
+}
+
+// Reverse returns r with the entry v.Entry of its ledger cancelled by a
+// reversing entry of the same type and amount that references it, and the
+// event that records it; r itself is not changed. ledger is the request's
+// whole ledger. It returns ENOTFOUND for an entry that is not in ledger,
+// and EINVALID for a missing or overlong reason, an entry that is itself
+// a reversal, an entry reversed already, and a request that no longer
+// books money (done or ended, as for Book).
+func (r *Request) Reverse(ledger []LedgerEntry, v Reversal) (*Change, error) {
+	reason := strings.TrimSpace(v.Reason)
+	if err := cmp.Or(checkText("reason", reason, MaxText, "冲正须写明理由", "冲正理由"), r.CheckOp(OpPay)); err != nil {
+		return nil, err
+	}
+	var target *LedgerEntry
+	for i := range ledger {
+		if ledger[i].ID == v.Entry {
+			target = &ledger[i]
+		}
+	}
+	switch {
+	case target == nil:
+		return nil, Errorf(ENOTFOUND, "代办 %s 没有编号为 #%d 的收支；编号见 request show 的收支明细", r.ID, v.Entry)
+	case target.Reverses != 0:
+		return nil, Invalidf("reverse", "收支 #%d 本身是冲正记录，不能再冲正；如有差错，请重新登记一笔收支", v.Entry)
+	}
+	if by := ReversalOf(ledger, v.Entry); by != nil {
+		return nil, Invalidf("reverse", "收支 #%d 已于 %s 由 %s 冲正（#%d），不能重复冲正", v.Entry,
+			by.At.In(ChinaTime).Format("2006-01-02 15:04"), by.By, by.ID)
+	}
+	e := LedgerEntry{RequestID: r.ID, Type: target.Type, Amount: target.Amount, Note: reason, By: v.By, At: v.At, Reverses: target.ID}
+	if err := e.Validate(); err != nil {
+		return nil, err
+	}
+	c := r.changed(*r, Event{At: v.At, By: v.By, Type: EventReversed,
+		From: fmt.Sprintf("#%d %s %s 元", target.ID, target.Type, target.Amount),
+		To:   fmt.Sprintf("%s -%s 元", target.Type, target.Amount), Note: "理由：" + reason})
+	c.Entries = []LedgerEntry{e}
+	return c, nil
+}
+
+// ReversalOf returns the entry of ledger that reverses the entry with ID
+// id, or nil if it was not reversed.
+func ReversalOf(ledger []LedgerEntry, id int64) *LedgerEntry {
+	for i := range ledger {
+		if ledger[i].Reverses == id {
+			return &ledger[i]
+		}
+	}
+	return nil
 }
 
 // changed returns the change of r into next that ev records.

@@ -199,3 +199,68 @@ func TestStatusTypos(t *testing.T) {
 		t.Errorf("ParseStatus(xyz) = %v, want no suggestion", err)
 	}
 }
+
+// TestReverse checks the correction of a mistyped amount: a reversing
+// entry that references the entry it cancels, counted in the balance,
+// never twice, never of a reversal, and only while money may be booked.
+func TestReverse(t *testing.T) {
+	r := &Request{ID: "2026-0001", Status: StatusInProgress}
+	ledger := []LedgerEntry{
+		{ID: 7, RequestID: r.ID, Type: EntryReceived, Amount: 20000, By: "王芳", At: at("2026-03-02", 9)}, // 200.00 typed for 20.00
+		{ID: 9, RequestID: r.ID, Type: EntryPaid, Amount: 2000, By: "王芳", At: at("2026-03-02", 10)},
+		{ID: 11, RequestID: r.ID, Type: EntryReceived, Amount: 2000, By: "王芳", At: at("2026-03-02", 11)},
+	}
+	if BalanceOf(ledger).Balanced() {
+		t.Fatal("the mistyped ledger balances; the test needs it not to")
+	}
+	c, err := r.Reverse(ledger, Reversal{Entry: 7, Reason: " 金额录错，应为 20 元 ", By: "李娜", At: at("2026-03-02", 12)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := LedgerEntry{RequestID: r.ID, Type: EntryReceived, Amount: 20000, Note: "金额录错，应为 20 元", By: "李娜",
+		At: at("2026-03-02", 12), Reverses: 7}
+	if len(c.Entries) != 1 {
+		t.Fatalf("Reverse booked %d entries, want 1", len(c.Entries))
+	}
+	if diff := cmp.Diff(want, c.Entries[0]); diff != "" {
+		t.Errorf("reversing entry mismatch (-want +got):\n%s", diff)
+	}
+	if len(c.Events) != 1 || c.Events[0].Type != EventReversed || !strings.Contains(c.Events[0].From, "#7 收取 200.00 元") ||
+		!strings.Contains(c.Events[0].Note, "金额录错") {
+		t.Errorf("Reverse events = %+v, want one 冲正 event naming #7 and the reason", c.Events)
+	}
+	done := append(slices.Clone(ledger), LedgerEntry{ID: 12, Type: EntryReceived, Amount: 20000, Note: "金额录错", By: "李娜", Reverses: 7})
+	if b := BalanceOf(done); !b.Balanced() || b.Received != 2000 {
+		t.Errorf("balance after the reversal = %s, want balanced with 收取 20.00", b)
+	}
+	if _, err := c.Request.Move(Move{To: StatusDone, Result: "已办", Ledger: done}); err != nil {
+		t.Errorf("done after the reversal: %v, want allowed (the ledger balances)", err)
+	}
+
+	for _, tt := range []struct {
+		name   string
+		req    *Request
+		ledger []LedgerEntry
+		v      Reversal
+		code   string
+		want   string
+	}{
+		{"no such entry", r, ledger, Reversal{Entry: 8, Reason: "录错"}, ENOTFOUND, "没有编号为 #8 的收支"},
+		{"no reason", r, ledger, Reversal{Entry: 7, Reason: "  "}, EINVALID, "冲正须写明理由"},
+		{"twice", r, done, Reversal{Entry: 7, Reason: "再冲一次"}, EINVALID, "收支 #7 已于"},
+		{"a reversal", r, done, Reversal{Entry: 12, Reason: "冲错了"}, EINVALID, "本身是冲正记录"},
+		{"done", &Request{ID: r.ID, Status: StatusDone}, ledger, Reversal{Entry: 7, Reason: "录错"}, EINVALID, "不能再登记收支"},
+		{"overlong reason", r, ledger, Reversal{Entry: 7, Reason: strings.Repeat("错", MaxText+1)}, EINVALID, "冲正理由过长"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.v.By, tt.v.At = "李娜", at("2026-03-02", 12)
+			_, err := tt.req.Reverse(tt.ledger, tt.v)
+			if ErrorCode(err) != tt.code || !strings.Contains(ErrorMessage(err), tt.want) {
+				t.Errorf("Reverse(#%d) = %v, want %s containing %q", tt.v.Entry, err, tt.code, tt.want)
+			}
+		})
+	}
+	if _, err := r.Book(LedgerEntry{Type: EntryReceived, Amount: 100, By: "王芳", Reverses: 7}); ErrorCode(err) != EINVALID {
+		t.Errorf("Book(an entry that says it reverses) = %v, want invalid: reversals go through Reverse", err)
+	}
+}

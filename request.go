@@ -280,6 +280,20 @@ type LedgerEntry struct {
 	Note      string    `json:"note,omitempty"`
 	By        string    `json:"by"`
 	At        time.Time `json:"at"`
+	// Reverses is the ID of the entry this one cancels (冲正), 0 for an
+	// ordinary entry. A reversing entry has the type and amount of the
+	// entry it cancels, its Note is the reason, and it counts against
+	// that type in the balance. See Request.Reverse.
+	Reverses int64 `json:"reverses,omitempty"`
+}
+
+// Signed returns the amount as it counts in the balance: negative for a
+// reversing entry.
+func (e *LedgerEntry) Signed() Money {
+	if e.Reverses != 0 {
+		return -e.Amount
+	}
+	return e.Amount
 }
 
 // Validate returns an EINVALID error describing the first thing wrong with e.
@@ -298,6 +312,10 @@ func (e *LedgerEntry) Validate() error {
 		return Invalidf("note", "备注过长（最多 %d 字）", MaxText)
 	case strings.TrimSpace(e.By) == "":
 		return Invalidf("by", "请注明经办人")
+	case e.Reverses < 0:
+		return Invalidf("reverse", "冲正的收支编号无效")
+	case e.Reverses != 0 && strings.TrimSpace(e.Note) == "":
+		return Invalidf("reason", "冲正须写明理由")
 	}
 	return nil
 }
@@ -310,11 +328,12 @@ type Balance struct {
 	Handed    Money `json:"handed_fen"`
 }
 
-// BalanceOf sums entries.
+// BalanceOf sums entries; a reversing entry takes away what the entry it
+// cancels added.
 func BalanceOf(entries []LedgerEntry) Balance {
 	var b Balance
 	for _, e := range entries {
-		b.Add(e.Type, e.Amount)
+		b.Add(e.Type, e.Signed())
 	}
 	return b
 }
@@ -374,6 +393,7 @@ const (
 	EventAssigned   EventType = "assigned"    // 指派; From and To are users
 	EventNoted      EventType = "noted"       // 备注
 	EventPaid       EventType = "paid"        // 收支; To is "收取 50.00"
+	EventReversed   EventType = "reversed"    // 冲正; From is the entry cancelled ("#12 收取 50.00 元")
 	EventFollowedUp EventType = "followed_up" // 回访; To is the result
 	EventDue        EventType = "due"         // 办理时限; From and To are dates
 	EventRevealed   EventType = "revealed"    // 查看完整个人信息
@@ -381,7 +401,7 @@ const (
 
 var eventChinese = map[EventType]string{
 	EventCreated: "登记", EventMoved: "流转", EventAssigned: "指派", EventNoted: "备注",
-	EventPaid: "收支", EventFollowedUp: "回访", EventDue: "时限", EventRevealed: "查看完整信息",
+	EventPaid: "收支", EventReversed: "冲正", EventFollowedUp: "回访", EventDue: "时限", EventRevealed: "查看完整信息",
 }
 
 // Chinese returns the event type's Chinese name; the English one if unknown.

@@ -15,9 +15,12 @@ import (
 
 // Console is the local front end (towndesk chat): it reads one message
 // per line and prints the same replies the Slack front ends show, as
-// text, through the same command table. Buttons become short replies:
-// a number picks a place, 有用/没用 rate the last answer, 原文 shows the
-// articles it cites.
+// text, through the same command table. The session is one conversation:
+// a reply to the previous message (a place after "请问是哪个乡镇", a number
+// or a place after a list, 原文, 有用, 没用) is taken as such by the chat
+// handlers, as in a Slack thread; buttons become the words to type. The
+// desk is run by text commands (代办 登记, 代办 编号 转为 …), since the
+// console has no request cards.
 type Console struct {
 	Chat *chat.Chat
 	In   io.Reader
@@ -37,9 +40,8 @@ func (c *Console) Run(ctx context.Context) error {
 	}
 	out := bufio.NewWriter(c.Out)
 	defer out.Flush()
-	fmt.Fprintln(out, "towndesk 控制台：直接输入问题，例如“滨湖镇有人乱搭乱建归谁管？”；输入“帮助”看命令，“退出”结束。")
+	fmt.Fprintln(out, "towndesk 控制台：直接输入问题，例如“滨湖镇有人乱搭乱建归谁管？”；输入“帮助”看命令，“新问题”重新开始，“退出”结束。")
 	out.Flush()
-	var last *chat.Answer
 	sc := bufio.NewScanner(c.In)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	for sc.Scan() {
@@ -50,33 +52,19 @@ func (c *Console) Run(ctx context.Context) error {
 		if line == "" {
 			continue
 		}
-		var reply *chat.Reply
-		var err error
-		switch {
-		case line == "退出" || line == "exit" || line == "quit":
+		if line == "退出" || line == "exit" || line == "quit" {
 			return nil
-		case last != nil && last.Status == towndesk.StatusAmbiguousPlace && isChoice(line, len(last.Places)):
-			n, _ := strconv.Atoi(line)
-			p := last.Places[n-1]
-			reply, err = c.Chat.PickPlace(ctx, req, last.QuestionID, p.County, p.Town)
-		case last != nil && last.Status == towndesk.StatusUncertain && isChoice(line, len(last.Rows)):
-			n, _ := strconv.Atoi(line)
-			reply, err = c.Chat.PickCandidate(ctx, req, last.QuestionID, last.Rows[n-1].Code)
-		case last != nil && (line == "有用" || line == "没用"):
-			reply, err = c.Chat.Feedback(ctx, req, last.QuestionID, line == "有用")
-		case last != nil && (line == "原文" || line == "依据") && len(last.Rows) > 0 && last.Rows[0].HasArticles:
-			reply, err = c.Chat.Basis(last.Rows[0].Basis)
-		default:
-			req.Text = line
-			reply, err = c.Chat.Handle(ctx, req)
 		}
-		if err != nil {
+		req.Text = line
+		reply, err := c.Chat.Handle(ctx, req)
+		switch {
+		case err != nil:
 			fmt.Fprintln(out, towndesk.MaskText(failureText(err)))
-		} else {
+		case reply.Desk != nil && reply.Desk.Show != nil && reply.Desk.Show.Revealed:
+			// 完整号码: asked for, and recorded in the request's history.
+			fmt.Fprintln(out, strings.TrimRight(reply.Text, "\n"))
+		default:
 			fmt.Fprintln(out, towndesk.MaskText(consoleText(reply)))
-			if reply.Answer != nil {
-				last = reply.Answer
-			}
 		}
 		fmt.Fprintln(out)
 		if err := out.Flush(); err != nil {
@@ -84,11 +72,6 @@ func (c *Console) Run(ctx context.Context) error {
 		}
 	}
 	return sc.Err()
-}
-
-func isChoice(s string, n int) bool {
-	k, err := strconv.Atoi(s)
-	return err == nil && k >= 1 && k <= n
 }
 
 // consoleText is a reply as text, with the buttons as what to type.
@@ -101,16 +84,20 @@ func consoleText(r *chat.Reply) string {
 	b.WriteString(r.Text)
 	switch a.Status {
 	case towndesk.StatusAmbiguousPlace:
-		b.WriteString("\n请输入序号选择：")
+		b.WriteString("\n请输入序号或县名选择：")
 		for i, p := range a.Places {
 			fmt.Fprintf(&b, "\n  %d. %s", i+1, p.String())
 		}
+	case towndesk.StatusNeedPlace:
+		b.WriteString("\n（直接回复乡镇名即可，如“下营镇”。）")
+	case towndesk.StatusUncertain:
+		b.WriteString("\n（输入序号选择。）")
 	case towndesk.StatusAnswered:
 		b.WriteString("\n（输入“有用”或“没用”评价这个回答")
 		if len(a.Rows) > 0 && a.Rows[0].HasArticles {
 			b.WriteString("；输入“原文”查看依据条文")
 		}
-		b.WriteString("）")
+		b.WriteString("；回复别的乡镇名，按那里再答一次）")
 	case towndesk.StatusNotFound:
 		b.WriteString("\n（这个问题已记入“未能回答”清单。）")
 	}

@@ -406,7 +406,7 @@ func (b *Bot) deskAction(ctx context.Context, cb slack.InteractionCallback, a *s
 			refuse(deskRefusal())
 			return true
 		}
-		b.openView(ctx, cb.TriggerID, opView(a.ActionID, id, version, channel, assignee))
+		b.openView(ctx, cb.TriggerID, opView(a.ActionID, id, version, channel, assignee, b.opLedger(ctx, a.ActionID, id, user, channel)))
 		return true
 	}
 	return false

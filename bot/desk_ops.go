@@ -63,9 +63,29 @@ func opButtons(r *towndesk.Request) []slack.BlockElement {
 	return out
 }
 
+// maxReverseOptions is how many entries the pay form offers to reverse:
+// a static select takes at most 100 options.
+const maxReverseOptions = 100
+
+// opLedger returns the ledger of request id (masked) for the pay form,
+// which lists it and offers to reverse an entry; nil for other operations.
+// If it cannot be read the form still opens, without the list.
+func (b *Bot) opLedger(ctx context.Context, action, id, user, channel string) []towndesk.LedgerEntry {
+	if action != actPay {
+		return nil
+	}
+	r, err := b.chat.ShowRequest(ctx, chat.Message{Source: "slack", User: user, Channel: channel}, id, false)
+	if err != nil || r.Desk == nil || r.Desk.Show == nil {
+		b.log.Warn("pay form opens without the ledger", "id", id, "err", err)
+		return nil
+	}
+	return r.Desk.Show.Entries
+}
+
 // opView returns the modal of the operation whose button is action, on
-// version of request id, from the card in channel.
-func opView(action, id string, version int, channel, assignee string) slack.ModalViewRequest {
+// version of request id, from the card in channel. ledger is the
+// request's ledger, for the pay form.
+func opView(action, id string, version int, channel, assignee string, ledger []towndesk.LedgerEntry) slack.ModalViewRequest {
 	view := slack.ModalViewRequest{Type: slack.VTModal, CallbackID: action,
 		PrivateMetadata: fmt.Sprintf("%s|%d|%s", id, version, channel),
 		Title:           plain("代办 " + id), Close: plain("取消")}
@@ -93,17 +113,39 @@ func opView(action, id string, version int, channel, assignee string) slack.Moda
 		for _, p := range payTypes {
 			opts = append(opts, slack.NewOptionBlockObject(string(p.typ), plain(p.label), nil))
 		}
+		// Type and amount are optional for Slack: a reversal takes them
+		// from the entry it cancels. The form checks them (ValidatePay).
+		typ := slack.NewInputBlock("type", plain("收支类型"), nil,
+			slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("选择类型"), "v", opts...))
+		amount := slack.NewInputBlock("amount", plain("金额（元）"), plain("如 50 或 50.00"), textInput(false, 0))
 		receipt := slack.NewInputBlock("receipt", plain("票据号"), nil, textInput(false, towndesk.MaxReceipt))
-		receipt.Optional = true
-		note := slack.NewInputBlock("note", plain("备注"), nil, textInput(true, towndesk.MaxText))
-		note.Optional = true
+		note := slack.NewInputBlock("note", plain("备注（冲正时写明理由）"), nil, textInput(true, towndesk.MaxText))
+		typ.Optional, amount.Optional, receipt.Optional, note.Optional = true, true, true, true
 		blocks = []slack.Block{
 			section(fmt.Sprintf("登记代办 %s 的一笔收付。收取应等于支付、领取应等于交付，收支平了才能办结。", id)),
-			slack.NewInputBlock("type", plain("收支类型"), nil,
-				slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("选择类型"), "v", opts...)),
-			slack.NewInputBlock("amount", plain("金额（元）"), plain("如 50 或 50.00"), textInput(false, 0)),
-			receipt, note,
 		}
+		if len(ledger) > 0 {
+			lines := []string{"已登记的收支："}
+			var rev []*slack.OptionBlockObject
+			for _, e := range ledger {
+				lines = append(lines, desk.EntryText(e, ledger))
+				if e.Reverses == 0 && towndesk.ReversalOf(ledger, e.ID) == nil {
+					label := fmt.Sprintf("#%d %s %s 元", e.ID, e.Type, e.Amount)
+					rev = append(rev, slack.NewOptionBlockObject(strconv.FormatInt(e.ID, 10), plain(label), nil))
+				}
+			}
+			blocks = append(blocks, section(strings.Join(lines, "\n")))
+			if len(rev) > maxReverseOptions {
+				rev = rev[len(rev)-maxReverseOptions:]
+			}
+			if len(rev) > 0 {
+				sel := slack.NewInputBlock("reverse", plain("冲正登记错的一笔"), plain("选了要冲正的一笔，就不填类型和金额，在备注里写明理由；原记录保留，冲正另记一笔。"),
+					slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("选择要冲正的收支"), "v", rev...))
+				sel.Optional = true
+				blocks = append(blocks, sel)
+			}
+		}
+		blocks = append(blocks, typ, amount, receipt, note)
 		view.Submit = plain("登记")
 	case actExtend:
 		blocks = []slack.Block{
@@ -155,6 +197,16 @@ func (b *Bot) submitOp(ctx context.Context, cb slack.InteractionCallback) any {
 	case viewPay:
 		in := desk.RequestPayInput{ID: id, Type: value(v, "type"), Amount: value(v, "amount"),
 			Receipt: value(v, "receipt"), Note: value(v, "note"), Version: version}
+		if entry := value(v, "reverse"); entry != "" {
+			if p := desk.ValidateReverse(entry, in.Note, in.Type, in.Amount); len(p) > 0 {
+				return slack.NewErrorsViewSubmissionResponse(maskAll(p))
+			}
+			rin := desk.RequestReverseInput{ID: id, Entry: entry, Reason: in.Note, Version: version}
+			key := opKey(v.CallbackID, id, version, "reverse", entry, in.Note)
+			return b.submitChange(ctx, req, key, id, "reverse", func() (*chat.Reply, error) {
+				return b.chat.ReverseRequest(ctx, req, rin)
+			})
+		}
 		if p := desk.ValidatePay(in); len(p) > 0 {
 			return slack.NewErrorsViewSubmissionResponse(maskAll(p))
 		}

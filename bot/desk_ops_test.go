@@ -399,3 +399,69 @@ func TestDeskBadVersionRefused(t *testing.T) {
 		t.Errorf("bad versions added %d events, want none", len(after)-len(before))
 	}
 }
+
+// TestDeskReverseInSlack corrects a mistyped amount from the card's 收付
+// form: it lists the entries with their numbers, offers those that may be
+// reversed, checks the form, and the reversal shows on the card.
+func TestDeskReverseInSlack(t *testing.T) {
+	h := newHarness(t, "", nil)
+	ctx := context.Background()
+	id, cardTS, card := newCard(t, h)
+	meta, view := openOp(t, h, card, uWorker, cardTS, actPay)
+	if strings.Contains(view, `"reverse"`) {
+		t.Errorf("pay form of an empty ledger offers to reverse: %s", view)
+	}
+	if ack := h.submitView(uWorker, "VP1", viewPay, meta, map[string]string{"type": "收取", "amount": "200"}); ack != "" {
+		t.Fatalf("pay ack = %q", ack)
+	}
+	card = h.slack.wait("chat.update")
+	h.slack.wait("chat.postMessage")
+	es, _ := h.db.Ledger(ctx, id)
+	if len(es) != 1 {
+		t.Fatalf("ledger = %+v, want one entry", es)
+	}
+	wrong := fmt.Sprint(es[0].ID)
+
+	meta, view = openOp(t, h, card, uWorker, cardTS, actPay)
+	for _, want := range []string{"已登记的收支", "#" + wrong + "  ", "收取 200.00 元", `"reverse"`, "冲正登记错的一笔"} {
+		if !strings.Contains(view, want) {
+			t.Errorf("pay form lacks %q: %s", want, view)
+		}
+	}
+	for _, tt := range []struct {
+		name   string
+		values map[string]string
+		field  string
+	}{
+		{"no reason", map[string]string{"reverse": wrong}, "note"},
+		{"amount too", map[string]string{"reverse": wrong, "note": "录错", "amount": "20"}, "amount"},
+		{"not an entry of this request", map[string]string{"reverse": "9999", "note": "录错"}, "reverse"},
+	} {
+		ack := h.submitView(uWorker, "VP2", viewPay, meta, tt.values)
+		if errs := ackErrors(t, ack); errs[tt.field] == "" {
+			t.Errorf("reverse with %s: ack = %s, want an error on %s", tt.name, ack, tt.field)
+		}
+	}
+	if es, _ := h.db.Ledger(ctx, id); len(es) != 1 {
+		t.Fatalf("refused reversals stored entries: %+v", es)
+	}
+	h.slack.quiet(300 * time.Millisecond)
+	if ack := h.submitView(uWorker, "VP2", viewPay, meta, map[string]string{"reverse": wrong, "note": "金额录错，应为 20 元"}); ack != "" {
+		t.Fatalf("valid reversal ack = %q, want empty", ack)
+	}
+	es, _ = h.db.Ledger(ctx, id)
+	if len(es) != 2 || fmt.Sprint(es[1].Reverses) != wrong || es[1].Amount != 20000 || es[1].By != uWorker || es[1].Note != "金额录错，应为 20 元" {
+		t.Fatalf("ledger = %+v, want the entry and its reversal by %s", es, uWorker)
+	}
+	card = h.slack.wait("chat.update")
+	if !strings.Contains(shown(card), "收取 0.00 元，支付 0.00 元") {
+		t.Errorf("card after the reversal = %s, want the balance back to 0", shown(card))
+	}
+	if tl := h.slack.wait("chat.postMessage"); !strings.Contains(shown(tl), "已冲正收支 #"+wrong) {
+		t.Errorf("timeline after the reversal = %s", shown(tl))
+	}
+	_, view = openOp(t, h, card, uWorker, cardTS, actPay)
+	if !strings.Contains(view, "（已由 #") || strings.Contains(view, `"reverse"`) {
+		t.Errorf("pay form after the reversal should mark the entry and offer nothing to reverse: %s", view)
+	}
+}

@@ -21,7 +21,7 @@ func (h *harness) submitView(user, viewID, callbackID, metadata string, values m
 	state := map[string]any{}
 	for k, v := range values {
 		switch k {
-		case "kind", "type", "item":
+		case "kind", "type", "item", "reverse":
 			state[k] = map[string]any{"v": map[string]any{"type": "static_select", "selected_option": map[string]any{"value": v}}}
 		case "assignee":
 			state[k] = map[string]any{"v": map[string]any{"type": "users_select", "selected_user": v}}

@@ -12,15 +12,37 @@ import (
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 
+// TestLoadExample loads the example as it is, with nothing set in the
+// environment: it needs no language model key. Its commented-out llm
+// section, once uncommented as its comment says, is valid too.
 func TestLoadExample(t *testing.T) {
-	f, err := os.Open("towndesk.example.json")
+	raw, err := os.ReadFile("towndesk.example.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	c, err := Load(f, env(map[string]string{"TOWNDESK_LLM_KEY": `se"cret`}))
+	c, err := Load(strings.NewReader(string(raw)), env(nil))
 	if err != nil {
-		t.Fatalf("Load(example) = %v", err)
+		t.Fatalf("Load(example) without any environment = %v", err)
+	}
+	if c.LLM != nil {
+		t.Errorf("the example configures a language model: %+v; want none until its section is uncommented", c.LLM)
+	}
+	var lines []string
+	uncommented := 0
+	for _, line := range strings.Split(string(raw), "\n") {
+		trimmed := strings.TrimSpace(line)
+		if strings.HasPrefix(trimmed, "// ") && (strings.HasPrefix(trimmed, "// , \"llm\"") || uncommented > 0 && uncommented < 7) {
+			line = strings.Replace(line, "// ", "", 1)
+			uncommented++
+		}
+		lines = append(lines, line)
+	}
+	if uncommented != 7 {
+		t.Fatalf("found %d lines of the llm section to uncomment, want 7", uncommented)
+	}
+	c, err = Load(strings.NewReader(strings.Join(lines, "\n")), env(map[string]string{"TOWNDESK_LLM_KEY": `se"cret`}))
+	if err != nil {
+		t.Fatalf("Load(example with its llm section uncommented) = %v", err)
 	}
 	if got, want := c.Slack.Command, "/towndesk"; got != want {
 		t.Errorf("Slack.Command = %q, want %q", got, want)

@@ -272,10 +272,11 @@ func (k *KB) gather(ctx context.Context, q Query) (*towndesk.AskResult, []scored
 			res.Terms = append(res.Terms, c.surface)
 		}
 	}
-	place, cands, err := ps.Resolve(placeMs, q.County, q.Town)
+	place, cands, others, err := ps.Resolve(placeMs, q.County, q.Town)
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	res.Alternatives = others
 	switch {
 	case len(cands) > 1:
 		res.Status = towndesk.StatusAmbiguousPlace

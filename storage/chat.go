@@ -34,6 +34,11 @@ type Question struct {
 	Matter []string
 	// Candidates are the codes shown as candidates of an uncertain reply.
 	Candidates []string
+	// Places are the gazetteer codes of the places offered with the
+	// reply: the candidates of an ambiguous_place reply, in the order
+	// shown, or the place answered for and the same-named places the
+	// asker's default ruled out (towndesk.AskResult.Alternatives).
+	Places []string
 	// Useful and NotUseful count the feedback votes (filled by Questions
 	// and Question).
 	Useful, NotUseful int
@@ -49,11 +54,11 @@ func (db *DB) LogQuestion(ctx context.Context, q *Question) error {
 	q.Text = towndesk.MaskText(q.Text)
 	q.AskedAt = db.now()
 	res, err := db.exec(ctx, `INSERT INTO questions (asked_at, source, user_id, channel, thread_ts,
-		question, status, province, county, county_code, town, town_code, top_code, terms, matter, candidates)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		question, status, province, county, county_code, town, town_code, top_code, terms, matter, candidates, places)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		timeText(q.AskedAt), q.Source, q.User, q.Channel, q.Thread, q.Text, string(q.Status),
 		q.Place.Province, q.Place.County, q.Place.CountyCode, q.Place.Town, q.Place.TownCode,
-		q.TopCode, maskedJoin(q.Terms, "、"), maskedJoin(q.Matter, " "), strings.Join(q.Candidates, " "))
+		q.TopCode, maskedJoin(q.Terms, "、"), maskedJoin(q.Matter, " "), strings.Join(q.Candidates, " "), strings.Join(q.Places, " "))
 	if err != nil {
 		return internal("insert question", err)
 	}
@@ -81,9 +86,9 @@ func (db *DB) UpdateQuestionOutcome(ctx context.Context, q *Question) error {
 		return err
 	}
 	res, err := db.exec(ctx, `UPDATE questions SET status = ?, province = ?, county = ?, county_code = ?,
-		town = ?, town_code = ?, top_code = ?, terms = ?, matter = ?, candidates = ? WHERE id = ?`,
+		town = ?, town_code = ?, top_code = ?, terms = ?, matter = ?, candidates = ?, places = ? WHERE id = ?`,
 		string(q.Status), q.Place.Province, q.Place.County, q.Place.CountyCode, q.Place.Town, q.Place.TownCode,
-		q.TopCode, maskedJoin(q.Terms, "、"), maskedJoin(q.Matter, " "), strings.Join(q.Candidates, " "), q.ID)
+		q.TopCode, maskedJoin(q.Terms, "、"), maskedJoin(q.Matter, " "), strings.Join(q.Candidates, " "), strings.Join(q.Places, " "), q.ID)
 	if err != nil {
 		return internal("update question", err)
 	}
@@ -104,16 +109,19 @@ func questionNotFound(id int64) error {
 }
 
 const questionColumns = `q.id, q.asked_at, q.source, q.user_id, q.channel, q.thread_ts, q.question, q.status,
-	q.province, q.county, q.county_code, q.town, q.town_code, q.top_code, q.terms, q.matter, q.candidates,
+	q.province, q.county, q.county_code, q.town, q.town_code, q.top_code, q.terms, q.matter, q.candidates, q.places,
 	(SELECT count(*) FROM question_feedback f WHERE f.question_id = q.id AND f.useful = 1),
 	(SELECT count(*) FROM question_feedback f WHERE f.question_id = q.id AND f.useful = 0)`
 
 func scanQuestion(s scanner) (Question, error) {
 	var q Question
-	var at, status, terms, matter, cands string
+	var at, status, terms, matter, cands, places string
 	err := s.Scan(&q.ID, &at, &q.Source, &q.User, &q.Channel, &q.Thread, &q.Text, &status,
 		&q.Place.Province, &q.Place.County, &q.Place.CountyCode, &q.Place.Town, &q.Place.TownCode,
-		&q.TopCode, &terms, &matter, &cands, &q.Useful, &q.NotUseful)
+		&q.TopCode, &terms, &matter, &cands, &places, &q.Useful, &q.NotUseful)
+	if places != "" {
+		q.Places = strings.Fields(places)
+	}
 	if matter != "" {
 		q.Matter = strings.Fields(matter)
 	}
@@ -258,6 +266,51 @@ func (db *DB) SetThreadPlace(ctx context.Context, channel, thread string, p town
 		updated_at = excluded.updated_at`,
 		channel, thread, p.Province, p.County, p.CountyCode, p.Town, p.TownCode, timeText(db.now()))
 	return internal("record thread place", err)
+}
+
+// LastThreadQuestion returns the last question asked in a thread since the
+// thread was started over (ForgetThread), or ENOTFOUND if there is none.
+// It returns EINTERNAL on failure.
+func (db *DB) LastThreadQuestion(ctx context.Context, channel, thread string) (*Question, error) {
+	q, err := scanQuestion(db.queryRow(ctx, `SELECT `+questionColumns+` FROM questions q
+		WHERE q.channel = ? AND q.thread_ts = ? AND q.id > coalesce((SELECT after_id FROM thread_states s
+			WHERE s.channel = q.channel AND s.thread_ts = q.thread_ts), 0)
+		ORDER BY q.id DESC LIMIT 1`, channel, thread))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, towndesk.Errorf(towndesk.ENOTFOUND, "这个对话里还没有提问")
+	}
+	if err != nil {
+		return nil, internal("read thread question", err)
+	}
+	return &q, nil
+}
+
+// ForgetThread starts a conversation thread over (新问题): its place is
+// forgotten and LastThreadQuestion finds only questions asked after now,
+// in one transaction. It returns EINTERNAL on failure.
+func (db *DB) ForgetThread(ctx context.Context, channel, thread string) error {
+	tx, err := db.beginWrite(ctx)
+	if err != nil {
+		return internal("begin forget thread", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `DELETE FROM thread_places WHERE channel = ? AND thread_ts = ?`, channel, thread); err != nil {
+		return internal("forget thread place", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO thread_states (channel, thread_ts, after_id, updated_at)
+		VALUES (?1, ?2, (SELECT coalesce(max(id), 0) FROM questions WHERE channel = ?1 AND thread_ts = ?2), ?3)
+		ON CONFLICT (channel, thread_ts) DO UPDATE SET after_id = excluded.after_id, updated_at = excluded.updated_at`,
+		channel, thread, timeText(db.now())); err != nil {
+		return internal("record thread state", err)
+	}
+	return internal("commit forget thread", tx.Commit())
+}
+
+// DropThreadPlace forgets a thread's place (换个镇); its questions stay.
+// It returns EINTERNAL on failure.
+func (db *DB) DropThreadPlace(ctx context.Context, channel, thread string) error {
+	_, err := db.exec(ctx, `DELETE FROM thread_places WHERE channel = ? AND thread_ts = ?`, channel, thread)
+	return internal("forget thread place", err)
 }
 
 // SetRequestCard records where the card message of a request is; a request

@@ -221,3 +221,76 @@ func TestClaimKey(t *testing.T) {
 		t.Errorf("ClaimKey after ReleaseKey = not fresh, want fresh (the failed work may be retried)")
 	}
 }
+
+// TestThreadFollowUps checks what a reply to the previous message needs:
+// the thread's last question with the places it offered, started over by
+// ForgetThread; DropThreadPlace forgets the place only.
+func TestThreadFollowUps(t *testing.T) {
+	ctx := context.Background()
+	db, _ := openChatDB(t)
+	if _, err := db.LastThreadQuestion(ctx, "C1", "1.1"); towndesk.ErrorCode(err) != towndesk.ENOTFOUND {
+		t.Errorf("LastThreadQuestion(new thread) = %v, want not found", err)
+	}
+	log := func(thread, text string, status towndesk.AskStatus, places ...string) *Question {
+		t.Helper()
+		q := &Question{Source: "slack", User: "U1", Channel: "C1", Thread: thread, Text: text, Status: status, Places: places}
+		if err := db.LogQuestion(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+		return q
+	}
+	log("1.1", "谁管烧秸秆", towndesk.StatusNeedPlace)
+	amb := log("1.1", "柴胡店镇放鞭炮谁管", towndesk.StatusAmbiguousPlace, "370481104", "371422105")
+	log("2.1", "另一个话题", towndesk.StatusNeedPlace)
+	got, err := db.LastThreadQuestion(ctx, "C1", "1.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ID != amb.ID || !cmp.Equal(got.Places, []string{"370481104", "371422105"}) {
+		t.Errorf("LastThreadQuestion = #%d %v, want #%d with its two places", got.ID, got.Places, amb.ID)
+	}
+	amb.Status, amb.Place, amb.Places = towndesk.StatusAnswered, bangjun, nil
+	if err := db.UpdateQuestionOutcome(ctx, amb); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.LastThreadQuestion(ctx, "C1", "1.1"); got.Places != nil || got.Status != towndesk.StatusAnswered {
+		t.Errorf("after the new outcome: %s %v, want answered and no places", got.Status, got.Places)
+	}
+
+	if err := db.SetThreadPlace(ctx, "C1", "1.1", bangjun); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.DropThreadPlace(ctx, "C1", "1.1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, _ := db.ThreadPlace(ctx, "C1", "1.1"); ok {
+		t.Error("DropThreadPlace kept the thread's place")
+	}
+	if got, _ := db.LastThreadQuestion(ctx, "C1", "1.1"); got.ID != amb.ID {
+		t.Errorf("after DropThreadPlace: last question #%d, want #%d still", got.ID, amb.ID)
+	}
+	next := log("1.1", "下营镇 放鞭炮谁管", towndesk.StatusAnswered)
+	if got, _ := db.LastThreadQuestion(ctx, "C1", "1.1"); got.ID != next.ID {
+		t.Errorf("after a new question: #%d, want #%d", got.ID, next.ID)
+	}
+
+	if err := db.SetThreadPlace(ctx, "C1", "1.1", bangjun); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.ForgetThread(ctx, "C1", "1.1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.LastThreadQuestion(ctx, "C1", "1.1"); towndesk.ErrorCode(err) != towndesk.ENOTFOUND {
+		t.Errorf("LastThreadQuestion after ForgetThread = %v, want not found", err)
+	}
+	if _, ok, _ := db.ThreadPlace(ctx, "C1", "1.1"); ok {
+		t.Error("ForgetThread kept the thread's place")
+	}
+	if got, err := db.LastThreadQuestion(ctx, "C1", "2.1"); err != nil || got.Text != "另一个话题" {
+		t.Errorf("the other thread = %v, %v; want its question, untouched", got, err)
+	}
+	later := log("1.1", "滨湖镇谁管烧秸秆", towndesk.StatusAnswered)
+	if got, _ := db.LastThreadQuestion(ctx, "C1", "1.1"); got == nil || got.ID != later.ID {
+		t.Errorf("after starting over, the next question is %v, want #%d", got, later.ID)
+	}
+}

@@ -232,10 +232,18 @@ func insertEntries(ctx context.Context, tx *Tx, now time.Time, entries []towndes
 		if e.At.IsZero() {
 			e.At = now
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO request_ledger (request_id, type, amount, receipt, note, actor, at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			e.RequestID, string(e.Type), int64(e.Amount), e.Receipt, e.Note, e.By, timeText(e.At))
-		if err != nil {
+		var reverses any
+		if e.Reverses != 0 {
+			reverses = e.Reverses
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO request_ledger (request_id, type, amount, receipt, note, actor, at, reverses)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			e.RequestID, string(e.Type), int64(e.Amount), e.Receipt, e.Note, e.By, timeText(e.At), reverses)
+		switch {
+		case e.Reverses != 0 && isConstraint(err):
+			// The domain checks this first; the database has the last word.
+			return towndesk.Errorf(towndesk.ECONFLICT, "收支 #%d 已被冲正或不能冲正，请刷新后重试", e.Reverses)
+		case err != nil:
 			return internal("insert ledger entry", err)
 		}
 		e.ID, _ = res.LastInsertId()
@@ -422,11 +430,11 @@ type querier interface {
 }
 
 func queryEntries(ctx context.Context, q querier, where string, args ...any) ([]towndesk.LedgerEntry, error) {
-	rows, err := q.QueryContext(ctx, `SELECT id, request_id, type, amount, receipt, note, actor, at
+	rows, err := q.QueryContext(ctx, `SELECT id, request_id, type, amount, receipt, note, actor, at, coalesce(reverses, 0)
 		FROM request_ledger `+where+` ORDER BY id`, args...)
 	return collect(rows, err, "read ledger", func(sc scanner) (e towndesk.LedgerEntry, err error) {
 		var typ, at string
-		err = sc.Scan(&e.ID, &e.RequestID, &typ, &e.Amount, &e.Receipt, &e.Note, &e.By, &at)
+		err = sc.Scan(&e.ID, &e.RequestID, &typ, &e.Amount, &e.Receipt, &e.Note, &e.By, &at, &e.Reverses)
 		e.Type, e.At = towndesk.EntryType(typ), parseTime(at)
 		return e, err
 	})

@@ -425,3 +425,63 @@ func TestItemExists(t *testing.T) {
 		}
 	}
 }
+
+// TestLedgerReversalsChecked checks that the file itself keeps reversals
+// honest, whatever writes them: a reversal references an ordinary entry of
+// its request with the same type and amount, and an entry is reversed once.
+func TestLedgerReversalsChecked(t *testing.T) {
+	ctx := context.Background()
+	db, _ := openRequestDB(t)
+	r := mustCreate(t, db, newTestRequest("张三"))
+	other := mustCreate(t, db, newTestRequest("李四"))
+	book := func(req *towndesk.Request, e towndesk.LedgerEntry) error {
+		t.Helper()
+		cur, err := db.Request(ctx, req.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.RequestID = req.ID
+		return db.UpdateRequest(ctx, RequestChange{Request: cur, Entries: []towndesk.LedgerEntry{e}})
+	}
+	if err := book(r, towndesk.LedgerEntry{Type: towndesk.EntryReceived, Amount: 20000, By: "王芳"}); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := db.Ledger(ctx, r.ID)
+	first := entries[0].ID
+	for _, tt := range []struct {
+		name string
+		req  *towndesk.Request
+		e    towndesk.LedgerEntry
+	}{
+		{"another amount", r, towndesk.LedgerEntry{Type: towndesk.EntryReceived, Amount: 100, Reverses: first}},
+		{"another type", r, towndesk.LedgerEntry{Type: towndesk.EntryPaid, Amount: 20000, Reverses: first}},
+		{"another request", other, towndesk.LedgerEntry{Type: towndesk.EntryReceived, Amount: 20000, Reverses: first}},
+		{"no such entry", r, towndesk.LedgerEntry{Type: towndesk.EntryReceived, Amount: 20000, Reverses: first + 100}},
+	} {
+		tt.e.By, tt.e.Note = "王芳", "录错"
+		if err := book(tt.req, tt.e); towndesk.ErrorCode(err) != towndesk.ECONFLICT {
+			t.Errorf("reversal with %s = %v, want ECONFLICT and nothing stored", tt.name, err)
+		}
+	}
+	rev := towndesk.LedgerEntry{Type: towndesk.EntryReceived, Amount: 20000, By: "李娜", Note: "金额录错", Reverses: first}
+	if err := book(r, rev); err != nil {
+		t.Fatalf("the reversal = %v", err)
+	}
+	if err := book(r, rev); towndesk.ErrorCode(err) != towndesk.ECONFLICT {
+		t.Errorf("a second reversal of #%d = %v, want ECONFLICT", first, err)
+	}
+	entries, _ = db.Ledger(ctx, r.ID)
+	if len(entries) != 2 || entries[1].Reverses != first || entries[0].Reverses != 0 || entries[1].Note != "金额录错" {
+		t.Fatalf("ledger = %+v, want the entry and its one reversal", entries)
+	}
+	reversal := entries[1].ID
+	if err := book(r, towndesk.LedgerEntry{Type: towndesk.EntryReceived, Amount: 20000, By: "王芳", Note: "x", Reverses: reversal}); towndesk.ErrorCode(err) != towndesk.ECONFLICT {
+		t.Errorf("reversing the reversal = %v, want ECONFLICT", err)
+	}
+	if b := towndesk.BalanceOf(entries); b.Received != 0 {
+		t.Errorf("balance after the reversal = %s, want 收取 0.00", b)
+	}
+	if entries, _ := db.Ledger(ctx, other.ID); len(entries) != 0 {
+		t.Errorf("the other request's ledger = %+v, want empty", entries)
+	}
+}

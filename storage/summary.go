@@ -41,14 +41,17 @@ type SummaryData struct {
 	This, Prev WeekRequests
 	// Overdue are the requests overdue on Today, oldest id first.
 	Overdue []OverdueRequest
-	// FollowUps counts the week's follow-up calls by result (the latest
-	// call of each request).
+	// FollowUps counts the week's follow-up calls by result: every call
+	// recorded during the week, also of a request called again later.
 	FollowUps map[towndesk.Satisfaction]int
 	// Reopened are the ids of requests reopened after a 不满意 follow-up
 	// during the week.
 	Reopened []string
-	// Money sums the week's ledger entries by type.
+	// Money sums the week's ledger entries by type, a reversal (冲正)
+	// taking away what it cancels.
 	Money towndesk.Balance
+	// Reversals are the week's reversing entries, oldest first.
+	Reversals []towndesk.LedgerEntry
 	// Unbalanced are the requests whose whole ledger does not balance.
 	Unbalanced []towndesk.UnbalancedRequest
 	// Villages are the villages with most new requests, most first.
@@ -115,7 +118,7 @@ func (db *DB) Summary(ctx context.Context, q SummaryQuery) (*SummaryData, error)
 	if d.Prev, err = s.week(q.PrevSince, q.PrevUntil); err != nil {
 		return nil, err
 	}
-	for _, step := range []func(*SummaryData) error{s.overdue, s.followUps, s.money, s.unbalanced, s.villages, s.questions, s.matters} {
+	for _, step := range []func(*SummaryData) error{s.overdue, s.followUps, s.money, s.reversals, s.unbalanced, s.villages, s.questions, s.matters} {
 		if err := step(d); err != nil {
 			return nil, err
 		}
@@ -232,10 +235,15 @@ func (s *summaryReader) overdue(d *SummaryData) error {
 		})
 }
 
+// followUps counts the follow-up calls from their events (the literal
+// type lets SQLite use the partial index on them): a request's
+// columns keep only its latest call, and a 不满意 call followed by a
+// satisfied one in the same week would vanish from them.
 func (s *summaryReader) followUps(d *SummaryData) error {
 	scope, sargs := s.requestScope(true)
-	return s.rows("count follow-ups", `SELECT r.id, r.follow_up FROM requests r
-		WHERE r.followed_up_at <> '' AND r.followed_up_at >= ? AND r.followed_up_at < ?`+scope+` ORDER BY r.n`,
+	reopened := map[string]bool{}
+	return s.rows("count follow-ups", `SELECT r.id, e.to_value FROM request_events e JOIN requests r ON r.id = e.request_id
+		WHERE e.type = 'followed_up' AND e.at >= ? AND e.at < ?`+scope+` ORDER BY e.id`,
 		append([]any{timeText(s.q.Since), timeText(s.q.Until)}, sargs...), func(rows *sql.Rows) error {
 			var id, res string
 			if err := rows.Scan(&id, &res); err != nil {
@@ -243,7 +251,8 @@ func (s *summaryReader) followUps(d *SummaryData) error {
 			}
 			sat := towndesk.Satisfaction(res)
 			d.FollowUps[sat]++
-			if sat == towndesk.Dissatisfied {
+			if sat == towndesk.Dissatisfied && !reopened[id] {
+				reopened[id] = true
 				d.Reopened = append(d.Reopened, id)
 			}
 			return nil
@@ -252,7 +261,7 @@ func (s *summaryReader) followUps(d *SummaryData) error {
 
 func (s *summaryReader) money(d *SummaryData) error {
 	scope, sargs := s.requestScope(true)
-	return s.rows("sum ledger", `SELECT l.type, sum(l.amount) FROM request_ledger l JOIN requests r ON r.id = l.request_id
+	return s.rows("sum ledger", `SELECT l.type, sum(`+signedAmount+`) FROM request_ledger l JOIN requests r ON r.id = l.request_id
 		WHERE l.at >= ? AND l.at < ?`+scope+` GROUP BY l.type`,
 		append([]any{timeText(s.q.Since), timeText(s.q.Until)}, sargs...), func(rows *sql.Rows) error {
 			var typ string
@@ -265,13 +274,34 @@ func (s *summaryReader) money(d *SummaryData) error {
 		})
 }
 
+// signedAmount is a ledger entry's amount as it counts in the balance: a
+// reversal (冲正) takes away what it cancels.
+const signedAmount = `CASE WHEN l.reverses IS NULL THEN l.amount ELSE -l.amount END`
+
+func (s *summaryReader) reversals(d *SummaryData) error {
+	scope, sargs := s.requestScope(true)
+	return s.rows("read reversals", `SELECT l.id, l.request_id, l.type, l.amount, l.reverses, l.actor, l.at
+		FROM request_ledger l JOIN requests r ON r.id = l.request_id
+		WHERE l.reverses IS NOT NULL AND l.at >= ? AND l.at < ?`+scope+` ORDER BY l.id`,
+		append([]any{timeText(s.q.Since), timeText(s.q.Until)}, sargs...), func(rows *sql.Rows) error {
+			var e towndesk.LedgerEntry
+			var typ, at string
+			if err := rows.Scan(&e.ID, &e.RequestID, &typ, &e.Amount, &e.Reverses, &e.By, &at); err != nil {
+				return err
+			}
+			e.Type, e.At = towndesk.EntryType(typ), parseTime(at)
+			d.Reversals = append(d.Reversals, e)
+			return nil
+		})
+}
+
 func (s *summaryReader) unbalanced(d *SummaryData) error {
 	scope, sargs := s.requestScope(false)
 	return s.rows("find unbalanced ledgers", `SELECT r.id, r.status,
-		sum(CASE l.type WHEN '收取' THEN l.amount ELSE 0 END) AS received,
-		sum(CASE l.type WHEN '支付' THEN l.amount ELSE 0 END) AS paid,
-		sum(CASE l.type WHEN '领取' THEN l.amount ELSE 0 END) AS collected,
-		sum(CASE l.type WHEN '交付' THEN l.amount ELSE 0 END) AS handed
+		sum(CASE l.type WHEN '收取' THEN `+signedAmount+` ELSE 0 END) AS received,
+		sum(CASE l.type WHEN '支付' THEN `+signedAmount+` ELSE 0 END) AS paid,
+		sum(CASE l.type WHEN '领取' THEN `+signedAmount+` ELSE 0 END) AS collected,
+		sum(CASE l.type WHEN '交付' THEN `+signedAmount+` ELSE 0 END) AS handed
 		FROM request_ledger l JOIN requests r ON r.id = l.request_id WHERE 1 = 1`+scope+`
 		GROUP BY l.request_id HAVING received <> paid OR collected <> handed ORDER BY min(r.n)`, sargs,
 		func(rows *sql.Rows) error {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/rand"
 	"os"
 	"os/exec"
@@ -19,6 +20,7 @@ import (
 	"github.com/towndesk/towndesk/handlers/qa"
 	"github.com/towndesk/towndesk/kb"
 	"github.com/towndesk/towndesk/listfile"
+	"github.com/towndesk/towndesk/local"
 	"github.com/towndesk/towndesk/storage"
 )
 
@@ -246,4 +248,46 @@ func TestMain(m *testing.M) {
 		os.RemoveAll(bigDir)
 	}
 	os.Exit(code)
+}
+
+// BenchmarkAskBesideServe measures a whole `towndesk ask` process on the
+// 100,000-row data directory while another process holds its index, as
+// serve does: through serve's socket, and (once, reported as
+// private-index-s) without the socket, when ask must build a private copy
+// of the index. Target: the socket's p95 as a cold ask's, ≤ 300 ms.
+func BenchmarkAskBesideServe(b *testing.B) {
+	dir := bigDataDir(b)
+	bin := filepath.Join(b.TempDir(), "towndesk")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		b.Fatalf("build: %v\n%s", err, out)
+	}
+	m := NewMain()
+	env, err := m.openLists(context.Background(), dir, true) // holds the index, as serve does
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer env.Close()
+	ask := func() time.Duration {
+		t0 := time.Now()
+		if out, err := exec.Command(bin, "ask", "--data", dir, "--json", benchQuestions[0]).CombinedOutput(); err != nil {
+			b.Fatalf("ask: %v\n%s", err, out)
+		}
+		return time.Since(t0)
+	}
+	private := ask() // no socket yet: a private index
+
+	sock, err := local.Listen(local.SocketPath(dir), env.lists, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	go sock.Serve(context.Background())
+	defer sock.Close()
+	var lat []time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		lat = append(lat, ask())
+	}
+	b.StopTimer()
+	reportPercentiles(b, lat)
+	b.ReportMetric(private.Seconds(), "private-index-s")
 }

@@ -17,12 +17,12 @@ func TestChatConsole(t *testing.T) {
 		t.Fatalf("chat exit %d, stderr:\n%s", code, errb)
 	}
 	for _, want := range []string{
-		"邦均镇",                  // the default place is used
-		"请输入序号选择",              // the ambiguous place becomes a numbered choice
-		"宁津县柴胡店镇清单",            // … and the choice answers it
-		"已记录：这个回答没有用",          // feedback
-		"代办 列表 [我的|超期]",        // help from the same command table as Slack
-		"towndesk request new", // the intake form needs Slack; the console says where else
+		"邦均镇",           // the default place is used
+		"请输入序号或县名选择",    // the ambiguous place becomes a numbered choice
+		"宁津县柴胡店镇清单",     // … and the choice answers it
+		"已记录：这个回答没有用",   // feedback
+		"代办 列表 [我的|超期]", // help from the same command table as Slack
+		"代办 登记 镇=",      // the console logs requests itself
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("console output lacks %q:\n%s", want, out)
@@ -30,6 +30,9 @@ func TestChatConsole(t *testing.T) {
 	}
 	if strings.Contains(out, "不会读到这里") {
 		t.Errorf("console went on after 退出")
+	}
+	if strings.Contains(out, "请在 Slack 中") {
+		t.Errorf("the console sends its user to Slack:\n%s", out)
 	}
 	// The questions are in the log, as from Slack.
 	db, err := (&Main{Now: time.Now}).openDB(dir)
@@ -58,3 +61,44 @@ func TestChatBadConfigNamesSetting(t *testing.T) {
 }
 
 func questionFilterNotUseful() storage.QuestionFilter { return storage.QuestionFilter{NotUseful: true} }
+
+// TestChatConsoleFollowUpsAndDesk runs a console session as a new user
+// would: a question without a place, the place as the reply, 原文, then the
+// desk from intake to follow-up, all without Slack.
+func TestChatConsoleFollowUpsAndDesk(t *testing.T) {
+	dir := t.TempDir()
+	in := strings.Join([]string{
+		"乱倒垃圾归谁管", "下营镇", "原文", "新问题",
+		"代办 登记 镇=滕州市滨湖镇 姓名=张三 电话=13812345678 类型=代办证件 事项=代办残疾证",
+		"代办 2026-0001 已受理", "代办 2026-0001 办理中", "代办 2026-0001 收付 收取 20",
+		"代办 2026-0001 收付 支付 20", "代办 2026-0001 已办结 已办好", "代办 2026-0001 回访 满意", "代办 2026-0001",
+		"代办 2026-0001 完整号码",
+	}, "\n") + "\n"
+	out, errb, code := runMain(t, in, "chat", "--data", dir, "--user", "王五")
+	if code != 0 {
+		t.Fatalf("chat exit %d, stderr:\n%s", code, errb)
+	}
+	for _, want := range []string{
+		"请问是哪个乡镇",         // the question needs a place
+		"蓟州区下营镇清单",        // … and the reply gives it
+		"重新开始",            // 新问题
+		"已登记代办 2026-0001", // the desk by text
+		"办理中 → 已办结",
+		"回访满意，已归档",
+		"代办 2026-0001  已回访归档",
+		"电话：13812345678", // 完整号码, recorded in the history
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("console output lacks %q:\n%s", want, out)
+		}
+	}
+	db, err := (&Main{Now: time.Now}).openDB(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	qs, _ := db.Questions(context.Background(), storage.QuestionFilter{})
+	if len(qs) != 1 || qs[0].Text != "乱倒垃圾归谁管" || qs[0].Place.Town != "下营镇" {
+		t.Errorf("question log = %+v, want the one question, answered for 下营镇", qs)
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/towndesk/towndesk/kb/lexicon"
 	"github.com/towndesk/towndesk/law"
 	"github.com/towndesk/towndesk/listfile"
+	"github.com/towndesk/towndesk/local"
 	"github.com/towndesk/towndesk/segment"
 	"github.com/towndesk/towndesk/storage"
 )
@@ -280,29 +281,89 @@ func (m *Main) askCommand(fs *flagSet) runFunc {
 		if !*batch && question == "" {
 			return usagef("请给出问题，例如：towndesk ask \"滨湖镇有人乱搭乱建归谁管？\"")
 		}
-		return m.withLists(ctx, *data, *noSample, func(lists *qa.Lists) error {
-			in := qa.AskInput{Town: *town, County: *county, Limit: *limit}
-			if *batch {
-				return m.askBatch(ctx, lists, in)
-			}
-			in.Question = question
-			reply, err := lists.Ask(ctx, in)
-			if err != nil {
-				return err
-			}
-			if *asJSON {
-				return json.NewEncoder(m.Stdout).Encode(reply)
-			}
-			fmt.Fprintln(m.Stdout, reply.Text)
-			return nil
-		})
+		a := &asker{m: m, data: *data, noSample: *noSample}
+		defer a.Close()
+		in := qa.AskInput{Town: *town, County: *county, Limit: *limit}
+		if *batch {
+			return m.askBatch(ctx, a, in)
+		}
+		in.Question = question
+		reply, text, err := a.Ask(ctx, in)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			_, err := m.Stdout.Write(append(reply, '\n'))
+			return err
+		}
+		fmt.Fprintln(m.Stdout, text)
+		return nil
+	}
+}
+
+// asker answers the ask command's questions: through a running towndesk
+// serve when one answers on the data directory's socket (it holds the
+// search index; opening it here would mean building a private copy),
+// else from the data directory itself. A server that stops answering
+// midway is left for the data directory, which it no longer holds.
+type asker struct {
+	m        *Main
+	data     string
+	noSample bool
+
+	dialed bool
+	remote *local.Client
+	env    *listsEnv
+}
+
+// Ask answers in and returns the reply in the ask --json form and its text.
+func (a *asker) Ask(ctx context.Context, in qa.AskInput) (json.RawMessage, string, error) {
+	if !a.dialed {
+		a.dialed = true
+		if c, err := local.Dial(local.SocketPath(a.data)); err == nil {
+			a.remote = c
+		}
+	}
+	if a.remote != nil {
+		reply, text, err := a.remote.Ask(ctx, local.Request{Question: in.Question, Town: in.Town, County: in.County, Limit: in.Limit})
+		if !local.Unreachable(err) {
+			return reply, text, err
+		}
+		a.remote.Close()
+		a.remote = nil
+	}
+	if a.env == nil {
+		env, err := a.m.openLists(ctx, a.data, a.noSample)
+		if err != nil {
+			return nil, "", err
+		}
+		a.env = env
+	}
+	reply, err := a.env.lists.Ask(ctx, in)
+	if err != nil {
+		return nil, "", err
+	}
+	b, err := json.Marshal(reply)
+	if err != nil {
+		return nil, "", towndesk.Errorf(towndesk.EINTERNAL, "encode reply: %v", err)
+	}
+	return b, reply.Text, nil
+}
+
+// Close closes what Ask opened.
+func (a *asker) Close() {
+	if a.remote != nil {
+		a.remote.Close()
+	}
+	if a.env != nil {
+		a.env.Close()
 	}
 }
 
 // askBatch answers one question per input line with one JSON object per
 // output line. A question that fails gets an object with status "error"
 // and the message, so the output stays line-aligned with the input.
-func (m *Main) askBatch(ctx context.Context, lists *qa.Lists, in qa.AskInput) error {
+func (m *Main) askBatch(ctx context.Context, a *asker, in qa.AskInput) error {
 	sc := bufio.NewScanner(m.Stdin)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	out := bufio.NewWriter(m.Stdout)
@@ -314,7 +375,7 @@ func (m *Main) askBatch(ctx context.Context, lists *qa.Lists, in qa.AskInput) er
 			continue
 		}
 		in.Question = q
-		reply, err := lists.Ask(ctx, in)
+		reply, _, err := a.Ask(ctx, in)
 		if err != nil {
 			if towndesk.ErrorCode(err) == towndesk.EINTERNAL {
 				return err
@@ -322,7 +383,7 @@ func (m *Main) askBatch(ctx context.Context, lists *qa.Lists, in qa.AskInput) er
 			enc.Encode(map[string]string{"question": q, "status": "error", "error": towndesk.ErrorMessage(err)})
 			continue
 		}
-		if err := enc.Encode(reply); err != nil {
+		if _, err := out.Write(append(reply, '\n')); err != nil {
 			return err
 		}
 		// One answer per line as it is ready: a caller may be waiting for

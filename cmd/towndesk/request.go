@@ -62,7 +62,7 @@ func requestCommands() []command {
 		{name: "move", help: "流转到新状态（已受理、办理中、待补材料、已办结…）", args: "代办编号 新状态", n: 2, example: "request move 2026-0001 accepted", flags: (*Main).requestMove},
 		{name: "assign", help: "指派承办人", args: "代办编号 承办人", n: 2, example: "request assign 2026-0001 李娜", flags: (*Main).requestAssign},
 		{name: "note", help: "添加备注", args: "代办编号 备注…", n: -1, example: "request note 2026-0001 已电话联系", flags: (*Main).requestNote},
-		{name: "pay", help: "登记一笔收付（收取、支付、领取、交付）", args: "代办编号", n: 1, example: "request pay 2026-0001 --type 收取 --amount 50", flags: (*Main).requestPay},
+		{name: "pay", help: "登记一笔收付（收取、支付、领取、交付），或冲正登记错的一笔（--reverse）", args: "代办编号", n: 1, example: "request pay 2026-0001 --type 收取 --amount 50", flags: (*Main).requestPay},
 		{name: "followup", help: "记录回访结果", args: "代办编号", n: 1, example: "request followup 2026-0001 --result 满意", flags: (*Main).requestFollowUp},
 		{name: "extend", help: "延长办理时限", args: "代办编号", n: 1, example: "request extend 2026-0001 --days 3 --reason 部门系统故障", flags: (*Main).requestExtend},
 		{name: "export", help: "导出台账（Excel）", county: true, example: "request export --xlsx 台账.xlsx", flags: (*Main).requestExport},
@@ -272,9 +272,20 @@ func (m *Main) requestPay(fs *flagSet) deskRun {
 	fs.StringVar(&in.Amount, "amount", "", "金额", "金额（元），如 50.00")
 	fs.StringVar(&in.Receipt, "receipt", "", "票据号", "票据号")
 	fs.StringVar(&in.Note, "note", "", "备注", "备注")
+	reverse := fs.String("reverse", "", "收支编号", "冲正一笔登记错的收支（编号见 request show，如 #3），须同时给 --reason")
+	reason := fs.String("reason", "", "理由", "冲正理由")
 	return func(ctx context.Context, d *desk.Desk, by string, args []string) error {
 		in.ID, in.By = args[0], by
-		return m.printChange(d.Pay(ctx, in))
+		if *reverse == "" {
+			if *reason != "" {
+				return usagef("--reason 只用于冲正（--reverse 收支编号）；登记收付的说明请用 --note")
+			}
+			return m.printChange(d.Pay(ctx, in))
+		}
+		if in.Type != "" || in.Amount != "" || in.Receipt != "" || in.Note != "" {
+			return usagef("冲正（--reverse）只需 --reason：类型和金额取自被冲正的那笔收支，不要再给 --type、--amount、--receipt 或 --note")
+		}
+		return m.printChange(d.Reverse(ctx, desk.RequestReverseInput{ID: args[0], By: by, Entry: *reverse, Reason: *reason}))
 	}
 }
 

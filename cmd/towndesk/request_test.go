@@ -202,3 +202,46 @@ func TestRequestCLIDataFiles(t *testing.T) {
 		t.Errorf("bad holidays.txt: exit %d, stderr %q", code, c.last.stderr)
 	}
 }
+
+// TestRequestCLIReverse corrects a mistyped amount from the command line:
+// pay --reverse ENTRY --reason R, shown in show; bad uses are refused.
+func TestRequestCLIReverse(t *testing.T) {
+	c := newDeskCLI(t)
+	id := strings.TrimSpace(c.ok("new", "--town", "滨湖镇", "--citizen", "张三", "--phone", "13812345678",
+		"--kind", "代办证件", "--matter", "代办残疾证"))
+	c.ok("move", id, "已受理")
+	c.ok("move", id, "办理中")
+	c.ok("pay", id, "--type", "收取", "--amount", "200")
+	c.ok("pay", id, "--type", "支付", "--amount", "20")
+	if code := c.run("move", id, "done", "--result", "已办好"); code != 1 || !strings.Contains(c.last.stderr, "收支未平") {
+		t.Fatalf("done with an unbalanced ledger: exit %d, %q", code, c.last.stderr)
+	}
+	out := c.ok("pay", id, "--reverse", "#1", "--reason", "金额录错，应为 20 元")
+	if !strings.Contains(out, "已冲正收支 #1（收取 200.00 元）") {
+		t.Errorf("pay --reverse said %q", out)
+	}
+	c.ok("pay", id, "--type", "收取", "--amount", "20")
+	c.ok("move", id, "done", "--result", "已办好")
+	show := c.ok("show", id)
+	for _, want := range []string{"#1  2026-03-02 09:00  收取 200.00 元  王芳（已由 #3 冲正）", "#3  2026-03-02 09:00  冲正 #1：收取 -200.00 元  王芳  理由：金额录错，应为 20 元",
+		"收支：收取 20.00 元，支付 20.00 元，差额 0.00 元"} {
+		if !strings.Contains(show, want) {
+			t.Errorf("show lacks %q:\n%s", want, show)
+		}
+	}
+	for _, tt := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"pay", id, "--reverse", "1", "--reason", "再冲一次"}, 1, "已办结，不能再登记收支"},
+		{[]string{"pay", id, "--reverse", "1"}, 1, "冲正须写明理由"},
+		{[]string{"pay", id, "--reverse", "1", "--reason", "x", "--amount", "20"}, 2, "冲正（--reverse）只需 --reason"},
+		{[]string{"pay", id, "--type", "收取", "--amount", "1", "--reason", "x"}, 2, "--reason 只用于冲正"},
+		{[]string{"pay", id, "--reverse", "第一笔", "--reason", "x"}, 1, "收支编号「第一笔」无效"},
+	} {
+		if code := c.run(tt.args...); code != tt.code || !strings.Contains(c.last.stderr, tt.want) {
+			t.Errorf("request %s: exit %d, %q; want exit %d and %q", strings.Join(tt.args, " "), code, c.last.stderr, tt.code, tt.want)
+		}
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/towndesk/towndesk/handlers/chat"
 	"github.com/towndesk/towndesk/handlers/desk"
 	"github.com/towndesk/towndesk/llm"
+	"github.com/towndesk/towndesk/local"
 )
 
 // shutdownBudget is how long serve may take to stop after SIGTERM.
@@ -99,6 +100,15 @@ func (m *Main) serveCommand(fs *flagSet) runFunc {
 		}
 		defer env.Close()
 		log := m.logger()
+		// towndesk ask on this machine asks through the socket rather than
+		// open the index this process holds.
+		if sock, err := local.Listen(local.SocketPath(*data), env.lists, log); err != nil {
+			log.Warn("no local socket: towndesk ask will build its own index while serve runs", "err", err)
+		} else {
+			served := make(chan struct{})
+			go func() { defer close(served); sock.Serve(ctx) }()
+			defer func() { sock.Close(); <-served }() // before the index closes
+		}
 		stopSummaries, err := m.startSummaries(env, *data, opts, log)
 		if err != nil {
 			return err

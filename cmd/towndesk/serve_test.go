@@ -6,10 +6,14 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -124,5 +128,140 @@ func TestServeMissingSettings(t *testing.T) {
 				t.Errorf("serve (%s) = exit %d, %q; want 1 naming %s", tt.name, code, errb.String(), tt.want)
 			}
 		})
+	}
+}
+
+// startServe runs towndesk serve in HTTP mode on data directory dir with
+// the config file cfg ("" for none), against a fake Slack, and waits until
+// it listens. stop cancels it and returns its exit status.
+func startServe(t *testing.T, dir, cfg string) (log *lockedBuffer, stop func() int) {
+	t.Helper()
+	fake := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, `{"ok":true,"ts":"1.2"}`)
+	}))
+	t.Cleanup(fake.Close)
+	env := map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s3cret", "SLACK_API_URL": fake.URL + "/api"}
+	log = &lockedBuffer{}
+	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: log,
+		Getenv: func(k string) string { return env[k] }, Now: time.Now}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	args := []string{"serve", "--data", dir, "--addr", "127.0.0.1:0"}
+	if cfg != "" {
+		args = append(args, "--config", cfg)
+	}
+	go func() { done <- m.Run(ctx, args) }()
+	for i := 0; i < 400 && !strings.Contains(log.String(), "listening (HTTP mode)"); i++ {
+		select {
+		case code := <-done:
+			cancel()
+			t.Fatalf("serve exited %d:\n%s", code, log.String())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	if !strings.Contains(log.String(), "listening (HTTP mode)") {
+		cancel()
+		t.Fatalf("serve did not start:\n%s", log.String())
+	}
+	stopped := false
+	stop = func() int {
+		if stopped {
+			return 0
+		}
+		stopped = true
+		cancel()
+		select {
+		case code := <-done:
+			return code
+		case <-time.After(12 * time.Second):
+			t.Fatal("serve did not stop within 12 s")
+		}
+		return -1
+	}
+	t.Cleanup(func() { stop() })
+	return log, stop
+}
+
+// TestAskBesideServe checks that towndesk ask asks a running serve, which
+// holds the index, over the data directory's socket; and answers by itself
+// when the server is gone or left a stale socket behind.
+func TestAskBesideServe(t *testing.T) {
+	dir := t.TempDir()
+	log, stop := startServe(t, dir, "")
+	sock := filepath.Join(dir, "towndesk.sock")
+	if fi, err := os.Stat(sock); err != nil || fi.Mode()&os.ModeSocket == 0 || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("serve's socket %s: %v; want a socket, 0600", sock, err)
+	}
+	ask := func(stdin string, args ...string) string {
+		t.Helper()
+		out, errb, code := runMain(t, stdin, append([]string{"ask", "--data", dir}, args...)...)
+		if code != 0 {
+			t.Fatalf("towndesk ask %s: exit %d, %s", strings.Join(args, " "), code, errb)
+		}
+		return out
+	}
+	out := ask("", "--json", "滨湖镇有人乱搭乱建归谁管？")
+	var reply struct {
+		Status string                `json:"status"`
+		Place  struct{ Town string } `json:"place"`
+	}
+	if err := json.Unmarshal([]byte(out), &reply); err != nil || reply.Status != "answered" || reply.Place.Town != "滨湖镇" {
+		t.Errorf("ask --json beside serve = %s (%v), want answered for 滨湖镇", out, err)
+	}
+	if n := strings.Count(log.String(), "answered a local question"); n != 1 {
+		t.Errorf("serve answered %d questions over its socket, want 1:\n%s", n, log.String())
+	}
+	if out := ask("", "--town", "下营镇", "--county", "蓟州区", "谁管烧秸秆"); !strings.Contains(out, "下营镇") {
+		t.Errorf("ask with a default place beside serve = %q", out)
+	}
+	if _, errb, code := runMain(t, "", "ask", "--data", dir, "--town", "火星镇", "谁管烧秸秆"); code != 1 || !strings.Contains(errb, "火星镇") {
+		t.Errorf("ask with an unknown default town beside serve: exit %d, %q; want 1 naming it", code, errb)
+	}
+	lines := strings.Split(strings.TrimSpace(ask("滨湖镇谁管烧秸秆\n柴胡店镇放鞭炮谁管\n", "--batch")), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[0], `"status":"answered"`) || !strings.Contains(lines[1], `"status":"ambiguous_place"`) {
+		t.Errorf("ask --batch beside serve = %q", lines)
+	}
+	if n := strings.Count(log.String(), "answered a local question"); n != 4 { // the error is not an answer
+		t.Errorf("serve answered %d questions over its socket, want 4", n)
+	}
+
+	// Serve stops: the socket goes, and ask answers from the data directory.
+	if code := stop(); code != 0 {
+		t.Fatalf("serve exit %d:\n%s", code, log.String())
+	}
+	if _, err := os.Stat(sock); !os.IsNotExist(err) {
+		t.Errorf("socket after serve stopped: %v, want removed", err)
+	}
+	if out := ask("", "--json", "滨湖镇有人乱搭乱建归谁管？"); !strings.Contains(out, `"status":"answered"`) {
+		t.Errorf("ask after serve stopped = %s", out)
+	}
+
+	// A socket file left by a killed serve: nobody answers, ask goes on.
+	ln, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln.(*net.UnixListener).SetUnlinkOnClose(false)
+	ln.Close()
+	if out := ask("", "--json", "滨湖镇有人乱搭乱建归谁管？"); !strings.Contains(out, `"status":"answered"`) {
+		t.Errorf("ask beside a stale socket = %s", out)
+	}
+}
+
+// TestExampleConfigStarts starts serve and the console with
+// config/towndesk.example.json as it is, with no language model key set.
+func TestExampleConfigStarts(t *testing.T) {
+	example := filepath.Join("..", "..", "config", "towndesk.example.json")
+	dir := t.TempDir()
+	log, stop := startServe(t, dir, example)
+	if code := stop(); code != 0 {
+		t.Errorf("serve --config example: exit %d:\n%s", code, log.String())
+	}
+	if strings.Contains(log.String(), "TOWNDESK_LLM_KEY") {
+		t.Errorf("serve with the example asks for an LLM key:\n%s", log.String())
+	}
+	out, errb, code := runMain(t, "谁管烧秸秆\n", "chat", "--data", dir, "--config", example)
+	if code != 0 || !strings.Contains(out, "towndesk 控制台") {
+		t.Errorf("chat --config example: exit %d, %s\n%s", code, errb, out)
 	}
 }

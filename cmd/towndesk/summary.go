@@ -99,7 +99,7 @@ func (m *Main) summaryCommand(fs *flagSet) runFunc {
 	cfgPath := m.configFlag(fs)
 	channel := fs.String("channel", "", "频道ID", "频道：按它配置的周报（范围、时区），并发到这个频道")
 	scopeFlag := fs.String("scope", "", "范围", "周报范围：all、县（滕州市）或 县/镇（滕州市/滨湖镇）；town 或 county 指频道配置的地点")
-	weekFlag := fs.String("week", "", "周次", "ISO 周次，如 2026-W48（默认上周）")
+	weekFlag := fs.String("week", "", "周次", "ISO 周次，如 2026-W48；本周（至今）或上周（默认上周）")
 	dryRun := fs.Bool("dry-run", false, "只打印将要发送的周报，不发送")
 	return func(ctx context.Context, rest []string) error {
 		if len(rest) > 0 {
@@ -156,13 +156,23 @@ func (m *Main) summaryCommand(fs *flagSet) runFunc {
 		if err != nil {
 			return err
 		}
-		week := builder.LastWeek(entry.Location)
-		if *weekFlag != "" {
+		week, thisWeek := builder.LastWeek(entry.Location), summary.WeekOf(m.Now(), entry.Location)
+		switch strings.ToLower(strings.TrimSpace(*weekFlag)) {
+		case "", "上周", "last":
+		case "本周", "this":
+			week = thisWeek
+		default:
 			if week, err = summary.ParseWeek(*weekFlag, entry.Location); err != nil {
 				return err
 			}
 		}
 		if *dryRun {
+			if *weekFlag == "" {
+				// Stdout is exactly what would be posted; the note goes
+				// to stderr.
+				fmt.Fprintf(m.Stderr, "以下是上周 %s（%s）的周报。本周（%s）至今的情况请加 --week 本周（或 --week %s）。\n",
+					week, week.Days(), thisWeek.Days(), thisWeek)
+			}
 			sum, err := builder.Build(ctx, entry.Scope, week)
 			if err != nil {
 				return err

@@ -101,6 +101,19 @@ func TestSummaryCLI(t *testing.T) {
 	if len(c.posts) != 0 {
 		t.Errorf("--dry-run posted %d messages", len(c.posts))
 	}
+	// Without --week it says which week it shows and how to see this one.
+	if want := "以下是上周 2026-W10（3月2日—3月8日）的周报。本周（3月9日—3月15日）至今的情况请加 --week 本周（或 --week 2026-W11）。"; !strings.Contains(errs, want) {
+		t.Errorf("summary --dry-run said on stderr %q, want %q", errs, want)
+	}
+	c.desk.now = time.Date(2026, 3, 11, 9, 0, 0, 0, towndesk.ChinaTime)
+	c.desk.ok("new", "--town", "滨湖镇", "--citizen", "李四", "--phone", "13812345679", "--kind", "其他", "--matter", "咨询")
+	for _, week := range []string{"本周", "this", "2026-W11"} {
+		code, out, errs := c.run("--channel", "C0BINHU01", "--week", week, "--dry-run")
+		if code != 0 || !strings.Contains(out, "2026-W11（3月9日—3月15日）") || !strings.Contains(out, "新登记 1 件（环比持平）") || errs != "" {
+			t.Errorf("summary --week %s --dry-run: exit %d, stderr %q:\n%s\nwant this week so far, without the note", week, code, errs, out)
+		}
+	}
+	c.desk.now = time.Date(2026, 3, 9, 9, 0, 0, 0, towndesk.ChinaTime)
 	// The same by scope and week.
 	if code, out, errs := c.run("--scope", "滕州市/滨湖镇", "--week", "2026-W10", "--dry-run"); code != 0 || out != dry {
 		t.Errorf("summary --scope 滕州市/滨湖镇 --week 2026-W10 --dry-run: exit %d %s\n%s\nwant the same as by channel:\n%s", code, errs, out, dry)

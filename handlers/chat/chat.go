@@ -115,6 +115,9 @@ type questionLog interface {
 	RecordPick(ctx context.Context, id int64, user, code string) error
 	ThreadPlace(ctx context.Context, channel, thread string) (towndesk.Place, bool, error)
 	SetThreadPlace(ctx context.Context, channel, thread string, p towndesk.Place) error
+	LastThreadQuestion(ctx context.Context, channel, thread string) (*storage.Question, error)
+	ForgetThread(ctx context.Context, channel, thread string) error
+	DropThreadPlace(ctx context.Context, channel, thread string) error
 }
 
 // Chat runs chat commands: questions, help and the proxy-service desk.
@@ -143,6 +146,7 @@ func (c *Chat) Commands() []Command {
 		{Name: "问", Aliases: []string{"ask"}, Usage: "<问题>", Help: "问“某镇某事归谁管”，例如：问 邦均镇有人烧秸秆归谁管（不写命令，直接提问也可以）", Run: runAsk},
 		{Name: "帮助", Aliases: []string{"help", "?", "？"}, Help: "显示这份说明", Run: runHelp},
 	}
+	cmds = append(cmds, conversationCommands()...)
 	cmds = append(cmds, teachCommands()...)
 	if c.Desk != nil {
 		cmds = append(cmds, deskCommands()...)
@@ -150,10 +154,11 @@ func (c *Chat) Commands() []Command {
 	return cmds
 }
 
-// Handle runs the command a message names, or answers it as a question
-// when it names none. It returns an error for a failure the asker should
-// hear about (a user's mistake carries its Chinese message; anything else
-// is internal).
+// Handle runs the command a message names, or takes it as the reply to
+// the conversation's previous message (a place, a choice; see followUp),
+// or else answers it as a question. It returns an error for a failure the
+// asker should hear about (a user's mistake carries its Chinese message;
+// anything else is internal).
 func (c *Chat) Handle(ctx context.Context, req Message) (*Reply, error) {
 	words := strings.Fields(req.Text)
 	var best *Command
@@ -167,10 +172,13 @@ func (c *Chat) Handle(ctx context.Context, req Message) (*Reply, error) {
 			}
 		}
 	}
-	if best == nil {
-		return c.Ask(ctx, req)
+	if best != nil {
+		return best.Run(ctx, c, req, words[bestLen:])
 	}
-	return best.Run(ctx, c, req, words[bestLen:])
+	if r, ok, err := c.followUp(ctx, req); ok || err != nil {
+		return r, err
+	}
+	return c.Ask(ctx, req)
 }
 
 func hasPrefixWords(words, prefix []string) bool {
@@ -222,15 +230,9 @@ func (c *Chat) Ask(ctx context.Context, req Message) (*Reply, error) {
 	if question == "" {
 		return nil, towndesk.Errorf(towndesk.EINVALID, "请在命令后写上问题，例如：%s 邦均镇有人烧秸秆归谁管", c.Command)
 	}
-	in := qa.AskInput{Question: question, Town: req.Town, County: req.County}
-	if req.Thread != "" {
-		p, ok, err := c.log.ThreadPlace(ctx, req.Channel, req.Thread)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			in.Town, in.County = p.Town, p.County
-		}
+	in, from, err := c.askInput(ctx, req, question)
+	if err != nil {
+		return nil, err
 	}
 	reply, err := c.lists.Ask(ctx, in)
 	q := &storage.Question{Source: req.Source, User: req.User, Channel: req.Channel, Thread: req.Thread, Text: question}
@@ -241,13 +243,15 @@ func (c *Chat) Ask(ctx context.Context, req Message) (*Reply, error) {
 		}
 		return nil, err
 	}
-	return c.record(ctx, req, q, reply, c.log.LogQuestion)
+	return c.record(ctx, req, q, reply, c.log.LogQuestion, from)
 }
 
 // record stores the outcome of question q with save (logging it, or
 // updating its entry), makes the place answered for the thread's place and
-// returns the reply.
-func (c *Chat) record(ctx context.Context, req Message, q *storage.Question, reply *qa.AskReply, save func(context.Context, *storage.Question) error) (*Reply, error) {
+// returns the reply. from names the default place the question was asked
+// with, for the note on a town chosen among namesakes (placeNote); "" for
+// a place the asker chose, which needs no note.
+func (c *Chat) record(ctx context.Context, req Message, q *storage.Question, reply *qa.AskReply, save func(context.Context, *storage.Question) error, from string) (*Reply, error) {
 	fillQuestion(q, reply.Result)
 	if err := save(ctx, q); err != nil {
 		return nil, err
@@ -259,6 +263,10 @@ func (c *Chat) record(ctx context.Context, req Message, q *storage.Question, rep
 	}
 	c.last.set(req, q.ID)
 	r := c.answerReply(q.ID, reply, req.Private)
+	if note := placeNote(reply.Result, from); note != "" {
+		r.Text = note + "\n" + r.Text
+		r.Answer.Notice = strings.TrimSpace(note + " " + r.Answer.Notice)
+	}
 	if teachable(reply.Result.Status) && reply.Result.Place != nil && c.Maintainers.Allowed(req) {
 		r.Teach = teachOffer(q.ID, reply.Result)
 	}
@@ -292,6 +300,14 @@ func fillQuestion(q *storage.Question, res *towndesk.AskResult) {
 		for _, m := range res.Matches {
 			q.Candidates = append(q.Candidates, m.Item.Code)
 		}
+	}
+	q.Places = nil
+	offered := res.Places
+	if len(res.Alternatives) > 0 && res.Place != nil {
+		offered = append([]towndesk.Place{*res.Place}, res.Alternatives...)
+	}
+	for _, p := range offered {
+		q.Places = append(q.Places, p.Code())
 	}
 }
 
@@ -352,7 +368,7 @@ func (c *Chat) PickPlace(ctx context.Context, req Message, questionID int64, cou
 	if err != nil {
 		return nil, err
 	}
-	return c.record(ctx, req, q, reply, c.log.UpdateQuestionOutcome)
+	return c.record(ctx, req, q, reply, c.log.UpdateQuestionOutcome, "")
 }
 
 // Reanswer renders a logged question's answer again, for its logged

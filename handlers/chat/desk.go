@@ -2,6 +2,7 @@ package chat
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/towndesk/towndesk"
@@ -72,8 +73,12 @@ type IntakeForm struct {
 
 func deskCommands() []Command {
 	return []Command{
-		{Name: "代办", Aliases: []string{"request"}, Usage: "[编号]",
-			Help: "不带编号：打开代办登记表；带编号（如 2026-0001）：查看该代办及流转记录", Run: runDesk},
+		{Name: "代办", Aliases: []string{"request"}, Usage: "[编号 [操作]]",
+			Help: "不带编号：登记代办（Slack 中打开登记表）；带编号（如 2026-0001）：查看该代办及流转记录；" +
+				"编号后写操作办理它：转为 新状态 [结果或理由]、回访 满意|基本满意|不满意、指派 承办人、备注 内容、" +
+				"收付 类型 金额、冲正 收支编号 理由、延期 天数 理由、完整号码（控制台用；Slack 中用卡片上的按钮）", Run: runDesk},
+		{Name: "代办 登记", Aliases: []string{"request new"}, Usage: intakeUsage,
+			Help: "登记一件代办（控制台用；Slack 中用“代办”打开登记表）", Run: runDeskNew},
 		{Name: "代办 列表", Aliases: []string{"request list", "list"}, Usage: "[我的|超期]",
 			Help: "列出最新的代办；“我的”只列我承办的，“超期”只列已超期的", Run: runDeskList},
 	}
@@ -82,14 +87,18 @@ func deskCommands() []Command {
 func runDesk(ctx context.Context, c *Chat, req Message, args []string) (*Reply, error) {
 	if len(args) == 0 {
 		f := &IntakeForm{Town: req.Town, County: req.County, Kinds: c.Desk.desk.Kinds()}
-		text := "请在 Slack 中用 " + c.Command + " 代办 打开登记表；在命令行可用 towndesk request new 登记。"
+		// Slack opens the form from a slash command; a mention cannot.
+		text := "请用斜杠命令 " + c.Command + " 代办 打开登记表。"
+		if req.Source == "console" {
+			text = fmt.Sprintf("登记代办请写：代办 登记 %s\n代办类型：%s", intakeUsage, kindNames(f.Kinds))
+		}
 		return &Reply{Text: text, Private: true, Desk: &DeskReply{Intake: f}}, nil
-	}
-	if len(args) > 1 {
-		return nil, towndesk.Errorf(towndesk.EINVALID, "用法：%s 代办 [编号]，如 %s 代办 2026-0001", c.Command, c.Command)
 	}
 	if err := c.Desk.mayRead(req); err != nil {
 		return nil, err
+	}
+	if len(args) > 1 {
+		return runDeskOp(ctx, c, req, args[0], args[1:])
 	}
 	show, err := c.Desk.desk.Show(ctx, desk.RequestShowInput{ID: args[0], By: req.User})
 	if err != nil {
@@ -170,10 +179,10 @@ func (c *Chat) NewRequest(ctx context.Context, req Message, in desk.RequestNewIn
 }
 
 // ShowRequest returns a request with its history, masked; with reveal,
-// unmasked for a desk worker (and the viewing is recorded), EUNAUTHORIZED
-// for anyone else.
+// unmasked for a desk worker or the local console (and the viewing is
+// recorded), EUNAUTHORIZED for anyone else.
 func (c *Chat) ShowRequest(ctx context.Context, req Message, id string, reveal bool) (*Reply, error) {
-	if reveal && !c.Desk.CanReveal(req.User) {
+	if reveal && req.Source != "console" && !c.Desk.CanReveal(req.User) {
 		return nil, towndesk.Errorf(towndesk.EUNAUTHORIZED, "只有代办员可以查看完整号码。")
 	}
 	show, err := c.Desk.desk.Show(ctx, desk.RequestShowInput{ID: id, By: req.User, Reveal: reveal})

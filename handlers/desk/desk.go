@@ -8,6 +8,7 @@ package desk
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -418,6 +419,60 @@ func (d *Desk) Pay(ctx context.Context, in RequestPayInput) (*RequestReply, erro
 		}
 		bal = towndesk.BalanceOf(append(entries, e))
 		return c, fmt.Sprintf("代办 %s：%s %s 元。%s", cur.ID, typ, amount, bal), nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	reply.Balance = &bal
+	return reply, nil
+}
+
+// RequestReverseInput cancels a ledger entry booked by mistake (冲正).
+type RequestReverseInput struct {
+	ID, By string
+	// Entry is the entry's number as show and the export give it (#12 or
+	// 12).
+	Entry   string
+	Reason  string
+	Version int
+}
+
+// ParseEntryNumber reads a ledger entry's number as people write it: 12,
+// #12 or ＃12. It returns an EINVALID error naming the field "reverse".
+func ParseEntryNumber(s string) (int64, error) {
+	t := strings.TrimSpace(s)
+	t = strings.TrimPrefix(strings.TrimPrefix(t, "#"), "＃")
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n < 1 {
+		return 0, towndesk.Invalidf("reverse", "收支编号「%s」无效；请写 request show 收支明细里的编号，如 #3", s)
+	}
+	return n, nil
+}
+
+// Reverse cancels a ledger entry of the request with a reversing entry
+// that references it (towndesk.Request.Reverse), and returns the new
+// balance. It returns EINVALID for a bad entry number, a missing reason,
+// an entry that was reversed already or is a reversal, or a request that
+// is done or has ended; ENOTFOUND for an unknown request or entry;
+// ECONFLICT.
+func (d *Desk) Reverse(ctx context.Context, in RequestReverseInput) (*RequestReply, error) {
+	entry, err := ParseEntryNumber(in.Entry)
+	if err != nil {
+		return nil, err
+	}
+	var bal towndesk.Balance
+	reply, err := d.change(ctx, in.ID, in.By, in.Version, func(cur *towndesk.Request, by string) (*towndesk.Change, string, error) {
+		ledger, err := d.db.Ledger(ctx, cur.ID)
+		if err != nil {
+			return nil, "", err
+		}
+		c, err := cur.Reverse(ledger, towndesk.Reversal{Entry: entry, Reason: in.Reason, By: by, At: d.now()})
+		if err != nil {
+			return nil, "", err
+		}
+		e := c.Entries[0]
+		bal = towndesk.BalanceOf(append(ledger, e))
+		return c, fmt.Sprintf("代办 %s：已冲正收支 #%d（%s %s 元）。%s", cur.ID, entry, e.Type, e.Amount, bal), nil
 	})
 	if err != nil {
 		return nil, err

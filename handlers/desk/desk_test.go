@@ -641,3 +641,100 @@ func BenchmarkDeskLifecycle(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "requests/s")
 }
+
+// TestDeskReverse corrects a mistyped amount: the reversal references the
+// entry, the balance counts both, done is allowed once it balances, and
+// show and the export say which entry cancels which.
+func TestDeskReverse(t *testing.T) {
+	ctx := context.Background()
+	d, _, _ := newTestDesk(t)
+	id := mustNew(t, d, validNew())
+	for _, to := range []string{"accepted", "in_progress"} {
+		if _, err := d.Move(ctx, RequestMoveInput{ID: id, By: "李娜", To: to}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pay := func(typ, amount string) {
+		t.Helper()
+		if _, err := d.Pay(ctx, RequestPayInput{ID: id, By: "李娜", Type: typ, Amount: amount}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pay("收取", "200") // meant 20
+	pay("支付", "20")
+	pay("收取", "20")
+	show, err := d.Show(ctx, RequestShowInput{ID: id, By: "李娜"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrong := show.Entries[0].ID
+	if _, err := d.Move(ctx, RequestMoveInput{ID: id, By: "李娜", To: "done", Result: "已办好"}); err == nil {
+		t.Fatal("done with 收取 220 and 支付 20 succeeded, want refused")
+	}
+	entry := fmt.Sprintf("#%d", wrong)
+	reply, err := d.Reverse(ctx, RequestReverseInput{ID: id, By: "王芳", Entry: entry, Reason: "金额录错，应为 20 元"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reply.Balance == nil || !reply.Balance.Balanced() || !strings.Contains(reply.Message, "已冲正收支 "+entry+"（收取 200.00 元）") {
+		t.Errorf("Reverse(%s) = %q, balance %v; want it named and the ledger balanced", entry, reply.Message, reply.Balance)
+	}
+	for _, tt := range []struct {
+		in   RequestReverseInput
+		code string
+	}{
+		{RequestReverseInput{ID: id, By: "王芳", Entry: entry, Reason: "再冲一次"}, towndesk.EINVALID},
+		{RequestReverseInput{ID: id, By: "王芳", Entry: "abc", Reason: "录错"}, towndesk.EINVALID},
+		{RequestReverseInput{ID: id, By: "王芳", Entry: "#99999", Reason: "录错"}, towndesk.ENOTFOUND},
+		{RequestReverseInput{ID: id, By: "王芳", Entry: fmt.Sprint(wrong + 1), Reason: ""}, towndesk.EINVALID},
+	} {
+		if _, err := d.Reverse(ctx, tt.in); towndesk.ErrorCode(err) != tt.code {
+			t.Errorf("Reverse(%q, %q) = %v, want %s", tt.in.Entry, tt.in.Reason, err, tt.code)
+		}
+	}
+	show, err = d.Show(ctx, RequestShowInput{ID: id, By: "李娜"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(show.Entries) != 4 {
+		t.Fatalf("ledger has %d entries after the refused reversals, want 4", len(show.Entries))
+	}
+	rev := show.Entries[3].ID
+	text := show.Text()
+	for _, want := range []string{
+		fmt.Sprintf("#%d", wrong), fmt.Sprintf("收取 200.00 元  李娜（已由 #%d 冲正）", rev),
+		fmt.Sprintf("#%d", rev), fmt.Sprintf("冲正 #%d：收取 -200.00 元  王芳  理由：金额录错，应为 20 元", wrong),
+		"收支：收取 20.00 元，支付 20.00 元，差额 0.00 元", fmt.Sprintf("冲正 #%d 收取 200.00 元 → 收取 -200.00 元（理由：", wrong),
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("show lacks %q:\n%s", want, text)
+		}
+	}
+	if _, err := d.Move(ctx, RequestMoveInput{ID: id, By: "李娜", To: "done", Result: "已办好"}); err != nil {
+		t.Errorf("done after the reversal: %v", err)
+	}
+
+	file := filepath.Join(t.TempDir(), "台账.xlsx")
+	if _, err := d.Export(ctx, RequestExportInput{By: "王芳", File: file}); err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	rows, err := x.GetRows(SheetMoney)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{
+		{"代办编号", "收支编号", "类型", "金额（元）", "票据号", "备注或冲正理由", "经办人", "时间", "冲正"},
+		{id, fmt.Sprint(wrong), "收取", "200.00", "", "", "李娜", "2026-02-13 09:00", fmt.Sprintf("已由 #%d 冲正", rev)},
+		{id, fmt.Sprint(wrong + 1), "支付", "20.00", "", "", "李娜", "2026-02-13 09:00"},
+		{id, fmt.Sprint(wrong + 2), "收取", "20.00", "", "", "李娜", "2026-02-13 09:00"},
+		{id, fmt.Sprint(rev), "收取", "-200.00", "", "金额录错，应为 20 元", "王芳", "2026-02-13 09:00", fmt.Sprintf("冲正 #%d", wrong)},
+	}
+	if diff := cmp.Diff(want, rows); diff != "" {
+		t.Errorf("%s sheet mismatch (-want +got):\n%s", SheetMoney, diff)
+	}
+}

@@ -181,11 +181,26 @@ func (d *Desk) workbook(book *storage.RequestBook) (*excelize.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = sheet(SheetMoney, []float64{11, 8, 8, 12, 16, 24, 10, 16},
-		[]string{"代办编号", "序号", "类型", "金额（元）", "票据号", "备注", "经办人", "时间"},
+	// A reversal (冲正) is a row of its own with a negative amount, so that
+	// a column sum per type is the balance; both rows say what happened.
+	reversedBy := map[int64]int64{}
+	for _, e := range book.Entries {
+		if e.Reverses != 0 {
+			reversedBy[e.Reverses] = e.ID
+		}
+	}
+	err = sheet(SheetMoney, []float64{11, 9, 8, 12, 16, 24, 10, 16, 14},
+		[]string{"代办编号", "收支编号", "类型", "金额（元）", "票据号", "备注或冲正理由", "经办人", "时间", "冲正"},
 		func(add func(...any) error) error {
 			for _, e := range book.Entries {
-				if err := add(e.RequestID, e.ID, string(e.Type), e.Amount, e.Receipt, e.Note, e.By, localTime(e.At)); err != nil {
+				mark := ""
+				switch {
+				case e.Reverses != 0:
+					mark = fmt.Sprintf("冲正 #%d", e.Reverses)
+				case reversedBy[e.ID] != 0:
+					mark = fmt.Sprintf("已由 #%d 冲正", reversedBy[e.ID])
+				}
+				if err := add(e.RequestID, e.ID, string(e.Type), e.Signed(), e.Receipt, e.Note, e.By, localTime(e.At), mark); err != nil {
 					return err
 				}
 			}

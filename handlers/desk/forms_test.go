@@ -2,6 +2,7 @@ package desk
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -109,6 +110,29 @@ func TestValidatePay(t *testing.T) {
 			slices.Sort(got)
 			if !slices.Equal(got, tt.wantProblems) {
 				t.Errorf("ValidatePay(%q, %q) = %v, want problems on %v", tt.typ, tt.amount, p, tt.wantProblems)
+			}
+		})
+	}
+}
+
+func TestValidateReverse(t *testing.T) {
+	tests := []struct {
+		name                       string
+		entry, reason, typ, amount string
+		wantProblems               []string
+	}{
+		{"valid", "#3", "金额录错", "", "", nil},
+		{"bare number", "3", "金额录错", "", "", nil},
+		{"no reason", "3", " ", "", "", []string{"note"}},
+		{"type and amount given", "3", "录错", "收取", "20", []string{"amount", "type"}},
+		{"bad number", "三", "录错", "", "", []string{"reverse"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := ValidateReverse(tt.entry, tt.reason, tt.typ, tt.amount)
+			got := slices.Sorted(maps.Keys(p))
+			if !slices.Equal(got, tt.wantProblems) {
+				t.Errorf("ValidateReverse(%q, %q, %q, %q) = %v, want problems on %v", tt.entry, tt.reason, tt.typ, tt.amount, p, tt.wantProblems)
 			}
 		})
 	}

@@ -60,8 +60,7 @@ func (r *RequestShowReply) Text() string {
 	if len(r.Entries) > 0 {
 		fmt.Fprintf(&b, "收支：%s\n", r.Balance)
 		for _, e := range r.Entries {
-			fmt.Fprintf(&b, "  %s  %s %s 元  %s%s%s\n", localTime(e.At), e.Type, e.Amount, e.By,
-				prefixed("  票据号 ", e.Receipt), prefixed("  ", e.Note))
+			fmt.Fprintf(&b, "  %s\n", EntryText(e, r.Entries))
 		}
 	}
 	if len(r.Next) > 0 {
@@ -85,6 +84,22 @@ func (r *RequestShowReply) Text() string {
 		fmt.Fprintf(&b, "  %s  %s  %s\n", localTime(e.At), e.By, EventText(e))
 	}
 	return b.String()
+}
+
+// EntryText renders one ledger entry of ledger with its number (收支编号,
+// what a reversal names): "#7  2026-03-02 09:00  收取 200.00 元  王芳（已由 #9 冲正）",
+// and for a reversal "#9  … 冲正 #7：收取 -200.00 元  李娜  理由：金额录错".
+func EntryText(e towndesk.LedgerEntry, ledger []towndesk.LedgerEntry) string {
+	if e.Reverses != 0 {
+		return fmt.Sprintf("#%d  %s  冲正 #%d：%s %s 元  %s%s", e.ID, localTime(e.At), e.Reverses, e.Type, e.Signed(), e.By,
+			prefixed("  理由：", e.Note))
+	}
+	s := fmt.Sprintf("#%d  %s  %s %s 元  %s%s%s", e.ID, localTime(e.At), e.Type, e.Amount, e.By,
+		prefixed("  票据号 ", e.Receipt), prefixed("  ", e.Note))
+	if rev := towndesk.ReversalOf(ledger, e.ID); rev != nil {
+		s += fmt.Sprintf("（已由 #%d 冲正）", rev.ID)
+	}
+	return s
 }
 
 // EventText renders one event without its time and person: "流转 已登记 → 已受理（备注）".

@@ -161,6 +161,20 @@ func TestAskJSONSchema(t *testing.T) {
 	if !strings.Contains(string(b), `"place":null`) || !strings.Contains(string(b), `"answers":[]`) || !strings.Contains(string(b), `"places":[]`) {
 		t.Errorf("need_place json = %s, want place null and empty arrays", b)
 	}
+	// terms and searched are always there, as the README's schema says:
+	// also when the place is missing or ambiguous, or nothing is asked.
+	for _, q := range []string{"谁管烧秸秆", "柴胡店镇放鞭炮谁管", "滨湖镇", "无人机怎么备案"} {
+		b, _ := json.Marshal(ask(t, l, AskInput{Question: q}))
+		var got map[string]json.RawMessage
+		if err := json.Unmarshal(b, &got); err != nil {
+			t.Fatal(err)
+		}
+		for _, key := range []string{"terms", "searched"} {
+			if v, ok := got[key]; !ok || len(v) == 0 || v[0] != '[' {
+				t.Errorf("ask --json %q: %s = %s, want an array (possibly empty):\n%s", q, key, v, b)
+			}
+		}
+	}
 	// A county's list: town is null in place and list.
 	r = ask(t, l, AskInput{Question: "义乌市谁管小广告"})
 	b, _ = json.Marshal(r)

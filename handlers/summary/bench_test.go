@@ -97,6 +97,9 @@ func bulkSummaryFixture(b *testing.B, path string, nRequests, nQuestions int, we
 		VALUES (?, 1, '山东省', '滕州市', '370481', ?, ?, ?, ?, '13812345678', ?, ?, '代办事项', ?, ?, ?, ?, ?, ?,
 		'王芳', ?, ?, ?, ?, ?, ?)`)
 	insLedger := prep(`INSERT INTO request_ledger (request_id, type, amount, actor, at) VALUES (?, ?, ?, '王芳', ?)`)
+	insReversal := prep(`INSERT INTO request_ledger (request_id, type, amount, actor, at, note, reverses)
+		VALUES (?, ?, ?, '王芳', ?, '录错', ?)`)
+	insEvent := prep(`INSERT INTO request_events (request_id, at, actor, type, to_value) VALUES (?, ?, '王芳', ?, ?)`)
 	insQ := prep(`INSERT INTO questions (asked_at, source, user_id, channel, question, status, province, county,
 		county_code, town, town_code, top_code) VALUES (?, 'slack', 'U1', ?, ?, ?, '山东省', '滕州市', '370481', ?, ?, ?)`)
 	insF := prep(`INSERT INTO question_feedback (question_id, user_id, useful, at) VALUES (?, ?, 0, ?)`)
@@ -161,14 +164,29 @@ func bulkSummaryFixture(b *testing.B, path string, nRequests, nQuestions int, we
 			string(follow), 0, ts(created), ts(created), opt(accepted), opt(done), opt(followed), opt(ended)); err != nil {
 			b.Fatal(err)
 		}
+		if !followed.IsZero() { // the summary counts follow-up calls from their events
+			if _, err := insEvent.ExecContext(ctx, id, ts(followed), string(towndesk.EventFollowedUp), string(follow)); err != nil {
+				b.Fatal(err)
+			}
+		}
 		if i%5 == 0 && !accepted.IsZero() {
 			amount := 1000 + i%7*500
 			out := amount
 			if i%100 == 0 {
 				out = amount - 500 // 1 in 100 with money does not balance
 			}
-			if _, err := insLedger.ExecContext(ctx, id, "收取", amount, ts(accepted)); err != nil {
+			res, err := insLedger.ExecContext(ctx, id, "收取", amount, ts(accepted))
+			if err != nil {
 				b.Fatal(err)
+			}
+			if i%200 == 0 { // 1 in 200 with money had an entry reversed and booked again
+				rid, _ := res.LastInsertId()
+				if _, err := insReversal.ExecContext(ctx, id, "收取", amount, ts(accepted.Add(time.Minute)), rid); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := insLedger.ExecContext(ctx, id, "收取", amount, ts(accepted.Add(2*time.Minute))); err != nil {
+					b.Fatal(err)
+				}
 			}
 			if _, err := insLedger.ExecContext(ctx, id, "支付", out, ts(accepted.Add(time.Hour))); err != nil {
 				b.Fatal(err)

@@ -71,6 +71,13 @@ func (w Week) Prev() Week {
 // String returns the week as 2026-W48.
 func (w Week) String() string { return fmt.Sprintf("%d-W%02d", w.Year, w.Num) }
 
+// Days returns the week's first and last day as people write them:
+// 3月2日—3月8日.
+func (w Week) Days() string {
+	from, to := w.Start(), w.End().AddDate(0, 0, -1)
+	return fmt.Sprintf("%d月%d日—%d月%d日", from.Month(), from.Day(), to.Month(), to.Day())
+}
+
 // Scope is what a summary covers.
 type Scope struct {
 	// Name is the scope for people: 滕州市滨湖镇, 滕州市, 全部.
@@ -153,14 +160,17 @@ type Summary struct {
 	// requests sent back after 不满意.
 	Satisfied, MostlySatisfied, Dissatisfied int
 	Reopened                                 []string
-	// Money sums the week's ledger entries by type; Unbalanced lists every
-	// request whose ledger does not balance.
+	// Money sums the week's ledger entries by type (a reversal takes away
+	// what it cancels); Reversals are the week's reversing entries (冲正);
+	// Unbalanced lists every request whose ledger does not balance.
 	Money      towndesk.Balance
+	Reversals  []towndesk.LedgerEntry
 	Unbalanced []towndesk.UnbalancedRequest
 	// Villages are the villages with most new requests.
 	Villages []towndesk.VillageCount
-	// Asked and Answered count the week's questions.
-	Asked, Answered int
+	// Asked and Answered count the week's questions; an answer someone
+	// marked 没用 is not counted as answered but in AnsweredNotUseful.
+	Asked, Answered, AnsweredNotUseful int
 	// Unanswered are the questions the bot found nothing for, and NotUseful
 	// those someone marked 没用, grouped by normalized text, most asked first.
 	Unanswered, NotUseful []AskedQuestion
@@ -221,7 +231,7 @@ func (s *Builder) Build(ctx context.Context, scope Scope, week Week) (*Summary, 
 
 		Satisfied: d.FollowUps[towndesk.Satisfied], MostlySatisfied: d.FollowUps[towndesk.MostlySatisfied],
 		Dissatisfied: d.FollowUps[towndesk.Dissatisfied], Reopened: d.Reopened,
-		Money: d.Money, Unbalanced: d.Unbalanced, Villages: d.Villages, Matters: d.Matters,
+		Money: d.Money, Reversals: d.Reversals, Unbalanced: d.Unbalanced, Villages: d.Villages, Matters: d.Matters,
 	}
 	sum.knowledge(d.Questions)
 	if s.teach != nil {
@@ -337,7 +347,8 @@ func (s *Summary) knowledge(gs []storage.QuestionGroup) {
 	for _, g := range gs {
 		s.Asked += g.Asked
 		if g.Status == towndesk.StatusAnswered {
-			s.Answered += g.Asked
+			s.Answered += g.Asked - g.NotUsefulAsks
+			s.AnsweredNotUseful += g.NotUsefulAsks
 		}
 		k := NormalizeQuestion(g.Text)
 		gr := groups[k]
@@ -440,8 +451,7 @@ type Section struct {
 
 // Title returns the summary's heading: 滕州市滨湖镇周报 · 2026-W09（2月23日—3月1日）.
 func (s *Summary) Title() string {
-	from, to := s.Week.Start(), s.Week.End().AddDate(0, 0, -1)
-	return fmt.Sprintf("%s周报 · %s（%d月%d日—%d月%d日）", s.Scope.Name, s.Week, from.Month(), from.Day(), to.Month(), to.Day())
+	return fmt.Sprintf("%s周报 · %s（%s）", s.Scope.Name, s.Week, s.Week.Days())
 }
 
 // Sections returns the summary's parts in order, each with at least one
@@ -542,6 +552,16 @@ func (s *Summary) moneySection() Section {
 	if m != (towndesk.Balance{}) {
 		sec.Lines = append(sec.Lines, fmt.Sprintf("本周收取 %s 元，支付 %s 元，领取 %s 元，交付 %s 元", m.Received, m.Paid, m.Collected, m.Handed))
 	}
+	if len(s.Reversals) > 0 {
+		sec.Lines = append(sec.Lines, fmt.Sprintf("冲正 %d 笔（已从上面的合计中减去）：", len(s.Reversals)))
+		for i, e := range s.Reversals {
+			if i == maxUnbalancedLines {
+				sec.Lines = append(sec.Lines, more(len(s.Reversals)-i, "笔"))
+				break
+			}
+			sec.Lines = append(sec.Lines, fmt.Sprintf("%s 收支 #%d %s %s 元，由 %s 以 #%d 冲正", e.RequestID, e.Reverses, e.Type, e.Amount, e.By, e.ID))
+		}
+	}
 	if len(s.Unbalanced) == 0 {
 		return sec
 	}
@@ -589,7 +609,11 @@ func (s *Summary) knowledgeSection() Section {
 		s.teachingLines(&sec)
 		return sec
 	}
-	sec.Lines = append(sec.Lines, fmt.Sprintf("提问 %d 次，已回答 %d 次（%s）", s.Asked, s.Answered, percent(s.Answered, s.Asked)))
+	line := fmt.Sprintf("提问 %d 次，已回答 %d 次（%s）", s.Asked, s.Answered, percent(s.Answered, s.Asked))
+	if s.AnsweredNotUseful > 0 {
+		line += fmt.Sprintf("；另有 %d 次的回答被标为“没用”，不算已回答", s.AnsweredNotUseful)
+	}
+	sec.Lines = append(sec.Lines, line)
 	list := func(title string, qs []AskedQuestion, line func(AskedQuestion) string) {
 		if len(qs) == 0 {
 			sec.Lines = append(sec.Lines, title+"：无")

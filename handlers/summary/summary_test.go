@@ -2,7 +2,9 @@ package summary
 
 import (
 	"context"
+	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -321,7 +323,8 @@ func TestSummaryBuild(t *testing.T) {
 			{ID: ids["G"], Status: towndesk.StatusInProgress, Balance: towndesk.Balance{Received: 3000}},
 		},
 		Villages: []towndesk.VillageCount{{Town: "滨湖镇", Village: "前李村", Count: 4}, {Town: "滨湖镇", Village: "东庄村", Count: 2}, {Town: "滨湖镇", Village: "后王村", Count: 2}},
-		Asked:    11, Answered: 6,
+		// 放鞭炮归谁管 was answered, but someone marked the answer 没用.
+		Asked: 11, Answered: 5, AnsweredNotUseful: 1,
 		Unanswered: []AskedQuestion{{Text: "无人机怎么备案", Count: 3}, {Text: "电话138****5678的人乱倒垃圾谁管", Count: 1}},
 		NotUseful:  []AskedQuestion{{Text: "放鞭炮归谁管", Count: 2, Votes: 2}},
 		Matters:    []towndesk.MatterCount{{Code: "BURN01", Name: "对露天焚烧秸秆的处罚", Count: 4}, {Code: "FIRE01", Count: 2}},
@@ -345,7 +348,7 @@ func TestSummaryBuild(t *testing.T) {
 		"本周收取 80.00 元，支付 50.00 元，领取 100.00 元，交付 100.00 元",
 		ids["F"] + "（办理中）收取 20.00 元、支付 0.00 元，差 20.00 元",
 		"前李村 4 件",
-		"提问 11 次，已回答 6 次（54.5%）",
+		"提问 11 次，已回答 5 次（45.5%）；另有 1 次的回答被标为“没用”，不算已回答",
 		"「无人机怎么备案」 3 次",
 		"「放鞭炮归谁管」 问 2 次，没用 2 票",
 		"对露天焚烧秸秆的处罚（BURN01）4 次",
@@ -489,6 +492,57 @@ func TestSummaryTeaching(t *testing.T) {
 	for _, want := range []string{"待纠正队列：4 个问法", "本周纠正：4 条（王芳 3 条、李强 1 条）", "已失效的纠正：1 条"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("summary lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+// TestSummaryFollowUpsAndReversals checks two figures a request's latest
+// state hides: a 不满意 call followed, the same week, by a satisfied one
+// counts both; and a reversed (冲正) entry is taken out of the week's money,
+// listed, and leaves no unbalanced ledger behind.
+func TestSummaryFollowUpsAndReversals(t *testing.T) {
+	w := newSummaryWorld(t)
+	w.at("2026-03-02", 9, 0)
+	id := w.newRequest("滨湖镇", "前李村", "代办证件")
+	w.move(id, "accepted", "in_progress")
+	w.pay(id, "收取", "200") // meant 20
+	w.pay(id, "支付", "20")
+	show, err := w.desk.Show(w.ctx, desk.RequestShowInput{ID: id, By: "王芳"})
+	w.must("show", err)
+	wrong := show.Entries[0].ID
+	_, err = w.desk.Reverse(w.ctx, desk.RequestReverseInput{ID: id, By: "王芳", Entry: fmt.Sprint(wrong), Reason: "金额录错"})
+	w.must("reverse", err)
+	w.pay(id, "收取", "20")
+	w.move(id, "done")
+	w.at("2026-03-03", 9, 0)
+	w.followUp(id, "不满意")
+	w.move(id, "done")
+	w.at("2026-03-05", 9, 0)
+	w.followUp(id, "满意")
+
+	w.at("2026-03-09", 9, 0)
+	s := New(w.db, Config{Calendar: w.cal, Now: w.clock.Now})
+	got, err := s.Build(w.ctx, Scope{Name: "滕州市滨湖镇", Place: w.binhu}, s.LastWeek(shanghai))
+	w.must("build", err)
+	if got.Satisfied != 1 || got.Dissatisfied != 1 || !slices.Equal(got.Reopened, []string{id}) {
+		t.Errorf("follow-ups: 满意 %d, 不满意 %d, reopened %v; want 1, 1, [%s]", got.Satisfied, got.Dissatisfied, got.Reopened, id)
+	}
+	if want := (towndesk.Balance{Received: 2000, Paid: 2000}); got.Money != want {
+		t.Errorf("money = %s, want %s (the reversed 200.00 taken out)", got.Money, want)
+	}
+	if len(got.Unbalanced) != 0 || len(got.Reversals) != 1 || got.Reversals[0].Reverses != wrong {
+		t.Errorf("unbalanced %v, reversals %+v; want none, and the reversal of #%d", got.Unbalanced, got.Reversals, wrong)
+	}
+	text := got.Text()
+	for _, line := range []string{
+		"满意 1，基本满意 0，不满意 1",
+		"退回重办 1 件：" + id,
+		"本周收取 20.00 元，支付 20.00 元，领取 0.00 元，交付 0.00 元",
+		"冲正 1 笔（已从上面的合计中减去）：",
+		fmt.Sprintf("%s 收支 #%d 收取 200.00 元，由 王芳 以 #%d 冲正", id, wrong, got.Reversals[0].ID),
+	} {
+		if !strings.Contains(text, line+"\n") {
+			t.Errorf("Text() lacks line %q; text:\n%s", line, text)
 		}
 	}
 }

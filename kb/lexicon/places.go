@@ -200,11 +200,13 @@ func sortPlaces(ps []towndesk.Place) {
 // Resolve decides which place a question is about, from the places it
 // mentions and the asker's default county and town (either may be ""). It
 // returns the place, or several candidates when it cannot choose, or
-// neither when the question names none and there is no default.
-func (p *Places) Resolve(ms []Mention, county, town string) (*towndesk.Place, []towndesk.Place, error) {
+// neither when the question names none and there is no default. others
+// are the same-named towns the default place ruled out, when it chose the
+// place among them.
+func (p *Places) Resolve(ms []Mention, county, town string) (place *towndesk.Place, cands, others []towndesk.Place, err error) {
 	def, err := p.defaultPlace(county, town)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	var counties []towndesk.Place
 	var towns []towndesk.Place
@@ -235,14 +237,16 @@ func (p *Places) Resolve(ms []Mention, county, town string) (*towndesk.Place, []
 	case len(towns) > 0:
 		cands := p.coveredTowns(towns, countyCode)
 		if len(cands) > 1 && def != nil {
-			var inDef []towndesk.Place
+			var inDef, outDef []towndesk.Place
 			for _, c := range cands {
 				if c.CountyCode == def.CountyCode {
 					inDef = append(inDef, c)
+				} else {
+					outDef = append(outDef, c)
 				}
 			}
 			if len(inDef) > 0 {
-				cands = inDef
+				cands, others = inDef, outDef
 			}
 		}
 		switch len(cands) {
@@ -251,13 +255,13 @@ func (p *Places) Resolve(ms []Mention, county, town string) (*towndesk.Place, []
 			// an uncovered county: answer about the county, which will have
 			// no list, so the reply says so honestly.
 			if len(counties) > 0 {
-				return &counties[0], nil, nil
+				return &counties[0], nil, nil, nil
 			}
-			return nil, nil, nil
+			return nil, nil, nil, nil
 		case 1:
-			return &cands[0], nil, nil
+			return &cands[0], nil, others, nil
 		}
-		return nil, cands, nil
+		return nil, cands, nil, nil
 	case len(counties) > 0:
 		// Same-named counties in different provinces: prefer covered ones.
 		var covered []towndesk.Place
@@ -268,14 +272,14 @@ func (p *Places) Resolve(ms []Mention, county, town string) (*towndesk.Place, []
 		}
 		switch {
 		case len(covered) == 1:
-			return &covered[0], nil, nil
+			return &covered[0], nil, nil, nil
 		case len(covered) > 1:
 			sortPlaces(covered)
-			return nil, covered, nil
+			return nil, covered, nil, nil
 		}
-		return &counties[0], nil, nil
+		return &counties[0], nil, nil, nil
 	}
-	return def, nil, nil
+	return def, nil, nil, nil
 }
 
 // defaultPlace resolves the asker's default place. A town named without a
