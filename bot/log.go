@@ -9,9 +9,11 @@ import (
 )
 
 // MaskingHandler is a slog.Handler that masks phone and ID numbers
-// (towndesk.MaskText) in the message and in every string, error and
+// (towndesk.MaskText) and escapes control characters
+// (towndesk.EscapeControls) in the message and in every string, error and
 // Stringer attribute before passing the record on: logs must never hold
-// citizens' numbers in full, whatever a log call puts in them.
+// citizens' numbers in full, whatever a log call puts in them, and a
+// question's escape sequences must not reach the operator's terminal.
 type MaskingHandler struct{ next slog.Handler }
 
 // NewMaskingHandler returns a handler that masks records and passes them to next.
@@ -24,7 +26,7 @@ func (h *MaskingHandler) Enabled(ctx context.Context, l slog.Level) bool {
 
 // Handle implements slog.Handler.
 func (h *MaskingHandler) Handle(ctx context.Context, r slog.Record) error {
-	out := slog.NewRecord(r.Time, r.Level, towndesk.MaskText(r.Message), r.PC)
+	out := slog.NewRecord(r.Time, r.Level, clean(r.Message), r.PC)
 	r.Attrs(func(a slog.Attr) bool {
 		out.AddAttrs(maskAttr(a))
 		return true
@@ -50,7 +52,7 @@ func maskAttr(a slog.Attr) slog.Attr {
 	v := a.Value.Resolve()
 	switch v.Kind() {
 	case slog.KindString:
-		return slog.String(a.Key, towndesk.MaskText(v.String()))
+		return slog.String(a.Key, clean(v.String()))
 	case slog.KindGroup:
 		g := v.Group()
 		out := make([]any, len(g))
@@ -61,14 +63,17 @@ func maskAttr(a slog.Attr) slog.Attr {
 	case slog.KindAny:
 		switch x := v.Any().(type) {
 		case error:
-			return slog.String(a.Key, towndesk.MaskText(x.Error()))
+			return slog.String(a.Key, clean(x.Error()))
 		case fmt.Stringer:
-			return slog.String(a.Key, towndesk.MaskText(x.String()))
+			return slog.String(a.Key, clean(x.String()))
 		case []byte:
-			return slog.String(a.Key, towndesk.MaskText(string(x)))
+			return slog.String(a.Key, clean(string(x)))
 		default:
-			return slog.String(a.Key, towndesk.MaskText(fmt.Sprint(x)))
+			return slog.String(a.Key, clean(fmt.Sprint(x)))
 		}
 	}
 	return slog.Attr{Key: a.Key, Value: v}
 }
+
+// clean is what a log keeps of a text: numbers masked, controls escaped.
+func clean(s string) string { return towndesk.EscapeControls(towndesk.MaskText(s)) }

@@ -34,10 +34,11 @@ const (
 	maxMessageText = 3900
 )
 
-// clip masks phone and ID numbers in s and cuts it to n characters: every
-// text that leaves towndesk goes through it.
+// clip masks phone and ID numbers in s, escapes control characters
+// (towndesk.EscapeControls) and cuts it to n characters: every text that
+// leaves towndesk goes through it.
 func clip(s string, n int) string {
-	s = towndesk.MaskText(s)
+	s = towndesk.EscapeControls(towndesk.MaskText(s))
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}

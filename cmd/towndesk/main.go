@@ -86,6 +86,20 @@ func commands() []command {
 // 0 on success, 1 on failure, 2 on a usage error. Global flags (--data,
 // --help, --version) may come before the command as well as after it.
 func (m *Main) Run(ctx context.Context, args []string) int {
+	// Whatever is printed goes through an escaper: stored text may hold
+	// control characters from before they were refused at input.
+	stdout, stderr := m.Stdout, m.Stderr
+	out, errw := newEscaper(stdout), newEscaper(stderr)
+	m.Stdout, m.Stderr = out, errw
+	defer func() {
+		out.Flush()
+		errw.Flush()
+		m.Stdout, m.Stderr = stdout, stderr
+	}()
+	return m.dispatch(ctx, args)
+}
+
+func (m *Main) dispatch(ctx context.Context, args []string) int {
 	args, action, err := m.leadingFlags(args)
 	switch {
 	case err != nil:

@@ -176,6 +176,22 @@ func (d *Desk) draft(in RequestNewInput) (*towndesk.Request, []error) {
 			problems = append(problems, err)
 		}
 	}
+	// Control characters first, as typed: a phone number with a pasted
+	// direction mark is told so, not that it is not a phone number.
+	for _, f := range []struct {
+		field, what, s string
+		multi          bool
+	}{
+		{"county", "县（市、区）", in.County, false}, {"town", "乡镇（街道）", in.Town, false},
+		{"village", "村（社区）", in.Village, false}, {"citizen", "群众姓名", in.Citizen, false},
+		{"phone", "联系电话", in.Phone, false}, {"id_number", "身份证号", in.IDNumber, false},
+		{"kind", "代办类型", in.Kind, false}, {"matter", "办理事项", in.Matter, true},
+		{"materials", "已收材料", in.Materials, false}, {"item", "关联权力事项编码", in.Item, false},
+	} {
+		if err := towndesk.CheckControls(f.field, f.what, f.s, f.multi); err != nil {
+			add(err)
+		}
+	}
 	if strings.TrimSpace(in.Town) == "" {
 		add(towndesk.Invalidf("town", "请填写乡镇（街道），如「滨湖镇」或「滕州市滨湖镇」"))
 	}
@@ -219,7 +235,7 @@ func checkBy(by string) (string, error) {
 	case utf8.RuneCountInString(by) > towndesk.MaxName:
 		return "", towndesk.Invalidf("by", "操作人名称过长（最多 %d 字）", towndesk.MaxName)
 	}
-	return by, nil
+	return by, towndesk.CheckControls("by", "操作人名称", by, false)
 }
 
 // resolveTown finds the town named name (gazetteer.Resolve): in county
