@@ -47,6 +47,9 @@ func (m *Main) openChat(ctx context.Context, data, cfgPath string, noSample bool
 	if err != nil {
 		return nil, err
 	}
+	if d := cfg.KB.MatchTimeoutDuration(); d > 0 {
+		env.lists.MatchTimeout = d
+	}
 	// The file named by --config may configure the model too.
 	model := m.useModel(env.lists, cfg.LLM)
 	cal, err := readDataFile(data, "holidays.txt", towndesk.ParseCalendar)
