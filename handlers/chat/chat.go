@@ -33,6 +33,10 @@ type Message struct {
 	// Private is true when the reply should be seen by the asker only
 	// (a slash command).
 	Private bool
+	// Cards is set by a front end that keeps a card message per request
+	// (Slack): the changes a message makes then store, with themselves,
+	// the card's update and a timeline line in the outbox.
+	Cards bool
 }
 
 // Reply is towndesk's answer to a Message. Text is the whole reply
