@@ -18,6 +18,27 @@ import (
 // and returns the ack body.
 func (h *harness) submitView(user, viewID, callbackID, metadata string, values map[string]string) string {
 	h.t.Helper()
+	body := viewSubmission(user, viewID, callbackID, metadata, values)
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	req, _ := http.NewRequest("POST", h.srv.URL+"/slack/interactive", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Slack-Request-Timestamp", ts)
+	req.Header.Set("X-Slack-Signature", sign(testSecret, ts, body))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		h.t.Fatalf("view_submission = %d %s", resp.StatusCode, out)
+	}
+	return string(out)
+}
+
+// viewSubmission returns the body of a view_submission interaction
+// shaped like Slack's documented one.
+func viewSubmission(user, viewID, callbackID, metadata string, values map[string]string) string {
 	state := map[string]any{}
 	for k, v := range values {
 		switch k {
@@ -39,22 +60,7 @@ func (h *harness) submitView(user, viewID, callbackID, metadata string, values m
 			"state": map[string]any{"values": state}, "hash": "156663117.cd33ad1f"},
 	}
 	b, _ := json.Marshal(p)
-	body := url.Values{"payload": {string(b)}}.Encode()
-	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	req, _ := http.NewRequest("POST", h.srv.URL+"/slack/interactive", strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("X-Slack-Request-Timestamp", ts)
-	req.Header.Set("X-Slack-Signature", sign(testSecret, ts, body))
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != 200 {
-		h.t.Fatalf("view_submission = %d %s", resp.StatusCode, out)
-	}
-	return string(out)
+	return url.Values{"payload": {string(b)}}.Encode()
 }
 
 func validIntake() map[string]string {

@@ -1,4 +1,8 @@
-package bot
+// Package console is towndesk's local front end (towndesk chat): it reads
+// one message per line and prints the same replies the Slack front end
+// shows, as text, through the same command table (handlers/chat). It
+// knows nothing of Slack.
+package console
 
 import (
 	"bufio"
@@ -13,12 +17,13 @@ import (
 	"github.com/towndesk/towndesk/handlers/chat"
 )
 
-// Console is the local front end (towndesk chat): it reads one message
-// per line and prints the same replies the Slack front ends show, as
-// text, through the same command table. Buttons become short replies:
-// a number picks a place, 有用/没用 rate the last answer, 原文 shows the
-// articles it cites.
-type Console struct {
+// maxLine bounds one line of input.
+const maxLine = 1 << 20
+
+// Session is one console conversation. Buttons become short replies: a
+// number picks a place or a candidate, 有用/没用 rate the last answer,
+// 原文 shows the articles it cites.
+type Session struct {
 	Chat *chat.Chat
 	In   io.Reader
 	Out  io.Writer
@@ -27,9 +32,11 @@ type Console struct {
 	User, Town, County string
 }
 
-// Run reads messages until the input ends, "退出" or ctx ends. It
-// returns an error only if reading or writing fails.
-func (c *Console) Run(ctx context.Context) error {
+// Run reads messages until the input ends, "退出" or ctx ends (also while
+// it waits for a line). Everything it prints has phone and ID numbers
+// masked and control characters escaped. It returns an error only if
+// reading or writing fails.
+func (c *Session) Run(ctx context.Context) error {
 	thread := "console-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 	req := chat.Message{Source: "console", User: c.User, Channel: "console", Thread: thread, Town: c.Town, County: c.County}
 	if req.User == "" {
@@ -40,13 +47,21 @@ func (c *Console) Run(ctx context.Context) error {
 	fmt.Fprintln(out, "towndesk 控制台：直接输入问题，例如“滨湖镇有人乱搭乱建归谁管？”；输入“帮助”看命令，“退出”结束。")
 	out.Flush()
 	var last *chat.Answer
-	sc := bufio.NewScanner(c.In)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	for sc.Scan() {
-		if ctx.Err() != nil {
+	lines := readLines(ctx, c.In)
+	for {
+		var line string
+		select {
+		case <-ctx.Done():
 			return nil
+		case l, ok := <-lines:
+			if !ok {
+				return nil
+			}
+			if l.err != nil {
+				return l.err
+			}
+			line = strings.TrimSpace(l.text)
 		}
-		line := strings.TrimSpace(sc.Text())
 		if line == "" {
 			continue
 		}
@@ -70,20 +85,49 @@ func (c *Console) Run(ctx context.Context) error {
 			req.Text = line
 			reply, err = c.Chat.Handle(ctx, req)
 		}
-		if err != nil {
-			fmt.Fprintln(out, towndesk.MaskText(failureText(err)))
-		} else {
-			fmt.Fprintln(out, towndesk.MaskText(consoleText(reply)))
+		text := chat.FailureText(err)
+		if err == nil {
+			text = consoleText(reply)
 			if reply.Answer != nil {
 				last = reply.Answer
 			}
 		}
+		fmt.Fprintln(out, towndesk.EscapeControls(towndesk.MaskText(text)))
 		fmt.Fprintln(out)
 		if err := out.Flush(); err != nil {
 			return err
 		}
 	}
-	return sc.Err()
+}
+
+type line struct {
+	text string
+	err  error
+}
+
+// readLines reads r line by line in the background, so that Run can stop
+// while no line comes; the channel closes at the end of the input.
+func readLines(ctx context.Context, r io.Reader) <-chan line {
+	out := make(chan line)
+	go func() {
+		defer close(out)
+		sc := bufio.NewScanner(r)
+		sc.Buffer(make([]byte, 64*1024), maxLine)
+		for sc.Scan() {
+			select {
+			case out <- line{text: sc.Text()}:
+			case <-ctx.Done():
+				return
+			}
+		}
+		if err := sc.Err(); err != nil {
+			select {
+			case out <- line{err: fmt.Errorf("read console input: %w", err)}:
+			case <-ctx.Done():
+			}
+		}
+	}()
+	return out
 }
 
 func isChoice(s string, n int) bool {

@@ -1,4 +1,7 @@
-package bot
+// Package masklog is the slog handler every towndesk log goes through:
+// it masks citizens' phone and ID numbers and escapes control characters
+// in whatever a log call puts in a record.
+package masklog
 
 import (
 	"context"
@@ -8,24 +11,24 @@ import (
 	"github.com/towndesk/towndesk"
 )
 
-// MaskingHandler is a slog.Handler that masks phone and ID numbers
+// Handler is a slog.Handler that masks phone and ID numbers
 // (towndesk.MaskText) and escapes control characters
 // (towndesk.EscapeControls) in the message and in every string, error and
 // Stringer attribute before passing the record on: logs must never hold
 // citizens' numbers in full, whatever a log call puts in them, and a
 // question's escape sequences must not reach the operator's terminal.
-type MaskingHandler struct{ next slog.Handler }
+type Handler struct{ next slog.Handler }
 
-// NewMaskingHandler returns a handler that masks records and passes them to next.
-func NewMaskingHandler(next slog.Handler) *MaskingHandler { return &MaskingHandler{next: next} }
+// New returns a handler that masks records and passes them to next.
+func New(next slog.Handler) *Handler { return &Handler{next: next} }
 
 // Enabled implements slog.Handler.
-func (h *MaskingHandler) Enabled(ctx context.Context, l slog.Level) bool {
+func (h *Handler) Enabled(ctx context.Context, l slog.Level) bool {
 	return h.next.Enabled(ctx, l)
 }
 
 // Handle implements slog.Handler.
-func (h *MaskingHandler) Handle(ctx context.Context, r slog.Record) error {
+func (h *Handler) Handle(ctx context.Context, r slog.Record) error {
 	out := slog.NewRecord(r.Time, r.Level, clean(r.Message), r.PC)
 	r.Attrs(func(a slog.Attr) bool {
 		out.AddAttrs(maskAttr(a))
@@ -35,17 +38,17 @@ func (h *MaskingHandler) Handle(ctx context.Context, r slog.Record) error {
 }
 
 // WithAttrs implements slog.Handler.
-func (h *MaskingHandler) WithAttrs(as []slog.Attr) slog.Handler {
+func (h *Handler) WithAttrs(as []slog.Attr) slog.Handler {
 	masked := make([]slog.Attr, len(as))
 	for i, a := range as {
 		masked[i] = maskAttr(a)
 	}
-	return &MaskingHandler{next: h.next.WithAttrs(masked)}
+	return &Handler{next: h.next.WithAttrs(masked)}
 }
 
 // WithGroup implements slog.Handler.
-func (h *MaskingHandler) WithGroup(name string) slog.Handler {
-	return &MaskingHandler{next: h.next.WithGroup(name)}
+func (h *Handler) WithGroup(name string) slog.Handler {
+	return &Handler{next: h.next.WithGroup(name)}
 }
 
 func maskAttr(a slog.Attr) slog.Attr {

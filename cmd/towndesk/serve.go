@@ -13,6 +13,7 @@ import (
 
 	"github.com/towndesk/towndesk"
 	"github.com/towndesk/towndesk/bot"
+	"github.com/towndesk/towndesk/bot/masklog"
 	"github.com/towndesk/towndesk/handlers/chat"
 	"github.com/towndesk/towndesk/handlers/desk"
 	"github.com/towndesk/towndesk/llm"
@@ -75,7 +76,7 @@ func (m *Main) openChat(ctx context.Context, data, cfgPath string, noSample bool
 }
 
 func (m *Main) logger() *slog.Logger {
-	return slog.New(bot.NewMaskingHandler(slog.NewJSONHandler(m.Stderr, nil)))
+	return slog.New(masklog.New(slog.NewJSONHandler(m.Stderr, nil)))
 }
 
 func (m *Main) serveCommand(fs *flagSet) runFunc {
