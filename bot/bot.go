@@ -327,11 +327,11 @@ func (b *Bot) handleCommand(ctx context.Context, sc slack.SlashCommand) {
 		err = b.ephemeral(ctx, sc.ResponseURL, sc.ChannelID, sc.UserID, "", render(reply))
 	}
 	if err != nil {
-		b.log.Error("slash command failed", "channel", sc.ChannelID, "user", sc.UserID, "text", sc.Text, "err", err)
+		b.log.Error("slash command failed", "channel", sc.ChannelID, "user", sc.UserID, "text", clip(sc.Text, 200), "err", err)
 		b.ephemeral(ctx, sc.ResponseURL, sc.ChannelID, sc.UserID, "", message{text: failureText(err)})
 		return
 	}
-	b.log.Info("slash command", "channel", sc.ChannelID, "user", sc.UserID, "text", sc.Text, "status", status(reply))
+	b.log.Info("slash command", "channel", sc.ChannelID, "user", sc.UserID, "text", clip(sc.Text, 200), "status", status(reply))
 }
 
 // handleAction runs one button click (after the ack).

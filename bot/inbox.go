@@ -134,7 +134,7 @@ func (b *Bot) answer(ctx context.Context, q storage.InboxQuestion) {
 	var m message
 	switch {
 	case err != nil:
-		b.log.Error("answer failed", "channel", q.Channel, "user", q.User, "question", q.Text, "err", err)
+		b.log.Error("answer failed", "channel", q.Channel, "user", q.User, "question", clip(q.Text, 200), "err", err)
 		m = failureMessage(err)
 	case reply.Private:
 		// Shown to the asker only: not a channel post, nothing to pace.
@@ -145,7 +145,7 @@ func (b *Bot) answer(ctx context.Context, q storage.InboxQuestion) {
 		return
 	default:
 		m = render(reply)
-		b.log.Info("answered", "channel", q.Channel, "user", q.User, "question", q.Text, "status", status(reply),
+		b.log.Info("answered", "channel", q.Channel, "user", q.User, "question", clip(q.Text, 200), "status", status(reply),
 			"ms", time.Since(start).Milliseconds())
 	}
 	b.keepReply(q.ID, m)

@@ -275,6 +275,12 @@ func (m *Main) askCommand(fs *flagSet) runFunc {
 		if !*batch && question == "" {
 			return usagef("请给出问题，例如：towndesk ask \"滨湖镇有人乱搭乱建归谁管？\"")
 		}
+		if !*batch {
+			// Refused before the data directory is even opened.
+			if err := towndesk.CheckQuestion(question); err != nil {
+				return err
+			}
+		}
 		env, err := m.openLists(ctx, *data, *noSample)
 		if err != nil {
 			return err
