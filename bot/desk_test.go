@@ -217,3 +217,30 @@ func TestDeskLifecycleInSlack(t *testing.T) {
 		t.Errorf("request %s = %s", id, c.text())
 	}
 }
+
+// TestIntakeRefusesControlCharacters: a control character or a direction
+// override in a field keeps the intake form open with the field named,
+// and nothing is stored; Slack text never carries one raw.
+func TestIntakeRefusesControlCharacters(t *testing.T) {
+	h := newHarness(t, "", nil)
+	bad := validIntake()
+	bad["citizen"], bad["matter"] = "王秀\x1b[2J英", "代办\u202e证年老"
+	ack := h.submitView(uWorker, "VCTRL", viewIntake, chDesk, bad)
+	var resp struct {
+		Errors map[string]string `json:"errors"`
+	}
+	if err := json.Unmarshal([]byte(ack), &resp); err != nil {
+		t.Fatalf("ack %q: %v", ack, err)
+	}
+	for field, what := range map[string]string{"citizen": "群众姓名", "matter": "办理事项"} {
+		if !strings.Contains(resp.Errors[field], what) || !strings.Contains(resp.Errors[field], "控制字符") {
+			t.Errorf("error on %s = %q, want %s and 控制字符 named", field, resp.Errors[field], what)
+		}
+	}
+	if _, n, _ := h.db.Requests(context.Background(), towndesk.RequestFilter{}); n != 0 {
+		t.Errorf("a refused form stored %d requests", n)
+	}
+	if got := clip("张三\x1b]0;x\x07\u202e", 100); strings.ContainsAny(got, "\x1b\x07\u202e") {
+		t.Errorf("clip left a control character: %q", got)
+	}
+}
