@@ -27,6 +27,7 @@ import (
 	"github.com/towndesk/towndesk/handlers/desk"
 	"github.com/towndesk/towndesk/handlers/qa"
 	"github.com/towndesk/towndesk/kb"
+	"github.com/towndesk/towndesk/kb/lexicon"
 	"github.com/towndesk/towndesk/storage"
 )
 
@@ -113,7 +114,7 @@ func newHarness(t testing.TB, dir string, f *fakeSlack, opts ...func(*Options)) 
 		t.Fatal(err)
 	}
 	h.idx = idx
-	lists := qa.NewLists(db, kb.New(db, idx, gaz, kb.DefaultSynonyms()), idx, gaz)
+	lists := qa.NewLists(db, kb.New(db, idx, gaz, lexicon.DefaultSynonyms()), idx, gaz)
 	h.chat = chat.New(lists, db)
 	desk := desk.New(db, desk.Config{Places: gaz})
 	h.chat.Desk = chat.NewDesk(desk, h.cfg.Desk.Workers, []string{chDesk})

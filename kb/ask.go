@@ -8,6 +8,7 @@ import (
 
 	"github.com/towndesk/towndesk"
 	"github.com/towndesk/towndesk/gazetteer"
+	"github.com/towndesk/towndesk/kb/lexicon"
 	"github.com/towndesk/towndesk/segment"
 )
 
@@ -25,14 +26,14 @@ type KB struct {
 	src    ItemSource
 	index  *Index
 	gaz    *gazetteer.Gazetteer
-	syn    *Synonyms
-	lex    *segment.Segmenter // the general dictionary (places are added per generation)
-	book   *phrasebook        // frames, fillers, hints and synonym words
+	syn    *lexicon.Synonyms
+	lex    *segment.Segmenter         // the general dictionary (places are added per generation)
+	book   func() *lexicon.Phrasebook // frames, fillers, hints and synonym words (built in the background)
 	params Params
 
 	mu     sync.Mutex
-	gen    string  // generation places was built for
-	places *places // covered places; rebuilt when the lists change
+	gen    string          // generation places was built for
+	places *lexicon.Places // covered places; rebuilt when the lists change
 
 	basis *basisTexts // articles cited by legal bases, for scoring
 	names nameCache   // item names cut into words
@@ -85,8 +86,13 @@ func (k *KB) townItems(ctx context.Context, editionID int64) ([]towndesk.PowerIt
 
 // New returns a KB over src, searching index, placing questions with gaz
 // and reading colloquial words with syn, with DefaultParams.
-func New(src ItemSource, index *Index, gaz *gazetteer.Gazetteer, syn *Synonyms) *KB {
-	return &KB{src: src, index: index, gaz: gaz, syn: syn, lex: segment.New(nil), book: newPhrasebook(syn), params: DefaultParams(),
+//
+// The phrasebook is built in the background (a cold process overlaps it
+// with opening the lists); the first question waits for it if need be.
+func New(src ItemSource, index *Index, gaz *gazetteer.Gazetteer, syn *lexicon.Synonyms) *KB {
+	book := sync.OnceValue(func() *lexicon.Phrasebook { return lexicon.NewPhrasebook(syn) })
+	go book()
+	return &KB{src: src, index: index, gaz: gaz, syn: syn, lex: segment.New(nil), book: book, params: DefaultParams(),
 		basis: newBasisTexts(), names: nameCache{m: map[string]cutName{}}, townRows: map[int64][]towndesk.PowerItem{}}
 }
 
@@ -248,14 +254,14 @@ func (k *KB) gather(ctx context.Context, q Query) (*towndesk.AskResult, []scored
 	}
 	res := &towndesk.AskResult{Question: q.Question, Places: []towndesk.Place{}, Matches: []towndesk.Match{},
 		Terms: []string{}, Searched: []towndesk.List{}}
-	text := normText(strings.TrimSpace(q.Question))
-	tokens := cutClauses(ps.seg, text)
-	ms := ps.scan(tokens)
+	text := lexicon.NormText(strings.TrimSpace(q.Question))
+	tokens := lexicon.CutClauses(ps.Seg(), text)
+	ms := ps.Scan(tokens)
 	placeMs := ms
 	if len(ms) == 0 && q.HintPlace != "" {
-		placeMs = ps.scan(ps.seg.Cut(normText(q.HintPlace)))
+		placeMs = ps.Scan(ps.Seg().Cut(lexicon.NormText(q.HintPlace)))
 	}
-	p := k.understand(text, cut(tokens, ms))
+	p := k.understand(text, lexicon.Cut(tokens, ms))
 	k.addHints(&p, q.HintTerms, q.HintCategory)
 	if err := ctx.Err(); err != nil { // the caller's deadline bounds a question's work
 		return nil, nil, nil, err
@@ -269,7 +275,7 @@ func (k *KB) gather(ctx context.Context, q Query) (*towndesk.AskResult, []scored
 			res.Terms = append(res.Terms, c.surface)
 		}
 	}
-	place, cands, err := k.resolvePlace(ps, placeMs, q)
+	place, cands, err := ps.Resolve(placeMs, q.County, q.Town)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -283,7 +289,7 @@ func (k *KB) gather(ctx context.Context, q Query) (*towndesk.AskResult, []scored
 		return res, nil, nil, nil
 	}
 	res.Place = place
-	townList, countyList := ps.listsFor(*place)
+	townList, countyList := ps.ListsFor(*place)
 	if townList != nil {
 		res.Searched = append(res.Searched, *townList)
 	}
@@ -319,14 +325,14 @@ func (k *KB) Matter(ctx context.Context, question string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	text := normText(strings.TrimSpace(question))
-	tokens := cutClauses(ps.seg, text)
-	return k.understand(text, cut(tokens, ps.scan(tokens))).matter, nil
+	text := lexicon.NormText(strings.TrimSpace(question))
+	tokens := lexicon.CutClauses(ps.Seg(), text)
+	return k.understand(text, lexicon.Cut(tokens, ps.Scan(tokens))).matter, nil
 }
 
 // current returns the covered places, rebuilding them (and refreshing the
 // index) when the lists changed since the last question.
-func (k *KB) current(ctx context.Context) (*places, error) {
+func (k *KB) current(ctx context.Context) (*lexicon.Places, error) {
 	gen, err := k.src.Generation(ctx)
 	if err != nil {
 		return nil, err
@@ -343,7 +349,7 @@ func (k *KB) current(ctx context.Context) (*places, error) {
 	if err != nil {
 		return nil, err
 	}
-	k.places, k.gen = newPlaces(lists, k.gaz, k.lex), gen
+	k.places, k.gen = lexicon.NewPlaces(lists, k.gaz, k.lex), gen
 	return k.places, nil
 }
 
@@ -447,7 +453,7 @@ func (k *KB) retrieve(ctx context.Context, p parsed, lists []towndesk.List, near
 		if !ok {
 			continue
 		}
-		name := normText(strings.TrimSpace(it.Name + " " + it.SubItem))
+		name := lexicon.NormText(strings.TrimSpace(it.Name + " " + it.SubItem))
 		toks, fine := k.names.cut(k.lex, name)
 		rt := rowText{name: name, tokens: toks, fine: fine,
 			rest: strings.Join([]string{it.Basis, it.Domain, it.Note, k.basis.text(it.Basis)}, " ")}
@@ -482,7 +488,7 @@ func (k *KB) retrieve(ctx context.Context, p parsed, lists []towndesk.List, near
 		}
 		for _, it := range items {
 			if want[it.Name] && it.SubItem == "" {
-				name := normText(strings.TrimSpace(it.Name))
+				name := lexicon.NormText(strings.TrimSpace(it.Name))
 				toks, fine := k.names.cut(k.lex, name)
 				rt := rowText{name: name, tokens: toks, fine: fine,
 					rest: strings.Join([]string{it.Basis, it.Domain, it.Note, k.basis.text(it.Basis)}, " ")}
@@ -509,7 +515,7 @@ func (k *KB) retrieve(ctx context.Context, p parsed, lists []towndesk.List, near
 					}
 				}
 				if at < 0 {
-					name := normText(strings.TrimSpace(it.Name + " " + it.SubItem))
+					name := lexicon.NormText(strings.TrimSpace(it.Name + " " + it.SubItem))
 					toks, fine := k.names.cut(k.lex, name)
 					rt := rowText{name: name, tokens: toks, fine: fine,
 						rest: strings.Join([]string{it.Basis, it.Domain, it.Note, k.basis.text(it.Basis)}, " ")}
@@ -555,7 +561,7 @@ func (k *KB) retrieve(ctx context.Context, p parsed, lists []towndesk.List, near
 func basisKey(basis string) string {
 	basis = strings.ReplaceAll(basis, "中华人民共和国", "")
 	return strings.Map(func(r rune) rune {
-		if hasWordRune(string(r)) {
+		if lexicon.HasWordRune(string(r)) {
 			return r
 		}
 		return -1

@@ -13,6 +13,7 @@ import (
 
 	"github.com/towndesk/towndesk"
 	"github.com/towndesk/towndesk/gazetteer"
+	"github.com/towndesk/towndesk/kb/lexicon"
 	"github.com/towndesk/towndesk/storage"
 )
 
@@ -52,7 +53,7 @@ func TestCalibrate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	k := New(db, x, gaz, DefaultSynonyms())
+	k := New(db, x, gaz, lexicon.DefaultSynonyms())
 	bodies := map[string][]string{}
 	lists, err := db.Lists(ctx)
 	if err != nil {

@@ -1,7 +1,8 @@
 // Package kb is towndesk's knowledge base over the imported power lists: it
 // keeps the bleve search index (derived from SQLite, rebuilt when stale),
-// maps the words staff use onto the official wording of the lists
-// (synonyms), holds the embedded sample lists, and answers a question
+// reads questions with the words of package kb/lexicon (synonyms, frames,
+// fillers, place names), scores the rows of the lists, holds the embedded
+// sample lists, and answers a question
 // ("滨湖镇 烧秸秆 谁管") with the power items that answer it, or says that it
 // is not sure, or that nothing fits.
 //

@@ -10,6 +10,7 @@ import (
 	"github.com/towndesk/towndesk"
 	"github.com/towndesk/towndesk/gazetteer"
 	"github.com/towndesk/towndesk/kb"
+	"github.com/towndesk/towndesk/kb/lexicon"
 	"github.com/towndesk/towndesk/storage"
 )
 
@@ -55,7 +56,7 @@ func ask(t *testing.T, x *kb.Index, db *storage.DB, q string) *towndesk.AskResul
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := kb.New(db, x, gaz, kb.DefaultSynonyms()).Ask(context.Background(), kb.Query{Question: q})
+	res, err := kb.New(db, x, gaz, lexicon.DefaultSynonyms()).Ask(context.Background(), kb.Query{Question: q})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/towndesk/towndesk"
 	"github.com/towndesk/towndesk/gazetteer"
 	"github.com/towndesk/towndesk/kb"
+	"github.com/towndesk/towndesk/kb/lexicon"
 	"github.com/towndesk/towndesk/storage"
 )
 
@@ -74,7 +75,7 @@ func ruleLists(t *testing.T) *kb.KB {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return kb.New(db, x, gaz, kb.DefaultSynonyms())
+	return kb.New(db, x, gaz, lexicon.DefaultSynonyms())
 }
 
 // TestDefaultParamsSet checks that DefaultParams sets every parameter: a

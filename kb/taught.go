@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/kb/lexicon"
 )
 
 // TaughtSource gives the links list maintainers taught and looks items up
@@ -76,10 +77,10 @@ func (t *taughtState) activeLinks(ctx context.Context) ([]towndesk.TaughtLink, e
 func (k *KB) formWeights(ctx context.Context, words []string) (map[string]float64, error) {
 	keys := make([]string, 0, len(words))
 	for _, w := range words {
-		if isNumber(w) {
+		if lexicon.IsNumber(w) {
 			continue
 		}
-		if official, ok := k.syn.expand(w); ok && len(official) > 0 {
+		if official, ok := k.syn.Expand(w); ok && len(official) > 0 {
 			w = official[0]
 		}
 		keys = append(keys, w)
@@ -239,7 +240,7 @@ func (k *KB) linkWords(l *towndesk.TaughtLink) taughtWords {
 	out := taughtWords{}
 	for _, w := range l.Matter {
 		out[w] = true
-		if official, ok := k.syn.expand(w); ok && len(official) > 0 {
+		if official, ok := k.syn.Expand(w); ok && len(official) > 0 {
 			out[official[0]] = true
 		}
 	}
@@ -305,7 +306,7 @@ func (k *KB) Stale(ctx context.Context, l *towndesk.TaughtLink) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	for _, list := range ps.lists {
+	for _, list := range ps.Lists() {
 		in := l.Scope == towndesk.ScopeAll ||
 			l.Scope == towndesk.ScopeCounty && list.Place.CountyCode == l.Place.CountyCode ||
 			l.Scope == towndesk.ScopeTown && (list.Place.Code() == l.Place.TownCode || list.Place.Code() == l.Place.CountyCode)

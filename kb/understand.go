@@ -2,9 +2,9 @@ package kb
 
 import (
 	"strings"
-	"unicode"
 
 	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/kb/lexicon"
 	"github.com/towndesk/towndesk/segment"
 )
 
@@ -55,28 +55,28 @@ func (k *KB) understand(text string, tokens []string) parsed {
 	var read func(tokens []string, inner bool)
 	read = func(tokens []string, inner bool) {
 		for i := 0; i < len(tokens); {
-			if tokens[i] == clauseBreak {
+			if tokens[i] == lexicon.ClauseBreak {
 				clause++
 				i++
 				continue
 			}
-			n, kind := k.book.longest(tokens[i:])
+			n, kind := k.book().Longest(tokens[i:])
 			if n > 0 {
 				phrase := strings.Join(tokens[i:i+n], "")
 				switch kind {
-				case phraseFrame:
-					f := frames[phrase]
+				case lexicon.Frame:
+					cat, intent := lexicon.FrameOf(phrase)
 					if frameCat == "" {
-						frameCat = f.category
+						frameCat = cat
 					}
 					if out.intent == "" {
-						out.intent = f.intent
+						out.intent = intent
 					}
-				case phraseHint:
+				case lexicon.Hint:
 					if out.category == "" {
-						out.category = hints[phrase]
+						out.category = lexicon.HintOf(phrase)
 					}
-				case phraseSynonym:
+				case lexicon.Synonym:
 					units = append(units, unit{tokens[i : i+n], true, clause})
 				}
 				i += n
@@ -84,7 +84,7 @@ func (k *KB) understand(text string, tokens []string) parsed {
 			}
 			t := tokens[i]
 			i++
-			if !hasWordRune(t) || namesBody(t) || isNumber(t) {
+			if !lexicon.HasWordRune(t) || lexicon.NamesBody(t) || lexicon.IsNumber(t) {
 				continue
 			}
 			// A compound the general dictionary knows as one word
@@ -98,7 +98,7 @@ func (k *KB) understand(text string, tokens []string) parsed {
 		}
 	}
 	read(tokens, false)
-	if out.intent == "" && asksWhetherMay(tokens) {
+	if out.intent == "" && lexicon.AsksWhetherMay(tokens) {
 		out.intent = towndesk.IntentCan
 	}
 	for _, u := range units {
@@ -108,7 +108,7 @@ func (k *KB) understand(text string, tokens []string) parsed {
 	// approves); it outranks hints in the matter. Doing without an approval
 	// ("没批就盖", "无证经营", "未经许可") is a violation: the question is
 	// about a penalty, not about the approval, even when asked "谁检查".
-	violation := negatedApproval(text)
+	violation := lexicon.NegatedApproval(text)
 	switch {
 	case violation && frameCat != "行政许可":
 		out.category = "行政处罚"
@@ -128,7 +128,7 @@ func (k *KB) understand(text string, tokens []string) parsed {
 		}
 		var official []string
 		if u.known {
-			official, _ = k.syn.expand(surface)
+			official, _ = k.syn.Expand(surface)
 		}
 		c := k.newConcept(surface, official)
 		c.clause = u.clause
@@ -137,47 +137,10 @@ func (k *KB) understand(text string, tokens []string) parsed {
 	return out
 }
 
-// clauseBreak is the token put between the clauses of a question.
-const clauseBreak = "，"
-
-// cutClauses cuts text into tokens clause by clause, with clauseBreak
-// between clauses. A clause ends at a comma, a full stop, a semicolon, a
-// question or exclamation mark or a line break.
-func cutClauses(seg *segment.Segmenter, text string) []string {
-	var out []string
-	for _, c := range strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune("，。；！？,.;!?\n、…", r) }) {
-		if len(out) > 0 {
-			out = append(out, clauseBreak)
-		}
-		out = append(out, seg.Cut(c)...)
-	}
-	return out
-}
-
-// asksWhetherMay reports whether a question asks if someone may act, when
-// no frame said so: it has 能不能, 可不可以, 能否, 有没有权 …, or ends in
-// 吗 (么) after 能, 可以 or 有权.
-func asksWhetherMay(tokens []string) bool {
-	may := false
-	for i, t := range tokens {
-		switch t {
-		case "能不能", "可不可以", "能否", "可否", "有没有权", "有没有权力", "有没有权限", "有无权":
-			return true
-		case "能", "可以", "有权", "有权力", "不能":
-			may = true
-		case "吗", "么", "嘛":
-			if may && (i == len(tokens)-1 || tokens[i+1] == clauseBreak) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // anyPhrase reports whether some run of the tokens is a phrase of the book.
 func (k *KB) anyPhrase(tokens []string) bool {
 	for i := range tokens {
-		if n, _ := k.book.longest(tokens[i:]); n > 0 {
+		if n, _ := k.book().Longest(tokens[i:]); n > 0 {
 			return true
 		}
 	}
@@ -205,86 +168,17 @@ func newForm(text string, credit float64, seg *segment.Segmenter) form {
 	return f
 }
 
-// negatedApproval reports whether q says something was done without the
-// approval it needed: a negation followed closely by an approval word.
-func negatedApproval(q string) bool {
-	rs := []rune(q)
-	for i := range rs {
-		for _, n := range negations {
-			if !strings.HasPrefix(string(rs[i:]), n) {
-				continue
-			}
-			// The approval word may come a few words later ("没办乡村建设
-			// 规划许可证"), but within the same clause.
-			rest := rs[i+len([]rune(n)):]
-			end := min(len(rest), 14)
-			for k := 0; k < end; k++ {
-				if strings.ContainsRune("，。,.;；！？!?", rest[k]) {
-					end = k
-					break
-				}
-			}
-			window := string(rest[:end])
-			for _, a := range approvals {
-				if strings.Contains(window, a) {
-					return true
-				}
-			}
-			if n == "擅自" || n == "私自" {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// namesBody reports whether a word names a body: 县公安局, 镇政府, 派出所.
-func namesBody(w string) bool {
-	if len([]rune(w)) < 2 {
-		return false
-	}
-	for _, suf := range bodySuffixes {
-		if strings.HasSuffix(w, suf) {
-			return true
-		}
-	}
-	return false
-}
-
-// isNumber reports whether a token is a number of five or more digits: a
-// phone, ID or case number, never the matter (and personal data to keep
-// out of the normalised form).
-func isNumber(s string) bool {
-	digits := 0
-	for _, r := range s {
-		if !unicode.IsDigit(r) && r != 'x' && r != 'X' {
-			return false
-		}
-		digits++
-	}
-	return digits >= 5
-}
-
-func hasWordRune(s string) bool {
-	for _, r := range s {
-		if unicode.Is(unicode.Han, r) || unicode.IsLetter(r) || unicode.IsDigit(r) {
-			return true
-		}
-	}
-	return false
-}
-
 // addHints merges a language model's reading into p: each term becomes a
 // concept (expanded through the dictionary when it knows the word), unless
 // the question already has a concept with that surface; the category is
 // taken only when the question gave none.
 func (k *KB) addHints(p *parsed, terms []string, category string) {
 	for _, t := range terms {
-		t = strings.TrimSpace(normText(t))
+		t = strings.TrimSpace(lexicon.NormText(t))
 		if t == "" || p.has(t) {
 			continue
 		}
-		official, _ := k.syn.expand(t)
+		official, _ := k.syn.Expand(t)
 		c := k.newConcept(t, official)
 		c.known = true
 		p.concepts = append(p.concepts, c)

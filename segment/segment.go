@@ -53,6 +53,11 @@ const cjkFirst, cjkLast = 0x4E00, 0x9FFF
 
 var loadBase = sync.OnceValue(loadBaseUncached)
 
+// Preload starts reading the embedded dictionary's index in the
+// background, so that a cold process overlaps it with its other start-up
+// work; a later New waits only for what is left of it.
+func Preload() { go loadBase() }
+
 func loadBaseUncached() *base {
 	text := dictText
 	b := &base{text: text, from: make([]int32, cjkLast-cjkFirst+1), to: make([]int32, cjkLast-cjkFirst+1)}

@@ -17,8 +17,10 @@ import (
 	"github.com/towndesk/towndesk/gazetteer"
 	"github.com/towndesk/towndesk/handlers/qa"
 	"github.com/towndesk/towndesk/kb"
+	"github.com/towndesk/towndesk/kb/lexicon"
 	"github.com/towndesk/towndesk/law"
 	"github.com/towndesk/towndesk/listfile"
+	"github.com/towndesk/towndesk/segment"
 	"github.com/towndesk/towndesk/storage"
 )
 
@@ -41,6 +43,10 @@ func (e *listsEnv) Close() {
 // database, the gazetteer, the synonyms (the shipped ones plus the data
 // dir's synonyms.txt) and the search index under DIR/index.
 func (m *Main) openLists(ctx context.Context, dir string, noSample bool) (*listsEnv, error) {
+	// The dictionary and the gazetteer load in the background while the
+	// database opens: a cold `ask` spends most of its time starting up.
+	segment.Preload()
+	go m.gazetteer() // the call below returns its result, error included
 	db, err := m.openDB(dir)
 	if err != nil {
 		return nil, err
@@ -52,10 +58,10 @@ func (m *Main) openLists(ctx context.Context, dir string, noSample bool) (*lists
 		return nil, err
 	}
 	env.gaz = gaz
-	syn := kb.DefaultSynonyms()
+	syn := lexicon.DefaultSynonyms()
 	extra := filepath.Join(dir, "synonyms.txt")
 	if f, err := os.Open(extra); err == nil {
-		more, err := kb.ParseSynonyms(f, extra)
+		more, err := lexicon.ParseSynonyms(f, extra)
 		f.Close()
 		if err != nil {
 			env.Close()

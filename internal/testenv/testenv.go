@@ -13,6 +13,7 @@ import (
 	"github.com/towndesk/towndesk"
 	"github.com/towndesk/towndesk/gazetteer"
 	"github.com/towndesk/towndesk/kb"
+	"github.com/towndesk/towndesk/kb/lexicon"
 	"github.com/towndesk/towndesk/storage"
 )
 
@@ -65,7 +66,7 @@ func Search(t testing.TB) (*storage.DB, *kb.KB, *kb.Index, *gazetteer.Gazetteer)
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { idx.Close() })
-	return db, kb.New(db, idx, gaz, kb.DefaultSynonyms()), idx, gaz
+	return db, kb.New(db, idx, gaz, lexicon.DefaultSynonyms()), idx, gaz
 }
 
 // Calendar parses a holidays file's text (towndesk.HolidaysExample for

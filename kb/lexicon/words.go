@@ -1,4 +1,9 @@
-package kb
+// Package lexicon holds the words towndesk reads questions with: the
+// synonym dictionary (colloquial and dialect words → the lists' wording),
+// question frames ("归谁管", "去哪办"), fillers, category hints, the
+// phrasebook that finds them on whole tokens, clause cutting, and the
+// names people write places by. It knows nothing of the index or scoring.
+package lexicon
 
 import (
 	"slices"
@@ -259,6 +264,16 @@ var hints = map[string]string{
 
 // Words of "doing without an approval": a negation followed, within the
 // clause, by an approval word.
+// FrameOf returns the kind of power frame phrase names and the reply it
+// asks for ("" for either when it names none, or is no frame).
+func FrameOf(phrase string) (category string, intent towndesk.Intent) {
+	f := frames[phrase]
+	return f.category, f.intent
+}
+
+// HintOf returns the kind of power hint word w points at, or "".
+func HintOf(w string) string { return hints[w] }
+
 var (
 	negations = []string{"没有", "没", "未经", "未", "无", "不经", "不办", "擅自", "私自", "偷偷",
 		// dialect: 冇 (Cantonese, Hakka), 没得/莫得 (Sichuan), 木有, 呒没 (Wu)
@@ -281,47 +296,51 @@ func setOf(lists ...string) map[string]bool {
 	return m
 }
 
-// phrasebook knows the multi-word phrases of a question that are read as
+// Phrasebook knows the multi-word phrases of a question that are read as
 // one: frames, fillers, hints and the words of the synonym dictionary. A
 // phrase is matched on whole tokens of the general segmentation (归/谁/管,
 // 乱/搭/乱/建), never on part of a token, so that a dictionary word neither
 // distorts how a question is cut nor is found inside another word.
-type phrasebook struct {
-	kind   map[string]phraseKind
+type Phrasebook struct {
+	kind   map[string]Kind
 	sorted []string // every phrase, sorted, for prefix look-ups
 }
 
-type phraseKind uint8
+// Kind is what a phrase of the book is.
+type Kind uint8
 
+// The kinds of phrases; a higher kind wins for the same spelling.
 const (
-	phraseNone phraseKind = iota
-	phraseSynonym
-	phraseHint
-	phraseFiller
-	phraseFrame // a frame wins over a filler of the same spelling
+	None Kind = iota
+	Synonym
+	Hint
+	Filler
+	Frame // a frame wins over a filler of the same spelling
 )
 
 // maxPhraseTokens is the most tokens a phrase is read from.
 const maxPhraseTokens = 6
 
-func newPhrasebook(syn *Synonyms) *phrasebook {
-	b := &phrasebook{kind: map[string]phraseKind{}}
-	add := func(w string, k phraseKind) {
+// NewPhrasebook returns the book of the frames, fillers, hints and the
+// words of syn.
+func NewPhrasebook(syn *Synonyms) *Phrasebook {
+	b := &Phrasebook{kind: map[string]Kind{}}
+	add := func(w string, k Kind) {
 		if k > b.kind[w] {
 			b.kind[w] = k
 		}
 	}
-	for _, w := range syn.words() {
-		add(w, phraseSynonym)
+	for _, w := range syn.Words() {
+		add(w, Synonym)
 	}
 	for w := range hints {
-		add(w, phraseHint)
+		add(w, Hint)
 	}
 	for w := range fillers {
-		add(w, phraseFiller)
+		add(w, Filler)
 	}
 	for w := range frames {
-		add(w, phraseFrame)
+		add(w, Frame)
 	}
 	b.sorted = make([]string, 0, len(b.kind))
 	for w := range b.kind {
@@ -332,7 +351,7 @@ func newPhrasebook(syn *Synonyms) *phrasebook {
 }
 
 // isPrefix reports whether some phrase is longer than s and starts with it.
-func (b *phrasebook) isPrefix(s string) bool {
+func (b *Phrasebook) isPrefix(s string) bool {
 	i, found := slices.BinarySearch(b.sorted, s)
 	if found {
 		i++
@@ -340,14 +359,14 @@ func (b *phrasebook) isPrefix(s string) bool {
 	return i < len(b.sorted) && strings.HasPrefix(b.sorted[i], s)
 }
 
-// longest returns the number of tokens of the longest phrase the tokens
+// Longest returns the number of tokens of the longest phrase the tokens
 // start with, and its kind; 0 if they start with none.
-func (b *phrasebook) longest(tokens []string) (int, phraseKind) {
-	n, kind := 0, phraseNone
+func (b *Phrasebook) Longest(tokens []string) (int, Kind) {
+	n, kind := 0, None
 	joined := ""
 	for k := 0; k < len(tokens) && k < maxPhraseTokens; k++ {
 		joined += tokens[k]
-		if pk := b.kind[joined]; pk != phraseNone {
+		if pk := b.kind[joined]; pk != None {
 			n, kind = k+1, pk
 		}
 		if !b.isPrefix(joined) {

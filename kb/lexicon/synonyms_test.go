@@ -1,4 +1,4 @@
-package kb
+package lexicon
 
 import (
 	"slices"
@@ -17,7 +17,7 @@ func TestDefaultSynonymsParse(t *testing.T) {
 		{"烧秸秆", "秸秆"}, {"乱搭乱建", "违法建设"}, {"放鞭炮", "燃放烟花爆竹"}, {"摆摊", "街道两侧"},
 		{"乱倒垃圾", "生活垃圾"}, {"土葬", "火化"}, {"病死猪", "病死动物"}, {"小广告", "张贴宣传品"},
 	} {
-		got, ok := s.expand(tt.word)
+		got, ok := s.Expand(tt.word)
 		if !ok || !slices.Contains(got, tt.official) {
 			t.Errorf("expand(%q) = %v, %v; want it to include %q", tt.word, got, ok, tt.official)
 		}
@@ -35,10 +35,10 @@ func TestParseSynonymsErrorsAndMerge(t *testing.T) {
 	}
 	s := DefaultSynonyms()
 	s.Merge(extra)
-	if got, ok := s.expand("早市摊"); !ok || !slices.Contains(got, "马路市场管理") {
+	if got, ok := s.Expand("早市摊"); !ok || !slices.Contains(got, "马路市场管理") {
 		t.Errorf("after Merge, expand(早市摊) = %v, %v; want 马路市场管理", got, ok)
 	}
-	if _, ok := s.expand("烧秸秆"); !ok {
+	if _, ok := s.Expand("烧秸秆"); !ok {
 		t.Errorf("Merge lost the shipped groups")
 	}
 }

@@ -1,4 +1,4 @@
-package kb
+package lexicon
 
 import (
 	"bufio"
@@ -41,11 +41,11 @@ func ParseSynonyms(r io.Reader, name string) (*Synonyms, error) {
 			continue
 		}
 		left, right, ok := strings.Cut(line, "=")
-		official := strings.Fields(normText(left))
+		official := strings.Fields(NormText(left))
 		if !ok || len(official) == 0 {
 			return nil, towndesk.Errorf(towndesk.EINVALID, "%s:%d: 同义词行应为“清单用语 = 口语说法”", name, n)
 		}
-		s.add(official, strings.Fields(normText(right)))
+		s.add(official, strings.Fields(NormText(right)))
 	}
 	if err := sc.Err(); err != nil {
 		return nil, towndesk.Errorf(towndesk.EINVALID, "%s: 读取失败：%v", name, err)
@@ -79,8 +79,8 @@ func (s *Synonyms) Merge(o *Synonyms) {
 // Groups returns the number of groups, for reporting.
 func (s *Synonyms) Groups() int { return len(s.groups) }
 
-// words returns every word of the dictionary, colloquial and official.
-func (s *Synonyms) words() []string {
+// Words returns every word of the dictionary, colloquial and official.
+func (s *Synonyms) Words() []string {
 	out := make([]string, 0, len(s.byTerm))
 	for w := range s.byTerm {
 		out = append(out, w)
@@ -88,13 +88,13 @@ func (s *Synonyms) words() []string {
 	return out
 }
 
-// expand returns the official terms for a word, and whether it is known.
+// Expand returns the official terms for a word, and whether it is known.
 //
 // A word that is a group's first official term is read through that group
 // only: it names that group's matter, and another group that also lists
 // it (伪造 变造 检疫证明 = 假检疫证明 …) is about something more specific
 // that the word alone does not say.
-func (s *Synonyms) expand(w string) ([]string, bool) {
+func (s *Synonyms) Expand(w string) ([]string, bool) {
 	gs, ok := s.byTerm[w]
 	if !ok {
 		return nil, false
@@ -119,9 +119,9 @@ func (s *Synonyms) expand(w string) ([]string, bool) {
 	return out, true
 }
 
-// normText folds full-width ASCII and the ideographic space to their
+// NormText folds full-width ASCII and the ideographic space to their
 // narrow forms, so "ＡＢ　１" and "AB 1" compare equal.
-func normText(s string) string {
+func NormText(s string) string {
 	return strings.Map(func(r rune) rune {
 		switch {
 		case r == '\u3000':

@@ -1,4 +1,4 @@
-package kb
+package lexicon
 
 import (
 	"slices"
@@ -17,9 +17,10 @@ type placeForm struct {
 	covered bool // at least one of places is covered by a list
 }
 
-// places knows the places covered by the imported lists and the names
-// people write them by.
-type places struct {
+// Places knows the places covered by the imported lists and the names
+// people write them by, and decides which place a question is about.
+type Places struct {
+	gaz   *gazetteer.Gazetteer
 	lists map[string]towndesk.List  // place code → list
 	forms map[string]*placeForm     // written form → places
 	towns map[string]towndesk.Place // covered town code → town
@@ -28,12 +29,12 @@ type places struct {
 	seg *segment.Segmenter
 }
 
-// newPlaces indexes the places covered by lists: each listed county with
+// NewPlaces indexes the places covered by lists: each listed county with
 // all its towns, and each listed town. Every county of the gazetteer is
 // known by its full name too, so that a question about an uncovered county
 // is recognised as such instead of matching a namesake elsewhere.
-func newPlaces(lists []towndesk.List, g *gazetteer.Gazetteer, lexicon *segment.Segmenter) *places {
-	p := &places{lists: map[string]towndesk.List{}, forms: map[string]*placeForm{}, towns: map[string]towndesk.Place{}}
+func NewPlaces(lists []towndesk.List, g *gazetteer.Gazetteer, lexicon *segment.Segmenter) *Places {
+	p := &Places{gaz: g, lists: map[string]towndesk.List{}, forms: map[string]*placeForm{}, towns: map[string]towndesk.Place{}}
 	for _, l := range lists {
 		p.lists[l.Place.Code()] = l
 	}
@@ -83,7 +84,7 @@ func bannerShort(county string) []string {
 	return []string{string(rs[:2]) + "旗"}
 }
 
-func (p *places) add(form string, pl towndesk.Place, county, covered bool) {
+func (p *Places) add(form string, pl towndesk.Place, county, covered bool) {
 	if len([]rune(form)) < 2 {
 		return
 	}
@@ -109,22 +110,22 @@ func (p *places) add(form string, pl towndesk.Place, county, covered bool) {
 	f.covered = f.covered || covered
 }
 
-// mention is a place named in a question.
-type mention struct {
+// Mention is a place named in a question.
+type Mention struct {
 	start, end int // token offsets
 	form       *placeForm
 }
 
-// scan finds the place names among a question's tokens, left to right: a
+// Scan finds the place names among a question's tokens, left to right: a
 // token, or up to three consecutive tokens, that spell a known form
 // (滕州/滨湖镇). A name is only ever a whole token, never part of one.
-func (p *places) scan(tokens []string) []mention {
-	var out []mention
+func (p *Places) Scan(tokens []string) []Mention {
+	var out []Mention
 	for i := 0; i < len(tokens); {
 		found := false
 		for n := min(3, len(tokens)-i); n >= 1; n-- {
 			if f, ok := p.forms[strings.Join(tokens[i:i+n], "")]; ok {
-				out = append(out, mention{i, i + n, f})
+				out = append(out, Mention{i, i + n, f})
 				i += n
 				found = true
 				break
@@ -137,8 +138,8 @@ func (p *places) scan(tokens []string) []mention {
 	return out
 }
 
-// cut returns tokens without the mentioned place names.
-func cut(tokens []string, ms []mention) []string {
+// Cut returns tokens without the mentioned place names.
+func Cut(tokens []string, ms []Mention) []string {
 	out := make([]string, 0, len(tokens))
 	last := 0
 	for _, m := range ms {
@@ -148,9 +149,22 @@ func cut(tokens []string, ms []mention) []string {
 	return append(out, tokens[last:]...)
 }
 
+// Seg returns the segmenter that cuts questions: the lexicon plus every
+// place form, so that a place name is one token.
+func (p *Places) Seg() *segment.Segmenter { return p.seg }
+
+// Lists returns the current list of each covered place.
+func (p *Places) Lists() []towndesk.List {
+	out := make([]towndesk.List, 0, len(p.lists))
+	for _, l := range p.lists {
+		out = append(out, l)
+	}
+	return out
+}
+
 // coveredTowns returns the covered towns among ps, optionally only those
 // in county (by code).
-func (p *places) coveredTowns(ps []towndesk.Place, countyCode string) []towndesk.Place {
+func (p *Places) coveredTowns(ps []towndesk.Place, countyCode string) []towndesk.Place {
 	var out []towndesk.Place
 	for _, t := range ps {
 		if _, ok := p.towns[t.TownCode]; !ok {
@@ -165,9 +179,9 @@ func (p *places) coveredTowns(ps []towndesk.Place, countyCode string) []towndesk
 	return out
 }
 
-// listsFor returns the lists that speak for place: a town's own list first,
+// ListsFor returns the lists that speak for place: a town's own list first,
 // then its county's.
-func (p *places) listsFor(pl towndesk.Place) (town, county *towndesk.List) {
+func (p *Places) ListsFor(pl towndesk.Place) (town, county *towndesk.List) {
 	if pl.IsTown() {
 		if l, ok := p.lists[pl.TownCode]; ok {
 			town = &l
@@ -183,11 +197,12 @@ func sortPlaces(ps []towndesk.Place) {
 	sort.Slice(ps, func(i, j int) bool { return ps[i].Code() < ps[j].Code() })
 }
 
-// resolvePlace decides which place the question is about. It returns the
-// place, or several candidates when it cannot choose, or neither when the
-// question names none and there is no default.
-func (k *KB) resolvePlace(ps *places, ms []mention, q Query) (*towndesk.Place, []towndesk.Place, error) {
-	def, err := k.defaultPlace(ps, q)
+// Resolve decides which place a question is about, from the places it
+// mentions and the asker's default county and town (either may be ""). It
+// returns the place, or several candidates when it cannot choose, or
+// neither when the question names none and there is no default.
+func (p *Places) Resolve(ms []Mention, county, town string) (*towndesk.Place, []towndesk.Place, error) {
+	def, err := p.defaultPlace(county, town)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -218,7 +233,7 @@ func (k *KB) resolvePlace(ps *places, ms []mention, q Query) (*towndesk.Place, [
 	}
 	switch {
 	case len(towns) > 0:
-		cands := ps.coveredTowns(towns, countyCode)
+		cands := p.coveredTowns(towns, countyCode)
 		if len(cands) > 1 && def != nil {
 			var inDef []towndesk.Place
 			for _, c := range cands {
@@ -247,7 +262,7 @@ func (k *KB) resolvePlace(ps *places, ms []mention, q Query) (*towndesk.Place, [
 		// Same-named counties in different provinces: prefer covered ones.
 		var covered []towndesk.Place
 		for _, c := range counties {
-			if _, ok := ps.lists[c.CountyCode]; ok && !slices.Contains(covered, c) {
+			if _, ok := p.lists[c.CountyCode]; ok && !slices.Contains(covered, c) {
 				covered = append(covered, c)
 			}
 		}
@@ -265,36 +280,36 @@ func (k *KB) resolvePlace(ps *places, ms []mention, q Query) (*towndesk.Place, [
 
 // defaultPlace resolves the asker's default place. A town named without a
 // county is looked up among the covered towns.
-func (k *KB) defaultPlace(ps *places, q Query) (*towndesk.Place, error) {
+func (p *Places) defaultPlace(countyName, town string) (*towndesk.Place, error) {
 	var county *towndesk.Place
-	if q.County != "" {
-		c, err := k.gaz.ResolveCounty(q.County, "")
+	if countyName != "" {
+		c, err := p.gaz.ResolveCounty(countyName, "")
 		if err != nil {
 			return nil, err
 		}
 		county = &c
 	}
-	if q.Town == "" {
+	if town == "" {
 		return county, nil
 	}
 	if county != nil {
-		t, err := k.gaz.ResolveTown(*county, q.Town)
+		t, err := p.gaz.ResolveTown(*county, town)
 		if err != nil {
 			return nil, err
 		}
 		return &t, nil
 	}
-	f := ps.forms[normText(q.Town)]
+	f := p.forms[NormText(town)]
 	if f != nil && !f.county {
-		if ts := ps.coveredTowns(f.places, ""); len(ts) == 1 {
+		if ts := p.coveredTowns(f.places, ""); len(ts) == 1 {
 			return &ts[0], nil
 		} else if len(ts) > 1 {
 			var names []string
 			for _, t := range ts {
 				names = append(names, t.String())
 			}
-			return nil, towndesk.Errorf(towndesk.EINVALID, "默认乡镇“%s”有多个：%s，请同时指定县（--county）", q.Town, strings.Join(names, "、"))
+			return nil, towndesk.Errorf(towndesk.EINVALID, "默认乡镇“%s”有多个：%s，请同时指定县（--county）", town, strings.Join(names, "、"))
 		}
 	}
-	return nil, towndesk.Errorf(towndesk.ENOTFOUND, "已导入的清单中没有乡镇“%s”，请同时指定县（--county）", q.Town)
+	return nil, towndesk.Errorf(towndesk.ENOTFOUND, "已导入的清单中没有乡镇“%s”，请同时指定县（--county）", town)
 }

@@ -1,0 +1,115 @@
+package lexicon
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/towndesk/towndesk/segment"
+)
+
+// ClauseBreak is the token put between the clauses of a question.
+const ClauseBreak = "，"
+
+// CutClauses cuts text into tokens clause by clause, with ClauseBreak
+// between clauses. A clause ends at a comma, a full stop, a semicolon, a
+// question or exclamation mark or a line break.
+func CutClauses(seg *segment.Segmenter, text string) []string {
+	var out []string
+	for _, c := range strings.FieldsFunc(text, func(r rune) bool { return strings.ContainsRune("，。；！？,.;!?\n、…", r) }) {
+		if len(out) > 0 {
+			out = append(out, ClauseBreak)
+		}
+		out = append(out, seg.Cut(c)...)
+	}
+	return out
+}
+
+// AsksWhetherMay reports whether a question asks if someone may act, when
+// no frame said so: it has 能不能, 可不可以, 能否, 有没有权 …, or ends in
+// 吗 (么) after 能, 可以 or 有权.
+func AsksWhetherMay(tokens []string) bool {
+	may := false
+	for i, t := range tokens {
+		switch t {
+		case "能不能", "可不可以", "能否", "可否", "有没有权", "有没有权力", "有没有权限", "有无权":
+			return true
+		case "能", "可以", "有权", "有权力", "不能":
+			may = true
+		case "吗", "么", "嘛":
+			if may && (i == len(tokens)-1 || tokens[i+1] == ClauseBreak) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// NegatedApproval reports whether q says something was done without the
+// approval it needed: a negation followed closely by an approval word.
+func NegatedApproval(q string) bool {
+	rs := []rune(q)
+	for i := range rs {
+		for _, n := range negations {
+			if !strings.HasPrefix(string(rs[i:]), n) {
+				continue
+			}
+			// The approval word may come a few words later ("没办乡村建设
+			// 规划许可证"), but within the same clause.
+			rest := rs[i+len([]rune(n)):]
+			end := min(len(rest), 14)
+			for k := 0; k < end; k++ {
+				if strings.ContainsRune("，。,.;；！？!?", rest[k]) {
+					end = k
+					break
+				}
+			}
+			window := string(rest[:end])
+			for _, a := range approvals {
+				if strings.Contains(window, a) {
+					return true
+				}
+			}
+			if n == "擅自" || n == "私自" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// NamesBody reports whether a word names a body: 县公安局, 镇政府, 派出所.
+func NamesBody(w string) bool {
+	if len([]rune(w)) < 2 {
+		return false
+	}
+	for _, suf := range bodySuffixes {
+		if strings.HasSuffix(w, suf) {
+			return true
+		}
+	}
+	return false
+}
+
+// IsNumber reports whether a token is a number of five or more digits: a
+// phone, ID or case number, never the matter (and personal data to keep
+// out of the normalised form).
+func IsNumber(s string) bool {
+	digits := 0
+	for _, r := range s {
+		if !unicode.IsDigit(r) && r != 'x' && r != 'X' {
+			return false
+		}
+		digits++
+	}
+	return digits >= 5
+}
+
+// HasWordRune reports whether s has a Han character, a letter or a digit.
+func HasWordRune(s string) bool {
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) || unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return true
+		}
+	}
+	return false
+}
