@@ -43,8 +43,8 @@ type sender struct{ b *Bot }
 // the channel itself).
 func messagePost(channel, root string, m message) storage.Post {
 	body, err := encodeReply(m)
-	if err != nil { // blocks we built ourselves always encode
-		body = fmt.Sprintf(`{"text":%q}`, m.text)
+	if err != nil { // blocks we built ourselves always encode; keep the text at least
+		body, _ = encodeReply(message{text: m.text, failure: m.failure})
 	}
 	return storage.Post{Kind: storage.PostMessage, Channel: channel, TS: root, Body: body}
 }

@@ -123,9 +123,10 @@ func (x *Outbox) Wake() {
 
 // Run sends posts until ctx ends: at once (the posts a crash or a
 // shutdown left), on Wake, and every Poll. It renews the lease on the
-// posts it holds every third of a lease.
+// posts it holds every third of a lease (they may wait in the poster for
+// their channel's turn for longer than a lease).
 func (x *Outbox) Run(ctx context.Context) {
-	poll := time.NewTicker(x.o.Poll)
+	poll := time.NewTicker(min(x.o.Poll, x.o.Lease/3))
 	defer poll.Stop()
 	renewed := time.Now()
 	for {
@@ -178,8 +179,12 @@ func (x *Outbox) dispatch(ctx context.Context, p storage.Post) {
 		return
 	}
 	x.mu.Lock()
+	busy := x.running[p.ID] // its lease ran out while it waited, and it was taken again here
 	x.running[p.ID] = true
 	x.mu.Unlock()
+	if busy {
+		return
+	}
 	err = x.o.Poster.Add(channel, Job{Durable: true,
 		Run:  func(ctx context.Context) { x.send(ctx, p) },
 		Drop: func(error) { x.release(p) }, // shutdown: left for the next start
