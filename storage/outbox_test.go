@@ -196,3 +196,25 @@ func TestOutboxQueuesLeasesAndRetries(t *testing.T) {
 		t.Errorf("ClaimPosts after release and drop = %+v, want 2", got)
 	}
 }
+
+// TestCreateRequestOnceAfterAnOldHalfIntake: an older version claimed the
+// form's key in one transaction and created the request in another; a
+// process killed in between left the key claimed and no request. The
+// resubmission creates the request (issue 11: it was acknowledged and
+// stored nothing for 2 minutes).
+func TestCreateRequestOnceAfterAnOldHalfIntake(t *testing.T) {
+	ctx := context.Background()
+	db, _ := openRequestDB(t)
+	if _, fresh, err := db.ClaimKey(ctx, "intake:VOLD"); err != nil || !fresh {
+		t.Fatalf("ClaimKey = %v, %v", fresh, err)
+	}
+	r := newTestRequest("张三")
+	created, err := db.CreateRequestOnce(ctx, r, Intake{Key: "intake:VOLD"})
+	if err != nil || !created || r.ID == "" {
+		t.Fatalf("CreateRequestOnce after a half intake = %v, %v, %q; want the request created", created, err, r.ID)
+	}
+	again := newTestRequest("张三")
+	if created, err := db.CreateRequestOnce(ctx, again, Intake{Key: "intake:VOLD"}); err != nil || created || again.ID != r.ID {
+		t.Errorf("a second resubmission = %v, %v, %q; want %s back", created, err, again.ID, r.ID)
+	}
+}
