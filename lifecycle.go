@@ -417,8 +417,10 @@ func (r *Request) changed(next Request, ev Event) *Change {
 }
 
 // checkText returns an EINVALID error on field when s is empty and
-// missing is what to say then ("" when s may be empty), or when s is
-// longer than max characters, naming it what.
+// missing is what to say then ("" when s may be empty), when s is longer
+// than max characters, naming it what, or when it holds a control
+// character (CheckControls). Free text (max MaxText: a matter, a note, a
+// result, a reason) may span lines; a name may not.
 func checkText(field, s string, max int, missing, what string) error {
 	switch {
 	case missing != "" && strings.TrimSpace(s) == "":
@@ -426,7 +428,7 @@ func checkText(field, s string, max int, missing, what string) error {
 	case utf8.RuneCountInString(s) > max:
 		return Invalidf(field, "%s过长（最多 %d 字）", what, max)
 	}
-	return nil
+	return CheckControls(field, what, s, max >= MaxText)
 }
 
 func joinNotes(parts ...string) string {

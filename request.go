@@ -317,7 +317,10 @@ func (e *LedgerEntry) Validate() error {
 	case e.Reverses != 0 && strings.TrimSpace(e.Note) == "":
 		return Invalidf("reason", "冲正须写明理由")
 	}
-	return nil
+	if err := CheckControls("receipt", "票据号", e.Receipt, false); err != nil {
+		return err
+	}
+	return CheckControls("note", "备注", e.Note, true)
 }
 
 // Balance sums a request's ledger by entry type.
@@ -525,9 +528,15 @@ func (r *Request) Problems() []error {
 			add("materials", "材料名称「%s」过长（最多 %d 字）", m, MaxMaterial)
 			break
 		}
+		if err := CheckControls("materials", "已收材料", m, false); err != nil {
+			ps = append(ps, err)
+			break
+		}
 	}
 	if strings.TrimSpace(r.CreatedBy) == "" {
 		add("by", "请注明登记人")
+	} else if err := checkText("by", r.CreatedBy, MaxName, "", "登记人"); err != nil {
+		ps = append(ps, err)
 	}
 	return ps
 }

@@ -32,8 +32,8 @@ func ParseScope(s string) (Scope, bool) {
 
 // Limits of a taught link.
 const (
-	MaxTaughtQuestion = 300 // characters of the question
-	MaxTaughtNote     = 200 // characters of a "none" note
+	MaxTaughtQuestion = MaxQuestion // characters of the question
+	MaxTaughtNote     = 200         // characters of a "none" note
 )
 
 // TaughtLink is a correction a list maintainer taught: this wording of a
@@ -122,6 +122,14 @@ func (l *TaughtLink) Validate() error {
 		return Invalidf("note", "说明太长（最多 %d 个字）", MaxTaughtNote)
 	case !l.None && strings.TrimSpace(l.Code) == "":
 		return Invalidf("code", "请给出正确事项的编码，或说明清单中没有")
+	}
+	for _, f := range []struct {
+		field, what, s string
+		multi          bool
+	}{{"question", "问法", l.Question, true}, {"note", "说明", l.Note, true}, {"by", "纠正人", l.By, false}, {"code", "事项编码", l.Code, false}} {
+		if err := CheckControls(f.field, f.what, f.s, f.multi); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -1,9 +1,11 @@
-// Package bot is towndesk's chat front end: Slack over the HTTP Events API
-// or Socket Mode, and a local console. It is the only package that imports
-// slack-go. Every front end goes through the one command table of
-// chat.Chat; bot only translates Slack payloads into chat messages and
-// chat replies into Block Kit, acks Slack within its
-// 3-second limit, and does the work in the background.
+// Package bot is towndesk's Slack front end, over the HTTP Events API or
+// Socket Mode; it is the only package that imports slack-go. Every front
+// end goes through the one command table of chat.Chat; bot only translates
+// Slack payloads into chat messages and chat replies into Block Kit, acks
+// Slack within its 3-second limit, and does the work in the background.
+// Its sub-packages hold what needs no Slack: deliver (worker pool, paced
+// posts, the outbox driver, weekly summary slots, idempotency), console
+// (the local front end), masklog and signature.
 package bot
 
 import (
@@ -23,6 +25,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/bot/deliver"
 	"github.com/towndesk/towndesk/config"
 	"github.com/towndesk/towndesk/handlers/chat"
 	"github.com/towndesk/towndesk/storage"
@@ -36,12 +39,10 @@ type store interface {
 	ClaimInbox(ctx context.Context, owner string, lease time.Duration, limit int) ([]storage.InboxQuestion, error)
 	RenewInbox(ctx context.Context, owner string, lease time.Duration) error
 	ReleaseInbox(ctx context.Context, owner string, ids ...int64) error
-	ClaimKey(ctx context.Context, key string) (result string, fresh bool, err error)
-	FinishKey(ctx context.Context, key, result string) error
-	ReleaseKey(ctx context.Context, key string) error
-	SetRequestCard(ctx context.Context, requestID, channel, ts string) error
 	RequestCard(ctx context.Context, requestID string) (channel, ts string, err error)
-	PruneChat(ctx context.Context, before time.Time) error
+	AddPosts(ctx context.Context, posts ...storage.Post) error
+	deliver.Keys
+	deliver.Store
 }
 
 // Options configure a Bot.
@@ -71,12 +72,15 @@ type Options struct {
 	// ChannelBacklog is how many posts may wait for one channel before a
 	// new question there is refused (default 600: ten minutes of posts).
 	ChannelBacklog int
-	// Owner names this instance in the stored question queue (default
-	// host, process and a random part); InboxLease is how long another
-	// instance waits to take over its questions after it died (default 2
-	// minutes).
-	Owner      string
-	InboxLease time.Duration
+	// Owner names this instance in the stored question queue and the
+	// outbox (default host, process and a random part); Lease is how long
+	// another instance, or the next start, waits to take over its
+	// questions and posts after it died (default 2 minutes).
+	Owner string
+	Lease time.Duration
+	// RetryBackoff is the first wait before a failed outbox post is tried
+	// again, doubling up to 5 minutes (default 2 s).
+	RetryBackoff time.Duration
 	// Now is the clock for signature checks; nil for time.Now.
 	Now func() time.Time
 }
@@ -95,8 +99,9 @@ type Bot struct {
 	app     string
 	log     *slog.Logger
 	now     func() time.Time
-	pool    *pool
-	posts   *poster
+	pool    *deliver.Pool
+	posts   *deliver.Poster
+	outbox  *deliver.Outbox
 	backlog int
 	owner   string
 	lease   time.Duration
@@ -140,42 +145,47 @@ func New(o Options) (*Bot, error) {
 		o.ChannelBacklog = 600
 	}
 	if o.Owner == "" {
-		o.Owner = instanceID()
+		o.Owner = deliver.InstanceID()
 	}
-	if o.InboxLease <= 0 {
-		o.InboxLease = 2 * time.Minute
+	if o.Lease <= 0 {
+		o.Lease = 2 * time.Minute
 	}
 	opts := slackOptions(o.HTTPClient, o.APIURL)
 	if o.AppToken != "" {
 		opts = append(opts, slack.OptionAppLevelToken(o.AppToken))
 	}
-	return &Bot{
+	b := &Bot{
 		api: slack.New(o.BotToken, opts...), http: o.HTTPClient, chat: o.Chat, store: o.Store, cfg: o.Config,
 		secret: o.SigningSecret, app: o.AppToken, log: o.Logger, now: o.Now,
-		pool: newPool(o.Workers, o.Queue), posts: newPoster(o.ChannelInterval, o.ChannelBurst, maxPosts),
-		backlog: o.ChannelBacklog, owner: o.Owner, lease: o.InboxLease,
-	}, nil
+		pool: deliver.NewPool(o.Workers, o.Queue), posts: deliver.NewPoster(o.ChannelInterval, o.ChannelBurst, maxPosts),
+		backlog: o.ChannelBacklog, owner: o.Owner, lease: o.Lease,
+	}
+	b.outbox = deliver.NewOutbox(deliver.OutboxOptions{Store: o.Store, Sender: sender{b}, Poster: b.posts, Log: o.Logger,
+		Owner: o.Owner, Lease: o.Lease, MinBackoff: o.RetryBackoff})
+	return b, nil
 }
 
 // start starts the background chores, once: pruning old event IDs and
-// keys, and keeping the stored questions (answering those left by the
-// last run). They stop at Close.
+// keys, keeping the stored questions (answering those left by the last
+// run) and sending the outbox (also what the last run left). They stop at
+// Close.
 func (b *Bot) start() {
 	b.startOnce.Do(func() {
 		ctx, cancel := context.WithCancel(context.Background())
 		b.stopBg = cancel
-		b.bg.Add(2)
-		go func() { defer b.bg.Done(); b.prune(ctx) }()
+		b.bg.Add(3)
+		go func() { defer b.bg.Done(); deliver.Prune(ctx, b.store, b.now, b.log) }()
 		go func() { defer b.bg.Done(); b.keepInbox(ctx) }()
+		go func() { defer b.bg.Done(); b.outbox.Run(ctx) }()
 	})
 }
 
 // Close stops taking work and waits for the work in flight, until ctx
 // ends (then in-flight calls to Slack are cancelled). Stored questions
-// not answered yet, and answers still waiting for their channel's turn,
-// are left stored and given up, for the next start to answer and post;
-// other posts are sent until ctx ends. It returns ctx's error if time ran
-// out.
+// not answered yet, answers and outbox posts still waiting for their
+// channel's turn, are left stored and given up, for the next start to
+// answer and post; other posts are sent until ctx ends. It returns ctx's
+// error if time ran out.
 func (b *Bot) Close(ctx context.Context) error {
 	b.draining.Store(true)
 	b.startOnce.Do(func() {}) // no chores start after Close
@@ -183,14 +193,17 @@ func (b *Bot) Close(ctx context.Context) error {
 		b.stopBg()
 	}
 	b.bg.Wait()
-	err := b.pool.close(ctx)
-	if perr := b.posts.close(ctx); err == nil {
+	err := b.pool.Close(ctx)
+	if perr := b.posts.Close(ctx); err == nil {
 		err = perr
 	}
 	rctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
 	if rerr := b.store.ReleaseInbox(rctx, b.owner); rerr != nil {
 		b.log.Error("give up stored questions", "err", rerr)
+	}
+	if rerr := b.store.ReleasePosts(rctx, b.owner); rerr != nil {
+		b.log.Error("give up outbox posts", "err", rerr)
 	}
 	return err
 }
@@ -201,7 +214,7 @@ func (b *Bot) submit(key, name string, job func(context.Context)) bool {
 	if b.draining.Load() {
 		return false
 	}
-	ok := b.pool.submit(key, func(ctx context.Context) {
+	ok := b.pool.Submit(key, func(ctx context.Context) {
 		defer func() {
 			if p := recover(); p != nil {
 				b.log.Error("job panicked", "job", name, "panic", fmt.Sprint(p))
@@ -256,55 +269,18 @@ func (b *Bot) postNow(ctx context.Context, channel, root string, m message) (str
 	return ts, err
 }
 
-// postLater queues m for the thread of root ("" for the channel itself),
-// to be posted in the channel's turn without holding the caller. then, if
-// set, gets the posted message's ts or the error (also when the post is
-// dropped at shutdown); it runs in the channel's goroutine.
-func (b *Bot) postLater(channel, root string, m message, then func(ts string, err error)) {
-	if then == nil {
-		then = func(string, error) {}
+// enqueue stores posts in the outbox and wakes its driver: they are
+// sent in their channel's turn, retried if they fail, and sent by the next
+// start if this process dies first. The write survives ctx: Slack may hang
+// up on an ack while the post must still be made.
+func (b *Bot) enqueue(ctx context.Context, posts ...storage.Post) error {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := b.store.AddPosts(rctx, posts...); err != nil {
+		return err
 	}
-	err := b.posts.add(channel, postJob{
-		run: func(ctx context.Context) {
-			then(b.postNow(ctx, channel, root, m))
-		},
-		drop: func(err error) {
-			b.log.Warn("post not sent", "channel", channel, "reason", err)
-			then("", err)
-		},
-	})
-	if err != nil {
-		b.log.Warn("post not queued", "channel", channel, "reason", err)
-		then("", err)
-	}
-}
-
-// updateLater queues the replacement of the message at ts in channel, in
-// the channel's turn; then, if set, gets the outcome.
-func (b *Bot) updateLater(channel, ts string, m message, then func(err error)) {
-	if then == nil {
-		then = func(error) {}
-	}
-	err := b.posts.add(channel, postJob{
-		run: func(ctx context.Context) {
-			err := withRetry(ctx, func() error {
-				_, _, _, err := b.api.UpdateMessageContext(ctx, channel, ts, m.options()...)
-				return err
-			})
-			if err != nil {
-				b.log.Error("chat.update failed", "channel", channel, "err", err)
-			}
-			then(err)
-		},
-		drop: func(err error) {
-			b.log.Warn("update not sent", "channel", channel, "reason", err)
-			then(err)
-		},
-	})
-	if err != nil {
-		b.log.Warn("update not queued", "channel", channel, "reason", err)
-		then(err)
-	}
+	b.outbox.Wake()
+	return nil
 }
 
 // ephemeral shows m to user only: through the response URL when Slack gave
@@ -312,7 +288,7 @@ func (b *Bot) updateLater(channel, ts string, m message, then func(err error)) {
 func (b *Bot) ephemeral(ctx context.Context, responseURL, channel, user, root string, m message) error {
 	var err error
 	if responseURL != "" {
-		msg := &slack.WebhookMessage{Text: clip(escape(m.text), maxMessageText), ResponseType: slack.ResponseTypeEphemeral}
+		msg := &slack.WebhookMessage{Text: m.fallback(), ResponseType: slack.ResponseTypeEphemeral}
 		if len(m.blocks) > 0 {
 			msg.Blocks = &slack.Blocks{BlockSet: m.blocks}
 		}
@@ -351,11 +327,11 @@ func (b *Bot) handleCommand(ctx context.Context, sc slack.SlashCommand) {
 		err = b.ephemeral(ctx, sc.ResponseURL, sc.ChannelID, sc.UserID, "", render(reply))
 	}
 	if err != nil {
-		b.log.Error("slash command failed", "channel", sc.ChannelID, "user", sc.UserID, "text", sc.Text, "err", err)
+		b.log.Error("slash command failed", "channel", sc.ChannelID, "user", sc.UserID, "text", clip(sc.Text, 200), "err", err)
 		b.ephemeral(ctx, sc.ResponseURL, sc.ChannelID, sc.UserID, "", message{text: failureText(err)})
 		return
 	}
-	b.log.Info("slash command", "channel", sc.ChannelID, "user", sc.UserID, "text", sc.Text, "status", status(reply))
+	b.log.Info("slash command", "channel", sc.ChannelID, "user", sc.UserID, "text", clip(sc.Text, 200), "status", status(reply))
 }
 
 // handleAction runs one button click (after the ack).
@@ -377,7 +353,7 @@ func (b *Bot) handleAction(ctx context.Context, cb slack.InteractionCallback, a 
 			if private {
 				err = b.ephemeral(ctx, cb.ResponseURL, channel, user, "", render(r))
 			} else {
-				b.postLater(channel, root, render(r), nil)
+				err = b.enqueue(ctx, messagePost(channel, root, render(r)))
 			}
 		}
 	case actUseful, actUseless:
@@ -411,31 +387,14 @@ func (b *Bot) handleAction(ctx context.Context, cb slack.InteractionCallback, a 
 	}
 }
 
-// once runs work under an idempotency key: a repeated click or delivery of
-// the same business action does nothing.
+// once runs work under an idempotency key (deliver.Once): a repeated
+// click or delivery of the same business action does nothing.
 func (b *Bot) once(ctx context.Context, key string, work func() (string, error)) (done bool, err error) {
-	_, fresh, err := b.store.ClaimKey(ctx, key)
-	if err != nil {
-		return false, err
-	}
-	if !fresh {
-		// A double click or a redelivery while the first is at work or
-		// done. (A claim whose work died expires; see storage.ClaimKey.)
+	done, err = deliver.Once(ctx, b.store, key, work)
+	if !done && err == nil {
 		b.log.Info("repeated action skipped", "key", key)
-		return false, nil
 	}
-	// Recording the outcome must survive the request's context: Slack may
-	// hang up after 3 s, and a claim left open would block a retry.
-	record, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	out, err := work()
-	if err != nil {
-		if rerr := b.store.ReleaseKey(record, key); rerr != nil {
-			b.log.Error("release key", "key", key, "err", rerr)
-		}
-		return false, err
-	}
-	return true, b.store.FinishKey(record, key, out)
+	return done, err
 }
 
 func (b *Bot) pickPlace(ctx context.Context, cb slack.InteractionCallback, a *slack.BlockAction, channel, root string, private bool) error {
@@ -453,11 +412,11 @@ func (b *Bot) pickPlace(ctx context.Context, cb slack.InteractionCallback, a *sl
 		if private {
 			return "", b.ephemeral(ctx, cb.ResponseURL, channel, cb.User.ID, "", render(r))
 		}
-		// In the channel's turn, in this order; failures are logged.
+		// Through the outbox, in the channel's turn, in this order.
 		chosen := fmt.Sprintf("<@%s> 选择了：%s%s", cb.User.ID, parts[1], parts[2])
-		b.updateLater(channel, cb.Container.MessageTs, message{text: chosen, blocks: []slack.Block{section(chosen)}}, nil)
-		b.postLater(channel, root, render(r), nil)
-		return "", nil
+		edit := messagePost(channel, cb.Container.MessageTs, message{text: chosen, blocks: []slack.Block{section(chosen)}})
+		edit.Kind = storage.PostUpdate
+		return "", b.enqueue(ctx, edit, messagePost(channel, root, render(r)))
 	})
 	return err
 }
@@ -474,26 +433,9 @@ func (b *Bot) share(ctx context.Context, cb slack.InteractionCallback, a *slack.
 		}
 		m := render(r)
 		m.text = fmt.Sprintf("<@%s> 分享了一个回答：%s", cb.User.ID, r.Text)
-		b.postLater(channel, "", m, nil)
-		return "", nil
+		return "", b.enqueue(ctx, messagePost(channel, "", m))
 	})
 	return err
-}
-
-// prune forgets old event IDs and idempotency keys once a day.
-func (b *Bot) prune(ctx context.Context) {
-	t := time.NewTicker(24 * time.Hour)
-	defer t.Stop()
-	for {
-		if err := b.store.PruneChat(ctx, b.now().Add(-7*24*time.Hour)); err != nil && ctx.Err() == nil {
-			b.log.Warn("prune chat records", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }
 
 // slackOptions are the Web API client options every towndesk client uses:

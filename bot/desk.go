@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/slack-go/slack"
 
@@ -153,16 +152,12 @@ func (b *Bot) submitIntake(ctx context.Context, cb slack.InteractionCallback) an
 	if p := b.chat.Desk.Desk().ValidateIntake(in); len(p) > 0 {
 		return slack.NewErrorsViewSubmissionResponse(maskAll(p))
 	}
-	req := chat.Message{Source: "slack", User: cb.User.ID, Channel: channel}
-	var reply *chat.Reply
-	done, err := b.once(ctx, "intake:"+v.ID, func() (string, error) {
-		var err error
-		reply, err = b.chat.NewRequest(ctx, req, in)
-		if err != nil {
-			return "", err
-		}
-		return reply.Desk.Changed.Request.ID, nil
-	})
+	// The request, the form's key and the card's posts are stored in one
+	// transaction: a crash leaves all or nothing, and a resubmission of
+	// the same form finds the request.
+	in.Key = "intake:" + v.ID
+	req := chat.Message{Source: "slack", User: cb.User.ID, Channel: channel, Cards: true}
+	reply, err := b.chat.NewRequest(ctx, req, in)
 	if err != nil {
 		field := towndesk.ErrorField(err)
 		if towndesk.ErrorCode(err) == towndesk.EUNAUTHORIZED || !slices.ContainsFunc(intakeFields, func(f intakeField) bool { return f.id == field }) {
@@ -173,14 +168,13 @@ func (b *Bot) submitIntake(ctx context.Context, cb slack.InteractionCallback) an
 		}
 		return slack.NewErrorsViewSubmissionResponse(map[string]string{field: clip(failureText(err), 150)})
 	}
-	if !done {
-		return nil // a repeated submission of the same form
-	}
 	r := reply.Desk.Changed.Request
+	if reply.Desk.Changed.Repeated {
+		b.log.Info("repeated intake form; request exists", "id", r.ID, "user", cb.User.ID)
+		return nil
+	}
 	b.log.Info("request created", "id", r.ID, "user", cb.User.ID, "town", r.Town.Short())
-	b.submit(userKey(cb.User.ID), "card", func(ctx context.Context) {
-		b.refreshCard(ctx, r.ID, channel, timeline(cb.User.ID, reply))
-	})
+	b.outbox.Wake()
 	return nil
 }
 
@@ -207,48 +201,6 @@ func (b *Bot) deskChannel(town towndesk.Place, from string) string {
 	return ""
 }
 
-// refreshCard posts or updates the one card of request id and posts line
-// (if it has text) in the card's thread (the timeline). The posts go in
-// the channel's turn; refreshCard does not wait for them.
-func (b *Bot) refreshCard(ctx context.Context, id, from string, line message) {
-	show, err := b.chat.Desk.Desk().Show(ctx, desk.RequestShowInput{ID: id, By: "towndesk"})
-	if err != nil {
-		b.log.Error("read request for its card", "id", id, "err", err)
-		return
-	}
-	m := cardMessage(show)
-	channel, ts, err := b.store.RequestCard(ctx, id)
-	switch {
-	case err == nil:
-		b.updateLater(channel, ts, m, func(err error) {
-			if err == nil && line.text != "" {
-				b.postLater(channel, ts, line, nil)
-			}
-		})
-	case towndesk.ErrorCode(err) == towndesk.ENOTFOUND:
-		channel = b.deskChannel(show.Request.Town, from)
-		if channel == "" {
-			b.log.Warn("no desk channel for the request's town; no card", "id", id, "town", show.Request.Town.Short())
-			return
-		}
-		b.postLater(channel, "", m, func(ts string, err error) {
-			if err != nil {
-				return
-			}
-			rctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			defer cancel()
-			if err := b.store.SetRequestCard(rctx, id, channel, ts); err != nil {
-				b.log.Error("record card", "id", id, "err", err)
-			}
-			if line.text != "" {
-				b.postLater(channel, ts, line, nil)
-			}
-		})
-	default:
-		b.log.Error("read card", "id", id, "err", err)
-	}
-}
-
 // slackUserRe matches a Slack user ID (as config checks desk workers).
 var slackUserRe = regexp.MustCompile(`^[UW][A-Z0-9]{2,}$`)
 
@@ -264,16 +216,17 @@ func mention(who string) string {
 	return clip(escape(who), 100)
 }
 
-// timeline renders a change for the card's thread: who made it and what
-// happened, the request's assignee shown as a mention. The notification
-// fallback is the change alone (mentions there would show as code).
-func timeline(user string, r *chat.Reply) message {
-	text := clip(escape(r.Text), maxSectionText-200)
-	if a := r.Desk.Changed.Request.Assignee; slackUserRe.MatchString(a) {
-		text = regexp.MustCompile(`\b`+a+`\b`).ReplaceAllLiteralString(text, "<@"+a+">")
+// timeline renders a line of a request's timeline for the card's thread:
+// who made the change and what happened, the request's assignee shown as
+// a mention. The notification fallback is the change alone (mentions
+// there would show as code).
+func timeline(by, line, assignee string) message {
+	text := clip(escape(line), maxSectionText-200)
+	if slackUserRe.MatchString(assignee) {
+		text = regexp.MustCompile(`\b`+assignee+`\b`).ReplaceAllLiteralString(text, "<@"+assignee+">")
 	}
-	text = mention(user) + " " + text
-	return message{text: r.Text, blocks: []slack.Block{
+	text = mention(by) + " " + text
+	return message{text: line, blocks: []slack.Block{
 		slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, false), nil, nil)}}
 }
 
@@ -347,7 +300,7 @@ func (b *Bot) deskAction(ctx context.Context, cb slack.InteractionCallback, a *s
 	if channel == "" {
 		channel = cb.Container.ChannelID
 	}
-	req := chat.Message{Source: "slack", User: user, Channel: channel}
+	req := chat.Message{Source: "slack", User: user, Channel: channel, Cards: true}
 	refuse := func(err error) {
 		b.log.Info("desk action refused", "action_id", a.ActionID, "user", user, "reason", towndesk.ErrorMessage(err))
 		b.ephemeral(ctx, cb.ResponseURL, channel, user, "", message{text: failureText(err)})
@@ -367,7 +320,7 @@ func (b *Bot) deskAction(ctx context.Context, cb slack.InteractionCallback, a *s
 		}
 		text += "（仅你可见，已记录本次查看）"
 		// Not through render/clip: this one message is meant to show the numbers.
-		b.ephemeralRaw(ctx, cb.ResponseURL, channel, user, text)
+		b.ephemeral(ctx, cb.ResponseURL, channel, user, "", message{text: towndesk.EscapeControls(text), unmasked: true})
 		return true
 	case actMove, actFollowUp:
 		parts := strings.SplitN(a.Value, "|", 3)
@@ -413,9 +366,10 @@ func (b *Bot) deskAction(ctx context.Context, cb slack.InteractionCallback, a *s
 }
 
 // applyMove makes a change once per (request, version, target): a double
-// click or a redelivery does nothing the second time.
+// click or a redelivery does nothing the second time. The card's update
+// and the timeline line are stored with the change (req.Cards).
 func (b *Bot) applyMove(ctx context.Context, req chat.Message, responseURL, kind, id string, version int, to, text string) error {
-	reply, done, err := b.changeOnce(ctx, fmt.Sprintf("%s:%s:%d:%s", kind, id, version, to), func() (*chat.Reply, error) {
+	_, done, err := b.changeOnce(ctx, fmt.Sprintf("%s:%s:%d:%s", kind, id, version, to), func() (*chat.Reply, error) {
 		if kind == actFollowUp {
 			return b.chat.FollowUpRequest(ctx, req, id, version, to, "")
 		}
@@ -425,15 +379,23 @@ func (b *Bot) applyMove(ctx context.Context, req chat.Message, responseURL, kind
 		b.log.Info("desk change refused", "id", id, "to", to, "user", req.User, "reason", err)
 		b.ephemeral(ctx, responseURL, req.Channel, req.User, "", message{text: failureText(err)})
 		if towndesk.ErrorCode(err) == towndesk.ECONFLICT {
-			b.refreshCard(ctx, id, req.Channel, message{})
+			b.refreshCard(ctx, id, req.Channel)
 		}
 		return err
 	}
 	if done {
 		b.log.Info("request changed", "id", id, "to", to, "user", req.User)
-		b.refreshCard(ctx, id, req.Channel, timeline(req.User, reply))
+		b.outbox.Wake()
 	}
 	return nil
+}
+
+// refreshCard brings request id's card up to date through the outbox
+// (someone changed the request since the card was drawn).
+func (b *Bot) refreshCard(ctx context.Context, id, channel string) {
+	if err := b.enqueue(ctx, cardPost(id, channel)); err != nil {
+		b.log.Error("queue card refresh", "id", id, "err", err)
+	}
 }
 
 // changeOnce makes a change under its business key: a double click or a
@@ -480,7 +442,7 @@ func (b *Bot) submitMove(ctx context.Context, cb slack.InteractionCallback) any 
 	if text == "" {
 		return slack.NewErrorsViewSubmissionResponse(map[string]string{"text": "请填写" + to.Needs()})
 	}
-	req := chat.Message{Source: "slack", User: cb.User.ID, Channel: channel}
+	req := chat.Message{Source: "slack", User: cb.User.ID, Channel: channel, Cards: true}
 	return b.submitChange(ctx, req, fmt.Sprintf("%s:%s:%d:%s", actMove, id, version, to), id, "text", func() (*chat.Reply, error) {
 		return b.chat.MoveRequest(ctx, req, id, version, to, text)
 	})
@@ -488,15 +450,16 @@ func (b *Bot) submitMove(ctx context.Context, cb slack.InteractionCallback) any 
 
 // submitChange makes a change submitted in a modal, before the ack, once
 // under its business key: a refusal is shown next to field in the modal
-// and nothing changes; a change updates the card in the background.
+// and nothing changes; a change stores the card's update and its timeline
+// line with itself (req.Cards), for the outbox to send.
 func (b *Bot) submitChange(ctx context.Context, req chat.Message, key, id, field string, change func() (*chat.Reply, error)) any {
-	reply, done, err := b.changeOnce(ctx, key, change)
+	_, done, err := b.changeOnce(ctx, key, change)
 	if err != nil {
 		switch towndesk.ErrorCode(err) {
 		case towndesk.EINTERNAL:
 			b.log.Error("desk change failed", "key", key, "user", req.User, "err", err)
 		case towndesk.ECONFLICT:
-			b.submit(userKey(req.User), "card", func(ctx context.Context) { b.refreshCard(ctx, id, req.Channel, message{}) })
+			b.refreshCard(ctx, id, req.Channel)
 		default:
 			b.log.Info("desk change refused", "key", key, "user", req.User, "reason", err)
 		}
@@ -504,25 +467,7 @@ func (b *Bot) submitChange(ctx context.Context, req chat.Message, key, id, field
 	}
 	if done {
 		b.log.Info("request changed", "key", key, "user", req.User)
-		b.submit(userKey(req.User), "card", func(ctx context.Context) { b.refreshCard(ctx, id, req.Channel, timeline(req.User, reply)) })
+		b.outbox.Wake()
 	}
 	return nil
-}
-
-// ephemeralRaw shows text to user unmasked: only for the 查看完整号码
-// reply to a desk worker.
-func (b *Bot) ephemeralRaw(ctx context.Context, responseURL, channel, user, text string) {
-	var err error
-	if responseURL != "" {
-		msg := &slack.WebhookMessage{Text: text, ResponseType: slack.ResponseTypeEphemeral}
-		err = withRetry(ctx, func() error { return slack.PostWebhookCustomHTTPContext(ctx, responseURL, b.http, msg) })
-	} else {
-		err = withRetry(ctx, func() error {
-			_, err := b.api.PostEphemeralContext(ctx, channel, user, slack.MsgOptionText(text, false))
-			return err
-		})
-	}
-	if err != nil {
-		b.log.Error("ephemeral reply failed", "channel", channel, "user", user, "err", err)
-	}
 }

@@ -182,7 +182,7 @@ func (b *Bot) submitOp(ctx context.Context, cb slack.InteractionCallback) any {
 		b.log.Warn("desk form with a bad version refused", "metadata", v.PrivateMetadata, "user", cb.User.ID)
 		return slack.NewErrorsViewSubmissionResponse(map[string]string{opField[v.CallbackID]: staleForm})
 	}
-	req := chat.Message{Source: "slack", User: cb.User.ID, Channel: channel}
+	req := chat.Message{Source: "slack", User: cb.User.ID, Channel: channel, Cards: true}
 	switch v.CallbackID {
 	case viewAssign:
 		in := desk.RequestAssignInput{ID: id, Assignee: value(v, "assignee"), Version: version}

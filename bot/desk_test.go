@@ -18,6 +18,27 @@ import (
 // and returns the ack body.
 func (h *harness) submitView(user, viewID, callbackID, metadata string, values map[string]string) string {
 	h.t.Helper()
+	body := viewSubmission(user, viewID, callbackID, metadata, values)
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	req, _ := http.NewRequest("POST", h.srv.URL+"/slack/interactive", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Slack-Request-Timestamp", ts)
+	req.Header.Set("X-Slack-Signature", sign(testSecret, ts, body))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	out, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		h.t.Fatalf("view_submission = %d %s", resp.StatusCode, out)
+	}
+	return string(out)
+}
+
+// viewSubmission returns the body of a view_submission interaction
+// shaped like Slack's documented one.
+func viewSubmission(user, viewID, callbackID, metadata string, values map[string]string) string {
 	state := map[string]any{}
 	for k, v := range values {
 		switch k {
@@ -39,22 +60,7 @@ func (h *harness) submitView(user, viewID, callbackID, metadata string, values m
 			"state": map[string]any{"values": state}, "hash": "156663117.cd33ad1f"},
 	}
 	b, _ := json.Marshal(p)
-	body := url.Values{"payload": {string(b)}}.Encode()
-	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	req, _ := http.NewRequest("POST", h.srv.URL+"/slack/interactive", strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("X-Slack-Request-Timestamp", ts)
-	req.Header.Set("X-Slack-Signature", sign(testSecret, ts, body))
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	out, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != 200 {
-		h.t.Fatalf("view_submission = %d %s", resp.StatusCode, out)
-	}
-	return string(out)
+	return url.Values{"payload": {string(b)}}.Encode()
 }
 
 func validIntake() map[string]string {
@@ -209,5 +215,32 @@ func TestDeskLifecycleInSlack(t *testing.T) {
 	h.command(chDesk, uWorker, "request "+id)
 	if c := h.slack.wait("hook"); !strings.Contains(c.text(), "已办结") || strings.Contains(c.text(), "13812345678") {
 		t.Errorf("request %s = %s", id, c.text())
+	}
+}
+
+// TestIntakeRefusesControlCharacters: a control character or a direction
+// override in a field keeps the intake form open with the field named,
+// and nothing is stored; Slack text never carries one raw.
+func TestIntakeRefusesControlCharacters(t *testing.T) {
+	h := newHarness(t, "", nil)
+	bad := validIntake()
+	bad["citizen"], bad["matter"] = "王秀\x1b[2J英", "代办\u202e证年老"
+	ack := h.submitView(uWorker, "VCTRL", viewIntake, chDesk, bad)
+	var resp struct {
+		Errors map[string]string `json:"errors"`
+	}
+	if err := json.Unmarshal([]byte(ack), &resp); err != nil {
+		t.Fatalf("ack %q: %v", ack, err)
+	}
+	for field, what := range map[string]string{"citizen": "群众姓名", "matter": "办理事项"} {
+		if !strings.Contains(resp.Errors[field], what) || !strings.Contains(resp.Errors[field], "控制字符") {
+			t.Errorf("error on %s = %q, want %s and 控制字符 named", field, resp.Errors[field], what)
+		}
+	}
+	if _, n, _ := h.db.Requests(context.Background(), towndesk.RequestFilter{}); n != 0 {
+		t.Errorf("a refused form stored %d requests", n)
+	}
+	if got := clip("张三\x1b]0;x\x07\u202e", 100); strings.ContainsAny(got, "\x1b\x07\u202e") {
+		t.Errorf("clip left a control character: %q", got)
 	}
 }

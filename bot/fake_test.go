@@ -43,12 +43,16 @@ type fakeSlack struct {
 
 	mu       sync.Mutex
 	calls    []call
+	posted   []posted // messages posted, for conversations.history and .replies
 	ts       int
 	limit429 int // answer this many chat.postMessage calls with 429 first
-	notify   chan call
-	wsConn   *websocket.Conn
-	wsAcks   chan map[string]any
-	wsReady  chan struct{}
+	// postDelay delays the answer to chat.postMessage after the message
+	// is posted: a client killed meanwhile never learns it was.
+	postDelay time.Duration
+	notify    chan call
+	wsConn    *websocket.Conn
+	wsAcks    chan map[string]any
+	wsReady   chan struct{}
 }
 
 func newFakeSlack(t testing.TB) *fakeSlack {
@@ -69,7 +73,10 @@ func (f *fakeSlack) record(c call) {
 	f.mu.Lock()
 	f.calls = append(f.calls, c)
 	f.mu.Unlock()
-	f.notify <- c
+	select {
+	case f.notify <- c:
+	default: // nobody waits for calls one by one (a load test): they are in calls
+	}
 }
 
 func (f *fakeSlack) api(w http.ResponseWriter, r *http.Request) {
@@ -84,7 +91,8 @@ func (f *fakeSlack) api(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	f.mu.Lock()
 	f.ts++
-	ts := fmt.Sprintf("1700000000.%06d", f.ts)
+	// Real time, as Slack's: a history lookup asks for messages since a time.
+	ts := fmt.Sprintf("%d.%06d", time.Now().Unix(), f.ts%1000000)
 	limited := method == "chat.postMessage" && f.limit429 > 0
 	if limited {
 		f.limit429--
@@ -99,8 +107,17 @@ func (f *fakeSlack) api(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch method {
-	case "chat.postMessage", "chat.update":
+	case "chat.postMessage":
+		f.mu.Lock()
+		f.posted = append(f.posted, posted{channel: c.Form.Get("channel"), ts: ts, thread: c.Form.Get("thread_ts"), metadata: c.Form.Get("metadata")})
+		delay := f.postDelay
+		f.mu.Unlock()
+		time.Sleep(delay)
 		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, c.Form.Get("channel"), ts)
+	case "chat.update":
+		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, c.Form.Get("channel"), c.Form.Get("ts"))
+	case "conversations.history", "conversations.replies":
+		io.WriteString(w, f.history(method, c.Form))
 	case "chat.postEphemeral":
 		fmt.Fprintf(w, `{"ok":true,"message_ts":%q}`, ts)
 	case "views.open", "views.update", "views.push":
@@ -113,6 +130,38 @@ func (f *fakeSlack) api(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprintf(w, `{"ok":false,"error":"unknown_method"}`)
 	}
 	f.record(c)
+}
+
+// posted is a message the fake Slack accepted.
+type posted struct {
+	channel, ts, thread, metadata string
+}
+
+// history answers conversations.history (the channel's messages outside
+// threads) and conversations.replies (a thread's), newer than oldest,
+// with their metadata, newest first.
+func (f *fakeSlack) history(method string, form url.Values) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var msgs []map[string]any
+	for i := len(f.posted) - 1; i >= 0; i-- {
+		p := f.posted[i]
+		if p.channel != form.Get("channel") || p.ts < form.Get("oldest") {
+			continue
+		}
+		if method == "conversations.history" && p.thread != "" || method == "conversations.replies" && p.thread != form.Get("ts") {
+			continue
+		}
+		m := map[string]any{"type": "message", "ts": p.ts, "thread_ts": p.thread}
+		if p.metadata != "" {
+			var md map[string]any
+			json.Unmarshal([]byte(p.metadata), &md)
+			m["metadata"] = md
+		}
+		msgs = append(msgs, m)
+	}
+	j, _ := json.Marshal(map[string]any{"ok": true, "messages": msgs, "has_more": false})
+	return string(j)
 }
 
 func (f *fakeSlack) hook(w http.ResponseWriter, r *http.Request) {

@@ -45,7 +45,7 @@ func TestBusyChannelHoldsNoWorker(t *testing.T) {
 	if c := h.slack.wait("views.open"); !strings.Contains(c.text(), viewIntake) {
 		t.Errorf("views.open = %s, want the intake form", c.text())
 	}
-	if n := h.bot.posts.pending(chBangjun); n != 2 {
+	if n := h.bot.posts.Pending(chBangjun); n != 2 {
 		t.Errorf("posts waiting for the busy channel = %d, want 2 (and one waiting for its turn)", n)
 	}
 }
@@ -217,7 +217,7 @@ func TestChannelBacklogRefusedVisibly(t *testing.T) {
 				refused++
 			}
 		}
-		waiting = h.bot.posts.pending(chBangjun)
+		waiting = h.bot.posts.Pending(chBangjun)
 		if posted == 1 && posted+1+waiting+refused == n {
 			break
 		}

@@ -15,6 +15,8 @@ import (
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
+
+	"github.com/towndesk/towndesk/bot/signature"
 )
 
 // maxBody bounds request bodies: Slack's payloads are a few kilobytes.
@@ -48,7 +50,7 @@ func (b *Bot) readVerified(w http.ResponseWriter, r *http.Request) ([]byte, bool
 		http.Error(w, "bad body", http.StatusBadRequest)
 		return nil, false
 	}
-	if err := verifyRequest(b.secret, r.Header, body, b.now()); err != nil {
+	if err := signature.Verify(b.secret, r.Header, body, b.now()); err != nil {
 		b.log.Warn("rejected request", "path", r.URL.Path, "reason", err.Error(), "remote", r.RemoteAddr)
 		http.Error(w, "invalid signature", http.StatusUnauthorized)
 		return nil, false

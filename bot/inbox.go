@@ -11,6 +11,7 @@ import (
 	"github.com/slack-go/slack/slackevents"
 
 	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/bot/deliver"
 	"github.com/towndesk/towndesk/handlers/chat"
 	"github.com/towndesk/towndesk/storage"
 )
@@ -71,7 +72,7 @@ func (b *Bot) acceptEvent(ctx context.Context, eventID string, inner slackevents
 	if !ok {
 		return nil
 	}
-	if b.draining.Load() || !b.pool.room(questionKey(q.Channel)) {
+	if b.draining.Load() || !b.pool.Room(questionKey(q.Channel)) {
 		b.log.Warn("work queue full or closing; asking Slack to redeliver", "job", "question", "channel", q.Channel)
 		return errBusy
 	}
@@ -111,7 +112,7 @@ func (b *Bot) answer(ctx context.Context, q storage.InboxQuestion) {
 		}
 		b.log.Error("stored reply unreadable; answering again", "id", q.ID, "err", err)
 	}
-	if n := b.posts.pending(q.Channel); n >= b.backlog {
+	if n := b.posts.Pending(q.Channel); n >= b.backlog {
 		// Slack takes one message a second in a channel: beyond this the
 		// answer would come too late to help. Tell the asker, privately.
 		b.log.Warn("channel backlog full; question refused", "channel", q.Channel, "user", q.User, "waiting", n)
@@ -133,7 +134,7 @@ func (b *Bot) answer(ctx context.Context, q storage.InboxQuestion) {
 	var m message
 	switch {
 	case err != nil:
-		b.log.Error("answer failed", "channel", q.Channel, "user", q.User, "question", q.Text, "err", err)
+		b.log.Error("answer failed", "channel", q.Channel, "user", q.User, "question", clip(q.Text, 200), "err", err)
 		m = failureMessage(err)
 	case reply.Private:
 		// Shown to the asker only: not a channel post, nothing to pace.
@@ -144,7 +145,7 @@ func (b *Bot) answer(ctx context.Context, q storage.InboxQuestion) {
 		return
 	default:
 		m = render(reply)
-		b.log.Info("answered", "channel", q.Channel, "user", q.User, "question", q.Text, "status", status(reply),
+		b.log.Info("answered", "channel", q.Channel, "user", q.User, "question", clip(q.Text, 200), "status", status(reply),
 			"ms", time.Since(start).Milliseconds())
 	}
 	b.keepReply(q.ID, m)
@@ -155,13 +156,15 @@ func (b *Bot) answer(ctx context.Context, q storage.InboxQuestion) {
 // Once Slack has it, the question is forgotten; a post that fails for any
 // reason but shutdown gets the failure reply instead.
 func (b *Bot) postAnswer(q storage.InboxQuestion, m message) {
-	err := b.posts.add(q.Channel, postJob{durable: true, run: func(ctx context.Context) {
+	err := b.posts.Add(q.Channel, deliver.Job{Durable: true, Run: func(ctx context.Context) {
 		_, err := b.postNow(ctx, q.Channel, q.Root, m)
 		if err != nil && ctx.Err() != nil {
 			return // shutdown ran out of time: still stored, posted by the next start
 		}
 		if err != nil && !m.failure {
-			b.postLater(q.Channel, q.Root, failureMessage(err), nil)
+			if err := b.enqueue(ctx, messagePost(q.Channel, q.Root, failureMessage(err))); err != nil {
+				b.log.Error("queue failure reply", "channel", q.Channel, "err", err)
+			}
 		}
 		b.forget(q.ID)
 	}})
@@ -222,7 +225,7 @@ func (b *Bot) keepInbox(ctx context.Context) {
 		if err := b.store.RenewInbox(ctx, b.owner, b.lease); err != nil && ctx.Err() == nil {
 			b.log.Warn("renew queued questions", "err", err)
 		}
-		if n := b.pool.free() / 2; n > 0 && !b.draining.Load() {
+		if n := b.pool.Free() / 2; n > 0 && !b.draining.Load() {
 			qs, err := b.store.ClaimInbox(ctx, b.owner, b.lease, n)
 			if err != nil && ctx.Err() == nil {
 				b.log.Warn("take queued questions", "err", err)

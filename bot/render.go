@@ -1,8 +1,6 @@
 package bot
 
 import (
-	"cmp"
-	"context"
 	"errors"
 	"fmt"
 	"regexp"
@@ -13,7 +11,6 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/towndesk/towndesk"
-	"github.com/towndesk/towndesk/gazetteer"
 	"github.com/towndesk/towndesk/handlers/chat"
 )
 
@@ -34,10 +31,11 @@ const (
 	maxMessageText = 3900
 )
 
-// clip masks phone and ID numbers in s and cuts it to n characters: every
-// text that leaves towndesk goes through it.
+// clip masks phone and ID numbers in s, escapes control characters
+// (towndesk.EscapeControls) and cuts it to n characters: every text that
+// leaves towndesk goes through it.
 func clip(s string, n int) string {
-	s = towndesk.MaskText(s)
+	s = towndesk.EscapeControls(towndesk.MaskText(s))
 	if utf8.RuneCountInString(s) <= n {
 		return s
 	}
@@ -70,10 +68,21 @@ type message struct {
 	blocks []slack.Block
 	// failure: this is the failure reply (no second one if it fails too).
 	failure bool
+	// unmasked: the text is shown as it is, numbers in full (only the
+	// 查看完整号码 reply to a desk worker, never stored).
+	unmasked bool
+}
+
+// fallback is the message's text as sent: masked and cut, unless unmasked.
+func (m message) fallback() string {
+	if m.unmasked {
+		return m.text
+	}
+	return clip(escape(m.text), maxMessageText)
 }
 
 func (m message) options() []slack.MsgOption {
-	opts := []slack.MsgOption{slack.MsgOptionText(clip(escape(m.text), maxMessageText), false)}
+	opts := []slack.MsgOption{slack.MsgOptionText(m.fallback(), false)}
 	if len(m.blocks) > 0 {
 		opts = append(opts, slack.MsgOptionBlocks(m.blocks...))
 	}
@@ -184,44 +193,12 @@ func placeTown(p *towndesk.Place) string {
 	return p.Town
 }
 
-// failureText is what the asker sees when something broke after the ack:
-// a user's mistake shows its own message; anything else the fixed
-// apology with a short reason.
+// failureText is what the asker sees when something broke after the ack
+// (chat.FailureText), naming Slack's rate limit when that was the reason.
 func failureText(err error) string {
-	if towndesk.ErrorCode(err) != towndesk.EINTERNAL {
-		return towndesk.ErrorMessage(err) + placeHint(err)
-	}
-	return "暂时无法回答，请稍后再试（" + shortReason(err) + "）"
-}
-
-// placeHint is chat's advice for a place name that could not be pinned
-// down (a *gazetteer.Resolution in err): which place to name, never a
-// command-line flag. "" for other errors.
-func placeHint(err error) string {
-	var r *gazetteer.Resolution
-	if !errors.As(err, &r) {
-		return ""
-	}
-	switch { // an ambiguous name has two candidates or more
-	case r.Reason == gazetteer.Ambiguous && r.Level == gazetteer.County && r.Within.Province == "":
-		c := r.Candidates[0]
-		return fmt.Sprintf("请在县名前加上所在的省或市，如“%s”。", cmp.Or(c.City, c.Province)+c.County)
-	case r.Reason == gazetteer.Ambiguous && r.Level == gazetteer.Town && r.Within.CountyCode == "":
-		c := r.Candidates[0]
-		return fmt.Sprintf("请连同县（市、区）一起写，如“%s”。", c.Short())
-	case r.Reason == gazetteer.NotFound && r.Level == gazetteer.Town && r.Within.CountyCode == "":
-		return "请连同县（市、区）一起写，如“滕州市滨湖镇”。"
-	}
-	return ""
-}
-
-func shortReason(err error) string {
 	var rl *slack.RateLimitedError
-	switch {
-	case errors.As(err, &rl):
-		return "Slack 限流"
-	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
-		return "处理超时"
+	if errors.As(err, &rl) {
+		return "暂时无法回答，请稍后再试（Slack 限流）"
 	}
-	return "系统内部错误"
+	return chat.FailureText(err)
 }

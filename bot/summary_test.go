@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/bot/masklog"
 	"github.com/towndesk/towndesk/handlers/summary"
 	"github.com/towndesk/towndesk/storage"
 )
@@ -185,7 +186,7 @@ func (w *summaryTestWorld) scheduler(t *testing.T, opts ...func(*SchedulerOption
 	o := SchedulerOptions{BotToken: "xoxb-test", APIURL: w.slack.srv.URL + "/api/", Entries: []SummaryEntry{w.entry},
 		Builder: summary.New(db, summary.Config{Now: w.Now}),
 		Store:   db, Now: w.Now,
-		Logger:     slog.New(NewMaskingHandler(slog.NewTextHandler(w.logs, nil))),
+		Logger:     slog.New(masklog.New(slog.NewTextHandler(w.logs, nil))),
 		MinBackoff: 50 * time.Millisecond, MaxBackoff: 400 * time.Millisecond, Lease: 5 * time.Second}
 	for _, f := range opts {
 		f(&o)
@@ -439,32 +440,5 @@ func TestSummaryScheduleErrorsNameTheEntry(t *testing.T) {
 				t.Errorf("NewScheduler(%q) = %v, want an error starting %s", tt.entry.Schedule, err, tt.want)
 			}
 		})
-	}
-}
-
-func TestLastFire(t *testing.T) {
-	sched, err := ParseSummarySchedule(SummaryEntry{Name: "s", Schedule: "0 9 * * 1", Location: testShanghai})
-	if err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		name     string
-		now      time.Time
-		wantWeek string
-	}{
-		{"a minute before Monday's run", time.Date(2026, 3, 9, 8, 59, 0, 0, testShanghai), "2026-W09"},
-		{"at Monday's run", time.Date(2026, 3, 9, 9, 0, 0, 0, testShanghai), "2026-W10"},
-		{"Sunday night", time.Date(2026, 3, 15, 23, 30, 0, 0, testShanghai), "2026-W10"},
-		{"the same instant seen from UTC", time.Date(2026, 3, 9, 1, 0, 0, 0, time.UTC), "2026-W10"},
-	}
-	for _, tt := range tests {
-		last, ok := lastFire(sched, tt.now)
-		if !ok {
-			t.Errorf("%s: lastFire(%v) found none", tt.name, tt.now)
-			continue
-		}
-		if got := summary.WeekOf(last, testShanghai).Prev().String(); got != tt.wantWeek {
-			t.Errorf("%s: lastFire(%v) = %v, summary week %s, want %s", tt.name, tt.now, last, got, tt.wantWeek)
-		}
 	}
 }

@@ -161,6 +161,8 @@ func (b *Bot) submitTeach(ctx context.Context, cb slack.InteractionCallback) (an
 			return fail("search", err), true
 		}
 	}
-	b.postLater(req.Channel, req.Thread, message{text: r.Text, blocks: []slack.Block{section(":white_check_mark: " + r.Text)}}, nil)
+	if err := b.enqueue(ctx, messagePost(req.Channel, req.Thread, message{text: r.Text, blocks: []slack.Block{section(":white_check_mark: " + r.Text)}})); err != nil {
+		b.log.Error("queue teaching confirmation", "channel", req.Channel, "err", err)
+	}
 	return nil, true
 }

@@ -65,6 +65,23 @@ type KB struct {
 	// right answer to a question (see handlers/qa): Slack user IDs, and
 	// channel IDs whose members all count.
 	Maintainers []string `json:"maintainers"`
+	// MatchTimeout bounds the matcher's work on one question, a Go
+	// duration ("1s", the default; at most "10s"): a question it cannot
+	// answer in time is refused with the advice to shorten it.
+	MatchTimeout string `json:"match_timeout,omitempty"`
+}
+
+// MaxMatchTimeout is the longest kb.match_timeout accepted.
+const MaxMatchTimeout = 10 * time.Second
+
+// MatchTimeoutDuration returns MatchTimeout parsed; 0 when it is not set
+// or not a valid duration (Validate rejects that).
+func (k KB) MatchTimeoutDuration() time.Duration {
+	d, err := time.ParseDuration(k.MatchTimeout)
+	if err != nil {
+		return 0
+	}
+	return d
 }
 
 // MaintainerUsers and MaintainerChannels split KB.Maintainers into user
@@ -297,6 +314,11 @@ func (c *Config) Validate() error {
 	for i, id := range c.KB.Maintainers {
 		if !userID.MatchString(id) && !channelID.MatchString(id) {
 			return &Error{fmt.Sprintf("kb.maintainers[%d]", i), fmt.Sprintf("%q is neither a Slack user ID (U012AB3CD) nor a channel ID (C012AB3CD)", id)}
+		}
+	}
+	if c.KB.MatchTimeout != "" {
+		if d := c.KB.MatchTimeoutDuration(); d <= 0 || d > MaxMatchTimeout {
+			return &Error{"kb.match_timeout", fmt.Sprintf("%q is not a duration between 1ms and %s such as \"1s\"", c.KB.MatchTimeout, MaxMatchTimeout)}
 		}
 	}
 	for i, s := range c.Summaries {

@@ -103,6 +103,8 @@ func TestLoadErrors(t *testing.T) {
 		{"no summary channel", `{"summaries": [{"schedule": "0 8 * * 1", "scope": "town"}]}`, "summaries[0].channel"},
 		{"llm without model", `{"llm": {"base_url": "http://127.0.0.1:8000/v1"}}`, "llm.model"},
 		{"llm bad timeout", `{"llm": {"base_url": "http://x", "model": "m", "timeout": "soon"}}`, "llm.timeout"},
+		{"bad match timeout", `{"kb": {"match_timeout": "1 second"}}`, "kb.match_timeout"},
+		{"match timeout too long", `{"kb": {"match_timeout": "1m"}}`, "kb.match_timeout"},
 		{"syntax", "{\n\"channels\": {,}}", "line 2"},
 	}
 	for _, tt := range tests {

@@ -263,6 +263,9 @@ func (k *KB) gather(ctx context.Context, q Query) (*towndesk.AskResult, []scored
 	}
 	p := k.understand(text, lexicon.Cut(tokens, ms))
 	k.addHints(&p, q.HintTerms, q.HintCategory)
+	if err := ctx.Err(); err != nil { // the caller's deadline bounds a question's work
+		return nil, nil, nil, err
+	}
 	if err := k.weigh(ctx, &p); err != nil {
 		return nil, nil, nil, err
 	}
@@ -444,6 +447,9 @@ func (k *KB) retrieve(ctx context.Context, p parsed, lists []towndesk.List, near
 	var words []string
 	var top float64
 	for _, h := range hits {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		it, ok := items[h.edition][h.seq]
 		if !ok {
 			continue
@@ -537,6 +543,9 @@ func (k *KB) retrieve(ctx context.Context, p parsed, lists []towndesk.List, near
 	weight := func(w string) float64 { return idf(st[w], docs) }
 	out := make([]scoredRow, 0, len(rows))
 	for _, r := range rows {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		rs := score(p, r.text, r.item, weight, k.params)
 		if top > 0 {
 			rs.score += 0.02 * r.h.score / top // the index's ranking breaks ties

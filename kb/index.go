@@ -483,6 +483,9 @@ func (x *Index) stats(ctx context.Context, terms []string) (int, map[string]term
 		return int(tfr.Count()), nil
 	}
 	for _, t := range missing {
+		if err := ctx.Err(); err != nil {
+			return 0, nil, err
+		}
 		var st termStats
 		grams, field := indexTerms(t)
 		for i, g := range grams {

@@ -42,9 +42,14 @@ var readingSchema = json.RawMessage(`{"type":"object","properties":{` +
 // Phone and ID numbers are masked before the question leaves towndesk.
 // It returns an error wrapping ErrMalformed when the model's output is not
 // the asked-for JSON, ErrBudget when the budget is spent, or the transport
-// or API error. Terms are trimmed, deduplicated and capped; a category not
-// in Categories is dropped.
+// or API error, and the EINVALID error of towndesk.CheckQuestion for a
+// question over the length limit or with control characters, before any
+// call. Terms are trimmed, deduplicated and capped; a category not in
+// Categories is dropped.
 func (c *Client) Understand(ctx context.Context, question string) (Reading, error) {
+	if err := towndesk.CheckQuestion(question); err != nil {
+		return Reading{}, err
+	}
 	var r Reading
 	err := c.structured(ctx, understandPrompt, map[string]any{"question": towndesk.MaskText(question)},
 		"record_reading", "记录对问题的理解：检索词、职权类型、地名", readingSchema, 300, &r)
@@ -116,6 +121,9 @@ func rowsOf(ms []towndesk.Match) []row {
 // check that the code is one of the candidates. Errors are as for
 // Understand.
 func (c *Client) Choose(ctx context.Context, question string, candidates []towndesk.Match) (string, error) {
+	if err := towndesk.CheckQuestion(question); err != nil {
+		return "", err
+	}
 	var out struct {
 		Code string `json:"code"`
 	}
@@ -142,6 +150,9 @@ const phrasePrompt = `你是乡镇权力清单问答助手，为乡镇工作人�
 // the rows. Errors are as for Understand, plus ErrMalformed for an empty
 // reply.
 func (c *Client) Phrase(ctx context.Context, question string, res *towndesk.AskResult, reference string) (string, error) {
+	if err := towndesk.CheckQuestion(question); err != nil {
+		return "", err
+	}
 	place := ""
 	if res.Place != nil {
 		place = res.Place.Short()

@@ -377,3 +377,26 @@ func TestRetryAfter(t *testing.T) {
 		}
 	}
 }
+
+// TestLongQuestionNeverSent: a question over the length limit never
+// reaches the model, whichever call is asked.
+func TestLongQuestionNeverSent(t *testing.T) {
+	s := newServer(t, func(n int, req *chatRequest, w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, completion("", "record_reading", `{"terms":[],"category":"","place":""}`, 50))
+	})
+	c := newClient(t, s, Config{})
+	q := strings.Repeat("滨湖镇有人烧秸秆", 5000)
+	ctx := context.Background()
+	if _, err := c.Understand(ctx, q); towndesk.ErrorField(err) != "question" {
+		t.Errorf("Understand(long) = %v, want the question refused", err)
+	}
+	if _, err := c.Choose(ctx, q, nil); towndesk.ErrorField(err) != "question" {
+		t.Errorf("Choose(long) = %v, want the question refused", err)
+	}
+	if _, err := c.Phrase(ctx, q, &towndesk.AskResult{}, ""); towndesk.ErrorField(err) != "question" {
+		t.Errorf("Phrase(long) = %v, want the question refused", err)
+	}
+	if n := s.n.Load(); n != 0 {
+		t.Errorf("%d requests reached the model", n)
+	}
+}

@@ -30,20 +30,56 @@ func notFound(id string) error {
 // records the creation event, all in one transaction. It returns the
 // EINVALID error of r.Validate, or EINTERNAL.
 func (db *DB) CreateRequest(ctx context.Context, r *towndesk.Request) error {
+	_, err := db.CreateRequestOnce(ctx, r, Intake{})
+	return err
+}
+
+// Intake is what the creation of a request records with it, in the same
+// transaction.
+type Intake struct {
+	// Key is the idempotency key of the submission (a form's ID), "" for
+	// none: a request created under a key is never created again under it.
+	Key string
+	// Notice, if set, returns the notice (the card and the first line of
+	// its timeline, sent through the outbox) of the new request, which by
+	// then has its number; nil for none.
+	Notice func(r *towndesk.Request) *Notice
+}
+
+// CreateRequestOnce creates r as CreateRequest does, recording in.Key and
+// the outbox entries of in.Notice in the same transaction, so that a crash
+// leaves either all of them or none. If a request was created under
+// in.Key before, nothing is stored: r is filled with that request and
+// created is false. Errors as CreateRequest.
+func (db *DB) CreateRequestOnce(ctx context.Context, r *towndesk.Request, in Intake) (created bool, err error) {
 	r.Status = towndesk.StatusReceived
 	if err := r.Validate(); err != nil {
-		return err
+		return false, err
 	}
-	now := db.now()
 	tx, err := db.beginWrite(ctx)
 	if err != nil {
-		return internal("begin create request", err)
+		return false, internal("begin create request", err)
 	}
 	defer tx.Rollback()
-
+	now := db.now()
+	if in.Key != "" {
+		var id string
+		err := tx.QueryRowContext(ctx, `SELECT result FROM chat_keys WHERE key = ? AND done = 1`, in.Key).Scan(&id)
+		switch {
+		case err == nil:
+			first, err := scanRequest(tx.QueryRowContext(ctx, `SELECT `+requestColumns+` FROM requests WHERE id = ?`, id))
+			if err != nil {
+				return false, internal("read request "+id, err)
+			}
+			*r = *first
+			return false, nil
+		case !errors.Is(err, sql.ErrNoRows):
+			return false, internal("read key", err)
+		}
+	}
 	id, err := nextRequestID(ctx, tx, now.In(towndesk.ChinaTime).Year())
 	if err != nil {
-		return err
+		return false, err
 	}
 	materials, _ := json.Marshal(nonNil(r.Materials))
 	if _, err := tx.ExecContext(ctx, `INSERT INTO requests (id, version, province, city, county, county_code,
@@ -53,17 +89,34 @@ func (db *DB) CreateRequest(ctx context.Context, r *towndesk.Request) error {
 		id, r.Town.Province, r.Town.City, r.Town.County, r.Town.CountyCode, r.Town.Town, r.Town.TownCode,
 		r.Village, r.Citizen, r.Phone, r.IDNumber, r.Kind, r.PromisedDays, r.Matter, string(materials), r.ItemCode,
 		r.Assignee, string(r.Status), r.CreatedBy, timeText(now), timeText(now)); err != nil {
-		return internal("insert request", err)
+		return false, internal("insert request", err)
 	}
 	ev := towndesk.Event{RequestID: id, At: now, By: r.CreatedBy, Type: towndesk.EventCreated, To: string(r.Status)}
 	if err := insertEvents(ctx, tx, now, []towndesk.Event{ev}); err != nil {
-		return err
+		return false, err
+	}
+	if in.Key != "" {
+		// A claim left by an older version's two-step intake is taken over.
+		if _, err := tx.ExecContext(ctx, `INSERT INTO chat_keys (key, result, done, claimed_at) VALUES (?, ?, 1, ?)
+			ON CONFLICT (key) DO UPDATE SET result = excluded.result, done = 1, claimed_at = excluded.claimed_at`,
+			in.Key, id, timeText(now)); err != nil {
+			return false, internal("record key", err)
+		}
+	}
+	made := *r
+	made.ID, made.Version, made.CreatedAt, made.UpdatedAt = id, 1, now, now
+	if in.Notice != nil {
+		if n := in.Notice(&made); n != nil {
+			if err := insertPosts(ctx, tx, now, n.posts(id)); err != nil {
+				return false, err
+			}
+		}
 	}
 	if err := tx.Commit(); err != nil {
-		return internal("commit create request", err)
+		return false, internal("commit create request", err)
 	}
-	r.ID, r.Version, r.CreatedAt, r.UpdatedAt = id, 1, now, now
-	return nil
+	*r = made
+	return true, nil
 }
 
 // nextRequestID takes the next number of year from the counter. It runs in
@@ -99,6 +152,8 @@ type RequestChange struct {
 	Events []towndesk.Event
 	// Entries are ledger entries the change adds, filled in like Events.
 	Entries []towndesk.LedgerEntry
+	// Notice, if set, is stored in the outbox with the change.
+	Notice *Notice
 }
 
 // UpdateRequest saves c if the stored request still has the version c was
@@ -168,6 +223,11 @@ func (db *DB) UpdateRequest(ctx context.Context, c RequestChange) error {
 	}
 	if err := insertEntries(ctx, tx, now, c.Entries); err != nil {
 		return err
+	}
+	if c.Notice != nil {
+		if err := insertPosts(ctx, tx, now, c.Notice.posts(r.ID)); err != nil {
+			return err
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return internal("commit update request", err)

@@ -3,7 +3,7 @@ package main
 import (
 	"context"
 
-	"github.com/towndesk/towndesk/bot"
+	"github.com/towndesk/towndesk/bot/console"
 )
 
 func (m *Main) chatCommand(fs *flagSet) runFunc {
@@ -22,7 +22,7 @@ func (m *Main) chatCommand(fs *flagSet) runFunc {
 			return err
 		}
 		defer env.Close()
-		c := &bot.Console{Chat: env.chat, In: m.Stdin, Out: m.Stdout, User: *user, Town: *town, County: *county}
+		c := &console.Session{Chat: env.chat, In: m.Stdin, Out: m.Stdout, User: *user, Town: *town, County: *county}
 		return c.Run(ctx)
 	}
 }

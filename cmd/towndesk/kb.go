@@ -5,11 +5,15 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/config"
 	"github.com/towndesk/towndesk/gazetteer"
 	"github.com/towndesk/towndesk/handlers/qa"
 	"github.com/towndesk/towndesk/kb"
@@ -73,6 +77,14 @@ func (m *Main) openLists(ctx context.Context, dir string, noSample bool) (*lists
 	}
 	env.lists = qa.NewLists(db, kb.New(db, env.index, gaz, syn), env.index, gaz)
 	env.lists.NoSample = noSample
+	if v := m.Getenv("TOWNDESK_MATCH_TIMEOUT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 || d > config.MaxMatchTimeout {
+			env.Close()
+			return nil, towndesk.Errorf(towndesk.EINVALID, "环境变量 TOWNDESK_MATCH_TIMEOUT 应为 1ms 到 %s 之间的时长，如 1s，不是「%s」", config.MaxMatchTimeout, v)
+		}
+		env.lists.MatchTimeout = d
+	}
 	m.setModel(env.lists) // optional language model; see llm.go
 	return env, nil
 }
@@ -281,6 +293,12 @@ func (m *Main) askCommand(fs *flagSet) runFunc {
 		if !*batch && question == "" {
 			return usagef("请给出问题，例如：towndesk ask \"滨湖镇有人乱搭乱建归谁管？\"")
 		}
+		if !*batch {
+			// Refused before the data directory is even opened.
+			if err := towndesk.CheckQuestion(question); err != nil {
+				return err
+			}
+		}
 		a := &asker{m: m, data: *data, noSample: *noSample}
 		defer a.Close()
 		in := qa.AskInput{Town: *town, County: *county, Limit: *limit}
@@ -362,28 +380,35 @@ func (a *asker) Close() {
 
 // askBatch answers one question per input line with one JSON object per
 // output line. A question that fails gets an object with status "error"
-// and the message, so the output stays line-aligned with the input.
+// and the message, so the output stays line-aligned with the input. It
+// stops when ctx ends (Ctrl-C, SIGTERM), also while it waits for input.
 func (m *Main) askBatch(ctx context.Context, a *asker, in qa.AskInput) error {
-	sc := bufio.NewScanner(m.Stdin)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	out := bufio.NewWriter(m.Stdout)
 	defer out.Flush()
 	enc := json.NewEncoder(out)
-	for sc.Scan() {
-		q := strings.TrimSpace(sc.Text())
-		if q == "" {
+	next := readLines(ctx, m.Stdin, 1<<20)
+	for {
+		q, err := next()
+		if err != nil {
+			return err
+		}
+		if q == nil {
+			return nil
+		}
+		in.Question = strings.TrimSpace(*q)
+		if in.Question == "" {
 			continue
 		}
-		in.Question = q
 		reply, _, err := a.Ask(ctx, in)
+		if ctx.Err() != nil {
+			return towndesk.Errorf(towndesk.EINVALID, "已停止（收到停止信号）")
+		}
 		if err != nil {
 			if towndesk.ErrorCode(err) == towndesk.EINTERNAL {
 				return err
 			}
-			enc.Encode(map[string]string{"question": q, "status": "error", "error": towndesk.ErrorMessage(err)})
-			continue
-		}
-		if _, err := out.Write(append(reply, '\n')); err != nil {
+			enc.Encode(map[string]string{"question": in.Question, "status": "error", "error": towndesk.ErrorMessage(err)})
+		} else if _, err := out.Write(append(reply, '\n')); err != nil {
 			return err
 		}
 		// One answer per line as it is ready: a caller may be waiting for
@@ -392,7 +417,55 @@ func (m *Main) askBatch(ctx context.Context, a *asker, in qa.AskInput) error {
 			return err
 		}
 	}
-	return sc.Err()
+}
+
+// readLines returns a function that returns the next line of r (nil at
+// the end), reading in the background so that it returns when ctx ends
+// even while r has nothing to give: then it returns the stopped error. A
+// line over max bytes is an error.
+func readLines(ctx context.Context, r io.Reader, max int) func() (*string, error) {
+	type line struct {
+		s   string
+		err error
+		eof bool
+	}
+	lines := make(chan line)
+	stop := make(chan struct{})
+	var once sync.Once
+	go func() {
+		sc := bufio.NewScanner(r)
+		sc.Buffer(make([]byte, 64*1024), max)
+		for sc.Scan() {
+			select {
+			case lines <- line{s: sc.Text()}:
+			case <-stop:
+				return
+			}
+		}
+		l := line{eof: true}
+		if err := sc.Err(); err != nil {
+			l = line{err: towndesk.Errorf(towndesk.EINVALID, "读取输入失败：%v（一行最多 %d 字节）", err, max)}
+		}
+		select {
+		case lines <- l:
+		case <-stop:
+		}
+	}()
+	return func() (*string, error) {
+		select {
+		case <-ctx.Done():
+			once.Do(func() { close(stop) })
+			return nil, towndesk.Errorf(towndesk.EINVALID, "已停止（收到停止信号）")
+		case l := <-lines:
+			switch {
+			case l.err != nil:
+				return nil, l.err
+			case l.eof:
+				return nil, nil
+			}
+			return &l.s, nil
+		}
+	}
 }
 
 func (m *Main) lawCommand(fs *flagSet) runFunc {

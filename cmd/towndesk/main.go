@@ -23,6 +23,7 @@ import (
 
 	"github.com/towndesk/towndesk"
 	"github.com/towndesk/towndesk/gazetteer"
+	"github.com/towndesk/towndesk/handlers/qa"
 	"github.com/towndesk/towndesk/storage"
 )
 
@@ -64,7 +65,8 @@ func NewMain() *Main {
 func commands() []command {
 	return []command{
 		{name: "ask", args: "问题", help: "回答“某镇某事归谁管”", setup: (*Main).askCommand,
-			note: "例如：towndesk ask \"滨湖镇有人乱搭乱建归谁管？\"；--batch 时从标准输入每行读一个问题。"},
+			note: fmt.Sprintf("例如：towndesk ask \"滨湖镇有人乱搭乱建归谁管？\"；--batch 时从标准输入每行读一个问题。问题最多 %d 个字；每个问题最多查找 %s（环境变量 TOWNDESK_MATCH_TIMEOUT 可改）。",
+				towndesk.MaxQuestion, qa.DefaultMatchTimeout)},
 		{name: "import", args: "清单文件…", help: "导入权力清单（xlsx/csv/jsonl）", setup: (*Main).importCommand},
 		{name: "lists", help: "列出已导入的清单", setup: (*Main).listsCommand},
 		{name: "diff", help: "比较清单最近两个版本", setup: (*Main).diffCommand},
@@ -86,6 +88,20 @@ func commands() []command {
 // 0 on success, 1 on failure, 2 on a usage error. Global flags (--data,
 // --help, --version) may come before the command as well as after it.
 func (m *Main) Run(ctx context.Context, args []string) int {
+	// Whatever is printed goes through an escaper: stored text may hold
+	// control characters from before they were refused at input.
+	stdout, stderr := m.Stdout, m.Stderr
+	out, errw := newEscaper(stdout), newEscaper(stderr)
+	m.Stdout, m.Stderr = out, errw
+	defer func() {
+		out.Flush()
+		errw.Flush()
+		m.Stdout, m.Stderr = stdout, stderr
+	}()
+	return m.dispatch(ctx, args)
+}
+
+func (m *Main) dispatch(ctx context.Context, args []string) int {
 	args, action, err := m.leadingFlags(args)
 	switch {
 	case err != nil:

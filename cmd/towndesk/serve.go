@@ -13,6 +13,7 @@ import (
 
 	"github.com/towndesk/towndesk"
 	"github.com/towndesk/towndesk/bot"
+	"github.com/towndesk/towndesk/bot/masklog"
 	"github.com/towndesk/towndesk/handlers/chat"
 	"github.com/towndesk/towndesk/handlers/desk"
 	"github.com/towndesk/towndesk/llm"
@@ -48,6 +49,9 @@ func (m *Main) openChat(ctx context.Context, data, cfgPath string, noSample bool
 	if err != nil {
 		return nil, err
 	}
+	if d := cfg.KB.MatchTimeoutDuration(); d > 0 {
+		env.lists.MatchTimeout = d
+	}
 	// The file named by --config may configure the model too.
 	model := m.useModel(env.lists, cfg.LLM)
 	cal, err := readDataFile(data, "holidays.txt", towndesk.ParseCalendar)
@@ -73,7 +77,7 @@ func (m *Main) openChat(ctx context.Context, data, cfgPath string, noSample bool
 }
 
 func (m *Main) logger() *slog.Logger {
-	return slog.New(bot.NewMaskingHandler(slog.NewJSONHandler(m.Stderr, nil)))
+	return slog.New(masklog.New(slog.NewJSONHandler(m.Stderr, nil)))
 }
 
 func (m *Main) serveCommand(fs *flagSet) runFunc {

@@ -33,6 +33,10 @@ type Message struct {
 	// Private is true when the reply should be seen by the asker only
 	// (a slash command).
 	Private bool
+	// Cards is set by a front end that keeps a card message per request
+	// (Slack): the changes a message makes then store, with themselves,
+	// the card's update and a timeline line in the outbox.
+	Cards bool
 }
 
 // Reply is towndesk's answer to a Message. Text is the whole reply
@@ -224,11 +228,16 @@ func (c *Chat) HelpText() string {
 
 // Ask answers a question and logs it. The default place is the thread's
 // place (a follow-up keeps it), else the channel's; the place answered for
-// becomes the thread's place.
+// becomes the thread's place. A question over towndesk.MaxQuestion
+// characters, or with control characters, is refused before anything
+// reads or logs it (EINVALID, saying the limit and how to shorten).
 func (c *Chat) Ask(ctx context.Context, req Message) (*Reply, error) {
 	question := strings.TrimSpace(req.Text)
 	if question == "" {
 		return nil, towndesk.Errorf(towndesk.EINVALID, "请在命令后写上问题，例如：%s 邦均镇有人烧秸秆归谁管", c.Command)
+	}
+	if err := towndesk.CheckQuestion(question); err != nil {
+		return nil, err
 	}
 	in, from, err := c.askInput(ctx, req, question)
 	if err != nil {

@@ -272,3 +272,23 @@ func TestChatDeskReadingIsForTheDesk(t *testing.T) {
 		}
 	}
 }
+
+// TestChatRefusesLongAndControlQuestionsUnlogged: a question over the
+// limit, or with a control character, is refused with what to do, and
+// neither logged nor searched.
+func TestChatRefusesLongAndControlQuestionsUnlogged(t *testing.T) {
+	c, db := newTestChat(t)
+	for _, text := range []string{strings.Repeat("滨湖镇有人烧秸秆", 40), "滨湖镇谁管烧秸秆\x1b]0;x\x07", "问 滨湖镇谁管\u202e秸秆烧"} {
+		_, err := c.Handle(context.Background(), Message{Source: "slack", User: "U1", Channel: "C1", Text: text})
+		msg := towndesk.ErrorMessage(err)
+		if towndesk.ErrorCode(err) != towndesk.EINVALID || !(strings.Contains(msg, "最多 300 个字") || strings.Contains(msg, "控制字符")) {
+			t.Errorf("Handle(%.40q) = %v, want the limit or the control character named", text, err)
+		}
+		if strings.ContainsAny(FailureText(err), "\x1b\u202e") {
+			t.Errorf("failure text echoes the control character: %q", FailureText(err))
+		}
+	}
+	if qs, err := db.Questions(context.Background(), storage.QuestionFilter{}); err != nil || len(qs) != 0 {
+		t.Errorf("refused questions were logged: %d (%v)", len(qs), err)
+	}
+}

@@ -2,25 +2,29 @@ package chat
 
 import (
 	"context"
-	"strings"
 
-	"github.com/towndesk/towndesk"
 	"github.com/towndesk/towndesk/handlers/desk"
 )
 
 // change runs a desk change for user acting in channel and replies with
-// the desk's message and tail: refused with EUNAUTHORIZED (nothing
-// changes) for a user who may not change requests. The local console is
-// run by someone with the data directory at hand, who may.
-func (c *Chat) change(req Message, tail string, do func(by string) (*desk.RequestReply, error)) (*Reply, error) {
+// the desk's message: refused with EUNAUTHORIZED (nothing changes) for a
+// user who may not change requests. The local console is run by someone
+// with the data directory at hand, who may. do gets who acts, and the
+// channel the request's card should follow the change from ("" unless the
+// front end keeps cards: Message.Cards).
+func (c *Chat) change(req Message, do func(by, card string) (*desk.RequestReply, error)) (*Reply, error) {
 	if req.Source != "console" && !c.Desk.CanChange(req.User, req.Channel) {
 		return nil, refusal()
 	}
-	r, err := do(req.User)
+	card := ""
+	if req.Cards {
+		card = req.Channel
+	}
+	r, err := do(req.User, card)
 	if err != nil {
 		return nil, err
 	}
-	return &Reply{Text: r.Message + tail, Desk: &DeskReply{Changed: r}}, nil
+	return &Reply{Text: r.Message, Desk: &DeskReply{Changed: r}}, nil
 }
 
 // AssignRequest makes in.Assignee (in Slack, the chosen user's ID, which
@@ -28,8 +32,8 @@ func (c *Chat) change(req Message, tail string, do func(by string) (*desk.Reques
 // channel. It returns EUNAUTHORIZED for a user who may not change requests
 // (nothing changes), and Desk.Assign's errors.
 func (c *Chat) AssignRequest(ctx context.Context, req Message, in desk.RequestAssignInput) (*Reply, error) {
-	return c.change(req, "", func(by string) (*desk.RequestReply, error) {
-		in.By = by
+	return c.change(req, func(by, card string) (*desk.RequestReply, error) {
+		in.By, in.Card = by, card
 		return c.Desk.desk.Assign(ctx, in)
 	})
 }
@@ -38,8 +42,8 @@ func (c *Chat) AssignRequest(ctx context.Context, req Message, in desk.RequestAs
 // quotes it, phone and ID numbers masked. The same rules as AssignRequest,
 // and Desk.Note's errors.
 func (c *Chat) NoteRequest(ctx context.Context, req Message, in desk.RequestNoteInput) (*Reply, error) {
-	return c.change(req, "："+towndesk.MaskText(strings.TrimSpace(in.Text)), func(by string) (*desk.RequestReply, error) {
-		in.By = by
+	return c.change(req, func(by, card string) (*desk.RequestReply, error) {
+		in.By, in.Card = by, card
 		return c.Desk.desk.Note(ctx, in)
 	})
 }
@@ -48,8 +52,8 @@ func (c *Chat) NoteRequest(ctx context.Context, req Message, in desk.RequestNote
 // reply gives the new balance. The same rules as AssignRequest, and
 // Desk.Pay's errors (see desk.ValidatePay for a form's fields).
 func (c *Chat) PayRequest(ctx context.Context, req Message, in desk.RequestPayInput) (*Reply, error) {
-	return c.change(req, "", func(by string) (*desk.RequestReply, error) {
-		in.By = by
+	return c.change(req, func(by, card string) (*desk.RequestReply, error) {
+		in.By, in.Card = by, card
 		return c.Desk.desk.Pay(ctx, in)
 	})
 }
@@ -58,8 +62,8 @@ func (c *Chat) PayRequest(ctx context.Context, req Message, in desk.RequestPayIn
 // reason, phone and ID numbers masked. The same rules as AssignRequest,
 // and Desk.Extend's errors.
 func (c *Chat) ExtendRequest(ctx context.Context, req Message, in desk.RequestExtendInput) (*Reply, error) {
-	return c.change(req, "（理由："+towndesk.MaskText(strings.TrimSpace(in.Reason))+"）", func(by string) (*desk.RequestReply, error) {
-		in.By = by
+	return c.change(req, func(by, card string) (*desk.RequestReply, error) {
+		in.By, in.Card = by, card
 		return c.Desk.desk.Extend(ctx, in)
 	})
 }
@@ -68,8 +72,8 @@ func (c *Chat) ExtendRequest(ctx context.Context, req Message, in desk.RequestEx
 // reversing entry; the reply gives the new balance. The same rules as
 // AssignRequest, and Desk.Reverse's errors.
 func (c *Chat) ReverseRequest(ctx context.Context, req Message, in desk.RequestReverseInput) (*Reply, error) {
-	return c.change(req, "", func(by string) (*desk.RequestReply, error) {
-		in.By = by
+	return c.change(req, func(by, card string) (*desk.RequestReply, error) {
+		in.By, in.Card = by, card
 		return c.Desk.desk.Reverse(ctx, in)
 	})
 }

@@ -86,6 +86,9 @@ type RequestReply struct {
 	Message string `json:"message"`
 	// Request is the request after the change, phone and ID masked.
 	Request *towndesk.Request `json:"request"`
+	// Repeated is true when New found the request created before under
+	// the same key: nothing was created.
+	Repeated bool `json:"repeated,omitempty"`
 	// Balance is the request's money ledger summed up (after pay).
 	Balance *towndesk.Balance `json:"balance,omitempty"`
 }
@@ -106,6 +109,14 @@ type RequestNewInput struct {
 	Materials string
 	// Item is the code of the related power-list item, if any.
 	Item string
+	// Key is the idempotency key of the submission (a form's ID); "" for
+	// none. A request created under a key is never created again: a
+	// repeat gets the first request back (RequestReply.Repeated).
+	Key string
+	// Card, if set, is the chat channel the request was made in: its card
+	// and the first line of its timeline are stored in the outbox with it
+	// (storage.Notice), for the chat front end to post.
+	Card string
 }
 
 // New logs a new request and returns it with its new id. It returns
@@ -135,13 +146,21 @@ func (d *Desk) New(ctx context.Context, in RequestNewInput) (*RequestReply, erro
 	if r.Town, err = d.resolveTown(in.County, in.Town); err != nil {
 		return nil, err
 	}
-	if err := d.db.CreateRequest(ctx, r); err != nil {
+	intake := storage.Intake{Key: in.Key}
+	if in.Card != "" {
+		intake.Notice = func(r *towndesk.Request) *storage.Notice {
+			return &storage.Notice{Channel: in.Card, By: by, Line: createdMessage(r)}
+		}
+	}
+	created, err := d.db.CreateRequestOnce(ctx, r, intake)
+	if err != nil {
 		return nil, err
 	}
-	return &RequestReply{
-		Message: fmt.Sprintf("已登记代办 %s：%s%s %s，%s（承诺 %d 个工作日）", r.ID, r.Town.Short(), r.Village, r.Citizen, r.Kind, r.PromisedDays),
-		Request: maskRequest(r),
-	}, nil
+	return &RequestReply{Message: createdMessage(r), Request: maskRequest(r), Repeated: !created}, nil
+}
+
+func createdMessage(r *towndesk.Request) string {
+	return fmt.Sprintf("已登记代办 %s：%s%s %s，%s（承诺 %d 个工作日）", r.ID, r.Town.Short(), r.Village, r.Citizen, r.Kind, r.PromisedDays)
 }
 
 // ValidateIntake checks the intake form's fields all at once, as New
@@ -175,6 +194,22 @@ func (d *Desk) draft(in RequestNewInput) (*towndesk.Request, []error) {
 		if f := towndesk.ErrorField(err); !seen[f] {
 			seen[f] = true
 			problems = append(problems, err)
+		}
+	}
+	// Control characters first, as typed: a phone number with a pasted
+	// direction mark is told so, not that it is not a phone number.
+	for _, f := range []struct {
+		field, what, s string
+		multi          bool
+	}{
+		{"county", "县（市、区）", in.County, false}, {"town", "乡镇（街道）", in.Town, false},
+		{"village", "村（社区）", in.Village, false}, {"citizen", "群众姓名", in.Citizen, false},
+		{"phone", "联系电话", in.Phone, false}, {"id_number", "身份证号", in.IDNumber, false},
+		{"kind", "代办类型", in.Kind, false}, {"matter", "办理事项", in.Matter, true},
+		{"materials", "已收材料", in.Materials, false}, {"item", "关联权力事项编码", in.Item, false},
+	} {
+		if err := towndesk.CheckControls(f.field, f.what, f.s, f.multi); err != nil {
+			add(err)
 		}
 	}
 	if strings.TrimSpace(in.Town) == "" {
@@ -220,7 +255,7 @@ func checkBy(by string) (string, error) {
 	case utf8.RuneCountInString(by) > towndesk.MaxName:
 		return "", towndesk.Invalidf("by", "操作人名称过长（最多 %d 字）", towndesk.MaxName)
 	}
-	return by, nil
+	return by, towndesk.CheckControls("by", "操作人名称", by, false)
 }
 
 // resolveTown finds the town named name (gazetteer.Resolve): in county
@@ -264,6 +299,10 @@ type RequestMoveInput struct {
 	// Version, if not 0, is the version the user saw; the move is refused
 	// with ECONFLICT if the request changed since.
 	Version int
+	// Card, if set, is the chat channel the change is made in: the
+	// request's card and a line of its timeline are stored in the outbox
+	// with the change (storage.Notice).
+	Card string
 }
 
 // Move moves a request along its lifecycle (towndesk.Request.Move):
@@ -275,7 +314,7 @@ type RequestMoveInput struct {
 // for rejected or cancelled without a reason; ENOTFOUND for an unknown id;
 // ECONFLICT if someone changed the request first.
 func (d *Desk) Move(ctx context.Context, in RequestMoveInput) (*RequestReply, error) {
-	return d.change(ctx, in.ID, in.By, in.Version, func(cur *towndesk.Request, by string) (*towndesk.Change, string, error) {
+	return d.change(ctx, in.ID, in.By, in.Version, in.Card, func(cur *towndesk.Request, by string) (*towndesk.Change, string, error) {
 		to, err := towndesk.ParseStatus(in.To)
 		if err != nil {
 			return nil, "", err
@@ -317,24 +356,22 @@ func (d *Desk) load(ctx context.Context, id string, version int) (*towndesk.Requ
 	return r, nil
 }
 
-// save stores change c of cur, with its events and the ledger entries it
-// books.
-func (d *Desk) save(ctx context.Context, cur *towndesk.Request, c *towndesk.Change) error {
-	return d.db.UpdateRequest(ctx, storage.RequestChange{Request: c.Request, Was: cur, Events: c.Events, Entries: c.Entries})
-}
-
 // RequestAssignInput assigns a request to a desk worker.
 type RequestAssignInput struct {
 	ID, By   string
 	Assignee string
 	Version  int
+	// Card, if set, is the chat channel the change is made in: the
+	// request's card and a line of its timeline are stored in the outbox
+	// with the change (storage.Notice).
+	Card string
 }
 
 // Assign makes in.Assignee the worker responsible for the request. It
 // returns EINVALID for an empty name, the current assignee, or a request
 // that has ended; ENOTFOUND; ECONFLICT.
 func (d *Desk) Assign(ctx context.Context, in RequestAssignInput) (*RequestReply, error) {
-	return d.change(ctx, in.ID, in.By, in.Version, func(cur *towndesk.Request, by string) (*towndesk.Change, string, error) {
+	return d.change(ctx, in.ID, in.By, in.Version, in.Card, func(cur *towndesk.Request, by string) (*towndesk.Change, string, error) {
 		c, err := cur.Assign(in.Assignee, by, d.now())
 		if err != nil {
 			return nil, "", err
@@ -345,7 +382,7 @@ func (d *Desk) Assign(ctx context.Context, in RequestAssignInput) (*RequestReply
 
 // change loads request id at version, makes change on it for by and
 // saves the result, with change's message.
-func (d *Desk) change(ctx context.Context, id, by string, version int,
+func (d *Desk) change(ctx context.Context, id, by string, version int, card string,
 	change func(cur *towndesk.Request, by string) (*towndesk.Change, string, error)) (*RequestReply, error) {
 	by, err := checkBy(by)
 	if err != nil {
@@ -359,7 +396,11 @@ func (d *Desk) change(ctx context.Context, id, by string, version int,
 	if err != nil {
 		return nil, err
 	}
-	if err := d.save(ctx, cur, c); err != nil {
+	var notice *storage.Notice
+	if card != "" {
+		notice = &storage.Notice{Channel: card, By: by, Line: msg}
+	}
+	if err := d.db.UpdateRequest(ctx, storage.RequestChange{Request: c.Request, Was: cur, Events: c.Events, Entries: c.Entries, Notice: notice}); err != nil {
 		return nil, err
 	}
 	return &RequestReply{Message: msg, Request: maskRequest(c.Request)}, nil
@@ -369,14 +410,18 @@ func (d *Desk) change(ctx context.Context, id, by string, version int,
 type RequestNoteInput struct {
 	ID, By, Text string
 	Version      int
+	// Card, if set, is the chat channel the change is made in: the
+	// request's card and a line of its timeline are stored in the outbox
+	// with the change (storage.Notice).
+	Card string
 }
 
 // Note records a remark in the request's history. It returns EINVALID for
 // an empty or overlong text; ENOTFOUND; ECONFLICT.
 func (d *Desk) Note(ctx context.Context, in RequestNoteInput) (*RequestReply, error) {
-	return d.change(ctx, in.ID, in.By, in.Version, func(cur *towndesk.Request, by string) (*towndesk.Change, string, error) {
+	return d.change(ctx, in.ID, in.By, in.Version, in.Card, func(cur *towndesk.Request, by string) (*towndesk.Change, string, error) {
 		c, err := cur.Annotate(in.Text, by, d.now())
-		return c, fmt.Sprintf("已为代办 %s 添加备注", cur.ID), err
+		return c, fmt.Sprintf("已为代办 %s 添加备注：%s", cur.ID, towndesk.MaskText(strings.TrimSpace(in.Text))), err
 	})
 }
 
@@ -390,6 +435,10 @@ type RequestPayInput struct {
 	Receipt string
 	Note    string
 	Version int
+	// Card, if set, is the chat channel the change is made in: the
+	// request's card and a line of its timeline are stored in the outbox
+	// with the change (storage.Notice).
+	Card string
 }
 
 // Pay adds a ledger entry to the request and returns the new balance. It
@@ -398,7 +447,7 @@ type RequestPayInput struct {
 // has ended; ENOTFOUND; ECONFLICT.
 func (d *Desk) Pay(ctx context.Context, in RequestPayInput) (*RequestReply, error) {
 	var bal towndesk.Balance
-	reply, err := d.change(ctx, in.ID, in.By, in.Version, func(cur *towndesk.Request, by string) (*towndesk.Change, string, error) {
+	reply, err := d.change(ctx, in.ID, in.By, in.Version, in.Card, func(cur *towndesk.Request, by string) (*towndesk.Change, string, error) {
 		typ, err := towndesk.ParseEntryType(in.Type)
 		if err != nil {
 			return nil, "", err
@@ -435,6 +484,8 @@ type RequestReverseInput struct {
 	Entry   string
 	Reason  string
 	Version int
+	// Card: as in RequestAssignInput.
+	Card string
 }
 
 // ParseEntryNumber reads a ledger entry's number as people write it: 12,
@@ -461,7 +512,7 @@ func (d *Desk) Reverse(ctx context.Context, in RequestReverseInput) (*RequestRep
 		return nil, err
 	}
 	var bal towndesk.Balance
-	reply, err := d.change(ctx, in.ID, in.By, in.Version, func(cur *towndesk.Request, by string) (*towndesk.Change, string, error) {
+	reply, err := d.change(ctx, in.ID, in.By, in.Version, in.Card, func(cur *towndesk.Request, by string) (*towndesk.Change, string, error) {
 		ledger, err := d.db.Ledger(ctx, cur.ID)
 		if err != nil {
 			return nil, "", err
@@ -488,6 +539,10 @@ type RequestFollowUpInput struct {
 	Result  string
 	Note    string
 	Version int
+	// Card, if set, is the chat channel the change is made in: the
+	// request's card and a line of its timeline are stored in the outbox
+	// with the change (storage.Notice).
+	Card string
 }
 
 // FollowUp records the citizen's answer in the follow-up call of a done
@@ -502,7 +557,7 @@ func (d *Desk) FollowUp(ctx context.Context, in RequestFollowUpInput) (*RequestR
 	if err != nil {
 		return nil, err
 	}
-	return d.change(ctx, in.ID, in.By, in.Version, func(cur *towndesk.Request, by string) (*towndesk.Change, string, error) {
+	return d.change(ctx, in.ID, in.By, in.Version, in.Card, func(cur *towndesk.Request, by string) (*towndesk.Change, string, error) {
 		c, err := cur.RecordFollowUp(towndesk.FollowUpCall{Result: sat, Note: in.Note, By: by, At: d.now()})
 		if err != nil {
 			return nil, "", err
@@ -521,6 +576,10 @@ type RequestExtendInput struct {
 	Days    int
 	Reason  string
 	Version int
+	// Card, if set, is the chat channel the change is made in: the
+	// request's card and a line of its timeline are stored in the outbox
+	// with the change (storage.Notice).
+	Card string
 }
 
 // Extend moves the due date of an accepted, unfinished request back by
@@ -528,12 +587,12 @@ type RequestExtendInput struct {
 // outside 1..towndesk.MaxPromisedDays, or for a request without a running
 // due date; ENOTFOUND; ECONFLICT.
 func (d *Desk) Extend(ctx context.Context, in RequestExtendInput) (*RequestReply, error) {
-	return d.change(ctx, in.ID, in.By, in.Version, func(cur *towndesk.Request, by string) (*towndesk.Change, string, error) {
+	return d.change(ctx, in.ID, in.By, in.Version, in.Card, func(cur *towndesk.Request, by string) (*towndesk.Change, string, error) {
 		c, err := cur.Extend(towndesk.Extension{Days: in.Days, Reason: in.Reason, By: by, At: d.now(), Calendar: d.cal})
 		if err != nil {
 			return nil, "", err
 		}
-		return c, fmt.Sprintf("代办 %s 办理时限由 %s 延至 %s", cur.ID, cur.Due, c.Request.Due), nil
+		return c, fmt.Sprintf("代办 %s 办理时限由 %s 延至 %s（理由：%s）", cur.ID, cur.Due, c.Request.Due, towndesk.MaskText(strings.TrimSpace(in.Reason))), nil
 	})
 }
 

@@ -96,7 +96,10 @@ const (
 
 // workbook lays out book in three sheets. Every text cell is an inline
 // string with the text number format (@), so Excel neither evaluates one
-// that starts with = + - @ nor turns it into a formula when edited.
+// that starts with = + - @ nor turns it into a formula when edited, and
+// with control characters escaped (towndesk.EscapeControls): text stored
+// before they were refused may hold them, and most are not even allowed
+// in the sheet's XML.
 func (d *Desk) workbook(book *storage.RequestBook) (*excelize.File, error) {
 	x := excelize.NewFile()
 	textStyle, err := x.NewStyle(&excelize.Style{NumFmt: 49})
@@ -114,7 +117,7 @@ func (d *Desk) workbook(book *storage.RequestBook) (*excelize.File, error) {
 	cell := func(v any) any {
 		switch v := v.(type) {
 		case string:
-			return excelize.Cell{StyleID: textStyle, Value: v}
+			return excelize.Cell{StyleID: textStyle, Value: towndesk.EscapeControls(v)}
 		case towndesk.Money:
 			return excelize.Cell{StyleID: moneyStyle, Value: v.Yuan()}
 		}

@@ -49,6 +49,9 @@ type EvalReport struct {
 	Kinds    []EvalScore
 	Total    EvalScore
 	Failures []string // one line per wrong top-1, for the people improving the matcher
+	// Timeouts counts the questions the matcher could not answer within
+	// its deadline (Lists.MatchTimeout); each counts as wrong.
+	Timeouts int
 }
 
 // Top1Rate returns the share of questions whose first row (or status) was right.
@@ -80,6 +83,9 @@ func ReadEvalCases(r io.Reader, name string) ([]EvalCase, error) {
 		if c.Question == "" || c.Status == "" {
 			return towndesk.Errorf(towndesk.EINVALID, "%s:%d: 缺少 q 或 status", name, n)
 		}
+		if err := towndesk.CheckQuestion(c.Question); err != nil {
+			return towndesk.Errorf(towndesk.EINVALID, "%s:%d: %s", name, n, towndesk.ErrorMessage(err))
+		}
 		if c.Status == string(towndesk.StatusAnswered) && len(c.Codes) == 0 {
 			return towndesk.Errorf(towndesk.EINVALID, "%s:%d: status 为 answered 时需要 codes", name, n)
 		}
@@ -106,15 +112,23 @@ func (l *Lists) Evaluate(ctx context.Context, cases []EvalCase) (*EvalReport, er
 	rep := &EvalReport{Total: EvalScore{Kind: "全部"}}
 	for _, c := range cases {
 		reply, err := l.Ask(ctx, AskInput{Question: c.Question, Town: c.Town, County: c.County, Limit: 5})
-		if err != nil {
-			return nil, fmt.Errorf("%q: %w", c.Question, err)
-		}
-		res := reply.Result
 		s := byKind[c.Kind]
 		if s == nil {
 			s = &EvalScore{Kind: c.Kind}
 			byKind[c.Kind] = s
 		}
+		if IsMatchTimeout(err) {
+			// Counted, and wrong: an answer too slow to give is no answer.
+			s.add(EvalScore{})
+			rep.Total.add(EvalScore{})
+			rep.Timeouts++
+			rep.Failures = append(rep.Failures, fmt.Sprintf("超时 [%s] %s", c.Kind, c.Question))
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%q: %w", c.Question, err)
+		}
+		res := reply.Result
 		var o EvalScore
 		o.StatusOK = b2i(string(res.Status) == c.Status)
 		answered := res.Status == towndesk.StatusAnswered
@@ -217,5 +231,8 @@ func (r *EvalReport) Format(w io.Writer) {
 		fmt.Fprintf(w, "%-16s %5d %6.1f%% %6.1f%% %6.1f%% %6.1f%% %6.1f%% %8.1f%% %6.1f%%\n", s.Kind, s.N,
 			100*rate(s.Top1, s.N), 100*rate(s.Top3, s.N), 100*rate(s.StatusOK, s.N), 100*rate(s.AnsweredRight, s.N),
 			100*rate(s.ConfidentWrong, s.N), 100*rate(s.Uncertain, s.N), 100*rate(s.UncertainHit, s.Uncertain))
+	}
+	if r.Timeouts > 0 {
+		fmt.Fprintf(w, "超时（未在时限内答完，计为答错）：%d 题\n", r.Timeouts)
 	}
 }

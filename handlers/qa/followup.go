@@ -17,9 +17,11 @@ import (
 // of a name several covered places share (柴胡店镇). It returns nil for a
 // message with anything to search for, or none. It reads the message by
 // the rules only (never the language model), and fails only when storage
-// or the index do.
+// or the index do. A message that is no acceptable question
+// (towndesk.CheckQuestion: too long, control characters) is no place
+// reply either, and is not read: Ask refuses it.
 func (l *Lists) PlaceReply(ctx context.Context, text string) ([]towndesk.Place, error) {
-	if strings.TrimSpace(text) == "" {
+	if strings.TrimSpace(text) == "" || towndesk.CheckQuestion(text) != nil {
 		return nil, nil
 	}
 	if _, err := l.LoadSample(ctx); err != nil {

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/towndesk/towndesk"
 	"github.com/towndesk/towndesk/gazetteer"
@@ -26,6 +27,9 @@ type Lists struct {
 	// NoSample turns off loading the embedded sample lists into an empty
 	// data directory on the first question.
 	NoSample bool
+	// MatchTimeout bounds the matcher's work on one question (0:
+	// DefaultMatchTimeout); see budget.go.
+	MatchTimeout time.Duration
 
 	lawsOnce sync.Once
 	laws     *law.Laws
@@ -146,22 +150,32 @@ type AskInput struct {
 }
 
 // Ask answers a question. The embedded sample is loaded first when the
-// data directory has no lists. It returns an error only for a bad default
-// place or a storage/index failure; everything about the question itself
-// is in the reply's status.
+// data directory has no lists. It returns EINVALID for an empty question,
+// one over towndesk.MaxQuestion characters or with control characters
+// (towndesk.CheckQuestion, before the question is read), and for one the
+// matcher could not answer within MatchTimeout (IsMatchTimeout) or whose
+// ctx ended; otherwise an error only for a bad default place or a
+// storage/index failure. Everything else about the question is in the
+// reply's status.
 func (l *Lists) Ask(ctx context.Context, in AskInput) (*AskReply, error) {
 	if strings.TrimSpace(in.Question) == "" {
 		return nil, towndesk.Errorf(towndesk.EINVALID, "请输入问题，例如“滨湖镇有人乱搭乱建归谁管？”")
 	}
-	if _, err := l.LoadSample(ctx); err != nil {
+	if err := towndesk.CheckQuestion(in.Question); err != nil {
 		return nil, err
 	}
-	res, err := l.kb.Ask(ctx, kb.Query{Question: in.Question, Town: in.Town, County: in.County, Limit: in.Limit})
+	if err := l.ready(ctx); err != nil {
+		return nil, err
+	}
+	b := l.newBudget()
+	res, err := match(ctx, b, func(ctx context.Context) (*towndesk.AskResult, error) {
+		return l.kb.Ask(ctx, kb.Query{Question: in.Question, Town: in.Town, County: in.County, Limit: in.Limit})
+	})
 	if err != nil {
 		return nil, err
 	}
 	reply := &AskReply{Result: res, Text: AnswerText(res)}
-	return l.refine(ctx, in, reply), nil // no-op without a model; see llm.go
+	return l.refine(ctx, in, reply, b), nil // no-op without a model; see llm.go
 }
 
 // Laws returns the embedded law texts, loaded on first use.

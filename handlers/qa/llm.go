@@ -63,16 +63,16 @@ func (l *Lists) SetModel(m Model, log *slog.Logger) {
 
 // refine improves a rule-based reply with the model, if there is one. It
 // never fails: whatever goes wrong, the reply is as good as without it.
-func (l *Lists) refine(ctx context.Context, in AskInput, reply *AskReply) *AskReply {
+func (l *Lists) refine(ctx context.Context, in AskInput, reply *AskReply, b *budget) *AskReply {
 	if l.model.m == nil || reply == nil || reply.Result == nil {
 		return reply
 	}
 	res, used := reply.Result, false
 	q := kb.Query{Question: in.Question, Town: in.Town, County: in.County, Limit: in.Limit}
-	if better, hinted := l.understood(ctx, in, res); better != nil {
+	if better, hinted := l.understood(ctx, in, res, b); better != nil {
 		res, q, used = better, hinted, true
 	}
-	if picked := l.pick(ctx, q, res); picked != nil {
+	if picked := l.pick(ctx, q, res, b); picked != nil {
 		res, used = picked, true
 	}
 	text := AnswerText(res)
@@ -91,7 +91,7 @@ func (l *Lists) logFailure(step, question string, err error) {
 // rules found nothing, or found no place where the model reads one in the
 // question. It returns the new result, and the query that gave it, if it
 // is an answer or has candidates; else nil.
-func (l *Lists) understood(ctx context.Context, in AskInput, res *towndesk.AskResult) (*towndesk.AskResult, kb.Query) {
+func (l *Lists) understood(ctx context.Context, in AskInput, res *towndesk.AskResult, b *budget) (*towndesk.AskResult, kb.Query) {
 	needPlace := res.Status == towndesk.StatusNeedPlace
 	if !needPlace && (res.Status != towndesk.StatusNotFound || len(res.Searched) == 0) {
 		return nil, kb.Query{}
@@ -113,7 +113,7 @@ func (l *Lists) understood(ctx context.Context, in AskInput, res *towndesk.AskRe
 	}
 	q := kb.Query{Question: in.Question, Town: in.Town, County: in.County, Limit: in.Limit,
 		HintTerms: terms, HintCategory: r.Category, HintPlace: place}
-	again, err := l.kb.Ask(ctx, q)
+	again, err := match(ctx, b, func(ctx context.Context) (*towndesk.AskResult, error) { return l.kb.Ask(ctx, q) })
 	if err != nil {
 		l.logFailure("ask with hints", in.Question, err)
 		return nil, kb.Query{}
@@ -158,11 +158,11 @@ func placeInQuestion(place, question string) bool {
 // pick lets the model choose the answer among the question's pool. It
 // returns the answer for a pick among them, else nil (the reply stays as
 // the rules made it).
-func (l *Lists) pick(ctx context.Context, q kb.Query, res *towndesk.AskResult) *towndesk.AskResult {
+func (l *Lists) pick(ctx context.Context, q kb.Query, res *towndesk.AskResult, b *budget) *towndesk.AskResult {
 	if res.Status != towndesk.StatusAnswered && res.Status != towndesk.StatusUncertain {
 		return nil // nothing plausible, or a place to ask about first
 	}
-	pool, err := l.kb.Pool(ctx, q)
+	pool, err := match(ctx, b, func(ctx context.Context) ([]towndesk.Match, error) { return l.kb.Pool(ctx, q) })
 	if err != nil {
 		l.logFailure("pool", q.Question, err)
 		return nil
@@ -187,7 +187,7 @@ func (l *Lists) pick(ctx context.Context, q kb.Query, res *towndesk.AskResult) *
 		return nil
 	}
 	q.Pick = code
-	picked, err := l.kb.Ask(ctx, q)
+	picked, err := match(ctx, b, func(ctx context.Context) (*towndesk.AskResult, error) { return l.kb.Ask(ctx, q) })
 	if err != nil {
 		l.logFailure("ask with the pick", q.Question, err)
 		return nil

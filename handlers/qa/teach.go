@@ -53,13 +53,20 @@ type TeachReply struct {
 // Teach records a correction. The question's place must be known (in the
 // question or the default place), and Code must be in a current list of
 // that place (its town's or its county's). It returns EINVALID for a
-// question without a place or matter, a bad scope or a missing field,
+// question over towndesk.MaxQuestion characters or with control
+// characters (checked before it is read), one the matcher could not read
+// in time, one without a place or matter, a bad scope or a missing field;
 // ENOTFOUND for a code the place's lists do not have.
 func (l *Lists) Teach(ctx context.Context, in TeachInput) (*TeachReply, error) {
-	if _, err := l.LoadSample(ctx); err != nil {
+	if err := towndesk.CheckQuestion(in.Question); err != nil {
 		return nil, err
 	}
-	res, err := l.kb.Ask(ctx, kb.Query{Question: in.Question, Town: in.Town, County: in.County})
+	if err := l.ready(ctx); err != nil {
+		return nil, err
+	}
+	res, err := match(ctx, l.newBudget(), func(ctx context.Context) (*towndesk.AskResult, error) {
+		return l.kb.Ask(ctx, kb.Query{Question: in.Question, Town: in.Town, County: in.County})
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -190,7 +197,10 @@ func (l *Lists) Search(ctx context.Context, in AskInput) ([]towndesk.Match, erro
 	if text == "" {
 		return nil, nil
 	}
-	if _, err := l.LoadSample(ctx); err != nil {
+	if err := towndesk.CheckQuestion(text); err != nil {
+		return nil, err
+	}
+	if err := l.ready(ctx); err != nil {
 		return nil, err
 	}
 	if codeLike(text) && in.County != "" {
@@ -207,7 +217,9 @@ func (l *Lists) Search(ctx context.Context, in AskInput) ([]towndesk.Match, erro
 		}
 		return []towndesk.Match{{Item: it, List: list, Role: towndesk.RoleCandidate}}, nil
 	}
-	return l.kb.Pool(ctx, kb.Query{Question: text, Town: in.Town, County: in.County})
+	return match(ctx, l.newBudget(), func(ctx context.Context) ([]towndesk.Match, error) {
+		return l.kb.Pool(ctx, kb.Query{Question: text, Town: in.Town, County: in.County})
+	})
 }
 
 // Untaught retracts taught link id. It returns ENOTFOUND for an unknown

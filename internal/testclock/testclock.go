@@ -41,3 +41,10 @@ func (c *Clock) Set(t time.Time) {
 
 // Add moves the clock on by d.
 func (c *Clock) Add(d time.Duration) { c.Set(c.Now().Add(d)) }
+
+// Advance moves the clock forward by d.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}

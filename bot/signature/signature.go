@@ -1,4 +1,7 @@
-package bot
+// Package signature checks the signatures Slack puts on the requests it
+// sends (its signing-secret scheme: HMAC-SHA256 over version, timestamp
+// and body, within a 5-minute window). It needs no Slack client.
+package signature
 
 import (
 	"crypto/hmac"
@@ -23,9 +26,11 @@ var (
 	errBadSignature = errors.New("signature mismatch")
 )
 
-// verifyRequest checks the Slack signature of an HTTP request whose body
-// has been read into body, against the clock now.
-func verifyRequest(secret string, h http.Header, body []byte, now time.Time) error {
+// Verify checks the Slack signature of an HTTP request whose body has
+// been read into body, against the clock now. It returns an error saying
+// what is wrong (missing headers, a timestamp outside the window, a
+// signature that does not match), for logs.
+func Verify(secret string, h http.Header, body []byte, now time.Time) error {
 	return verify(secret, h.Get("X-Slack-Request-Timestamp"), body, h.Get("X-Slack-Signature"), now)
 }
 

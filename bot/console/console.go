@@ -1,4 +1,8 @@
-package bot
+// Package console is towndesk's local front end (towndesk chat): it reads
+// one message per line and prints the same replies the Slack front end
+// shows, as text, through the same command table (handlers/chat). It
+// knows nothing of Slack.
+package console
 
 import (
 	"bufio"
@@ -13,15 +17,15 @@ import (
 	"github.com/towndesk/towndesk/handlers/chat"
 )
 
-// Console is the local front end (towndesk chat): it reads one message
-// per line and prints the same replies the Slack front ends show, as
-// text, through the same command table. The session is one conversation:
-// a reply to the previous message (a place after "请问是哪个乡镇", a number
-// or a place after a list, 原文, 有用, 没用) is taken as such by the chat
-// handlers, as in a Slack thread; buttons become the words to type. The
-// desk is run by text commands (代办 登记, 代办 编号 转为 …), since the
-// console has no request cards.
-type Console struct {
+// maxLine bounds one line of input.
+const maxLine = 1 << 20
+
+// Session is one console conversation: a reply to the previous message
+// (a place after "请问是哪个乡镇", a number or a place after a list, 原文,
+// 有用, 没用) is taken as such by the chat handlers, as in a Slack thread;
+// buttons become the words to type. The desk is run by text commands
+// (代办 登记, 代办 编号 转为 …), since the console has no request cards.
+type Session struct {
 	Chat *chat.Chat
 	In   io.Reader
 	Out  io.Writer
@@ -30,9 +34,11 @@ type Console struct {
 	User, Town, County string
 }
 
-// Run reads messages until the input ends, "退出" or ctx ends. It
-// returns an error only if reading or writing fails.
-func (c *Console) Run(ctx context.Context) error {
+// Run reads messages until the input ends, "退出" or ctx ends (also while
+// it waits for a line). Everything it prints has phone and ID numbers
+// masked and control characters escaped. It returns an error only if
+// reading or writing fails.
+func (c *Session) Run(ctx context.Context) error {
 	thread := "console-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 	req := chat.Message{Source: "console", User: c.User, Channel: "console", Thread: thread, Town: c.Town, County: c.County}
 	if req.User == "" {
@@ -42,13 +48,21 @@ func (c *Console) Run(ctx context.Context) error {
 	defer out.Flush()
 	fmt.Fprintln(out, "towndesk 控制台：直接输入问题，例如“滨湖镇有人乱搭乱建归谁管？”；输入“帮助”看命令，“新问题”重新开始，“退出”结束。")
 	out.Flush()
-	sc := bufio.NewScanner(c.In)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	for sc.Scan() {
-		if ctx.Err() != nil {
+	lines := readLines(ctx, c.In)
+	for {
+		var line string
+		select {
+		case <-ctx.Done():
 			return nil
+		case l, ok := <-lines:
+			if !ok {
+				return nil
+			}
+			if l.err != nil {
+				return l.err
+			}
+			line = strings.TrimSpace(l.text)
 		}
-		line := strings.TrimSpace(sc.Text())
 		if line == "" {
 			continue
 		}
@@ -57,21 +71,52 @@ func (c *Console) Run(ctx context.Context) error {
 		}
 		req.Text = line
 		reply, err := c.Chat.Handle(ctx, req)
+		var text string
 		switch {
 		case err != nil:
-			fmt.Fprintln(out, towndesk.MaskText(failureText(err)))
+			text = towndesk.MaskText(chat.FailureText(err))
 		case reply.Desk != nil && reply.Desk.Show != nil && reply.Desk.Show.Revealed:
 			// 完整号码: asked for, and recorded in the request's history.
-			fmt.Fprintln(out, strings.TrimRight(reply.Text, "\n"))
+			text = strings.TrimRight(reply.Text, "\n")
 		default:
-			fmt.Fprintln(out, towndesk.MaskText(consoleText(reply)))
+			text = towndesk.MaskText(consoleText(reply))
 		}
+		fmt.Fprintln(out, towndesk.EscapeControls(text))
 		fmt.Fprintln(out)
 		if err := out.Flush(); err != nil {
 			return err
 		}
 	}
-	return sc.Err()
+}
+
+type line struct {
+	text string
+	err  error
+}
+
+// readLines reads r line by line in the background, so that Run can stop
+// while no line comes; the channel closes at the end of the input.
+func readLines(ctx context.Context, r io.Reader) <-chan line {
+	out := make(chan line)
+	go func() {
+		defer close(out)
+		sc := bufio.NewScanner(r)
+		sc.Buffer(make([]byte, 64*1024), maxLine)
+		for sc.Scan() {
+			select {
+			case out <- line{text: sc.Text()}:
+			case <-ctx.Done():
+				return
+			}
+		}
+		if err := sc.Err(); err != nil {
+			select {
+			case out <- line{err: fmt.Errorf("read console input: %w", err)}:
+			case <-ctx.Done():
+			}
+		}
+	}()
+	return out
 }
 
 // consoleText is a reply as text, with the buttons as what to type.

@@ -1,4 +1,4 @@
-package bot
+package signature
 
 import (
 	"crypto/hmac"

@@ -1,11 +1,11 @@
-package bot
+package deliver
 
 import (
 	"context"
 	"sync"
 )
 
-// pool runs background jobs on a fixed number of workers with a bounded
+// Pool runs background jobs on a fixed number of workers with a bounded
 // queue, so that a burst of Slack deliveries cannot start unbounded work,
 // and so that shutdown can wait for what was accepted.
 //
@@ -14,7 +14,7 @@ import (
 // that a flood under one key delays another key's job by at most one job
 // per worker, not by the whole flood. No key may hold more than half the
 // queue, so a flood cannot shut others out either.
-type pool struct {
+type Pool struct {
 	mu     sync.Mutex
 	wake   *sync.Cond
 	closed bool
@@ -29,9 +29,11 @@ type pool struct {
 	cancel context.CancelFunc
 }
 
-func newPool(workers, queue int) *pool {
+// NewPool starts a pool of workers taking jobs from a queue of queue
+// jobs; Close stops it.
+func NewPool(workers, queue int) *Pool {
 	ctx, cancel := context.WithCancel(context.Background())
-	p := &pool{queues: map[string][]func(context.Context){}, max: queue, perKey: max(1, queue/2), ctx: ctx, cancel: cancel}
+	p := &Pool{queues: map[string][]func(context.Context){}, max: queue, perKey: max(1, queue/2), ctx: ctx, cancel: cancel}
 	p.wake = sync.NewCond(&p.mu)
 	for i := 0; i < workers; i++ {
 		p.wg.Add(1)
@@ -51,7 +53,7 @@ func newPool(workers, queue int) *pool {
 
 // next waits for a job and returns it: the first of the key whose turn it
 // is. ok is false once the pool is closed and empty.
-func (p *pool) next() (job func(context.Context), ok bool) {
+func (p *Pool) next() (job func(context.Context), ok bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for len(p.turns) == 0 {
@@ -76,15 +78,15 @@ func (p *pool) next() (job func(context.Context), ok bool) {
 	return job, true
 }
 
-// room reports whether a job under key would be taken now.
-func (p *pool) room(key string) bool {
+// Room reports whether a job under key would be taken now.
+func (p *Pool) Room(key string) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return !p.closed && p.queued < p.max && len(p.queues[key]) < p.perKey
 }
 
-// free returns how many more jobs the queue takes.
-func (p *pool) free() int {
+// Free returns how many more jobs the queue takes.
+func (p *Pool) Free() int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.closed {
@@ -93,9 +95,9 @@ func (p *pool) free() int {
 	return p.max - p.queued
 }
 
-// submit queues a job under key; it returns false, without blocking, when
+// Submit queues a job under key; it returns false, without blocking, when
 // the queue or the key's share of it is full, or the pool is shutting down.
-func (p *pool) submit(key string, job func(context.Context)) bool {
+func (p *Pool) Submit(key string, job func(context.Context)) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.closed || p.queued >= p.max || len(p.queues[key]) >= p.perKey {
@@ -110,10 +112,11 @@ func (p *pool) submit(key string, job func(context.Context)) bool {
 	return true
 }
 
-// close stops taking jobs and waits for the queued and running ones to
+// Close stops taking jobs and waits for the queued and running ones to
 // finish. If ctx ends first, the jobs' context is cancelled (so that they
-// stop waiting on Slack), and close returns ctx's error once they return.
-func (p *pool) close(ctx context.Context) error {
+// stop waiting on the chat platform), and Close returns ctx's error once
+// they return.
+func (p *Pool) Close(ctx context.Context) error {
 	p.mu.Lock()
 	p.closed = true
 	p.wake.Broadcast()

@@ -1,0 +1,223 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/handlers/desk"
+	"github.com/towndesk/towndesk/storage"
+)
+
+// The Slack side of the outbox (see bot/deliver): what each stored post
+// becomes in Slack.
+//
+// Every message posted from the outbox carries metadata naming its post.
+// A post whose earlier attempt was recorded but not its outcome (the
+// process died during the call, or right after it) is first looked for in
+// the channel's history, or its thread's, since that attempt; if found it
+// is recorded as made. So a crash never makes a second card. What is left
+// is at least once, not exactly once, in these cases: the history cannot
+// be read (the app lacks channels:history, groups:history for private
+// channels, or the call fails), in which case towndesk posts anyway,
+// preferring a rare duplicate to a lost card; and a message someone
+// deleted in between, which is posted again. Updates replace the same
+// message and need no lookup.
+
+// outboxEvent is the metadata event type of messages posted from the
+// outbox; its payload names the post.
+const outboxEvent = "towndesk_post"
+
+// maxLookupPages bounds the history read to find an earlier attempt.
+const maxLookupPages = 5
+
+// sender implements deliver.Sender over Slack.
+type sender struct{ b *Bot }
+
+// messagePost returns the outbox post of m in channel, under root ("" for
+// the channel itself).
+func messagePost(channel, root string, m message) storage.Post {
+	body, err := encodeReply(m)
+	if err != nil { // blocks we built ourselves always encode; keep the text at least
+		body, _ = encodeReply(message{text: m.text, failure: m.failure})
+	}
+	return storage.Post{Kind: storage.PostMessage, Channel: channel, TS: root, Body: body}
+}
+
+// cardPost returns the outbox post that brings request id's card up to
+// date, the request having been changed from channel.
+func cardPost(id, channel string) storage.Post {
+	return storage.Post{Kind: storage.PostCard, RequestID: id, Channel: channel}
+}
+
+// Channel implements deliver.Sender.
+func (s sender) Channel(ctx context.Context, p storage.Post) (string, error) {
+	b := s.b
+	switch p.Kind {
+	case storage.PostCard, storage.PostLine:
+		if b.chat.Desk == nil {
+			return "", nil
+		}
+		ch, _, err := b.store.RequestCard(ctx, p.RequestID)
+		switch {
+		case err == nil:
+			return ch, nil
+		case towndesk.ErrorCode(err) != towndesk.ENOTFOUND:
+			return "", err
+		case p.Kind == storage.PostLine:
+			return "", nil // no card to post under
+		}
+		show, err := b.chat.Desk.Desk().Show(ctx, desk.RequestShowInput{ID: p.RequestID, By: "towndesk"})
+		if err != nil {
+			return "", err
+		}
+		return b.deskChannel(show.Request.Town, p.Channel), nil
+	}
+	return p.Channel, nil
+}
+
+// Send implements deliver.Sender.
+func (s sender) Send(ctx context.Context, p storage.Post) (*storage.PostedCard, error) {
+	b := s.b
+	switch p.Kind {
+	case storage.PostCard:
+		show, err := b.chat.Desk.Desk().Show(ctx, desk.RequestShowInput{ID: p.RequestID, By: "towndesk"})
+		if err != nil {
+			return nil, err
+		}
+		m := cardMessage(show)
+		ch, ts, err := b.store.RequestCard(ctx, p.RequestID)
+		switch {
+		case err == nil:
+			err := b.update(ctx, ch, ts, m)
+			if !messageGone(err) {
+				return nil, err
+			}
+			b.log.Warn("request card gone from the channel; posting it again", "id", p.RequestID, "channel", ch)
+		case towndesk.ErrorCode(err) != towndesk.ENOTFOUND:
+			return nil, err
+		default:
+			ch = b.deskChannel(show.Request.Town, p.Channel)
+		}
+		if ch == "" {
+			return nil, nil
+		}
+		ts, err = b.postOnce(ctx, ch, "", m, p)
+		if err != nil {
+			return nil, err
+		}
+		return &storage.PostedCard{RequestID: p.RequestID, Channel: ch, TS: ts}, nil
+	case storage.PostLine:
+		ch, root, err := b.store.RequestCard(ctx, p.RequestID)
+		if towndesk.ErrorCode(err) == towndesk.ENOTFOUND {
+			return nil, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		show, err := b.chat.Desk.Desk().Show(ctx, desk.RequestShowInput{ID: p.RequestID, By: "towndesk"})
+		if err != nil {
+			return nil, err
+		}
+		_, err = b.postOnce(ctx, ch, root, timeline(p.By, p.Body, show.Request.Assignee), p)
+		return nil, err
+	case storage.PostMessage, storage.PostUpdate:
+		m, err := decodeReply(p.Body)
+		if err != nil {
+			b.log.Error("outbox post unreadable; dropped", "post", p.ID, "err", err)
+			return nil, nil
+		}
+		if p.Kind == storage.PostUpdate {
+			return nil, b.update(ctx, p.Channel, p.TS, m)
+		}
+		_, err = b.postOnce(ctx, p.Channel, p.TS, m, p)
+		return nil, err
+	}
+	return nil, fmt.Errorf("unknown outbox post kind %q", p.Kind)
+}
+
+// RetryAfter implements deliver.Sender.
+func (sender) RetryAfter(err error) (time.Duration, bool) {
+	var rl *slack.RateLimitedError
+	if errors.As(err, &rl) {
+		return rl.RetryAfter, true
+	}
+	return 0, false
+}
+
+// messageGone reports whether err says the message to update is no more.
+func messageGone(err error) bool {
+	var se slack.SlackErrorResponse
+	return errors.As(err, &se) && (se.Err == "message_not_found" || se.Err == "cant_update_message")
+}
+
+// update replaces the message at ts in channel with m: one call, its
+// failures for the outbox to retry.
+func (b *Bot) update(ctx context.Context, channel, ts string, m message) error {
+	_, _, _, err := b.api.UpdateMessageContext(ctx, channel, ts, m.options()...)
+	return err
+}
+
+// postOnce posts m for outbox post p in channel, under root ("" for the
+// channel itself), with metadata naming p, and returns its ts. After an
+// earlier attempt at p it first looks for that attempt's message, and
+// returns its ts if found.
+func (b *Bot) postOnce(ctx context.Context, channel, root string, m message, p storage.Post) (string, error) {
+	if p.Attempts > 1 {
+		if ts, ok := b.findPost(ctx, channel, root, p); ok {
+			return ts, nil
+		}
+	}
+	opts := append(m.options(), slack.MsgOptionMetadata(slack.SlackMetadata{EventType: outboxEvent,
+		EventPayload: map[string]any{"post": strconv.FormatInt(p.ID, 10), "request": p.RequestID}}))
+	if root != "" {
+		opts = append(opts, slack.MsgOptionTS(root))
+	}
+	_, ts, err := b.api.PostMessageContext(ctx, channel, opts...)
+	return ts, err
+}
+
+// findPost looks for the message of post p, made by an attempt whose
+// outcome was not recorded, in channel's history (or root's thread) since
+// its first attempt.
+func (b *Bot) findPost(ctx context.Context, channel, root string, p storage.Post) (string, bool) {
+	oldest := fmt.Sprintf("%d.000000", p.FirstTry.Add(-time.Minute).Unix())
+	want := strconv.FormatInt(p.ID, 10)
+	cursor := ""
+	for range maxLookupPages {
+		var msgs []slack.Message
+		var more bool
+		var err error
+		if root == "" {
+			var h *slack.GetConversationHistoryResponse
+			h, err = b.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
+				ChannelID: channel, Oldest: oldest, Limit: 200, Cursor: cursor, IncludeAllMetadata: true})
+			if h != nil {
+				msgs, more, cursor = h.Messages, h.HasMore, h.ResponseMetaData.NextCursor
+			}
+		} else {
+			msgs, more, cursor, err = b.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
+				ChannelID: channel, Timestamp: root, Oldest: oldest, Limit: 200, Cursor: cursor, IncludeAllMetadata: true})
+		}
+		if err != nil {
+			b.log.Warn("cannot read the channel to look for an earlier attempt; posting (needs channels:history)",
+				"post", p.ID, "channel", channel, "err", err)
+			return "", false
+		}
+		for _, m := range msgs {
+			if m.Metadata.EventType == outboxEvent && fmt.Sprint(m.Metadata.EventPayload["post"]) == want {
+				b.log.Info("found the message of an earlier attempt; recording it", "post", p.ID, "channel", channel, "ts", m.Timestamp)
+				return m.Timestamp, true
+			}
+		}
+		if !more || cursor == "" {
+			break
+		}
+	}
+	return "", false
+}
