@@ -21,7 +21,7 @@ import (
 //     (the others may get candidates marked as unsure).
 //   - strict: no matter no list has is ever answered.
 //
-// The blind set is checked only for confidently wrong answers: its other
+// The blind sets are checked only for confidently wrong answers: its other
 // numbers are reported, never tuned to.
 var qualityFloors = []struct {
 	file        string
@@ -32,6 +32,7 @@ var qualityFloors = []struct {
 	{"../../eval/sample-questions.jsonl", 0.90, 0.02, 0.85, true},
 	{"../../eval/calibration-questions.jsonl", 0.83, 0.02, 0.80, false},
 	{"../../eval/blind-questions.jsonl", 0, 0.03, 0, false},
+	{"../../eval/blind2-questions.jsonl", 0, 0.03, 0, false},
 }
 
 // readEvalFile reads the evaluation set at path.
