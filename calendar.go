@@ -1,9 +1,7 @@
 package towndesk
 
 import (
-	"bufio"
 	_ "embed"
-	"fmt"
 	"io"
 	"strings"
 	"time"
@@ -82,11 +80,11 @@ type Calendar struct {
 }
 
 // ParseCalendar reads a holidays file (see Calendar). It returns an EINVALID
-// error naming the first bad line and what is wrong with it, or the read
-// error wrapped if r fails.
+// error naming the first bad line and what is wrong with it, a line over
+// MaxLineBytes, or a read error.
 func ParseCalendar(r io.Reader) (*Calendar, error) {
 	c := &Calendar{off: map[Date]string{}, on: map[Date]string{}}
-	if err := readLines(r, "节假日文件", "holidays file", c.addLine); err != nil {
+	if err := readLines(r, "节假日文件", c.addLine); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -94,25 +92,21 @@ func ParseCalendar(r io.Reader) (*Calendar, error) {
 
 // readLines calls fn with the fields of every line of r that has any,
 // text after # left out. An error of fn's stops it: an EINVALID error
-// naming the file (what, in Chinese), the line's number and text, and
-// fn's message. A read error comes back wrapped, naming the file (name,
-// in English).
-func readLines(r io.Reader, what, name string, fn func(fields []string) error) error {
-	sc := bufio.NewScanner(r)
-	for n := 1; sc.Scan(); n++ {
-		line, _, _ := strings.Cut(sc.Text(), "#")
+// naming the file (what), the line's number and text, and fn's message.
+// A line over MaxLineBytes, or a read error, is an EINVALID error naming
+// the file.
+func readLines(r io.Reader, what string, fn func(fields []string) error) error {
+	return eachLine(r, what, func(n int, raw string) error {
+		line, _, _ := strings.Cut(raw, "#")
 		fields := strings.Fields(line)
 		if len(fields) == 0 {
-			continue
+			return nil
 		}
 		if err := fn(fields); err != nil {
-			return Errorf(EINVALID, "%s第 %d 行「%s」：%s", what, n, strings.TrimSpace(sc.Text()), ErrorMessage(err))
+			return Errorf(EINVALID, "%s第 %d 行「%s」：%s", what, n, strings.TrimSpace(raw), ErrorMessage(err))
 		}
-	}
-	if err := sc.Err(); err != nil {
-		return fmt.Errorf("read %s: %w", name, err)
-	}
-	return nil
+		return nil
+	})
 }
 
 func (c *Calendar) addLine(fields []string) error {

@@ -84,6 +84,7 @@ func TestParseCalendarErrors(t *testing.T) {
 		{"range backwards", "2026-01-03~2026-01-01 休", "早于开始日期"},
 		{"range too long", "2026-01-01~2026-03-01 休", "超过 31 天"},
 		{"conflict", "2026-01-04 班\n2026-01-03~2026-01-04 休", "第 2 行"},
+		{"line over the limit", "2026-01-01 休 元旦\n2026-01-02 休 " + strings.Repeat("长", MaxLineBytes/3+1), "第 2 行太长：每行最多 1048576 字节"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,6 +2,7 @@ package towndesk
 
 import (
 	"bufio"
+	"errors"
 	"io"
 	"strings"
 )
@@ -13,20 +14,32 @@ const MaxLineBytes = 1 << 20
 // EachLine calls fn with the number and the text, spaces trimmed, of every
 // line of r that is neither blank nor a # comment, and stops at the first
 // error fn returns, which it returns as is. A line longer than MaxLineBytes
-// or a read error stops it with an EINVALID error naming the file (name).
+// stops it with an EINVALID error naming the file (name), the line and the
+// limit; a read error with an EINVALID error naming the file.
 func EachLine(r io.Reader, name string, fn func(n int, line string) error) error {
+	return eachLine(r, name, func(n int, raw string) error {
+		line := strings.TrimSpace(raw)
+		if line == "" || strings.HasPrefix(line, "#") {
+			return nil
+		}
+		return fn(n, line)
+	})
+}
+
+// eachLine calls fn with every line of r as it is, bounded as EachLine.
+func eachLine(r io.Reader, name string, fn func(n int, line string) error) error {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), MaxLineBytes)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		if err := fn(n, line); err != nil {
+	n := 1
+	for ; sc.Scan(); n++ {
+		if err := fn(n, sc.Text()); err != nil {
 			return err
 		}
 	}
-	if err := sc.Err(); err != nil {
+	switch err := sc.Err(); {
+	case errors.Is(err, bufio.ErrTooLong):
+		return Errorf(EINVALID, "%s 第 %d 行太长：每行最多 %d 字节（1 MiB）", name, n, MaxLineBytes)
+	case err != nil:
 		return Errorf(EINVALID, "%s: 读取失败：%v", name, err)
 	}
 	return nil

@@ -140,12 +140,12 @@ func FindKind(kinds []Kind, name string) (Kind, error) {
 
 // ParseKinds reads a kinds file: one kind per line, its name and its promised
 // time in working days ("代办证件 5"); blank lines and text after # are
-// ignored. It returns an EINVALID error naming the first bad line, or the
-// read error wrapped.
+// ignored. It returns an EINVALID error naming the first bad line, a line
+// over MaxLineBytes, or a read error.
 func ParseKinds(r io.Reader) ([]Kind, error) {
 	var kinds []Kind
 	seen := map[string]bool{}
-	err := readLines(r, "代办类型文件", "kinds file", func(f []string) error {
+	err := readLines(r, "代办类型文件", func(f []string) error {
 		if len(f) != 2 {
 			return Errorf(EINVALID, "应为「类型名称 承诺工作日数」，如「代办证件 5」")
 		}

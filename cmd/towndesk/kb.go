@@ -216,6 +216,9 @@ func (m *Main) listsCommand(fs *flagSet) runFunc {
 			return err
 		}
 		if *asJSON {
+			if lists == nil {
+				lists = []towndesk.List{} // [], not null
+			}
 			return json.NewEncoder(m.Stdout).Encode(lists)
 		}
 		if len(lists) == 0 {

@@ -45,6 +45,10 @@ func TestImportListsDiffAsk(t *testing.T) {
 	v1 := writeFile(t, src, "v1.csv", listHeader+
 		"1,BH-1,对露天焚烧秸秆的处罚,行政处罚,《中华人民共和国大气污染防治法》第一百一十九条,滕州市滨湖镇人民政府,综合执法办,赋权\n"+
 		"2,BH-2,对燃放烟花爆竹的处罚,行政处罚,《烟花爆竹安全管理条例》第四十二条,滕州市公安局,,协助\n")
+	// Before any import, --json is an empty array, not null.
+	if out, _, _ := runMain(t, "", "lists", "--data", data, "--json"); strings.TrimSpace(out) != "[]" {
+		t.Errorf("lists --json on an empty data directory = %q, want []", out)
+	}
 	out, errOut, code := runMain(t, "", "import", "--data", data, "--county", "滕州", "--town", "滨湖", "--edition", "2023版", v1)
 	if code != 0 {
 		t.Fatalf("import v1 exit %d: %s", code, errOut)

@@ -1,7 +1,6 @@
 package qa
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -306,20 +305,15 @@ func (l *Lists) TeachFile(ctx context.Context, r io.Reader, name string, county,
 	}
 	var links []towndesk.TaughtLink
 	var problems []string
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" {
-			continue
-		}
+	errTooMany := towndesk.Errorf(towndesk.EINVALID, "%s: 超过 %d 条纠正，请分成几个文件导入", name, maxTaughtFile)
+	err := towndesk.EachLine(r, name, func(n int, line string) error {
 		if len(links)+len(problems) >= maxTaughtFile {
-			return nil, towndesk.Errorf(towndesk.EINVALID, "%s: 超过 %d 条纠正，请分成几个文件导入", name, maxTaughtFile)
+			return errTooMany
 		}
 		var link towndesk.TaughtLink
 		if err := json.Unmarshal([]byte(line), &link); err != nil {
 			problems = append(problems, fmt.Sprintf("%s:%d: 不是有效的纠正记录（%v）", name, n, err))
-			continue
+			return nil
 		}
 		link.ID, link.Retracted = 0, nil
 		if target != nil {
@@ -327,7 +321,7 @@ func (l *Lists) TeachFile(ctx context.Context, r io.Reader, name string, county,
 			case towndesk.ScopeTown:
 				if !target.IsTown() {
 					problems = append(problems, fmt.Sprintf("%s:%d: 这条纠正只用于乡镇（%s），请用 --town 指定新的乡镇", name, n, link.Place.Short()))
-					continue
+					return nil
 				}
 				link.Place = *target
 			case towndesk.ScopeCounty:
@@ -336,7 +330,7 @@ func (l *Lists) TeachFile(ctx context.Context, r io.Reader, name string, county,
 		}
 		if err := link.Validate(); err != nil {
 			problems = append(problems, fmt.Sprintf("%s:%d: %s", name, n, towndesk.ErrorMessage(err)))
-			continue
+			return nil
 		}
 		if !link.None {
 			where := link.Place
@@ -347,15 +341,16 @@ func (l *Lists) TeachFile(ctx context.Context, r io.Reader, name string, county,
 				it, _, err := l.findItem(ctx, where, link.Code, link.ItemName)
 				if err != nil {
 					problems = append(problems, fmt.Sprintf("%s:%d: %s", name, n, towndesk.ErrorMessage(err)))
-					continue
+					return nil
 				}
 				link.Code, link.ItemName = it.Code, it.Name
 			}
 		}
 		links = append(links, link)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, towndesk.Errorf(towndesk.EINVALID, "%s: 读取失败：%v", name, err)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(problems) > 0 {
 		return nil, towndesk.Errorf(towndesk.EINVALID, "%s 有 %d 处问题，没有导入任何纠正：\n%s", name, len(problems), strings.Join(problems, "\n"))
