@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/storage/internal/sqldb"
 )
 
 // StatusFailed is the status logged for a question that could not be
@@ -289,21 +290,16 @@ func (db *DB) LastThreadQuestion(ctx context.Context, channel, thread string) (*
 // forgotten and LastThreadQuestion finds only questions asked after now,
 // in one transaction. It returns EINTERNAL on failure.
 func (db *DB) ForgetThread(ctx context.Context, channel, thread string) error {
-	tx, err := db.conn.BeginWrite(ctx)
-	if err != nil {
-		return internal("begin forget thread", err)
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `DELETE FROM thread_places WHERE channel = ? AND thread_ts = ?`, channel, thread); err != nil {
-		return internal("forget thread place", err)
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO thread_states (channel, thread_ts, after_id, updated_at)
-		VALUES (?1, ?2, (SELECT coalesce(max(id), 0) FROM questions WHERE channel = ?1 AND thread_ts = ?2), ?3)
-		ON CONFLICT (channel, thread_ts) DO UPDATE SET after_id = excluded.after_id, updated_at = excluded.updated_at`,
-		channel, thread, timeText(db.now())); err != nil {
+	return db.write(ctx, "forget thread", func(tx *sqldb.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM thread_places WHERE channel = ? AND thread_ts = ?`, channel, thread); err != nil {
+			return internal("forget thread place", err)
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO thread_states (channel, thread_ts, after_id, updated_at)
+			VALUES (?1, ?2, (SELECT coalesce(max(id), 0) FROM questions WHERE channel = ?1 AND thread_ts = ?2), ?3)
+			ON CONFLICT (channel, thread_ts) DO UPDATE SET after_id = excluded.after_id, updated_at = excluded.updated_at`,
+			channel, thread, timeText(db.now()))
 		return internal("record thread state", err)
-	}
-	return internal("commit forget thread", tx.Commit())
+	})
 }
 
 // DropThreadPlace forgets a thread's place (换个镇); its questions stay.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"sort"
 	"time"
+
+	"github.com/towndesk/towndesk/storage/internal/sqldb"
 )
 
 // The chat inbox and the outbox hold work that a running instance takes
@@ -15,18 +17,14 @@ import (
 // lease of the rows it takes, in a write transaction, and returns the rows
 // as scan reads them, by id. Errors are EINTERNAL, naming op.
 func claimLeased[T any](ctx context.Context, db *DB, op, claim string, args []any, scan func(scanner) (T, error), id func(T) int64) ([]T, error) {
-	tx, err := db.conn.BeginWrite(ctx)
-	if err != nil {
-		return nil, internal("begin "+op, err)
-	}
-	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, claim, args...)
-	out, err := collect(rows, err, op, scan)
+	var out []T
+	err := db.write(ctx, op, func(tx *sqldb.Tx) error {
+		rows, err := tx.QueryContext(ctx, claim, args...)
+		out, err = collect(rows, err, op, scan)
+		return err
+	})
 	if err != nil {
 		return nil, err
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, internal("commit "+op, err)
 	}
 	sort.Slice(out, func(i, j int) bool { return id(out[i]) < id(out[j]) })
 	return out, nil

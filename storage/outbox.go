@@ -83,15 +83,7 @@ type PostedCard struct {
 // post without a request or another without a channel, EINTERNAL
 // otherwise.
 func (db *DB) AddPosts(ctx context.Context, posts ...Post) error {
-	tx, err := db.conn.BeginWrite(ctx)
-	if err != nil {
-		return internal("begin add posts", err)
-	}
-	defer tx.Rollback()
-	if err := insertPosts(ctx, tx, db.now(), posts); err != nil {
-		return err
-	}
-	return internal("commit add posts", tx.Commit())
+	return db.write(ctx, "add posts", func(tx *sqldb.Tx) error { return insertPosts(ctx, tx, db.now(), posts) })
 }
 
 func insertPosts(ctx context.Context, tx *sqldb.Tx, now time.Time, posts []Post) error {
@@ -177,26 +169,22 @@ func (db *DB) StartPost(ctx context.Context, id int64, owner string) (Post, erro
 // when its post leaves the outbox. It returns ENOTFOUND if owner no
 // longer holds the post.
 func (db *DB) FinishPost(ctx context.Context, id int64, owner string, card *PostedCard) error {
-	tx, err := db.conn.BeginWrite(ctx)
-	if err != nil {
-		return internal("begin finish post", err)
-	}
-	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE id = ? AND owner = ?`, id, owner)
-	if err != nil {
-		return internal("delete post", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return errNotHeld(id)
-	}
-	if card != nil {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO request_cards (request_id, channel, ts, posted_at) VALUES (?, ?, ?, ?)
-			ON CONFLICT (request_id) DO UPDATE SET channel = excluded.channel, ts = excluded.ts, posted_at = excluded.posted_at`,
-			card.RequestID, card.Channel, card.TS, timeText(db.now())); err != nil {
-			return internal("record request card", err)
+	return db.write(ctx, "finish post", func(tx *sqldb.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE id = ? AND owner = ?`, id, owner)
+		if err != nil {
+			return internal("delete post", err)
 		}
-	}
-	return internal("commit finish post", tx.Commit())
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errNotHeld(id)
+		}
+		if card == nil {
+			return nil
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO request_cards (request_id, channel, ts, posted_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (request_id) DO UPDATE SET channel = excluded.channel, ts = excluded.ts, posted_at = excluded.posted_at`,
+			card.RequestID, card.Channel, card.TS, timeText(db.now()))
+		return internal("record request card", err)
+	})
 }
 
 // RetryPost gives post id back after a failed call, to be taken again

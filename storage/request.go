@@ -256,15 +256,7 @@ func mutableValues(r *towndesk.Request) []any {
 // (someone viewed personal data unmasked), so versions stay as they are. It
 // returns ENOTFOUND if a request does not exist, or EINTERNAL.
 func (db *DB) AppendEvents(ctx context.Context, events ...towndesk.Event) error {
-	tx, err := db.conn.BeginWrite(ctx)
-	if err != nil {
-		return internal("begin append events", err)
-	}
-	defer tx.Rollback()
-	if err := insertEvents(ctx, tx, db.now(), events); err != nil {
-		return err
-	}
-	return internal("commit append events", tx.Commit())
+	return db.write(ctx, "append events", func(tx *sqldb.Tx) error { return insertEvents(ctx, tx, db.now(), events) })
 }
 
 func insertEvents(ctx context.Context, tx *sqldb.Tx, now time.Time, events []towndesk.Event) error {

@@ -133,6 +133,20 @@ func collect[T any](rows *sql.Rows, err error, op string, scan func(scanner) (T,
 	return out, nil
 }
 
+// write runs fn in a write transaction, and commits it if fn returns nil.
+// It returns fn's error, or EINTERNAL naming op.
+func (db *DB) write(ctx context.Context, op string, fn func(tx *sqldb.Tx) error) error {
+	tx, err := db.conn.BeginWrite(ctx)
+	if err != nil {
+		return internal("begin "+op, err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return internal("commit "+op, tx.Commit())
+}
+
 // timeText formats t for storage: UTC, RFC 3339 with nanoseconds, so that
 // text order is time order.
 func timeText(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }
