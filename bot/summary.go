@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"strings"
 	"time"
 
@@ -47,12 +46,8 @@ type summaryBuilder interface {
 // builder, and the schedule's settings (deliver.SchedulerOptions, whose
 // Poster is the builder's over Slack).
 type SchedulerOptions struct {
-	BotToken string // xoxb-…
-	// APIURL replaces the Slack Web API base URL (tests, proxies).
-	APIURL string
-	// HTTPClient makes the calls to Slack; nil for a client with a 10 s timeout.
-	HTTPClient *http.Client
-	Builder    summaryBuilder
+	WebAPI
+	Builder summaryBuilder
 	deliver.SchedulerOptions
 }
 
@@ -60,19 +55,17 @@ type SchedulerOptions struct {
 // naming the entry ("summaries[1].schedule: …") for a cron expression or
 // time zone that cannot be used, or when a required option is missing.
 func NewScheduler(o SchedulerOptions) (*Scheduler, error) {
-	switch {
-	case o.BotToken == "":
-		return nil, errors.New("summary scheduler: missing bot token (SLACK_BOT_TOKEN)")
-	case o.Builder == nil || o.Store == nil:
-		return nil, errors.New("summary scheduler: missing Builder or Store")
+	api, _, err := o.WebAPI.client("summary scheduler")
+	if err != nil {
+		return nil, err
 	}
-	if o.HTTPClient == nil {
-		o.HTTPClient = &http.Client{Timeout: 10 * time.Second}
+	if o.Builder == nil || o.Store == nil {
+		return nil, errors.New("summary scheduler: missing Builder or Store")
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	o.Poster = summaryPoster{api: slack.New(o.BotToken, slackOptions(o.HTTPClient, o.APIURL)...), build: o.Builder, log: o.Logger}
+	o.Poster = summaryPoster{api: api, build: o.Builder, log: o.Logger}
 	s, err := deliver.NewScheduler(o.SchedulerOptions)
 	if err != nil {
 		return nil, err

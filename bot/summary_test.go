@@ -184,7 +184,7 @@ func (w *summaryTestWorld) scheduler(t *testing.T, opts ...func(*SchedulerOption
 	t.Helper()
 	db := w.open(t)
 	db.Now = w.Now
-	o := SchedulerOptions{BotToken: "xoxb-test", APIURL: w.slack.srv.URL + "/api/",
+	o := SchedulerOptions{WebAPI: WebAPI{BotToken: "xoxb-test", APIURL: w.slack.srv.URL + "/api/"},
 		Builder: summary.New(db, summary.Config{Now: w.Now}),
 		SchedulerOptions: deliver.SchedulerOptions{Entries: []SummaryEntry{w.entry}, Store: db, Now: w.Now,
 			Logger:     slog.New(masklog.New(slog.NewTextHandler(w.logs, nil))),
@@ -435,7 +435,7 @@ func TestSummaryScheduleErrorsNameTheEntry(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			db := w.open(t)
-			_, err := NewScheduler(SchedulerOptions{BotToken: "xoxb-test", Builder: summary.New(db, summary.Config{}),
+			_, err := NewScheduler(SchedulerOptions{WebAPI: WebAPI{BotToken: "xoxb-test"}, Builder: summary.New(db, summary.Config{}),
 				SchedulerOptions: deliver.SchedulerOptions{Entries: []SummaryEntry{w.entry, tt.entry}, Store: db}})
 			if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
 				t.Errorf("NewScheduler(%q) = %v, want an error starting %s", tt.entry.Schedule, err, tt.want)

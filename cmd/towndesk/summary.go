@@ -27,7 +27,7 @@ func (m *Main) startSummaries(env *chatEnv, data string, opts bot.Options, log *
 	if err != nil {
 		return nil, err
 	}
-	sched, err := bot.NewScheduler(bot.SchedulerOptions{BotToken: opts.BotToken, APIURL: opts.APIURL, Builder: b,
+	sched, err := bot.NewScheduler(bot.SchedulerOptions{WebAPI: opts.WebAPI, Builder: b,
 		SchedulerOptions: deliver.SchedulerOptions{Entries: entries, Store: env.db, Logger: log, Now: m.Now}})
 	if err != nil {
 		return nil, towndesk.Errorf(towndesk.EINVALID, "配置有误：%v", err)
@@ -185,7 +185,7 @@ func (m *Main) summaryCommand(fs *flagSet) runFunc {
 		if token == "" {
 			return towndesk.Errorf(towndesk.EINVALID, "缺少环境变量 SLACK_BOT_TOKEN（Slack 应用的 Bot User OAuth Token，xoxb-…）")
 		}
-		sched, err := bot.NewScheduler(bot.SchedulerOptions{BotToken: token, APIURL: m.Getenv("SLACK_API_URL"), Builder: builder,
+		sched, err := bot.NewScheduler(bot.SchedulerOptions{WebAPI: bot.WebAPI{BotToken: token, APIURL: m.Getenv("SLACK_API_URL")}, Builder: builder,
 			SchedulerOptions: deliver.SchedulerOptions{Entries: []bot.SummaryEntry{entry}, Store: db, Logger: m.logger(),
 				Now: m.Now, MaxAttempts: 3}})
 		if err != nil {
