@@ -47,13 +47,9 @@ type store interface {
 
 // Options configure a Bot.
 type Options struct {
-	BotToken      string // xoxb-…, always
+	WebAPI               // always
 	SigningSecret string // HTTP mode
 	AppToken      string // xapp-…, Socket Mode
-	// APIURL replaces the Slack Web API base URL (tests, proxies).
-	APIURL string
-	// HTTPClient makes the calls to Slack; nil for a client with a 10 s timeout.
-	HTTPClient *http.Client
 
 	Config config.Config
 	Chat   *chat.Chat
@@ -114,14 +110,16 @@ type Bot struct {
 
 // New returns a Bot. It returns an error when a required option is missing.
 func New(o Options) (*Bot, error) {
-	switch {
-	case o.BotToken == "":
-		return nil, errors.New("bot: missing bot token (SLACK_BOT_TOKEN)")
-	case o.Chat == nil || o.Store == nil:
-		return nil, errors.New("bot: missing Chat or Store")
+	var extra []slack.Option
+	if o.AppToken != "" {
+		extra = append(extra, slack.OptionAppLevelToken(o.AppToken))
 	}
-	if o.HTTPClient == nil {
-		o.HTTPClient = &http.Client{Timeout: 10 * time.Second}
+	api, hc, err := o.WebAPI.client("bot", extra...)
+	if err != nil {
+		return nil, err
+	}
+	if o.Chat == nil || o.Store == nil {
+		return nil, errors.New("bot: missing Chat or Store")
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
@@ -150,12 +148,8 @@ func New(o Options) (*Bot, error) {
 	if o.Lease <= 0 {
 		o.Lease = 2 * time.Minute
 	}
-	opts := slackOptions(o.HTTPClient, o.APIURL)
-	if o.AppToken != "" {
-		opts = append(opts, slack.OptionAppLevelToken(o.AppToken))
-	}
 	b := &Bot{
-		api: slack.New(o.BotToken, opts...), http: o.HTTPClient, chat: o.Chat, store: o.Store, cfg: o.Config,
+		api: api, http: hc, chat: o.Chat, store: o.Store, cfg: o.Config,
 		secret: o.SigningSecret, app: o.AppToken, log: o.Logger, now: o.Now,
 		pool: deliver.NewPool(o.Workers, o.Queue), posts: deliver.NewPoster(o.ChannelInterval, o.ChannelBurst, maxPosts),
 		backlog: o.ChannelBacklog, owner: o.Owner, lease: o.Lease,
@@ -438,16 +432,33 @@ func (b *Bot) share(ctx context.Context, cb slack.InteractionCallback, a *slack.
 	return err
 }
 
-// slackOptions are the Web API client options every towndesk client uses:
-// its HTTP client and, if set, another API base URL (tests, proxies),
-// which slack-go wants with a trailing slash.
-func slackOptions(hc *http.Client, apiURL string) []slack.Option {
+// WebAPI is how a towndesk client reaches Slack's Web API.
+type WebAPI struct {
+	BotToken string // xoxb-…
+	// APIURL replaces the Slack Web API base URL (tests, proxies).
+	APIURL string
+	// HTTPClient makes the calls to Slack; nil for a client with a 10 s timeout.
+	HTTPClient *http.Client
+}
+
+// client returns the Web API client, with extra options, and the HTTP
+// client it makes its calls with. It returns an error, naming what needs
+// it, if there is no bot token.
+func (w WebAPI) client(what string, extra ...slack.Option) (*slack.Client, *http.Client, error) {
+	if w.BotToken == "" {
+		return nil, nil, fmt.Errorf("%s: missing bot token (SLACK_BOT_TOKEN)", what)
+	}
+	hc := w.HTTPClient
+	if hc == nil {
+		hc = &http.Client{Timeout: 10 * time.Second}
+	}
 	opts := []slack.Option{slack.OptionHTTPClient(hc)}
-	if apiURL != "" {
+	if apiURL := w.APIURL; apiURL != "" {
+		// slack-go wants the base URL with a trailing slash.
 		if !strings.HasSuffix(apiURL, "/") {
 			apiURL += "/"
 		}
 		opts = append(opts, slack.OptionAPIURL(apiURL))
 	}
-	return opts
+	return slack.New(w.BotToken, append(opts, extra...)...), hc, nil
 }

@@ -118,7 +118,7 @@ func newHarness(t testing.TB, dir string, f *fakeSlack, opts ...func(*Options)) 
 	h.chat = chat.New(lists, db)
 	desk := desk.New(db, desk.Config{Places: gaz})
 	h.chat.Desk = chat.NewDesk(desk, h.cfg.Desk.Workers, []string{chDesk})
-	o := Options{BotToken: "xoxb-test", SigningSecret: testSecret, APIURL: f.apiURL(), Config: h.cfg,
+	o := Options{WebAPI: WebAPI{BotToken: "xoxb-test", APIURL: f.apiURL()}, SigningSecret: testSecret, Config: h.cfg,
 		Chat: h.chat, Store: db, Logger: slog.New(masklog.New(slog.NewTextHandler(h.logs, nil))),
 		ChannelInterval: -1}
 	for _, fn := range opts {

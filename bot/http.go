@@ -110,11 +110,21 @@ func (b *Bot) serveCommands(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad command", http.StatusBadRequest)
 		return
 	}
-	if !b.submit(userKey(sc.UserID), "command", func(ctx context.Context) { b.handleCommand(ctx, sc) }) {
-		writeJSON(w, map[string]string{"response_type": "ephemeral", "text": "towndesk 正忙，请稍后再试。"})
+	if busy := b.command(sc); busy != nil {
+		writeJSON(w, busy)
 		return
 	}
 	w.WriteHeader(http.StatusOK)
+}
+
+// command queues slash command sc for the pool and returns what Slack is
+// answered at once: nil (an empty ack) once it is queued, or an ephemeral
+// message saying towndesk is busy when the pool is full.
+func (b *Bot) command(sc slack.SlashCommand) any {
+	if !b.submit(userKey(sc.UserID), "command", func(ctx context.Context) { b.handleCommand(ctx, sc) }) {
+		return map[string]string{"response_type": "ephemeral", "text": "towndesk 正忙，请稍后再试。"}
+	}
+	return nil
 }
 
 func (b *Bot) serveInteractive(w http.ResponseWriter, r *http.Request) {

@@ -65,7 +65,7 @@ func TestKillChild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := New(Options{BotToken: "xoxb-test", SigningSecret: testSecret, APIURL: os.Getenv(envKillSlack), Config: cfg,
+	b, err := New(Options{WebAPI: WebAPI{BotToken: "xoxb-test", APIURL: os.Getenv(envKillSlack)}, SigningSecret: testSecret, Config: cfg,
 		Chat: c, Store: db, Logger: slog.New(masklog.New(slog.NewTextHandler(logs, nil))),
 		ChannelInterval: -1, Lease: time.Second, RetryBackoff: 100 * time.Millisecond})
 	if err != nil {

@@ -1,16 +1,15 @@
 package bot
 
 import (
-	"bytes"
 	"fmt"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/internal/childproc"
 )
 
 // The cost of a long question served over Slack is measured in a child
@@ -34,32 +33,12 @@ func TestServedQuestionChild(t *testing.T) {
 	h.mention("EvLONG", chBangjun, "U1", "2.000001", "", q)
 	reply := h.slack.wait("chat.postMessage")
 	elapsed := time.Since(start)
-	fmt.Printf("RESULT %d %d %s\n", elapsed.Nanoseconds(), peakKB(), strconv.Quote(reply.Form.Get("thread_ts")+" "+reply.text()))
+	fmt.Printf("RESULT %d %d %s\n", elapsed.Nanoseconds(), childproc.PeakKB(), strconv.Quote(reply.Form.Get("thread_ts")+" "+reply.text()))
 }
 
 func servedQuestion(n int) string {
 	words := []string{"有人", "乱搭乱建", "烧秸秆", "放鞭炮", "河道", "采砂", "乱倒垃圾", "土葬", "病死猪", "小广告", "，", "归谁管"}
-	var b strings.Builder
-	for i := 0; b.Len() < 4*n; i++ {
-		b.WriteString(words[(i*5)%len(words)])
-	}
-	return string([]rune(b.String())[:n])
-}
-
-// peakKB returns this process's peak resident memory in kB (0 if unknown).
-func peakKB() int {
-	status, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(status), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			var kb int
-			fmt.Sscanf(strings.TrimSpace(v), "%d", &kb)
-			return kb
-		}
-	}
-	return 0
+	return childproc.Text(words, 5, n)
 }
 
 type servedRun struct {
@@ -70,14 +49,11 @@ type servedRun struct {
 
 func runServedChild(tb testing.TB, n int) servedRun {
 	tb.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestServedQuestionChild$", "-test.count=1", "-test.v")
-	cmd.Env = append(os.Environ(), envServedChild+"="+strconv.Itoa(n))
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Run(); err != nil {
-		tb.Fatalf("child: %v\n%s%s", err, out.String(), errb.String())
+	c := childproc.Run(tb, childproc.Command("TestServedQuestionChild", envServedChild+"="+strconv.Itoa(n)), "")
+	if c.Code != 0 {
+		tb.Fatalf("child: exit %d\n%s%s", c.Code, c.Stdout, c.Stderr)
 	}
-	for _, line := range strings.Split(out.String(), "\n") {
+	for _, line := range strings.Split(c.Stdout, "\n") {
 		if rest, ok := strings.CutPrefix(line, "RESULT "); ok {
 			var r servedRun
 			var ns int64
@@ -91,7 +67,7 @@ func runServedChild(tb testing.TB, n int) servedRun {
 			return r
 		}
 	}
-	tb.Fatalf("child printed no result:\n%s", out.String())
+	tb.Fatalf("child printed no result:\n%s", c.Stdout)
 	return servedRun{}
 }
 

@@ -42,13 +42,17 @@ func (b *Bot) RunSocket(ctx context.Context) error {
 }
 
 func (b *Bot) socketEvent(ctx context.Context, client *socketmode.Client, evt socketmode.Event) {
+	var ack any // the ack's payload; a case that returns early sends no ack
 	switch evt.Type {
 	case socketmode.EventTypeConnecting:
 		b.log.Info("connecting to Slack (Socket Mode)")
+		return
 	case socketmode.EventTypeConnected:
 		b.log.Info("connected to Slack (Socket Mode)")
+		return
 	case socketmode.EventTypeConnectionError, socketmode.EventTypeIncomingError:
 		b.log.Warn("Socket Mode connection problem", "event", string(evt.Type))
+		return
 	case socketmode.EventTypeEventsAPI:
 		ev, ok := evt.Data.(slackevents.EventsAPIEvent)
 		if !ok || evt.Request == nil {
@@ -62,28 +66,25 @@ func (b *Bot) socketEvent(ctx context.Context, client *socketmode.Client, evt so
 			// No ack: Slack redelivers, and the event ID prevents a double answer.
 			return
 		}
-		b.ack(client, evt.Request, nil)
 	case socketmode.EventTypeSlashCommand:
 		sc, ok := evt.Data.(slack.SlashCommand)
 		if !ok || evt.Request == nil {
 			return
 		}
-		if !b.submit(userKey(sc.UserID), "command", func(ctx context.Context) { b.handleCommand(ctx, sc) }) {
-			b.ack(client, evt.Request, map[string]string{"response_type": "ephemeral", "text": "towndesk 正忙，请稍后再试。"})
-			return
-		}
-		b.ack(client, evt.Request, nil)
+		ack = b.command(sc)
 	case socketmode.EventTypeInteractive:
 		cb, ok := evt.Data.(slack.InteractionCallback)
 		if !ok || evt.Request == nil {
 			return
 		}
-		ack, err := b.interaction(ctx, cb)
-		if err != nil {
+		var err error
+		if ack, err = b.interaction(ctx, cb); err != nil {
 			return
 		}
-		b.ack(client, evt.Request, ack)
+	default:
+		return
 	}
+	b.ack(client, evt.Request, ack)
 }
 
 func (b *Bot) ack(client *socketmode.Client, req *socketmode.Request, payload any) {

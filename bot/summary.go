@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"strings"
 	"time"
 
@@ -44,46 +43,30 @@ type summaryBuilder interface {
 }
 
 // SchedulerOptions configure a Scheduler: the Slack connection and the
-// builder, and deliver.SchedulerOptions' settings.
+// builder, and the schedule's settings (deliver.SchedulerOptions, whose
+// Poster is the builder's over Slack).
 type SchedulerOptions struct {
-	BotToken string // xoxb-…
-	// APIURL replaces the Slack Web API base URL (tests, proxies).
-	APIURL string
-	// HTTPClient makes the calls to Slack; nil for a client with a 10 s timeout.
-	HTTPClient *http.Client
-
-	Entries []SummaryEntry
+	WebAPI
 	Builder summaryBuilder
-	Store   deliver.SummaryStore
-	Logger  *slog.Logger // its handler should mask; nil discards
-	// Now, Owner, Lease, MinBackoff, MaxBackoff, MaxAttempts: see
-	// deliver.SchedulerOptions.
-	Now                    func() time.Time
-	Owner                  string
-	Lease                  time.Duration
-	MinBackoff, MaxBackoff time.Duration
-	MaxAttempts            int
+	deliver.SchedulerOptions
 }
 
 // NewScheduler returns a scheduler for o.Entries. It returns an error
 // naming the entry ("summaries[1].schedule: …") for a cron expression or
 // time zone that cannot be used, or when a required option is missing.
 func NewScheduler(o SchedulerOptions) (*Scheduler, error) {
-	switch {
-	case o.BotToken == "":
-		return nil, errors.New("summary scheduler: missing bot token (SLACK_BOT_TOKEN)")
-	case o.Builder == nil || o.Store == nil:
-		return nil, errors.New("summary scheduler: missing Builder or Store")
+	api, _, err := o.WebAPI.client("summary scheduler")
+	if err != nil {
+		return nil, err
 	}
-	if o.HTTPClient == nil {
-		o.HTTPClient = &http.Client{Timeout: 10 * time.Second}
+	if o.Builder == nil || o.Store == nil {
+		return nil, errors.New("summary scheduler: missing Builder or Store")
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	p := summaryPoster{api: slack.New(o.BotToken, slackOptions(o.HTTPClient, o.APIURL)...), build: o.Builder, log: o.Logger}
-	s, err := deliver.NewScheduler(deliver.SchedulerOptions{Entries: o.Entries, Poster: p, Store: o.Store, Logger: o.Logger,
-		Now: o.Now, Owner: o.Owner, Lease: o.Lease, MinBackoff: o.MinBackoff, MaxBackoff: o.MaxBackoff, MaxAttempts: o.MaxAttempts})
+	o.Poster = summaryPoster{api: api, build: o.Builder, log: o.Logger}
+	s, err := deliver.NewScheduler(o.SchedulerOptions)
 	if err != nil {
 		return nil, err
 	}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/bot/deliver"
 	"github.com/towndesk/towndesk/bot/masklog"
 	"github.com/towndesk/towndesk/handlers/summary"
 	"github.com/towndesk/towndesk/storage"
@@ -183,11 +184,11 @@ func (w *summaryTestWorld) scheduler(t *testing.T, opts ...func(*SchedulerOption
 	t.Helper()
 	db := w.open(t)
 	db.Now = w.Now
-	o := SchedulerOptions{BotToken: "xoxb-test", APIURL: w.slack.srv.URL + "/api/", Entries: []SummaryEntry{w.entry},
+	o := SchedulerOptions{WebAPI: WebAPI{BotToken: "xoxb-test", APIURL: w.slack.srv.URL + "/api/"},
 		Builder: summary.New(db, summary.Config{Now: w.Now}),
-		Store:   db, Now: w.Now,
-		Logger:     slog.New(masklog.New(slog.NewTextHandler(w.logs, nil))),
-		MinBackoff: 50 * time.Millisecond, MaxBackoff: 400 * time.Millisecond, Lease: 5 * time.Second}
+		SchedulerOptions: deliver.SchedulerOptions{Entries: []SummaryEntry{w.entry}, Store: db, Now: w.Now,
+			Logger:     slog.New(masklog.New(slog.NewTextHandler(w.logs, nil))),
+			MinBackoff: 50 * time.Millisecond, MaxBackoff: 400 * time.Millisecond, Lease: 5 * time.Second}}
 	for _, f := range opts {
 		f(&o)
 	}
@@ -434,8 +435,8 @@ func TestSummaryScheduleErrorsNameTheEntry(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			db := w.open(t)
-			_, err := NewScheduler(SchedulerOptions{BotToken: "xoxb-test", Entries: []SummaryEntry{w.entry, tt.entry},
-				Builder: summary.New(db, summary.Config{}), Store: db})
+			_, err := NewScheduler(SchedulerOptions{WebAPI: WebAPI{BotToken: "xoxb-test"}, Builder: summary.New(db, summary.Config{}),
+				SchedulerOptions: deliver.SchedulerOptions{Entries: []SummaryEntry{w.entry, tt.entry}, Store: db}})
 			if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
 				t.Errorf("NewScheduler(%q) = %v, want an error starting %s", tt.entry.Schedule, err, tt.want)
 			}

@@ -65,6 +65,19 @@ func gb18030(t *testing.T, s string) []byte {
 
 var townOpts = Options{DefaultMode: towndesk.ModeStatutory, CodePrefix: "370481103"}
 
+// parseLenient parses files as a town's list under Lenient (problem rows
+// left out and reported); an error fails t.
+func parseLenient(t *testing.T, files ...File) *Parsed {
+	t.Helper()
+	opts := townOpts
+	opts.Lenient = true
+	got, err := Parse(files, opts)
+	if err != nil {
+		t.Fatalf("lenient Parse: %v", err)
+	}
+	return got
+}
+
 func TestParseXLSXRealShape(t *testing.T) {
 	// A town list as towns publish them: a merged title row, a date row,
 	// the header with line breaks and a required-mark, a merged body column,
@@ -179,12 +192,7 @@ func TestParseInvalidRows(t *testing.T) {
 		}
 	}
 
-	lenient := townOpts
-	lenient.Lenient = true
-	got, err := Parse(files, lenient)
-	if err != nil {
-		t.Fatalf("lenient Parse: %v", err)
-	}
+	got := parseLenient(t, files...)
 	if len(got.Items) != 1 || got.Items[0].Code != "C1" {
 		t.Errorf("lenient items = %+v, want only C1", got.Items)
 	}
@@ -290,12 +298,7 @@ func TestParseProblemsUseTheFilesHeadersInOrder(t *testing.T) {
 		"A1,对甲的处罚,某镇人民政府,法定\n" +
 		"A1,对乙的处罚,某镇人民政府,代管\n" +
 		"A3,对丙的处罚,,法定\n"
-	lenient := townOpts
-	lenient.Lenient = true
-	got, err := Parse([]File{{Name: "x.csv", Data: []byte(csv)}}, lenient)
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := parseLenient(t, File{Name: "x.csv", Data: []byte(csv)})
 	var lines []string
 	for _, p := range got.Skipped {
 		lines = append(lines, p.String())

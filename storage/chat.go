@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/storage/internal/sqldb"
 )
 
 // StatusFailed is the status logged for a question that could not be
@@ -53,7 +54,7 @@ func (db *DB) LogQuestion(ctx context.Context, q *Question) error {
 	}
 	q.Text = towndesk.MaskText(q.Text)
 	q.AskedAt = db.now()
-	res, err := db.exec(ctx, `INSERT INTO questions (asked_at, source, user_id, channel, thread_ts,
+	res, err := db.conn.Exec(ctx, `INSERT INTO questions (asked_at, source, user_id, channel, thread_ts,
 		question, status, province, county, county_code, town, town_code, top_code, terms, matter, candidates, places)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		timeText(q.AskedAt), q.Source, q.User, q.Channel, q.Thread, q.Text, string(q.Status),
@@ -85,7 +86,7 @@ func (db *DB) UpdateQuestionOutcome(ctx context.Context, q *Question) error {
 	if err := checkQuestion(q); err != nil {
 		return err
 	}
-	res, err := db.exec(ctx, `UPDATE questions SET status = ?, province = ?, county = ?, county_code = ?,
+	res, err := db.conn.Exec(ctx, `UPDATE questions SET status = ?, province = ?, county = ?, county_code = ?,
 		town = ?, town_code = ?, top_code = ?, terms = ?, matter = ?, candidates = ?, places = ? WHERE id = ?`,
 		string(q.Status), q.Place.Province, q.Place.County, q.Place.CountyCode, q.Place.Town, q.Place.TownCode,
 		q.TopCode, maskedJoin(q.Terms, "、"), maskedJoin(q.Matter, " "), strings.Join(q.Candidates, " "), strings.Join(q.Places, " "), q.ID)
@@ -138,7 +139,7 @@ func scanQuestion(s scanner) (Question, error) {
 
 // Question returns the logged question with the given ID, or ENOTFOUND.
 func (db *DB) Question(ctx context.Context, id int64) (*Question, error) {
-	q, err := scanQuestion(db.queryRow(ctx, `SELECT `+questionColumns+` FROM questions q WHERE q.id = ?`, id))
+	q, err := scanQuestion(db.conn.QueryRow(ctx, `SELECT `+questionColumns+` FROM questions q WHERE q.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, questionNotFound(id)
 	}
@@ -196,7 +197,7 @@ func (db *DB) Questions(ctx context.Context, f QuestionFilter) ([]Question, erro
 		query += " LIMIT ?"
 		args = append(args, f.Limit)
 	}
-	rows, err := db.query(ctx, query, args...)
+	rows, err := db.conn.Query(ctx, query, args...)
 	return collect(rows, err, "query questions", scanQuestion)
 }
 
@@ -208,7 +209,7 @@ func (db *DB) SetFeedback(ctx context.Context, id int64, user string, useful boo
 	if useful {
 		v = 1
 	}
-	_, err := db.exec(ctx, `INSERT INTO question_feedback (question_id, user_id, useful, at)
+	_, err := db.conn.Exec(ctx, `INSERT INTO question_feedback (question_id, user_id, useful, at)
 		VALUES (?, ?, ?, ?) ON CONFLICT (question_id, user_id) DO UPDATE SET useful = excluded.useful, at = excluded.at`,
 		id, user, v, timeText(db.now()))
 	if isConstraint(err) {
@@ -220,7 +221,7 @@ func (db *DB) SetFeedback(ctx context.Context, id int64, user string, useful boo
 // ClaimEvent records a chat platform's event ID and reports whether it is
 // new: false means the event was handled (or is being handled) already.
 func (db *DB) ClaimEvent(ctx context.Context, eventID string) (bool, error) {
-	res, err := db.exec(ctx, `INSERT INTO chat_events (event_id, received_at) VALUES (?, ?)
+	res, err := db.conn.Exec(ctx, `INSERT INTO chat_events (event_id, received_at) VALUES (?, ?)
 		ON CONFLICT (event_id) DO NOTHING`, eventID, timeText(db.now()))
 	if err != nil {
 		return false, internal("claim event", err)
@@ -232,17 +233,17 @@ func (db *DB) ClaimEvent(ctx context.Context, eventID string) (bool, error) {
 // PruneChat forgets event IDs and idempotency keys older than before:
 // platforms stop redelivering after minutes, so days are plenty.
 func (db *DB) PruneChat(ctx context.Context, before time.Time) error {
-	if _, err := db.exec(ctx, `DELETE FROM chat_events WHERE received_at < ?`, timeText(before)); err != nil {
+	if _, err := db.conn.Exec(ctx, `DELETE FROM chat_events WHERE received_at < ?`, timeText(before)); err != nil {
 		return internal("prune events", err)
 	}
-	_, err := db.exec(ctx, `DELETE FROM chat_keys WHERE claimed_at < ?`, timeText(before))
+	_, err := db.conn.Exec(ctx, `DELETE FROM chat_keys WHERE claimed_at < ?`, timeText(before))
 	return internal("prune keys", err)
 }
 
 // ThreadPlace returns the place a conversation thread is about; ok is false
 // if the thread has none yet.
 func (db *DB) ThreadPlace(ctx context.Context, channel, thread string) (p towndesk.Place, ok bool, err error) {
-	err = db.queryRow(ctx, `SELECT province, county, county_code, town, town_code FROM thread_places
+	err = db.conn.QueryRow(ctx, `SELECT province, county, county_code, town, town_code FROM thread_places
 		WHERE channel = ? AND thread_ts = ?`, channel, thread).
 		Scan(&p.Province, &p.County, &p.CountyCode, &p.Town, &p.TownCode)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -259,7 +260,7 @@ func (db *DB) SetThreadPlace(ctx context.Context, channel, thread string, p town
 	if p.County == "" {
 		return towndesk.Errorf(towndesk.EINVALID, "地点缺少县（市、区）")
 	}
-	_, err := db.exec(ctx, `INSERT INTO thread_places (channel, thread_ts, province, county, county_code,
+	_, err := db.conn.Exec(ctx, `INSERT INTO thread_places (channel, thread_ts, province, county, county_code,
 		town, town_code, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (channel, thread_ts) DO UPDATE SET province = excluded.province, county = excluded.county,
 		county_code = excluded.county_code, town = excluded.town, town_code = excluded.town_code,
@@ -272,7 +273,7 @@ func (db *DB) SetThreadPlace(ctx context.Context, channel, thread string, p town
 // thread was started over (ForgetThread), or ENOTFOUND if there is none.
 // It returns EINTERNAL on failure.
 func (db *DB) LastThreadQuestion(ctx context.Context, channel, thread string) (*Question, error) {
-	q, err := scanQuestion(db.queryRow(ctx, `SELECT `+questionColumns+` FROM questions q
+	q, err := scanQuestion(db.conn.QueryRow(ctx, `SELECT `+questionColumns+` FROM questions q
 		WHERE q.channel = ? AND q.thread_ts = ? AND q.id > coalesce((SELECT after_id FROM thread_states s
 			WHERE s.channel = q.channel AND s.thread_ts = q.thread_ts), 0)
 		ORDER BY q.id DESC LIMIT 1`, channel, thread))
@@ -289,34 +290,29 @@ func (db *DB) LastThreadQuestion(ctx context.Context, channel, thread string) (*
 // forgotten and LastThreadQuestion finds only questions asked after now,
 // in one transaction. It returns EINTERNAL on failure.
 func (db *DB) ForgetThread(ctx context.Context, channel, thread string) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return internal("begin forget thread", err)
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `DELETE FROM thread_places WHERE channel = ? AND thread_ts = ?`, channel, thread); err != nil {
-		return internal("forget thread place", err)
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO thread_states (channel, thread_ts, after_id, updated_at)
-		VALUES (?1, ?2, (SELECT coalesce(max(id), 0) FROM questions WHERE channel = ?1 AND thread_ts = ?2), ?3)
-		ON CONFLICT (channel, thread_ts) DO UPDATE SET after_id = excluded.after_id, updated_at = excluded.updated_at`,
-		channel, thread, timeText(db.now())); err != nil {
+	return db.write(ctx, "forget thread", func(tx *sqldb.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM thread_places WHERE channel = ? AND thread_ts = ?`, channel, thread); err != nil {
+			return internal("forget thread place", err)
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO thread_states (channel, thread_ts, after_id, updated_at)
+			VALUES (?1, ?2, (SELECT coalesce(max(id), 0) FROM questions WHERE channel = ?1 AND thread_ts = ?2), ?3)
+			ON CONFLICT (channel, thread_ts) DO UPDATE SET after_id = excluded.after_id, updated_at = excluded.updated_at`,
+			channel, thread, timeText(db.now()))
 		return internal("record thread state", err)
-	}
-	return internal("commit forget thread", tx.Commit())
+	})
 }
 
 // DropThreadPlace forgets a thread's place (换个镇); its questions stay.
 // It returns EINTERNAL on failure.
 func (db *DB) DropThreadPlace(ctx context.Context, channel, thread string) error {
-	_, err := db.exec(ctx, `DELETE FROM thread_places WHERE channel = ? AND thread_ts = ?`, channel, thread)
+	_, err := db.conn.Exec(ctx, `DELETE FROM thread_places WHERE channel = ? AND thread_ts = ?`, channel, thread)
 	return internal("forget thread place", err)
 }
 
 // SetRequestCard records where the card message of a request is; a request
 // has one card, so a second call moves it.
 func (db *DB) SetRequestCard(ctx context.Context, requestID, channel, ts string) error {
-	_, err := db.exec(ctx, `INSERT INTO request_cards (request_id, channel, ts, posted_at) VALUES (?, ?, ?, ?)
+	_, err := db.conn.Exec(ctx, `INSERT INTO request_cards (request_id, channel, ts, posted_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (request_id) DO UPDATE SET channel = excluded.channel, ts = excluded.ts, posted_at = excluded.posted_at`,
 		requestID, channel, ts, timeText(db.now()))
 	return internal("record request card", err)
@@ -325,7 +321,7 @@ func (db *DB) SetRequestCard(ctx context.Context, requestID, channel, ts string)
 // RequestCard returns the channel and timestamp of a request's card
 // message, or ENOTFOUND if it has none.
 func (db *DB) RequestCard(ctx context.Context, requestID string) (channel, ts string, err error) {
-	err = db.queryRow(ctx, `SELECT channel, ts FROM request_cards WHERE request_id = ?`, requestID).Scan(&channel, &ts)
+	err = db.conn.QueryRow(ctx, `SELECT channel, ts FROM request_cards WHERE request_id = ?`, requestID).Scan(&channel, &ts)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", "", towndesk.Errorf(towndesk.ENOTFOUND, "代办 %s 还没有消息卡片", requestID)
 	}
@@ -340,7 +336,7 @@ func (db *DB) RequestCard(ctx context.Context, requestID string) (channel, ts st
 // fresh false and the result recorded by FinishKey ("" while the first
 // delivery is still at work).
 func (db *DB) ClaimKey(ctx context.Context, key string) (result string, fresh bool, err error) {
-	tx, err := db.beginWrite(ctx)
+	tx, err := db.conn.BeginWrite(ctx)
 	if err != nil {
 		return "", false, internal("begin claim key", err)
 	}
@@ -368,13 +364,13 @@ const staleClaim = 2 * time.Minute
 
 // FinishKey records the outcome of the work a claimed key stood for.
 func (db *DB) FinishKey(ctx context.Context, key, result string) error {
-	_, err := db.exec(ctx, `UPDATE chat_keys SET result = ?, done = 1 WHERE key = ?`, result, key)
+	_, err := db.conn.Exec(ctx, `UPDATE chat_keys SET result = ?, done = 1 WHERE key = ?`, result, key)
 	return internal("finish key", err)
 }
 
 // ReleaseKey gives a claimed key back after the work failed, so that a
 // retry may do it.
 func (db *DB) ReleaseKey(ctx context.Context, key string) error {
-	_, err := db.exec(ctx, `DELETE FROM chat_keys WHERE key = ? AND done = 0`, key)
+	_, err := db.conn.Exec(ctx, `DELETE FROM chat_keys WHERE key = ? AND done = 0`, key)
 	return internal("release key", err)
 }

@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"sort"
 	"time"
 
 	"github.com/towndesk/towndesk"
@@ -39,7 +38,7 @@ func (db *DB) QueueQuestion(ctx context.Context, eventID string, q *InboxQuestio
 	if q.Channel == "" || q.Root == "" {
 		return false, towndesk.Errorf(towndesk.EINVALID, "问题缺少频道或消息时间戳")
 	}
-	tx, err := db.beginWrite(ctx)
+	tx, err := db.conn.BeginWrite(ctx)
 	if err != nil {
 		return false, internal("begin queue question", err)
 	}
@@ -77,7 +76,7 @@ func (db *DB) QueueQuestion(ctx context.Context, eventID string, q *InboxQuestio
 // that a restart posts it instead of answering again. It returns
 // ENOTFOUND if the question is no longer queued.
 func (db *DB) SetInboxReply(ctx context.Context, id int64, reply string) error {
-	res, err := db.exec(ctx, `UPDATE chat_inbox SET reply = ? WHERE id = ?`, reply, id)
+	res, err := db.conn.Exec(ctx, `UPDATE chat_inbox SET reply = ? WHERE id = ?`, reply, id)
 	if err != nil {
 		return internal("record queued reply", err)
 	}
@@ -90,7 +89,7 @@ func (db *DB) SetInboxReply(ctx context.Context, id int64, reply string) error {
 // DeleteInbox forgets queued question id once its reply is out (or it
 // can never be). Deleting a question that is gone is not an error.
 func (db *DB) DeleteInbox(ctx context.Context, id int64) error {
-	_, err := db.exec(ctx, `DELETE FROM chat_inbox WHERE id = ?`, id)
+	_, err := db.conn.Exec(ctx, `DELETE FROM chat_inbox WHERE id = ?`, id)
 	return internal("delete queued question", err)
 }
 
@@ -102,69 +101,36 @@ func (db *DB) ClaimInbox(ctx context.Context, owner string, lease time.Duration,
 		return nil, nil
 	}
 	now := db.now()
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return nil, internal("begin claim inbox", err)
-	}
-	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `UPDATE chat_inbox SET owner = ?, lease_until = ?
+	return claimLeased(ctx, db, "claim inbox", `UPDATE chat_inbox SET owner = ?, lease_until = ?
 		WHERE id IN (SELECT id FROM chat_inbox WHERE lease_until < ? ORDER BY id LIMIT ?)
 		RETURNING id, received_at, channel, user_id, root_ts, thread, question, reply`,
-		owner, timeText(now.Add(lease)), timeText(now), limit)
-	if err != nil {
-		return nil, internal("claim inbox", err)
-	}
-	var out []InboxQuestion
-	for rows.Next() {
-		var q InboxQuestion
-		var at string
-		if err := rows.Scan(&q.ID, &at, &q.Channel, &q.User, &q.Root, &q.Thread, &q.Text, &q.Reply); err != nil {
-			rows.Close()
-			return nil, internal("scan queued question", err)
-		}
-		q.ReceivedAt = parseTime(at)
-		out = append(out, q)
-	}
-	if err := rows.Close(); err != nil {
-		return nil, internal("claim inbox", err)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, internal("claim inbox", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, internal("commit claim inbox", err)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out, nil
+		[]any{owner, timeText(now.Add(lease)), timeText(now), limit}, scanInbox, func(q InboxQuestion) int64 { return q.ID })
+}
+
+func scanInbox(s scanner) (InboxQuestion, error) {
+	var q InboxQuestion
+	var at string
+	err := s.Scan(&q.ID, &at, &q.Channel, &q.User, &q.Root, &q.Thread, &q.Text, &q.Reply)
+	q.ReceivedAt = parseTime(at)
+	return q, err
 }
 
 // RenewInbox extends owner's hold on the queued questions it has, to lease
 // from now: a running instance calls it well within every lease.
 func (db *DB) RenewInbox(ctx context.Context, owner string, lease time.Duration) error {
-	_, err := db.exec(ctx, `UPDATE chat_inbox SET lease_until = ? WHERE owner = ?`,
-		timeText(db.now().Add(lease)), owner)
-	return internal("renew inbox", err)
+	return db.renewLeases(ctx, "chat_inbox", owner, lease)
 }
 
 // ReleaseInbox gives up owner's hold on its queued questions (all of them,
 // or only those in ids when some are given), so that the next ClaimInbox,
 // here or in another instance, takes them at once.
 func (db *DB) ReleaseInbox(ctx context.Context, owner string, ids ...int64) error {
-	if len(ids) == 0 {
-		_, err := db.exec(ctx, `UPDATE chat_inbox SET owner = '', lease_until = '' WHERE owner = ?`, owner)
-		return internal("release inbox", err)
-	}
-	for _, id := range ids {
-		if _, err := db.exec(ctx, `UPDATE chat_inbox SET owner = '', lease_until = '' WHERE owner = ? AND id = ?`, owner, id); err != nil {
-			return internal("release queued question", err)
-		}
-	}
-	return nil
+	return db.releaseLeases(ctx, "chat_inbox", owner, ids)
 }
 
 // InboxSize returns how many questions are queued.
 func (db *DB) InboxSize(ctx context.Context) (int, error) {
 	var n int
-	err := db.queryRow(ctx, `SELECT count(*) FROM chat_inbox`).Scan(&n)
+	err := db.conn.QueryRow(ctx, `SELECT count(*) FROM chat_inbox`).Scan(&n)
 	return n, internal("count inbox", err)
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/storage/internal/sqldb"
 )
 
 // EditionInput is one new edition of a place's power list.
@@ -27,7 +28,7 @@ type EditionInput struct {
 // new one is visible. It returns ECONFLICT if the list already has an
 // edition of that name.
 func (db *DB) ImportEdition(ctx context.Context, in EditionInput) (towndesk.List, error) {
-	tx, err := db.beginWrite(ctx)
+	tx, err := db.conn.BeginWrite(ctx)
 	if err != nil {
 		return towndesk.List{}, internal("begin import", err)
 	}
@@ -86,7 +87,7 @@ func (db *DB) ImportEdition(ctx context.Context, in EditionInput) (towndesk.List
 		Rows: len(in.Items), ImportedAt: now, Files: in.Files}, nil
 }
 
-func upsertList(ctx context.Context, tx *Tx, p towndesk.Place) (int64, error) {
+func upsertList(ctx context.Context, tx *sqldb.Tx, p towndesk.Place) (int64, error) {
 	var id int64
 	err := tx.QueryRowContext(ctx, `SELECT id FROM lists WHERE place_code = ?`, p.Code()).Scan(&id)
 	if err == nil {
@@ -103,7 +104,7 @@ func upsertList(ctx context.Context, tx *Tx, p towndesk.Place) (int64, error) {
 	return res.LastInsertId()
 }
 
-func freeEditionName(ctx context.Context, tx *Tx, listID int64, base string) (string, error) {
+func freeEditionName(ctx context.Context, tx *sqldb.Tx, listID int64, base string) (string, error) {
 	name := base
 	for n := 2; ; n++ {
 		var c int
@@ -121,7 +122,7 @@ func freeEditionName(ctx context.Context, tx *Tx, listID int64, base string) (st
 // edition changes; the search index compares it with the one it was built from.
 func (db *DB) Generation(ctx context.Context) (string, error) {
 	var g string
-	err := db.queryRow(ctx, `SELECT value FROM meta WHERE key = 'kb_generation'`).Scan(&g)
+	err := db.conn.QueryRow(ctx, `SELECT value FROM meta WHERE key = 'kb_generation'`).Scan(&g)
 	if err != nil {
 		return "", internal("read generation", err)
 	}
@@ -146,7 +147,7 @@ func scanList(sc scanner) (towndesk.List, error) {
 // Lists returns every list with its current edition, counties first, in
 // place-code order.
 func (db *DB) Lists(ctx context.Context) ([]towndesk.List, error) {
-	rows, err := db.query(ctx, `SELECT `+listColumns+` FROM lists l
+	rows, err := db.conn.Query(ctx, `SELECT `+listColumns+` FROM lists l
 		JOIN editions e ON e.id = l.current_edition_id ORDER BY l.county_code, l.town_code`)
 	return collect(rows, err, "query lists", scanList)
 }
@@ -154,7 +155,7 @@ func (db *DB) Lists(ctx context.Context) ([]towndesk.List, error) {
 // Editions returns every edition of the list of place, oldest first. It
 // returns ENOTFOUND if the place has no list.
 func (db *DB) Editions(ctx context.Context, place towndesk.Place) ([]towndesk.List, error) {
-	rows, err := db.query(ctx, `SELECT `+listColumns+` FROM lists l
+	rows, err := db.conn.Query(ctx, `SELECT `+listColumns+` FROM lists l
 		JOIN editions e ON e.list_id = l.id WHERE l.place_code = ? ORDER BY e.id`, place.Code())
 	out, err := collect(rows, err, "query editions", scanList)
 	if err != nil {
@@ -180,7 +181,7 @@ func scanItem(sc scanner) (int, towndesk.PowerItem, error) {
 
 // EditionItems returns the rows of one edition in file order.
 func (db *DB) EditionItems(ctx context.Context, editionID int64) ([]towndesk.PowerItem, error) {
-	rows, err := db.query(ctx, `SELECT `+itemColumns+` FROM items WHERE edition_id = ? ORDER BY seq`, editionID)
+	rows, err := db.conn.Query(ctx, `SELECT `+itemColumns+` FROM items WHERE edition_id = ? ORDER BY seq`, editionID)
 	return collect(rows, err, "query items", scanPowerItem)
 }
 
@@ -202,7 +203,7 @@ func (db *DB) Items(ctx context.Context, editionID int64, seqs []int) (map[int]t
 	for _, s := range seqs {
 		args = append(args, s)
 	}
-	rows, err := db.query(ctx, `SELECT `+itemColumns+` FROM items WHERE edition_id = ? AND seq IN (?`+strings.Repeat(",?", len(seqs)-1)+`)`, args...)
+	rows, err := db.conn.Query(ctx, `SELECT `+itemColumns+` FROM items WHERE edition_id = ? AND seq IN (?`+strings.Repeat(",?", len(seqs)-1)+`)`, args...)
 	err = eachRow(rows, err, "query items", func(r *sql.Rows) error {
 		seq, it, err := scanItem(r)
 		out[seq] = it

@@ -4,10 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"sort"
 	"time"
 
 	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/storage/internal/sqldb"
 )
 
 // PostKind is what an outbox entry asks the chat front end to do (see
@@ -83,18 +83,10 @@ type PostedCard struct {
 // post without a request or another without a channel, EINTERNAL
 // otherwise.
 func (db *DB) AddPosts(ctx context.Context, posts ...Post) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return internal("begin add posts", err)
-	}
-	defer tx.Rollback()
-	if err := insertPosts(ctx, tx, db.now(), posts); err != nil {
-		return err
-	}
-	return internal("commit add posts", tx.Commit())
+	return db.write(ctx, "add posts", func(tx *sqldb.Tx) error { return insertPosts(ctx, tx, db.now(), posts) })
 }
 
-func insertPosts(ctx context.Context, tx *Tx, now time.Time, posts []Post) error {
+func insertPosts(ctx context.Context, tx *sqldb.Tx, now time.Time, posts []Post) error {
 	for _, p := range posts {
 		switch {
 		case p.Kind == PostCard || p.Kind == PostLine:
@@ -141,25 +133,12 @@ func (db *DB) ClaimPosts(ctx context.Context, owner string, lease time.Duration,
 	if limit <= 0 {
 		return nil, nil
 	}
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return nil, internal("begin claim posts", err)
-	}
-	defer tx.Rollback()
-	now := timeText(db.now())
-	rows, err := tx.QueryContext(ctx, `UPDATE outbox SET owner = ?, lease_until = ?
+	now := db.now()
+	return claimLeased(ctx, db, "claim posts", `UPDATE outbox SET owner = ?, lease_until = ?
 		WHERE id IN (SELECT id FROM outbox WHERE id IN (SELECT min(id) FROM outbox GROUP BY queue)
 			AND lease_until < ? AND not_before <= ? ORDER BY id LIMIT ?)
-		RETURNING `+postColumns, owner, timeText(db.now().Add(lease)), now, now, limit)
-	out, err := collect(rows, err, "claim posts", scanPost)
-	if err != nil {
-		return nil, err
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, internal("commit claim posts", err)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out, nil
+		RETURNING `+postColumns, []any{owner, timeText(now.Add(lease)), timeText(now), timeText(now), limit},
+		scanPost, func(p Post) int64 { return p.ID })
 }
 
 // errNotHeld is what a post owner no longer holds gets.
@@ -173,7 +152,7 @@ func errNotHeld(id int64) error {
 // holds the post (it was sent, or its lease ran out and another took it).
 func (db *DB) StartPost(ctx context.Context, id int64, owner string) (Post, error) {
 	now := timeText(db.now())
-	p, err := scanPost(db.queryRow(ctx, `UPDATE outbox SET attempts = attempts + 1,
+	p, err := scanPost(db.conn.QueryRow(ctx, `UPDATE outbox SET attempts = attempts + 1,
 		first_try = CASE first_try WHEN '' THEN ? ELSE first_try END
 		WHERE id = ? AND owner = ? AND lease_until >= ? RETURNING `+postColumns, now, id, owner, now))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -190,32 +169,28 @@ func (db *DB) StartPost(ctx context.Context, id int64, owner string) (Post, erro
 // when its post leaves the outbox. It returns ENOTFOUND if owner no
 // longer holds the post.
 func (db *DB) FinishPost(ctx context.Context, id int64, owner string, card *PostedCard) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return internal("begin finish post", err)
-	}
-	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE id = ? AND owner = ?`, id, owner)
-	if err != nil {
-		return internal("delete post", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return errNotHeld(id)
-	}
-	if card != nil {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO request_cards (request_id, channel, ts, posted_at) VALUES (?, ?, ?, ?)
-			ON CONFLICT (request_id) DO UPDATE SET channel = excluded.channel, ts = excluded.ts, posted_at = excluded.posted_at`,
-			card.RequestID, card.Channel, card.TS, timeText(db.now())); err != nil {
-			return internal("record request card", err)
+	return db.write(ctx, "finish post", func(tx *sqldb.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE id = ? AND owner = ?`, id, owner)
+		if err != nil {
+			return internal("delete post", err)
 		}
-	}
-	return internal("commit finish post", tx.Commit())
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errNotHeld(id)
+		}
+		if card == nil {
+			return nil
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO request_cards (request_id, channel, ts, posted_at) VALUES (?, ?, ?, ?)
+			ON CONFLICT (request_id) DO UPDATE SET channel = excluded.channel, ts = excluded.ts, posted_at = excluded.posted_at`,
+			card.RequestID, card.Channel, card.TS, timeText(db.now()))
+		return internal("record request card", err)
+	})
 }
 
 // RetryPost gives post id back after a failed call, to be taken again
 // (here or by another instance) at notBefore, recording what went wrong.
 func (db *DB) RetryPost(ctx context.Context, id int64, owner string, notBefore time.Time, problem string) error {
-	_, err := db.exec(ctx, `UPDATE outbox SET owner = '', lease_until = '', not_before = ?, last_error = ?
+	_, err := db.conn.Exec(ctx, `UPDATE outbox SET owner = '', lease_until = '', not_before = ?, last_error = ?
 		WHERE id = ? AND owner = ?`, timeText(notBefore), towndesk.MaskText(problem), id, owner)
 	return internal("retry post", err)
 }
@@ -223,35 +198,25 @@ func (db *DB) RetryPost(ctx context.Context, id int64, owner string, notBefore t
 // DropPost deletes post id for good: it can never be made (no channel to
 // post a card in, or it failed for days).
 func (db *DB) DropPost(ctx context.Context, id int64) error {
-	_, err := db.exec(ctx, `DELETE FROM outbox WHERE id = ?`, id)
+	_, err := db.conn.Exec(ctx, `DELETE FROM outbox WHERE id = ?`, id)
 	return internal("drop post", err)
 }
 
 // RenewPosts extends owner's hold on the posts it has to lease from now:
 // a running instance calls it well within every lease.
 func (db *DB) RenewPosts(ctx context.Context, owner string, lease time.Duration) error {
-	_, err := db.exec(ctx, `UPDATE outbox SET lease_until = ? WHERE owner = ?`, timeText(db.now().Add(lease)), owner)
-	return internal("renew posts", err)
+	return db.renewLeases(ctx, "outbox", owner, lease)
 }
 
 // ReleasePosts gives up owner's hold on its posts (all of them, or those
 // in ids), so that the next ClaimPosts, here or elsewhere, takes them at
 // once; their attempts and retry times stay as they are.
 func (db *DB) ReleasePosts(ctx context.Context, owner string, ids ...int64) error {
-	if len(ids) == 0 {
-		_, err := db.exec(ctx, `UPDATE outbox SET owner = '', lease_until = '' WHERE owner = ?`, owner)
-		return internal("release posts", err)
-	}
-	for _, id := range ids {
-		if _, err := db.exec(ctx, `UPDATE outbox SET owner = '', lease_until = '' WHERE owner = ? AND id = ?`, owner, id); err != nil {
-			return internal("release post", err)
-		}
-	}
-	return nil
+	return db.releaseLeases(ctx, "outbox", owner, ids)
 }
 
 // Posts returns every post in the outbox, oldest first.
 func (db *DB) Posts(ctx context.Context) ([]Post, error) {
-	rows, err := db.query(ctx, `SELECT `+postColumns+` FROM outbox ORDER BY id`)
+	rows, err := db.conn.Query(ctx, `SELECT `+postColumns+` FROM outbox ORDER BY id`)
 	return collect(rows, err, "read posts", scanPost)
 }

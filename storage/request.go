@@ -13,6 +13,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/storage/internal/sqldb"
 )
 
 // staleError is what a change made against an old version of a request gets.
@@ -56,7 +57,7 @@ func (db *DB) CreateRequestOnce(ctx context.Context, r *towndesk.Request, in Int
 	if err := r.Validate(); err != nil {
 		return false, err
 	}
-	tx, err := db.beginWrite(ctx)
+	tx, err := db.conn.BeginWrite(ctx)
 	if err != nil {
 		return false, internal("begin create request", err)
 	}
@@ -121,7 +122,7 @@ func (db *DB) CreateRequestOnce(ctx context.Context, r *towndesk.Request, in Int
 
 // nextRequestID takes the next number of year from the counter. It runs in
 // the creating transaction, so a rollback gives the number back.
-func nextRequestID(ctx context.Context, tx *Tx, year int) (string, error) {
+func nextRequestID(ctx context.Context, tx *sqldb.Tx, year int) (string, error) {
 	var n int
 	err := tx.QueryRowContext(ctx, `INSERT INTO request_counters (year, last) VALUES (?, 1)
 		ON CONFLICT (year) DO UPDATE SET last = last + 1 RETURNING last`, year).Scan(&n)
@@ -168,7 +169,7 @@ func (db *DB) UpdateRequest(ctx context.Context, c RequestChange) error {
 			return err
 		}
 	}
-	tx, err := db.beginWrite(ctx)
+	tx, err := db.conn.BeginWrite(ctx)
 	if err != nil {
 		return internal("begin update request", err)
 	}
@@ -255,18 +256,10 @@ func mutableValues(r *towndesk.Request) []any {
 // (someone viewed personal data unmasked), so versions stay as they are. It
 // returns ENOTFOUND if a request does not exist, or EINTERNAL.
 func (db *DB) AppendEvents(ctx context.Context, events ...towndesk.Event) error {
-	tx, err := db.beginWrite(ctx)
-	if err != nil {
-		return internal("begin append events", err)
-	}
-	defer tx.Rollback()
-	if err := insertEvents(ctx, tx, db.now(), events); err != nil {
-		return err
-	}
-	return internal("commit append events", tx.Commit())
+	return db.write(ctx, "append events", func(tx *sqldb.Tx) error { return insertEvents(ctx, tx, db.now(), events) })
 }
 
-func insertEvents(ctx context.Context, tx *Tx, now time.Time, events []towndesk.Event) error {
+func insertEvents(ctx context.Context, tx *sqldb.Tx, now time.Time, events []towndesk.Event) error {
 	for i := range events {
 		e := &events[i]
 		if e.At.IsZero() {
@@ -286,7 +279,7 @@ func insertEvents(ctx context.Context, tx *Tx, now time.Time, events []towndesk.
 	return nil
 }
 
-func insertEntries(ctx context.Context, tx *Tx, now time.Time, entries []towndesk.LedgerEntry) error {
+func insertEntries(ctx context.Context, tx *sqldb.Tx, now time.Time, entries []towndesk.LedgerEntry) error {
 	for i := range entries {
 		e := &entries[i]
 		if e.At.IsZero() {
@@ -368,7 +361,7 @@ func scanRequest(s scanner) (*towndesk.Request, error) {
 // Request returns the request with the given id, ENOTFOUND if there is
 // none, or EINTERNAL.
 func (db *DB) Request(ctx context.Context, id string) (*towndesk.Request, error) {
-	r, err := scanRequest(db.queryRow(ctx, `SELECT `+requestColumns+` FROM requests WHERE id = ?`, id))
+	r, err := scanRequest(db.conn.QueryRow(ctx, `SELECT `+requestColumns+` FROM requests WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound(id)
 	}
@@ -387,7 +380,7 @@ func (db *DB) Requests(ctx context.Context, f towndesk.RequestFilter) ([]*townde
 	}
 	// A read-only transaction is deferred: it takes a snapshot without
 	// the write lock, so the page and the count agree.
-	tx, err := db.beginRead(ctx)
+	tx, err := db.conn.BeginRead(ctx)
 	if err != nil {
 		return nil, 0, internal("begin list requests", err)
 	}
@@ -406,7 +399,7 @@ func (db *DB) Requests(ctx context.Context, f towndesk.RequestFilter) ([]*townde
 	return rs, n, nil
 }
 
-func findRequests(ctx context.Context, tx *Tx, f towndesk.RequestFilter) ([]*towndesk.Request, error) {
+func findRequests(ctx context.Context, tx *sqldb.Tx, f towndesk.RequestFilter) ([]*towndesk.Request, error) {
 	where, args := requestWhere(f)
 	q := `SELECT ` + requestColumns + ` FROM requests` + where + ` ORDER BY created_at DESC, n DESC`
 	if f.Limit > 0 || f.Offset > 0 {
@@ -527,7 +520,7 @@ func (db *DB) RequestBook(ctx context.Context, f towndesk.RequestFilter) (*Reque
 	if err := f.Validate(); err != nil {
 		return nil, err
 	}
-	tx, err := db.beginRead(ctx)
+	tx, err := db.conn.BeginRead(ctx)
 	if err != nil {
 		return nil, internal("begin request book", err)
 	}
@@ -554,7 +547,7 @@ func (db *DB) RequestBook(ctx context.Context, f towndesk.RequestFilter) (*Reque
 // edition of any power list. It returns EINTERNAL on failure.
 func (db *DB) ItemExists(ctx context.Context, code string) (bool, error) {
 	var ok bool
-	err := db.queryRow(ctx, `SELECT EXISTS (SELECT 1 FROM lists l
+	err := db.conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM lists l
 		JOIN items i ON i.edition_id = l.current_edition_id AND i.code = ?)`, code).Scan(&ok)
 	if err != nil {
 		return false, internal("look up item "+code, err)

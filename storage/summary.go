@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/storage/internal/sqldb"
 )
 
 // SummaryScope selects what a weekly summary covers: one town, one county,
@@ -105,7 +106,7 @@ func (db *DB) Summary(ctx context.Context, q SummaryQuery) (*SummaryData, error)
 	if q.Top <= 0 {
 		q.Top = 10
 	}
-	tx, err := db.beginRead(ctx)
+	tx, err := db.conn.BeginRead(ctx)
 	if err != nil {
 		return nil, internal("begin summary", err)
 	}
@@ -128,7 +129,7 @@ func (db *DB) Summary(ctx context.Context, q SummaryQuery) (*SummaryData, error)
 
 type summaryReader struct {
 	ctx context.Context
-	tx  *Tx
+	tx  *sqldb.Tx
 	q   SummaryQuery
 }
 
@@ -403,7 +404,7 @@ type SummaryClaim struct {
 // on failure. Two callers never both get ClaimTaken while a lease runs.
 func (db *DB) ClaimSummary(ctx context.Context, channel, week, owner string, lease time.Duration) (SummaryClaim, error) {
 	now := db.now()
-	tx, err := db.beginWrite(ctx) // immediate: the read and the write are one step
+	tx, err := db.conn.BeginWrite(ctx) // immediate: the read and the write are one step
 	if err != nil {
 		return SummaryClaim{}, internal("begin claim summary", err)
 	}
@@ -474,7 +475,7 @@ func (db *DB) SummaryDelivery(ctx context.Context, channel, week string) (Summar
 // otherwise.
 func (db *DB) FinishSummary(ctx context.Context, channel, week, owner, ts string) error {
 	now := db.now()
-	res, err := db.exec(ctx, `UPDATE summary_deliveries SET state = 'posted', owner = ?, posted_at = ?,
+	res, err := db.conn.Exec(ctx, `UPDATE summary_deliveries SET state = 'posted', owner = ?, posted_at = ?,
 		ts = ?, last_error = '' WHERE channel = ? AND week = ? AND state = 'claimed'`,
 		owner, timeText(now), ts, channel, week)
 	if err != nil {
@@ -494,7 +495,7 @@ func (db *DB) FinishSummary(ctx context.Context, channel, week, owner, ts string
 // FailSummary records why owner's attempt to post the summary failed,
 // keeping the claim (owner retries it). It returns EINTERNAL on failure.
 func (db *DB) FailSummary(ctx context.Context, channel, week, owner, problem string) error {
-	_, err := db.exec(ctx, `UPDATE summary_deliveries SET last_error = ?
+	_, err := db.conn.Exec(ctx, `UPDATE summary_deliveries SET last_error = ?
 		WHERE channel = ? AND week = ? AND state = 'claimed' AND owner = ?`,
 		towndesk.MaskText(clipText(problem, 500)), channel, week, owner)
 	return internal("record summary failure", err)
@@ -504,7 +505,7 @@ func (db *DB) FailSummary(ctx context.Context, channel, week, owner, problem str
 // another poster, or the next start, may take it. It returns EINTERNAL on
 // failure; releasing a claim owner does not hold does nothing.
 func (db *DB) ReleaseSummary(ctx context.Context, channel, week, owner string) error {
-	_, err := db.exec(ctx, `UPDATE summary_deliveries SET lease_until = ?
+	_, err := db.conn.Exec(ctx, `UPDATE summary_deliveries SET lease_until = ?
 		WHERE channel = ? AND week = ? AND state = 'claimed' AND owner = ?`,
 		timeText(db.now()), channel, week, owner)
 	return internal("release summary claim", err)

@@ -95,12 +95,7 @@ func NewOutbox(o OutboxOptions) *Outbox {
 	if o.Lease <= 0 {
 		o.Lease = 2 * time.Minute
 	}
-	if o.MinBackoff <= 0 {
-		o.MinBackoff = 2 * time.Second
-	}
-	if o.MaxBackoff <= 0 {
-		o.MaxBackoff = 5 * time.Minute
-	}
+	o.MinBackoff, o.MaxBackoff = backoffBounds(o.MinBackoff, o.MaxBackoff)
 	if o.MaxAge <= 0 {
 		o.MaxAge = 72 * time.Hour
 	}
@@ -238,7 +233,7 @@ func (x *Outbox) failed(p storage.Post, err error) {
 	}
 	wait := x.o.MinBackoff
 	for i := 1; i < p.Attempts && wait < x.o.MaxBackoff; i++ {
-		wait *= 2
+		wait = nextBackoff(wait, x.o.MaxBackoff)
 	}
 	wait = min(wait, x.o.MaxBackoff)
 	if after, ok := x.o.Sender.RetryAfter(err); ok {
@@ -250,6 +245,23 @@ func (x *Outbox) failed(p storage.Post, err error) {
 	})
 	time.AfterFunc(wait, x.Wake)
 }
+
+// backoffBounds returns the bounds of the wait before a failed call is
+// tried again, lo and hi, or their defaults (2 s and 5 minutes) where not
+// set.
+func backoffBounds(lo, hi time.Duration) (time.Duration, time.Duration) {
+	if lo <= 0 {
+		lo = 2 * time.Second
+	}
+	if hi <= 0 {
+		hi = 5 * time.Minute
+	}
+	return lo, hi
+}
+
+// nextBackoff returns the wait after one that lasted w and failed again:
+// twice as long, up to hi.
+func nextBackoff(w, hi time.Duration) time.Duration { return min(w*2, hi) }
 
 // release gives p back untouched, for the next start or another instance.
 func (x *Outbox) release(p storage.Post) {

@@ -114,18 +114,33 @@ func newRequest(t *testing.T, db *storage.DB, citizen string) string {
 	return r.ID
 }
 
+// addPosts stores posts in the outbox and returns their IDs, in order.
+func addPosts(t *testing.T, db *storage.DB, posts ...storage.Post) []int64 {
+	t.Helper()
+	ctx := context.Background()
+	if err := db.AddPosts(ctx, posts...); err != nil {
+		t.Fatal(err)
+	}
+	all, err := db.Posts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for _, p := range all[len(all)-len(posts):] {
+		ids = append(ids, p.ID)
+	}
+	return ids
+}
+
 func TestOutboxSendsInOrderAndRecordsCards(t *testing.T) {
 	f := newFakeSender()
 	db, x, _ := openOutbox(t, OutboxOptions{Sender: f, MinBackoff: 50 * time.Millisecond})
 	ctx := context.Background()
 	a, b := newRequest(t, db, "张三"), newRequest(t, db, "李四")
-	if err := db.AddPosts(ctx,
+	addPosts(t, db,
 		storage.Post{Kind: storage.PostCard, RequestID: a, Channel: "C1"},
 		storage.Post{Kind: storage.PostLine, RequestID: a, By: "U1", Body: "已登记"},
-		storage.Post{Kind: storage.PostCard, RequestID: b, Channel: "C1"},
-	); err != nil {
-		t.Fatal(err)
-	}
+		storage.Post{Kind: storage.PostCard, RequestID: b, Channel: "C1"})
 	x.Wake()
 	var got []storage.Post
 	for range 3 {
@@ -154,14 +169,10 @@ func TestOutboxSendsInOrderAndRecordsCards(t *testing.T) {
 func TestOutboxRetriesWithBackoffAndRetryAfter(t *testing.T) {
 	f := newFakeSender()
 	db, x, _ := openOutbox(t, OutboxOptions{Sender: f, MinBackoff: 100 * time.Millisecond, MaxBackoff: 300 * time.Millisecond})
-	ctx := context.Background()
 	a := newRequest(t, db, "张三")
-	if err := db.AddPosts(ctx, storage.Post{Kind: storage.PostCard, RequestID: a, Channel: "C1"},
-		storage.Post{Kind: storage.PostLine, RequestID: a, Body: "一"}); err != nil {
-		t.Fatal(err)
-	}
-	posts, _ := db.Posts(ctx)
-	card, line := posts[0].ID, posts[1].ID
+	ids := addPosts(t, db, storage.Post{Kind: storage.PostCard, RequestID: a, Channel: "C1"},
+		storage.Post{Kind: storage.PostLine, RequestID: a, Body: "一"})
+	card, line := ids[0], ids[1]
 	f.mu.Lock()
 	f.fail[card] = 3                             // backoff 100, 200, 300 ms
 	f.fail[line], f.after[line] = 1, time.Second // then the platform asks for a second
@@ -193,23 +204,19 @@ func TestOutboxRetriesWithBackoffAndRetryAfter(t *testing.T) {
 func TestOutboxDropsWhatGoesNowhereAndGivesUpOldPosts(t *testing.T) {
 	f := newFakeSender()
 	db, x, _ := openOutbox(t, OutboxOptions{Sender: f, MinBackoff: 20 * time.Millisecond, MaxAge: 200 * time.Millisecond})
-	ctx := context.Background()
 	a := newRequest(t, db, "张三")
-	if err := db.AddPosts(ctx, storage.Post{Kind: storage.PostCard, RequestID: a, Channel: "C1"},
-		storage.Post{Kind: storage.PostMessage, Channel: "C2", Body: `{"text":"依据"}`}); err != nil {
-		t.Fatal(err)
-	}
-	posts, _ := db.Posts(ctx)
+	ids := addPosts(t, db, storage.Post{Kind: storage.PostCard, RequestID: a, Channel: "C1"},
+		storage.Post{Kind: storage.PostMessage, Channel: "C2", Body: `{"text":"依据"}`})
 	f.mu.Lock()
-	f.nowhere[posts[0].ID] = true
-	f.fail[posts[1].ID] = 1000
+	f.nowhere[ids[0]] = true
+	f.fail[ids[1]] = 1000
 	f.mu.Unlock()
 	x.Wake()
 	waitEmpty(t, db)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, p := range f.sent {
-		if p.ID == posts[0].ID {
+		if p.ID == ids[0] {
 			t.Errorf("a post that goes nowhere was sent")
 		}
 	}
@@ -226,10 +233,8 @@ func TestOutboxLeavesPostsForTheNextStart(t *testing.T) {
 	}
 	defer db.Close()
 	a, b := newRequest(t, db, "张三"), newRequest(t, db, "李四")
-	if err := db.AddPosts(ctx, storage.Post{Kind: storage.PostCard, RequestID: a, Channel: "C1"},
-		storage.Post{Kind: storage.PostCard, RequestID: b, Channel: "C1"}); err != nil {
-		t.Fatal(err)
-	}
+	addPosts(t, db, storage.Post{Kind: storage.PostCard, RequestID: a, Channel: "C1"},
+		storage.Post{Kind: storage.PostCard, RequestID: b, Channel: "C1"})
 	// The first run may post once an hour in C1: b's card waits its turn
 	// when the run stops, and is left stored, not lost.
 	f := newFakeSender()

@@ -121,14 +121,22 @@ func (p *Pool) Close(ctx context.Context) error {
 	p.closed = true
 	p.wake.Broadcast()
 	p.mu.Unlock()
+	return drain(ctx, &p.wg, p.cancel)
+}
+
+// drain waits for wg's goroutines to return, then calls cancel (which
+// releases their context). If ctx ends first, it calls cancel at once, so
+// that they stop waiting on the chat platform, and returns ctx's error
+// once they have returned.
+func drain(ctx context.Context, wg *sync.WaitGroup, cancel context.CancelFunc) error {
 	done := make(chan struct{})
-	go func() { p.wg.Wait(); close(done) }()
+	go func() { wg.Wait(); close(done) }()
 	select {
 	case <-done:
-		p.cancel()
+		cancel()
 		return nil
 	case <-ctx.Done():
-		p.cancel()
+		cancel()
 		<-done
 		return ctx.Err()
 	}

@@ -200,15 +200,5 @@ func (p *Poster) Close(ctx context.Context) error {
 		close(p.stop)
 	}
 	p.mu.Unlock()
-	done := make(chan struct{})
-	go func() { p.wg.Wait(); close(done) }()
-	select {
-	case <-done:
-		p.cancel()
-		return nil
-	case <-ctx.Done():
-		p.cancel()
-		<-done
-		return ctx.Err()
-	}
+	return drain(ctx, &p.wg, p.cancel)
 }

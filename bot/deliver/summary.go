@@ -139,12 +139,7 @@ func NewScheduler(o SchedulerOptions) (*Scheduler, error) {
 	if s.lease <= 0 {
 		s.lease = 10 * time.Minute
 	}
-	if s.minWait <= 0 {
-		s.minWait = 2 * time.Second
-	}
-	if s.maxWait <= 0 {
-		s.maxWait = 5 * time.Minute
-	}
+	s.minWait, s.maxWait = backoffBounds(s.minWait, s.maxWait)
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	return s, nil
 }
@@ -316,7 +311,7 @@ func (s *Scheduler) Deliver(ctx context.Context, e SummaryEntry, week summary.We
 			if !sleep(ctx, wait) {
 				return Delivery{}, ctx.Err()
 			}
-			wait = min(wait*2, s.maxWait)
+			wait = nextBackoff(wait, s.maxWait)
 			continue
 		}
 		switch c.State {
@@ -361,7 +356,7 @@ func (s *Scheduler) Deliver(ctx context.Context, e SummaryEntry, week summary.We
 			s.release(ctx, e.Channel, wk)
 			return Delivery{}, ctx.Err()
 		}
-		wait = min(wait*2, s.maxWait)
+		wait = nextBackoff(wait, s.maxWait)
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/internal/childproc"
 )
 
 // A question's cost is measured in a child process (this test binary run
@@ -34,24 +35,8 @@ func TestCLIChild(t *testing.T) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	code := NewMain().Run(ctx, strings.Split(args, "\x1f"))
-	fmt.Fprintf(os.Stderr, "\nVmHWM-kB %d\n", peakKB())
+	fmt.Fprintf(os.Stderr, "\nVmHWM-kB %d\n", childproc.PeakKB())
 	os.Exit(code)
-}
-
-// peakKB returns this process's peak resident memory in kB (0 if unknown).
-func peakKB() int {
-	status, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(status), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			var kb int
-			fmt.Sscanf(strings.TrimSpace(v), "%d", &kb)
-			return kb
-		}
-	}
-	return 0
 }
 
 // cliRun is one towndesk run in a child process.
@@ -64,21 +49,16 @@ type cliRun struct {
 
 func runCLIChild(tb testing.TB, stdin string, args ...string) cliRun {
 	tb.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^TestCLIChild$", "-test.count=1")
-	cmd.Env = append(os.Environ(), envCLIChild+"="+strings.Join(args, "\x1f"), "TOWNDESK_NO_SAMPLE=1")
-	cmd.Stdin = strings.NewReader(stdin)
-	var out, errb bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errb
-	start := time.Now()
-	err := cmd.Run()
-	r := cliRun{stdout: out.String(), wall: time.Since(start)}
-	if ee, ok := err.(*exec.ExitError); ok {
-		r.code = ee.ExitCode()
-	} else if err != nil {
-		tb.Fatal(err)
-	}
-	r.stderr, r.peakKB = splitPeak(errb.String())
+	c := childproc.Run(tb, cliChild(args...), stdin)
+	r := cliRun{stdout: c.Stdout, code: c.Code, wall: c.Wall}
+	r.stderr, r.peakKB = splitPeak(c.Stderr)
 	return r
+}
+
+// cliChild returns the command that runs towndesk with args in a child
+// process, without the sample lists.
+func cliChild(args ...string) *exec.Cmd {
+	return childproc.Command("TestCLIChild", envCLIChild+"="+strings.Join(args, "\x1f"), "TOWNDESK_NO_SAMPLE=1")
 }
 
 // splitPeak takes the VmHWM line off a child's stderr.
@@ -97,11 +77,7 @@ func splitPeak(s string) (string, int) {
 func longQuestion(n int) string {
 	words := []string{"滨湖镇", "有人", "乱搭乱建", "烧秸秆", "放鞭炮", "河道", "采砂", "乱倒垃圾", "土葬", "病死猪",
 		"小广告", "占道", "摆摊", "宅基地", "噪音", "养鸡", "污水", "归谁管", "，", "、", "滕州市", "柴胡店镇"}
-	var b strings.Builder
-	for i := 0; b.Len() < 4*n; i++ {
-		b.WriteString(words[(i*7)%len(words)])
-	}
-	return string([]rune(b.String())[:n])
+	return childproc.Text(words, 7, n)
 }
 
 // preparedData returns a data directory with the sample lists loaded and
@@ -202,8 +178,7 @@ func TestSignalStopsAsk(t *testing.T) {
 	}
 	dir := preparedData(t)
 	for _, waiting := range []bool{false, true} {
-		cmd := exec.Command(os.Args[0], "-test.run=^TestCLIChild$", "-test.count=1")
-		cmd.Env = append(os.Environ(), envCLIChild+"="+strings.Join([]string{"ask", "--data", dir, "--batch"}, "\x1f"))
+		cmd := cliChild("ask", "--data", dir, "--batch")
 		stdin, _ := cmd.StdinPipe()
 		stdout, _ := cmd.StdoutPipe()
 		var errb bytes.Buffer

@@ -90,8 +90,8 @@ func (m *Main) serveCommand(fs *flagSet) runFunc {
 		if len(rest) > 0 {
 			return usagef("serve 不接受参数 %q", strings.Join(rest, " "))
 		}
-		opts := bot.Options{BotToken: m.Getenv("SLACK_BOT_TOKEN"), SigningSecret: m.Getenv("SLACK_SIGNING_SECRET"),
-			AppToken: m.Getenv("SLACK_APP_TOKEN"), APIURL: m.Getenv("SLACK_API_URL"), Workers: atLeastOne(*workers), Now: m.Now}
+		opts := bot.Options{WebAPI: bot.WebAPI{BotToken: m.Getenv("SLACK_BOT_TOKEN"), APIURL: m.Getenv("SLACK_API_URL")},
+			SigningSecret: m.Getenv("SLACK_SIGNING_SECRET"), AppToken: m.Getenv("SLACK_APP_TOKEN"), Workers: atLeastOne(*workers), Now: m.Now}
 		switch {
 		case opts.BotToken == "":
 			return towndesk.Errorf(towndesk.EINVALID, "缺少环境变量 SLACK_BOT_TOKEN（Slack 应用的 Bot User OAuth Token，xoxb-…）")

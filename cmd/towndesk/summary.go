@@ -8,6 +8,7 @@ import (
 
 	"github.com/towndesk/towndesk"
 	"github.com/towndesk/towndesk/bot"
+	"github.com/towndesk/towndesk/bot/deliver"
 	"github.com/towndesk/towndesk/config"
 	"github.com/towndesk/towndesk/gazetteer"
 	"github.com/towndesk/towndesk/handlers/qa"
@@ -26,8 +27,8 @@ func (m *Main) startSummaries(env *chatEnv, data string, opts bot.Options, log *
 	if err != nil {
 		return nil, err
 	}
-	sched, err := bot.NewScheduler(bot.SchedulerOptions{BotToken: opts.BotToken, APIURL: opts.APIURL,
-		Entries: entries, Builder: b, Store: env.db, Logger: log, Now: m.Now})
+	sched, err := bot.NewScheduler(bot.SchedulerOptions{WebAPI: opts.WebAPI, Builder: b,
+		SchedulerOptions: deliver.SchedulerOptions{Entries: entries, Store: env.db, Logger: log, Now: m.Now}})
 	if err != nil {
 		return nil, towndesk.Errorf(towndesk.EINVALID, "配置有误：%v", err)
 	}
@@ -184,9 +185,9 @@ func (m *Main) summaryCommand(fs *flagSet) runFunc {
 		if token == "" {
 			return towndesk.Errorf(towndesk.EINVALID, "缺少环境变量 SLACK_BOT_TOKEN（Slack 应用的 Bot User OAuth Token，xoxb-…）")
 		}
-		sched, err := bot.NewScheduler(bot.SchedulerOptions{BotToken: token, APIURL: m.Getenv("SLACK_API_URL"),
-			Entries: []bot.SummaryEntry{entry}, Builder: builder, Store: db, Logger: m.logger(), Now: m.Now,
-			MaxAttempts: 3})
+		sched, err := bot.NewScheduler(bot.SchedulerOptions{WebAPI: bot.WebAPI{BotToken: token, APIURL: m.Getenv("SLACK_API_URL")}, Builder: builder,
+			SchedulerOptions: deliver.SchedulerOptions{Entries: []bot.SummaryEntry{entry}, Store: db, Logger: m.logger(),
+				Now: m.Now, MaxAttempts: 3}})
 		if err != nil {
 			return towndesk.Errorf(towndesk.EINVALID, "%v", err)
 		}

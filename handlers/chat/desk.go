@@ -154,18 +154,14 @@ func (c *Chat) MoveRequest(ctx context.Context, req Message, id string, version 
 	default:
 		in.Note = text
 	}
-	return c.change(req, func(by, card string) (*desk.RequestReply, error) {
-		in.By, in.Card = by, card
-		return c.Desk.desk.Move(ctx, in)
-	})
+	return c.change(req, &in.By, &in.Card, func() (*desk.RequestReply, error) { return c.Desk.desk.Move(ctx, in) })
 }
 
 // FollowUpRequest records the follow-up call of a done request; the same
 // rules as MoveRequest.
 func (c *Chat) FollowUpRequest(ctx context.Context, req Message, id string, version int, result, note string) (*Reply, error) {
-	return c.change(req, func(by, card string) (*desk.RequestReply, error) {
-		return c.Desk.desk.FollowUp(ctx, desk.RequestFollowUpInput{ID: id, By: by, Result: result, Note: note, Version: version, Card: card})
-	})
+	in := desk.RequestFollowUpInput{ID: id, Result: result, Note: note, Version: version}
+	return c.change(req, &in.By, &in.Card, func() (*desk.RequestReply, error) { return c.Desk.desk.FollowUp(ctx, in) })
 }
 
 // NewRequest logs a request from the intake form for user acting in
@@ -173,10 +169,7 @@ func (c *Chat) FollowUpRequest(ctx context.Context, req Message, id string, vers
 // RequestReply.Repeated). It returns EUNAUTHORIZED for a user who may
 // not, and Desk.New's errors (nothing is stored then).
 func (c *Chat) NewRequest(ctx context.Context, req Message, in desk.RequestNewInput) (*Reply, error) {
-	return c.change(req, func(by, card string) (*desk.RequestReply, error) {
-		in.By, in.Card = by, card
-		return c.Desk.desk.New(ctx, in)
-	})
+	return c.change(req, &in.By, &in.Card, func() (*desk.RequestReply, error) { return c.Desk.desk.New(ctx, in) })
 }
 
 // ShowRequest returns a request with its history, masked; with reveal,

@@ -446,8 +446,7 @@ type RequestPayInput struct {
 // number, more than two decimals, too large), or a request that is done or
 // has ended; ENOTFOUND; ECONFLICT.
 func (d *Desk) Pay(ctx context.Context, in RequestPayInput) (*RequestReply, error) {
-	var bal towndesk.Balance
-	reply, err := d.change(ctx, in.ID, in.By, in.Version, in.Card, func(cur *towndesk.Request, by string) (*towndesk.Change, string, error) {
+	return d.changeMoney(ctx, in.ID, in.By, in.Version, in.Card, func(cur *towndesk.Request, by string, _ []towndesk.LedgerEntry) (*towndesk.Change, string, error) {
 		typ, err := towndesk.ParseEntryType(in.Type)
 		if err != nil {
 			return nil, "", err
@@ -456,18 +455,29 @@ func (d *Desk) Pay(ctx context.Context, in RequestPayInput) (*RequestReply, erro
 		if err != nil {
 			return nil, "", err
 		}
-		e := towndesk.LedgerEntry{Type: typ, Amount: amount, Receipt: strings.TrimSpace(in.Receipt),
-			Note: strings.TrimSpace(in.Note), By: by, At: d.now()}
-		c, err := cur.Book(e)
+		c, err := cur.Book(towndesk.LedgerEntry{Type: typ, Amount: amount, Receipt: strings.TrimSpace(in.Receipt),
+			Note: strings.TrimSpace(in.Note), By: by, At: d.now()})
+		return c, fmt.Sprintf("代办 %s：%s %s 元", cur.ID, typ, amount), err
+	})
+}
+
+// changeMoney is change for a change to the request's ledger: fn gets the
+// ledger as it is and returns the change, whose entries are added to it,
+// and the reply's text, to which the new balance is added.
+func (d *Desk) changeMoney(ctx context.Context, id, by string, version int, card string,
+	fn func(cur *towndesk.Request, by string, ledger []towndesk.LedgerEntry) (*towndesk.Change, string, error)) (*RequestReply, error) {
+	var bal towndesk.Balance
+	reply, err := d.change(ctx, id, by, version, card, func(cur *towndesk.Request, by string) (*towndesk.Change, string, error) {
+		ledger, err := d.db.Ledger(ctx, cur.ID)
 		if err != nil {
 			return nil, "", err
 		}
-		entries, err := d.db.Ledger(ctx, cur.ID)
+		c, text, err := fn(cur, by, ledger)
 		if err != nil {
 			return nil, "", err
 		}
-		bal = towndesk.BalanceOf(append(entries, e))
-		return c, fmt.Sprintf("代办 %s：%s %s 元。%s", cur.ID, typ, amount, bal), nil
+		bal = towndesk.BalanceOf(append(ledger, c.Entries...))
+		return c, fmt.Sprintf("%s。%s", text, bal), nil
 	})
 	if err != nil {
 		return nil, err
@@ -511,25 +521,14 @@ func (d *Desk) Reverse(ctx context.Context, in RequestReverseInput) (*RequestRep
 	if err != nil {
 		return nil, err
 	}
-	var bal towndesk.Balance
-	reply, err := d.change(ctx, in.ID, in.By, in.Version, in.Card, func(cur *towndesk.Request, by string) (*towndesk.Change, string, error) {
-		ledger, err := d.db.Ledger(ctx, cur.ID)
-		if err != nil {
-			return nil, "", err
-		}
+	return d.changeMoney(ctx, in.ID, in.By, in.Version, in.Card, func(cur *towndesk.Request, by string, ledger []towndesk.LedgerEntry) (*towndesk.Change, string, error) {
 		c, err := cur.Reverse(ledger, towndesk.Reversal{Entry: entry, Reason: in.Reason, By: by, At: d.now()})
 		if err != nil {
 			return nil, "", err
 		}
 		e := c.Entries[0]
-		bal = towndesk.BalanceOf(append(ledger, e))
-		return c, fmt.Sprintf("代办 %s：已冲正收支 #%d（%s %s 元）。%s", cur.ID, entry, e.Type, e.Amount, bal), nil
+		return c, fmt.Sprintf("代办 %s：已冲正收支 #%d（%s %s 元）", cur.ID, entry, e.Type, e.Amount), nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	reply.Balance = &bal
-	return reply, nil
 }
 
 // RequestFollowUpInput records the follow-up call (回访).

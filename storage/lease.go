@@ -1,0 +1,54 @@
+package storage
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"github.com/towndesk/towndesk/storage/internal/sqldb"
+)
+
+// The chat inbox and the outbox hold work that a running instance takes
+// for itself: a row's owner holds it until lease_until, renews the lease
+// while it works, and gives it back when it stops. Whoever claims next
+// takes the rows that nobody holds.
+
+// claimLeased runs claim, an UPDATE … RETURNING that sets the owner and
+// lease of the rows it takes, in a write transaction, and returns the rows
+// as scan reads them, by id. Errors are EINTERNAL, naming op.
+func claimLeased[T any](ctx context.Context, db *DB, op, claim string, args []any, scan func(scanner) (T, error), id func(T) int64) ([]T, error) {
+	var out []T
+	err := db.write(ctx, op, func(tx *sqldb.Tx) error {
+		rows, err := tx.QueryContext(ctx, claim, args...)
+		out, err = collect(rows, err, op, scan)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	sort.Slice(out, func(i, j int) bool { return id(out[i]) < id(out[j]) })
+	return out, nil
+}
+
+// renewLeases extends owner's hold on the rows of table it has to lease
+// from now.
+func (db *DB) renewLeases(ctx context.Context, table, owner string, lease time.Duration) error {
+	_, err := db.conn.Exec(ctx, `UPDATE `+table+` SET lease_until = ? WHERE owner = ?`, timeText(db.now().Add(lease)), owner)
+	return internal("renew "+table, err)
+}
+
+// releaseLeases gives up owner's hold on its rows of table: all of them,
+// or those in ids when some are given.
+func (db *DB) releaseLeases(ctx context.Context, table, owner string, ids []int64) error {
+	release := `UPDATE ` + table + ` SET owner = '', lease_until = '' WHERE owner = ?`
+	if len(ids) == 0 {
+		_, err := db.conn.Exec(ctx, release, owner)
+		return internal("release "+table, err)
+	}
+	for _, id := range ids {
+		if _, err := db.conn.Exec(ctx, release+` AND id = ?`, owner, id); err != nil {
+			return internal("release "+table, err)
+		}
+	}
+	return nil
+}
