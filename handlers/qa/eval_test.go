@@ -91,7 +91,7 @@ func TestReadEvalCasesErrors(t *testing.T) {
 		{`{"q": "谁管烧秸秆", "status": "answered", "codes": ["A1"]}` + "\n{不是 JSON\n", "e.jsonl:2: 不是有效的 JSON"},
 		{"# 注释\n" + `{"status": "not_found"}`, "e.jsonl:2: 缺少 q 或 status"},
 		{`{"q": "谁管烧秸秆", "status": "answered"}`, "e.jsonl:1: status 为 answered 时需要 codes"},
-		{strings.Repeat("长", towndesk.MaxLineBytes/3+1), "e.jsonl: 读取失败"},
+		{strings.Repeat("长", towndesk.MaxLineBytes/3+1), "e.jsonl 第 1 行太长：每行最多 1048576 字节"},
 	} {
 		cases, err := ReadEvalCases(strings.NewReader(tt.in), "e.jsonl")
 		if towndesk.ErrorCode(err) != towndesk.EINVALID || !strings.Contains(towndesk.ErrorMessage(err), tt.want) {
