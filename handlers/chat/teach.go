@@ -187,10 +187,20 @@ func (c *Chat) PickCandidate(ctx context.Context, req Message, questionID int64,
 	if err := c.log.RecordPick(ctx, questionID, req.User, code); err != nil {
 		return nil, err
 	}
-	if c.Maintainers.Allowed(req) {
-		return c.Teach(ctx, req, questionID, code)
+	// The chosen row in full: the candidate line named only its body.
+	chosen, err := c.lists.Chosen(ctx, q.Place, code)
+	if err != nil {
+		return nil, err
 	}
-	return &Reply{Text: "已记录你的选择（编码 " + code + "），清单管理员会据此核对。", Private: true}, nil
+	if c.Maintainers.Allowed(req) {
+		r, err := c.Teach(ctx, req, questionID, code)
+		if err != nil {
+			return nil, err
+		}
+		r.Text = chosen + "\n" + r.Text
+		return r, nil
+	}
+	return &Reply{Text: chosen + "\n已记录你的选择，清单管理员会据此核对。", Private: true}, nil
 }
 
 // TeachOffer asks the front end to offer a maintainer to teach the answer

@@ -107,15 +107,28 @@ func TestPickCandidate(t *testing.T) {
 	if _, err := c.PickCandidate(ctx, Message{Source: "slack", User: "U0OTHER001", Channel: "C1"}, id, "NOT-A-CANDIDATE"); towndesk.ErrorCode(err) != towndesk.EINVALID {
 		t.Errorf("PickCandidate(not a candidate) = %v, want EINVALID", err)
 	}
-	// A pick by anyone is recorded; it teaches only from a maintainer.
-	if _, err := c.PickCandidate(ctx, Message{Source: "slack", User: "U0OTHER001", Channel: "C1"}, id, code); err != nil {
+	// A pick by anyone is recorded and shows the chosen row in full (the
+	// candidate line named only its body); it teaches only from a
+	// maintainer.
+	picked, err := c.PickCandidate(ctx, Message{Source: "slack", User: "U0OTHER001", Channel: "C1"}, id, code)
+	if err != nil {
 		t.Fatal(err)
+	}
+	body := r.Answer.Rows[1].Body
+	for _, want := range []string{"你选的事项", "由" + body, "依据：", "编码 " + code, "已记录你的选择"} {
+		if !strings.Contains(picked.Text, want) {
+			t.Errorf("reply to a pick = %q, want %q in it", picked.Text, want)
+		}
 	}
 	if links, _ := db.TaughtLinks(ctx); len(links) != 0 {
 		t.Errorf("a non-maintainer's pick taught %d links", len(links))
 	}
-	if _, err := c.PickCandidate(ctx, Message{Source: "slack", User: "U0MAINT001", Channel: "C1"}, id, code); err != nil {
+	taught, err := c.PickCandidate(ctx, Message{Source: "slack", User: "U0MAINT001", Channel: "C1"}, id, code)
+	if err != nil {
 		t.Fatal(err)
+	}
+	if !strings.Contains(taught.Text, "你选的事项") || !strings.Contains(taught.Text, "已记住") {
+		t.Errorf("reply to a maintainer's pick = %q, want the row and what was learned", taught.Text)
 	}
 	if links, _ := db.TaughtLinks(ctx); len(links) != 1 || links[0].Code != code {
 		t.Errorf("a maintainer's pick taught %+v, want a link to %s", links, code)

@@ -494,3 +494,37 @@ func (l *Lists) TeachingFigures(ctx context.Context, scope towndesk.Place, since
 	})
 	return f, nil
 }
+
+// Chosen returns the reply text for the row with code among the current
+// lists of place, which the asker picked among an uncertain reply's
+// candidates: the row as an answer would show it (who acts and in whose
+// name, or where to apply for a licence; the handling unit, the basis and
+// the list), introduced as the asker's choice rather than as towndesk's
+// answer. It returns ENOTFOUND when no current list of place has code.
+func (l *Lists) Chosen(ctx context.Context, place towndesk.Place, code string) (string, error) {
+	it, list, err := l.findItem(ctx, place, code, "")
+	if err != nil {
+		return "", err
+	}
+	m := towndesk.Match{Item: it, List: list}
+	var b strings.Builder
+	fmt.Fprintf(&b, "你选的事项：【%s】%s", it.Category, it.Name)
+	if it.SubItem != "" {
+		fmt.Fprintf(&b, "（%s）", it.SubItem)
+	}
+	b.WriteString("\n")
+	if grant(it) {
+		b.WriteString(WhereToApply(m, place))
+	} else {
+		b.WriteString(WhoActs(m, place))
+	}
+	b.WriteString("\n")
+	if it.Office != "" {
+		fmt.Fprintf(&b, "承办机构：%s\n", it.Office)
+	}
+	if it.Basis != "" {
+		fmt.Fprintf(&b, "依据：%s\n", it.Basis)
+	}
+	fmt.Fprintf(&b, "出处：%s，编码 %s", ListName(list), it.Code)
+	return towndesk.MaskText(b.String()), nil
+}
