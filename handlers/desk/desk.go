@@ -381,7 +381,11 @@ func (d *Desk) Assign(ctx context.Context, in RequestAssignInput) (*RequestReply
 }
 
 // change loads request id at version, makes change on it for by and
-// saves the result, with change's message.
+// saves the result, with change's message. The request's chat card and
+// its timeline follow the change through the outbox: in channel card
+// when the change is made in chat, else (the CLI, the console) in the
+// channel where its card was posted, if it has one; a running serve sends
+// them.
 func (d *Desk) change(ctx context.Context, id, by string, version int, card string,
 	change func(cur *towndesk.Request, by string) (*towndesk.Change, string, error)) (*RequestReply, error) {
 	by, err := checkBy(by)
@@ -395,6 +399,14 @@ func (d *Desk) change(ctx context.Context, id, by string, version int, card stri
 	c, msg, err := change(cur, by)
 	if err != nil {
 		return nil, err
+	}
+	if card == "" {
+		switch ch, _, err := d.db.RequestCard(ctx, cur.ID); {
+		case err == nil:
+			card = ch
+		case towndesk.ErrorCode(err) != towndesk.ENOTFOUND:
+			return nil, err
+		}
 	}
 	var notice *storage.Notice
 	if card != "" {

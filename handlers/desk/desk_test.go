@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -736,5 +737,43 @@ func TestDeskReverse(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, rows); diff != "" {
 		t.Errorf("%s sheet mismatch (-want +got):\n%s", SheetMoney, diff)
+	}
+}
+
+// TestChangeFollowsCard: a change made outside chat (the CLI, the console)
+// keeps a request's chat card and timeline up to date through the outbox
+// when the request has a card, and queues nothing when it has none.
+func TestChangeFollowsCard(t *testing.T) {
+	ctx := context.Background()
+	d, db, _ := newTestDesk(t)
+	withCard, without := mustNew(t, d, validNew()), mustNew(t, d, validNew())
+	if err := db.SetRequestCard(ctx, withCard, "C0DESKBH01", "1700000000.000100"); err != nil {
+		t.Fatal(err)
+	}
+	before, err := db.Posts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{withCard, without} {
+		if _, err := d.Move(ctx, RequestMoveInput{ID: id, By: "王芳", To: "已受理"}); err != nil {
+			t.Fatalf("Move(%s) = %v", id, err)
+		}
+	}
+	after, err := db.Posts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, p := range after[len(before):] {
+		if p.RequestID != withCard || p.Channel != "C0DESKBH01" {
+			t.Errorf("queued %+v, want posts only for %s's card in C0DESKBH01", p, withCard)
+		}
+		kinds = append(kinds, string(p.Kind))
+		if p.Kind == storage.PostLine && (p.By != "王芳" || !strings.Contains(p.Body, "已受理")) {
+			t.Errorf("timeline line %q by %q, want 王芳's move to 已受理", p.Body, p.By)
+		}
+	}
+	if want := []string{string(storage.PostCard), string(storage.PostLine)}; !slices.Equal(kinds, want) {
+		t.Errorf("queued %v, want %v (the card updated, then its timeline line)", kinds, want)
 	}
 }
