@@ -298,24 +298,7 @@ func answeredText(b *strings.Builder, res *towndesk.AskResult) {
 	case place.IsTown() && !first.List.Place.IsTown():
 		fmt.Fprintf(b, "%s没有导入本镇清单，以下是%s清单中的事项（乡镇是否承接请以本镇清单为准）。\n", place.Town, place.County)
 	}
-	fmt.Fprintf(b, "【%s】%s", it.Category, it.Name)
-	if it.SubItem != "" {
-		fmt.Fprintf(b, "（%s）", it.SubItem)
-	}
-	b.WriteString("\n")
-	if apply {
-		b.WriteString(WhereToApply(first, place))
-	} else {
-		b.WriteString(WhoActs(first, place))
-	}
-	b.WriteString("\n")
-	if it.Office != "" {
-		fmt.Fprintf(b, "承办机构：%s\n", it.Office)
-	}
-	if it.Basis != "" {
-		fmt.Fprintf(b, "依据：%s\n", it.Basis)
-	}
-	fmt.Fprintf(b, "出处：%s，编码 %s", ListName(first.List), it.Code)
+	writeRow(b, first, place, apply)
 	if first.Taught != nil {
 		b.WriteString(TaughtBy(first.Taught))
 	}
@@ -336,6 +319,31 @@ func answeredText(b *strings.Builder, res *towndesk.AskResult) {
 	if len(related) > 0 {
 		fmt.Fprintf(b, "\n相关事项：%s", strings.Join(related, "；"))
 	}
+}
+
+// writeRow writes row m as an answer shows it, for place: its kind and
+// name, who acts and in whose name (where to apply, if apply), the
+// handling unit, the basis and the list it is from.
+func writeRow(b *strings.Builder, m towndesk.Match, place towndesk.Place, apply bool) {
+	it := m.Item
+	fmt.Fprintf(b, "【%s】%s", it.Category, it.Name)
+	if it.SubItem != "" {
+		fmt.Fprintf(b, "（%s）", it.SubItem)
+	}
+	b.WriteString("\n")
+	if apply {
+		b.WriteString(WhereToApply(m, place))
+	} else {
+		b.WriteString(WhoActs(m, place))
+	}
+	b.WriteString("\n")
+	if it.Office != "" {
+		fmt.Fprintf(b, "承办机构：%s\n", it.Office)
+	}
+	if it.Basis != "" {
+		fmt.Fprintf(b, "依据：%s\n", it.Basis)
+	}
+	fmt.Fprintf(b, "出处：%s，编码 %s", ListName(m.List), it.Code)
 }
 
 func hasRole(ms []towndesk.Match, r towndesk.Role) bool {

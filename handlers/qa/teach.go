@@ -506,25 +506,8 @@ func (l *Lists) Chosen(ctx context.Context, place towndesk.Place, code string) (
 	if err != nil {
 		return "", err
 	}
-	m := towndesk.Match{Item: it, List: list}
 	var b strings.Builder
-	fmt.Fprintf(&b, "你选的事项：【%s】%s", it.Category, it.Name)
-	if it.SubItem != "" {
-		fmt.Fprintf(&b, "（%s）", it.SubItem)
-	}
-	b.WriteString("\n")
-	if grant(it) {
-		b.WriteString(WhereToApply(m, place))
-	} else {
-		b.WriteString(WhoActs(m, place))
-	}
-	b.WriteString("\n")
-	if it.Office != "" {
-		fmt.Fprintf(&b, "承办机构：%s\n", it.Office)
-	}
-	if it.Basis != "" {
-		fmt.Fprintf(&b, "依据：%s\n", it.Basis)
-	}
-	fmt.Fprintf(&b, "出处：%s，编码 %s", ListName(list), it.Code)
+	b.WriteString("你选的事项：")
+	writeRow(&b, towndesk.Match{Item: it, List: list}, place, grant(it))
 	return towndesk.MaskText(b.String()), nil
 }
