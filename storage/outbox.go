@@ -59,7 +59,8 @@ type Post struct {
 // Notice asks, in the transaction of a change to a request, for the
 // request's card to be brought up to date (posted if it has none) and for
 // Line, if not empty, to be posted in the card's thread as said by By.
-// Channel is where the change was made.
+// Channel is where the change was made; "" follows the request's card
+// (see RequestChange.Notice).
 type Notice struct {
 	Channel, By, Line string
 }

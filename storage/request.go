@@ -153,7 +153,10 @@ type RequestChange struct {
 	Events []towndesk.Event
 	// Entries are ledger entries the change adds, filled in like Events.
 	Entries []towndesk.LedgerEntry
-	// Notice, if set, is stored in the outbox with the change.
+	// Notice, if set, is stored in the outbox with the change. A Notice
+	// without a Channel follows the request's card: it is stored for the
+	// card's channel when the request has a card, posted or still waiting
+	// in the outbox, and not at all otherwise.
 	Notice *Notice
 }
 
@@ -225,9 +228,26 @@ func (db *DB) UpdateRequest(ctx context.Context, c RequestChange) error {
 	if err := insertEntries(ctx, tx, now, c.Entries); err != nil {
 		return err
 	}
-	if c.Notice != nil {
-		if err := insertPosts(ctx, tx, now, c.Notice.posts(r.ID)); err != nil {
-			return err
+	if n := c.Notice; n != nil {
+		if n.Channel == "" {
+			// Follow the request's card, if it has one (posted, or still
+			// waiting in the outbox), in this transaction.
+			ch := *n
+			err := tx.QueryRowContext(ctx, `SELECT channel FROM request_cards WHERE request_id = ?
+				UNION ALL SELECT channel FROM outbox WHERE request_id = ? AND kind = 'card' LIMIT 1`, r.ID, r.ID).Scan(&ch.Channel)
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+				n = nil
+			case err != nil:
+				return internal("find request card", err)
+			default:
+				n = &ch
+			}
+		}
+		if n != nil {
+			if err := insertPosts(ctx, tx, now, n.posts(r.ID)); err != nil {
+				return err
+			}
 		}
 	}
 	if err := tx.Commit(); err != nil {

@@ -400,18 +400,9 @@ func (d *Desk) change(ctx context.Context, id, by string, version int, card stri
 	if err != nil {
 		return nil, err
 	}
-	if card == "" {
-		switch ch, _, err := d.db.RequestCard(ctx, cur.ID); {
-		case err == nil:
-			card = ch
-		case towndesk.ErrorCode(err) != towndesk.ENOTFOUND:
-			return nil, err
-		}
-	}
-	var notice *storage.Notice
-	if card != "" {
-		notice = &storage.Notice{Channel: card, By: by, Line: msg}
-	}
+	// A change made outside chat (card "") follows the request's card, if
+	// it has one (storage.RequestChange.Notice).
+	notice := &storage.Notice{Channel: card, By: by, Line: msg}
 	if err := d.db.UpdateRequest(ctx, storage.RequestChange{Request: c.Request, Was: cur, Events: c.Events, Entries: c.Entries, Notice: notice}); err != nil {
 		return nil, err
 	}

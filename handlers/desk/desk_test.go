@@ -746,11 +746,25 @@ func TestDeskReverse(t *testing.T) {
 func TestChangeFollowsCard(t *testing.T) {
 	ctx := context.Background()
 	d, db, _ := newTestDesk(t)
-	withCard, without := mustNew(t, d, validNew()), mustNew(t, d, validNew())
+	withCard, without, pending := mustNew(t, d, validNew()), mustNew(t, d, validNew()), mustNew(t, d, validNew())
 	if err := db.SetRequestCard(ctx, withCard, "C0DESKBH01", "1700000000.000100"); err != nil {
 		t.Fatal(err)
 	}
+	// pending's card is still waiting in the outbox (Slack was down).
+	if err := db.AddPosts(ctx, storage.Post{Kind: storage.PostCard, RequestID: pending, Channel: "C0DESKBH02"}); err != nil {
+		t.Fatal(err)
+	}
 	before, err := db.Posts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Move(ctx, RequestMoveInput{ID: pending, By: "王芳", To: "已受理"}); err != nil {
+		t.Fatalf("Move(%s) = %v", pending, err)
+	}
+	if after, _ := db.Posts(ctx); len(after) != len(before)+2 || after[len(before)+1].Kind != storage.PostLine || after[len(before)+1].Channel != "C0DESKBH02" {
+		t.Errorf("a change to a request whose card waits in the outbox queued %+v, want its timeline line for C0DESKBH02", after[len(before):])
+	}
+	before, err = db.Posts(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
