@@ -309,12 +309,15 @@ func (db *DB) DropThreadPlace(ctx context.Context, channel, thread string) error
 	return internal("forget thread place", err)
 }
 
+// upsertRequestCard records where a request's card is (request_id,
+// channel, ts, posted_at); a request has one card, so a second card moves it.
+const upsertRequestCard = `INSERT INTO request_cards (request_id, channel, ts, posted_at) VALUES (?, ?, ?, ?)
+	ON CONFLICT (request_id) DO UPDATE SET channel = excluded.channel, ts = excluded.ts, posted_at = excluded.posted_at`
+
 // SetRequestCard records where the card message of a request is; a request
 // has one card, so a second call moves it.
 func (db *DB) SetRequestCard(ctx context.Context, requestID, channel, ts string) error {
-	_, err := db.conn.Exec(ctx, `INSERT INTO request_cards (request_id, channel, ts, posted_at) VALUES (?, ?, ?, ?)
-		ON CONFLICT (request_id) DO UPDATE SET channel = excluded.channel, ts = excluded.ts, posted_at = excluded.posted_at`,
-		requestID, channel, ts, timeText(db.now()))
+	_, err := db.conn.Exec(ctx, upsertRequestCard, requestID, channel, ts, timeText(db.now()))
 	return internal("record request card", err)
 }
 

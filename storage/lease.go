@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/towndesk/towndesk/storage/internal/sqldb"
@@ -45,10 +46,10 @@ func (db *DB) releaseLeases(ctx context.Context, table, owner string, ids []int6
 		_, err := db.conn.Exec(ctx, release, owner)
 		return internal("release "+table, err)
 	}
+	args := []any{owner}
 	for _, id := range ids {
-		if _, err := db.conn.Exec(ctx, release+` AND id = ?`, owner, id); err != nil {
-			return internal("release "+table, err)
-		}
+		args = append(args, id)
 	}
-	return nil
+	_, err := db.conn.Exec(ctx, release+` AND id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, args...)
+	return internal("release "+table, err)
 }

@@ -181,9 +181,7 @@ func (db *DB) FinishPost(ctx context.Context, id int64, owner string, card *Post
 		if card == nil {
 			return nil
 		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO request_cards (request_id, channel, ts, posted_at) VALUES (?, ?, ?, ?)
-			ON CONFLICT (request_id) DO UPDATE SET channel = excluded.channel, ts = excluded.ts, posted_at = excluded.posted_at`,
-			card.RequestID, card.Channel, card.TS, timeText(db.now()))
+		_, err = tx.ExecContext(ctx, upsertRequestCard, card.RequestID, card.Channel, card.TS, timeText(db.now()))
 		return internal("record request card", err)
 	})
 }
