@@ -39,6 +39,8 @@ type Session struct {
 // masked and control characters escaped. It returns an error only if
 // reading or writing fails.
 func (c *Session) Run(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx) // stops the line reader when Run returns
+	defer cancel()
 	thread := "console-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 	req := chat.Message{Source: "console", User: c.User, Channel: "console", Thread: thread, Town: c.Town, County: c.County}
 	if req.User == "" {

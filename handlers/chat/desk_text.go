@@ -1,6 +1,7 @@
 package chat
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -201,7 +202,7 @@ func runDeskNew(ctx context.Context, c *Chat, req Message, args []string) (*Repl
 			return nil, towndesk.Errorf(towndesk.EINVALID, "“%s”前面缺少字段名，如 姓名=%s。用法：代办 登记 %s", w, w, intakeUsage)
 		}
 	}
-	in := desk.RequestNewInput{Town: values["town"], County: cmpOr(values["county"], req.County), Village: values["village"],
+	in := desk.RequestNewInput{Town: values["town"], County: cmp.Or(values["county"], req.County), Village: values["village"],
 		Citizen: values["citizen"], Phone: values["phone"], IDNumber: values["id_number"], Kind: values["kind"],
 		Matter: values["matter"], Materials: values["materials"], Item: values["item"]}
 	if in.Town == "" {
@@ -217,13 +218,6 @@ func runDeskNew(ctx context.Context, c *Chat, req Message, args []string) (*Repl
 		return nil, towndesk.Errorf(towndesk.EINVALID, "未登记：%s。\n用法：代办 登记 %s", strings.Join(msgs, "；"), intakeUsage)
 	}
 	return c.NewRequest(ctx, req, in)
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 func kindNames(kinds []towndesk.Kind) string {

@@ -3,8 +3,10 @@ package chat
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/towndesk/towndesk"
 	"github.com/towndesk/towndesk/gazetteer"
@@ -70,13 +72,10 @@ func runChangePlace(ctx context.Context, c *Chat, req Message, args []string) (*
 		return nil, towndesk.Errorf(towndesk.EINVALID, "“换个镇”用于对话中：请直接提问，问题里写上乡镇（街道）。")
 	}
 	last, err := c.log.LastThreadQuestion(ctx, req.Channel, req.Thread)
-	if towndesk.ErrorCode(err) == towndesk.ENOTFOUND {
-		if err := c.log.DropThreadPlace(ctx, req.Channel, req.Thread); err != nil {
-			return nil, err
-		}
-		return &Reply{Text: "好的，不再沿用之前的乡镇。请提问，问题里写上乡镇（街道）。", Private: req.Private}, nil
-	}
-	if err != nil {
+	switch {
+	case towndesk.ErrorCode(err) == towndesk.ENOTFOUND:
+		last = nil
+	case err != nil:
 		return nil, err
 	}
 	if err := c.log.DropThreadPlace(ctx, req.Channel, req.Thread); err != nil {
@@ -91,7 +90,13 @@ func runChangePlace(ctx context.Context, c *Chat, req Message, args []string) (*
 		if len(places) == 0 {
 			return nil, towndesk.Errorf(towndesk.EINVALID, "没有认出“%s”是哪个乡镇（街道）。请只写乡镇名，如：换个镇 下营镇", text)
 		}
+		if last == nil { // nothing to answer again: the town is the thread's place
+			return c.placeOnly(ctx, req, places)
+		}
 		return c.askAgain(ctx, req, last, text, places)
+	}
+	if last == nil {
+		return &Reply{Text: "好的，不再沿用之前的乡镇。请提问，问题里写上乡镇（街道）。", Private: req.Private}, nil
 	}
 	was := ""
 	if last.Place.County != "" {
@@ -318,24 +323,14 @@ func withoutPlace(question string, places []towndesk.Place) string {
 		cs, ts := gazetteer.ShortName(p.County), gazetteer.ShortName(p.Town)
 		forms = append(forms, p.County+p.Town, cs+p.Town, p.County+ts, cs+ts, p.Town, ts, p.County, cs)
 	}
-	for _, f := range longestFirst(forms) {
-		if len([]rune(f)) >= 2 {
+	// Longest first, so that a county and town is removed whole.
+	slices.SortStableFunc(forms, func(a, b string) int { return len(b) - len(a) })
+	for _, f := range forms {
+		if utf8.RuneCountInString(f) >= 2 {
 			question = strings.ReplaceAll(question, f, "")
 		}
 	}
 	return strings.TrimSpace(question)
-}
-
-func longestFirst(forms []string) []string {
-	out := append([]string(nil), forms...)
-	for i := range out {
-		for j := i + 1; j < len(out); j++ {
-			if len(out[j]) > len(out[i]) {
-				out[i], out[j] = out[j], out[i]
-			}
-		}
-	}
-	return out
 }
 
 // placeNote says which of several same-named places the conversation's

@@ -360,3 +360,16 @@ func TestDeskByText(t *testing.T) {
 func deskShow(id string) desk.RequestShowInput { return desk.RequestShowInput{ID: id, By: "王五"} }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestChangePlaceFirst: 换个镇 with a town before any question makes the
+// town the conversation's place.
+func TestChangePlaceFirst(t *testing.T) {
+	c, _ := newTestChat(t)
+	v := &talk{t: t, c: c, req: Message{Source: "slack", User: "U1", Channel: "C1", Thread: "9.1"}}
+	if r := v.say("换个镇 下营镇"); !strings.Contains(r.Text, "下营镇") || !strings.Contains(r.Text, "之后的问题按") {
+		t.Errorf("换个镇 下营镇 before any question = %q, want the town taken as the conversation's place", r.Text)
+	}
+	if r := v.say("有人烧秸秆谁管"); r.Answer == nil || r.Answer.Place == nil || r.Answer.Place.Town != "下营镇" {
+		t.Errorf("next question answered for %+v, want 下营镇", r.Answer)
+	}
+}

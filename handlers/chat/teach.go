@@ -184,12 +184,14 @@ func (c *Chat) PickCandidate(ctx context.Context, req Message, questionID int64,
 	if !found {
 		return nil, towndesk.Errorf(towndesk.EINVALID, "编码 %s 不是这个问题的候选事项", code)
 	}
-	if err := c.log.RecordPick(ctx, questionID, req.User, code); err != nil {
-		return nil, err
-	}
-	// The chosen row in full: the candidate line named only its body.
+	// The chosen row in full (the candidate line named only its body),
+	// looked up before the pick is recorded: a row a re-import removed is
+	// no pick.
 	chosen, err := c.lists.Chosen(ctx, q.Place, code)
 	if err != nil {
+		return nil, err
+	}
+	if err := c.log.RecordPick(ctx, questionID, req.User, code); err != nil {
 		return nil, err
 	}
 	if c.Maintainers.Allowed(req) {
