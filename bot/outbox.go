@@ -150,6 +150,24 @@ func (sender) RetryAfter(err error) (time.Duration, bool) {
 	return 0, false
 }
 
+// Refused implements deliver.Sender: Slack's errors for a message it will
+// never take as it is. Errors about the channel (not_in_channel,
+// channel_not_found, is_archived) are retried: someone can invite the bot
+// or restore the channel, and every post to that channel fails meanwhile,
+// so nothing waits behind them that could have gone.
+func (sender) Refused(err error) bool {
+	var se slack.SlackErrorResponse
+	if !errors.As(err, &se) {
+		return false
+	}
+	switch se.Err {
+	case "invalid_blocks", "invalid_blocks_format", "msg_too_long", "no_text", "too_many_attachments",
+		"invalid_metadata_format", "invalid_metadata_schema", "metadata_too_large", "invalid_arguments":
+		return true
+	}
+	return false
+}
+
 // messageGone reports whether err says the message to update is no more.
 func messageGone(err error) bool {
 	var se slack.SlackErrorResponse

@@ -118,7 +118,7 @@ func scanInbox(s scanner) (InboxQuestion, error) {
 // RenewInbox extends owner's hold on the queued questions it has, to lease
 // from now: a running instance calls it well within every lease.
 func (db *DB) RenewInbox(ctx context.Context, owner string, lease time.Duration) error {
-	return db.renewLeases(ctx, "chat_inbox", owner, lease)
+	return db.renewLeases(ctx, "chat_inbox", owner, lease, nil)
 }
 
 // ReleaseInbox gives up owner's hold on its queued questions (all of them,

@@ -31,10 +31,21 @@ func claimLeased[T any](ctx context.Context, db *DB, op, claim string, args []an
 	return out, nil
 }
 
-// renewLeases extends owner's hold on the rows of table it has to lease
-// from now.
-func (db *DB) renewLeases(ctx context.Context, table, owner string, lease time.Duration) error {
-	_, err := db.conn.Exec(ctx, `UPDATE `+table+` SET lease_until = ? WHERE owner = ?`, timeText(db.now().Add(lease)), owner)
+// renewLeases extends owner's hold on its rows of table to lease from
+// now: all of them, or those in ids when ids is not nil.
+func (db *DB) renewLeases(ctx context.Context, table, owner string, lease time.Duration, ids []int64) error {
+	renew := `UPDATE ` + table + ` SET lease_until = ? WHERE owner = ?`
+	args := []any{timeText(db.now().Add(lease)), owner}
+	if ids != nil {
+		if len(ids) == 0 {
+			return nil
+		}
+		renew += ` AND id IN (?` + strings.Repeat(", ?", len(ids)-1) + `)`
+		for _, id := range ids {
+			args = append(args, id)
+		}
+	}
+	_, err := db.conn.Exec(ctx, renew, args...)
 	return internal("renew "+table, err)
 }
 

@@ -201,10 +201,13 @@ func (db *DB) DropPost(ctx context.Context, id int64) error {
 	return internal("drop post", err)
 }
 
-// RenewPosts extends owner's hold on the posts it has to lease from now:
-// a running instance calls it well within every lease.
-func (db *DB) RenewPosts(ctx context.Context, owner string, lease time.Duration) error {
-	return db.renewLeases(ctx, "outbox", owner, lease)
+// RenewPosts extends owner's hold on its posts to lease from now: all of
+// them if ids is nil, else those in ids. A running instance calls it well
+// within every lease, for the posts it is working on: a post it holds but
+// no longer works on (its outcome could not be recorded) is left to run
+// out, so that it is taken again.
+func (db *DB) RenewPosts(ctx context.Context, owner string, lease time.Duration, ids []int64) error {
+	return db.renewLeases(ctx, "outbox", owner, lease, ids)
 }
 
 // ReleasePosts gives up owner's hold on its posts (all of them, or those

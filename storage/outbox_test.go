@@ -167,7 +167,7 @@ func TestOutboxQueuesLeasesAndRetries(t *testing.T) {
 		t.Fatalf("ClaimPosts after the wait = %+v, want b's card with its attempt and error", again)
 	}
 	// x dies holding posts: y takes them once the lease runs out, not before.
-	if err := db.RenewPosts(ctx, "x", lease); err != nil {
+	if err := db.RenewPosts(ctx, "x", lease, nil); err != nil {
 		t.Fatal(err)
 	}
 	clock.Advance(lease - time.Second)
@@ -216,5 +216,32 @@ func TestCreateRequestOnceAfterAnOldHalfIntake(t *testing.T) {
 	again := newTestRequest("张三")
 	if created, err := db.CreateRequestOnce(ctx, again, Intake{Key: "intake:VOLD"}); err != nil || created || again.ID != r.ID {
 		t.Errorf("a second resubmission = %v, %v, %q; want %s back", created, err, again.ID, r.ID)
+	}
+}
+
+// TestRenewPostsOnlyThoseGiven: an instance renews the posts it works on;
+// one it still holds but has let go of runs out and is taken again.
+func TestRenewPostsOnlyThoseGiven(t *testing.T) {
+	ctx := context.Background()
+	db, clock := openRequestDB(t)
+	const lease = time.Minute
+	if err := db.AddPosts(ctx,
+		Post{Kind: PostMessage, Channel: "C1", Body: `{"text":"一"}`},
+		Post{Kind: PostMessage, Channel: "C2", Body: `{"text":"二"}`},
+	); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.ClaimPosts(ctx, "x", lease, 10)
+	if err != nil || len(got) != 2 {
+		t.Fatalf("ClaimPosts = %+v, %v; want both posts", got, err)
+	}
+	clock.Advance(lease / 2)
+	if err := db.RenewPosts(ctx, "x", lease, []int64{got[0].ID}); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(lease/2 + time.Second)
+	taken, _ := db.ClaimPosts(ctx, "y", lease, 10)
+	if len(taken) != 1 || taken[0].ID != got[1].ID {
+		t.Errorf("y took %+v, want only the post x did not renew (%d)", taken, got[1].ID)
 	}
 }

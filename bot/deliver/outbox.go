@@ -37,7 +37,7 @@ type Store interface {
 	FinishPost(ctx context.Context, id int64, owner string, card *storage.PostedCard) error
 	RetryPost(ctx context.Context, id int64, owner string, notBefore time.Time, problem string) error
 	DropPost(ctx context.Context, id int64) error
-	RenewPosts(ctx context.Context, owner string, lease time.Duration) error
+	RenewPosts(ctx context.Context, owner string, lease time.Duration, ids []int64) error
 	ReleasePosts(ctx context.Context, owner string, ids ...int64) error
 }
 
@@ -55,6 +55,10 @@ type Sender interface {
 	// RetryAfter returns how long the platform asked to wait with err
 	// (rate limited); ok is false if it did not.
 	RetryAfter(err error) (wait time.Duration, ok bool)
+	// Refused reports whether err says the platform will never take this
+	// post as it is (a message it rejects): retrying it would only hold
+	// up the posts queued behind it.
+	Refused(err error) bool
 }
 
 // OutboxOptions configure an Outbox. Store, Sender and Poster are required.
@@ -118,15 +122,17 @@ func (x *Outbox) Wake() {
 
 // Run sends posts until ctx ends: at once (the posts a crash or a
 // shutdown left), on Wake, and every Poll. It renews the lease on the
-// posts it holds every third of a lease (they may wait in the poster for
-// their channel's turn for longer than a lease).
+// posts it is working on every third of a lease (they may wait in the
+// poster for their channel's turn for longer than a lease); a post whose
+// outcome could not be recorded is not renewed, and is taken again once
+// its lease runs out.
 func (x *Outbox) Run(ctx context.Context) {
 	poll := time.NewTicker(min(x.o.Poll, x.o.Lease/3))
 	defer poll.Stop()
 	renewed := time.Now()
 	for {
 		if time.Since(renewed) >= x.o.Lease/3 {
-			if err := x.o.Store.RenewPosts(ctx, x.o.Owner, x.o.Lease); err != nil && ctx.Err() == nil {
+			if err := x.o.Store.RenewPosts(ctx, x.o.Owner, x.o.Lease, x.held()); err != nil && ctx.Err() == nil {
 				x.o.Log.Warn("renew outbox posts", "err", err)
 			}
 			renewed = time.Now()
@@ -221,11 +227,17 @@ func (x *Outbox) send(ctx context.Context, p storage.Post) {
 	x.failed(cur, err)
 }
 
-// failed records a failed attempt at p: retried after the wait the
-// platform asked for, else after a backoff doubling with each attempt;
-// given up once p is MaxAge old.
+// failed records a failed attempt at p: given up when the platform
+// refuses it for good (Sender.Refused) or once p is MaxAge old; else
+// retried after the wait the platform asked for, or after a backoff
+// doubling with each attempt.
 func (x *Outbox) failed(p storage.Post, err error) {
 	log := x.o.Log.With("post", p.ID, "kind", string(p.Kind), "request", p.RequestID, "channel", p.Channel, "attempts", p.Attempts)
+	if x.o.Sender.Refused(err) {
+		log.Error("post given up: the platform refuses it", "err", err)
+		x.record(func(ctx context.Context) error { return x.o.Store.DropPost(ctx, p.ID) })
+		return
+	}
 	if time.Since(p.CreatedAt) > x.o.MaxAge {
 		log.Error("post given up: failing for too long", "age", time.Since(p.CreatedAt).Round(time.Minute).String(), "err", err)
 		x.record(func(ctx context.Context) error { return x.o.Store.DropPost(ctx, p.ID) })
@@ -286,4 +298,16 @@ func (x *Outbox) record(write func(ctx context.Context) error) error {
 		x.o.Log.Error("record outbox outcome", "err", fmt.Sprint(err))
 	}
 	return err
+}
+
+// held returns the posts being worked on (handed to the poster and not
+// done), never nil.
+func (x *Outbox) held() []int64 {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	ids := make([]int64, 0, len(x.running))
+	for id := range x.running {
+		ids = append(ids, id)
+	}
+	return ids
 }

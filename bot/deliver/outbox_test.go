@@ -20,17 +20,21 @@ type fakeSender struct {
 	fail    map[int64]int           // post ID → failures to come
 	after   map[int64]time.Duration // post ID → Retry-After of its failures
 	nowhere map[int64]bool          // post ID → goes nowhere
+	refused map[int64]bool          // post ID → refused for good
 	done    chan storage.Post
 }
 
 var errFake = errors.New("fake failure")
+
+// errRefused is a failure the fake platform will repeat for ever.
+var errRefused = errors.New("fake: message refused")
 
 type rateLimited struct{ wait time.Duration }
 
 func (r rateLimited) Error() string { return "ratelimited" }
 
 func newFakeSender() *fakeSender {
-	return &fakeSender{fail: map[int64]int{}, after: map[int64]time.Duration{}, nowhere: map[int64]bool{}, done: make(chan storage.Post, 100)}
+	return &fakeSender{fail: map[int64]int{}, after: map[int64]time.Duration{}, nowhere: map[int64]bool{}, refused: map[int64]bool{}, done: make(chan storage.Post, 100)}
 }
 
 func (f *fakeSender) Channel(ctx context.Context, p storage.Post) (string, error) {
@@ -47,6 +51,9 @@ func (f *fakeSender) Send(ctx context.Context, p storage.Post) (*storage.PostedC
 	defer f.mu.Unlock()
 	f.sent = append(f.sent, p)
 	f.at = append(f.at, time.Now())
+	if f.refused[p.ID] {
+		return nil, errRefused
+	}
 	if f.fail[p.ID] > 0 {
 		f.fail[p.ID]--
 		if w, ok := f.after[p.ID]; ok {
@@ -68,6 +75,8 @@ func (f *fakeSender) RetryAfter(err error) (time.Duration, bool) {
 	}
 	return 0, false
 }
+
+func (f *fakeSender) Refused(err error) bool { return errors.Is(err, errRefused) }
 
 func (f *fakeSender) wait(t *testing.T) storage.Post {
 	t.Helper()
@@ -281,4 +290,22 @@ func waitEmpty(t *testing.T, db *storage.DB) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// TestOutboxDropsRefusedPost: a post the platform refuses for good is
+// given up at once, not retried for days in front of its queue.
+func TestOutboxDropsRefusedPost(t *testing.T) {
+	f := newFakeSender()
+	db, x, _ := openOutbox(t, OutboxOptions{Sender: f, MinBackoff: time.Hour})
+	a := newRequest(t, db, "张三")
+	ids := addPosts(t, db, storage.Post{Kind: storage.PostCard, RequestID: a, Channel: "C1"},
+		storage.Post{Kind: storage.PostLine, RequestID: a, Body: "一"})
+	f.mu.Lock()
+	f.refused[ids[0]] = true
+	f.mu.Unlock()
+	x.Wake()
+	if p := f.wait(t); p.ID != ids[1] {
+		t.Errorf("made post %d, want the line queued behind the refused card (%d)", p.ID, ids[1])
+	}
+	waitEmpty(t, db)
 }
