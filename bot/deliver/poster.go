@@ -107,28 +107,35 @@ func (p *Poster) drain(channel string) {
 }
 
 // pop takes channel's next message, skipping (dropping) those shutdown
-// leaves for the next start; ok is false when none is left.
+// leaves for the next start; ok is false when none is left. Drop runs
+// outside the lock: an outbox post's Drop writes to the database.
 func (p *Poster) pop(channel string) (Job, bool) {
+	for {
+		job, ok, drop := p.next(channel)
+		if !drop {
+			return job, ok
+		}
+		if job.Drop != nil {
+			job.Drop(ErrClosed)
+		}
+	}
+}
+
+// next takes channel's next message off its queue; drop is true when
+// shutdown leaves it for the next start.
+func (p *Poster) next(channel string) (job Job, ok, drop bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	for {
-		jobs := p.chans[channel]
-		if len(jobs) == 0 {
-			delete(p.chans, channel)
-			return Job{}, false
-		}
-		job := jobs[0]
-		jobs[0] = Job{}
-		p.chans[channel] = jobs[1:]
-		p.waiting--
-		if (p.closing && job.Durable) || p.ctx.Err() != nil {
-			if job.Drop != nil {
-				job.Drop(ErrClosed)
-			}
-			continue
-		}
-		return job, true
+	jobs := p.chans[channel]
+	if len(jobs) == 0 {
+		delete(p.chans, channel)
+		return Job{}, false, false
 	}
+	job = jobs[0]
+	jobs[0] = Job{}
+	p.chans[channel] = jobs[1:]
+	p.waiting--
+	return job, true, (p.closing && job.Durable) || p.ctx.Err() != nil
 }
 
 // turn waits for channel's next turn and takes it. It returns an error
