@@ -369,7 +369,7 @@ func (b *Bot) deskAction(ctx context.Context, cb slack.InteractionCallback, a *s
 // click or a redelivery does nothing the second time. The card's update
 // and the timeline line are stored with the change (req.Cards).
 func (b *Bot) applyMove(ctx context.Context, req chat.Message, responseURL, kind, id string, version int, to, text string) error {
-	_, done, err := b.changeOnce(ctx, fmt.Sprintf("%s:%s:%d:%s", kind, id, version, to), func() (*chat.Reply, error) {
+	done, err := b.changeOnce(ctx, fmt.Sprintf("%s:%s:%d:%s", kind, id, version, to), func() (*chat.Reply, error) {
 		if kind == actFollowUp {
 			return b.chat.FollowUpRequest(ctx, req, id, version, to, "")
 		}
@@ -400,15 +400,14 @@ func (b *Bot) refreshCard(ctx context.Context, id, channel string) {
 
 // changeOnce makes a change under its business key: a double click or a
 // redelivery of the same change does nothing the second time (done false).
-func (b *Bot) changeOnce(ctx context.Context, key string, change func() (*chat.Reply, error)) (reply *chat.Reply, done bool, err error) {
-	done, err = b.once(ctx, key, func() (string, error) {
-		var err error
-		if reply, err = change(); err != nil {
+func (b *Bot) changeOnce(ctx context.Context, key string, change func() (*chat.Reply, error)) (done bool, err error) {
+	return b.once(ctx, key, func() (string, error) {
+		reply, err := change()
+		if err != nil {
 			return "", err
 		}
 		return strconv.Itoa(reply.Desk.Changed.Request.Version), nil
 	})
-	return reply, done, err
 }
 
 func (b *Bot) openMoveModal(ctx context.Context, triggerID, id string, version int, to towndesk.Status, channel string) {
@@ -453,7 +452,7 @@ func (b *Bot) submitMove(ctx context.Context, cb slack.InteractionCallback) any 
 // and nothing changes; a change stores the card's update and its timeline
 // line with itself (req.Cards), for the outbox to send.
 func (b *Bot) submitChange(ctx context.Context, req chat.Message, key, id, field string, change func() (*chat.Reply, error)) any {
-	_, done, err := b.changeOnce(ctx, key, change)
+	done, err := b.changeOnce(ctx, key, change)
 	if err != nil {
 		switch towndesk.ErrorCode(err) {
 		case towndesk.EINTERNAL:

@@ -31,9 +31,6 @@ const summaryEvent = "towndesk_weekly_summary"
 // SummaryEntry is one configured summary, with its scope resolved.
 type SummaryEntry = deliver.SummaryEntry
 
-// Delivery is the outcome of Scheduler.Deliver.
-type Delivery = deliver.Delivery
-
 // Scheduler posts the configured weekly summaries on their schedules.
 type Scheduler struct{ *deliver.Scheduler }
 
@@ -72,10 +69,6 @@ func NewScheduler(o SchedulerOptions) (*Scheduler, error) {
 	}
 	return &Scheduler{s}, nil
 }
-
-// ParseSummarySchedule returns e's schedule in e's time zone
-// (deliver.ParseSummarySchedule).
-var ParseSummarySchedule = deliver.ParseSummarySchedule
 
 // summaryPoster builds and posts summaries over Slack.
 type summaryPoster struct {

@@ -169,21 +169,23 @@ func (x *Outbox) take(ctx context.Context) {
 
 func (x *Outbox) dispatch(ctx context.Context, p storage.Post) {
 	log := x.o.Log.With("post", p.ID, "kind", string(p.Kind), "request", p.RequestID)
-	channel, err := x.o.Sender.Channel(ctx, p)
-	switch {
-	case err != nil:
-		x.failed(p, err)
-		return
-	case channel == "":
-		log.Warn("post goes nowhere (no desk channel for the request's town, or no card); dropped")
-		x.record(func(ctx context.Context) error { return x.o.Store.DropPost(ctx, p.ID) })
-		return
-	}
 	x.mu.Lock()
 	busy := x.running[p.ID] // its lease ran out while it waited, and it was taken again here
 	x.running[p.ID] = true
 	x.mu.Unlock()
 	if busy {
+		return
+	}
+	channel, err := x.o.Sender.Channel(ctx, p)
+	switch {
+	case err != nil:
+		x.done(p.ID)
+		x.failed(p, err)
+		return
+	case channel == "":
+		x.done(p.ID)
+		log.Warn("post goes nowhere (no desk channel for the request's town, or no card); dropped")
+		x.record(func(ctx context.Context) error { return x.o.Store.DropPost(ctx, p.ID) })
 		return
 	}
 	err = x.o.Poster.Add(channel, Job{Durable: true,

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/towndesk/towndesk"
@@ -35,7 +36,8 @@ type Lists struct {
 	laws     *law.Laws
 	lawsErr  error
 
-	sampleMu sync.Mutex
+	sampleMu  sync.Mutex
+	haveLists atomic.Bool // the database has lists: LoadSample has nothing to do
 
 	model modelState // optional language model; see llm.go
 }
@@ -120,11 +122,18 @@ func (l *Lists) LoadSample(ctx context.Context) (bool, error) {
 	if l.NoSample {
 		return false, nil
 	}
+	if l.haveLists.Load() { // lists are never deleted: no need to look again
+		return false, nil
+	}
 	l.sampleMu.Lock()
 	defer l.sampleMu.Unlock()
 	lists, err := l.db.Lists(ctx)
-	if err != nil || len(lists) > 0 {
+	if err != nil {
 		return false, err
+	}
+	if len(lists) > 0 {
+		l.haveLists.Store(true)
+		return false, nil
 	}
 	sample, files, err := kb.SampleLists()
 	if err != nil {
@@ -139,6 +148,7 @@ func (l *Lists) LoadSample(ctx context.Context) (bool, error) {
 			return false, fmt.Errorf("load sample list %s%s %s: %w", s.County, s.Town, s.Edition, err)
 		}
 	}
+	l.haveLists.Store(true)
 	return true, nil
 }
 
