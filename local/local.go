@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/gazetteer"
 	"github.com/towndesk/towndesk/handlers/qa"
 )
 
@@ -65,10 +66,35 @@ type Response struct {
 	Error *Error          `json:"error,omitempty"`
 }
 
-// Error is an error as the server's towndesk.Error had it.
+// Error is an error as the server's towndesk.Error had it: its code,
+// message and field, and the place resolution behind it, if any, from
+// which a front end writes its hint (the CLI names its flags).
 type Error struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
+	Code       string                `json:"code"`
+	Message    string                `json:"message"`
+	Field      string                `json:"field,omitempty"`
+	Resolution *gazetteer.Resolution `json:"resolution,omitempty"`
+}
+
+// errorOf is err as an Error.
+func errorOf(err error) *Error {
+	e := &Error{Code: towndesk.ErrorCode(err), Message: towndesk.ErrorMessage(err)}
+	var te *towndesk.Error
+	if errors.As(err, &te) {
+		e.Field = te.Field
+	}
+	errors.As(err, &e.Resolution)
+	return e
+}
+
+// err is e as the error the server had: a *towndesk.Error, wrapping the
+// resolution.
+func (e *Error) err() error {
+	te := &towndesk.Error{Code: e.Code, Message: e.Message, Field: e.Field}
+	if e.Resolution != nil {
+		te.Err = e.Resolution
+	}
+	return te
 }
 
 // Asker answers questions; *qa.Lists is one.
@@ -211,7 +237,7 @@ func (s *Server) answer(ctx context.Context, req Request) Response {
 		if towndesk.ErrorCode(err) == towndesk.EINTERNAL {
 			s.log.Error("local question failed", "err", err)
 		}
-		return Response{Error: &Error{Code: towndesk.ErrorCode(err), Message: towndesk.ErrorMessage(err)}}
+		return Response{Error: errorOf(err)}
 	}
 	b, err := json.Marshal(reply)
 	if err != nil {
@@ -303,7 +329,7 @@ func (cl *Client) Ask(ctx context.Context, req Request) (reply json.RawMessage, 
 		return nil, "", &unreachable{fmt.Errorf("bad response: %w", err)}
 	}
 	if resp.Error != nil {
-		return nil, "", &towndesk.Error{Code: resp.Error.Code, Message: resp.Error.Message}
+		return nil, "", resp.Error.err()
 	}
 	var t struct {
 		Text string `json:"text"`

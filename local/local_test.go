@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log/slog"
 	"net"
@@ -13,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/gazetteer"
 	"github.com/towndesk/towndesk/handlers/qa"
 	"github.com/towndesk/towndesk/internal/testenv"
 )
@@ -82,6 +84,19 @@ func TestAskThroughTheSocket(t *testing.T) {
 	_, _, err = cl.Ask(ctx, Request{Question: "谁管烧秸秆", Town: "火星镇"})
 	if towndesk.ErrorCode(err) != towndesk.ENOTFOUND || !strings.Contains(towndesk.ErrorMessage(err), "火星镇") || Unreachable(err) {
 		t.Errorf("Ask with an unknown default town = %v, want the server's not-found error", err)
+	}
+	// A default place the gazetteer cannot pin down comes back with its
+	// resolution, from which the CLI writes its hint, as in process.
+	amb := Request{Question: "谁管烧秸秆", County: "朝阳区"}
+	_, inProcess := lists.Ask(ctx, qa.AskInput{Question: amb.Question, County: amb.County})
+	var want *gazetteer.Resolution
+	if !errors.As(inProcess, &want) {
+		t.Fatalf("in process, Ask with county 朝阳区 = %v; the test needs a resolution error", inProcess)
+	}
+	_, _, err = cl.Ask(ctx, amb)
+	var got *gazetteer.Resolution
+	if !errors.As(err, &got) || got.Reason != want.Reason || got.Level != want.Level || len(got.Candidates) != len(want.Candidates) {
+		t.Errorf("Ask with county 朝阳区 over the socket = %#v, want the resolution %+v", err, want)
 	}
 	if _, _, err := cl.Ask(ctx, Request{Question: "  "}); towndesk.ErrorCode(err) != towndesk.EINVALID {
 		t.Errorf("Ask(empty) = %v, want invalid", err)
