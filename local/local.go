@@ -109,10 +109,11 @@ type Server struct {
 	ask  Asker
 	log  *slog.Logger
 
-	wg    sync.WaitGroup
-	slots chan struct{}
-	mu    sync.Mutex
-	conns map[net.Conn]bool
+	wg     sync.WaitGroup
+	slots  chan struct{}
+	mu     sync.Mutex
+	conns  map[net.Conn]bool
+	closed bool // Close ran: a connection accepted just before is not served
 }
 
 // Listen creates the socket at path, 0600, and returns a server answering
@@ -166,7 +167,10 @@ func (s *Server) Serve(ctx context.Context) error {
 			c.Close()
 			continue
 		}
-		s.track(c, true)
+		if !s.track(c, true) {
+			<-s.slots
+			continue
+		}
 		s.wg.Add(1)
 		go func() {
 			defer s.wg.Done()
@@ -177,15 +181,18 @@ func (s *Server) Serve(ctx context.Context) error {
 	}
 }
 
-func (s *Server) track(c net.Conn, on bool) {
+// track adds c to the open connections (on) or closes and removes it. It
+// reports false, having closed c, for a connection added after Close.
+func (s *Server) track(c net.Conn, on bool) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if on {
+	if on && !s.closed {
 		s.conns[c] = true
-	} else {
-		delete(s.conns, c)
-		c.Close()
+		return true
 	}
+	delete(s.conns, c)
+	c.Close()
+	return !on
 }
 
 // Close stops taking connections, closes those open and removes the
@@ -193,6 +200,7 @@ func (s *Server) track(c net.Conn, on bool) {
 func (s *Server) Close() error {
 	err := s.ln.Close() // a unix listener removes its file when closed
 	s.mu.Lock()
+	s.closed = true
 	for c := range s.conns {
 		c.Close()
 	}
