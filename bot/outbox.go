@@ -204,8 +204,28 @@ func (b *Bot) postOnce(ctx context.Context, channel, root string, m message, p s
 // outcome was not recorded, in channel's history (or root's thread) since
 // its first attempt.
 func (b *Bot) findPost(ctx context.Context, channel, root string, p storage.Post) (string, bool) {
-	oldest := fmt.Sprintf("%d.000000", p.FirstTry.Add(-time.Minute).Unix())
 	want := strconv.FormatInt(p.ID, 10)
+	ts, err := findByMetadata(ctx, b.api, channel, root, p.FirstTry, func(md slack.SlackMetadata) bool {
+		return md.EventType == outboxEvent && fmt.Sprint(md.EventPayload["post"]) == want
+	})
+	switch {
+	case err != nil:
+		b.log.Warn("cannot read the channel to look for an earlier attempt; posting (needs channels:history)",
+			"post", p.ID, "channel", channel, "err", err)
+		return "", false
+	case ts == "":
+		return "", false
+	}
+	b.log.Info("found the message of an earlier attempt; recording it", "post", p.ID, "channel", channel, "ts", ts)
+	return ts, true
+}
+
+// findByMetadata pages through channel's history (or root's thread, if
+// root is not "") from a minute before since, for at most maxLookupPages
+// pages, and returns the ts of the first message whose metadata match
+// accepts; "" if there is none.
+func findByMetadata(ctx context.Context, api *slack.Client, channel, root string, since time.Time, match func(slack.SlackMetadata) bool) (string, error) {
+	oldest := fmt.Sprintf("%d.000000", since.Add(-time.Minute).Unix())
 	cursor := ""
 	for range maxLookupPages {
 		var msgs []slack.Message
@@ -213,29 +233,26 @@ func (b *Bot) findPost(ctx context.Context, channel, root string, p storage.Post
 		var err error
 		if root == "" {
 			var h *slack.GetConversationHistoryResponse
-			h, err = b.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
+			h, err = api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
 				ChannelID: channel, Oldest: oldest, Limit: 200, Cursor: cursor, IncludeAllMetadata: true})
 			if h != nil {
 				msgs, more, cursor = h.Messages, h.HasMore, h.ResponseMetaData.NextCursor
 			}
 		} else {
-			msgs, more, cursor, err = b.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
+			msgs, more, cursor, err = api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
 				ChannelID: channel, Timestamp: root, Oldest: oldest, Limit: 200, Cursor: cursor, IncludeAllMetadata: true})
 		}
 		if err != nil {
-			b.log.Warn("cannot read the channel to look for an earlier attempt; posting (needs channels:history)",
-				"post", p.ID, "channel", channel, "err", err)
-			return "", false
+			return "", err
 		}
 		for _, m := range msgs {
-			if m.Metadata.EventType == outboxEvent && fmt.Sprint(m.Metadata.EventPayload["post"]) == want {
-				b.log.Info("found the message of an earlier attempt; recording it", "post", p.ID, "channel", channel, "ts", m.Timestamp)
-				return m.Timestamp, true
+			if match(m.Metadata) {
+				return m.Timestamp, nil
 			}
 		}
 		if !more || cursor == "" {
 			break
 		}
 	}
-	return "", false
+	return "", nil
 }

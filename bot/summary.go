@@ -106,22 +106,19 @@ func (s summaryPoster) PostSummary(ctx context.Context, e SummaryEntry, week sum
 // findPosted looks in the channel's history since the first claim for
 // the summary of week posted by an attempt that was not recorded.
 func (s summaryPoster) findPosted(ctx context.Context, channel, week string, since time.Time) (string, bool) {
-	h, err := s.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
-		ChannelID: channel, Oldest: fmt.Sprintf("%d.000000", since.Add(-time.Minute).Unix()),
-		Limit: 200, IncludeAllMetadata: true,
+	ts, err := findByMetadata(ctx, s.api, channel, "", since, func(md slack.SlackMetadata) bool {
+		return md.EventType == summaryEvent && md.EventPayload["week"] == week && md.EventPayload["channel"] == channel
 	})
-	if err != nil {
+	switch {
+	case err != nil:
 		s.log.Warn("weekly summary: cannot read channel history to look for an earlier post; posting (needs channels:history)",
 			"channel", channel, "week", week, "err", err)
 		return "", false
+	case ts == "":
+		return "", false
 	}
-	for _, m := range h.Messages {
-		if m.Metadata.EventType == summaryEvent && m.Metadata.EventPayload["week"] == week && m.Metadata.EventPayload["channel"] == channel {
-			s.log.Info("weekly summary found in the channel from an earlier attempt; recording it", "channel", channel, "week", week, "ts", m.Timestamp)
-			return m.Timestamp, true
-		}
-	}
-	return "", false
+	s.log.Info("weekly summary found in the channel from an earlier attempt; recording it", "channel", channel, "week", week, "ts", ts)
+	return ts, true
 }
 
 // SummaryMessage returns the chat.postMessage options of a summary for
