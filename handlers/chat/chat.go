@@ -179,6 +179,13 @@ func (c *Chat) Handle(ctx context.Context, req Message) (*Reply, error) {
 	if best != nil {
 		return best.Run(ctx, c, req, words[bestLen:])
 	}
+	// Everything else is a question or a reply to one: refused before
+	// anything reads it when it is too long or has control characters.
+	if text := strings.TrimSpace(req.Text); text != "" {
+		if err := towndesk.CheckQuestion(text); err != nil {
+			return nil, err
+		}
+	}
 	if r, ok, err := c.followUp(ctx, req); ok || err != nil {
 		return r, err
 	}
