@@ -42,7 +42,7 @@ func (c *Session) Run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx) // stops the line reader when Run returns
 	defer cancel()
 	thread := "console-" + strconv.FormatInt(time.Now().UnixNano(), 36)
-	req := chat.Message{Source: "console", User: c.User, Channel: "console", Thread: thread, Town: c.Town, County: c.County}
+	req := chat.Message{Source: chat.SourceConsole, User: c.User, Channel: "console", Thread: thread, Town: c.Town, County: c.County}
 	if req.User == "" {
 		req.User = "console"
 	}

@@ -17,10 +17,15 @@ import (
 	"github.com/towndesk/towndesk/storage"
 )
 
+// SourceConsole is the Source of the local console's messages. The
+// console is run by someone with the data directory at hand, who may do
+// everything (Message.Local).
+const SourceConsole = "console"
+
 // Message is one message to towndesk from a chat front end (Slack over
 // HTTP or Socket Mode, or the console), free of any platform's types.
 type Message struct {
-	// Source names the front end: "slack", "console".
+	// Source names the front end: "slack", SourceConsole.
 	Source string
 	User   string
 	// Channel and Thread say where the message was written. Thread is the
@@ -191,6 +196,10 @@ func (c *Chat) Handle(ctx context.Context, req Message) (*Reply, error) {
 	}
 	return c.Ask(ctx, req)
 }
+
+// Local reports whether m comes from the local console, whose user may
+// change, reveal and teach without being named in the configuration.
+func (m Message) Local() bool { return m.Source == SourceConsole }
 
 func hasPrefixWords(words, prefix []string) bool {
 	if len(words) < len(prefix) {

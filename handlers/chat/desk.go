@@ -89,7 +89,7 @@ func runDesk(ctx context.Context, c *Chat, req Message, args []string) (*Reply, 
 		f := &IntakeForm{Town: req.Town, County: req.County, Kinds: c.Desk.desk.Kinds()}
 		// Slack opens the form from a slash command; a mention cannot.
 		text := "请用斜杠命令 " + c.Command + " 代办 打开登记表。"
-		if req.Source == "console" {
+		if req.Local() {
 			text = fmt.Sprintf("登记代办请写：代办 登记 %s\n代办类型：%s", intakeUsage, kindNames(f.Kinds))
 		}
 		return &Reply{Text: text, Private: true, Desk: &DeskReply{Intake: f}}, nil
@@ -133,7 +133,7 @@ func runDeskList(ctx context.Context, c *Chat, req Message, args []string) (*Rep
 // to chat users who are neither desk workers nor in a desk channel. The
 // local console is run by someone with the data directory at hand.
 func (d *Desk) mayRead(req Message) error {
-	if req.Source == "console" || d.CanChange(req.User, req.Channel) {
+	if req.Local() || d.CanChange(req.User, req.Channel) {
 		return nil
 	}
 	return towndesk.Errorf(towndesk.EUNAUTHORIZED, "只有代办员（或代办频道的成员）可以查看代办。")
@@ -176,7 +176,7 @@ func (c *Chat) NewRequest(ctx context.Context, req Message, in desk.RequestNewIn
 // unmasked for a desk worker or the local console (and the viewing is
 // recorded), EUNAUTHORIZED for anyone else.
 func (c *Chat) ShowRequest(ctx context.Context, req Message, id string, reveal bool) (*Reply, error) {
-	if reveal && req.Source != "console" && !c.Desk.CanReveal(req.User) {
+	if reveal && !req.Local() && !c.Desk.CanReveal(req.User) {
 		return nil, towndesk.Errorf(towndesk.EUNAUTHORIZED, "只有代办员可以查看完整号码。")
 	}
 	show, err := c.Desk.desk.Show(ctx, desk.RequestShowInput{ID: id, By: req.User, Reveal: reveal})

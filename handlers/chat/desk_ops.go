@@ -14,7 +14,7 @@ import (
 // change from ("" unless the front end keeps cards: Message.Cards): the
 // By and Card fields of the input do changes with.
 func (c *Chat) change(req Message, by, card *string, do func() (*desk.RequestReply, error)) (*Reply, error) {
-	if req.Source != "console" && !c.Desk.CanChange(req.User, req.Channel) {
+	if !req.Local() && !c.Desk.CanChange(req.User, req.Channel) {
 		return nil, refusal()
 	}
 	*by, *card = req.User, ""

@@ -62,7 +62,7 @@ func usageOf(op, id string) string {
 
 // byText refuses a desk change by text where requests have cards.
 func byText(req Message, c *Chat) error {
-	if req.Source == "console" {
+	if req.Local() {
 		return nil
 	}
 	return towndesk.Errorf(towndesk.EINVALID, "在 Slack 中请用代办卡片上的按钮办理（卡片会随之更新）：%s 代办 编号 可调出卡片，%s 代办 打开登记表。", c.Command, c.Command)

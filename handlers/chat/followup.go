@@ -353,7 +353,7 @@ func placeNote(res *towndesk.AskResult, from string) string {
 func (c *Chat) askInput(ctx context.Context, req Message, question string) (qa.AskInput, string, error) {
 	in := qa.AskInput{Question: question, Town: req.Town, County: req.County}
 	from := "本频道的地点"
-	if req.Source == "console" {
+	if req.Local() {
 		from = "默认地点"
 	}
 	if req.Thread != "" {

@@ -32,7 +32,7 @@ func NewMaintainers(users, channels []string) *Maintainers {
 
 // Allowed reports whether the sender of req may teach.
 func (m *Maintainers) Allowed(req Message) bool {
-	return req.Source == "console" || m != nil && (m.users[req.User] || m.channels[req.Channel])
+	return req.Local() || m != nil && (m.users[req.User] || m.channels[req.Channel])
 }
 
 // notMaintainer is the error a teaching attempt by anyone else gets.
