@@ -130,7 +130,7 @@ func bulkInsertRequests(b *testing.B, db *DB, n int) []string {
 		towns[i] = fmt.Sprintf("370481%03d", 100+i)
 	}
 	kinds := towndesk.DefaultKinds()
-	tx, err := db.db.BeginTx(ctx, nil)
+	tx, err := db.conn.SQL.BeginTx(ctx, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -54,7 +54,7 @@ func (db *DB) LogQuestion(ctx context.Context, q *Question) error {
 	}
 	q.Text = towndesk.MaskText(q.Text)
 	q.AskedAt = db.now()
-	res, err := db.conn.Exec(ctx, `INSERT INTO questions (asked_at, source, user_id, channel, thread_ts,
+	res, err := db.conn.ExecContext(ctx, `INSERT INTO questions (asked_at, source, user_id, channel, thread_ts,
 		question, status, province, county, county_code, town, town_code, top_code, terms, matter, candidates, places)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		timeText(q.AskedAt), q.Source, q.User, q.Channel, q.Thread, q.Text, string(q.Status),
@@ -86,7 +86,7 @@ func (db *DB) UpdateQuestionOutcome(ctx context.Context, q *Question) error {
 	if err := checkQuestion(q); err != nil {
 		return err
 	}
-	res, err := db.conn.Exec(ctx, `UPDATE questions SET status = ?, province = ?, county = ?, county_code = ?,
+	res, err := db.conn.ExecContext(ctx, `UPDATE questions SET status = ?, province = ?, county = ?, county_code = ?,
 		town = ?, town_code = ?, top_code = ?, terms = ?, matter = ?, candidates = ?, places = ? WHERE id = ?`,
 		string(q.Status), q.Place.Province, q.Place.County, q.Place.CountyCode, q.Place.Town, q.Place.TownCode,
 		q.TopCode, maskedJoin(q.Terms, "、"), maskedJoin(q.Matter, " "), strings.Join(q.Candidates, " "), strings.Join(q.Places, " "), q.ID)
@@ -139,7 +139,7 @@ func scanQuestion(s scanner) (Question, error) {
 
 // Question returns the logged question with the given ID, or ENOTFOUND.
 func (db *DB) Question(ctx context.Context, id int64) (*Question, error) {
-	q, err := scanQuestion(db.conn.QueryRow(ctx, `SELECT `+questionColumns+` FROM questions q WHERE q.id = ?`, id))
+	q, err := scanQuestion(db.conn.QueryRowContext(ctx, `SELECT `+questionColumns+` FROM questions q WHERE q.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, questionNotFound(id)
 	}
@@ -197,7 +197,7 @@ func (db *DB) Questions(ctx context.Context, f QuestionFilter) ([]Question, erro
 		query += " LIMIT ?"
 		args = append(args, f.Limit)
 	}
-	rows, err := db.conn.Query(ctx, query, args...)
+	rows, err := db.conn.QueryContext(ctx, query, args...)
 	return collect(rows, err, "query questions", scanQuestion)
 }
 
@@ -209,7 +209,7 @@ func (db *DB) SetFeedback(ctx context.Context, id int64, user string, useful boo
 	if useful {
 		v = 1
 	}
-	_, err := db.conn.Exec(ctx, `INSERT INTO question_feedback (question_id, user_id, useful, at)
+	_, err := db.conn.ExecContext(ctx, `INSERT INTO question_feedback (question_id, user_id, useful, at)
 		VALUES (?, ?, ?, ?) ON CONFLICT (question_id, user_id) DO UPDATE SET useful = excluded.useful, at = excluded.at`,
 		id, user, v, timeText(db.now()))
 	if isConstraint(err) {
@@ -221,7 +221,7 @@ func (db *DB) SetFeedback(ctx context.Context, id int64, user string, useful boo
 // ClaimEvent records a chat platform's event ID and reports whether it is
 // new: false means the event was handled (or is being handled) already.
 func (db *DB) ClaimEvent(ctx context.Context, eventID string) (bool, error) {
-	res, err := db.conn.Exec(ctx, `INSERT INTO chat_events (event_id, received_at) VALUES (?, ?)
+	res, err := db.conn.ExecContext(ctx, `INSERT INTO chat_events (event_id, received_at) VALUES (?, ?)
 		ON CONFLICT (event_id) DO NOTHING`, eventID, timeText(db.now()))
 	if err != nil {
 		return false, internal("claim event", err)
@@ -233,17 +233,17 @@ func (db *DB) ClaimEvent(ctx context.Context, eventID string) (bool, error) {
 // PruneChat forgets event IDs and idempotency keys older than before:
 // platforms stop redelivering after minutes, so days are plenty.
 func (db *DB) PruneChat(ctx context.Context, before time.Time) error {
-	if _, err := db.conn.Exec(ctx, `DELETE FROM chat_events WHERE received_at < ?`, timeText(before)); err != nil {
+	if _, err := db.conn.ExecContext(ctx, `DELETE FROM chat_events WHERE received_at < ?`, timeText(before)); err != nil {
 		return internal("prune events", err)
 	}
-	_, err := db.conn.Exec(ctx, `DELETE FROM chat_keys WHERE claimed_at < ?`, timeText(before))
+	_, err := db.conn.ExecContext(ctx, `DELETE FROM chat_keys WHERE claimed_at < ?`, timeText(before))
 	return internal("prune keys", err)
 }
 
 // ThreadPlace returns the place a conversation thread is about; ok is false
 // if the thread has none yet.
 func (db *DB) ThreadPlace(ctx context.Context, channel, thread string) (p towndesk.Place, ok bool, err error) {
-	err = db.conn.QueryRow(ctx, `SELECT province, county, county_code, town, town_code FROM thread_places
+	err = db.conn.QueryRowContext(ctx, `SELECT province, county, county_code, town, town_code FROM thread_places
 		WHERE channel = ? AND thread_ts = ?`, channel, thread).
 		Scan(&p.Province, &p.County, &p.CountyCode, &p.Town, &p.TownCode)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -260,7 +260,7 @@ func (db *DB) SetThreadPlace(ctx context.Context, channel, thread string, p town
 	if p.County == "" {
 		return towndesk.Errorf(towndesk.EINVALID, "地点缺少县（市、区）")
 	}
-	_, err := db.conn.Exec(ctx, `INSERT INTO thread_places (channel, thread_ts, province, county, county_code,
+	_, err := db.conn.ExecContext(ctx, `INSERT INTO thread_places (channel, thread_ts, province, county, county_code,
 		town, town_code, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (channel, thread_ts) DO UPDATE SET province = excluded.province, county = excluded.county,
 		county_code = excluded.county_code, town = excluded.town, town_code = excluded.town_code,
@@ -273,7 +273,7 @@ func (db *DB) SetThreadPlace(ctx context.Context, channel, thread string, p town
 // thread was started over (ForgetThread), or ENOTFOUND if there is none.
 // It returns EINTERNAL on failure.
 func (db *DB) LastThreadQuestion(ctx context.Context, channel, thread string) (*Question, error) {
-	q, err := scanQuestion(db.conn.QueryRow(ctx, `SELECT `+questionColumns+` FROM questions q
+	q, err := scanQuestion(db.conn.QueryRowContext(ctx, `SELECT `+questionColumns+` FROM questions q
 		WHERE q.channel = ? AND q.thread_ts = ? AND q.id > coalesce((SELECT after_id FROM thread_states s
 			WHERE s.channel = q.channel AND s.thread_ts = q.thread_ts), 0)
 		ORDER BY q.id DESC LIMIT 1`, channel, thread))
@@ -305,7 +305,7 @@ func (db *DB) ForgetThread(ctx context.Context, channel, thread string) error {
 // DropThreadPlace forgets a thread's place (换个镇); its questions stay.
 // It returns EINTERNAL on failure.
 func (db *DB) DropThreadPlace(ctx context.Context, channel, thread string) error {
-	_, err := db.conn.Exec(ctx, `DELETE FROM thread_places WHERE channel = ? AND thread_ts = ?`, channel, thread)
+	_, err := db.conn.ExecContext(ctx, `DELETE FROM thread_places WHERE channel = ? AND thread_ts = ?`, channel, thread)
 	return internal("forget thread place", err)
 }
 
@@ -317,14 +317,14 @@ const upsertRequestCard = `INSERT INTO request_cards (request_id, channel, ts, p
 // SetRequestCard records where the card message of a request is; a request
 // has one card, so a second call moves it.
 func (db *DB) SetRequestCard(ctx context.Context, requestID, channel, ts string) error {
-	_, err := db.conn.Exec(ctx, upsertRequestCard, requestID, channel, ts, timeText(db.now()))
+	_, err := db.conn.ExecContext(ctx, upsertRequestCard, requestID, channel, ts, timeText(db.now()))
 	return internal("record request card", err)
 }
 
 // RequestCard returns the channel and timestamp of a request's card
 // message, or ENOTFOUND if it has none.
 func (db *DB) RequestCard(ctx context.Context, requestID string) (channel, ts string, err error) {
-	err = db.conn.QueryRow(ctx, `SELECT channel, ts FROM request_cards WHERE request_id = ?`, requestID).Scan(&channel, &ts)
+	err = db.conn.QueryRowContext(ctx, `SELECT channel, ts FROM request_cards WHERE request_id = ?`, requestID).Scan(&channel, &ts)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", "", towndesk.Errorf(towndesk.ENOTFOUND, "代办 %s 还没有消息卡片", requestID)
 	}
@@ -367,13 +367,13 @@ const staleClaim = 2 * time.Minute
 
 // FinishKey records the outcome of the work a claimed key stood for.
 func (db *DB) FinishKey(ctx context.Context, key, result string) error {
-	_, err := db.conn.Exec(ctx, `UPDATE chat_keys SET result = ?, done = 1 WHERE key = ?`, result, key)
+	_, err := db.conn.ExecContext(ctx, `UPDATE chat_keys SET result = ?, done = 1 WHERE key = ?`, result, key)
 	return internal("finish key", err)
 }
 
 // ReleaseKey gives a claimed key back after the work failed, so that a
 // retry may do it.
 func (db *DB) ReleaseKey(ctx context.Context, key string) error {
-	_, err := db.conn.Exec(ctx, `DELETE FROM chat_keys WHERE key = ? AND done = 0`, key)
+	_, err := db.conn.ExecContext(ctx, `DELETE FROM chat_keys WHERE key = ? AND done = 0`, key)
 	return internal("release key", err)
 }

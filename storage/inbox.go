@@ -76,7 +76,7 @@ func (db *DB) QueueQuestion(ctx context.Context, eventID string, q *InboxQuestio
 // that a restart posts it instead of answering again. It returns
 // ENOTFOUND if the question is no longer queued.
 func (db *DB) SetInboxReply(ctx context.Context, id int64, reply string) error {
-	res, err := db.conn.Exec(ctx, `UPDATE chat_inbox SET reply = ? WHERE id = ?`, reply, id)
+	res, err := db.conn.ExecContext(ctx, `UPDATE chat_inbox SET reply = ? WHERE id = ?`, reply, id)
 	if err != nil {
 		return internal("record queued reply", err)
 	}
@@ -89,7 +89,7 @@ func (db *DB) SetInboxReply(ctx context.Context, id int64, reply string) error {
 // DeleteInbox forgets queued question id once its reply is out (or it
 // can never be). Deleting a question that is gone is not an error.
 func (db *DB) DeleteInbox(ctx context.Context, id int64) error {
-	_, err := db.conn.Exec(ctx, `DELETE FROM chat_inbox WHERE id = ?`, id)
+	_, err := db.conn.ExecContext(ctx, `DELETE FROM chat_inbox WHERE id = ?`, id)
 	return internal("delete queued question", err)
 }
 
@@ -131,6 +131,6 @@ func (db *DB) ReleaseInbox(ctx context.Context, owner string, ids ...int64) erro
 // InboxSize returns how many questions are queued.
 func (db *DB) InboxSize(ctx context.Context) (int, error) {
 	var n int
-	err := db.conn.QueryRow(ctx, `SELECT count(*) FROM chat_inbox`).Scan(&n)
+	err := db.conn.QueryRowContext(ctx, `SELECT count(*) FROM chat_inbox`).Scan(&n)
 	return n, internal("count inbox", err)
 }

@@ -45,7 +45,7 @@ func (db *DB) renewLeases(ctx context.Context, table, owner string, lease time.D
 			args = append(args, id)
 		}
 	}
-	_, err := db.conn.Exec(ctx, renew, args...)
+	_, err := db.conn.ExecContext(ctx, renew, args...)
 	return internal("renew "+table, err)
 }
 
@@ -54,13 +54,13 @@ func (db *DB) renewLeases(ctx context.Context, table, owner string, lease time.D
 func (db *DB) releaseLeases(ctx context.Context, table, owner string, ids []int64) error {
 	release := `UPDATE ` + table + ` SET owner = '', lease_until = '' WHERE owner = ?`
 	if len(ids) == 0 {
-		_, err := db.conn.Exec(ctx, release, owner)
+		_, err := db.conn.ExecContext(ctx, release, owner)
 		return internal("release "+table, err)
 	}
 	args := []any{owner}
 	for _, id := range ids {
 		args = append(args, id)
 	}
-	_, err := db.conn.Exec(ctx, release+` AND id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, args...)
+	_, err := db.conn.ExecContext(ctx, release+` AND id IN (?`+strings.Repeat(", ?", len(ids)-1)+`)`, args...)
 	return internal("release "+table, err)
 }

@@ -122,7 +122,7 @@ func freeEditionName(ctx context.Context, tx *sqldb.Tx, listID int64, base strin
 // edition changes; the search index compares it with the one it was built from.
 func (db *DB) Generation(ctx context.Context) (string, error) {
 	var g string
-	err := db.conn.QueryRow(ctx, `SELECT value FROM meta WHERE key = 'kb_generation'`).Scan(&g)
+	err := db.conn.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'kb_generation'`).Scan(&g)
 	if err != nil {
 		return "", internal("read generation", err)
 	}
@@ -147,7 +147,7 @@ func scanList(sc scanner) (towndesk.List, error) {
 // Lists returns every list with its current edition, counties first, in
 // place-code order.
 func (db *DB) Lists(ctx context.Context) ([]towndesk.List, error) {
-	rows, err := db.conn.Query(ctx, `SELECT `+listColumns+` FROM lists l
+	rows, err := db.conn.QueryContext(ctx, `SELECT `+listColumns+` FROM lists l
 		JOIN editions e ON e.id = l.current_edition_id ORDER BY l.county_code, l.town_code`)
 	return collect(rows, err, "query lists", scanList)
 }
@@ -155,7 +155,7 @@ func (db *DB) Lists(ctx context.Context) ([]towndesk.List, error) {
 // Editions returns every edition of the list of place, oldest first. It
 // returns ENOTFOUND if the place has no list.
 func (db *DB) Editions(ctx context.Context, place towndesk.Place) ([]towndesk.List, error) {
-	rows, err := db.conn.Query(ctx, `SELECT `+listColumns+` FROM lists l
+	rows, err := db.conn.QueryContext(ctx, `SELECT `+listColumns+` FROM lists l
 		JOIN editions e ON e.list_id = l.id WHERE l.place_code = ? ORDER BY e.id`, place.Code())
 	out, err := collect(rows, err, "query editions", scanList)
 	if err != nil {
@@ -181,7 +181,7 @@ func scanItem(sc scanner) (int, towndesk.PowerItem, error) {
 
 // EditionItems returns the rows of one edition in file order.
 func (db *DB) EditionItems(ctx context.Context, editionID int64) ([]towndesk.PowerItem, error) {
-	rows, err := db.conn.Query(ctx, `SELECT `+itemColumns+` FROM items WHERE edition_id = ? ORDER BY seq`, editionID)
+	rows, err := db.conn.QueryContext(ctx, `SELECT `+itemColumns+` FROM items WHERE edition_id = ? ORDER BY seq`, editionID)
 	return collect(rows, err, "query items", scanPowerItem)
 }
 
@@ -203,7 +203,7 @@ func (db *DB) Items(ctx context.Context, editionID int64, seqs []int) (map[int]t
 	for _, s := range seqs {
 		args = append(args, s)
 	}
-	rows, err := db.conn.Query(ctx, `SELECT `+itemColumns+` FROM items WHERE edition_id = ? AND seq IN (?`+strings.Repeat(",?", len(seqs)-1)+`)`, args...)
+	rows, err := db.conn.QueryContext(ctx, `SELECT `+itemColumns+` FROM items WHERE edition_id = ? AND seq IN (?`+strings.Repeat(",?", len(seqs)-1)+`)`, args...)
 	err = eachRow(rows, err, "query items", func(r *sql.Rows) error {
 		seq, it, err := scanItem(r)
 		out[seq] = it

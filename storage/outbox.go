@@ -153,7 +153,7 @@ func errNotHeld(id int64) error {
 // holds the post (it was sent, or its lease ran out and another took it).
 func (db *DB) StartPost(ctx context.Context, id int64, owner string) (Post, error) {
 	now := timeText(db.now())
-	p, err := scanPost(db.conn.QueryRow(ctx, `UPDATE outbox SET attempts = attempts + 1,
+	p, err := scanPost(db.conn.QueryRowContext(ctx, `UPDATE outbox SET attempts = attempts + 1,
 		first_try = CASE first_try WHEN '' THEN ? ELSE first_try END
 		WHERE id = ? AND owner = ? AND lease_until >= ? RETURNING `+postColumns, now, id, owner, now))
 	if errors.Is(err, sql.ErrNoRows) {
@@ -189,7 +189,7 @@ func (db *DB) FinishPost(ctx context.Context, id int64, owner string, card *Post
 // RetryPost gives post id back after a failed call, to be taken again
 // (here or by another instance) at notBefore, recording what went wrong.
 func (db *DB) RetryPost(ctx context.Context, id int64, owner string, notBefore time.Time, problem string) error {
-	_, err := db.conn.Exec(ctx, `UPDATE outbox SET owner = '', lease_until = '', not_before = ?, last_error = ?
+	_, err := db.conn.ExecContext(ctx, `UPDATE outbox SET owner = '', lease_until = '', not_before = ?, last_error = ?
 		WHERE id = ? AND owner = ?`, timeText(notBefore), towndesk.MaskText(problem), id, owner)
 	return internal("retry post", err)
 }
@@ -197,7 +197,7 @@ func (db *DB) RetryPost(ctx context.Context, id int64, owner string, notBefore t
 // DropPost deletes post id for good: it can never be made (no channel to
 // post a card in, or it failed for days).
 func (db *DB) DropPost(ctx context.Context, id int64) error {
-	_, err := db.conn.Exec(ctx, `DELETE FROM outbox WHERE id = ?`, id)
+	_, err := db.conn.ExecContext(ctx, `DELETE FROM outbox WHERE id = ?`, id)
 	return internal("drop post", err)
 }
 
@@ -219,6 +219,6 @@ func (db *DB) ReleasePosts(ctx context.Context, owner string, ids ...int64) erro
 
 // Posts returns every post in the outbox, oldest first.
 func (db *DB) Posts(ctx context.Context) ([]Post, error) {
-	rows, err := db.conn.Query(ctx, `SELECT `+postColumns+` FROM outbox ORDER BY id`)
+	rows, err := db.conn.QueryContext(ctx, `SELECT `+postColumns+` FROM outbox ORDER BY id`)
 	return collect(rows, err, "read posts", scanPost)
 }

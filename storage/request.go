@@ -381,7 +381,7 @@ func scanRequest(s scanner) (*towndesk.Request, error) {
 // Request returns the request with the given id, ENOTFOUND if there is
 // none, or EINTERNAL.
 func (db *DB) Request(ctx context.Context, id string) (*towndesk.Request, error) {
-	r, err := scanRequest(db.conn.QueryRow(ctx, `SELECT `+requestColumns+` FROM requests WHERE id = ?`, id))
+	r, err := scanRequest(db.conn.QueryRowContext(ctx, `SELECT `+requestColumns+` FROM requests WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound(id)
 	}
@@ -489,13 +489,13 @@ func requestWhere(f towndesk.RequestFilter) (string, []any) {
 // made; none (and no error) for a request without money or no such request.
 // It returns EINTERNAL on failure.
 func (db *DB) Ledger(ctx context.Context, id string) ([]towndesk.LedgerEntry, error) {
-	return queryEntries(ctx, db.db, `WHERE request_id = ?`, id)
+	return queryEntries(ctx, db.conn, `WHERE request_id = ?`, id)
 }
 
 // Events returns the history of request id, oldest first; none (and no
 // error) for no such request. It returns EINTERNAL on failure.
 func (db *DB) Events(ctx context.Context, id string) ([]towndesk.Event, error) {
-	return queryEvents(ctx, db.db, `WHERE request_id = ?`, id)
+	return queryEvents(ctx, db.conn, `WHERE request_id = ?`, id)
 }
 
 type querier interface {
@@ -567,7 +567,7 @@ func (db *DB) RequestBook(ctx context.Context, f towndesk.RequestFilter) (*Reque
 // edition of any power list. It returns EINTERNAL on failure.
 func (db *DB) ItemExists(ctx context.Context, code string) (bool, error) {
 	var ok bool
-	err := db.conn.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM lists l
+	err := db.conn.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM lists l
 		JOIN items i ON i.edition_id = l.current_edition_id AND i.code = ?)`, code).Scan(&ok)
 	if err != nil {
 		return false, internal("look up item "+code, err)

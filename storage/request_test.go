@@ -100,14 +100,14 @@ func TestRequestIDsGaplessPerYear(t *testing.T) {
 	mustCreate(t, db, newTestRequest("二"))
 
 	// A creation that fails after its number was taken gives the number back.
-	if _, err := db.db.Exec(`CREATE TRIGGER fail_insert BEFORE INSERT ON request_events
+	if _, err := db.conn.SQL.Exec(`CREATE TRIGGER fail_insert BEFORE INSERT ON request_events
 		WHEN NEW.request_id = '2026-0003' BEGIN SELECT RAISE(ABORT, 'injected failure'); END`); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.CreateRequest(ctx, newTestRequest("失败")); towndesk.ErrorCode(err) != towndesk.EINTERNAL {
 		t.Fatalf("CreateRequest with injected failure = %v, want EINTERNAL", err)
 	}
-	if _, err := db.db.Exec(`DROP TRIGGER fail_insert`); err != nil {
+	if _, err := db.conn.SQL.Exec(`DROP TRIGGER fail_insert`); err != nil {
 		t.Fatal(err)
 	}
 	if r := mustCreate(t, db, newTestRequest("三")); r.ID != "2026-0003" {
@@ -193,7 +193,7 @@ func TestEventsAndLedgerAppendOnly(t *testing.T) {
 		`UPDATE request_ledger SET amount = 1`,
 		`DELETE FROM request_ledger`,
 	} {
-		if _, err := db.db.ExecContext(ctx, stmt); err == nil {
+		if _, err := db.conn.SQL.ExecContext(ctx, stmt); err == nil {
 			t.Errorf("%s succeeded, want it refused", stmt)
 		}
 	}
@@ -415,7 +415,7 @@ func TestItemExists(t *testing.T) {
 		`INSERT INTO items (edition_id, seq, code, name, body, mode) VALUES (2, 0, 'NEW-1', '新事项', '滨湖镇人民政府', '赋权')`,
 		`UPDATE lists SET current_edition_id = 2 WHERE id = 1`,
 	} {
-		if _, err := db.db.ExecContext(ctx, stmt); err != nil {
+		if _, err := db.conn.SQL.ExecContext(ctx, stmt); err != nil {
 			t.Fatalf("%s: %v", stmt, err)
 		}
 	}

@@ -27,7 +27,6 @@ import (
 // DB is an open towndesk database.
 type DB struct {
 	conn *sqldb.DB
-	db   *sql.DB // conn.SQL
 	path string
 
 	// Now returns the current time; tests replace it.
@@ -45,8 +44,8 @@ func Open(path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	db := &DB{conn: conn, db: conn.SQL, path: path, Now: time.Now}
-	if err := migration.Apply(context.Background(), db.db, db.now()); err != nil {
+	db := &DB{conn: conn, path: path, Now: time.Now}
+	if err := migration.Apply(context.Background(), conn.SQL, db.now()); err != nil {
 		conn.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
 	}

@@ -462,7 +462,7 @@ func readClaim(ctx context.Context, q interface {
 // (State ClaimTaken for a claim in progress, whoever holds it), ENOTFOUND
 // if it was never claimed, or EINTERNAL.
 func (db *DB) SummaryDelivery(ctx context.Context, channel, week string) (SummaryClaim, error) {
-	c, err := readClaim(ctx, db.db, channel, week)
+	c, err := readClaim(ctx, db.conn, channel, week)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, towndesk.Errorf(towndesk.ENOTFOUND, "频道 %s 的 %s 周报尚未发送", channel, week)
 	}
@@ -475,7 +475,7 @@ func (db *DB) SummaryDelivery(ctx context.Context, channel, week string) (Summar
 // otherwise.
 func (db *DB) FinishSummary(ctx context.Context, channel, week, owner, ts string) error {
 	now := db.now()
-	res, err := db.conn.Exec(ctx, `UPDATE summary_deliveries SET state = 'posted', owner = ?, posted_at = ?,
+	res, err := db.conn.ExecContext(ctx, `UPDATE summary_deliveries SET state = 'posted', owner = ?, posted_at = ?,
 		ts = ?, last_error = '' WHERE channel = ? AND week = ? AND state = 'claimed'`,
 		owner, timeText(now), ts, channel, week)
 	if err != nil {
@@ -495,7 +495,7 @@ func (db *DB) FinishSummary(ctx context.Context, channel, week, owner, ts string
 // FailSummary records why owner's attempt to post the summary failed,
 // keeping the claim (owner retries it). It returns EINTERNAL on failure.
 func (db *DB) FailSummary(ctx context.Context, channel, week, owner, problem string) error {
-	_, err := db.conn.Exec(ctx, `UPDATE summary_deliveries SET last_error = ?
+	_, err := db.conn.ExecContext(ctx, `UPDATE summary_deliveries SET last_error = ?
 		WHERE channel = ? AND week = ? AND state = 'claimed' AND owner = ?`,
 		towndesk.MaskText(clipText(problem, 500)), channel, week, owner)
 	return internal("record summary failure", err)
@@ -505,7 +505,7 @@ func (db *DB) FailSummary(ctx context.Context, channel, week, owner, problem str
 // another poster, or the next start, may take it. It returns EINTERNAL on
 // failure; releasing a claim owner does not hold does nothing.
 func (db *DB) ReleaseSummary(ctx context.Context, channel, week, owner string) error {
-	_, err := db.conn.Exec(ctx, `UPDATE summary_deliveries SET lease_until = ?
+	_, err := db.conn.ExecContext(ctx, `UPDATE summary_deliveries SET lease_until = ?
 		WHERE channel = ? AND week = ? AND state = 'claimed' AND owner = ?`,
 		timeText(db.now()), channel, week, owner)
 	return internal("release summary claim", err)

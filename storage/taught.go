@@ -83,7 +83,7 @@ func (db *DB) Retract(ctx context.Context, id int64, by, reason string) error {
 	if _, err := db.TaughtLink(ctx, id); err != nil {
 		return err
 	}
-	_, err := db.conn.Exec(ctx, `INSERT INTO taught_retractions (link_id, retracted_by, retracted_at, reason) VALUES (?, ?, ?, ?)`,
+	_, err := db.conn.ExecContext(ctx, `INSERT INTO taught_retractions (link_id, retracted_by, retracted_at, reason) VALUES (?, ?, ?, ?)`,
 		id, by, timeText(db.now()), towndesk.MaskText(reason))
 	if isConstraint(err) {
 		return towndesk.Errorf(towndesk.ECONFLICT, "纠正 #%d 已经撤销过了", id)
@@ -115,7 +115,7 @@ func scanTaught(s scanner) (towndesk.TaughtLink, error) {
 
 // TaughtLink returns taught link id, or ENOTFOUND.
 func (db *DB) TaughtLink(ctx context.Context, id int64) (*towndesk.TaughtLink, error) {
-	l, err := scanTaught(db.conn.QueryRow(ctx, `SELECT `+taughtColumns+taughtFrom+` WHERE l.id = ?`, id))
+	l, err := scanTaught(db.conn.QueryRowContext(ctx, `SELECT `+taughtColumns+taughtFrom+` WHERE l.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, towndesk.Errorf(towndesk.ENOTFOUND, "没有编号为 %d 的纠正", id)
 	}
@@ -128,14 +128,14 @@ func (db *DB) TaughtLink(ctx context.Context, id int64) (*towndesk.TaughtLink, e
 // TaughtLinks returns every taught link, retracted ones included, oldest
 // first.
 func (db *DB) TaughtLinks(ctx context.Context) ([]towndesk.TaughtLink, error) {
-	rows, err := db.conn.Query(ctx, `SELECT `+taughtColumns+taughtFrom+` ORDER BY l.id`)
+	rows, err := db.conn.QueryContext(ctx, `SELECT `+taughtColumns+taughtFrom+` ORDER BY l.id`)
 	return collect(rows, err, "query taught links", scanTaught)
 }
 
 // TaughtGeneration changes whenever a link is taught or retracted.
 func (db *DB) TaughtGeneration(ctx context.Context) (string, error) {
 	var links, retractions int64
-	err := db.conn.QueryRow(ctx, `SELECT (SELECT coalesce(max(id), 0) FROM taught_links), (SELECT count(*) FROM taught_retractions)`).
+	err := db.conn.QueryRowContext(ctx, `SELECT (SELECT coalesce(max(id), 0) FROM taught_links), (SELECT count(*) FROM taught_retractions)`).
 		Scan(&links, &retractions)
 	return strconv.FormatInt(links, 10) + "/" + strconv.FormatInt(retractions, 10), internal("taught generation", err)
 }
@@ -143,7 +143,7 @@ func (db *DB) TaughtGeneration(ctx context.Context) (string, error) {
 // ItemByCode returns the row with code in an edition; ok is false if it
 // has none.
 func (db *DB) ItemByCode(ctx context.Context, editionID int64, code string) (towndesk.PowerItem, bool, error) {
-	_, it, err := scanItem(db.conn.QueryRow(ctx, `SELECT `+itemColumns+` FROM items WHERE edition_id = ? AND code = ?`, editionID, code))
+	_, it, err := scanItem(db.conn.QueryRowContext(ctx, `SELECT `+itemColumns+` FROM items WHERE edition_id = ? AND code = ?`, editionID, code))
 	if errors.Is(err, sql.ErrNoRows) {
 		return towndesk.PowerItem{}, false, nil
 	}
@@ -153,7 +153,7 @@ func (db *DB) ItemByCode(ctx context.Context, editionID int64, code string) (tow
 // ItemsByName returns the rows of an edition with the given item name, in
 // file order.
 func (db *DB) ItemsByName(ctx context.Context, editionID int64, name string) ([]towndesk.PowerItem, error) {
-	rows, err := db.conn.Query(ctx, `SELECT `+itemColumns+` FROM items WHERE edition_id = ? AND name = ? ORDER BY seq`, editionID, name)
+	rows, err := db.conn.QueryContext(ctx, `SELECT `+itemColumns+` FROM items WHERE edition_id = ? AND name = ? ORDER BY seq`, editionID, name)
 	return collect(rows, err, "query items by name", scanPowerItem)
 }
 
@@ -161,7 +161,7 @@ func (db *DB) ItemsByName(ctx context.Context, editionID int64, name string) ([]
 // uncertain reply to question id. It returns ENOTFOUND for an unknown
 // question.
 func (db *DB) RecordPick(ctx context.Context, id int64, user, code string) error {
-	_, err := db.conn.Exec(ctx, `INSERT INTO question_picks (question_id, user_id, code, at) VALUES (?, ?, ?, ?)`,
+	_, err := db.conn.ExecContext(ctx, `INSERT INTO question_picks (question_id, user_id, code, at) VALUES (?, ?, ?, ?)`,
 		id, user, code, timeText(db.now()))
 	if isConstraint(err) {
 		return questionNotFound(id)
@@ -185,6 +185,6 @@ func (db *DB) ReviewQuestions(ctx context.Context, f ReviewFilter) ([]Question, 
 		query += ` AND q.asked_at >= ?`
 		args = append(args, timeText(*f.Since))
 	}
-	rows, err := db.conn.Query(ctx, query+` ORDER BY q.asked_at, q.id`, args...)
+	rows, err := db.conn.QueryContext(ctx, query+` ORDER BY q.asked_at, q.id`, args...)
 	return collect(rows, err, "query review", scanQuestion)
 }

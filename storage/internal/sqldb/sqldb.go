@@ -163,9 +163,10 @@ func (r runner) QueryRowContext(ctx context.Context, query string, args ...any) 
 	return c.QueryRowContext(ctx, query, args...)
 }
 
-// Exec runs a statement that writes, outside a transaction. Writers take
-// turns in the process (see BeginWrite) rather than spin on SQLite's lock.
-func (db *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+// ExecContext runs a statement that writes, outside a transaction.
+// Writers take turns in the process (see BeginWrite) rather than spin on
+// SQLite's lock.
+func (db *DB) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	release, err := db.lockWrite(ctx)
 	if err != nil {
 		return nil, err
@@ -174,13 +175,13 @@ func (db *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, 
 	return runner{db: db}.ExecContext(ctx, query, args...)
 }
 
-// Query runs a read outside a transaction.
-func (db *DB) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+// QueryContext runs a read outside a transaction.
+func (db *DB) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	return runner{db: db}.QueryContext(ctx, query, args...)
 }
 
-// QueryRow runs a one-row read outside a transaction.
-func (db *DB) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+// QueryRowContext runs a one-row read outside a transaction.
+func (db *DB) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	return runner{db: db}.QueryRowContext(ctx, query, args...)
 }
 

@@ -78,7 +78,7 @@ func TestStatementCache(t *testing.T) {
 		}
 	}
 
-	if _, err := db.Exec(ctx, `CREATE TABLE probe (n INTEGER)`); err != nil {
+	if _, err := db.ExecContext(ctx, `CREATE TABLE probe (n INTEGER)`); err != nil {
 		t.Fatal(err)
 	}
 	insert(outside, "prepared", 1)
@@ -87,7 +87,7 @@ func TestStatementCache(t *testing.T) {
 
 	for i := 0; len(db.stmts) < maxStmts; i++ {
 		var v int
-		if err := db.QueryRow(ctx, fmt.Sprintf(`SELECT %d`, i)).Scan(&v); err != nil || v != i {
+		if err := db.QueryRowContext(ctx, fmt.Sprintf(`SELECT %d`, i)).Scan(&v); err != nil || v != i {
 			t.Fatalf("SELECT %d = %d, %v", i, v, err)
 		}
 	}
