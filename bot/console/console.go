@@ -15,10 +15,8 @@ import (
 
 	"github.com/towndesk/towndesk"
 	"github.com/towndesk/towndesk/handlers/chat"
+	"github.com/towndesk/towndesk/internal/linereader"
 )
-
-// maxLine bounds one line of input.
-const maxLine = 1 << 20
 
 // Session is one console conversation: a reply to the previous message
 // (a place after "请问是哪个乡镇", a number or a place after a list, 原文,
@@ -50,7 +48,7 @@ func (c *Session) Run(ctx context.Context) error {
 	defer out.Flush()
 	fmt.Fprintln(out, "towndesk 控制台：直接输入问题，例如“滨湖镇有人乱搭乱建归谁管？”；输入“帮助”看命令，“新问题”重新开始，“退出”结束。")
 	out.Flush()
-	lines := readLines(ctx, c.In)
+	lines := linereader.Read(ctx, c.In)
 	for {
 		var line string
 		select {
@@ -60,10 +58,10 @@ func (c *Session) Run(ctx context.Context) error {
 			if !ok {
 				return nil
 			}
-			if l.err != nil {
-				return l.err
+			if l.Err != nil {
+				return l.Err
 			}
-			line = strings.TrimSpace(l.text)
+			line = strings.TrimSpace(l.Text)
 		}
 		if line == "" {
 			continue
@@ -89,36 +87,6 @@ func (c *Session) Run(ctx context.Context) error {
 			return err
 		}
 	}
-}
-
-type line struct {
-	text string
-	err  error
-}
-
-// readLines reads r line by line in the background, so that Run can stop
-// while no line comes; the channel closes at the end of the input.
-func readLines(ctx context.Context, r io.Reader) <-chan line {
-	out := make(chan line)
-	go func() {
-		defer close(out)
-		sc := bufio.NewScanner(r)
-		sc.Buffer(make([]byte, 64*1024), maxLine)
-		for sc.Scan() {
-			select {
-			case out <- line{text: sc.Text()}:
-			case <-ctx.Done():
-				return
-			}
-		}
-		if err := sc.Err(); err != nil {
-			select {
-			case out <- line{err: fmt.Errorf("read console input: %w", err)}:
-			case <-ctx.Done():
-			}
-		}
-	}()
-	return out
 }
 
 // consoleText is a reply as text, with the buttons as what to type.

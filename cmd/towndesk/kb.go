@@ -5,17 +5,16 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/towndesk/towndesk"
 	"github.com/towndesk/towndesk/config"
 	"github.com/towndesk/towndesk/gazetteer"
 	"github.com/towndesk/towndesk/handlers/qa"
+	"github.com/towndesk/towndesk/internal/linereader"
 	"github.com/towndesk/towndesk/kb"
 	"github.com/towndesk/towndesk/kb/lexicon"
 	"github.com/towndesk/towndesk/law"
@@ -389,16 +388,22 @@ func (m *Main) askBatch(ctx context.Context, a *asker, in qa.AskInput) error {
 	out := bufio.NewWriter(m.Stdout)
 	defer out.Flush()
 	enc := json.NewEncoder(out)
-	next := readLines(ctx, m.Stdin, 1<<20)
+	lines := linereader.Read(ctx, m.Stdin)
 	for {
-		q, err := next()
-		if err != nil {
-			return err
+		var l linereader.Line
+		select {
+		case <-ctx.Done():
+			return towndesk.Errorf(towndesk.EINVALID, "已停止（收到停止信号）")
+		case next, ok := <-lines:
+			if !ok {
+				return nil
+			}
+			l = next
 		}
-		if q == nil {
-			return nil
+		if l.Err != nil {
+			return l.Err
 		}
-		in.Question = strings.TrimSpace(*q)
+		in.Question = strings.TrimSpace(l.Text)
 		if in.Question == "" {
 			continue
 		}
@@ -418,55 +423,6 @@ func (m *Main) askBatch(ctx context.Context, a *asker, in qa.AskInput) error {
 		// it before sending the next question.
 		if err := out.Flush(); err != nil {
 			return err
-		}
-	}
-}
-
-// readLines returns a function that returns the next line of r (nil at
-// the end), reading in the background so that it returns when ctx ends
-// even while r has nothing to give: then it returns the stopped error. A
-// line over max bytes is an error.
-func readLines(ctx context.Context, r io.Reader, max int) func() (*string, error) {
-	type line struct {
-		s   string
-		err error
-		eof bool
-	}
-	lines := make(chan line)
-	stop := make(chan struct{})
-	var once sync.Once
-	go func() {
-		sc := bufio.NewScanner(r)
-		sc.Buffer(make([]byte, 64*1024), max)
-		for sc.Scan() {
-			select {
-			case lines <- line{s: sc.Text()}:
-			case <-stop:
-				return
-			}
-		}
-		l := line{eof: true}
-		if err := sc.Err(); err != nil {
-			l = line{err: towndesk.Errorf(towndesk.EINVALID, "读取输入失败：%v（一行最多 %d 字节）", err, max)}
-		}
-		select {
-		case lines <- l:
-		case <-stop:
-		}
-	}()
-	return func() (*string, error) {
-		select {
-		case <-ctx.Done():
-			once.Do(func() { close(stop) })
-			return nil, towndesk.Errorf(towndesk.EINVALID, "已停止（收到停止信号）")
-		case l := <-lines:
-			switch {
-			case l.err != nil:
-				return nil, l.err
-			case l.eof:
-				return nil, nil
-			}
-			return &l.s, nil
 		}
 	}
 }
