@@ -32,10 +32,16 @@ func isControl(r rune, multiline bool) bool {
 		return !multiline
 	case r < 0x20, r >= 0x7f && r <= 0x9f:
 		return true
-	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f, r == 0x061c:
+	case isBidi(r):
 		return true
 	}
 	return false
+}
+
+// isBidi reports whether r is an invisible bidirectional formatting
+// character: an embedding or override, an isolate, or a mark.
+func isBidi(r rune) bool {
+	return r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069 || r == 0x200e || r == 0x200f || r == 0x061c
 }
 
 // ControlIn returns the first character of s that text may not hold (see
@@ -74,7 +80,7 @@ func controlName(r rune) string {
 		name = "制表符"
 	case r == '\r':
 		name = "回车符"
-	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f, r == 0x061c:
+	case isBidi(r):
 		name = "文字方向控制符"
 	}
 	return fmt.Sprintf("%s U+%04X", name, r)
