@@ -33,6 +33,7 @@ var qualityFloors = []struct {
 	{"../../eval/calibration-questions.jsonl", 0.83, 0.02, 0.80, false},
 	{"../../eval/blind-questions.jsonl", 0, 0.03, 0, false},
 	{"../../eval/blind2-questions.jsonl", 0, 0.03, 0, false},
+	{"../../eval/blind3-questions.jsonl", 0, 0.03, 0, false},
 }
 
 // readEvalFile reads the evaluation set at path.
