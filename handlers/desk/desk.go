@@ -113,9 +113,12 @@ type RequestNewInput struct {
 	// none. A request created under a key is never created again: a
 	// repeat gets the first request back (RequestReply.Repeated).
 	Key string
-	// Card, if set, is the chat channel the request was made in: its card
-	// and the first line of its timeline are stored in the outbox with it
-	// (storage.Notice), for the chat front end to post.
+	// Card is the chat channel the request was made in, "" for the CLI
+	// and the console. The request's card and the first line of its
+	// timeline are stored in the outbox with it (storage.Notice) either
+	// way, for a running chat front end to post: in the town's desk
+	// channel, else in Card if that is a desk channel; a request from the
+	// CLI of a town without a desk channel gets none.
 	Card string
 }
 
@@ -146,12 +149,9 @@ func (d *Desk) New(ctx context.Context, in RequestNewInput) (*RequestReply, erro
 	if r.Town, err = d.resolveTown(in.County, in.Town); err != nil {
 		return nil, err
 	}
-	intake := storage.Intake{Key: in.Key}
-	if in.Card != "" {
-		intake.Notice = func(r *towndesk.Request) *storage.Notice {
-			return &storage.Notice{Channel: in.Card, By: by, Line: createdMessage(r)}
-		}
-	}
+	intake := storage.Intake{Key: in.Key, Notice: func(r *towndesk.Request) *storage.Notice {
+		return &storage.Notice{Channel: in.Card, By: by, Line: createdMessage(r)}
+	}}
 	created, err := d.db.CreateRequestOnce(ctx, r, intake)
 	if err != nil {
 		return nil, err

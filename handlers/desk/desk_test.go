@@ -740,13 +740,35 @@ func TestDeskReverse(t *testing.T) {
 	}
 }
 
-// TestChangeFollowsCard: a change made outside chat (the CLI, the console)
-// keeps a request's chat card and timeline up to date through the outbox
-// when the request has a card, and queues nothing when it has none.
+// TestChangeFollowsCard: a request made outside chat (the CLI, the
+// console) queues its card and first timeline line for the chat front end,
+// which finds the town's desk channel; a change made outside chat keeps a
+// request's card and timeline up to date through the outbox when the
+// request has a card, and queues nothing when it has none.
 func TestChangeFollowsCard(t *testing.T) {
 	ctx := context.Background()
 	d, db, _ := newTestDesk(t)
 	withCard, without, pending := mustNew(t, d, validNew()), mustNew(t, d, validNew()), mustNew(t, d, validNew())
+	made, err := db.Posts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, p := range made {
+		kinds = append(kinds, p.RequestID+" "+string(p.Kind)+" "+p.Channel)
+		if p.Kind == storage.PostLine && !strings.Contains(p.Body, "已登记") {
+			t.Errorf("first timeline line of %s = %q, want the registration", p.RequestID, p.Body)
+		}
+	}
+	if want := []string{withCard + " card ", withCard + " line ", without + " card ", without + " line ", pending + " card ", pending + " line "}; !slices.Equal(kinds, want) {
+		t.Errorf("requests made outside chat queued %q, want %q (card and first line each, for the town's desk channel)", kinds, want)
+	}
+	// The front end has handled them: without's town had no desk channel.
+	for _, p := range made {
+		if err := db.DropPost(ctx, p.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if err := db.SetRequestCard(ctx, withCard, "C0DESKBH01", "1700000000.000100"); err != nil {
 		t.Fatal(err)
 	}
@@ -777,7 +799,7 @@ func TestChangeFollowsCard(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var kinds []string
+	kinds = nil
 	for _, p := range after[len(before):] {
 		if p.RequestID != withCard || p.Channel != "C0DESKBH01" {
 			t.Errorf("queued %+v, want posts only for %s's card in C0DESKBH01", p, withCard)
