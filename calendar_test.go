@@ -89,7 +89,7 @@ func TestParseCalendarErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := ParseCalendar(strings.NewReader(tt.in))
-			if ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), tt.want) {
+			if !invalidWith(err, tt.want) {
 				t.Errorf("ParseCalendar(%q) = %v, want EINVALID containing %q", tt.in, err, tt.want)
 			}
 		})

@@ -96,7 +96,7 @@ func TestCheckQuestion(t *testing.T) {
 			t.Errorf("message %q lacks %q", ErrorMessage(err), want)
 		}
 	}
-	if err := CheckQuestion("谁管\x1b[2J"); ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), "U+001B") {
+	if err := CheckQuestion("谁管\x1b[2J"); !invalidWith(err, "U+001B") {
 		t.Errorf("CheckQuestion(ESC) = %v, want EINVALID naming U+001B", err)
 	}
 }

@@ -104,7 +104,7 @@ func TestMoveToDoneNeedsBalancedLedger(t *testing.T) {
 				}
 				return
 			}
-			if ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), tt.want) || ErrorField(err) != tt.field {
+			if !invalidWith(err, tt.want) || ErrorField(err) != tt.field {
 				t.Errorf("Move(%s) = %v (field %q), want EINVALID containing %q on field %q", tt.m.To, err, ErrorField(err), tt.want, tt.field)
 			}
 		})
@@ -191,7 +191,7 @@ func TestWithField(t *testing.T) {
 func TestStatusTypos(t *testing.T) {
 	for typo, want := range map[string]string{"doen": "是不是：已办结（done）？", "acepted": "是不是：已受理（accepted）？", "办理": "是不是：办理中（in_progress）？"} {
 		_, err := ParseStatus(typo)
-		if ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), want) {
+		if !invalidWith(err, want) {
 			t.Errorf("ParseStatus(%q) = %v, want %q", typo, err, want)
 		}
 	}

@@ -29,7 +29,7 @@ func TestEachLine(t *testing.T) {
 	// A line over the limit is bad input naming the file.
 	long := "a\n" + strings.Repeat("长", MaxLineBytes/3+1) + "\n"
 	err = EachLine(strings.NewReader(long), "x.txt", func(int, string) error { return nil })
-	if ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), "x.txt") {
+	if !invalidWith(err, "x.txt") {
 		t.Errorf("EachLine(line of %d bytes) = %v, want EINVALID naming x.txt", len(long), err)
 	}
 }

@@ -2,6 +2,7 @@ package towndesk
 
 import (
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -64,13 +65,13 @@ func TestPhoneErrorKeepsItsExamples(t *testing.T) {
 			t.Errorf("NormalizePhone(%q) error %q changes when masked: %q", in, msg, MaskText(msg))
 		}
 		for _, ex := range []string{"0632-555xxxx", "(010) 8888xxxx", "+86"} {
-			if !contains(msg, ex) {
+			if !strings.Contains(msg, ex) {
 				t.Errorf("NormalizePhone(%q) error %q lacks the example %q", in, msg, ex)
 			}
 		}
 	}
 	_, err := NormalizePhone("139 8765 4322 5")
-	if msg := ErrorMessage(err); contains(msg, "8765") {
+	if msg := ErrorMessage(err); strings.Contains(msg, "8765") {
 		t.Errorf("error %q shows the digits typed", msg)
 	}
 }
@@ -102,10 +103,10 @@ func TestNormalizeID(t *testing.T) {
 				}
 				return
 			}
-			if err == nil || !contains(ErrorMessage(err), tt.msg) {
+			if err == nil || !strings.Contains(ErrorMessage(err), tt.msg) {
 				t.Errorf("NormalizeID(%q) = %q, %v, want error containing %q", tt.in, got, err, tt.msg)
 			}
-			if contains(ErrorMessage(err), tt.in) && len(tt.in) >= 15 {
+			if strings.Contains(ErrorMessage(err), tt.in) && len(tt.in) >= 15 {
 				t.Errorf("NormalizeID(%q) error %q shows the number unmasked", tt.in, ErrorMessage(err))
 			}
 		})
@@ -219,14 +220,3 @@ func FuzzMaskText(f *testing.F) {
 }
 
 var bareMobileRe = regexp.MustCompile(`(?:^|[^0-9])1[3-9][0-9]{9}(?:[^0-9]|$)`)
-
-func contains(s, sub string) bool { return len(sub) == 0 || indexOf(s, sub) >= 0 }
-
-func indexOf(s, sub string) int {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return i
-		}
-	}
-	return -1
-}

@@ -8,6 +8,12 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
+// invalidWith reports whether err is an EINVALID error whose message, the
+// sentence a user sees, contains part.
+func invalidWith(err error, part string) bool {
+	return ErrorCode(err) == EINVALID && strings.Contains(ErrorMessage(err), part)
+}
+
 func TestParseStatus(t *testing.T) {
 	tests := []struct {
 		name, in string
@@ -23,7 +29,7 @@ func TestParseStatus(t *testing.T) {
 			t.Errorf("%s: ParseStatus(%q) = %q, %v, want %q", tt.name, tt.in, got, err, tt.want)
 		}
 	}
-	if _, err := ParseStatus("finished"); ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), "已办结（done）") {
+	if _, err := ParseStatus("finished"); !invalidWith(err, "已办结（done）") {
 		t.Errorf("ParseStatus(finished) = %v, want EINVALID listing the statuses", err)
 	}
 }
@@ -55,7 +61,7 @@ func TestCheckMove(t *testing.T) {
 			}
 			continue
 		}
-		if ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), tt.want) {
+		if !invalidWith(err, tt.want) {
 			t.Errorf("%s: CheckMove(%s, %s) = %v, want message containing %q", tt.name, tt.from, tt.to, err, tt.want)
 		}
 	}
@@ -109,7 +115,7 @@ func TestParseMoney(t *testing.T) {
 				}
 				return
 			}
-			if ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), tt.msg) {
+			if !invalidWith(err, tt.msg) {
 				t.Errorf("ParseMoney(%q) = %d, %v, want EINVALID containing %q", tt.in, got, err, tt.msg)
 			}
 		})
@@ -215,7 +221,7 @@ func TestRequestValidate(t *testing.T) {
 	for _, tt := range tests {
 		r := validRequest()
 		tt.change(&r)
-		if err := r.Validate(); ErrorCode(err) != EINVALID || !strings.Contains(ErrorMessage(err), tt.want) {
+		if err := r.Validate(); !invalidWith(err, tt.want) {
 			t.Errorf("%s: Validate() = %v, want EINVALID containing %q", tt.name, err, tt.want)
 		}
 	}

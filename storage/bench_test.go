@@ -21,7 +21,7 @@ import (
 //	go test ./storage -run '^$' -bench RequestLifecycle -benchtime 3000x
 func BenchmarkRequestLifecycle(b *testing.B) {
 	ctx := context.Background()
-	db, _ := openRequestDB(b)
+	db, _ := openTestDB(b)
 	db.Now = time.Now
 	steps := []towndesk.Status{towndesk.StatusAccepted, towndesk.StatusInProgress, towndesk.StatusDone}
 	cpu0 := processCPU()
@@ -67,7 +67,7 @@ func BenchmarkRequestLifecycle(b *testing.B) {
 //	go test ./storage -run '^$' -bench ListRequests100k -benchtime 2000x
 func BenchmarkListRequests100k(b *testing.B) {
 	ctx := context.Background()
-	db, _ := openRequestDB(b)
+	db, _ := openTestDB(b)
 	towns := bulkInsertRequests(b, db, 100_000)
 
 	ptr := func(s string) *string { return &s }

@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -13,24 +12,11 @@ import (
 	"github.com/towndesk/towndesk"
 )
 
-func openChatDB(t *testing.T) (*DB, string) {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "towndesk.db")
-	db, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db, path
-}
-
 var bangjun = towndesk.Place{Province: "天津市", County: "蓟州区", CountyCode: "120119", Town: "邦均镇", TownCode: "120119102"}
 
 func TestQuestionLog(t *testing.T) {
 	ctx := context.Background()
-	db, _ := openChatDB(t)
-	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	db.Now = func() time.Time { return now }
+	db, clock := openTestDB(t)
 	ch := "C0BANGJUN1"
 	qs := []*Question{
 		{Source: "slack", User: "U1", Channel: ch, Thread: "1.1", Text: "谁管烧秸秆", Status: towndesk.StatusAnswered,
@@ -43,7 +29,7 @@ func TestQuestionLog(t *testing.T) {
 		if err := db.LogQuestion(ctx, q); err != nil {
 			t.Fatalf("LogQuestion(%q) = %v", q.Text, err)
 		}
-		now = now.Add(time.Hour)
+		clock.Add(time.Hour)
 	}
 	if got, want := qs[1].Text, "打138****5678问谁管飞碟"; got != want {
 		t.Errorf("logged question text = %q, want %q (phone masked)", got, want)
@@ -116,7 +102,7 @@ func TestQuestionLog(t *testing.T) {
 
 func TestClaimEventSurvivesRestart(t *testing.T) {
 	ctx := context.Background()
-	db, path := openChatDB(t)
+	db, _ := openTestDB(t)
 	if fresh, err := db.ClaimEvent(ctx, "Ev0MDYHUEL"); err != nil || !fresh {
 		t.Fatalf("ClaimEvent(first) = %v, %v; want true", fresh, err)
 	}
@@ -124,7 +110,7 @@ func TestClaimEventSurvivesRestart(t *testing.T) {
 		t.Errorf("ClaimEvent(retry) = true, want false")
 	}
 	db.Close()
-	db2, err := Open(path)
+	db2, err := Open(db.path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +148,7 @@ func TestClaimEventSurvivesRestart(t *testing.T) {
 
 func TestThreadPlaceAndCards(t *testing.T) {
 	ctx := context.Background()
-	db, _ := openChatDB(t)
+	db, _ := openTestDB(t)
 	if _, ok, err := db.ThreadPlace(ctx, "C1", "1.1"); ok || err != nil {
 		t.Errorf("ThreadPlace(new thread) = %v, %v; want none", ok, err)
 	}
@@ -193,7 +179,7 @@ func TestThreadPlaceAndCards(t *testing.T) {
 
 func TestClaimKey(t *testing.T) {
 	ctx := context.Background()
-	db, _ := openChatDB(t)
+	db, _ := openTestDB(t)
 	key := "intake:V0123"
 	if _, fresh, err := db.ClaimKey(ctx, key); err != nil || !fresh {
 		t.Fatalf("ClaimKey(first) = %v, %v; want fresh", fresh, err)
@@ -227,7 +213,7 @@ func TestClaimKey(t *testing.T) {
 // ForgetThread; DropThreadPlace forgets the place only.
 func TestThreadFollowUps(t *testing.T) {
 	ctx := context.Background()
-	db, _ := openChatDB(t)
+	db, _ := openTestDB(t)
 	if _, err := db.LastThreadQuestion(ctx, "C1", "1.1"); towndesk.ErrorCode(err) != towndesk.ENOTFOUND {
 		t.Errorf("LastThreadQuestion(new thread) = %v, want not found", err)
 	}

@@ -11,9 +11,7 @@ import (
 
 func TestInboxLifecycle(t *testing.T) {
 	ctx := context.Background()
-	db, path := openChatDB(t)
-	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	db.Now = func() time.Time { return now }
+	db, clock := openTestDB(t)
 	const lease = 2 * time.Minute
 
 	q := &InboxQuestion{Channel: "C1", User: "U1", Root: "1.000001", Thread: "1.000001", Text: "打13812345678问谁管烧秸秆"}
@@ -46,17 +44,17 @@ func TestInboxLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	// a renews, time passes beyond the first lease: still a's.
-	now = now.Add(lease - time.Second)
+	clock.Add(lease - time.Second)
 	if err := db.RenewInbox(ctx, "a", lease); err != nil {
 		t.Fatal(err)
 	}
-	now = now.Add(2 * time.Second)
+	clock.Add(2 * time.Second)
 	if got, _ := db.ClaimInbox(ctx, "b", lease, 10); len(got) != 0 {
 		t.Errorf("ClaimInbox(b) after a renewed = %v, want none", got)
 	}
 	// a crashes (no release): b takes over once the lease runs out, oldest first,
 	// with the reply a worked out.
-	now = now.Add(lease)
+	clock.Add(lease)
 	got, err := db.ClaimInbox(ctx, "b", lease, 10)
 	if err != nil || len(got) != 2 {
 		t.Fatalf("ClaimInbox(b) after the lease = %v, %v; want both", got, err)
@@ -69,12 +67,12 @@ func TestInboxLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	db, err = Open(path)
+	db, err = Open(db.path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	db.Now = func() time.Time { return now }
+	db.Now = clock.Now
 	got, err = db.ClaimInbox(ctx, "c", lease, 1)
 	if err != nil || len(got) != 1 || got[0].ID != q.ID {
 		t.Fatalf("ClaimInbox(c, 1) after release = %v, %v; want the oldest", got, err)
@@ -102,7 +100,7 @@ func TestInboxLifecycle(t *testing.T) {
 }
 
 func TestQueueQuestionNeedsChannelAndMessage(t *testing.T) {
-	db, _ := openChatDB(t)
+	db, _ := openTestDB(t)
 	for _, q := range []*InboxQuestion{
 		{Channel: "C1", Text: "谁管"},
 		{Root: "1.1", Text: "谁管"},

@@ -12,7 +12,7 @@ import (
 
 func TestCreateRequestOnceKeyAndNoticeInOneTransaction(t *testing.T) {
 	ctx := context.Background()
-	db, _ := openRequestDB(t)
+	db, _ := openTestDB(t)
 	notice := func(r *towndesk.Request) *Notice {
 		return &Notice{Channel: "C1", By: "U1", Line: "已登记代办 " + r.ID + "，联系电话 13812345678"}
 	}
@@ -62,7 +62,7 @@ func TestCreateRequestOnceKeyAndNoticeInOneTransaction(t *testing.T) {
 
 func TestCreateRequestOnceConcurrentSubmissions(t *testing.T) {
 	ctx := context.Background()
-	db, _ := openRequestDB(t)
+	db, _ := openTestDB(t)
 	var wg sync.WaitGroup
 	ids := make([]string, 8)
 	for i := range ids {
@@ -87,7 +87,7 @@ func TestCreateRequestOnceConcurrentSubmissions(t *testing.T) {
 
 func TestUpdateRequestStoresNotice(t *testing.T) {
 	ctx := context.Background()
-	db, _ := openRequestDB(t)
+	db, _ := openTestDB(t)
 	r := mustCreate(t, db, newTestRequest("张三"))
 	was := *r
 	next := *r
@@ -112,7 +112,7 @@ func TestUpdateRequestStoresNotice(t *testing.T) {
 
 func TestOutboxQueuesLeasesAndRetries(t *testing.T) {
 	ctx := context.Background()
-	db, clock := openRequestDB(t)
+	db, clock := openTestDB(t)
 	const lease = time.Minute
 	a := mustCreate(t, db, newTestRequest("张三"))
 	b := mustCreate(t, db, newTestRequest("李四"))
@@ -204,7 +204,7 @@ func TestOutboxQueuesLeasesAndRetries(t *testing.T) {
 // stored nothing for 2 minutes).
 func TestCreateRequestOnceAfterAnOldHalfIntake(t *testing.T) {
 	ctx := context.Background()
-	db, _ := openRequestDB(t)
+	db, _ := openTestDB(t)
 	if _, fresh, err := db.ClaimKey(ctx, "intake:VOLD"); err != nil || !fresh {
 		t.Fatalf("ClaimKey = %v, %v", fresh, err)
 	}
@@ -223,7 +223,7 @@ func TestCreateRequestOnceAfterAnOldHalfIntake(t *testing.T) {
 // one it still holds but has let go of runs out and is taken again.
 func TestRenewPostsOnlyThoseGiven(t *testing.T) {
 	ctx := context.Background()
-	db, clock := openRequestDB(t)
+	db, clock := openTestDB(t)
 	const lease = time.Minute
 	if err := db.AddPosts(ctx,
 		Post{Kind: PostMessage, Channel: "C1", Body: `{"text":"一"}`},

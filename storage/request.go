@@ -391,18 +391,29 @@ func (db *DB) Request(ctx context.Context, id string) (*towndesk.Request, error)
 	return r, nil
 }
 
+// beginFiltered validates f and begins the read-only transaction that reads
+// what f selects. It is deferred: it takes a snapshot without the write
+// lock, so everything read in it agrees. It returns EINVALID for a bad
+// filter, or EINTERNAL naming what was to be read.
+func (db *DB) beginFiltered(ctx context.Context, f towndesk.RequestFilter, what string) (*sqldb.Tx, error) {
+	if err := f.Validate(); err != nil {
+		return nil, err
+	}
+	tx, err := db.conn.BeginRead(ctx)
+	if err != nil {
+		return nil, internal("begin "+what, err)
+	}
+	return tx, nil
+}
+
 // Requests returns the requests f selects, newest first, and how many there
 // are in all (ignoring f.Limit and f.Offset). It returns EINVALID for a bad
 // filter, or EINTERNAL.
 func (db *DB) Requests(ctx context.Context, f towndesk.RequestFilter) ([]*towndesk.Request, int, error) {
-	if err := f.Validate(); err != nil {
-		return nil, 0, err
-	}
-	// A read-only transaction is deferred: it takes a snapshot without
-	// the write lock, so the page and the count agree.
-	tx, err := db.conn.BeginRead(ctx)
+	// One snapshot, so the page and the count agree.
+	tx, err := db.beginFiltered(ctx, f, "list requests")
 	if err != nil {
-		return nil, 0, internal("begin list requests", err)
+		return nil, 0, err
 	}
 	defer tx.Rollback()
 	rs, err := findRequests(ctx, tx, f)
@@ -537,12 +548,9 @@ type RequestBook struct {
 // one snapshot. It returns EINVALID for a bad filter, or EINTERNAL.
 func (db *DB) RequestBook(ctx context.Context, f towndesk.RequestFilter) (*RequestBook, error) {
 	f.Limit, f.Offset = 0, 0
-	if err := f.Validate(); err != nil {
-		return nil, err
-	}
-	tx, err := db.conn.BeginRead(ctx)
+	tx, err := db.beginFiltered(ctx, f, "request book")
 	if err != nil {
-		return nil, internal("begin request book", err)
+		return nil, err
 	}
 	defer tx.Rollback()
 	var b RequestBook

@@ -15,7 +15,9 @@ import (
 	"github.com/towndesk/towndesk/internal/testclock"
 )
 
-func openRequestDB(t testing.TB) (*DB, *testclock.Clock) {
+// openTestDB opens a new database file in t.TempDir(), closed when the test
+// ends, whose clock the test sets: 2026-03-02 09:00 in China to begin with.
+func openTestDB(t testing.TB) (*DB, *testclock.Clock) {
 	t.Helper()
 	db, err := Open(filepath.Join(t.TempDir(), "towndesk.db"))
 	if err != nil {
@@ -52,7 +54,7 @@ func mustCreate(t testing.TB, db *DB, r *towndesk.Request) *towndesk.Request {
 
 func TestCreateRequestRoundTrip(t *testing.T) {
 	ctx := context.Background()
-	db, _ := openRequestDB(t)
+	db, _ := openTestDB(t)
 	r := mustCreate(t, db, newTestRequest("张三"))
 	if r.ID != "2026-0001" || r.Version != 1 || r.Status != towndesk.StatusReceived {
 		t.Errorf("CreateRequest set id %q version %d status %q, want 2026-0001, 1, received", r.ID, r.Version, r.Status)
@@ -79,7 +81,7 @@ func TestCreateRequestRoundTrip(t *testing.T) {
 
 func TestCreateRequestInvalidWritesNothing(t *testing.T) {
 	ctx := context.Background()
-	db, _ := openRequestDB(t)
+	db, _ := openTestDB(t)
 	bad := newTestRequest("张三")
 	bad.IDNumber = "110101199003071234" // wrong check digit
 	if err := db.CreateRequest(ctx, bad); towndesk.ErrorCode(err) != towndesk.EINVALID {
@@ -95,7 +97,7 @@ func TestCreateRequestInvalidWritesNothing(t *testing.T) {
 
 func TestRequestIDsGaplessPerYear(t *testing.T) {
 	ctx := context.Background()
-	db, clock := openRequestDB(t)
+	db, clock := openTestDB(t)
 	mustCreate(t, db, newTestRequest("一"))
 	mustCreate(t, db, newTestRequest("二"))
 
@@ -126,7 +128,7 @@ func TestRequestIDsGaplessPerYear(t *testing.T) {
 
 func TestUpdateRequest(t *testing.T) {
 	ctx := context.Background()
-	db, clock := openRequestDB(t)
+	db, clock := openTestDB(t)
 	r := mustCreate(t, db, newTestRequest("张三"))
 	stale := *r
 
@@ -181,7 +183,7 @@ func TestUpdateRequest(t *testing.T) {
 
 func TestEventsAndLedgerAppendOnly(t *testing.T) {
 	ctx := context.Background()
-	db, _ := openRequestDB(t)
+	db, _ := openTestDB(t)
 	r := mustCreate(t, db, newTestRequest("张三"))
 	if err := db.UpdateRequest(ctx, RequestChange{Request: r,
 		Entries: []towndesk.LedgerEntry{{Type: towndesk.EntryReceived, Amount: 100, By: "王芳"}}}); err != nil {
@@ -212,7 +214,7 @@ func TestEventsAndLedgerAppendOnly(t *testing.T) {
 // when every worker retries after reloading, no change is lost.
 func TestConcurrentChanges(t *testing.T) {
 	ctx := context.Background()
-	db, _ := openRequestDB(t)
+	db, _ := openTestDB(t)
 	r := mustCreate(t, db, newTestRequest("张三"))
 	const workers = 8
 
@@ -283,7 +285,7 @@ func TestConcurrentChanges(t *testing.T) {
 
 func TestRequestsFilter(t *testing.T) {
 	ctx := context.Background()
-	db, clock := openRequestDB(t)
+	db, clock := openTestDB(t)
 	start := clock.Now()
 	// Six requests, a day apart.
 	var rs []*towndesk.Request
@@ -370,7 +372,7 @@ func TestRequestsFilter(t *testing.T) {
 
 func TestRequestBook(t *testing.T) {
 	ctx := context.Background()
-	db, _ := openRequestDB(t)
+	db, _ := openTestDB(t)
 	a := mustCreate(t, db, newTestRequest("张三"))
 	b := newTestRequest("李四")
 	b.Town = longtan
@@ -404,7 +406,7 @@ func TestRequestBook(t *testing.T) {
 
 func TestItemExists(t *testing.T) {
 	ctx := context.Background()
-	db, _ := openRequestDB(t)
+	db, _ := openTestDB(t)
 	// A town list with two editions: the old one had OLD-1, the current one has NEW-1.
 	for _, stmt := range []string{
 		`INSERT INTO lists (id, place_code, province, county, county_code, town, town_code)
@@ -431,7 +433,7 @@ func TestItemExists(t *testing.T) {
 // its request with the same type and amount, and an entry is reversed once.
 func TestLedgerReversalsChecked(t *testing.T) {
 	ctx := context.Background()
-	db, _ := openRequestDB(t)
+	db, _ := openTestDB(t)
 	r := mustCreate(t, db, newTestRequest("张三"))
 	other := mustCreate(t, db, newTestRequest("李四"))
 	book := func(req *towndesk.Request, e towndesk.LedgerEntry) error {

@@ -12,11 +12,8 @@ import (
 // readable by their owner only; a database left world-readable by an
 // earlier version is narrowed when opened.
 func TestDatabaseFilesPrivate(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "towndesk.db")
-	db, err := Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, _ := openTestDB(t)
+	path := db.path
 	// A write, so that the WAL and its index exist.
 	q := &InboxQuestion{Channel: "C1", Root: "1.1", Text: "谁管"}
 	if _, err := db.QueueQuestion(context.Background(), "Ev1", q, "a", time.Minute); err != nil {
@@ -40,7 +37,7 @@ func TestDatabaseFilesPrivate(t *testing.T) {
 	if err := os.Chmod(old, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	db, err = Open(old)
+	db, err := Open(old)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,7 @@ import (
 
 func TestClaimSummary(t *testing.T) {
 	ctx := context.Background()
-	db, clock := openRequestDB(t)
+	db, clock := openTestDB(t)
 	const ch, wk, lease = "C0BINHU", "2026-W10", 10 * time.Minute
 	step := func(name, owner string, want ClaimState, wantAttempts int) SummaryClaim {
 		t.Helper()

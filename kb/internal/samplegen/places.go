@@ -1,6 +1,14 @@
 package main
 
-import "fmt"
+import (
+	_ "embed"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/towndesk/towndesk"
+)
 
 // county is a county-level place covered by the sample, with the names of
 // its departments as that place organises them.
@@ -149,179 +157,114 @@ func (t *town) assistOffice(d string) string {
 	return t.office(d, "行政检查")
 }
 
-var (
-	tengzhou = &county{
-		Province: "山东省", Name: "滕州市", Code: "370481", Full: "滕州市", Style: "sd", Level: "县级", Squads: true,
-		Depts: map[string]string{
-			"zr": "滕州市自然资源局", "zj": "滕州市住房和城乡建设局", "zf": "滕州市综合行政执法局",
-			"hb": "枣庄市生态环境局滕州分局", "ny": "滕州市农业农村局", "sl": "滕州市水利局",
-			"yj": "滕州市应急管理局", "sj": "滕州市市场监督管理局", "ga": "滕州市公安局",
-			"jt": "滕州市交通运输局", "mz": "滕州市民政局", "ly": "滕州市自然资源局",
-			"wl": "滕州市文化和旅游局", "xf": "滕州市消防救援大队",
-		},
-	}
-	jizhou = &county{
-		Province: "天津市", Name: "蓟州区", Code: "120119", Full: "天津市蓟州区", Style: "tj", Level: "区级",
-		Depts: map[string]string{
-			"zr": "天津市规划和自然资源局蓟州分局", "zj": "天津市蓟州区住房和建设委员会", "zf": "天津市蓟州区城市管理委员会",
-			"hb": "天津市蓟州区生态环境局", "ny": "天津市蓟州区农业农村委员会", "sl": "天津市蓟州区水务局",
-			"yj": "天津市蓟州区应急管理局", "sj": "天津市蓟州区市场监督管理局", "ga": "天津市公安局蓟州分局",
-			"jt": "天津市蓟州区交通运输委员会", "mz": "天津市蓟州区民政局", "ly": "天津市规划和自然资源局蓟州分局",
-			"wl": "天津市蓟州区文化和旅游局", "xf": "天津市蓟州区消防救援支队",
-		},
-	}
-	yiwu = &county{
-		Province: "浙江省", Name: "义乌市", Code: "330782", Full: "义乌市", Style: "zj", Level: "县级", Squads: true,
-		Depts: map[string]string{
-			"zr": "义乌市自然资源和规划局", "zj": "义乌市住房和城乡建设局", "zf": "义乌市综合行政执法局",
-			"hb": "金华市生态环境局义乌分局", "ny": "义乌市农业农村局", "sl": "义乌市水务局",
-			"yj": "义乌市应急管理局", "sj": "义乌市市场监督管理局", "ga": "义乌市公安局",
-			"jt": "义乌市交通运输局", "mz": "义乌市民政局", "ly": "义乌市自然资源和规划局",
-			"wl": "义乌市文化和广电旅游体育局", "xf": "义乌市消防救援大队",
-		},
-	}
-	ningjin = &county{
-		Province: "山东省", Name: "宁津县", Code: "371422", Full: "宁津县", Style: "sd", Level: "县级", Squads: true,
-		Depts: map[string]string{
-			"zr": "宁津县自然资源局", "zj": "宁津县住房和城乡建设局", "zf": "宁津县综合行政执法局",
-			"hb": "德州市生态环境局宁津分局", "ny": "宁津县农业农村局", "sl": "宁津县水利局",
-			"yj": "宁津县应急管理局", "sj": "宁津县市场监督管理局", "ga": "宁津县公安局",
-			"jt": "宁津县交通运输局", "mz": "宁津县民政局", "ly": "宁津县自然资源局",
-			"wl": "宁津县文化和旅游局", "xf": "宁津县消防救援大队",
-		},
-	}
-	// The later places: provinces whose lists word items their own way.
-	muchuan = &county{
-		Province: "四川省", Name: "沐川县", Code: "511129", Full: "沐川县", Style: "sc", Level: "县级",
-		Depts: map[string]string{
-			"zr": "沐川县自然资源和规划局", "zj": "沐川县住房和城乡建设局", "zf": "沐川县综合行政执法局",
-			"hb": "乐山市沐川生态环境局", "ny": "沐川县农业农村局", "sl": "沐川县水务局",
-			"yj": "沐川县应急管理局", "sj": "沐川县市场监督管理局", "ga": "沐川县公安局",
-			"jt": "沐川县交通运输局", "mz": "沐川县民政局", "ly": "沐川县林业局",
-			"wl": "沐川县文化广播电视和旅游局", "xf": "沐川县消防救援大队",
-		},
-	}
-	shunde = &county{
-		Province: "广东省", Name: "顺德区", Code: "440606", Full: "佛山市顺德区", Style: "gd", Level: "区级",
-		Depts: map[string]string{
-			"zr": "佛山市自然资源局顺德分局", "zj": "佛山市顺德区住房城乡建设和水利局", "zf": "佛山市顺德区城市管理和综合执法局",
-			"hb": "佛山市生态环境局顺德分局", "ny": "佛山市顺德区农业农村局", "sl": "佛山市顺德区住房城乡建设和水利局",
-			"yj": "佛山市顺德区应急管理局", "sj": "佛山市顺德区市场监督管理局", "ga": "佛山市公安局顺德分局",
-			"jt": "佛山市顺德区交通运输局", "mz": "佛山市顺德区民政局", "ly": "佛山市自然资源局顺德分局",
-			"wl": "佛山市顺德区文化广电旅游体育局", "xf": "佛山市顺德区消防救援大队",
-		},
-	}
-	xiwu = &county{
-		Province: "内蒙古自治区", Name: "西乌珠穆沁旗", Code: "152526", Full: "西乌珠穆沁旗", Style: "nm", Level: "旗县级", Squads: true,
-		Depts: map[string]string{
-			"zr": "西乌珠穆沁旗自然资源局", "zj": "西乌珠穆沁旗住房和城乡建设局", "zf": "西乌珠穆沁旗综合行政执法局",
-			"hb": "锡林郭勒盟生态环境局西乌珠穆沁旗分局", "ny": "西乌珠穆沁旗农牧和科技局", "sl": "西乌珠穆沁旗水利局",
-			"yj": "西乌珠穆沁旗应急管理局", "sj": "西乌珠穆沁旗市场监督管理局", "ga": "西乌珠穆沁旗公安局",
-			"jt": "西乌珠穆沁旗交通运输局", "mz": "西乌珠穆沁旗民政局", "ly": "西乌珠穆沁旗林业和草原局",
-			"wl": "西乌珠穆沁旗文化旅游体育局", "xf": "西乌珠穆沁旗消防救援大队",
-		},
-	}
-	counties = []*county{tengzhou, jizhou, yiwu, ningjin, muchuan, shunde, xiwu}
-)
+//go:embed places.txt
+var placesText string
 
-// The towns, and the contrast pairs the README describes. Overrides name the
-// mode a power has in the town ("" = not in the town's list: the county's
-// department holds it).
-var (
-	binhu = &town{County: tengzhou, Name: "滨湖镇", Code: "370481104", Abbr: "BH", Devolve: 55, Entrust: 25, Assist: 60,
-		Override: map[string]string{
-			"td78": "赋权", "cx64": "赋权", "dq119a": "赋权", "bz20": "赋权", "sr36b": "派驻",
-			"sr34b": "派驻", "gf111a": "赋权", "dy98": "赋权", "hd44s": "赋权", "sl76b": "赋权",
-			"sp127": "委托", "yh42b": "协助", "dq119c": "派驻", "zs82": "派驻",
-			// 赋权收回 in the 2024 edition (see binhu2023 in lists.go).
-			"jz64": "", "sp122": "", "aq102": "", "sl73": "",
-		}}
-	guanqiao = &town{County: tengzhou, Name: "官桥镇", Code: "370481110", Abbr: "GQ", Devolve: 30, Entrust: 20, Assist: 50,
-		Override: map[string]string{
-			"td78": "", "cx64": "派驻", "dq119a": "赋权", "bz20": "", "sr36b": "派驻", "gf111a": "派驻",
-			"dy98": "委托", "hd44s": "", "sl76b": "",
-		}}
-	chaihudianTZ = &town{County: tengzhou, Name: "柴胡店镇", Code: "370481111", Abbr: "CHD", Devolve: 12, Entrust: 30, Assist: 50,
-		Override: map[string]string{
-			"td78": "委托", "cx64": "", "dq119a": "", "bz20": "委托", "sr36b": "派驻", "gf111a": "派驻",
-			"dy98": "", "hd44s": "",
-		}}
-	bangjun = &town{County: jizhou, Name: "邦均镇", Code: "120119105", Abbr: "BJ", Devolve: 50, Entrust: 20, Assist: 60,
-		Override: map[string]string{
-			"td78": "下放", "cx64": "", "dq119a": "下放", "bz20": "下放", "sr36b": "下放", "gf111a": "下放",
-			"dy98": "下放", "sl76b": "", "cz37": "下放",
-		}}
-	xiaying = &town{County: jizhou, Name: "下营镇", Code: "120119104", Abbr: "XY", Devolve: 35, Entrust: 20, Assist: 60,
-		Override: map[string]string{
-			"td78": "", "cx64": "", "dq119a": "下放", "bz20": "", "sr36b": "", "gf111a": "下放",
-			"sl76a": "下放", "sl76b": "下放", "sl74": "下放", "ww83b": "下放", "ww83": "协助", "yd49": "协助",
-		}}
-	fotang = &town{County: yiwu, Name: "佛堂镇", Code: "330782100", Abbr: "FT", Devolve: 60, Entrust: 20, Assist: 60,
-		Override: map[string]string{
-			"td78": "赋权", "cx64": "赋权", "dq119a": "赋权", "bz20": "赋权", "sr36b": "赋权", "gf111a": "赋权",
-			"dy98": "赋权", "ww83b": "赋权",
-		}}
-	suxi = &town{County: yiwu, Name: "苏溪镇", Code: "330782105", Abbr: "SX", Devolve: 25, Entrust: 20, Assist: 50,
-		Override: map[string]string{
-			"td78": "", "cx64": "派驻", "dq119a": "赋权", "bz20": "", "sr36b": "", "gf111a": "派驻",
-			"dy98": "",
-		}}
-	chaihudianNJ = &town{County: ningjin, Name: "柴胡店镇", Code: "371422101", Abbr: "CHD", Devolve: 40, Entrust: 20, Assist: 55,
-		Override: map[string]string{
-			"td78": "赋权", "cx64": "派驻", "dq119a": "赋权", "bz20": "赋权", "sr36b": "派驻", "gf111a": "赋权",
-			"dy98": "赋权", "xq37": "赋权",
-		}}
-	// 四川: 沐溪镇 (the county seat) words its mode in a column; 茨竹乡's
-	// list has none and says the mode in its notes.
-	muxi = &town{County: muchuan, Name: "沐溪镇", Code: "511129100", Abbr: "MX", Devolve: 45, Entrust: 20, Assist: 50,
-		CodeOf: sichuanCode,
-		Override: map[string]string{
-			"td78": "赋权", "cx64": "", "dq119a": "赋权", "bz20": "赋权", "sr36b": "赋权", "gf111a": "赋权",
-			"dy98": "委托", "yh42b": "协助", "cx41": "赋权", "yh19": "赋权", "yd19": "赋权", "sl29": "委托",
-			"dy49": "派驻", "sl57t": "委托", "sr14": "赋权",
-		}}
-	cizhu = &town{County: muchuan, Name: "茨竹乡", Code: "511129208", Abbr: "CZ", Devolve: 30, Entrust: 25, Assist: 55,
-		CodeOf: sichuanCode, NotesMode: true,
-		Override: map[string]string{
-			"td78": "委托", "cx64": "", "dq119a": "赋权", "bz20": "", "sr36b": "", "gf111a": "赋权",
-			"dy98": "赋权", "yh42b": "协助", "cx41": "赋权", "yh19": "", "yd19": "赋权", "sl29": "委托",
-			"sl57t": "委托", "sl76b": "赋权", "sl74": "赋权",
-		}}
-	// 广东: a 街道 (sub-district: only the statutory powers whose law names
-	// the 街道办事处) and a 镇.
-	daliang = &town{County: shunde, Name: "大良街道", Code: "440606005", Abbr: "DL", Devolve: 65, Entrust: 15, Assist: 50,
-		CodeOf: guangdongCode,
-		Override: map[string]string{
-			"cx64": "下放", "td78": "下放", "dq119a": "", "bz20": "下放", "sr36b": "下放", "gf111a": "下放",
-			"dy98": "", "yh42b": "协助", "yh19": "下放", "sr34b": "下放", "dq118a": "下放", "dq118c": "下放",
-			"zs81": "下放", "zs82": "下放", "gf111h": "下放",
-		}}
-	xingtan = &town{County: shunde, Name: "杏坛镇", Code: "440606105", Abbr: "XT", Devolve: 50, Entrust: 15, Assist: 55,
-		CodeOf: guangdongCode,
-		Override: map[string]string{
-			"cx64": "下放", "td78": "下放", "dq119a": "下放", "bz20": "下放", "sr36b": "下放", "gf111a": "下放",
-			"dy98": "下放", "yh42b": "协助", "cx41": "下放", "yh19": "", "yd19": "", "dy49": "派驻",
-			"xq37": "下放", "xq42": "下放",
-		}}
-	// 内蒙古: 巴彦胡舒苏木 names the stationed squad as a numbered 大队 in
-	// its body column; 吉仁高勒镇's list has no mode column.
-	bayanhushu = &town{County: xiwu, Name: "巴彦胡舒苏木", Code: "152526200", Abbr: "BYHS", Devolve: 30, Entrust: 20, Assist: 60,
-		CodeOf: innerMongoliaCode, Squad: "西乌珠穆沁旗综合行政执法局第三大队",
-		Override: map[string]string{
-			"cy66": "下放", "cy67": "下放", "cy68": "派驻", "cy70": "委托", "yd19": "下放", "cy48": "委托",
-			"dq119a": "下放", "cx64": "派驻", "td78": "", "bz20": "", "sr36b": "派驻", "gf111a": "派驻",
-			"dy98": "下放", "yh42b": "协助", "dy49": "派驻",
-		}}
-	jirengaole = &town{County: xiwu, Name: "吉仁高勒镇", Code: "152526102", Abbr: "JRGL", Devolve: 35, Entrust: 20, Assist: 55,
-		CodeOf: innerMongoliaCode, Squad: "西乌珠穆沁旗综合行政执法局第二大队", NotesMode: true,
-		Override: map[string]string{
-			"cy66": "", "cy67": "下放", "cy68": "下放", "yd19": "下放", "cy48": "委托", "cx64": "派驻",
-			"td78": "下放", "bz20": "下放", "sr36b": "派驻", "gf111a": "下放", "dy98": "委托", "yh42b": "协助",
-			"dq119a": "下放", "dy49": "派驻",
-		}}
-	towns = []*town{binhu, guanqiao, chaihudianTZ, bangjun, xiaying, fotang, suxi, chaihudianNJ,
-		muxi, cizhu, daliang, xingtan, bayanhushu, jirengaole}
-)
+// counties and towns are the places of places.txt, in its order.
+var counties, towns = mustParsePlaces("places.txt", placesText)
+
+// countyNamed returns the county of places.txt named name; a name missing
+// from the embedded file is a programming error.
+func countyNamed(name string) *county {
+	for _, c := range counties {
+		if c.Name == name {
+			return c
+		}
+	}
+	panic("samplegen: no county " + name + " in places.txt")
+}
+
+// townNamed returns c's town named name, likewise.
+func townNamed(c *county, name string) *town {
+	for _, t := range towns {
+		if t.County == c && t.Name == name {
+			return t
+		}
+	}
+	panic("samplegen: no town " + c.Name + name + " in places.txt")
+}
+
+// townCodes numbers the items of the later towns' lists, one scheme per
+// style; towns of the other styles number them with townCode.
+var townCodes = map[string]func(t *town, p *power) string{
+	"sc": sichuanCode, "gd": guangdongCode, "nm": innerMongoliaCode,
+}
+
+// mustParsePlaces reads the places file (its format is described at its
+// top). The file is embedded, so a malformed one is a programming error.
+func mustParsePlaces(file, text string) ([]*county, []*town) {
+	var cs []*county
+	var ts []*town
+	for n, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		fail := func(format string, args ...any) {
+			panic(fmt.Sprintf("samplegen: %s line %d: ", file, n+1) + fmt.Sprintf(format, args...))
+		}
+		f := strings.Split(line, "|")
+		want := map[string]int{"county": 8, "dept": 3, "town": 9, "modes": 2}[f[0]]
+		if want == 0 {
+			fail("unknown kind %q, want county, dept, town or modes", f[0])
+		}
+		if len(f) != want {
+			fail("%d fields, want %d", len(f), want)
+		}
+		if f[0] == "county" {
+			if _, ok := unitsOf[f[5]]; !ok {
+				fail("unknown style %q", f[5])
+			}
+			cs = append(cs, &county{Province: f[1], Name: f[2], Code: f[3], Full: f[4], Style: f[5], Level: f[6],
+				Squads: f[7] == "squads", Depts: map[string]string{}})
+			continue
+		}
+		if len(cs) == 0 {
+			fail("%s before the first county", f[0])
+		}
+		c := cs[len(cs)-1]
+		switch f[0] {
+		case "dept":
+			if !slices.Contains(deptOrder, f[1]) || f[2] == "" {
+				fail("want dept|key|name with a key of %v", deptOrder)
+			}
+			c.Depts[f[1]] = f[2]
+		case "town":
+			t := &town{County: c, Name: f[1], Code: f[2], Abbr: f[3], Squad: f[7], NotesMode: f[8] == "notes",
+				CodeOf: townCodes[c.Style], Override: map[string]string{}}
+			for i, p := range []*int{&t.Devolve, &t.Entrust, &t.Assist} {
+				v, err := strconv.Atoi(f[4+i])
+				if err != nil || v < 0 || v > 100 {
+					fail("field %d: %q is no percentage", 5+i, f[4+i])
+				}
+				*p = v
+			}
+			ts = append(ts, t)
+		case "modes":
+			if len(ts) == 0 || ts[len(ts)-1].County != c {
+				fail("modes of no town")
+			}
+			t := ts[len(ts)-1]
+			for _, kv := range strings.Fields(f[1]) {
+				id, m, ok := strings.Cut(kv, "=")
+				if !ok || !validModes[towndesk.Mode(m)] {
+					fail("%q: want id=mode (a mode of a town list) or id=", kv)
+				}
+				t.Override[id] = m
+			}
+		}
+	}
+	for _, c := range cs {
+		if len(c.Depts) != len(deptOrder) {
+			panic(fmt.Sprintf("samplegen: %s: %s has %d departments, want %d", file, c.Name, len(c.Depts), len(deptOrder)))
+		}
+	}
+	return cs, ts
+}
+
+// validModes are the modes a town's list may give a power ("" keeps it out).
+var validModes = map[towndesk.Mode]bool{"": true, towndesk.ModeDevolved: true, towndesk.ModeDelegated: true,
+	towndesk.ModeEntrusted: true, towndesk.ModeDispatched: true, towndesk.ModeAssist: true}
 
 // Item codes of the later towns, one scheme per province; each depends only
 // on the town and the power.

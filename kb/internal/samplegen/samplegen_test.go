@@ -101,6 +101,41 @@ func TestLegalBasis(t *testing.T) {
 	}
 }
 
+// TestPlacesFileErrors: a malformed line of places.txt or headers.txt stops
+// the generator with the file, the line and what is wrong.
+func TestPlacesFileErrors(t *testing.T) {
+	const county = "county|山东省|滕州市|370481|滕州市|sd|县级|squads\n"
+	tests := []struct {
+		name, file, text, want string
+	}{
+		{"unknown kind", "places.txt", county + "village|前李村", "places.txt line 2: unknown kind \"village\""},
+		{"missing field", "places.txt", county + "town|滨湖镇|370481104|BH|55|25|60|", "places.txt line 2: 8 fields, want 9"},
+		{"dept first", "places.txt", "dept|zr|滕州市自然资源局", "places.txt line 1: dept before the first county"},
+		{"unknown style", "places.txt", "county|山东省|滕州市|370481|滕州市|xx|县级|", "places.txt line 1: unknown style \"xx\""},
+		{"bad percentage", "places.txt", county + "town|滨湖镇|370481104|BH|155|25|60||", "line 2: field 5: \"155\" is no percentage"},
+		{"bad mode", "places.txt", county + "town|滨湖镇|370481104|BH|55|25|60||\nmodes|td78=法定", "line 3: \"td78=法定\": want id=mode"},
+		{"modes of no town", "places.txt", county + "modes|td78=赋权", "line 2: modes of no town"},
+		{"departments missing", "places.txt", county + "dept|zr|滕州市自然资源局", "滕州市 has 1 departments, want 14"},
+		{"header pair", "headers.txt", "滕州市 2024版|seq=序号 code", "headers.txt line 1: \"code\": want field=header"},
+		{"header twice", "headers.txt", "滕州市 2024版|seq=序号\n滕州市 2024版|seq=序号", "headers.txt line 2: want one line a list"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			defer func() {
+				msg, _ := recover().(string)
+				if !strings.Contains(msg, tt.want) {
+					t.Errorf("parse(%q) panics with %q, want it to say %q", tt.text, msg, tt.want)
+				}
+			}()
+			if tt.file == "headers.txt" {
+				mustParseHeaders(tt.file, tt.text)
+			} else {
+				mustParsePlaces(tt.file, tt.text)
+			}
+		})
+	}
+}
+
 // TestReproducible regenerates the sample and compares it with the committed
 // files: byte for byte for csv, jsonl, manifest and README; cell by cell and
 // merge by merge for xlsx, whose zip entries may carry other timestamps.
@@ -329,6 +364,7 @@ func TestLists(t *testing.T) {
 	}
 
 	// 滨湖镇 2023 → 2024: a body change, added and taken-back powers.
+	binhu := townNamed(countyNamed("滕州市"), "滨湖镇")
 	bh23, bh24 := townRows(binhu, cat, binhu2023), townRows(binhu, cat, nil)
 	byCode := func(rows []towndesk.PowerItem) map[string]towndesk.PowerItem {
 		m := map[string]towndesk.PowerItem{}
