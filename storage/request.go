@@ -57,67 +57,65 @@ func (db *DB) CreateRequestOnce(ctx context.Context, r *towndesk.Request, in Int
 	if err := r.Validate(); err != nil {
 		return false, err
 	}
-	tx, err := db.conn.BeginWrite(ctx)
-	if err != nil {
-		return false, internal("begin create request", err)
-	}
-	defer tx.Rollback()
-	now := db.now()
-	if in.Key != "" {
-		var id string
-		err := tx.QueryRowContext(ctx, `SELECT result FROM chat_keys WHERE key = ? AND done = 1`, in.Key).Scan(&id)
-		switch {
-		case err == nil:
-			first, err := scanRequest(tx.QueryRowContext(ctx, `SELECT `+requestColumns+` FROM requests WHERE id = ?`, id))
-			if err != nil {
-				return false, internal("read request "+id, err)
-			}
-			*r = *first
-			return false, nil
-		case !errors.Is(err, sql.ErrNoRows):
-			return false, internal("read key", err)
-		}
-	}
-	id, err := nextRequestID(ctx, tx, now.In(towndesk.ChinaTime).Year())
-	if err != nil {
-		return false, err
-	}
-	materials, _ := json.Marshal(nonNil(r.Materials))
-	if _, err := tx.ExecContext(ctx, `INSERT INTO requests (id, version, province, city, county, county_code,
-		town, town_code, village, citizen, phone, id_number, kind, promised_days, matter, materials, item_code,
-		assignee, status, created_by, created_at, updated_at)
-		VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		id, r.Town.Province, r.Town.City, r.Town.County, r.Town.CountyCode, r.Town.Town, r.Town.TownCode,
-		r.Village, r.Citizen, r.Phone, r.IDNumber, r.Kind, r.PromisedDays, r.Matter, string(materials), r.ItemCode,
-		r.Assignee, string(r.Status), r.CreatedBy, timeText(now), timeText(now)); err != nil {
-		return false, internal("insert request", err)
-	}
-	ev := towndesk.Event{RequestID: id, At: now, By: r.CreatedBy, Type: towndesk.EventCreated, To: string(r.Status)}
-	if err := insertEvents(ctx, tx, now, []towndesk.Event{ev}); err != nil {
-		return false, err
-	}
-	if in.Key != "" {
-		// A claim left by an older version's two-step intake is taken over.
-		if _, err := tx.ExecContext(ctx, `INSERT INTO chat_keys (key, result, done, claimed_at) VALUES (?, ?, 1, ?)
-			ON CONFLICT (key) DO UPDATE SET result = excluded.result, done = 1, claimed_at = excluded.claimed_at`,
-			in.Key, id, timeText(now)); err != nil {
-			return false, internal("record key", err)
-		}
-	}
-	made := *r
-	made.ID, made.Version, made.CreatedAt, made.UpdatedAt = id, 1, now, now
-	if in.Notice != nil {
-		if n := in.Notice(&made); n != nil {
-			if err := insertPosts(ctx, tx, now, n.posts(id)); err != nil {
-				return false, err
+	var made towndesk.Request
+	err = db.write(ctx, "create request", func(tx *sqldb.Tx) error {
+		now := db.now()
+		if in.Key != "" {
+			var id string
+			err := tx.QueryRowContext(ctx, `SELECT result FROM chat_keys WHERE key = ? AND done = 1`, in.Key).Scan(&id)
+			switch {
+			case err == nil:
+				first, err := scanRequest(tx.QueryRowContext(ctx, `SELECT `+requestColumns+` FROM requests WHERE id = ?`, id))
+				if err != nil {
+					return internal("read request "+id, err)
+				}
+				made = *first
+				return nil // a repeat: the first submission's request
+			case !errors.Is(err, sql.ErrNoRows):
+				return internal("read key", err)
 			}
 		}
-	}
-	if err := tx.Commit(); err != nil {
-		return false, internal("commit create request", err)
+		id, err := nextRequestID(ctx, tx, now.In(towndesk.ChinaTime).Year())
+		if err != nil {
+			return err
+		}
+		materials, _ := json.Marshal(nonNil(r.Materials))
+		if _, err := tx.ExecContext(ctx, `INSERT INTO requests (id, version, province, city, county, county_code,
+			town, town_code, village, citizen, phone, id_number, kind, promised_days, matter, materials, item_code,
+			assignee, status, created_by, created_at, updated_at)
+			VALUES (?, 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			id, r.Town.Province, r.Town.City, r.Town.County, r.Town.CountyCode, r.Town.Town, r.Town.TownCode,
+			r.Village, r.Citizen, r.Phone, r.IDNumber, r.Kind, r.PromisedDays, r.Matter, string(materials), r.ItemCode,
+			r.Assignee, string(r.Status), r.CreatedBy, timeText(now), timeText(now)); err != nil {
+			return internal("insert request", err)
+		}
+		ev := towndesk.Event{RequestID: id, At: now, By: r.CreatedBy, Type: towndesk.EventCreated, To: string(r.Status)}
+		if err := insertEvents(ctx, tx, now, []towndesk.Event{ev}); err != nil {
+			return err
+		}
+		if in.Key != "" {
+			// A claim left by an older version's two-step intake is taken over.
+			if _, err := tx.ExecContext(ctx, `INSERT INTO chat_keys (key, result, done, claimed_at) VALUES (?, ?, 1, ?)
+				ON CONFLICT (key) DO UPDATE SET result = excluded.result, done = 1, claimed_at = excluded.claimed_at`,
+				in.Key, id, timeText(now)); err != nil {
+				return internal("record key", err)
+			}
+		}
+		made = *r
+		made.ID, made.Version, made.CreatedAt, made.UpdatedAt = id, 1, now, now
+		created = true
+		if in.Notice != nil {
+			if n := in.Notice(&made); n != nil {
+				return insertPosts(ctx, tx, now, n.posts(id))
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return false, err
 	}
 	*r = made
-	return true, nil
+	return created, nil
 }
 
 // nextRequestID takes the next number of year from the counter. It runs in
