@@ -302,7 +302,7 @@ func maskDigits(d string, x, plus bool) (string, bool) {
 	switch {
 	case len(d) == 18:
 		return MaskID(d), true
-	case len(d) == 15:
+	case len(d) == 15 && oldIDDate(d[6:12]):
 		return d[:6] + "*****" + d[11:], true
 	case mobileRe.MatchString(d):
 		return MaskPhone(d), true
@@ -317,6 +317,18 @@ func maskDigits(d string, x, plus bool) (string, bool) {
 	}
 	return "", false
 }
+
+// oldIDDate reports whether yymmdd is a date of birth as a 15-digit
+// (pre-1999) ID number writes it. Fifteen digits without one are some
+// other number: power-list item codes of that length (440606005020232)
+// must stay readable.
+func oldIDDate(yymmdd string) bool {
+	month, day := atoi2(yymmdd[2:4]), atoi2(yymmdd[4:6])
+	return month >= 1 && month <= 12 && day >= 1 && day <= 31
+}
+
+// atoi2 returns the value of two ASCII digits.
+func atoi2(s string) int { return int(s[0]-'0')*10 + int(s[1]-'0') }
 
 // maxNumber is the most digits a phone or ID number has (0086 and a
 // mobile number: 15; an ID: 18).

@@ -144,6 +144,10 @@ func TestMaskText(t *testing.T) {
 		{"Beijing landline", "打010-12345678找人", "打010-****5678找人"},
 		{"ID with lowercase x", "证号11010519491231002x", "证号110105********002X"},
 		{"old 15-digit ID", "旧证130503670401001", "旧证130503*****1001"},
+		// Fifteen digits with no date of birth where an old ID has one
+		// (month 50, day 00) are a list item's code, shown as is.
+		{"15-digit item code untouched", "（顺德区清单，编码 440606005020232）", "（顺德区清单，编码 440606005020232）"},
+		{"15-digit item code with day 00 untouched", "编码 440606010200660", "编码 440606010200660"},
 		{"ID with a bad check digit is still masked", "110101199003071234", "110101********1234"},
 		{"two numbers", "13812345678/13987654321", "138****5678/139****4321"},
 		{"amount untouched", "收取 50.00 元，票据 2026001", "收取 50.00 元，票据 2026001"},
