@@ -586,7 +586,7 @@ func samePower(a, b *scoredRow) bool {
 // else not found.
 func (k *KB) decide(res *towndesk.AskResult, rows []scoredRow, townList *towndesk.List, limit int) {
 	P := k.params
-	answerable := func(r *scoredRow) bool { return r.score >= P.Answer && r.sure >= P.AnswerCoverage }
+	answerable := func(r *scoredRow) bool { return r.score >= P.Answer && r.sure >= P.AnswerCoverage && !r.wrongKind }
 	// A county answer says the town is not the enforcer. That is a guess
 	// when the town's list has a row of the same power that is plausible
 	// and close: then the reply is uncertain.

@@ -41,8 +41,12 @@ type rowScore struct {
 	qcov  float64 // share of the question's matter the row covers (for ranking)
 	rcov  float64 // weighted share of the row's name the question covers
 	// clash is true when the row's kind of power contradicts the one the
-	// question names.
+	// question names, or is a grant when the question names none.
 	clash bool
+	// wrongKind is true for a row that enforces (a penalty, a coercive
+	// measure, an inspection) when the question asks where to apply (要办
+	// 什么证, 去哪办): it may be a candidate, never the answer.
+	wrongKind bool
 	// known is true when the row contains an official term of one of the
 	// question's dictionary words: evidence of the matter beyond a shared
 	// everyday word.
@@ -134,6 +138,7 @@ func score(q parsed, r rowText, it towndesk.PowerItem, weight func(string) float
 		rs.rcov = have / all
 	}
 	rs.clash = clash
+	rs.wrongKind = q.intent == towndesk.IntentApply && enforces(it)
 	rs.score = p.QuestionShare*rs.qcov + (1-p.QuestionShare)*rs.rcov + adj
 	return rs
 }
@@ -218,6 +223,16 @@ func hasRun(tokens []string, f form) bool {
 		if slices.Equal(tokens[i:i+len(f.parts)], f.parts) {
 			return true
 		}
+	}
+	return false
+}
+
+// enforces reports whether a row is a power used on others (a penalty, a
+// coercive measure, an inspection), not one that people apply for.
+func enforces(it towndesk.PowerItem) bool {
+	switch it.Category {
+	case "行政处罚", "行政强制", "行政检查":
+		return true
 	}
 	return false
 }
