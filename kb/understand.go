@@ -78,6 +78,14 @@ func (k *KB) understand(text string, tokens []string) parsed {
 					}
 				case lexicon.Synonym:
 					units = append(units, unit{tokens[i : i+n], true, clause})
+					if cat, intent, ok := lexicon.TrailingFrame(phrase); ok {
+						if frameCat == "" {
+							frameCat = cat
+						}
+						if out.intent == "" {
+							out.intent = intent
+						}
+					}
 				}
 				i += n
 				continue

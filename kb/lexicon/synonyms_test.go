@@ -42,3 +42,25 @@ func TestParseSynonymsErrorsAndMerge(t *testing.T) {
 		t.Errorf("Merge lost the shipped groups")
 	}
 }
+
+// TestTrailingFrame: a dictionary word written with its question still
+// asks what the question asks; a word that is only a frame, or has none,
+// names no frame.
+func TestTrailingFrame(t *testing.T) {
+	tests := []struct {
+		phrase string
+		intent towndesk.Intent
+		ok     bool
+	}{
+		{"采伐证去哪办", towndesk.IntentApply, true},
+		{"狗证怎么办", "", true},
+		{"去哪办", "", false},
+		{"砍树", "", false},
+	}
+	for _, tt := range tests {
+		_, intent, ok := TrailingFrame(tt.phrase)
+		if intent != tt.intent || ok != tt.ok {
+			t.Errorf("TrailingFrame(%q) = %q, %v; want %q, %v", tt.phrase, intent, ok, tt.intent, tt.ok)
+		}
+	}
+}

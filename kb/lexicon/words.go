@@ -271,6 +271,19 @@ func FrameOf(phrase string) (category string, intent towndesk.Intent) {
 	return f.category, f.intent
 }
 
+// TrailingFrame returns the frame a longer phrase ends in, as FrameOf
+// does, and whether it ends in one: a dictionary word written with its
+// question ("采伐证去哪办", "狗证怎么办") still asks what its frame asks.
+func TrailingFrame(phrase string) (category string, intent towndesk.Intent, ok bool) {
+	rs := []rune(phrase)
+	for i := 2; i < len(rs)-1; i++ { // longest frame first; at least two characters of matter before it
+		if f, found := frames[string(rs[i:])]; found {
+			return f.category, f.intent, true
+		}
+	}
+	return "", "", false
+}
+
 // HintOf returns the kind of power hint word w points at, or "".
 func HintOf(w string) string { return hints[w] }
 
