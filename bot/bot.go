@@ -3,9 +3,9 @@
 // end goes through the one command table of chat.Chat; bot only translates
 // Slack payloads into chat messages and chat replies into Block Kit, acks
 // Slack within its 3-second limit, and does the work in the background.
-// Its sub-packages hold what needs no Slack: deliver (worker pool, paced
-// posts, the outbox driver, weekly summary slots, idempotency), console
-// (the local front end), masklog and signature.
+// Its sub-packages hold what needs no Slack: deliver (worker pool, question
+// inbox, paced posts, the outbox driver, weekly summary slots,
+// idempotency), console (the local front end), masklog and signature.
 package bot
 
 import (
@@ -33,14 +33,9 @@ import (
 
 // store is what the bot keeps in the database besides what handlers keep.
 type store interface {
-	QueueQuestion(ctx context.Context, eventID string, q *storage.InboxQuestion, owner string, lease time.Duration) (bool, error)
-	SetInboxReply(ctx context.Context, id int64, reply string) error
-	DeleteInbox(ctx context.Context, id int64) error
-	ClaimInbox(ctx context.Context, owner string, lease time.Duration, limit int) ([]storage.InboxQuestion, error)
-	RenewInbox(ctx context.Context, owner string, lease time.Duration) error
-	ReleaseInbox(ctx context.Context, owner string, ids ...int64) error
 	RequestCard(ctx context.Context, requestID string) (channel, ts string, err error)
 	AddPosts(ctx context.Context, posts ...storage.Post) error
+	deliver.InboxStore
 	deliver.Keys
 	deliver.Store
 }
@@ -98,9 +93,9 @@ type Bot struct {
 	pool    *deliver.Pool
 	posts   *deliver.Poster
 	outbox  *deliver.Outbox
+	inbox   *deliver.Inbox
 	backlog int
 	owner   string
-	lease   time.Duration
 
 	draining  atomic.Bool
 	startOnce sync.Once
@@ -152,8 +147,9 @@ func New(o Options) (*Bot, error) {
 		api: api, http: hc, chat: o.Chat, store: o.Store, cfg: o.Config,
 		secret: o.SigningSecret, app: o.AppToken, log: o.Logger, now: o.Now,
 		pool: deliver.NewPool(o.Workers, o.Queue), posts: deliver.NewPoster(o.ChannelInterval, o.ChannelBurst, maxPosts),
-		backlog: o.ChannelBacklog, owner: o.Owner, lease: o.Lease,
+		backlog: o.ChannelBacklog, owner: o.Owner,
 	}
+	b.inbox = &deliver.Inbox{Store: o.Store, Owner: o.Owner, Lease: o.Lease, Log: o.Logger}
 	b.outbox = deliver.NewOutbox(deliver.OutboxOptions{Store: o.Store, Sender: sender{b}, Poster: b.posts, Log: o.Logger,
 		Owner: o.Owner, Lease: o.Lease, MinBackoff: o.RetryBackoff})
 	return b, nil
@@ -169,7 +165,7 @@ func (b *Bot) start() {
 		b.stopBg = cancel
 		b.bg.Add(3)
 		go func() { defer b.bg.Done(); deliver.Prune(ctx, b.store, b.now, b.log) }()
-		go func() { defer b.bg.Done(); b.keepInbox(ctx) }()
+		go func() { defer b.bg.Done(); b.inbox.Keep(ctx, b.inboxRoom, b.dispatch) }()
 		go func() { defer b.bg.Done(); b.outbox.Run(ctx) }()
 	})
 }
