@@ -365,7 +365,7 @@ func (b *Bot) handleAction(ctx context.Context, cb slack.InteractionCallback, a 
 		if ok, err = b.teachAction(ctx, cb, a, channel, root); ok {
 			break
 		}
-		if b.deskAction(ctx, cb, a) {
+		if b.deskAction(ctx, cb, a, channel) {
 			return
 		}
 		b.log.Warn("unknown action", "action_id", a.ActionID)
