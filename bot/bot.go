@@ -243,14 +243,10 @@ func status(r *chat.Reply) string {
 // waiting out rate limits: only the poster calls it, in the channel's
 // turn. It returns the posted message's ts.
 func (b *Bot) postNow(ctx context.Context, channel, root string, m message) (string, error) {
-	opts := m.options()
-	if root != "" {
-		opts = append(opts, slack.MsgOptionTS(root))
-	}
 	var ts string
 	err := withRetry(ctx, func() error {
 		var err error
-		_, ts, err = b.api.PostMessageContext(ctx, channel, opts...)
+		_, ts, err = b.api.PostMessageContext(ctx, channel, m.options(root)...)
 		return err
 	})
 	if err != nil {
@@ -284,12 +280,8 @@ func (b *Bot) ephemeral(ctx context.Context, responseURL, channel, user, root st
 		}
 		err = withRetry(ctx, func() error { return slack.PostWebhookCustomHTTPContext(ctx, responseURL, b.http, msg) })
 	} else {
-		opts := m.options()
-		if root != "" {
-			opts = append(opts, slack.MsgOptionTS(root))
-		}
 		err = withRetry(ctx, func() error {
-			_, err := b.api.PostEphemeralContext(ctx, channel, user, opts...)
+			_, err := b.api.PostEphemeralContext(ctx, channel, user, m.options(root)...)
 			return err
 		})
 	}
