@@ -3,9 +3,9 @@
 // end goes through the one command table of chat.Chat; bot only translates
 // Slack payloads into chat messages and chat replies into Block Kit, acks
 // Slack within its 3-second limit, and does the work in the background.
-// Its sub-packages hold what needs no Slack: deliver (worker pool, paced
-// posts, the outbox driver, weekly summary slots, idempotency), console
-// (the local front end), masklog and signature.
+// Its sub-packages hold what needs no Slack: deliver (worker pool, question
+// inbox, paced posts, the outbox driver, weekly summary slots,
+// idempotency), console (the local front end), masklog and signature.
 package bot
 
 import (
@@ -33,14 +33,9 @@ import (
 
 // store is what the bot keeps in the database besides what handlers keep.
 type store interface {
-	QueueQuestion(ctx context.Context, eventID string, q *storage.InboxQuestion, owner string, lease time.Duration) (bool, error)
-	SetInboxReply(ctx context.Context, id int64, reply string) error
-	DeleteInbox(ctx context.Context, id int64) error
-	ClaimInbox(ctx context.Context, owner string, lease time.Duration, limit int) ([]storage.InboxQuestion, error)
-	RenewInbox(ctx context.Context, owner string, lease time.Duration) error
-	ReleaseInbox(ctx context.Context, owner string, ids ...int64) error
 	RequestCard(ctx context.Context, requestID string) (channel, ts string, err error)
 	AddPosts(ctx context.Context, posts ...storage.Post) error
+	deliver.InboxStore
 	deliver.Keys
 	deliver.Store
 }
@@ -98,9 +93,9 @@ type Bot struct {
 	pool    *deliver.Pool
 	posts   *deliver.Poster
 	outbox  *deliver.Outbox
+	inbox   *deliver.Inbox
 	backlog int
 	owner   string
-	lease   time.Duration
 
 	draining  atomic.Bool
 	startOnce sync.Once
@@ -152,8 +147,9 @@ func New(o Options) (*Bot, error) {
 		api: api, http: hc, chat: o.Chat, store: o.Store, cfg: o.Config,
 		secret: o.SigningSecret, app: o.AppToken, log: o.Logger, now: o.Now,
 		pool: deliver.NewPool(o.Workers, o.Queue), posts: deliver.NewPoster(o.ChannelInterval, o.ChannelBurst, maxPosts),
-		backlog: o.ChannelBacklog, owner: o.Owner, lease: o.Lease,
+		backlog: o.ChannelBacklog, owner: o.Owner,
 	}
+	b.inbox = &deliver.Inbox{Store: o.Store, Owner: o.Owner, Lease: o.Lease, Log: o.Logger}
 	b.outbox = deliver.NewOutbox(deliver.OutboxOptions{Store: o.Store, Sender: sender{b}, Poster: b.posts, Log: o.Logger,
 		Owner: o.Owner, Lease: o.Lease, MinBackoff: o.RetryBackoff})
 	return b, nil
@@ -169,7 +165,7 @@ func (b *Bot) start() {
 		b.stopBg = cancel
 		b.bg.Add(3)
 		go func() { defer b.bg.Done(); deliver.Prune(ctx, b.store, b.now, b.log) }()
-		go func() { defer b.bg.Done(); b.keepInbox(ctx) }()
+		go func() { defer b.bg.Done(); b.inbox.Keep(ctx, b.inboxRoom, b.dispatch) }()
 		go func() { defer b.bg.Done(); b.outbox.Run(ctx) }()
 	})
 }
@@ -247,14 +243,10 @@ func status(r *chat.Reply) string {
 // waiting out rate limits: only the poster calls it, in the channel's
 // turn. It returns the posted message's ts.
 func (b *Bot) postNow(ctx context.Context, channel, root string, m message) (string, error) {
-	opts := m.options()
-	if root != "" {
-		opts = append(opts, slack.MsgOptionTS(root))
-	}
 	var ts string
 	err := withRetry(ctx, func() error {
 		var err error
-		_, ts, err = b.api.PostMessageContext(ctx, channel, opts...)
+		_, ts, err = b.api.PostMessageContext(ctx, channel, m.options(root)...)
 		return err
 	})
 	if err != nil {
@@ -288,12 +280,8 @@ func (b *Bot) ephemeral(ctx context.Context, responseURL, channel, user, root st
 		}
 		err = withRetry(ctx, func() error { return slack.PostWebhookCustomHTTPContext(ctx, responseURL, b.http, msg) })
 	} else {
-		opts := m.options()
-		if root != "" {
-			opts = append(opts, slack.MsgOptionTS(root))
-		}
 		err = withRetry(ctx, func() error {
-			_, err := b.api.PostEphemeralContext(ctx, channel, user, opts...)
+			_, err := b.api.PostEphemeralContext(ctx, channel, user, m.options(root)...)
 			return err
 		})
 	}
@@ -369,7 +357,7 @@ func (b *Bot) handleAction(ctx context.Context, cb slack.InteractionCallback, a 
 		if ok, err = b.teachAction(ctx, cb, a, channel, root); ok {
 			break
 		}
-		if b.deskAction(ctx, cb, a) {
+		if b.deskAction(ctx, cb, a, channel) {
 			return
 		}
 		b.log.Warn("unknown action", "action_id", a.ActionID)

@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -19,12 +18,7 @@ import (
 func (h *harness) submitView(user, viewID, callbackID, metadata string, values map[string]string) string {
 	h.t.Helper()
 	body := viewSubmission(user, viewID, callbackID, metadata, values)
-	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	req, _ := http.NewRequest("POST", h.srv.URL+"/slack/interactive", strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("X-Slack-Request-Timestamp", ts)
-	req.Header.Set("X-Slack-Signature", sign(testSecret, ts, body))
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := http.DefaultClient.Do(signedRequest(h.srv.URL+"/slack/interactive", "application/x-www-form-urlencoded", body))
 	if err != nil {
 		h.t.Fatal(err)
 	}

@@ -21,6 +21,7 @@ type call struct {
 	Form   url.Values // form-encoded arguments
 	JSON   map[string]any
 	At     time.Time
+	TS     string // the ts chat.postMessage answered with
 }
 
 // text returns the call's message text and blocks, as one string to search.
@@ -46,6 +47,10 @@ type fakeSlack struct {
 	posted   []posted // messages posted, for conversations.history and .replies
 	ts       int
 	limit429 int // answer this many chat.postMessage calls with 429 first
+	fail500  int // then this many with 500
+	// noHistory answers conversations.history and .replies with
+	// missing_scope, as for an app without channels:history.
+	noHistory bool
 	// postDelay delays the answer to chat.postMessage after the message
 	// is posted: a client killed meanwhile never learns it was.
 	postDelay time.Duration
@@ -97,13 +102,25 @@ func (f *fakeSlack) api(w http.ResponseWriter, r *http.Request) {
 	if limited {
 		f.limit429--
 	}
+	failed := method == "chat.postMessage" && !limited && f.fail500 > 0
+	if failed {
+		f.fail500--
+	}
+	noHistory := f.noHistory
 	f.mu.Unlock()
-	if limited {
+	switch {
+	case limited:
 		c.Method = "429 " + method
 		f.record(c)
 		w.Header().Set("Retry-After", "1")
 		w.WriteHeader(http.StatusTooManyRequests)
 		io.WriteString(w, `{"ok":false,"error":"ratelimited"}`)
+		return
+	case failed:
+		c.Method = "500 " + method
+		f.record(c)
+		w.WriteHeader(http.StatusInternalServerError)
+		io.WriteString(w, `{"ok":false,"error":"internal_error"}`)
 		return
 	}
 	switch method {
@@ -112,11 +129,16 @@ func (f *fakeSlack) api(w http.ResponseWriter, r *http.Request) {
 		f.posted = append(f.posted, posted{channel: c.Form.Get("channel"), ts: ts, thread: c.Form.Get("thread_ts"), metadata: c.Form.Get("metadata")})
 		delay := f.postDelay
 		f.mu.Unlock()
+		c.TS = ts
 		time.Sleep(delay)
 		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, c.Form.Get("channel"), ts)
 	case "chat.update":
 		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, c.Form.Get("channel"), c.Form.Get("ts"))
 	case "conversations.history", "conversations.replies":
+		if noHistory {
+			io.WriteString(w, `{"ok":false,"error":"missing_scope"}`)
+			break
+		}
 		io.WriteString(w, f.history(method, c.Form))
 	case "chat.postEphemeral":
 		fmt.Fprintf(w, `{"ok":true,"message_ts":%q}`, ts)
@@ -245,4 +267,45 @@ func (f *fakeSlack) methods() []string {
 		ms = append(ms, c.Method)
 	}
 	return ms
+}
+
+// posts returns the chat.postMessage calls Slack took, in order.
+func (f *fakeSlack) posts() []call {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []call
+	for _, c := range f.calls {
+		if c.Method == "chat.postMessage" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// postAttempts returns when chat.postMessage was called, refused calls
+// (429, 500) included.
+func (f *fakeSlack) postAttempts() []time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []time.Time
+	for _, c := range f.calls {
+		if strings.HasSuffix(c.Method, "chat.postMessage") {
+			out = append(out, c.At)
+		}
+	}
+	return out
+}
+
+// waitPosts waits until n messages were posted, then checks that no more
+// arrive for a moment.
+func (f *fakeSlack) waitPosts(t *testing.T, n int) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for len(f.posts()) < n && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond)
+	if got := len(f.posts()); got != n {
+		t.Fatalf("messages posted = %d, want %d", got, n)
+	}
 }

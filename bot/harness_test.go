@@ -3,9 +3,6 @@ package bot
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -21,6 +18,7 @@ import (
 	"time"
 
 	"github.com/towndesk/towndesk/bot/masklog"
+	"github.com/towndesk/towndesk/bot/signature"
 	"github.com/towndesk/towndesk/config"
 	"github.com/towndesk/towndesk/gazetteer"
 	"github.com/towndesk/towndesk/handlers/chat"
@@ -32,13 +30,6 @@ import (
 )
 
 const testSecret = "8f742231b10e8888abcd99yyyzzz85a5"
-
-// sign signs a request body as Slack does (see bot/signature).
-func sign(secret, ts, body string) string {
-	m := hmac.New(sha256.New, []byte(secret))
-	m.Write([]byte("v0:" + ts + ":" + body))
-	return "v0=" + hex.EncodeToString(m.Sum(nil))
-}
 
 // Test channels: the 邦均镇 channel has a default place, the other none.
 const (
@@ -154,7 +145,18 @@ func (h *harness) post(path, contentType, body string, ts int64) *http.Response 
 		ts = time.Now().Unix()
 	}
 	tss := strconv.FormatInt(ts, 10)
-	return h.postSigned(path, contentType, body, tss, sign(testSecret, tss, body))
+	return h.postSigned(path, contentType, body, tss, signature.Sign(testSecret, tss, []byte(body)))
+}
+
+// signedRequest returns a POST of body to url, signed with testSecret now
+// as Slack signs its requests.
+func signedRequest(url, contentType, body string) *http.Request {
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	req, _ := http.NewRequest("POST", url, strings.NewReader(body))
+	req.Header.Set("Content-Type", contentType)
+	req.Header.Set("X-Slack-Request-Timestamp", ts)
+	req.Header.Set("X-Slack-Signature", signature.Sign(testSecret, ts, []byte(body)))
+	return req
 }
 
 func (h *harness) postSigned(path, contentType, body, ts, sig string) *http.Response {

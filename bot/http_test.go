@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/bot/signature"
 	"github.com/towndesk/towndesk/storage"
 )
 
@@ -63,8 +64,8 @@ func TestHTTPRejectsBadSignatures(t *testing.T) {
 		name    string
 		ts, sig string
 	}{
-		{"bad signature", itoa(now), sign("wrong-secret", itoa(now), body)},
-		{"stale timestamp", itoa(now - 301), sign(testSecret, itoa(now-301), body)},
+		{"bad signature", itoa(now), signature.Sign("wrong-secret", itoa(now), []byte(body))},
+		{"stale timestamp", itoa(now - 301), signature.Sign(testSecret, itoa(now-301), []byte(body))},
 		{"no signature", itoa(now), ""},
 	}
 	for _, tt := range tests {
@@ -88,8 +89,6 @@ func TestHTTPRejectsBadSignatures(t *testing.T) {
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
-func formatInt(n int64) string { return strconv.FormatInt(n, 10) }
-
 func TestHTTPRetriedEventAnsweredOnce(t *testing.T) {
 	dir := t.TempDir()
 	f := newFakeSlack(t)
@@ -111,11 +110,7 @@ func TestHTTPRetriedEventAnsweredOnce(t *testing.T) {
 func TestHTTPURLVerification(t *testing.T) {
 	h := newHarness(t, "", nil)
 	body := `{"token":"Jhj5dZrVaK7ZwHHjRyZWjbDl","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}`
-	ts := formatInt(time.Now().Unix())
-	req, _ := http.NewRequest("POST", h.srv.URL+"/slack/events", strings.NewReader(body))
-	req.Header.Set("X-Slack-Request-Timestamp", ts)
-	req.Header.Set("X-Slack-Signature", sign(testSecret, ts, body))
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := http.DefaultClient.Do(signedRequest(h.srv.URL+"/slack/events", "application/json", body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +158,7 @@ func TestHTTPSlashCommandAndButtons(t *testing.T) {
 		t.Errorf("feedback reply = %s", fb.text())
 	}
 	bad, _ := h.db.Questions(ctx, storage.QuestionFilter{NotUseful: true})
-	if len(bad) != 1 || formatInt(bad[0].ID) != qid {
+	if len(bad) != 1 || itoa(bad[0].ID) != qid {
 		t.Errorf("questions marked 没用 = %+v, want question %s", bad, qid)
 	}
 
@@ -335,5 +330,32 @@ func TestSpacedNumbersNeverEchoed(t *testing.T) {
 	qs, _ := h.db.Questions(context.Background(), storage.QuestionFilter{})
 	if len(qs) != 1 || strings.Contains(qs[0].Text, "8765") || strings.Contains(strings.Join(qs[0].Terms, " "), "8765") {
 		t.Errorf("question log = %+v, want the number masked in the question and its terms", qs)
+	}
+}
+
+// TestHTTPThreadReplies checks that the replies to the previous message
+// work in a Slack thread as in the console: a place after "请问是哪个乡镇"
+// answers the question (not logged as a new one), a county's name picks
+// among the places offered.
+func TestHTTPThreadReplies(t *testing.T) {
+	h := newHarness(t, "", nil)
+	h.mention("Ev1", chPlain, "U1", "200.000001", "", "乱倒垃圾归谁管")
+	if c := h.slack.wait("chat.postMessage"); !strings.Contains(c.text(), "请问是哪个乡镇") {
+		t.Fatalf("first answer = %s, want the place asked for", c.text())
+	}
+	h.mention("Ev2", chPlain, "U1", "200.000002", "200.000001", "下营镇")
+	c := h.slack.wait("chat.postMessage")
+	if c.Form.Get("thread_ts") != "200.000001" || !strings.Contains(c.text(), "下营镇") || strings.Contains(c.text(), "没有找到") {
+		t.Errorf("reply to 下营镇 = %s, want the question answered for 下营镇 in the thread", c.text())
+	}
+	h.mention("Ev3", chPlain, "U1", "300.000001", "", "柴胡店镇放鞭炮谁管")
+	h.slack.wait("chat.postMessage")
+	h.mention("Ev4", chPlain, "U1", "300.000002", "300.000001", "宁津的")
+	if c := h.slack.wait("chat.postMessage"); !strings.Contains(c.text(), "宁津县") {
+		t.Errorf("reply to 宁津的 = %s, want 宁津县柴胡店镇", c.text())
+	}
+	qs, _ := h.db.Questions(context.Background(), storage.QuestionFilter{})
+	if len(qs) != 2 || qs[0].Place.Town != "下营镇" || qs[1].Place.County != "宁津县" {
+		t.Errorf("question log = %+v, want the two questions with their places, no reply logged", qs)
 	}
 }

@@ -16,14 +16,14 @@ import (
 	"github.com/towndesk/towndesk/storage"
 )
 
-// Questions (mentions and DMs) go through the inbox, a table: each is
-// stored, its event ID claimed, before Slack gets the ack; it is answered
-// by a worker, which stores the reply and hands it to the channel's post
-// queue; once Slack has the reply the row is deleted. So the paced posts
-// of a busy channel wait in the poster, not in a worker; a shutdown with a
-// backlog stops at once and leaves the rest stored; and the next start
-// (or, after a crash, whichever instance finds the lease run out) answers
-// what was left, each question once.
+// Questions (mentions and DMs) go through the inbox (deliver.Inbox), a
+// table: each is stored, its event ID claimed, before Slack gets the ack;
+// it is answered by a worker, which stores the reply and hands it to the
+// channel's post queue; once Slack has the reply the row is deleted. So
+// the paced posts of a busy channel wait in the poster, not in a worker; a
+// shutdown with a backlog stops at once and leaves the rest stored; and
+// the next start (or, after a crash, whichever instance finds the lease
+// run out) answers what was left, each question once.
 
 // questionKey is the pool key of a channel's questions: they take turns
 // with other channels' questions and with people's commands and clicks.
@@ -76,7 +76,7 @@ func (b *Bot) acceptEvent(ctx context.Context, eventID string, inner slackevents
 		b.log.Warn("work queue full or closing; asking Slack to redeliver", "job", "question", "channel", q.Channel)
 		return errBusy
 	}
-	fresh, err := b.store.QueueQuestion(ctx, eventID, &q, b.owner, b.lease)
+	fresh, err := b.inbox.Queue(ctx, eventID, &q)
 	if err != nil {
 		b.log.Error("store question", "event_id", eventID, "channel", q.Channel, "err", err)
 		return errBusy
@@ -95,7 +95,7 @@ func (b *Bot) dispatch(q storage.InboxQuestion) {
 	if b.submit(questionKey(q.Channel), "question", func(ctx context.Context) { b.answer(ctx, q) }) {
 		return
 	}
-	b.release(q.ID)
+	b.inbox.Release(q.ID)
 }
 
 // answer works out the reply to a stored question, stores it and hands it
@@ -118,7 +118,7 @@ func (b *Bot) answer(ctx context.Context, q storage.InboxQuestion) {
 		b.log.Warn("channel backlog full; question refused", "channel", q.Channel, "user", q.User, "waiting", n)
 		text := fmt.Sprintf("本频道待发的回复已有 %d 条，超过上限 %d 条，这个问题没有排队。请稍后再问，或私信我。", n, b.backlog)
 		b.ephemeral(ctx, "", q.Channel, q.User, q.Root, message{text: text})
-		b.forget(q.ID)
+		b.inbox.Forget(q.ID)
 		return
 	}
 	start := time.Now()
@@ -141,7 +141,7 @@ func (b *Bot) answer(ctx context.Context, q storage.InboxQuestion) {
 		if err := b.ephemeral(ctx, "", q.Channel, q.User, q.Root, render(reply)); err != nil && ctx.Err() != nil && b.draining.Load() {
 			return
 		}
-		b.forget(q.ID)
+		b.inbox.Forget(q.ID)
 		return
 	default:
 		m = render(reply)
@@ -166,13 +166,13 @@ func (b *Bot) postAnswer(q storage.InboxQuestion, m message) {
 				b.log.Error("queue failure reply", "channel", q.Channel, "err", err)
 			}
 		}
-		b.forget(q.ID)
+		b.inbox.Forget(q.ID)
 	}})
 	if err != nil {
 		// Closing (the row is given up with the rest at Close) or too many
 		// posts waiting: give it up now, so that a later sweep retries.
 		b.log.Warn("reply not queued; kept for later", "channel", q.Channel, "id", q.ID, "reason", err)
-		b.release(q.ID)
+		b.inbox.Release(q.ID)
 	}
 }
 
@@ -182,67 +182,23 @@ func failureMessage(err error) message {
 	return message{text: failureText(err), blocks: []slack.Block{section(failureText(err))}, failure: true}
 }
 
-// forget deletes an answered question from the inbox.
-func (b *Bot) forget(id int64) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := b.store.DeleteInbox(ctx, id); err != nil {
-		b.log.Error("forget answered question", "id", id, "err", err)
-	}
-}
-
-// release gives a stored question up, for the next sweep to take.
-func (b *Bot) release(id int64) {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := b.store.ReleaseInbox(ctx, b.owner, id); err != nil {
-		b.log.Error("give up queued question", "id", id, "err", err)
-	}
-}
-
-// keepReply stores the reply worked out for question id, so that a
-// restart posts it rather than answer (and log) the question again.
+// keepReply stores the reply worked out for question id (inbox.KeepReply).
 func (b *Bot) keepReply(id int64, m message) {
 	enc, err := encodeReply(m)
 	if err != nil {
 		b.log.Error("encode reply", "id", id, "err", err)
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := b.store.SetInboxReply(ctx, id, enc); err != nil {
-		b.log.Error("store reply", "id", id, "err", err)
-	}
+	b.inbox.KeepReply(id, enc)
 }
 
-// keepInbox holds this instance's stored questions (renewing their lease)
-// and takes over the ones nobody holds, at start and then every third of
-// a lease, until ctx ends.
-func (b *Bot) keepInbox(ctx context.Context) {
-	t := time.NewTicker(b.lease / 3)
-	defer t.Stop()
-	for {
-		if err := b.store.RenewInbox(ctx, b.owner, b.lease); err != nil && ctx.Err() == nil {
-			b.log.Warn("renew queued questions", "err", err)
-		}
-		if n := b.pool.Free() / 2; n > 0 && !b.draining.Load() {
-			qs, err := b.store.ClaimInbox(ctx, b.owner, b.lease, n)
-			if err != nil && ctx.Err() == nil {
-				b.log.Warn("take queued questions", "err", err)
-			}
-			if len(qs) > 0 {
-				b.log.Info("answering stored questions", "count", len(qs))
-			}
-			for _, q := range qs {
-				b.dispatch(q)
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+// inboxRoom is how many stored questions to take over at a time: half the
+// pool's free room, none while closing.
+func (b *Bot) inboxRoom() int {
+	if b.draining.Load() {
+		return 0
 	}
+	return b.pool.Free() / 2
 }
 
 // storedReply is a rendered reply as the inbox keeps it.

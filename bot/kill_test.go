@@ -15,7 +15,6 @@ import (
 	"os/signal"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -130,11 +129,7 @@ func (c *child) submit(viewID string) (ok bool) {
 	v := validIntake()
 	v["citizen"] = "群众" + viewID
 	body := viewSubmission(uWorker, viewID, viewIntake, chDesk, v)
-	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	req, _ := http.NewRequest("POST", "http://"+c.addr+"/slack/interactive", strings.NewReader(body))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("X-Slack-Request-Timestamp", ts)
-	req.Header.Set("X-Slack-Signature", sign(testSecret, ts, body))
+	req := signedRequest("http://"+c.addr+"/slack/interactive", "application/x-www-form-urlencoded", body)
 	resp, err := (&http.Client{Timeout: 10 * time.Second}).Do(req)
 	if err != nil {
 		return false

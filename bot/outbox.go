@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"time"
 
@@ -177,7 +178,7 @@ func messageGone(err error) bool {
 // update replaces the message at ts in channel with m: one call, its
 // failures for the outbox to retry.
 func (b *Bot) update(ctx context.Context, channel, ts string, m message) error {
-	_, _, _, err := b.api.UpdateMessageContext(ctx, channel, ts, m.options()...)
+	_, _, _, err := b.api.UpdateMessageContext(ctx, channel, ts, m.options("")...)
 	return err
 }
 
@@ -187,36 +188,37 @@ func (b *Bot) update(ctx context.Context, channel, ts string, m message) error {
 // returns its ts if found.
 func (b *Bot) postOnce(ctx context.Context, channel, root string, m message, p storage.Post) (string, error) {
 	if p.Attempts > 1 {
-		if ts, ok := b.findPost(ctx, channel, root, p); ok {
+		want := strconv.FormatInt(p.ID, 10)
+		if ts, ok := findEarlier(ctx, b.api, b.log, channel, root, p.FirstTry, func(md slack.SlackMetadata) bool {
+			return md.EventType == outboxEvent && fmt.Sprint(md.EventPayload["post"]) == want
+		}, "post", p.ID); ok {
 			return ts, nil
 		}
 	}
-	opts := append(m.options(), slack.MsgOptionMetadata(slack.SlackMetadata{EventType: outboxEvent,
+	opts := append(m.options(root), slack.MsgOptionMetadata(slack.SlackMetadata{EventType: outboxEvent,
 		EventPayload: map[string]any{"post": strconv.FormatInt(p.ID, 10), "request": p.RequestID}}))
-	if root != "" {
-		opts = append(opts, slack.MsgOptionTS(root))
-	}
 	_, ts, err := b.api.PostMessageContext(ctx, channel, opts...)
 	return ts, err
 }
 
-// findPost looks for the message of post p, made by an attempt whose
-// outcome was not recorded, in channel's history (or root's thread) since
-// its first attempt.
-func (b *Bot) findPost(ctx context.Context, channel, root string, p storage.Post) (string, bool) {
-	want := strconv.FormatInt(p.ID, 10)
-	ts, err := findByMetadata(ctx, b.api, channel, root, p.FirstTry, func(md slack.SlackMetadata) bool {
-		return md.EventType == outboxEvent && fmt.Sprint(md.EventPayload["post"]) == want
-	})
+// findEarlier looks in channel's history (or root's thread) since an
+// earlier attempt at a post, whose outcome was not recorded, for that
+// attempt's message: the first whose metadata match accepts. It returns
+// its ts; false if there is none, or if the history cannot be read (then
+// the caller posts, preferring a rare duplicate to a lost message). what
+// names the post in the log.
+func findEarlier(ctx context.Context, api *slack.Client, log *slog.Logger, channel, root string, since time.Time,
+	match func(slack.SlackMetadata) bool, what ...any) (string, bool) {
+	ts, err := findByMetadata(ctx, api, channel, root, since, match)
 	switch {
 	case err != nil:
-		b.log.Warn("cannot read the channel to look for an earlier attempt; posting (needs channels:history)",
-			"post", p.ID, "channel", channel, "err", err)
+		log.Warn("cannot read the channel to look for an earlier attempt; posting (needs channels:history)",
+			append(what, "channel", channel, "err", err)...)
 		return "", false
 	case ts == "":
 		return "", false
 	}
-	b.log.Info("found the message of an earlier attempt; recording it", "post", p.ID, "channel", channel, "ts", ts)
+	log.Info("found the message of an earlier attempt; recording it", append(what, "channel", channel, "ts", ts)...)
 	return ts, true
 }
 

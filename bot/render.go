@@ -81,10 +81,15 @@ func (m message) fallback() string {
 	return clip(escape(m.text), maxMessageText)
 }
 
-func (m message) options() []slack.MsgOption {
+// options returns the options that post m, in the thread of root ("" for
+// the channel itself).
+func (m message) options(root string) []slack.MsgOption {
 	opts := []slack.MsgOption{slack.MsgOptionText(m.fallback(), false)}
 	if len(m.blocks) > 0 {
 		opts = append(opts, slack.MsgOptionBlocks(m.blocks...))
+	}
+	if root != "" {
+		opts = append(opts, slack.MsgOptionTS(root))
 	}
 	return opts
 }

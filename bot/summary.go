@@ -1,12 +1,12 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
-	"time"
 
 	"github.com/slack-go/slack"
 
@@ -56,13 +56,12 @@ func NewScheduler(o SchedulerOptions) (*Scheduler, error) {
 	if err != nil {
 		return nil, err
 	}
-	if o.Builder == nil || o.Store == nil {
-		return nil, errors.New("summary scheduler: missing Builder or Store")
+	if o.Builder == nil {
+		return nil, errors.New("summary scheduler: missing Builder")
 	}
-	if o.Logger == nil {
-		o.Logger = slog.New(slog.DiscardHandler)
-	}
-	o.Poster = summaryPoster{api: api, build: o.Builder, log: o.Logger}
+	// deliver.NewScheduler checks the rest and discards a nil Logger's
+	// lines; the poster logs with the same.
+	o.Poster = summaryPoster{api: api, build: o.Builder, log: cmp.Or(o.Logger, slog.New(slog.DiscardHandler))}
 	s, err := deliver.NewScheduler(o.SchedulerOptions)
 	if err != nil {
 		return nil, err
@@ -82,7 +81,10 @@ type summaryPoster struct {
 // crashed one's) it first looks for that attempt's message in the channel.
 func (s summaryPoster) PostSummary(ctx context.Context, e SummaryEntry, week summary.Week, c storage.SummaryClaim) (string, error) {
 	if c.Attempts > 1 {
-		if ts, ok := s.findPosted(ctx, e.Channel, week.String(), c.FirstClaim); ok {
+		match := func(md slack.SlackMetadata) bool {
+			return md.EventType == summaryEvent && md.EventPayload["week"] == week.String() && md.EventPayload["channel"] == e.Channel
+		}
+		if ts, ok := findEarlier(ctx, s.api, s.log, e.Channel, "", c.FirstClaim, match, "summary", week.String()); ok {
 			return ts, nil
 		}
 	}
@@ -101,24 +103,6 @@ func (s summaryPoster) PostSummary(ctx context.Context, e SummaryEntry, week sum
 		return "", fmt.Errorf("chat.postMessage: %w", err)
 	}
 	return ts, nil
-}
-
-// findPosted looks in the channel's history since the first claim for
-// the summary of week posted by an attempt that was not recorded.
-func (s summaryPoster) findPosted(ctx context.Context, channel, week string, since time.Time) (string, bool) {
-	ts, err := findByMetadata(ctx, s.api, channel, "", since, func(md slack.SlackMetadata) bool {
-		return md.EventType == summaryEvent && md.EventPayload["week"] == week && md.EventPayload["channel"] == channel
-	})
-	switch {
-	case err != nil:
-		s.log.Warn("weekly summary: cannot read channel history to look for an earlier post; posting (needs channels:history)",
-			"channel", channel, "week", week, "err", err)
-		return "", false
-	case ts == "":
-		return "", false
-	}
-	s.log.Info("weekly summary found in the channel from an earlier attempt; recording it", "channel", channel, "week", week, "ts", ts)
-	return ts, true
 }
 
 // SummaryMessage returns the chat.postMessage options of a summary for

@@ -4,11 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
-	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -22,98 +18,6 @@ import (
 	"github.com/towndesk/towndesk/handlers/summary"
 	"github.com/towndesk/towndesk/storage"
 )
-
-// summarySlack is a fake Slack Web API on loopback for the summary
-// scheduler: it records posts, can fail the first ones, and serves the
-// channel history with the posts' metadata.
-type summarySlack struct {
-	srv *httptest.Server
-
-	mu      sync.Mutex
-	posts   []url.Values
-	at      []time.Time
-	fail    int  // fail this many chat.postMessage calls with HTTP 500
-	history bool // serve conversations.history (else: missing_scope)
-	extra   []map[string]any
-	n       int
-}
-
-func newSummarySlack(t *testing.T) *summarySlack {
-	f := &summarySlack{history: true}
-	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
-	t.Cleanup(f.srv.Close)
-	return f
-}
-
-func (f *summarySlack) serve(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
-	form, _ := url.ParseQuery(string(body))
-	if r.URL.RawQuery != "" {
-		q, _ := url.ParseQuery(r.URL.RawQuery)
-		for k, v := range q {
-			form[k] = v
-		}
-	}
-	w.Header().Set("Content-Type", "application/json")
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	switch strings.TrimPrefix(r.URL.Path, "/api/") {
-	case "chat.postMessage":
-		f.at = append(f.at, time.Now())
-		if f.fail > 0 {
-			f.fail--
-			w.WriteHeader(http.StatusInternalServerError)
-			io.WriteString(w, `{"ok":false,"error":"internal_error"}`)
-			return
-		}
-		f.n++
-		f.posts = append(f.posts, form)
-		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":"1700000000.%06d"}`, form.Get("channel"), f.n)
-	case "conversations.history":
-		if !f.history {
-			io.WriteString(w, `{"ok":false,"error":"missing_scope"}`)
-			return
-		}
-		msgs := append([]map[string]any{}, f.extra...)
-		for i, p := range f.posts {
-			if p.Get("channel") != form.Get("channel") {
-				continue
-			}
-			var meta map[string]any
-			json.Unmarshal([]byte(p.Get("metadata")), &meta)
-			msgs = append(msgs, map[string]any{"type": "message", "ts": fmt.Sprintf("1700000000.%06d", i+1), "text": p.Get("text"), "metadata": meta})
-		}
-		json.NewEncoder(w).Encode(map[string]any{"ok": true, "messages": msgs})
-	default:
-		io.WriteString(w, `{"ok":false,"error":"unknown_method"}`)
-	}
-}
-
-func (f *summarySlack) postCount() int {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return len(f.posts)
-}
-
-func (f *summarySlack) post(i int) url.Values {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.posts[i]
-}
-
-// waitPosts waits until n summaries were posted, then checks that no more
-// arrive for a moment.
-func (f *summarySlack) waitPosts(t *testing.T, n int) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for f.postCount() < n && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
-	}
-	time.Sleep(300 * time.Millisecond)
-	if got := f.postCount(); got != n {
-		t.Fatalf("summaries posted = %d, want %d", got, n)
-	}
-}
 
 var testShanghai = func() *time.Location {
 	loc, err := time.LoadLocation("Asia/Shanghai")
@@ -132,7 +36,7 @@ type summaryTestWorld struct {
 	base    time.Time
 	started time.Time
 	entry   SummaryEntry
-	slack   *summarySlack
+	slack   *fakeSlack
 	logs    *syncBuffer
 }
 
@@ -140,7 +44,7 @@ var binhuPlace = towndesk.Place{Province: "山东省", County: "滕州市", Coun
 
 func newSummaryTestWorld(t *testing.T) *summaryTestWorld {
 	t.Helper()
-	w := &summaryTestWorld{path: filepath.Join(t.TempDir(), "towndesk.db"), slack: newSummarySlack(t), logs: &syncBuffer{},
+	w := &summaryTestWorld{path: filepath.Join(t.TempDir(), "towndesk.db"), slack: newFakeSlack(t), logs: &syncBuffer{},
 		// Wednesday of the week after 2026-W10: Monday's run was missed.
 		base: time.Date(2026, 3, 11, 10, 0, 0, 0, testShanghai), started: time.Now(),
 		entry: SummaryEntry{Name: "summaries[0]", Channel: "C0BINHU", Schedule: "0 9 * * 1", Location: testShanghai,
@@ -184,7 +88,7 @@ func (w *summaryTestWorld) scheduler(t *testing.T, opts ...func(*SchedulerOption
 	t.Helper()
 	db := w.open(t)
 	db.Now = w.Now
-	o := SchedulerOptions{WebAPI: WebAPI{BotToken: "xoxb-test", APIURL: w.slack.srv.URL + "/api/"},
+	o := SchedulerOptions{WebAPI: WebAPI{BotToken: "xoxb-test", APIURL: w.slack.apiURL()},
 		Builder: summary.New(db, summary.Config{Now: w.Now}),
 		SchedulerOptions: deliver.SchedulerOptions{Entries: []SummaryEntry{w.entry}, Store: db, Now: w.Now,
 			Logger:     slog.New(masklog.New(slog.NewTextHandler(w.logs, nil))),
@@ -222,7 +126,7 @@ func TestSummaryCatchUpOnceAcrossRestarts(t *testing.T) {
 	s, db := w.scheduler(t)
 	s.Start()
 	w.slack.waitPosts(t, 1)
-	p := w.slack.post(0)
+	p := w.slack.posts()[0].Form
 	if p.Get("channel") != "C0BINHU" {
 		t.Errorf("posted to %q, want C0BINHU", p.Get("channel"))
 	}
@@ -241,8 +145,8 @@ func TestSummaryCatchUpOnceAcrossRestarts(t *testing.T) {
 		t.Errorf("post metadata = %s, want the week", p.Get("metadata"))
 	}
 	d, err := db.SummaryDelivery(context.Background(), "C0BINHU", "2026-W10")
-	if err != nil || d.State != storage.ClaimPosted || d.TS != "1700000000.000001" {
-		t.Errorf("delivery record = %+v, %v; want posted with ts 1700000000.000001", d, err)
+	if ts := w.slack.posts()[0].TS; err != nil || d.State != storage.ClaimPosted || d.TS != ts {
+		t.Errorf("delivery record = %+v, %v; want posted with ts %s", d, err, ts)
 	}
 	if err := s.Stop(context.Background()); err != nil {
 		t.Fatal(err)
@@ -261,8 +165,8 @@ func TestSummaryCatchUpOnceAcrossRestarts(t *testing.T) {
 	s3, _ := w.scheduler(t)
 	s3.Start()
 	w.slack.waitPosts(t, 2)
-	if !strings.Contains(w.slack.post(1).Get("text"), "2026-W11") {
-		t.Errorf("second post is not 2026-W11: %s", w.slack.post(1).Get("text"))
+	if text := w.slack.posts()[1].Form.Get("text"); !strings.Contains(text, "2026-W11") {
+		t.Errorf("second post is not 2026-W11: %s", text)
 	}
 }
 
@@ -298,13 +202,11 @@ func TestSummaryTwoInstancesPostOnce(t *testing.T) {
 
 func TestSummaryRetriesWithBackoff(t *testing.T) {
 	w := newSummaryTestWorld(t)
-	w.slack.fail = 3
+	w.slack.fail500 = 3
 	s, db := w.scheduler(t)
 	s.Start()
 	w.slack.waitPosts(t, 1)
-	w.slack.mu.Lock()
-	at := append([]time.Time(nil), w.slack.at...)
-	w.slack.mu.Unlock()
+	at := w.slack.postAttempts()
 	if len(at) != 4 {
 		t.Fatalf("post attempts = %d, want 4 (3 failures, then success)", len(at))
 	}
@@ -324,7 +226,7 @@ func TestSummaryRetriesWithBackoff(t *testing.T) {
 
 func TestSummaryGivesUpAndReleases(t *testing.T) {
 	w := newSummaryTestWorld(t)
-	w.slack.fail = 100
+	w.slack.fail500 = 100
 	s, db := w.scheduler(t, func(o *SchedulerOptions) { o.MaxAttempts = 2 })
 	week, _ := summary.ParseWeek("2026-W10", testShanghai)
 	if _, err := s.Deliver(context.Background(), w.entry, week); err == nil {
@@ -335,7 +237,7 @@ func TestSummaryGivesUpAndReleases(t *testing.T) {
 		t.Errorf("delivery after giving up = %+v, want a released claim with the error", d)
 	}
 	// Another instance (or the next start) retries at once.
-	w.slack.fail = 0
+	w.slack.fail500 = 0
 	s2, _ := w.scheduler(t)
 	if got, err := s2.Deliver(context.Background(), w.entry, week); err != nil || !got.Posted {
 		t.Errorf("Deliver after release = %+v, %v; want posted", got, err)
@@ -344,15 +246,12 @@ func TestSummaryGivesUpAndReleases(t *testing.T) {
 
 func TestSummaryStopDoesNotWaitForSlack(t *testing.T) {
 	w := newSummaryTestWorld(t)
-	w.slack.fail = 1000
+	w.slack.fail500 = 1000
 	s, db := w.scheduler(t, func(o *SchedulerOptions) { o.MinBackoff, o.MaxBackoff = time.Hour, time.Hour })
 	s.Start()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		w.slack.mu.Lock()
-		n := len(w.slack.at)
-		w.slack.mu.Unlock()
-		if n > 0 || time.Now().After(deadline) {
+		if len(w.slack.postAttempts()) > 0 || time.Now().After(deadline) {
 			break
 		}
 		time.Sleep(10 * time.Millisecond)
@@ -384,16 +283,19 @@ func TestSummaryCrashBetweenClaimAndPost(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			w := newSummaryTestWorld(t)
-			w.slack.history = tt.history
+			w.slack.noHistory = !tt.history
 			ctx := context.Background()
 			dead := w.open(t)
 			dead.Now = func() time.Time { return w.Now().Add(-4*time.Second - 500*time.Millisecond) }
 			if c, err := dead.ClaimSummary(ctx, "C0BINHU", "2026-W10", "dead", 5*time.Second); err != nil || c.State != storage.ClaimTaken {
 				t.Fatalf("dead instance's claim = %v, %v", c.State, err)
 			}
+			// The dead instance's message, if it reached Slack, is in the
+			// channel's history since its claim.
+			earlier := fmt.Sprintf("%d.000001", w.Now().Unix())
 			if tt.reached {
-				w.slack.extra = []map[string]any{{"type": "message", "ts": "1699999999.000001", "text": "周报",
-					"metadata": map[string]any{"event_type": summaryEvent, "event_payload": map[string]any{"channel": "C0BINHU", "week": "2026-W10"}}}}
+				md, _ := json.Marshal(map[string]any{"event_type": summaryEvent, "event_payload": map[string]any{"channel": "C0BINHU", "week": "2026-W10"}})
+				w.slack.posted = append(w.slack.posted, posted{channel: "C0BINHU", ts: earlier, metadata: string(md)})
 			}
 			s, db := w.scheduler(t)
 			start := time.Now()
@@ -410,9 +312,9 @@ func TestSummaryCrashBetweenClaimAndPost(t *testing.T) {
 			}
 			w.slack.waitPosts(t, tt.wantPosts)
 			d, _ := db.SummaryDelivery(ctx, "C0BINHU", "2026-W10")
-			wantTS := "1700000000.000001"
-			if tt.reached {
-				wantTS = "1699999999.000001"
+			wantTS := earlier
+			if !tt.reached {
+				wantTS = w.slack.posts()[0].TS
 			}
 			if d.State != storage.ClaimPosted || d.TS != wantTS || d.Attempts != 2 {
 				t.Errorf("delivery = %+v (Deliver: %+v), want posted as %s after 2 attempts", d, got, wantTS)

@@ -124,41 +124,38 @@ func (b *Bot) submitTeach(ctx context.Context, cb slack.InteractionCallback) (an
 	parts := strings.SplitN(v.PrivateMetadata, "|", 3)
 	qid, err := strconv.ParseInt(parts[0], 10, 64)
 	if len(parts) != 3 || err != nil {
-		return slack.NewErrorsViewSubmissionResponse(map[string]string{"search": staleForm, "note": staleForm}), true
+		return formErrors(map[string]string{"search": staleForm, "note": staleForm}), true
 	}
 	req := chat.Message{Source: "slack", User: cb.User.ID, Channel: parts[1], Thread: parts[2]}
-	fail := func(field string, err error) any {
-		return slack.NewErrorsViewSubmissionResponse(map[string]string{field: clip(failureText(err), 150)})
-	}
 	var r *chat.Reply
 	if v.CallbackID == viewTeachNone {
 		if r, err = b.chat.TeachNone(ctx, req, qid, value(v, "note")); err != nil {
-			return fail("note", err), true
+			return formError("note", failureText(err)), true
 		}
 	} else {
 		code := value(v, "item")
 		if code == "" {
 			text := value(v, "search")
 			if text == "" {
-				return slack.NewErrorsViewSubmissionResponse(map[string]string{"search": "请选择候选事项，或输入编码或关键词"}), true
+				return formError("search", "请选择候选事项，或输入编码或关键词"), true
 			}
 			found, err := b.chat.SearchItems(ctx, qid, text)
 			switch {
 			case err != nil:
-				return fail("search", err), true
+				return formError("search", failureText(err)), true
 			case len(found) == 0:
-				return slack.NewErrorsViewSubmissionResponse(map[string]string{"search": "本地现行清单中没有找到，请换个关键词或输入编码"}), true
+				return formError("search", "本地现行清单中没有找到，请换个关键词或输入编码"), true
 			case len(found) > 1 && found[0].Code != text:
 				var names []string
 				for _, f := range found[:min(3, len(found))] {
 					names = append(names, f.Code+" "+f.Name)
 				}
-				return slack.NewErrorsViewSubmissionResponse(map[string]string{"search": clip("找到多个，请输入其中一个编码："+strings.Join(names, "；"), 150)}), true
+				return formError("search", "找到多个，请输入其中一个编码："+strings.Join(names, "；")), true
 			}
 			code = found[0].Code
 		}
 		if r, err = b.chat.Teach(ctx, req, qid, code); err != nil {
-			return fail("search", err), true
+			return formError("search", failureText(err)), true
 		}
 	}
 	if err := b.enqueue(ctx, messagePost(req.Channel, req.Thread, message{text: r.Text, blocks: []slack.Block{section(":white_check_mark: " + r.Text)}})); err != nil {

@@ -3,10 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -20,6 +18,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/towndesk/towndesk/bot/signature"
 )
 
 // lockedBuffer collects what serve logs while the test reads it.
@@ -43,44 +43,20 @@ func (l *lockedBuffer) String() string {
 
 func TestServeHTTPModeEndToEnd(t *testing.T) {
 	posted := make(chan url.Values, 10)
-	fake := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		v, _ := url.ParseQuery(string(body))
-		if strings.HasSuffix(r.URL.Path, "/chat.postMessage") {
-			posted <- v
-		}
-		io.WriteString(w, `{"ok":true,"ts":"1.2"}`)
-	}))
-	defer fake.Close()
 	dir := t.TempDir()
-	cfg := writeFile(t, dir, "towndesk.json", `{"channels": {"C0BANGJUN1": {"county": "蓟州区", "town": "邦均镇"}}}`)
-	env := map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s3cret",
-		"SLACK_API_URL": fake.URL + "/api", "TOWNDESK_CONFIG": cfg}
-	var stderr lockedBuffer
-	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &stderr,
-		Getenv: func(k string) string { return env[k] }, Now: time.Now}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int)
-	go func() { done <- m.Run(ctx, []string{"serve", "--data", dir, "--addr", "127.0.0.1:0"}) }()
+	env := fakeSlackEnv(t, func(v url.Values) { posted <- v })
+	env["TOWNDESK_CONFIG"] = writeFile(t, dir, "towndesk.json", `{"channels": {"C0BANGJUN1": {"county": "蓟州区", "town": "邦均镇"}}}`)
+	stderr, stop := startServe(t, env, time.Now, "--data", dir)
 
-	addrRe := regexp.MustCompile(`"addr":"([0-9.:]+)"`)
-	var addr string
-	for i := 0; i < 200 && addr == ""; i++ {
-		if m := addrRe.FindStringSubmatch(stderr.String()); m != nil {
-			addr = m[1]
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	if addr == "" {
-		t.Fatalf("serve did not start:\n%s", stderr.String())
+	addr := regexp.MustCompile(`"addr":"([0-9.:]+)"`).FindStringSubmatch(stderr.String())
+	if addr == nil {
+		t.Fatalf("serve logged no address:\n%s", stderr.String())
 	}
 	body := `{"type":"event_callback","event_id":"Ev1","event":{"type":"app_mention","user":"U1","text":"<@UBOT> 谁管烧秸秆","ts":"10.1","channel":"C0BANGJUN1","event_ts":"10.1"}}`
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	mac := hmac.New(sha256.New, []byte("s3cret"))
-	mac.Write([]byte("v0:" + ts + ":" + body))
-	req, _ := http.NewRequest("POST", "http://"+addr+"/slack/events", strings.NewReader(body))
+	req, _ := http.NewRequest("POST", "http://"+addr[1]+"/slack/events", strings.NewReader(body))
 	req.Header.Set("X-Slack-Request-Timestamp", ts)
-	req.Header.Set("X-Slack-Signature", "v0="+hex.EncodeToString(mac.Sum(nil)))
+	req.Header.Set("X-Slack-Signature", signature.Sign("s3cret", ts, []byte(body)))
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("POST /slack/events = %v, %v", resp, err)
@@ -95,17 +71,11 @@ func TestServeHTTPModeEndToEnd(t *testing.T) {
 	}
 	// SIGTERM: stop within 10 s, exit 0.
 	start := time.Now()
-	cancel()
-	select {
-	case code := <-done:
-		if code != 0 {
-			t.Errorf("serve exit %d after shutdown, want 0:\n%s", code, stderr.String())
-		}
-		if d := time.Since(start); d > 10*time.Second {
-			t.Errorf("shutdown took %v, want ≤ 10 s", d)
-		}
-	case <-time.After(12 * time.Second):
-		t.Fatal("serve did not stop within 12 s")
+	if code := stop(); code != 0 {
+		t.Errorf("serve exit %d after shutdown, want 0:\n%s", code, stderr.String())
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("shutdown took %v, want ≤ 10 s", d)
 	}
 }
 
@@ -131,25 +101,47 @@ func TestServeMissingSettings(t *testing.T) {
 	}
 }
 
-// startServe runs towndesk serve in HTTP mode on data directory dir with
-// the config file cfg ("" for none), against a fake Slack, and waits until
-// it listens. stop cancels it and returns its exit status.
-func startServe(t *testing.T, dir, cfg string) (log *lockedBuffer, stop func() int) {
+// fakeSlackEnv returns the Slack settings of serve (HTTP mode, signing
+// secret "s3cret") and of summary for a fake Slack Web API on loopback:
+// each chat.postMessage is handed to posted (if not nil) and gets a new
+// ts; every other call succeeds.
+func fakeSlackEnv(t *testing.T, posted func(url.Values)) map[string]string {
 	t.Helper()
+	var mu sync.Mutex
+	n := 0
 	fake := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.WriteString(w, `{"ok":true,"ts":"1.2"}`)
+		w.Header().Set("Content-Type", "application/json")
+		if !strings.HasSuffix(r.URL.Path, "/chat.postMessage") {
+			io.WriteString(w, `{"ok":true}`)
+			return
+		}
+		body, _ := io.ReadAll(r.Body)
+		v, _ := url.ParseQuery(string(body))
+		if posted != nil {
+			posted(v)
+		}
+		mu.Lock()
+		n++
+		ts := fmt.Sprintf("1700000000.%06d", n)
+		mu.Unlock()
+		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":%q}`, v.Get("channel"), ts)
 	}))
 	t.Cleanup(fake.Close)
-	env := map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s3cret", "SLACK_API_URL": fake.URL + "/api"}
+	return map[string]string{"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s3cret", "SLACK_API_URL": fake.URL + "/api/"}
+}
+
+// startServe runs towndesk serve in HTTP mode with the environment env,
+// the clock now and args after the command (--data, --config), on a free
+// loopback port, and waits until it listens. stop cancels it and returns
+// its exit status.
+func startServe(t *testing.T, env map[string]string, now func() time.Time, args ...string) (log *lockedBuffer, stop func() int) {
+	t.Helper()
 	log = &lockedBuffer{}
 	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: log,
-		Getenv: func(k string) string { return env[k] }, Now: time.Now}
+		Getenv: func(k string) string { return env[k] }, Now: now}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
-	args := []string{"serve", "--data", dir, "--addr", "127.0.0.1:0"}
-	if cfg != "" {
-		args = append(args, "--config", cfg)
-	}
+	args = append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)
 	go func() { done <- m.Run(ctx, args) }()
 	for i := 0; i < 400 && !strings.Contains(log.String(), "listening (HTTP mode)"); i++ {
 		select {
@@ -187,7 +179,7 @@ func startServe(t *testing.T, dir, cfg string) (log *lockedBuffer, stop func() i
 // when the server is gone or left a stale socket behind.
 func TestAskBesideServe(t *testing.T) {
 	dir := t.TempDir()
-	log, stop := startServe(t, dir, "")
+	log, stop := startServe(t, fakeSlackEnv(t, nil), time.Now, "--data", dir)
 	sock := filepath.Join(dir, "towndesk.sock")
 	if fi, err := os.Stat(sock); err != nil || fi.Mode()&os.ModeSocket == 0 || fi.Mode().Perm() != 0o600 {
 		t.Fatalf("serve's socket %s: %v; want a socket, 0600", sock, err)
@@ -253,7 +245,7 @@ func TestAskBesideServe(t *testing.T) {
 func TestExampleConfigStarts(t *testing.T) {
 	example := filepath.Join("..", "..", "config", "towndesk.example.json")
 	dir := t.TempDir()
-	log, stop := startServe(t, dir, example)
+	log, stop := startServe(t, fakeSlackEnv(t, nil), time.Now, "--data", dir, "--config", example)
 	if code := stop(); code != 0 {
 		t.Errorf("serve --config example: exit %d:\n%s", code, log.String())
 	}

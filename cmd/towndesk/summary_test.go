@@ -3,10 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
-	"net/http"
-	"net/http/httptest"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -28,35 +26,22 @@ const summaryConfig = `{
 }`
 
 // summaryCLI boots Main on a data directory seeded through the request
-// command, with a fake Slack on loopback.
+// command, with a fake Slack on loopback (fakeSlackEnv).
 type summaryCLI struct {
 	desk  *deskCLI
 	cfg   string
 	mu    sync.Mutex
 	posts []url.Values
-	slack *httptest.Server
 }
 
 func newSummaryCLI(t *testing.T) *summaryCLI {
 	c := &summaryCLI{desk: newDeskCLI(t)}
-	c.slack = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		v, _ := url.ParseQuery(string(body))
-		w.Header().Set("Content-Type", "application/json")
-		if !strings.HasSuffix(r.URL.Path, "/chat.postMessage") {
-			io.WriteString(w, `{"ok":false,"error":"unknown_method"}`)
-			return
-		}
+	maps.Copy(c.desk.env, fakeSlackEnv(t, func(v url.Values) {
 		c.mu.Lock()
 		c.posts = append(c.posts, v)
-		n := len(c.posts)
 		c.mu.Unlock()
-		fmt.Fprintf(w, `{"ok":true,"channel":%q,"ts":"1700000000.%06d"}`, v.Get("channel"), n)
 	}))
-	t.Cleanup(c.slack.Close)
 	c.cfg = writeFile(t, c.desk.dir, "towndesk.json", summaryConfig)
-	c.desk.env["SLACK_BOT_TOKEN"] = "xoxb-test"
-	c.desk.env["SLACK_API_URL"] = c.slack.URL + "/api/"
 	// A holiday on Wednesday 2026-03-04 and a make-up Saturday 03-07.
 	writeFile(t, c.desk.dir, "holidays.txt", "2026-03-04 休 测试假日\n2026-03-07 班 测试调休\n")
 
@@ -193,14 +178,8 @@ func TestServeStopsOnBadSummary(t *testing.T) {
 func TestServePostsMissedSummary(t *testing.T) {
 	c := newSummaryCLI(t)
 	c.desk.now = time.Date(2026, 3, 11, 10, 0, 0, 0, towndesk.ChinaTime)
-	c.desk.env["SLACK_SIGNING_SECRET"] = "s3cret"
 	c.desk.env["TOWNDESK_CONFIG"] = c.cfg
-	var stderr lockedBuffer
-	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &stderr,
-		Getenv: func(k string) string { return c.desk.env[k] }, Now: func() time.Time { return c.desk.now }}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int)
-	go func() { done <- m.Run(ctx, []string{"serve", "--data", c.desk.dir, "--addr", "127.0.0.1:0"}) }()
+	stderr, stop := startServe(t, c.desk.env, func() time.Time { return c.desk.now }, "--data", c.desk.dir)
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		c.mu.Lock()
@@ -212,8 +191,7 @@ func TestServePostsMissedSummary(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 	time.Sleep(300 * time.Millisecond)
-	cancel()
-	if code := <-done; code != 0 {
+	if code := stop(); code != 0 {
 		t.Errorf("serve exit %d:\n%s", code, stderr.String())
 	}
 	c.mu.Lock()

@@ -131,13 +131,6 @@ func printList[T any](w io.Writer, items []T, asJSON bool, empty string, line fu
 
 // taughtLine renders one taught link for people.
 func taughtLine(v qa.TaughtView) string {
-	where := "所有清单"
-	switch v.Scope {
-	case towndesk.ScopeTown:
-		where = v.Place.Short()
-	case towndesk.ScopeCounty:
-		where = v.Place.County + "全县"
-	}
 	what := v.Code + " " + v.ItemName
 	if v.None {
 		what = "清单中没有：" + v.Note
@@ -153,7 +146,7 @@ func taughtLine(v qa.TaughtView) string {
 	case v.Stale:
 		state = "【已失效：清单中已没有这个事项】"
 	}
-	return fmt.Sprintf("#%d\t%s\t“%s”→ %s\t%s %s%s", v.ID, where, v.Question, what, v.By,
+	return fmt.Sprintf("#%d\t%s\t“%s”→ %s\t%s %s%s", v.ID, chat.TaughtWhere(v.TaughtLink), v.Question, what, v.By,
 		v.At.In(towndesk.ChinaTime).Format("2006-01-02"), state)
 }
 

@@ -47,7 +47,7 @@ func TestTeachCommands(t *testing.T) {
 	other := filepath.Join(dir, "other")
 	run(0, "teach", "--data", other, "--file", file, "--county", "宁津县")
 	out = run(0, "taught", "--data", other)
-	if !strings.Contains(out, "宁津县全县") || !strings.Contains(out, "王芳") {
+	if !strings.Contains(out, "宁津县（含各乡镇）") || !strings.Contains(out, "王芳") {
 		t.Errorf("taught after import = %q, want 王芳's link for 宁津县", out)
 	}
 

@@ -150,18 +150,24 @@ func (c *Chat) teach(ctx context.Context, req Message, questionID int64, in qa.T
 // TaughtText says what was learned and for which place.
 func TaughtText(rep *qa.TeachReply) string {
 	l := rep.Link
-	where := "所有清单"
-	switch l.Scope {
-	case towndesk.ScopeTown:
-		where = l.Place.Short()
-	case towndesk.ScopeCounty:
-		where = l.Place.County + "（含各乡镇）"
-	}
+	where := TaughtWhere(l)
 	if l.None {
 		return fmt.Sprintf("已记住（#%d）：在%s，“%s”这类问题不在权力清单内：%s。", l.ID, where, l.Question, l.Note)
 	}
 	return fmt.Sprintf("已记住（#%d）：在%s，“%s”这类问题按【%s】%s（%s，编码 %s）回答。", l.ID, where, l.Question,
 		rep.Item.Category, rep.Item.Name, ListShort(rep.List), rep.Item.Code)
+}
+
+// TaughtWhere names the places a taught link answers for: its town, its
+// county with every town in it, or every list.
+func TaughtWhere(l towndesk.TaughtLink) string {
+	switch l.Scope {
+	case towndesk.ScopeTown:
+		return l.Place.Short()
+	case towndesk.ScopeCounty:
+		return l.Place.County + "（含各乡镇）"
+	}
+	return "所有清单"
 }
 
 // ListShort names a list for a one-line reply.
