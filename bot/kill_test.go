@@ -27,6 +27,7 @@ import (
 	"github.com/towndesk/towndesk/handlers/chat"
 	"github.com/towndesk/towndesk/handlers/desk"
 	"github.com/towndesk/towndesk/handlers/qa"
+	"github.com/towndesk/towndesk/internal/testenv"
 	"github.com/towndesk/towndesk/storage"
 )
 
@@ -230,20 +231,7 @@ func TestIntakeSurvivesKills(t *testing.T) {
 	}
 	defer db.Close()
 	c := startChild(t, dir, f.apiURL())
-	deadline := time.Now().Add(90 * time.Second)
-	for {
-		posts, err := db.Posts(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(posts) == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("outbox not drained: %d posts left, first %+v", len(posts), posts[0])
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+	testenv.OutboxDrained(t, db, 90*time.Second)
 	c.cmd.Process.Signal(syscall.SIGTERM)
 	c.cmd.Wait()
 

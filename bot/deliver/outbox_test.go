@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/internal/testenv"
 	"github.com/towndesk/towndesk/storage"
 )
 
@@ -172,7 +173,7 @@ func TestOutboxSendsInOrderAndRecordsCards(t *testing.T) {
 			t.Errorf("card of %s = %s %s %v, want recorded", id, ch, ts, err)
 		}
 	}
-	waitEmpty(t, db)
+	testenv.OutboxDrained(t, db, 20*time.Second)
 }
 
 func TestOutboxRetriesWithBackoffAndRetryAfter(t *testing.T) {
@@ -221,7 +222,7 @@ func TestOutboxDropsWhatGoesNowhereAndGivesUpOldPosts(t *testing.T) {
 	f.fail[ids[1]] = 1000
 	f.mu.Unlock()
 	x.Wake()
-	waitEmpty(t, db)
+	testenv.OutboxDrained(t, db, 20*time.Second)
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, p := range f.sent {
@@ -271,25 +272,7 @@ func TestOutboxLeavesPostsForTheNextStart(t *testing.T) {
 	if p := f.wait(t); p.RequestID != b {
 		t.Errorf("the next start sent %+v, want b's card", p)
 	}
-	waitEmpty(t, db)
-}
-
-func waitEmpty(t *testing.T, db *storage.DB) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		ps, err := db.Posts(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(ps) == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("outbox still holds %+v", ps)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	testenv.OutboxDrained(t, db, 20*time.Second)
 }
 
 // TestOutboxDropsRefusedPost: a post the platform refuses for good is
@@ -307,5 +290,5 @@ func TestOutboxDropsRefusedPost(t *testing.T) {
 	if p := f.wait(t); p.ID != ids[1] {
 		t.Errorf("made post %d, want the line queued behind the refused card (%d)", p.ID, ids[1])
 	}
-	waitEmpty(t, db)
+	testenv.OutboxDrained(t, db, 20*time.Second)
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/towndesk/towndesk"
 	"github.com/towndesk/towndesk/gazetteer"
@@ -78,4 +79,24 @@ func Calendar(t testing.TB, text string) *towndesk.Calendar {
 		t.Fatal(err)
 	}
 	return cal
+}
+
+// OutboxDrained waits until db's outbox holds nothing (every post sent,
+// or dropped) and fails the test if it still holds posts after timeout.
+func OutboxDrained(t testing.TB, db *storage.DB, timeout time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		posts, err := db.Posts(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(posts) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("outbox not drained after %s: %d posts left, first %+v", timeout, len(posts), posts[0])
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
