@@ -302,7 +302,7 @@ func maskDigits(d string, x, plus bool) (string, bool) {
 	switch {
 	case len(d) == 18:
 		return MaskID(d), true
-	case len(d) == 15 && oldIDDate(d[6:12]):
+	case len(d) == 15:
 		return d[:6] + "*****" + d[11:], true
 	case mobileRe.MatchString(d):
 		return MaskPhone(d), true
@@ -317,18 +317,6 @@ func maskDigits(d string, x, plus bool) (string, bool) {
 	}
 	return "", false
 }
-
-// oldIDDate reports whether yymmdd is a date of birth as a 15-digit
-// (pre-1999) ID number writes it. Fifteen digits without one are some
-// other number: power-list item codes of that length (440606005020232)
-// must stay readable.
-func oldIDDate(yymmdd string) bool {
-	month, day := atoi2(yymmdd[2:4]), atoi2(yymmdd[4:6])
-	return month >= 1 && month <= 12 && day >= 1 && day <= 31
-}
-
-// atoi2 returns the value of two ASCII digits.
-func atoi2(s string) int { return int(s[0]-'0')*10 + int(s[1]-'0') }
 
 // maxNumber is the most digits a phone or ID number has (0086 and a
 // mobile number: 15; an ID: 18).
@@ -354,7 +342,7 @@ func MaskText(s string) string {
 	}
 	var rs []reading
 	for i := range gs {
-		if gs[i].tail {
+		if gs[i].tail || isItemCode(f, gs[i]) {
 			continue
 		}
 		plus := gs[i].start > 0 && f[gs[i].start-1] == '+'
@@ -412,6 +400,24 @@ func MaskText(s string) string {
 	}
 	b.WriteString(s[last:])
 	return b.String()
+}
+
+// isItemCode reports whether digit group g of f is a power-list item's
+// code as answers write it ("编码 440606005020232"): a run right after 编码
+// that holds no mobile number. Codes of 15 or 18 digits would otherwise
+// read as ID numbers and be masked where staff need to read them.
+func isItemCode(f string, g digitGroup) bool {
+	before := strings.TrimRight(f[:g.start], " :：")
+	if !strings.HasSuffix(before, "编码") {
+		return false
+	}
+	d := g.digits
+	for k := 0; k+11 <= len(d); k++ {
+		if mobileRe.MatchString(d[k : k+11]) {
+			return false
+		}
+	}
+	return true
 }
 
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }

@@ -144,10 +144,14 @@ func TestMaskText(t *testing.T) {
 		{"Beijing landline", "打010-12345678找人", "打010-****5678找人"},
 		{"ID with lowercase x", "证号11010519491231002x", "证号110105********002X"},
 		{"old 15-digit ID", "旧证130503670401001", "旧证130503*****1001"},
-		// Fifteen digits with no date of birth where an old ID has one
-		// (month 50, day 00) are a list item's code, shown as is.
+		// A run right after 编码 is a list item's code, as answers write
+		// it, and stays readable, unless it holds a mobile number.
 		{"15-digit item code untouched", "（顺德区清单，编码 440606005020232）", "（顺德区清单，编码 440606005020232）"},
-		{"15-digit item code with day 00 untouched", "编码 440606010200660", "编码 440606010200660"},
+		{"item code that reads as a date untouched", "编码：440606011203001", "编码：440606011203001"},
+		{"mobile after 编码 still masked", "编码 13812345678", "编码 138****5678"},
+		{"area code glued to a mobile masked", "电话051313812345678", "电话051313*****5678"},
+		{"mobile with four digits glued masked", "手机138123456781234", "手机138123*****1234"},
+		{"old ID with a mistyped date masked", "130503671301001", "130503*****1001"},
 		{"ID with a bad check digit is still masked", "110101199003071234", "110101********1234"},
 		{"two numbers", "13812345678/13987654321", "138****5678/139****4321"},
 		{"amount untouched", "收取 50.00 元，票据 2026001", "收取 50.00 元，票据 2026001"},

@@ -146,7 +146,7 @@ func answerBlocks(a *chat.Answer, private bool) []slack.Block {
 			case towndesk.RoleAssist:
 				more = append(more, fmt.Sprintf("• %s可以做的：%s（%s）。发现后及时报告县级主管部门并协助处置。", placeTown(a.Place), r.Name, r.List))
 			case towndesk.RoleRelated:
-				more = append(more, fmt.Sprintf("• 相关：%s（%s，%s）", r.Name, r.Body, r.Code))
+				more = append(more, fmt.Sprintf("• 相关：%s（%s，编码 %s）", r.Name, r.Body, r.Code))
 			}
 		}
 		if len(more) > 0 {

@@ -90,7 +90,7 @@ func teachView(meta string, cands []chat.ItemOption) slack.ModalViewRequest {
 	if len(cands) > 0 {
 		var opts []*slack.OptionBlockObject
 		for _, c := range cands {
-			opts = append(opts, slack.NewOptionBlockObject(c.Code, plain(c.Name), plain(c.Body+"，"+c.Code)))
+			opts = append(opts, slack.NewOptionBlockObject(c.Code, plain(c.Name), plain(c.Body+"，编码 "+c.Code)))
 		}
 		sel := slack.NewInputBlock("item", plain("候选事项"), nil,
 			slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("选择事项"), "v", opts...))

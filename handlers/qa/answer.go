@@ -313,7 +313,7 @@ func answeredText(b *strings.Builder, res *towndesk.AskResult) {
 	var related []string
 	for _, m := range res.Matches[1:] {
 		if m.Role == towndesk.RoleRelated {
-			related = append(related, fmt.Sprintf("%s（%s，%s）", m.Item.Name, m.Item.InNameOf(), m.Item.Code))
+			related = append(related, fmt.Sprintf("%s（%s，编码 %s）", m.Item.Name, m.Item.InNameOf(), m.Item.Code))
 		}
 	}
 	if len(related) > 0 {
