@@ -281,3 +281,34 @@ func TestRequestFromCLIGetsCard(t *testing.T) {
 	testenv.OutboxDrained(t, h.db, 30*time.Second)
 	h.slack.quiet(300 * time.Millisecond)
 }
+
+// TestClosedCLIRequestGetsNoCard: a request registered and cancelled with
+// the CLI while no serve ran gets no card when serve starts, so a first
+// start does not flood the desk channel with closed requests; an open one
+// registered meanwhile gets its card.
+func TestClosedCLIRequestGetsNoCard(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	d := desk.New(testenv.DB(t, dir), desk.Config{Places: testenv.Gazetteer(t)})
+	in := desk.RequestNewInput{By: "王芳", County: "蓟州区", Town: "邦均镇", Citizen: "张三", Phone: "13812345678",
+		Kind: "代办证件", Matter: "补办老年证"}
+	closed, err := d.New(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Move(ctx, desk.RequestMoveInput{ID: closed.Request.ID, By: "王芳", To: "已撤销", Reason: "群众自己办好了"}); err != nil {
+		t.Fatal(err)
+	}
+	open, err := d.New(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, dir, nil)
+	card := h.slack.wait("chat.postMessage")
+	if !strings.Contains(card.text(), open.Request.ID) || strings.Contains(card.text(), closed.Request.ID) {
+		t.Errorf("first card after the start = %s, want the open request %s's", card.text(), open.Request.ID)
+	}
+	h.slack.wait("chat.postMessage") // its first timeline line
+	testenv.OutboxDrained(t, h.db, 30*time.Second)
+	h.slack.quiet(300 * time.Millisecond)
+}

@@ -102,6 +102,11 @@ func (s sender) Send(ctx context.Context, p storage.Post) (*storage.PostedCard, 
 			b.log.Warn("request card gone from the channel; posting it again", "id", p.RequestID, "channel", ch)
 		case towndesk.ErrorCode(err) != towndesk.ENOTFOUND:
 			return nil, err
+		case show.Request.Status.Final():
+			// Closed before its card was ever posted (registered with
+			// the CLI while no serve ran): no card, no flood of old
+			// requests when serve first starts.
+			return nil, nil
 		default:
 			ch = b.deskChannel(show.Request.Town, p.Channel)
 		}
