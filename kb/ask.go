@@ -674,7 +674,7 @@ func (k *KB) decide(res *towndesk.AskResult, rows []scoredRow, townList *towndes
 		if res.Status == towndesk.StatusUncertain {
 			for i := range rows {
 				r := &rows[i]
-				if r.taught != nil && !r.clash && res.Matches[0].Item.Code == r.item.Code && res.Matches[0].List.ID == r.list.ID {
+				if r.taught != nil && !r.clash && !r.wrongKind && res.Matches[0].Item.Code == r.item.Code && res.Matches[0].List.ID == r.list.ID {
 					k.answerWith(res, rows, r, townList, limit)
 					res.Picked = false
 					res.Matches[0].Role, res.Matches[0].Taught = towndesk.RoleTaught, r.taught

@@ -45,7 +45,9 @@ type rowScore struct {
 	clash bool
 	// wrongKind is true for a row that enforces (a penalty, a coercive
 	// measure, an inspection) when the question asks where to apply (要办
-	// 什么证, 去哪办): it may be a candidate, never the answer.
+	// 什么证, 去哪办): the rules make it a candidate, never the answer. Only
+	// a maintainer's link taught for this very wording (an exact taught
+	// question) can still answer with it.
 	wrongKind bool
 	// known is true when the row contains an official term of one of the
 	// question's dictionary words: evidence of the matter beyond a shared
