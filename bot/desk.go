@@ -212,6 +212,16 @@ func parseRef(s string, n int) (id string, version int, rest []string, ok bool) 
 	return parts[0], version, append(parts[2:], make([]string, n-len(parts))...), true
 }
 
+// parseForm is parseRef for a modal's private metadata, which we always
+// write with all n fields: one missing is a stale or forged form, never
+// a field left empty.
+func parseForm(s string, n int) (id string, version int, rest []string, ok bool) {
+	if strings.Count(s, "|") < n-1 {
+		return "", 0, nil, false
+	}
+	return parseRef(s, n)
+}
+
 // deskChannel returns the desk channel for a town: the one configured for
 // it, else the channel the form came from if it is a desk channel, else ""
 // (no card; the creator is told in private).
@@ -433,7 +443,7 @@ func (b *Bot) openMoveModal(ctx context.Context, triggerID, id string, version i
 // submitMove applies a move that needed words, before the ack, so that a
 // refusal shows in the modal; the card is updated in the background.
 func (b *Bot) submitMove(ctx context.Context, cb slack.InteractionCallback) any {
-	id, version, rest, ok := parseRef(cb.View.PrivateMetadata, 4)
+	id, version, rest, ok := parseForm(cb.View.PrivateMetadata, 4)
 	if !ok || rest[0] == "" {
 		b.log.Warn("move form with bad metadata refused", "metadata", cb.View.PrivateMetadata, "user", cb.User.ID)
 		return formError("text", staleForm)
@@ -629,7 +639,7 @@ func textInput(multiline bool, maxLength int) *slack.PlainTextInputBlockElement 
 // a user who may not) shows in the modal and nothing is stored.
 func (b *Bot) submitOp(ctx context.Context, cb slack.InteractionCallback) any {
 	v := cb.View
-	id, version, rest, ok := parseRef(v.PrivateMetadata, 3)
+	id, version, rest, ok := parseForm(v.PrivateMetadata, 3)
 	if !ok {
 		b.log.Warn("desk form with bad metadata refused", "metadata", v.PrivateMetadata, "user", cb.User.ID)
 		return formError(opField[v.CallbackID], staleForm)

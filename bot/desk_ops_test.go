@@ -219,6 +219,15 @@ func TestDeskNoteInSlack(t *testing.T) {
 	if ack := h.submitView("U0MEMBER01", "VN2", viewNote, id+"|2|"+chDesk, map[string]string{"text": "  "}); ackErrors(t, ack)["text"] == "" {
 		t.Errorf("empty note ack = %s, want an error on text", ack)
 	}
+	// A form whose metadata lacks a field (we never write one) is stale,
+	// even for a desk worker: nothing is stored.
+	before, _ := h.db.Events(ctx, id)
+	if ack := h.submitView(uWorker, "VN3", viewNote, id+"|2", map[string]string{"text": "不该记下"}); !strings.Contains(ackErrors(t, ack)["text"], "表单已失效") {
+		t.Errorf("note with short metadata: ack = %s, want the stale-form error", ack)
+	}
+	if after, _ := h.db.Events(ctx, id); len(after) != len(before) {
+		t.Errorf("a stale form stored %d events", len(after)-len(before))
+	}
 }
 
 func TestDeskPayInSlack(t *testing.T) {
