@@ -29,7 +29,8 @@ type Params struct {
 	// the word itself in the item name, token for token (Exact);
 	// an official term of the word's synonym group there (Synonym: exact
 	// list wording beats a synonym expansion);
-	// either one inside a longer word of the name (Inside, a factor);
+	// either one inside a longer word of the name, or only as a part of
+	// one (小区 of 养殖小区: Inside, a factor);
 	// only in the legal basis, note or cited article text (Basis, a factor);
 	// some of a multi-word term's words in the name (Partial, a factor on
 	// the weighted share found);

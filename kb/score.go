@@ -181,8 +181,11 @@ func match(c concept, r rowText, weight func(string) float64, p Params) (float64
 		m := 0.0
 		multi := utf8.RuneCountInString(f.text) > 1
 		switch {
-		case hasRun(r.tokens, f) || hasRun(r.fine, f):
+		case hasRun(r.tokens, f):
 			m = f.credit
+		case hasRun(r.fine, f):
+			// Only a part of a longer word of the name (小区 of 养殖小区).
+			m = f.credit * p.Inside
 		case multi && strings.Contains(r.name, f.text):
 			m = f.credit * p.Inside
 		case multi && strings.Contains(r.rest, f.text):
