@@ -75,13 +75,21 @@ type KB struct {
 const MaxMatchTimeout = 10 * time.Second
 
 // MatchTimeoutDuration returns MatchTimeout parsed; 0 when it is not set
-// or not a valid duration (Validate rejects that).
+// or not a valid one (Validate rejects that).
 func (k KB) MatchTimeoutDuration() time.Duration {
-	d, err := time.ParseDuration(k.MatchTimeout)
-	if err != nil {
-		return 0
-	}
+	d, _ := ParseMatchTimeout(k.MatchTimeout)
 	return d
+}
+
+// ParseMatchTimeout parses a matcher deadline as kb.match_timeout and
+// TOWNDESK_MATCH_TIMEOUT give it: a Go duration from 1ms to
+// MaxMatchTimeout. ok is false for anything else (d is then 0).
+func ParseMatchTimeout(s string) (d time.Duration, ok bool) {
+	d, err := time.ParseDuration(s)
+	if err != nil || d < time.Millisecond || d > MaxMatchTimeout {
+		return 0, false
+	}
+	return d, true
 }
 
 // MaintainerUsers and MaintainerChannels split KB.Maintainers into user
@@ -317,7 +325,7 @@ func (c *Config) Validate() error {
 		}
 	}
 	if c.KB.MatchTimeout != "" {
-		if d := c.KB.MatchTimeoutDuration(); d <= 0 || d > MaxMatchTimeout {
+		if _, ok := ParseMatchTimeout(c.KB.MatchTimeout); !ok {
 			return &Error{"kb.match_timeout", fmt.Sprintf("%q is not a duration between 1ms and %s such as \"1s\"", c.KB.MatchTimeout, MaxMatchTimeout)}
 		}
 	}

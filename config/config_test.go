@@ -105,6 +105,7 @@ func TestLoadErrors(t *testing.T) {
 		{"llm bad timeout", `{"llm": {"base_url": "http://x", "model": "m", "timeout": "soon"}}`, "llm.timeout"},
 		{"bad match timeout", `{"kb": {"match_timeout": "1 second"}}`, "kb.match_timeout"},
 		{"match timeout too long", `{"kb": {"match_timeout": "1m"}}`, "kb.match_timeout"},
+		{"match timeout too short", `{"kb": {"match_timeout": "500us"}}`, "kb.match_timeout"},
 		{"syntax", "{\n\"channels\": {,}}", "line 2"},
 	}
 	for _, tt := range tests {

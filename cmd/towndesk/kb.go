@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/towndesk/towndesk"
 	"github.com/towndesk/towndesk/config"
@@ -77,8 +76,8 @@ func (m *Main) openLists(ctx context.Context, dir string, noSample bool) (*lists
 	env.lists = qa.NewLists(db, kb.New(db, env.index, gaz, syn), env.index, gaz)
 	env.lists.NoSample = noSample
 	if v := m.Getenv("TOWNDESK_MATCH_TIMEOUT"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil || d <= 0 || d > config.MaxMatchTimeout {
+		d, ok := config.ParseMatchTimeout(v)
+		if !ok {
 			env.Close()
 			return nil, towndesk.Errorf(towndesk.EINVALID, "环境变量 TOWNDESK_MATCH_TIMEOUT 应为 1ms 到 %s 之间的时长，如 1s，不是「%s」", config.MaxMatchTimeout, v)
 		}

@@ -397,3 +397,30 @@ func TestImportWarnsOfDefaultedMode(t *testing.T) {
 		t.Errorf("import --mode printed a warning:\n%s", out)
 	}
 }
+
+// TestMatchTimeoutFromEnvironment: TOWNDESK_MATCH_TIMEOUT takes the
+// duration kb.match_timeout does, and anything else stops the command with
+// the variable and its range named in Chinese.
+func TestMatchTimeoutFromEnvironment(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data")
+	for _, tt := range []struct {
+		value string
+		ok    bool
+	}{{"2s", true}, {"abc", false}, {"0", false}, {"500us", false}, {"1m", false}} {
+		var out, errb bytes.Buffer
+		m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Now: time.Now,
+			Getenv: func(k string) string {
+				if k == "TOWNDESK_MATCH_TIMEOUT" {
+					return tt.value
+				}
+				return ""
+			}}
+		code := m.Run(context.Background(), []string{"ask", "--data", data, "滨湖镇有人在河道里采砂谁管"})
+		switch {
+		case tt.ok && (code != 0 || !strings.Contains(out.String(), "滨湖镇")):
+			t.Errorf("TOWNDESK_MATCH_TIMEOUT=%s: exit %d, %q %q; want an answer", tt.value, code, out.String(), errb.String())
+		case !tt.ok && (code == 0 || !strings.Contains(errb.String(), "TOWNDESK_MATCH_TIMEOUT 应为 1ms 到 10s")):
+			t.Errorf("TOWNDESK_MATCH_TIMEOUT=%s: exit %d, stderr %q; want the variable and its range named", tt.value, code, errb.String())
+		}
+	}
+}
