@@ -134,6 +134,9 @@ func (h *harness) stop() {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	h.bot.Close(ctx)
+	// The index's background merges write into the data directory: close
+	// it before the directory is removed (or opened again by a restart).
+	h.idx.Close()
 	h.db.Close()
 	h.srv = nil
 }

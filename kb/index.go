@@ -51,6 +51,9 @@ type Index struct {
 	statsMu    sync.Mutex
 	statsCache map[string]termStats // term → stats; cleared when the index changes
 	docs       int                  // rows indexed; 0 = not counted yet
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 type indexedEdition struct {
@@ -552,8 +555,11 @@ func pairs(w string) []string {
 	return out
 }
 
-// Close closes the index.
-func (x *Index) Close() error { return x.bi.Close() }
+// Close closes the index; closing it again does nothing.
+func (x *Index) Close() error {
+	x.closeOnce.Do(func() { x.closeErr = x.bi.Close() })
+	return x.closeErr
+}
 
 // term is one search term with its weight. An exact term must match all
 // its character pairs (official wording); others match any (partial recall).
