@@ -402,13 +402,20 @@ func MaskText(s string) string {
 	return b.String()
 }
 
+// codeLabel introduces a power-list item's code wherever one is shown.
+const codeLabel = "编码"
+
+// ItemCode is how every reply shows a power-list item's code: "编码
+// 440606005020232". MaskText leaves a code shown so readable (isItemCode);
+// one of 15 or 18 digits written any other way reads as an ID number.
+func ItemCode(code string) string { return codeLabel + " " + code }
+
 // isItemCode reports whether digit group g of f is a power-list item's
-// code as answers write it ("编码 440606005020232"): a run right after 编码
-// that holds no mobile number. Codes of 15 or 18 digits would otherwise
-// read as ID numbers and be masked where staff need to read them.
+// code as ItemCode writes it: a run right after 编码 that holds no mobile
+// number.
 func isItemCode(f string, g digitGroup) bool {
 	before := strings.TrimRight(f[:g.start], " :：")
-	if !strings.HasSuffix(before, "编码") {
+	if !strings.HasSuffix(before, codeLabel) {
 		return false
 	}
 	d := g.digits

@@ -139,14 +139,14 @@ func answerBlocks(a *chat.Answer, private bool) []slack.Block {
 			fields = append(fields, field("法律依据", top.Basis))
 		}
 		blocks = append(blocks, slack.NewSectionBlock(nil, fields, nil))
-		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(fmt.Sprintf("出处：%s，编码 %s%s", top.List, top.Code, top.Taught))))
+		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(fmt.Sprintf("出处：%s，%s%s", top.List, towndesk.ItemCode(top.Code), top.Taught))))
 		var more []string
 		for _, r := range a.Rows[1:] {
 			switch r.Role {
 			case towndesk.RoleAssist:
 				more = append(more, fmt.Sprintf("• %s可以做的：%s（%s）。发现后及时报告县级主管部门并协助处置。", placeTown(a.Place), r.Name, r.List))
 			case towndesk.RoleRelated:
-				more = append(more, fmt.Sprintf("• 相关：%s（%s，编码 %s）", r.Name, r.Body, r.Code))
+				more = append(more, fmt.Sprintf("• 相关：%s（%s，%s）", r.Name, r.Body, towndesk.ItemCode(r.Code)))
 			}
 		}
 		if len(more) > 0 {

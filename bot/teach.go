@@ -29,7 +29,7 @@ func candidateBlocks(a *chat.Answer) []slack.Block {
 	qid := strconv.FormatInt(a.QuestionID, 10)
 	blocks := []slack.Block{section(":grey_question: " + a.Notice)}
 	for i, r := range a.Rows {
-		text := fmt.Sprintf("%d. 【%s】%s\n%s\n_%s，编码 %s_", i+1, r.Category, r.Name, r.Who, r.List, r.Code)
+		text := fmt.Sprintf("%d. 【%s】%s\n%s\n_%s，%s_", i+1, r.Category, r.Name, r.Who, r.List, towndesk.ItemCode(r.Code))
 		blocks = append(blocks, slack.NewSectionBlock(mrkdwn(text), nil,
 			slack.NewAccessory(button(actPick, qid+"|"+r.Code, "是这个"))))
 	}
@@ -90,7 +90,7 @@ func teachView(meta string, cands []chat.ItemOption) slack.ModalViewRequest {
 	if len(cands) > 0 {
 		var opts []*slack.OptionBlockObject
 		for _, c := range cands {
-			opts = append(opts, slack.NewOptionBlockObject(c.Code, plain(c.Name), plain(c.Body+"，编码 "+c.Code)))
+			opts = append(opts, slack.NewOptionBlockObject(c.Code, plain(c.Name), plain(c.Body+"，"+towndesk.ItemCode(c.Code))))
 		}
 		sel := slack.NewInputBlock("item", plain("候选事项"), nil,
 			slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, plain("选择事项"), "v", opts...))
@@ -148,9 +148,9 @@ func (b *Bot) submitTeach(ctx context.Context, cb slack.InteractionCallback) (an
 			case len(found) > 1 && found[0].Code != text:
 				var names []string
 				for _, f := range found[:min(3, len(found))] {
-					names = append(names, f.Code+" "+f.Name)
+					names = append(names, towndesk.ItemCode(f.Code)+" "+f.Name)
 				}
-				return formError("search", "找到多个，请输入其中一个编码："+strings.Join(names, "；")), true
+				return formError("search", "找到多个事项（"+strings.Join(names, "；")+"），请输入其中一个的编码"), true
 			}
 			code = found[0].Code
 		}

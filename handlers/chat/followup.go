@@ -129,7 +129,7 @@ func runBasis(ctx context.Context, c *Chat, req Message, args []string) (*Reply,
 		return nil, err
 	}
 	if it.Basis == "" {
-		return &Reply{Text: fmt.Sprintf("事项【%s】（编码 %s）的清单没有写实施依据。", it.Name, it.Code), Private: req.Private}, nil
+		return &Reply{Text: fmt.Sprintf("事项【%s】（%s）的清单没有写实施依据。", it.Name, towndesk.ItemCode(it.Code)), Private: req.Private}, nil
 	}
 	arts := c.lists.BasisArticles(it.Basis)
 	if len(arts) == 0 {

@@ -154,8 +154,8 @@ func TaughtText(rep *qa.TeachReply) string {
 	if l.None {
 		return fmt.Sprintf("已记住（#%d）：在%s，“%s”这类问题不在权力清单内：%s。", l.ID, where, l.Question, l.Note)
 	}
-	return fmt.Sprintf("已记住（#%d）：在%s，“%s”这类问题按【%s】%s（%s，编码 %s）回答。", l.ID, where, l.Question,
-		rep.Item.Category, rep.Item.Name, ListShort(rep.List), rep.Item.Code)
+	return fmt.Sprintf("已记住（#%d）：在%s，“%s”这类问题按【%s】%s（%s，%s）回答。", l.ID, where, l.Question,
+		rep.Item.Category, rep.Item.Name, ListShort(rep.List), towndesk.ItemCode(rep.Item.Code))
 }
 
 // TaughtWhere names the places a taught link answers for: its town, its
@@ -188,7 +188,7 @@ func (c *Chat) PickCandidate(ctx context.Context, req Message, questionID int64,
 		found = found || cand == code
 	}
 	if !found {
-		return nil, towndesk.Errorf(towndesk.EINVALID, "编码 %s 不是这个问题的候选事项", code)
+		return nil, towndesk.Errorf(towndesk.EINVALID, "%s 不是这个问题的候选事项", towndesk.ItemCode(code))
 	}
 	// The chosen row in full (the candidate line named only its body),
 	// looked up before the pick is recorded: a row a re-import removed is

@@ -273,7 +273,7 @@ func uncertainText(b *strings.Builder, res *towndesk.AskResult) {
 		if it.SubItem != "" {
 			name += "（" + it.SubItem + "）"
 		}
-		fmt.Fprintf(b, "\n%d. 【%s】%s——%s（%s，编码 %s）", i+1, it.Category, name, it.InNameOf(), ListName(m.List), it.Code)
+		fmt.Fprintf(b, "\n%d. 【%s】%s——%s（%s，%s）", i+1, it.Category, name, it.InNameOf(), ListName(m.List), towndesk.ItemCode(it.Code))
 	}
 	b.WriteString("\n请核对后选择，或换个说法（写出具体行为）再问。")
 }
@@ -313,7 +313,7 @@ func answeredText(b *strings.Builder, res *towndesk.AskResult) {
 	var related []string
 	for _, m := range res.Matches[1:] {
 		if m.Role == towndesk.RoleRelated {
-			related = append(related, fmt.Sprintf("%s（%s，编码 %s）", m.Item.Name, m.Item.InNameOf(), m.Item.Code))
+			related = append(related, fmt.Sprintf("%s（%s，%s）", m.Item.Name, m.Item.InNameOf(), towndesk.ItemCode(m.Item.Code)))
 		}
 	}
 	if len(related) > 0 {
@@ -343,7 +343,7 @@ func writeRow(b *strings.Builder, m towndesk.Match, place towndesk.Place, apply 
 	if it.Basis != "" {
 		fmt.Fprintf(b, "依据：%s\n", it.Basis)
 	}
-	fmt.Fprintf(b, "出处：%s，编码 %s", ListName(m.List), it.Code)
+	fmt.Fprintf(b, "出处：%s，%s", ListName(m.List), towndesk.ItemCode(it.Code))
 }
 
 func hasRole(ms []towndesk.Match, r towndesk.Role) bool {

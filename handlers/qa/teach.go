@@ -145,7 +145,7 @@ func (l *Lists) findItem(ctx context.Context, place towndesk.Place, code, name s
 		return towndesk.PowerItem{}, towndesk.List{}, towndesk.Errorf(towndesk.ENOTFOUND, "%s还没有导入权力清单", place.Short())
 	}
 	return towndesk.PowerItem{}, towndesk.List{}, &towndesk.Error{Code: towndesk.ENOTFOUND, Field: "code",
-		Message: fmt.Sprintf("编码 %s 不在%s的现行清单中（已查：%s）", code, place.Short(), strings.Join(names, "、"))}
+		Message: fmt.Sprintf("%s 不在%s的现行清单中（已查：%s）", towndesk.ItemCode(code), place.Short(), strings.Join(names, "、"))}
 }
 
 func first(items []towndesk.PowerItem) towndesk.PowerItem {
