@@ -773,8 +773,9 @@ func (k *KB) candidates(res *towndesk.AskResult, rows []scoredRow, townList *tow
 		// A candidate covers enough of the question, and either enough of
 		// its own name or a dictionary word's official term: a row that
 		// shares one everyday word with a question (户口迁移 with 擅自迁移
-		// 不可移动文物) is not shown.
-		if r.sure < k.params.CandidateCoverage || r.rcov < k.params.CandidateRowCoverage && !r.known {
+		// 不可移动文物) is not shown, nor one that shares only single
+		// characters with it (证 of 独生子女证 in 无木材运输证).
+		if r.sure < k.params.CandidateCoverage || r.rcov < k.params.CandidateRowCoverage && !r.known || !r.worded {
 			continue
 		}
 		dup := false

@@ -112,6 +112,8 @@ func TestMatcherRules(t *testing.T) {
 			question: "滕州市建设工程规划许可证的事归谁管", top: "C-WJ"},
 		{rule: "a matter no list has is not found",
 			question: "滕州市户口迁移找谁", status: towndesk.StatusNotFound},
+		{rule: "an institution's name is not read as its parts (卫生院 is not 卫生)",
+			question: "滕州市卫生院看病怎么报销", status: towndesk.StatusNotFound},
 		{rule: "chatter is not found",
 			question: "滕州市今天天气怎么样", status: towndesk.StatusNotFound},
 		{rule: "the town's own row answers for the town",

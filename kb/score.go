@@ -53,6 +53,11 @@ type rowScore struct {
 	// question's dictionary words: evidence of the matter beyond a shared
 	// everyday word.
 	known bool
+	// worded is true when the row contains a word of two or more
+	// characters of the question (or one of its official terms): a row
+	// sharing only single characters with it (证, 卡) is not evidence of
+	// its matter.
+	worded bool
 	// sure is the weighted share of the question's matter the row covers,
 	// counting the question's words no list uses at Params.Unknown each:
 	// a row that explains one word of a question mostly about something
@@ -100,6 +105,9 @@ func score(q parsed, r rowText, it towndesk.PowerItem, weight func(string) float
 		clauseTotal[c.clause] += c.weight
 		if m > 0 {
 			touched[c.clause] = true
+			for _, f := range fs {
+				rs.worded = rs.worded || utf8.RuneCountInString(f.text) > 1
+			}
 		}
 		best = max(best, m)
 		for _, f := range fs {

@@ -1,6 +1,10 @@
 package kb
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/towndesk/towndesk"
+)
 
 // TestMatchPartOfLongerWord: a question word that a row's name has only as
 // a part of a longer word (小区 of 养殖小区) counts as found inside a word,
@@ -16,5 +20,42 @@ func TestMatchPartOfLongerWord(t *testing.T) {
 	mp, _ := match(c, part, weight, p)
 	if mw != p.Exact || mp != p.Exact*p.Inside {
 		t.Errorf("match(小区) = %.2f on its own, %.2f as part of 养殖小区; want %.2f and %.2f", mw, mp, p.Exact, p.Exact*p.Inside)
+	}
+}
+
+// TestCandidateNeedsAWord: a row that shares only a single character with
+// the question (证 of 独生子女证 in 无木材运输证) is not a candidate, however
+// well it scores; a row sharing a word of two characters is.
+func TestCandidateNeedsAWord(t *testing.T) {
+	p := DefaultParams()
+	k := &KB{params: p}
+	weight := func(w string) float64 {
+		switch w {
+		case "对", "无", "的", "处罚":
+			return 0.1
+		}
+		return 2
+	}
+	q := parsed{rareWeight: 8, concepts: []concept{
+		{surface: "独生子女"}, // no list uses it
+		{surface: "证", forms: []form{{text: "证", credit: p.Exact, idf: 2}}, weight: 2 * p.SingleWeight},
+	}}
+	row := rowText{name: "对无木材运输证运输木材的处罚", tokens: []string{"对", "无", "木材", "运输", "证", "运输", "木材", "的", "处罚"}}
+	rs := score(q, row, towndesk.PowerItem{Category: "行政处罚"}, weight, p)
+	if rs.worded || rs.score < p.Candidate {
+		t.Fatalf("score(证 against 运输证 row) = %.2f worded %v; the case needs a score over Candidate and no word matched", rs.score, rs.worded)
+	}
+	var res towndesk.AskResult
+	k.candidates(&res, []scoredRow{{rowScore: rs}}, nil)
+	if res.Status != towndesk.StatusNotFound {
+		t.Errorf("a row matching only 证 gives %s, want not found", res.Status)
+	}
+
+	q.concepts[1] = concept{surface: "木材", forms: []form{{text: "木材", credit: p.Exact, idf: 2}}, weight: 2}
+	rs = score(q, row, towndesk.PowerItem{Category: "行政处罚"}, weight, p)
+	res = towndesk.AskResult{}
+	k.candidates(&res, []scoredRow{{rowScore: rs}}, nil)
+	if !rs.worded || res.Status != towndesk.StatusUncertain {
+		t.Errorf("a row matching 木材 gives %s (worded %v), want a candidate", res.Status, rs.worded)
 	}
 }

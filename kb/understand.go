@@ -98,7 +98,8 @@ func (k *KB) understand(text string, tokens []string) parsed {
 			// A compound the general dictionary knows as one word
 			// ("烧秸秆" in some texts) is read as its parts when one of
 			// them is a phrase.
-			if parts := k.lex.Parts(t); !inner && len([]rune(t)) >= 3 && k.anyPhrase(parts) {
+			// An institution's name is not (卫生院).
+			if parts := k.lex.Parts(t); !inner && len([]rune(t)) >= 3 && k.anyPhrase(parts) && !lexicon.NamesInstitution(t) {
 				read(parts, true)
 				continue
 			}

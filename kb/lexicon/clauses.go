@@ -3,6 +3,7 @@ package lexicon
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/towndesk/towndesk/segment"
 )
@@ -112,4 +113,11 @@ func HasWordRune(s string) bool {
 		}
 	}
 	return false
+}
+
+// NamesInstitution reports whether a compound names an institution: a
+// body (NamesBody) or a 院 (卫生院, 法院, 养老院). Such a compound is not
+// read as its parts: 卫生院 is a clinic, not 卫生.
+func NamesInstitution(w string) bool {
+	return NamesBody(w) || utf8.RuneCountInString(w) > 1 && strings.HasSuffix(w, "院")
 }
