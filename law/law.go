@@ -197,6 +197,17 @@ func (l *Laws) Names() []string {
 	return out
 }
 
+// Title returns the full title of an embedded law (中华人民共和国城乡规划法,
+// 村庄和集镇规划建设管理条例) given its short name or title, as Article
+// accepts it; ok is false for a law that is not embedded.
+func (l *Laws) Title(name string) (title string, ok bool) {
+	i := l.lawIndex(name)
+	if i < 0 {
+		return "", false
+	}
+	return l.laws[i].title, true
+}
+
 // lawIndex returns the index of the law name means, or -1. name may be the
 // full title or the short name, in 《》 or not, with a trailing note in
 // brackets (2019年修正).

@@ -274,3 +274,23 @@ func BenchmarkCite(b *testing.B) {
 		l.Cite("《中华人民共和国大气污染防治法》第七十七条、第一百一十九条第一款；《XX省大气污染防治条例》第四十条")
 	}
 }
+
+// TestTitle: a law's title as cited comes from its text (the State
+// Council's 河道管理条例 carries 中华人民共和国, most regulations do not).
+func TestTitle(t *testing.T) {
+	l := loadLaws(t)
+	for name, want := range map[string]string{
+		"城乡规划法": "中华人民共和国城乡规划法",
+		"《中华人民共和国城乡规划法》": "中华人民共和国城乡规划法",
+		"河道管理条例":         "中华人民共和国河道管理条例",
+		"城市市容和环境卫生管理条例":  "城市市容和环境卫生管理条例",
+		"土地管理法实施条例":      "中华人民共和国土地管理法实施条例",
+	} {
+		if got, ok := l.Title(name); !ok || got != want {
+			t.Errorf("Title(%q) = %q, %v; want %q", name, got, ok, want)
+		}
+	}
+	if got, ok := l.Title("婚姻法"); ok {
+		t.Errorf("Title(婚姻法) = %q; no such law is embedded", got)
+	}
+}

@@ -4,6 +4,8 @@ import (
 	_ "embed"
 	"fmt"
 	"strings"
+
+	"github.com/towndesk/towndesk/law"
 )
 
 //go:embed catalogue.txt
@@ -14,6 +16,7 @@ var catalogueText string
 type power struct {
 	ID       string
 	Law      string // short name: 城乡规划法
+	Title    string // the law's title as cited: 中华人民共和国城乡规划法
 	Article  string // 第六十五条 or 第一百一十九条第一款
 	Proof    string // phrase of the article that shows it says so
 	Category string // 行政处罚 …
@@ -84,35 +87,14 @@ var domainOrder = map[string]int{
 	"消防安全": 7, "市场监管": 8, "交通运输": 9, "民政": 10, "文化旅游": 11, "公共安全": 12,
 }
 
-// lawTitles maps a law's short name to its title as cited: laws passed by
-// the NPC carry 中华人民共和国, State Council regulations mostly do not.
-var lawTitles = map[string]string{
-	"公路法": "中华人民共和国公路法", "农村土地承包法": "中华人民共和国农村土地承包法",
-	"动物防疫法": "中华人民共和国动物防疫法", "噪声污染防治法": "中华人民共和国噪声污染防治法",
-	"固体废物污染环境防治法": "中华人民共和国固体废物污染环境防治法", "土地管理法": "中华人民共和国土地管理法",
-	"土地管理法实施条例": "中华人民共和国土地管理法实施条例", "城乡规划法": "中华人民共和国城乡规划法",
-	"城市市容和环境卫生管理条例": "城市市容和环境卫生管理条例", "城镇排水与污水处理条例": "城镇排水与污水处理条例",
-	"基本农田保护条例": "基本农田保护条例", "大气污染防治法": "中华人民共和国大气污染防治法",
-	"安全生产法": "中华人民共和国安全生产法", "广告法": "中华人民共和国广告法", "建筑法": "中华人民共和国建筑法",
-	"文物保护法": "中华人民共和国文物保护法", "村庄和集镇规划建设管理条例": "村庄和集镇规划建设管理条例",
-	"村民委员会组织法": "中华人民共和国村民委员会组织法", "森林法": "中华人民共和国森林法",
-	"森林法实施条例": "中华人民共和国森林法实施条例", "殡葬管理条例": "殡葬管理条例",
-	"水土保持法": "中华人民共和国水土保持法", "水法": "中华人民共和国水法", "河道管理条例": "中华人民共和国河道管理条例",
-	"消防法": "中华人民共和国消防法", "烟花爆竹安全管理条例": "烟花爆竹安全管理条例", "物业管理条例": "物业管理条例",
-	"环境保护法": "中华人民共和国环境保护法", "畜牧法": "中华人民共和国畜牧法",
-	"畜禽规模养殖污染防治条例": "畜禽规模养殖污染防治条例", "野生动物保护法": "中华人民共和国野生动物保护法",
-	"防洪法": "中华人民共和国防洪法", "食品安全法": "中华人民共和国食品安全法",
-	"草原法": "中华人民共和国草原法",
-}
-
 // Basis returns the citation as lists write it: 《中华人民共和国城乡规划法》第六十五条.
 func (p *power) Basis() string {
-	return "《" + lawTitles[p.Law] + "》" + p.Article
+	return "《" + p.Title + "》" + p.Article
 }
 
 // parseCatalogue reads catalogue.txt. It fails on a malformed line, an
 // unknown code or law, or a repeated id.
-func parseCatalogue(text string) ([]*power, error) {
+func parseCatalogue(text string, laws *law.Laws) ([]*power, error) {
 	var out []*power
 	seen := map[string]bool{}
 	for n, line := range strings.Split(text, "\n") {
@@ -141,7 +123,7 @@ func parseCatalogue(text string) ([]*power, error) {
 		if p.Domain, ok = domains[f[5]]; !ok {
 			return nil, fmt.Errorf("catalogue line %d: unknown domain %q", n+1, f[5])
 		}
-		if _, ok := lawTitles[p.Law]; !ok {
+		if p.Title, ok = laws.Title(p.Law); !ok {
 			return nil, fmt.Errorf("catalogue line %d: unknown law %q", n+1, p.Law)
 		}
 		if len(f[7]) != 1 || !strings.Contains("FDEAC", f[7]) {

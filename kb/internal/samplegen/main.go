@@ -15,6 +15,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/towndesk/towndesk/law"
 )
 
 func main() {
@@ -29,7 +31,11 @@ func main() {
 // generate writes every sample file, manifest.json and README.md into dir,
 // and removes list files of an earlier run that are no longer generated.
 func generate(dir string) error {
-	cat, err := parseCatalogue(catalogueText)
+	laws, err := law.Load()
+	if err != nil {
+		return err
+	}
+	cat, err := parseCatalogue(catalogueText, laws)
 	if err != nil {
 		return err
 	}

@@ -113,7 +113,7 @@ func (s *listStyle) checkNames(cat []*power) error {
 
 // lawKind is how 四川 lists tag a citation: 法律 or 行政法规.
 func lawKind(p *power) string {
-	if strings.HasSuffix(lawTitles[p.Law], "条例") {
+	if strings.HasSuffix(p.Title, "条例") {
 		return "行政法规"
 	}
 	return "法律"
@@ -134,7 +134,7 @@ func (s *listStyle) basis(p *power, devolved bool) string {
 		}
 		return b
 	}
-	return "《" + strings.TrimPrefix(lawTitles[p.Law], "中华人民共和国") + "》" + p.Article
+	return "《" + strings.TrimPrefix(p.Title, "中华人民共和国") + "》" + p.Article
 }
 
 // applies reports whether a town-level unit can hold p: a 街道 holds only the
