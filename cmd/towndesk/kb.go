@@ -395,6 +395,11 @@ func (m *Main) askBatch(ctx context.Context, a *asker, in qa.AskInput) error {
 			return towndesk.Errorf(towndesk.EINVALID, "已停止（收到停止信号）")
 		case next, ok := <-lines:
 			if !ok {
+				// The reader also stops when ctx ends: both cases may be
+				// ready at once, and select picks either.
+				if ctx.Err() != nil {
+					return towndesk.Errorf(towndesk.EINVALID, "已停止（收到停止信号）")
+				}
 				return nil
 			}
 			l = next
