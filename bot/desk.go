@@ -648,23 +648,23 @@ func (b *Bot) submitOp(ctx context.Context, cb slack.InteractionCallback) any {
 	req := chat.Message{Source: "slack", User: cb.User.ID, Channel: channel, Cards: true}
 	switch v.CallbackID {
 	case viewAssign:
-		in := desk.RequestAssignInput{ID: id, Assignee: value(v, "assignee"), Version: version}
+		in := desk.RequestAssignInput{Ref: desk.Ref{ID: id, Version: version}, Assignee: value(v, "assignee")}
 		return b.submitChange(ctx, req, opKey(v.CallbackID, id, version, in.Assignee), id, "assignee", func() (*chat.Reply, error) {
 			return b.chat.AssignRequest(ctx, req, in)
 		})
 	case viewNote:
-		in := desk.RequestNoteInput{ID: id, Text: value(v, "text"), Version: version}
+		in := desk.RequestNoteInput{Ref: desk.Ref{ID: id, Version: version}, Text: value(v, "text")}
 		return b.submitChange(ctx, req, opKey(v.CallbackID, id, version, in.Text), id, "text", func() (*chat.Reply, error) {
 			return b.chat.NoteRequest(ctx, req, in)
 		})
 	case viewPay:
-		in := desk.RequestPayInput{ID: id, Type: value(v, "type"), Amount: value(v, "amount"),
-			Receipt: value(v, "receipt"), Note: value(v, "note"), Version: version}
+		in := desk.RequestPayInput{Ref: desk.Ref{ID: id, Version: version}, Type: value(v, "type"), Amount: value(v, "amount"),
+			Receipt: value(v, "receipt"), Note: value(v, "note")}
 		if entry := value(v, "reverse"); entry != "" {
 			if p := desk.ValidateReverse(entry, in.Note, in.Type, in.Amount); len(p) > 0 {
 				return formErrors(p)
 			}
-			rin := desk.RequestReverseInput{ID: id, Entry: entry, Reason: in.Note, Version: version}
+			rin := desk.RequestReverseInput{Ref: desk.Ref{ID: id, Version: version}, Entry: entry, Reason: in.Note}
 			key := opKey(v.CallbackID, id, version, "reverse", entry, in.Note)
 			return b.submitChange(ctx, req, key, id, "reverse", func() (*chat.Reply, error) {
 				return b.chat.ReverseRequest(ctx, req, rin)
@@ -682,7 +682,7 @@ func (b *Bot) submitOp(ctx context.Context, cb slack.InteractionCallback) any {
 		if len(p) > 0 {
 			return formErrors(p)
 		}
-		in := desk.RequestExtendInput{ID: id, Days: days, Reason: value(v, "reason"), Version: version}
+		in := desk.RequestExtendInput{Ref: desk.Ref{ID: id, Version: version}, Days: days, Reason: value(v, "reason")}
 		return b.submitChange(ctx, req, opKey(v.CallbackID, id, version, strconv.Itoa(days), in.Reason), id, "days", func() (*chat.Reply, error) {
 			return b.chat.ExtendRequest(ctx, req, in)
 		})

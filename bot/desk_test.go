@@ -296,7 +296,7 @@ func TestClosedCLIRequestGetsNoCard(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.Move(ctx, desk.RequestMoveInput{ID: closed.Request.ID, By: "王芳", To: "已撤销", Reason: "群众自己办好了"}); err != nil {
+	if _, err := d.Move(ctx, desk.RequestMoveInput{Ref: desk.Ref{ID: closed.Request.ID, By: "王芳"}, To: "已撤销", Reason: "群众自己办好了"}); err != nil {
 		t.Fatal(err)
 	}
 	open, err := d.New(ctx, in)

@@ -256,13 +256,13 @@ func (m *Main) requestMove(fs *flagSet) deskRun {
 
 func (m *Main) requestAssign(fs *flagSet) deskRun {
 	return func(ctx context.Context, d *desk.Desk, by string, args []string) error {
-		return m.printChange(d.Assign(ctx, desk.RequestAssignInput{ID: args[0], Assignee: args[1], By: by}))
+		return m.printChange(d.Assign(ctx, desk.RequestAssignInput{Ref: desk.Ref{ID: args[0], By: by}, Assignee: args[1]}))
 	}
 }
 
 func (m *Main) requestNote(fs *flagSet) deskRun {
 	return func(ctx context.Context, d *desk.Desk, by string, args []string) error {
-		return m.printChange(d.Note(ctx, desk.RequestNoteInput{ID: args[0], Text: joinArgs(args[1:]), By: by}))
+		return m.printChange(d.Note(ctx, desk.RequestNoteInput{Ref: desk.Ref{ID: args[0], By: by}, Text: joinArgs(args[1:])}))
 	}
 }
 
@@ -285,7 +285,7 @@ func (m *Main) requestPay(fs *flagSet) deskRun {
 		if in.Type != "" || in.Amount != "" || in.Receipt != "" || in.Note != "" {
 			return usagef("冲正（--reverse）只需 --reason：类型和金额取自被冲正的那笔收支，不要再给 --type、--amount、--receipt 或 --note")
 		}
-		return m.printChange(d.Reverse(ctx, desk.RequestReverseInput{ID: args[0], By: by, Entry: *reverse, Reason: *reason}))
+		return m.printChange(d.Reverse(ctx, desk.RequestReverseInput{Ref: desk.Ref{ID: args[0], By: by}, Entry: *reverse, Reason: *reason}))
 	}
 }
 
@@ -293,7 +293,7 @@ func (m *Main) requestFollowUp(fs *flagSet) deskRun {
 	result := fs.String("result", "", "结果", "满意、基本满意或不满意")
 	note := fs.String("note", "", "说明", "回访说明")
 	return func(ctx context.Context, d *desk.Desk, by string, args []string) error {
-		return m.printChange(d.FollowUp(ctx, desk.RequestFollowUpInput{ID: args[0], By: by, Result: *result, Note: *note}))
+		return m.printChange(d.FollowUp(ctx, desk.RequestFollowUpInput{Ref: desk.Ref{ID: args[0], By: by}, Result: *result, Note: *note}))
 	}
 }
 
@@ -305,7 +305,7 @@ func (m *Main) requestExtend(fs *flagSet) deskRun {
 		if err != nil {
 			return towndesk.Invalidf("days", "--days 应为工作日数，如 3，不是「%s」", *days)
 		}
-		return m.printChange(d.Extend(ctx, desk.RequestExtendInput{ID: args[0], Days: n, Reason: *reason, By: by}))
+		return m.printChange(d.Extend(ctx, desk.RequestExtendInput{Ref: desk.Ref{ID: args[0], By: by}, Days: n, Reason: *reason}))
 	}
 }
 

@@ -184,7 +184,7 @@ func TestChatDeskOpsAuthorisation(t *testing.T) {
 	c, _ := newTestChat(t)
 	d, db, id := newTestDesk(t)
 	c.Desk = NewDesk(d, []string{"U0WORKER01"}, []string{"C0DESK0001"})
-	if _, err := d.Move(ctx, desk.RequestMoveInput{ID: id, By: "王芳", To: "accepted"}); err != nil {
+	if _, err := d.Move(ctx, desk.RequestMoveInput{Ref: desk.Ref{ID: id, By: "王芳"}, To: "accepted"}); err != nil {
 		t.Fatal(err)
 	}
 	ops := []struct {
@@ -192,16 +192,16 @@ func TestChatDeskOpsAuthorisation(t *testing.T) {
 		do   func(req Message) (*Reply, error)
 	}{
 		{"assign", func(req Message) (*Reply, error) {
-			return c.AssignRequest(ctx, req, desk.RequestAssignInput{ID: id, Assignee: req.User})
+			return c.AssignRequest(ctx, req, desk.RequestAssignInput{Ref: desk.Ref{ID: id}, Assignee: req.User})
 		}},
 		{"note", func(req Message) (*Reply, error) {
-			return c.NoteRequest(ctx, req, desk.RequestNoteInput{ID: id, Text: "回电 13987654321"})
+			return c.NoteRequest(ctx, req, desk.RequestNoteInput{Ref: desk.Ref{ID: id}, Text: "回电 13987654321"})
 		}},
 		{"pay", func(req Message) (*Reply, error) {
-			return c.PayRequest(ctx, req, desk.RequestPayInput{ID: id, Type: "收取", Amount: "10"})
+			return c.PayRequest(ctx, req, desk.RequestPayInput{Ref: desk.Ref{ID: id}, Type: "收取", Amount: "10"})
 		}},
 		{"extend", func(req Message) (*Reply, error) {
-			return c.ExtendRequest(ctx, req, desk.RequestExtendInput{ID: id, Days: 1, Reason: "等群众 13987654321 回电"})
+			return c.ExtendRequest(ctx, req, desk.RequestExtendInput{Ref: desk.Ref{ID: id}, Days: 1, Reason: "等群众 13987654321 回电"})
 		}},
 	}
 	people := []struct {

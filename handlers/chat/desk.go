@@ -145,7 +145,7 @@ func (d *Desk) mayRead(req Message) error {
 // for a user who may not change requests (nothing changes), and
 // Desk.Move's errors.
 func (c *Chat) MoveRequest(ctx context.Context, req Message, id string, version int, to towndesk.Status, text string) (*Reply, error) {
-	in := desk.RequestMoveInput{ID: id, To: string(to), Version: version}
+	in := desk.RequestMoveInput{Ref: desk.Ref{ID: id, Version: version}, To: string(to)}
 	switch to.Needs() {
 	case "办理结果":
 		in.Result = text
@@ -160,7 +160,7 @@ func (c *Chat) MoveRequest(ctx context.Context, req Message, id string, version 
 // FollowUpRequest records the follow-up call of a done request; the same
 // rules as MoveRequest.
 func (c *Chat) FollowUpRequest(ctx context.Context, req Message, id string, version int, result, note string) (*Reply, error) {
-	in := desk.RequestFollowUpInput{ID: id, Result: result, Note: note, Version: version}
+	in := desk.RequestFollowUpInput{Ref: desk.Ref{ID: id, Version: version}, Result: result, Note: note}
 	return c.change(req, &in.By, &in.Card, func() (*desk.RequestReply, error) { return c.Desk.desk.FollowUp(ctx, in) })
 }
 

@@ -108,17 +108,17 @@ func runDeskOp(ctx context.Context, c *Chat, req Message, id string, args []stri
 		if len(rest) != 1 {
 			return nil, bad()
 		}
-		return c.AssignRequest(ctx, req, desk.RequestAssignInput{ID: id, Assignee: rest[0]})
+		return c.AssignRequest(ctx, req, desk.RequestAssignInput{Ref: desk.Ref{ID: id}, Assignee: rest[0]})
 	case "note":
 		if text == "" {
 			return nil, bad()
 		}
-		return c.NoteRequest(ctx, req, desk.RequestNoteInput{ID: id, Text: text})
+		return c.NoteRequest(ctx, req, desk.RequestNoteInput{Ref: desk.Ref{ID: id}, Text: text})
 	case "pay":
 		if len(rest) < 2 {
 			return nil, bad()
 		}
-		in := desk.RequestPayInput{ID: id, Type: rest[0], Amount: rest[1]}
+		in := desk.RequestPayInput{Ref: desk.Ref{ID: id}, Type: rest[0], Amount: rest[1]}
 		var note []string
 		for _, w := range rest[2:] {
 			if k, v, ok := cutField(w); ok && (k == "票据号" || k == "票据" || k == "receipt") {
@@ -133,7 +133,7 @@ func runDeskOp(ctx context.Context, c *Chat, req Message, id string, args []stri
 		if len(rest) < 2 {
 			return nil, bad()
 		}
-		return c.ReverseRequest(ctx, req, desk.RequestReverseInput{ID: id, Entry: rest[0], Reason: strings.Join(rest[1:], " ")})
+		return c.ReverseRequest(ctx, req, desk.RequestReverseInput{Ref: desk.Ref{ID: id}, Entry: rest[0], Reason: strings.Join(rest[1:], " ")})
 	case "reveal":
 		if len(rest) != 0 {
 			return nil, bad()
@@ -147,7 +147,7 @@ func runDeskOp(ctx context.Context, c *Chat, req Message, id string, args []stri
 		if err != nil {
 			return nil, towndesk.Errorf(towndesk.EINVALID, "延期天数应为工作日数，如 3，不是“%s”。用法：%s", rest[0], usageOf(op, id))
 		}
-		return c.ExtendRequest(ctx, req, desk.RequestExtendInput{ID: id, Days: days, Reason: strings.Join(rest[1:], " ")})
+		return c.ExtendRequest(ctx, req, desk.RequestExtendInput{Ref: desk.Ref{ID: id}, Days: days, Reason: strings.Join(rest[1:], " ")})
 	}
 	return nil, bad()
 }

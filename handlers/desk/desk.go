@@ -288,21 +288,27 @@ func (d *Desk) resolveTown(county, name string) (towndesk.Place, error) {
 	return r.Place, nil
 }
 
-// RequestMoveInput moves a request to another status.
-type RequestMoveInput struct {
+// Ref names the request a change is made to, and who makes it; every
+// change input (RequestMoveInput, RequestPayInput …) embeds it.
+type Ref struct {
 	ID, By string
-	// To is the new status, in English (in_progress) or Chinese (办理中).
-	To string
-	// Note is an optional remark; Result is required for done, Reason for
-	// rejected and cancelled.
-	Note, Result, Reason string
-	// Version, if not 0, is the version the user saw; the move is refused
-	// with ECONFLICT if the request changed since.
+	// Version, if not 0, is the version the user saw: the change is
+	// refused with ECONFLICT if the request changed since.
 	Version int
 	// Card, if set, is the chat channel the change is made in: the
 	// request's card and a line of its timeline are stored in the outbox
 	// with the change (storage.Notice).
 	Card string
+}
+
+// RequestMoveInput moves a request to another status.
+type RequestMoveInput struct {
+	Ref
+	// To is the new status, in English (in_progress) or Chinese (办理中).
+	To string
+	// Note is an optional remark; Result is required for done, Reason for
+	// rejected and cancelled.
+	Note, Result, Reason string
 }
 
 // Move moves a request along its lifecycle (towndesk.Request.Move):
@@ -314,7 +320,7 @@ type RequestMoveInput struct {
 // for rejected or cancelled without a reason; ENOTFOUND for an unknown id;
 // ECONFLICT if someone changed the request first.
 func (d *Desk) Move(ctx context.Context, in RequestMoveInput) (*RequestReply, error) {
-	return d.change(ctx, in.ID, in.By, in.Version, in.Card, func(cur *towndesk.Request, by string) (*towndesk.Change, string, error) {
+	return d.change(ctx, in.Ref, func(cur *towndesk.Request, by string) (*towndesk.Change, string, error) {
 		to, err := towndesk.ParseStatus(in.To)
 		if err != nil {
 			return nil, "", err
@@ -358,20 +364,15 @@ func (d *Desk) load(ctx context.Context, id string, version int) (*towndesk.Requ
 
 // RequestAssignInput assigns a request to a desk worker.
 type RequestAssignInput struct {
-	ID, By   string
+	Ref
 	Assignee string
-	Version  int
-	// Card, if set, is the chat channel the change is made in: the
-	// request's card and a line of its timeline are stored in the outbox
-	// with the change (storage.Notice).
-	Card string
 }
 
 // Assign makes in.Assignee the worker responsible for the request. It
 // returns EINVALID for an empty name, the current assignee, or a request
 // that has ended; ENOTFOUND; ECONFLICT.
 func (d *Desk) Assign(ctx context.Context, in RequestAssignInput) (*RequestReply, error) {
-	return d.change(ctx, in.ID, in.By, in.Version, in.Card, func(cur *towndesk.Request, by string) (*towndesk.Change, string, error) {
+	return d.change(ctx, in.Ref, func(cur *towndesk.Request, by string) (*towndesk.Change, string, error) {
 		c, err := cur.Assign(in.Assignee, by, d.now())
 		if err != nil {
 			return nil, "", err
@@ -380,19 +381,19 @@ func (d *Desk) Assign(ctx context.Context, in RequestAssignInput) (*RequestReply
 	})
 }
 
-// change loads request id at version, makes change on it for by and
-// saves the result, with change's message. The request's chat card and
-// its timeline follow the change through the outbox: in channel card
-// when the change is made in chat, else (the CLI, the console) in the
+// change loads the request ref names at ref's version, makes change on it
+// for ref.By and saves the result, with change's message. The request's
+// chat card and its timeline follow the change through the outbox: in
+// channel ref.Card when the change is made in chat, else (the CLI, the console) in the
 // channel where its card was posted, if it has one; a running serve sends
 // them.
-func (d *Desk) change(ctx context.Context, id, by string, version int, card string,
+func (d *Desk) change(ctx context.Context, ref Ref,
 	change func(cur *towndesk.Request, by string) (*towndesk.Change, string, error)) (*RequestReply, error) {
-	by, err := checkBy(by)
+	by, err := checkBy(ref.By)
 	if err != nil {
 		return nil, err
 	}
-	cur, err := d.load(ctx, id, version)
+	cur, err := d.load(ctx, ref.ID, ref.Version)
 	if err != nil {
 		return nil, err
 	}
@@ -402,7 +403,7 @@ func (d *Desk) change(ctx context.Context, id, by string, version int, card stri
 	}
 	// A change made outside chat (card "") follows the request's card, if
 	// it has one (storage.RequestChange.Notice).
-	notice := &storage.Notice{Channel: card, By: by, Line: msg}
+	notice := &storage.Notice{Channel: ref.Card, By: by, Line: msg}
 	if err := d.db.UpdateRequest(ctx, storage.RequestChange{Request: c.Request, Was: cur, Events: c.Events, Entries: c.Entries, Notice: notice}); err != nil {
 		return nil, err
 	}
@@ -411,18 +412,14 @@ func (d *Desk) change(ctx context.Context, id, by string, version int, card stri
 
 // RequestNoteInput adds a remark to a request's history.
 type RequestNoteInput struct {
-	ID, By, Text string
-	Version      int
-	// Card, if set, is the chat channel the change is made in: the
-	// request's card and a line of its timeline are stored in the outbox
-	// with the change (storage.Notice).
-	Card string
+	Ref
+	Text string
 }
 
 // Note records a remark in the request's history. It returns EINVALID for
 // an empty or overlong text; ENOTFOUND; ECONFLICT.
 func (d *Desk) Note(ctx context.Context, in RequestNoteInput) (*RequestReply, error) {
-	return d.change(ctx, in.ID, in.By, in.Version, in.Card, func(cur *towndesk.Request, by string) (*towndesk.Change, string, error) {
+	return d.change(ctx, in.Ref, func(cur *towndesk.Request, by string) (*towndesk.Change, string, error) {
 		c, err := cur.Annotate(in.Text, by, d.now())
 		return c, fmt.Sprintf("已为代办 %s 添加备注：%s", cur.ID, towndesk.MaskText(strings.TrimSpace(in.Text))), err
 	})
@@ -430,18 +427,13 @@ func (d *Desk) Note(ctx context.Context, in RequestNoteInput) (*RequestReply, er
 
 // RequestPayInput records money received, paid, collected or handed over.
 type RequestPayInput struct {
-	ID, By string
+	Ref
 	// Type is 收取, 支付, 领取 or 交付.
 	Type string
 	// Amount is in yuan, as typed: "50", "50.5", "50.00".
 	Amount  string
 	Receipt string
 	Note    string
-	Version int
-	// Card, if set, is the chat channel the change is made in: the
-	// request's card and a line of its timeline are stored in the outbox
-	// with the change (storage.Notice).
-	Card string
 }
 
 // Pay adds a ledger entry to the request and returns the new balance. It
@@ -449,7 +441,7 @@ type RequestPayInput struct {
 // number, more than two decimals, too large), or a request that is done or
 // has ended; ENOTFOUND; ECONFLICT.
 func (d *Desk) Pay(ctx context.Context, in RequestPayInput) (*RequestReply, error) {
-	return d.changeMoney(ctx, in.ID, in.By, in.Version, in.Card, func(cur *towndesk.Request, by string, _ []towndesk.LedgerEntry) (*towndesk.Change, string, error) {
+	return d.changeMoney(ctx, in.Ref, func(cur *towndesk.Request, by string, _ []towndesk.LedgerEntry) (*towndesk.Change, string, error) {
 		typ, err := towndesk.ParseEntryType(in.Type)
 		if err != nil {
 			return nil, "", err
@@ -467,10 +459,10 @@ func (d *Desk) Pay(ctx context.Context, in RequestPayInput) (*RequestReply, erro
 // changeMoney is change for a change to the request's ledger: fn gets the
 // ledger as it is and returns the change, whose entries are added to it,
 // and the reply's text, to which the new balance is added.
-func (d *Desk) changeMoney(ctx context.Context, id, by string, version int, card string,
+func (d *Desk) changeMoney(ctx context.Context, ref Ref,
 	fn func(cur *towndesk.Request, by string, ledger []towndesk.LedgerEntry) (*towndesk.Change, string, error)) (*RequestReply, error) {
 	var bal towndesk.Balance
-	reply, err := d.change(ctx, id, by, version, card, func(cur *towndesk.Request, by string) (*towndesk.Change, string, error) {
+	reply, err := d.change(ctx, ref, func(cur *towndesk.Request, by string) (*towndesk.Change, string, error) {
 		ledger, err := d.db.Ledger(ctx, cur.ID)
 		if err != nil {
 			return nil, "", err
@@ -491,14 +483,11 @@ func (d *Desk) changeMoney(ctx context.Context, id, by string, version int, card
 
 // RequestReverseInput cancels a ledger entry booked by mistake (冲正).
 type RequestReverseInput struct {
-	ID, By string
+	Ref
 	// Entry is the entry's number as show and the export give it (#12 or
 	// 12).
-	Entry   string
-	Reason  string
-	Version int
-	// Card: as in RequestAssignInput.
-	Card string
+	Entry  string
+	Reason string
 }
 
 // ParseEntryNumber reads a ledger entry's number as people write it: 12,
@@ -524,7 +513,7 @@ func (d *Desk) Reverse(ctx context.Context, in RequestReverseInput) (*RequestRep
 	if err != nil {
 		return nil, err
 	}
-	return d.changeMoney(ctx, in.ID, in.By, in.Version, in.Card, func(cur *towndesk.Request, by string, ledger []towndesk.LedgerEntry) (*towndesk.Change, string, error) {
+	return d.changeMoney(ctx, in.Ref, func(cur *towndesk.Request, by string, ledger []towndesk.LedgerEntry) (*towndesk.Change, string, error) {
 		c, err := cur.Reverse(ledger, towndesk.Reversal{Entry: entry, Reason: in.Reason, By: by, At: d.now()})
 		if err != nil {
 			return nil, "", err
@@ -536,15 +525,10 @@ func (d *Desk) Reverse(ctx context.Context, in RequestReverseInput) (*RequestRep
 
 // RequestFollowUpInput records the follow-up call (回访).
 type RequestFollowUpInput struct {
-	ID, By string
+	Ref
 	// Result is 满意, 基本满意 or 不满意.
-	Result  string
-	Note    string
-	Version int
-	// Card, if set, is the chat channel the change is made in: the
-	// request's card and a line of its timeline are stored in the outbox
-	// with the change (storage.Notice).
-	Card string
+	Result string
+	Note   string
 }
 
 // FollowUp records the citizen's answer in the follow-up call of a done
@@ -559,7 +543,7 @@ func (d *Desk) FollowUp(ctx context.Context, in RequestFollowUpInput) (*RequestR
 	if err != nil {
 		return nil, err
 	}
-	return d.change(ctx, in.ID, in.By, in.Version, in.Card, func(cur *towndesk.Request, by string) (*towndesk.Change, string, error) {
+	return d.change(ctx, in.Ref, func(cur *towndesk.Request, by string) (*towndesk.Change, string, error) {
 		c, err := cur.RecordFollowUp(towndesk.FollowUpCall{Result: sat, Note: in.Note, By: by, At: d.now()})
 		if err != nil {
 			return nil, "", err
@@ -573,15 +557,10 @@ func (d *Desk) FollowUp(ctx context.Context, in RequestFollowUpInput) (*RequestR
 
 // RequestExtendInput extends a request's due date.
 type RequestExtendInput struct {
-	ID, By string
+	Ref
 	// Days is the number of working days to add to the due date.
-	Days    int
-	Reason  string
-	Version int
-	// Card, if set, is the chat channel the change is made in: the
-	// request's card and a line of its timeline are stored in the outbox
-	// with the change (storage.Notice).
-	Card string
+	Days   int
+	Reason string
 }
 
 // Extend moves the due date of an accepted, unfinished request back by
@@ -589,7 +568,7 @@ type RequestExtendInput struct {
 // outside 1..towndesk.MaxPromisedDays, or for a request without a running
 // due date; ENOTFOUND; ECONFLICT.
 func (d *Desk) Extend(ctx context.Context, in RequestExtendInput) (*RequestReply, error) {
-	return d.change(ctx, in.ID, in.By, in.Version, in.Card, func(cur *towndesk.Request, by string) (*towndesk.Change, string, error) {
+	return d.change(ctx, in.Ref, func(cur *towndesk.Request, by string) (*towndesk.Change, string, error) {
 		c, err := cur.Extend(towndesk.Extension{Days: in.Days, Reason: in.Reason, By: by, At: d.now(), Calendar: d.cal})
 		if err != nil {
 			return nil, "", err

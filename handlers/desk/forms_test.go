@@ -39,11 +39,11 @@ func TestDeskOpsMatchDesk(t *testing.T) {
 				var err error
 				switch m.to {
 				case "满意":
-					_, err = d.FollowUp(ctx, RequestFollowUpInput{ID: id, By: "王芳", Result: m.to})
+					_, err = d.FollowUp(ctx, RequestFollowUpInput{Ref: Ref{ID: id, By: "王芳"}, Result: m.to})
 				case "done":
-					_, err = d.Move(ctx, RequestMoveInput{ID: id, By: "王芳", To: m.to, Result: m.text})
+					_, err = d.Move(ctx, RequestMoveInput{Ref: Ref{ID: id, By: "王芳"}, To: m.to, Result: m.text})
 				default:
-					_, err = d.Move(ctx, RequestMoveInput{ID: id, By: "王芳", To: m.to, Reason: m.text})
+					_, err = d.Move(ctx, RequestMoveInput{Ref: Ref{ID: id, By: "王芳"}, To: m.to, Reason: m.text})
 				}
 				if err != nil {
 					t.Fatalf("move %s to %s: %v", id, m.to, err)
@@ -59,19 +59,19 @@ func TestDeskOpsMatchDesk(t *testing.T) {
 			}
 			try := map[towndesk.Op]func() error{
 				towndesk.OpAssign: func() error {
-					_, err := d.Assign(ctx, RequestAssignInput{ID: id, By: "王芳", Assignee: "U0CLERK001"})
+					_, err := d.Assign(ctx, RequestAssignInput{Ref: Ref{ID: id, By: "王芳"}, Assignee: "U0CLERK001"})
 					return err
 				},
 				towndesk.OpNote: func() error {
-					_, err := d.Note(ctx, RequestNoteInput{ID: id, By: "王芳", Text: "已电话联系"})
+					_, err := d.Note(ctx, RequestNoteInput{Ref: Ref{ID: id, By: "王芳"}, Text: "已电话联系"})
 					return err
 				},
 				towndesk.OpPay: func() error {
-					_, err := d.Pay(ctx, RequestPayInput{ID: id, By: "王芳", Type: "收取", Amount: "20"})
+					_, err := d.Pay(ctx, RequestPayInput{Ref: Ref{ID: id, By: "王芳"}, Type: "收取", Amount: "20"})
 					return err
 				},
 				towndesk.OpExtend: func() error {
-					_, err := d.Extend(ctx, RequestExtendInput{ID: id, By: "王芳", Days: 2, Reason: "等县里盖章"})
+					_, err := d.Extend(ctx, RequestExtendInput{Ref: Ref{ID: id, By: "王芳"}, Days: 2, Reason: "等县里盖章"})
 					return err
 				},
 			}

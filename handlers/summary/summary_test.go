@@ -162,7 +162,7 @@ func (w *summaryWorld) newRequest(town, village, kind string) string {
 func (w *summaryWorld) move(id string, steps ...string) {
 	w.t.Helper()
 	for _, to := range steps {
-		in := desk.RequestMoveInput{ID: id, By: "李娜", To: to}
+		in := desk.RequestMoveInput{Ref: desk.Ref{ID: id, By: "李娜"}, To: to}
 		switch to {
 		case "done":
 			in.Result = "已办好"
@@ -176,13 +176,13 @@ func (w *summaryWorld) move(id string, steps ...string) {
 
 func (w *summaryWorld) pay(id, typ, amount string) {
 	w.t.Helper()
-	_, err := w.desk.Pay(w.ctx, desk.RequestPayInput{ID: id, By: "李娜", Type: typ, Amount: amount})
+	_, err := w.desk.Pay(w.ctx, desk.RequestPayInput{Ref: desk.Ref{ID: id, By: "李娜"}, Type: typ, Amount: amount})
 	w.must(id+" "+typ, err)
 }
 
 func (w *summaryWorld) followUp(id, result string) {
 	w.t.Helper()
-	_, err := w.desk.FollowUp(w.ctx, desk.RequestFollowUpInput{ID: id, By: "王芳", Result: result})
+	_, err := w.desk.FollowUp(w.ctx, desk.RequestFollowUpInput{Ref: desk.Ref{ID: id, By: "王芳"}, Result: result})
 	w.must(id+" 回访", err)
 }
 
@@ -222,7 +222,7 @@ func (w *summaryWorld) seed() map[string]string {
 	w.pay(ids["E"], "领取", "100")
 	ids["G"] = w.newRequest("滨湖镇", "后王村", "缴纳费用")
 	w.move(ids["G"], "accepted", "in_progress") // due 03-05
-	w.desk.Assign(w.ctx, desk.RequestAssignInput{ID: ids["G"], By: "王芳", Assignee: "李娜"})
+	w.desk.Assign(w.ctx, desk.RequestAssignInput{Ref: desk.Ref{ID: ids["G"], By: "王芳"}, Assignee: "李娜"})
 
 	w.at("2026-03-03", 9, 0)
 	ids["B"] = w.newRequest("滨湖镇", "前李村", "代办证件")
@@ -510,7 +510,7 @@ func TestSummaryFollowUpsAndReversals(t *testing.T) {
 	show, err := w.desk.Show(w.ctx, desk.RequestShowInput{ID: id, By: "王芳"})
 	w.must("show", err)
 	wrong := show.Entries[0].ID
-	_, err = w.desk.Reverse(w.ctx, desk.RequestReverseInput{ID: id, By: "王芳", Entry: fmt.Sprint(wrong), Reason: "金额录错"})
+	_, err = w.desk.Reverse(w.ctx, desk.RequestReverseInput{Ref: desk.Ref{ID: id, By: "王芳"}, Entry: fmt.Sprint(wrong), Reason: "金额录错"})
 	w.must("reverse", err)
 	w.pay(id, "收取", "20")
 	w.move(id, "done")
