@@ -384,9 +384,9 @@ func (d *Desk) Assign(ctx context.Context, in RequestAssignInput) (*RequestReply
 // change loads the request ref names at ref's version, makes change on it
 // for ref.By and saves the result, with change's message. The request's
 // chat card and its timeline follow the change through the outbox: in
-// channel ref.Card when the change is made in chat, else (the CLI, the console) in the
-// channel where its card was posted, if it has one; a running serve sends
-// them.
+// channel ref.Card when the change is made in chat, else (the CLI, the
+// console) in the channel where its card was posted, if it has one; a
+// running serve sends them.
 func (d *Desk) change(ctx context.Context, ref Ref,
 	change func(cur *towndesk.Request, by string) (*towndesk.Change, string, error)) (*RequestReply, error) {
 	by, err := checkBy(ref.By)
