@@ -114,6 +114,8 @@ func TestMatcherRules(t *testing.T) {
 			question: "滕州市户口迁移找谁", status: towndesk.StatusNotFound},
 		{rule: "an institution's name is not read as its parts (卫生院 is not 卫生)",
 			question: "滕州市卫生院看病怎么报销", status: towndesk.StatusNotFound},
+		{rule: "a quantity is not the matter: how much was burnt does not make the question less sure",
+			question: "滕州市有人在地里烧了几十亩秸秆，烧了三天，谁管", status: towndesk.StatusAnswered, top: "C-JG"},
 		{rule: "chatter is not found",
 			question: "滕州市今天天气怎么样", status: towndesk.StatusNotFound},
 		{rule: "the town's own row answers for the town",

@@ -92,7 +92,7 @@ func (k *KB) understand(text string, tokens []string) parsed {
 			}
 			t := tokens[i]
 			i++
-			if !lexicon.HasWordRune(t) || lexicon.NamesBody(t) || lexicon.IsNumber(t) {
+			if !lexicon.HasWordRune(t) || lexicon.NamesBody(t) || lexicon.IsNumber(t) || lexicon.IsQuantity(t) {
 				continue
 			}
 			// A compound the general dictionary knows as one word

@@ -121,3 +121,29 @@ func HasWordRune(s string) bool {
 func NamesInstitution(w string) bool {
 	return NamesBody(w) || utf8.RuneCountInString(w) > 1 && strings.HasSuffix(w, "院")
 }
+
+// numerals and measures make up quantities: 三, 十几, 两层, 20株, 半年.
+const (
+	numerals = "0123456789０１２３４５６７８９.一二三四五六七八九十百千万两几半零〇多来"
+	measures = "年月日天号点米斤个次回遍家户棵株根只头条辆间层亩方吨元块分秒周车"
+)
+
+// IsQuantity reports whether a token is a quantity (三, 十几, 两层, 20株,
+// 米): numerals and at most one measure word at the end, or a measure
+// word alone. How much or how many is never the matter asked about.
+func IsQuantity(s string) bool {
+	rs := []rune(s)
+	if len(rs) == 0 {
+		return false
+	}
+	last := rs[len(rs)-1]
+	if strings.ContainsRune(measures, last) {
+		rs = rs[:len(rs)-1]
+	}
+	for _, r := range rs {
+		if !strings.ContainsRune(numerals, r) {
+			return false
+		}
+	}
+	return true
+}
