@@ -216,3 +216,25 @@ func TestNoPromotion(t *testing.T) {
 			res.Matches[0].Item.Code, res.Matches[0].Score)
 	}
 }
+
+// TestFunctionCharactersAreNotMatter: single characters of degree, age and
+// direction (老, 往, 好, 大, 很) said around the matter do not make a row
+// look less like the answer: the question scores as it does without them.
+func TestFunctionCharactersAreNotMatter(t *testing.T) {
+	k := ruleLists(t)
+	ctx := context.Background()
+	plain, err := k.Ask(ctx, kb.Query{Question: "滕州市有人往地里倒生活垃圾，一堆，臭，谁管"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	said, err := k.Ask(ctx, kb.Query{Question: "滕州市老有人往地里倒生活垃圾，好大一堆，很臭，谁管"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(plain.Matches) == 0 || len(said.Matches) == 0 || said.Matches[0].Item.Code != "C-LJ" {
+		t.Fatalf("answers: %+v and %+v; want C-LJ first in both", plain.Matches, said.Matches)
+	}
+	if d := plain.Matches[0].Score - said.Matches[0].Score; d > 0.01 {
+		t.Errorf("老/好/大/很 lower C-LJ's score from %.3f to %.3f", plain.Matches[0].Score, said.Matches[0].Score)
+	}
+}

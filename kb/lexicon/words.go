@@ -177,6 +177,11 @@ var fillers = setOf(
 	乡镇 镇 乡 村 县 镇上 镇里 村里 村上 县里 本镇 本村 我们镇 我们县 我们村 我们这边 我们这里 咱们村 咱村 村子
 	附近 旁边 周边 门口 家里 自家 老百姓 百姓 群众 居民 村民 市民 住户 邻居 大爷 大妈 老人 小孩
 	来 去 做 弄 搞 整 干 找 问 说 看 用 拿 办 里 上 中 内 外 边 不能 不可以 不行 可不可以 能不能 自己 自个儿 自行`,
+	// Single characters of degree, age, time, direction and aspect, and
+	// the bare 人 and 子 left when a word is cut: as tokens of their own
+	// (很 大, 好 几棵, 老 是, 往 河里) they name no matter. Cantonese too
+	// (唔, 仲, 咗, 嘅, 喺, 畀, 晒, 啲).
+	`很 太 更 最 挺 真 好 大 新 旧 老 全 同 将 成 经 度 面 完 往 走 子 人 唔 仲 咗 嘅 喺 畀 晒 啲`,
 	// Words about the conversation itself (and what a question slipping in
 	// instructions says): never the matter.
 	`忽略 无视 之前 以前 以上 上面 前面 指令 命令 回答 回复 答复 告诉 告诉我 说明 解释 问问 提示 输出 答案 规则 系统
