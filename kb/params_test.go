@@ -217,24 +217,34 @@ func TestNoPromotion(t *testing.T) {
 	}
 }
 
-// TestFunctionCharactersAreNotMatter: single characters of degree, age and
-// direction (老, 往, 好, 大, 很) said around the matter do not make a row
-// look less like the answer: the question scores as it does without them.
-func TestFunctionCharactersAreNotMatter(t *testing.T) {
+// TestWordsThatAreNotMatter: words said around the matter that name no
+// matter do not make a row look less like the answer: the question scores
+// as it does without them.
+func TestWordsThatAreNotMatter(t *testing.T) {
 	k := ruleLists(t)
 	ctx := context.Background()
-	plain, err := k.Ask(ctx, kb.Query{Question: "滕州市有人往地里倒生活垃圾，一堆，臭，谁管"})
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct{ rule, plain, said, top string }{
+		{"single characters of degree, age and direction (老, 往, 好, 大, 很)",
+			"滕州市有人往地里倒生活垃圾，一堆，臭，谁管", "滕州市老有人往地里倒生活垃圾，好大一堆，很臭，谁管", "C-LJ"},
+		{"嘎查 is Inner Mongolia's village, not 查 asking who inspects",
+			"滕州市村里有人在地里烧秸秆谁管", "滕州市嘎查里有人在地里烧秸秆谁管", "C-JG"},
 	}
-	said, err := k.Ask(ctx, kb.Query{Question: "滕州市老有人往地里倒生活垃圾，好大一堆，很臭，谁管"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(plain.Matches) == 0 || len(said.Matches) == 0 || said.Matches[0].Item.Code != "C-LJ" {
-		t.Fatalf("answers: %+v and %+v; want C-LJ first in both", plain.Matches, said.Matches)
-	}
-	if d := plain.Matches[0].Score - said.Matches[0].Score; d > 0.01 {
-		t.Errorf("老/好/大/很 lower C-LJ's score from %.3f to %.3f", plain.Matches[0].Score, said.Matches[0].Score)
+	for _, tt := range tests {
+		t.Run(tt.rule, func(t *testing.T) {
+			plain, err := k.Ask(ctx, kb.Query{Question: tt.plain})
+			if err != nil {
+				t.Fatal(err)
+			}
+			said, err := k.Ask(ctx, kb.Query{Question: tt.said})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(plain.Matches) == 0 || len(said.Matches) == 0 || said.Matches[0].Item.Code != tt.top {
+				t.Fatalf("answers: %+v and %+v; want %s first in both", plain.Matches, said.Matches, tt.top)
+			}
+			if d := plain.Matches[0].Score - said.Matches[0].Score; d > 0.01 {
+				t.Errorf("%q scores %.3f, %q %.3f: the added words count as matter", tt.said, said.Matches[0].Score, tt.plain, plain.Matches[0].Score)
+			}
+		})
 	}
 }
