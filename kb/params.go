@@ -44,6 +44,11 @@ type Params struct {
 	// ("who manages X"): penalties gain PenaltyDefault, and licences,
 	// confirmations and other grants lose GrantDefault.
 	CategoryMatch, CategoryClash, PenaltyDefault, GrantDefault float64
+	// LacksApproval is added to a row about doing without an approval
+	// (未取得…许可, 无…证, 未经批准) when the question says the approval
+	// was missing (没有许可证就…, 冇牌照, 没批就盖): of the penalties of a
+	// matter, the one for lacking the approval is what it asks about.
+	LacksApproval float64
 
 	// SingleWeight scales the weight of a one-character word: alone, a
 	// character (烟, 打) says little of the matter.
@@ -121,6 +126,7 @@ func DefaultParams() Params {
 		CategoryClash:  0.12,
 		PenaltyDefault: 0.02,
 		GrantDefault:   0.05,
+		LacksApproval:  0.06,
 
 		SingleWeight: 0.5,
 		Unknown:      0.45,

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/kb/lexicon"
 )
 
 // Scoring: how well a retrieved row matches what a question talks about.
@@ -150,6 +151,9 @@ func score(q parsed, r rowText, it towndesk.PowerItem, weight func(string) float
 	rs.clash = clash
 	rs.wrongKind = q.intent == towndesk.IntentApply && enforces(it)
 	rs.score = p.QuestionShare*rs.qcov + (1-p.QuestionShare)*rs.rcov + adj
+	if q.negated && !clash && lexicon.LacksApproval(it.Name+it.SubItem) {
+		rs.score += p.LacksApproval
+	}
 	return rs
 }
 

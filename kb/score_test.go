@@ -1,6 +1,7 @@
 package kb
 
 import (
+	"math"
 	"testing"
 
 	"github.com/towndesk/towndesk"
@@ -57,5 +58,31 @@ func TestCandidateNeedsAWord(t *testing.T) {
 	k.candidates(&res, []scoredRow{{rowScore: rs}}, nil)
 	if !rs.worded || res.Status != towndesk.StatusUncertain {
 		t.Errorf("a row matching 木材 gives %s (worded %v), want a candidate", res.Status, rs.worded)
+	}
+}
+
+// TestLacksApproval: when a question says the approval was missing (没有许可证
+// 就…), of two rows that match it alike the one about lacking the approval
+// (未取得…许可) scores Params.LacksApproval more; without that, neither gains.
+func TestLacksApproval(t *testing.T) {
+	p := DefaultParams()
+	weight := func(string) float64 { return 2 }
+	c := concept{surface: "食品", forms: []form{{text: "食品", credit: p.Exact, idf: 2}}, weight: 2}
+	lacks := rowText{name: "对未取得食品生产经营许可从事食品生产经营活动的处罚",
+		tokens: []string{"对", "未", "取得", "食品", "生产", "经营", "许可", "从事", "食品", "生产", "经营", "活动", "的", "处罚"}}
+	other := rowText{name: "对食品生产经营者未按规定建立并遵守进货查验记录制度的处罚",
+		tokens: []string{"对", "食品", "生产", "经营者", "未", "按", "规定", "建立", "并", "遵守", "进货", "查验", "记录", "制度", "的", "处罚"}}
+	item := func(r rowText) towndesk.PowerItem { return towndesk.PowerItem{Name: r.name, Category: "行政处罚"} }
+	for _, negated := range []bool{false, true} {
+		q := parsed{concepts: []concept{c}, negated: negated, rareWeight: 8}
+		gain := score(q, lacks, item(lacks), weight, p).score - score(parsed{concepts: []concept{c}, rareWeight: 8}, lacks, item(lacks), weight, p).score
+		otherGain := score(q, other, item(other), weight, p).score - score(parsed{concepts: []concept{c}, rareWeight: 8}, other, item(other), weight, p).score
+		want := 0.0
+		if negated {
+			want = p.LacksApproval
+		}
+		if math.Abs(gain-want) > 1e-9 || otherGain != 0 {
+			t.Errorf("negated %v: the 未取得许可 row gains %.3f (want %.3f), the other row %.3f (want 0)", negated, gain, want, otherGain)
+		}
 	}
 }

@@ -35,6 +35,9 @@ type parsed struct {
 	// place, the frame, fillers and hints are dropped. It is the question's
 	// normalised form.
 	matter []string
+	// negated is true when the question says something was done without
+	// the approval it needed (没批就盖, 冇牌照, 无证经营).
+	negated bool
 	// rareWeight is the weight of a word only one indexed row uses.
 	rareWeight float64
 }
@@ -118,6 +121,7 @@ func (k *KB) understand(text string, tokens []string) parsed {
 	// ("没批就盖", "无证经营", "未经许可") is a violation: the question is
 	// about a penalty, not about the approval, even when asked "谁检查".
 	violation := lexicon.NegatedApproval(text)
+	out.negated = violation
 	switch {
 	case violation && frameCat != "行政许可":
 		out.category = "行政处罚"

@@ -46,8 +46,16 @@ func AsksWhetherMay(tokens []string) bool {
 }
 
 // NegatedApproval reports whether q says something was done without the
-// approval it needed: a negation followed closely by an approval word.
-func NegatedApproval(q string) bool {
+// approval it needed: a negation followed closely by an approval word, or
+// 擅自, 私自.
+func NegatedApproval(q string) bool { return negatedApproval(q, true) }
+
+// LacksApproval reports whether an item's name is about doing without an
+// approval (未取得…许可, 无…证, 未经批准): a negation followed closely by an
+// approval word. 擅自 alone does not count: most penalties say it.
+func LacksApproval(name string) bool { return negatedApproval(name, false) }
+
+func negatedApproval(q string, bare bool) bool {
 	rs := []rune(q)
 	for i := range rs {
 		for _, n := range negations {
@@ -70,7 +78,7 @@ func NegatedApproval(q string) bool {
 					return true
 				}
 			}
-			if n == "擅自" || n == "私自" {
+			if bare && (n == "擅自" || n == "私自") {
 				return true
 			}
 		}

@@ -12,3 +12,21 @@ func TestIsQuantity(t *testing.T) {
 		}
 	}
 }
+
+func TestLacksApproval(t *testing.T) {
+	for s, want := range map[string]bool{
+		"对未取得食品生产经营许可从事食品生产经营活动的处罚":    true,
+		"对无木材运输证运输木材的处罚":               true,
+		"对未经批准擅自在街道两侧堆放物料的处罚":          true,
+		"对擅自占用城市道路摆摊设点的处罚":             false,
+		"对食品生产经营者未按规定建立并遵守进货查验记录制度的处罚": false,
+	} {
+		if got := LacksApproval(s); got != want {
+			t.Errorf("LacksApproval(%q) = %v, want %v", s, got, want)
+		}
+	}
+	// A question saying 擅自 or 私自 is about doing without leave.
+	if !NegatedApproval("有人私自在河边盖房") {
+		t.Errorf("NegatedApproval(私自…) = false, want true")
+	}
+}
