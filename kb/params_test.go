@@ -116,6 +116,8 @@ func TestMatcherRules(t *testing.T) {
 			question: "滕州市卫生院看病怎么报销", status: towndesk.StatusNotFound},
 		{rule: "a quantity is not the matter: how much was burnt does not make the question less sure",
 			question: "滕州市有人在地里烧了几十亩秸秆，烧了三天，谁管", status: towndesk.StatusAnswered, top: "C-JG"},
+		{rule: "a bare 查 asks who enforces (查处 as much as 检查), not who grants",
+			question: "滕州市建设工程规划许可证的事哪个部门来查", top: "C-WJ"},
 		{rule: "chatter is not found",
 			question: "滕州市今天天气怎么样", status: towndesk.StatusNotFound},
 		{rule: "the town's own row answers for the town",
