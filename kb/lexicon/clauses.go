@@ -56,6 +56,9 @@ func NegatedApproval(q string) bool { return negatedApproval(q, true) }
 func LacksApproval(name string) bool { return negatedApproval(name, false) }
 
 func negatedApproval(q string, bare bool) bool {
+	if bare && approvalDenied(q) {
+		return true
+	}
 	rs := []rune(q)
 	for i := range rs {
 		for _, n := range negations {
@@ -154,4 +157,30 @@ func IsQuantity(s string) bool {
 		}
 	}
 	return true
+}
+
+// approvalDenied reports whether q names an approval and then says it was
+// not had: 许可证没办, 宅基地批文也没有, 手续还冇. The negation follows
+// the approval word within a few characters of the same clause.
+func approvalDenied(q string) bool {
+	rs := []rune(q)
+	for i := range rs {
+		for _, a := range approvals {
+			if !strings.HasPrefix(string(rs[i:]), a) {
+				continue
+			}
+			rest := rs[i+len([]rune(a)):]
+			for k := 0; k < min(len(rest), 3); k++ {
+				if strings.ContainsRune("，。,.;；！？!?", rest[k]) {
+					break
+				}
+				for _, n := range []string{"没", "未", "冇", "无"} {
+					if strings.HasPrefix(string(rest[k:]), n) {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
 }

@@ -30,3 +30,19 @@ func TestLacksApproval(t *testing.T) {
 		t.Errorf("NegatedApproval(私自…) = false, want true")
 	}
 }
+
+func TestNegatedApproval(t *testing.T) {
+	for q, want := range map[string]bool{
+		"没批就盖了两层":          true,
+		"没有办乡村建设规划许可证":     true,
+		"乡村规划许可证没办就开槽了":    true, // the approval first, then that it was not had
+		"宅基地批文也没有，房子就盖起来了": true,
+		"许可证办好了，去哪备案":      false,
+		"要办什么证，去哪办":        false,
+		"规划许可证，没人管":        false, // another clause
+	} {
+		if got := NegatedApproval(q); got != want {
+			t.Errorf("NegatedApproval(%q) = %v, want %v", q, got, want)
+		}
+	}
+}
