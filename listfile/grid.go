@@ -33,6 +33,15 @@ type gridResult struct {
 	unknown  []string
 	headers  []string // the cells seen when no header row was found
 	ok       bool     // a header row was found
+	// noBody, when !ok, refuses a header without a body column under a
+	// title that names no town: the file's error unless another sheet of
+	// it is a list (a workbook's 调整说明 sheet has 序号, 事项名称, 调整类型).
+	noBody *Problem
+}
+
+// noBodyError is the error of a file whose list has no body column.
+func noBodyError(p *Problem) error {
+	return &towndesk.Error{Code: towndesk.EINVALID, Message: p.String()}
 }
 
 // rowContext carries what a row inherits from the rows around it: the
@@ -109,8 +118,10 @@ func parseGrid(grid [][]string, src gridSource, opts Options) (*gridResult, erro
 	if h.col[fieldBody] < 0 {
 		body, from := titleBody(titles)
 		if body == "" {
-			return nil, towndesk.Errorf(towndesk.EINVALID, "%s: 表头没有实施主体列（或 %s），标题中也没有写明是哪个乡镇（街道）的清单；请加一列“实施主体”后重新导入",
-				src.pos(hi+1), strings.Join(fieldInfo[fieldBody].headers[1:5], "、"))
+			out.ok, out.noBody = false, &Problem{Pos: src.pos(hi + 1), Message: fmt.Sprintf(
+				"表头没有实施主体列（或 %s），标题中也没有写明是哪个乡镇（街道）的清单；请加一列“实施主体”后重新导入",
+				strings.Join(fieldInfo[fieldBody].headers[1:5], "、"))}
+			return out, nil
 		}
 		ctx.body = body
 		notice(hi+1, "没有实施主体列，各行的实施主体按“%s”取为 %s", from, body)

@@ -241,6 +241,16 @@ func TestParseRealLayouts(t *testing.T) {
 			{Name: "对违法建设的强制拆除", Category: "行政强制", Basis: law65, Body: "沐川县沐溪镇人民政府", Mode: "法定"},
 			{Name: "农村五保供养审批", Category: "其他行政权力", Basis: "《农村五保供养工作条例》第七条", Body: "沐川县沐溪镇人民政府", Mode: "法定"},
 		}, []string{"沐溪镇.xlsx[行政处罚]: 没有事项类型列，各行的事项类型按工作表名取为 行政处罚"}},
+		{"a change-log sheet beside the list", func(t *testing.T) File {
+			return File{"沐溪镇.xlsx", workbook(t,
+				sheetSpec{name: "权责清单", rows: [][]string{{"序号", "事项名称", "实施主体"},
+					{"1", "对燃放烟花爆竹的处罚", "沐川县沐溪镇人民政府"}}},
+				sheetSpec{name: "调整说明", rows: [][]string{{"序号", "事项名称", "调整类型", "调整依据"},
+					{"1", "对燃放烟花爆竹的处罚", "新增", "川府发〔2023〕5号"}}},
+			)}
+		}, []towndesk.PowerItem{
+			{Name: "对燃放烟花爆竹的处罚", Body: "沐川县沐溪镇人民政府", Mode: "法定"},
+		}, []string{"沐溪镇.xlsx[调整说明]:1: 表头没有实施主体列", "（此工作表未导入）"}},
 		{"hidden column and row", func(t *testing.T) File {
 			return File{"沐溪镇.xlsx", workbook(t, sheetSpec{name: "Sheet1", rows: [][]string{
 				{"序号", "事项名称", "实施主体（调整前）", "实施主体", "事项类型"},

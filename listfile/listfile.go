@@ -330,6 +330,9 @@ func parseCSV(ctx context.Context, name string, data []byte, opts Options) (*fil
 	if err != nil {
 		return nil, err
 	}
+	if g.noBody != nil {
+		return nil, noBodyError(g.noBody)
+	}
 	if !g.ok {
 		return nil, noHeaderError(name, g.headers)
 	}

@@ -143,6 +143,7 @@ func parseXLSX(ctx context.Context, name string, data []byte, opts Options) (*fi
 	}
 	out := &fileRows{}
 	var seenHeaders []string
+	var noBody []*Problem // sheets refused for want of a body column
 	found := false
 	sheets := f.GetSheetList()
 	for _, sheet := range sheets {
@@ -177,6 +178,10 @@ func parseXLSX(ctx context.Context, name string, data []byte, opts Options) (*fi
 		if err != nil {
 			return nil, err
 		}
+		if g.noBody != nil {
+			noBody = append(noBody, g.noBody)
+			continue
+		}
 		if !g.ok {
 			seenHeaders = append(seenHeaders, g.headers...)
 			continue
@@ -187,8 +192,14 @@ func parseXLSX(ctx context.Context, name string, data []byte, opts Options) (*fi
 		out.notices = append(out.notices, g.notices...)
 		out.unknown = append(out.unknown, g.unknown...)
 	}
+	if !found && len(noBody) > 0 {
+		return nil, noBodyError(noBody[0])
+	}
 	if !found {
 		return nil, noHeaderError(name, seenHeaders)
+	}
+	for _, e := range noBody {
+		out.notices = append(out.notices, Problem{e.Pos, e.Message + "（此工作表未导入）", [2]int{}})
 	}
 	return out, nil
 }
