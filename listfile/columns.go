@@ -32,19 +32,37 @@ var fieldInfo = [numFields]struct {
 	label   string
 	headers []string
 }{
-	fieldCode:     {"code", "事项编码", []string{"事项编码", "职权编码", "权力编码", "权力事项编码", "权责事项编码", "编码", "事项代码", "职权代码", "权力代码", "基本编码"}},
-	fieldName:     {"name", "事项名称", []string{"事项名称", "职权名称", "权力名称", "权力事项名称", "权责事项名称", "执法事项名称", "职权事项名称", "行政权力名称", "主项名称", "主项"}},
+	fieldCode:     {"code", "事项编码", []string{"事项编码", "职权编码", "权力编码", "权力事项编码", "权责事项编码", "编码", "事项代码", "职权代码", "权力代码", "基本编码", "事项编号", "职权编号", "权力编号", "权责编码", "实施编码", "目录编码"}},
+	fieldName:     {"name", "事项名称", []string{"事项名称", "职权名称", "权力名称", "权力事项名称", "权责事项名称", "执法事项名称", "职权事项名称", "行政权力名称", "主项名称", "主项", "权责事项", "权力事项", "职权事项", "执法事项", "行政职权名称", "行政职权"}},
 	fieldSubItem:  {"subitem", "子项名称", []string{"子项名称", "子项", "子项事项名称"}},
 	fieldCategory: {"category", "事项类型", []string{"事项类型", "事项类别", "职权类型", "职权类别", "权力类别", "权力类型", "权责类别", "权责类型", "类型", "类别"}},
-	fieldBasis:    {"basis", "实施依据", []string{"实施依据", "设定依据", "法定依据", "执法依据", "事项依据", "法律依据", "依据", "设定和实施依据", "设定依据及实施依据"}},
-	fieldBody:     {"body", "实施主体", []string{"实施主体", "实施机构", "执法主体", "行使主体", "事项主体", "实施机关", "责任主体", "实施部门"}},
-	fieldOffice:   {"office", "承办机构", []string{"承办机构", "承办科室", "责任科室", "内设机构", "承办单位", "责任股室"}},
-	fieldMode:     {"mode", "承接方式", []string{"承接方式", "赋权方式", "下放方式", "行使方式", "实施方式"}},
-	fieldLevel:    {"level", "管理权限", []string{"管理权限", "实施层级", "行使层级", "层级"}},
-	fieldDomain:   {"domain", "所属领域", []string{"所属领域", "执法领域", "领域", "所属章节", "执法类别"}},
+	fieldBasis:    {"basis", "实施依据", []string{"实施依据", "设定依据", "法定依据", "执法依据", "事项依据", "法律依据", "依据", "设定和实施依据", "设定依据及实施依据", "职权依据", "权力依据", "处罚依据", "法律法规依据"}},
+	fieldBody:     {"body", "实施主体", []string{"实施主体", "实施机构", "执法主体", "行使主体", "事项主体", "实施机关", "责任主体", "实施部门", "实施单位", "执法机构", "执法单位"}},
+	fieldOffice:   {"office", "承办机构", []string{"承办机构", "承办科室", "责任科室", "内设机构", "承办单位", "责任股室", "承办股室", "承办部门", "承办科"}},
+	fieldMode:     {"mode", "承接方式", []string{"承接方式", "赋权方式", "下放方式", "行使方式", "实施方式", "承接形式", "赋权形式", "下放形式", "承接类型", "赋权类型"}},
+	fieldLevel:    {"level", "管理权限", []string{"管理权限", "实施层级", "行使层级", "层级", "权限层级", "实施权限"}},
+	fieldDomain:   {"domain", "所属领域", []string{"所属领域", "执法领域", "领域", "所属章节", "执法类别", "条线", "所属条线", "执法条线", "行业领域", "执法门类", "行业类别", "所属行业"}},
 	fieldNote:     {"note", "备注", []string{"备注", "说明"}},
 	fieldSeq:      {"seq", "序号", []string{"序号", "序"}},
 }
+
+// headerSuffixes name a field by how a header ends, for the many headers
+// that qualify a usual word in front (权力事项类型, 法律法规依据, 行政主体):
+// tried after an exact match and before a known word the header starts
+// with, which would otherwise read 权力事项类型 as a name.
+var headerSuffixes = []struct {
+	suffix string
+	f      field
+}{
+	{"编码", fieldCode}, {"代码", fieldCode},
+	{"类型", fieldCategory}, {"类别", fieldCategory},
+	{"依据", fieldBasis},
+}
+
+// otherDuties start headers of columns about the duties around a power
+// (追责依据, 监督方式, 责任事项), not the power itself: a 追责依据 is not
+// the power's basis, whatever its ending says.
+var otherDuties = []string{"追责", "问责", "监督", "责任事项", "廉政"}
 
 // normHeader folds a header cell to compare it with the known words: it
 // drops white space (including line breaks inside cells), asterisks marking
@@ -74,8 +92,8 @@ func normHeader(s string) string {
 }
 
 // matchHeader returns the field a header cell names: an exact match of a
-// known word first, then the longest known word the header starts with
-// ("实施依据及条款" is basis). It returns fieldNone for anything else.
+// known word first, then a known ending (headerSuffixes), then the longest
+// known word the header starts with ("实施依据及条款" is basis). It returns fieldNone for anything else.
 func matchHeader(cell string) field {
 	h := normHeader(cell)
 	if h == "" {
@@ -86,6 +104,16 @@ func matchHeader(cell string) field {
 			if h == w {
 				return f
 			}
+		}
+	}
+	for _, w := range otherDuties {
+		if strings.HasPrefix(h, w) {
+			return fieldNone
+		}
+	}
+	for _, hs := range headerSuffixes {
+		if len([]rune(h)) > len([]rune(hs.suffix)) && strings.HasSuffix(h, hs.suffix) {
+			return hs.f
 		}
 	}
 	best, bestLen := fieldNone, 0
@@ -104,6 +132,13 @@ type headerMap struct {
 	col     [numFields]int    // -1 when absent
 	names   [numFields]string // the header as the file writes it, for messages
 	unknown []string          // header cells that name no field
+	// more are the further columns naming a field already mapped: a basis
+	// split over several columns (设定依据 and 实施依据; 法律, 法规, 规章
+	// under one 实施依据) is read from all of them; for any other field
+	// only the first is read, and the import says so.
+	more [numFields][]int
+	// moreNames are the headers of more, as the file writes them.
+	moreNames [numFields][]string
 	// notes are every note column (备注, 说明 …) in order: a list may have
 	// more than one, and any of them may state the mode.
 	notes []int
@@ -126,8 +161,20 @@ func (h *headerMap) noteLabel() string {
 	return h.names[fieldNote]
 }
 
+// fields counts the distinct fields the header names, 序号 included.
+func (h *headerMap) fields() int {
+	n := 0
+	for f := fieldCode; f < numFields; f++ {
+		if h.col[f] >= 0 {
+			n++
+		}
+	}
+	return n
+}
+
 // parseHeader interprets row as a header row. ok is false unless the row
-// names at least the required columns (name and body).
+// names the item (事项名称 …) and either its body (实施主体 …) or two more
+// fields: a town's list may leave the body to its title.
 func parseHeader(row []string) (h headerMap, ok bool) {
 	for i := range h.col {
 		h.col[i] = -1
@@ -146,9 +193,12 @@ func parseHeader(row []string) (h headerMap, ok bool) {
 		if h.col[f] == -1 {
 			h.col[f] = i
 			h.names[f] = normHeader(cell)
+		} else if f != fieldNote && f != fieldSeq {
+			h.more[f] = append(h.more[f], i)
+			h.moreNames[f] = append(h.moreNames[f], normHeader(cell))
 		}
 	}
-	return h, h.col[fieldName] >= 0 && h.col[fieldBody] >= 0
+	return h, h.col[fieldName] >= 0 && (h.col[fieldBody] >= 0 || h.fields() >= 3)
 }
 
 // expectedHeaders lists the header words for the required columns, for

@@ -1,8 +1,13 @@
 // Package listfile reads power-list files as governments publish them (xlsx
 // with title rows and merged cells, CSV in UTF-8 or GB18030, JSON lines) into
-// canonical rows: it finds the header row, maps each header to a field by
-// its many synonyms, and validates every row, reporting each problem by file,
-// row and the file's own column header.
+// canonical rows: it finds the header row (also one over two rows), maps
+// each header to a field by its many synonyms, carries section rows'
+// category, domain and mode down to their rows, takes a town list's body
+// from its title when it has no body column, and validates every row,
+// reporting each problem by file, row and the file's own column header.
+// What it read from anything but a plain cell it reports in
+// Parsed.Notices; what it cannot read with confidence (a county list
+// without a body column, a code Excel turned into 1.2E+17) it refuses.
 package listfile
 
 import (
@@ -78,6 +83,12 @@ type Parsed struct {
 	Items   []towndesk.PowerItem
 	Skipped []Problem // rows left out under Lenient
 	Unknown []string  // unknown column headers, each reported once
+	// Notices tell, in file order, how the reader read a layout that is
+	// not a plain table, so the person importing can check it: a body
+	// taken from the title, a category from the sheet's name, hidden
+	// columns and rows left out, sub-item rows completed from their item,
+	// a second column of a field not read.
+	Notices []Problem
 	// Defaulted lists, in file order, the files where imported rows took
 	// Options.DefaultMode; files whose every row states its mode are absent.
 	Defaulted []Defaulted
@@ -128,6 +139,7 @@ func ParseContext(ctx context.Context, files []File, opts Options) (*Parsed, err
 	var problems []Problem
 	unknown := map[string]bool{}
 	var names []string
+	out := &Parsed{}
 	for n, f := range files {
 		names = append(names, f.Name)
 		fr, err := parseData(ctx, f.Name, f.Data, opts)
@@ -140,13 +152,13 @@ func ParseContext(ctx context.Context, files []File, opts Options) (*Parsed, err
 		for i := range fr.problems {
 			fr.problems[i].order[0] = n
 		}
+		out.Notices = append(out.Notices, fr.notices...)
 		rows = append(rows, fr.rows...)
 		problems = append(problems, fr.problems...)
 		for _, u := range fr.unknown {
 			unknown[u] = true
 		}
 	}
-	out := &Parsed{}
 	for u := range unknown {
 		out.Unknown = append(out.Unknown, u)
 	}
@@ -245,6 +257,7 @@ func generatedCode(prefix string, it towndesk.PowerItem, seen map[string]string,
 type fileRows struct {
 	rows     []Row
 	problems []Problem
+	notices  []Problem
 	unknown  []string
 }
 
@@ -313,11 +326,17 @@ func parseCSV(ctx context.Context, name string, data []byte, opts Options) (*fil
 		grid = append(grid, rec)
 	}
 	pos := func(row int) string { return fmt.Sprintf("%s:%d", name, row) }
-	rows, problems, unknown, headers, ok := parseGrid(grid, pos, opts)
-	if !ok {
-		return nil, noHeaderError(name, headers)
+	g, err := parseGrid(grid, gridSource{pos: pos, label: name}, opts)
+	if err != nil {
+		return nil, err
 	}
-	return &fileRows{rows, problems, unknown}, nil
+	if g.noBody != nil {
+		return nil, noBodyError(g.noBody)
+	}
+	if !g.ok {
+		return nil, noHeaderError(name, g.headers)
+	}
+	return &fileRows{g.rows, g.problems, g.notices, g.unknown}, nil
 }
 
 // decodeText turns file bytes into text: UTF-8 with or without a BOM, or
@@ -350,45 +369,13 @@ func decodeText(name string, data []byte) (string, error) {
 
 func lineOf(data []byte, off int) int { return bytes.Count(data[:off], []byte("\n")) + 1 }
 
-// parseGrid finds the header row in the first rows of grid and turns the
-// rows below it into items. pos renders a 1-based row number. ok is false
-// when no header row was found; headers then lists the cells seen.
-func parseGrid(grid [][]string, pos func(int) string, opts Options) (rows []Row, problems []Problem, unknown, headers []string, ok bool) {
-	hi := -1
-	var h headerMap
-	for i := 0; i < len(grid) && i < headerScan; i++ {
-		if hm, isHeader := parseHeader(grid[i]); isHeader {
-			hi, h = i, hm
-			break
-		}
-		for _, c := range grid[i] {
-			if c = strings.TrimSpace(c); c != "" {
-				headers = append(headers, c)
-			}
-		}
-	}
-	if hi < 0 {
-		return nil, nil, nil, headers, false
-	}
-	for i := hi + 1; i < len(grid); i++ {
-		rec := grid[i]
-		if skipRow(rec, h) {
-			continue
-		}
-		item, from, probs := rowItem(rec, h, opts)
-		for _, p := range probs {
-			problems = append(problems, Problem{pos(i + 1), p, [2]int{0, i + 1}})
-		}
-		rows = append(rows, Row{Item: item, Pos: pos(i + 1), codeGiven: item.Code != "", invalid: len(probs) > 0,
-			order: [2]int{0, i + 1}, codeLabel: h.label(fieldCode), modeFrom: from, noteLabel: h.noteLabel()})
-	}
-	return rows, problems, h.unknown, nil, true
-}
-
 // skipRow reports rows that carry no item: blank rows, a repeated header
-// (lists printed over several pages), and section or notes rows — one text
-// spread over the row (a merged title such as "一、行政处罚" or "注：…").
-func skipRow(rec []string, h headerMap) bool {
+// (lists printed over several pages), notes and signature rows (注：…,
+// 制表人：…), and section rows — one text spread over the row (a merged
+// "一、行政处罚"), or a numbered heading in the name column with no code
+// and no basis ("二、行政检查" above a body merged down the sheet).
+// section is the text of a section row, for the rows below it.
+func skipRow(rec []string, h headerMap) (skip bool, section string) {
 	var vals []string
 	for _, c := range rec {
 		if c = strings.TrimSpace(c); c != "" {
@@ -396,23 +383,24 @@ func skipRow(rec []string, h headerMap) bool {
 		}
 	}
 	if len(vals) == 0 {
-		return true
+		return true, ""
 	}
+	name := cell(rec, h.col[fieldName])
 	// A repeated header row (lists printed over several pages): cheap test
 	// first, since this runs for every row.
-	if matchHeader(cell(rec, h.col[fieldName])) == fieldName {
+	if matchHeader(name) == fieldName {
 		if _, isHeader := parseHeader(rec); isHeader {
-			return true
+			return true, ""
 		}
 	}
 	first := vals[0]
 	for _, p := range []string{"注：", "注:", "注1", "注 ", "备注：", "备注:", "说明：", "说明:", "填报说明", "注释"} {
 		if strings.HasPrefix(first, p) {
-			return true
+			return true, ""
 		}
 	}
-	if first == "注" {
-		return true
+	if first == "注" || signature(first) {
+		return true, ""
 	}
 	same := true
 	for _, v := range vals[1:] {
@@ -423,7 +411,30 @@ func skipRow(rec []string, h headerMap) bool {
 	}
 	// One value across the whole row, but not a real row whose only filled
 	// cell happens to be the name: a section title or a merged note.
-	return same && (len(vals) > 1 || cell(rec, h.col[fieldName]) == "")
+	if same && (len(vals) > 1 || name == "") {
+		return true, first
+	}
+	if name != "" && sectionHead.MatchString(name) && cell(rec, h.col[fieldCode]) == "" &&
+		cell(rec, h.col[fieldBasis]) == "" && cell(rec, h.col[fieldSubItem]) == "" {
+		return true, name
+	}
+	return false, ""
+}
+
+// signatureWords open the rows under a list where its makers sign.
+var signatureWords = []string{"制表", "填表", "填报", "审核", "审批人", "负责人", "单位负责人", "联系人", "联系电话", "经办人", "分管领导"}
+
+// signature reports a signature cell: "制表人：张三", "填报单位（盖章）：".
+func signature(s string) bool {
+	if !strings.ContainsAny(s, ":：") {
+		return false
+	}
+	for _, w := range signatureWords {
+		if strings.HasPrefix(s, w) {
+			return true
+		}
+	}
+	return false
 }
 
 func cell(rec []string, i int) string {
@@ -436,10 +447,13 @@ func cell(rec []string, i int) string {
 // rowItem builds the item of one record and lists what is wrong with it.
 // from says where the item's mode came from: the mode column; for a list
 // without one, a note that states it (noteMode); else opts.DefaultMode.
-func rowItem(rec []string, h headerMap, opts Options) (it towndesk.PowerItem, from int, probs []string) {
+func rowItem(rec []string, h headerMap, opts Options, ctx rowContext) (it towndesk.PowerItem, from int, probs []string) {
 	long := map[field]bool{} // too long: reported once, not also as empty
 	get := func(f field) string {
 		v := cell(rec, h.col[f])
+		if f == fieldBasis && len(h.more[f]) > 0 {
+			v = joined(rec, h.col[f], h.more[f])
+		}
 		if len(v) > MaxCellSize {
 			probs = append(probs, fmt.Sprintf("列 %s 的内容过长（%d 字节，上限 %d KB）", h.label(f), len(v), MaxCellSize>>10))
 			long[f] = true
@@ -458,6 +472,23 @@ func rowItem(rec []string, h headerMap, opts Options) (it towndesk.PowerItem, fr
 		Level:    get(fieldLevel),
 		Domain:   get(fieldDomain),
 		Note:     get(fieldNote),
+	}
+	if it.Code != "" && !long[fieldCode] {
+		it.Code = normCode(it.Code)
+		numeric := func() bool { return ctx.numeric != nil && ctx.numeric(ctx.row, h.col[fieldCode]) }
+		if p := codeProblem(it.Code, h.label(fieldCode), numeric); p != "" {
+			probs = append(probs, p)
+		}
+	}
+	it.Category = canonCategory(it.Category)
+	if it.Category == "" {
+		it.Category = ctx.category
+	}
+	if it.Domain == "" {
+		it.Domain = ctx.domain
+	}
+	if h.col[fieldBody] < 0 {
+		it.Body = ctx.body
 	}
 	// The sub-item column of many lists repeats the name or says 无.
 	if it.SubItem == it.Name || it.SubItem == "无" || it.SubItem == "/" || it.SubItem == "-" {
@@ -493,8 +524,24 @@ func rowItem(rec []string, h headerMap, opts Options) (it towndesk.PowerItem, fr
 			return it, modeFromNote, probs
 		}
 	}
+	if ctx.mode != "" {
+		it.Mode = ctx.mode
+		return it, modeFromSection, probs
+	}
 	it.Mode = opts.DefaultMode
 	return it, modeFromDefault, probs
+}
+
+// joined is the text of a field split over several columns (设定依据 and
+// 实施依据), each distinct value once, in column order.
+func joined(rec []string, first int, more []int) string {
+	var vals []string
+	for _, c := range append([]int{first}, more...) {
+		if v := cell(rec, c); v != "" && !contains(vals, v) {
+			vals = append(vals, v)
+		}
+	}
+	return strings.Join(vals, "\n")
 }
 
 func modeNames() string {
@@ -556,7 +603,7 @@ func parseJSONL(ctx context.Context, name string, data []byte, opts Options) (*f
 				out.problems = append(out.problems, Problem{pos, fmt.Sprintf("字段 %s 应为文字", k), [2]int{0, i + 1}})
 			}
 		}
-		item, from, probs := rowItem(rec, rh, opts)
+		item, from, probs := rowItem(rec, rh, opts, rowContext{})
 		for _, p := range probs {
 			out.problems = append(out.problems, Problem{pos, p, [2]int{0, i + 1}})
 		}

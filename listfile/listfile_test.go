@@ -277,6 +277,7 @@ func FuzzParseCSV(f *testing.F) {
 	f.Add([]byte("事项名称,实施主体,承接方式\n对甲的处罚,某镇,法定\n"))
 	f.Add([]byte("\xef\xbb\xbf事项名称,实施主体\n\"a\"\"b\",c\n"))
 	f.Add([]byte("注：\n,,\n事项名称\n"))
+	f.Add([]byte("某镇权责清单\n序号,事项名称,,实施依据,\n,主项名称,子项名称,法律,法规\n1,甲,乙,丙,丁\n,,戊,,\n一、行政处罚\n（一）规划建设类\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		got, err := Parse([]File{{Name: "fuzz.csv", Data: data}}, townOpts)
 		if err != nil {

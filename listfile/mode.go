@@ -10,6 +10,7 @@ import (
 const (
 	modeFromColumn  = iota // the list's mode column (承接方式, 行使方式 …)
 	modeFromNote           // a 备注/说明 cell of a list without a mode column
+	modeFromSection        // a section row above it: 二、县级赋权事项
 	modeFromDefault        // Options.DefaultMode: nothing in the row names a mode
 )
 

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path"
+	"strconv"
 	"strings"
 
 	"github.com/xuri/excelize/v2"
@@ -142,6 +143,7 @@ func parseXLSX(ctx context.Context, name string, data []byte, opts Options) (*fi
 	}
 	out := &fileRows{}
 	var seenHeaders []string
+	var noBody []*Problem // sheets refused for want of a body column
 	found := false
 	sheets := f.GetSheetList()
 	for _, sheet := range sheets {
@@ -153,49 +155,74 @@ func parseXLSX(ctx context.Context, name string, data []byte, opts Options) (*fi
 			label = fmt.Sprintf("%s[%s]", name, sheet)
 		}
 		pos := func(row int) string { return fmt.Sprintf("%s:%d", label, row) }
-		grid, err := readSheet(ctx, f, label, sheet)
+		grid, hiddenRows, err := readSheet(ctx, f, label, sheet)
 		if err != nil {
 			return nil, err
 		}
 		if err := fillMerged(f, label, parts[sheet], grid); err != nil {
 			return nil, err
 		}
-		rows, problems, unknown, headers, ok := parseGrid(grid, pos, opts)
-		if !ok {
-			seenHeaders = append(seenHeaders, headers...)
+		hiddenCols, err := hiddenColumns(f, label, parts[sheet])
+		if err != nil {
+			return nil, err
+		}
+		var numbers map[[2]int]bool // computed when first asked
+		numeric := func(row, col int) bool {
+			if numbers == nil {
+				numbers = longNumbers(f, parts[sheet])
+			}
+			return numbers[[2]int{row, col}]
+		}
+		g, err := parseGrid(grid, gridSource{pos: pos, label: label, sheet: sheet,
+			hiddenCols: hiddenCols, hiddenRows: hiddenRows, numeric: numeric}, opts)
+		if err != nil {
+			return nil, err
+		}
+		if g.noBody != nil {
+			noBody = append(noBody, g.noBody)
+			continue
+		}
+		if !g.ok {
+			seenHeaders = append(seenHeaders, g.headers...)
 			continue
 		}
 		found = true
-		out.rows = append(out.rows, rows...)
-		out.problems = append(out.problems, problems...)
-		out.unknown = append(out.unknown, unknown...)
+		out.rows = append(out.rows, g.rows...)
+		out.problems = append(out.problems, g.problems...)
+		out.notices = append(out.notices, g.notices...)
+		out.unknown = append(out.unknown, g.unknown...)
+	}
+	if !found && len(noBody) > 0 {
+		return nil, noBodyError(noBody[0])
 	}
 	if !found {
 		return nil, noHeaderError(name, seenHeaders)
+	}
+	for _, e := range noBody {
+		out.notices = append(out.notices, Problem{e.Pos, e.Message + "（此工作表未导入）", [2]int{}})
 	}
 	return out, nil
 }
 
 // readSheet streams a sheet's rows into a grid, refusing a row with
 // content beyond MaxColumns or below MaxRows. label names the sheet in
-// messages.
-func readSheet(ctx context.Context, f *excelize.File, label, sheet string) ([][]string, error) {
+// messages. hidden holds the grid rows Excel hides.
+func readSheet(ctx context.Context, f *excelize.File, label, sheet string) (grid [][]string, hidden map[int]bool, err error) {
 	rows, err := f.Rows(sheet)
 	if err != nil {
-		return nil, towndesk.Errorf(towndesk.EINVALID, "%s: 无法读取工作表（%v）", label, err)
+		return nil, nil, towndesk.Errorf(towndesk.EINVALID, "%s: 无法读取工作表（%v）", label, err)
 	}
 	defer rows.Close()
-	var grid [][]string
 	blank := 0 // empty rows not yet added: trailing ones never are
 	for n := 1; rows.Next(); n++ {
 		if n%256 == 0 {
 			if err := ctx.Err(); err != nil {
-				return nil, canceled(label, err)
+				return nil, nil, canceled(label, err)
 			}
 		}
 		cols, err := rows.Columns()
 		if err != nil {
-			return nil, towndesk.Errorf(towndesk.EINVALID, "%s:%d: 无法读取（%v）", label, n, err)
+			return nil, nil, towndesk.Errorf(towndesk.EINVALID, "%s:%d: 无法读取（%v）", label, n, err)
 		}
 		for len(cols) > 0 && cols[len(cols)-1] == "" {
 			cols = cols[:len(cols)-1]
@@ -205,20 +232,26 @@ func readSheet(ctx context.Context, f *excelize.File, label, sheet string) ([][]
 			continue
 		}
 		if len(cols) > MaxColumns {
-			return nil, towndesk.Errorf(towndesk.EINVALID, "%s:%d: 第 %d 列有内容，清单最多 %d 列（请删去表格右侧无关的内容）", label, n, len(cols), MaxColumns)
+			return nil, nil, towndesk.Errorf(towndesk.EINVALID, "%s:%d: 第 %d 列有内容，清单最多 %d 列（请删去表格右侧无关的内容）", label, n, len(cols), MaxColumns)
 		}
 		if n > MaxRows {
-			return nil, towndesk.Errorf(towndesk.EINVALID, "%s:%d: 超过每个工作表 %d 行的上限", label, n, MaxRows)
+			return nil, nil, towndesk.Errorf(towndesk.EINVALID, "%s:%d: 超过每个工作表 %d 行的上限", label, n, MaxRows)
 		}
 		for ; blank > 0; blank-- {
 			grid = append(grid, nil)
 		}
+		if rows.GetRowOpts().Hidden {
+			if hidden == nil {
+				hidden = map[int]bool{}
+			}
+			hidden[len(grid)] = true
+		}
 		grid = append(grid, cols)
 	}
 	if err := rows.Error(); err != nil {
-		return nil, towndesk.Errorf(towndesk.EINVALID, "%s: 无法读取工作表（%v）", label, err)
+		return nil, nil, towndesk.Errorf(towndesk.EINVALID, "%s: 无法读取工作表（%v）", label, err)
 	}
-	return grid, nil
+	return grid, hidden, nil
 }
 
 // fillMerged copies each merged range's top-left value into every cell of
@@ -294,6 +327,113 @@ func fillMerged(f *excelize.File, label, part string, grid [][]string) error {
 				row[c-1] = val
 			}
 			grid[r-1] = row
+		}
+	}
+}
+
+// hiddenColumns returns the 0-based columns a sheet hides (within
+// MaxColumns), read from the <cols> element that precedes the sheet's data;
+// excelize would parse the whole sheet to tell.
+func hiddenColumns(f *excelize.File, label, part string) (map[int]bool, error) {
+	if part == "" {
+		return nil, nil
+	}
+	v, ok := f.Pkg.Load(part)
+	if !ok {
+		return nil, nil
+	}
+	raw, _ := v.([]byte)
+	data := bytes.Index(raw, []byte("<sheetData"))
+	if data < 0 {
+		data = bytes.Index(raw, []byte(":sheetData"))
+	}
+	if data < 0 || !bytes.Contains(raw[:data], []byte("hidden")) {
+		return nil, nil
+	}
+	d := xml.NewDecoder(bytes.NewReader(raw[:data]))
+	var hidden map[int]bool
+	for {
+		tok, err := d.RawToken()
+		if err != nil {
+			// The cut before <sheetData> leaves the document unclosed:
+			// every <col> has been seen by then.
+			return hidden, nil
+		}
+		se, ok := tok.(xml.StartElement)
+		if !ok || se.Name.Local != "col" {
+			continue
+		}
+		var lo, hi int
+		isHidden := false
+		for _, a := range se.Attr {
+			switch a.Name.Local {
+			case "min":
+				lo, _ = strconv.Atoi(a.Value)
+			case "max":
+				hi, _ = strconv.Atoi(a.Value)
+			case "hidden":
+				isHidden = a.Value == "1" || a.Value == "true"
+			}
+		}
+		if !isHidden || lo < 1 {
+			continue
+		}
+		if hidden == nil {
+			hidden = map[int]bool{}
+		}
+		for c := lo; c <= min(hi, MaxColumns); c++ {
+			hidden[c-1] = true
+		}
+	}
+}
+
+// longNumbers returns the 0-based cells of a sheet part that Excel stores
+// as numbers of more than 15 characters (1.20225000000004E+17): a code kept
+// as such a number has lost its digits past the fifteenth. The part is
+// streamed; excelize would parse the whole sheet to tell a cell's type.
+// A malformed part yields what was found before the fault: excelize has
+// read the same part already.
+func longNumbers(f *excelize.File, part string) map[[2]int]bool {
+	out := map[[2]int]bool{}
+	v, ok := f.Pkg.Load(part)
+	if !ok {
+		return out
+	}
+	raw, _ := v.([]byte)
+	d := xml.NewDecoder(bytes.NewReader(raw))
+	var at [2]int
+	number, inValue := false, false
+	for {
+		tok, err := d.RawToken()
+		if err != nil {
+			return out
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			switch t.Name.Local {
+			case "c":
+				number, at = true, [2]int{-1, -1}
+				for _, a := range t.Attr {
+					switch a.Name.Local {
+					case "t":
+						number = a.Value == "n"
+					case "r":
+						if c, r, err := excelize.CellNameToCoordinates(a.Value); err == nil {
+							at = [2]int{r - 1, c - 1}
+						}
+					}
+				}
+			case "v":
+				inValue = number && at[0] >= 0
+			}
+		case xml.EndElement:
+			if t.Name.Local == "v" {
+				inValue = false
+			}
+		case xml.CharData:
+			if inValue && len(bytes.TrimSpace(t)) > 15 {
+				out[at] = true
+			}
 		}
 	}
 }

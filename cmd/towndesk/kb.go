@@ -170,6 +170,9 @@ func (m *Main) importCommand(fs *flagSet) runFunc {
 		if len(rep.Unknown) > 0 {
 			fmt.Fprintf(m.Stdout, "未识别的列（已忽略）：%s\n", strings.Join(rep.Unknown, "、"))
 		}
+		for _, n := range rep.Notices {
+			fmt.Fprintf(m.Stdout, "请核对：%s\n", n)
+		}
 		if *mode == "" {
 			// Without --mode a wrong default would pass silently: say so
 			// once per file.

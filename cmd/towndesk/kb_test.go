@@ -123,6 +123,10 @@ func TestImportRejectsBadInputAndKeepsData(t *testing.T) {
 		{"missing file", []string{"--county", "滕州", filepath.Join(src, "nope.csv")}, "无法读取文件"},
 		{"same edition twice", []string{"--county", "滕州", "--town", "滨湖", "--edition", "1", good}, "已有版本“1”"},
 		{"bad mode flag", []string{"--county", "滕州", "--mode", "随便", good}, "--mode 的值“随便”无法识别"},
+		{"code in scientific notation", []string{"--county", "滕州", "--town", "滨湖", writeFile(t, src, "sci.csv", listHeader+"1,3.70481E+17,对露天焚烧秸秆的处罚,行政处罚,,滕州市滨湖镇人民政府,,赋权\n")},
+			"sci.csv:2: 列 事项编码 的值“3.70481E+17”是 Excel 的科学计数法"},
+		{"county list without a body column", []string{"--county", "滕州", writeFile(t, src, "nobody.csv", "滕州市行政权力清单\n序号,事项编码,事项名称,事项类型\n1,T-1,对无照经营的处罚,行政处罚\n")},
+			"nobody.csv:2: 表头没有实施主体列"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -395,6 +399,35 @@ func TestImportWarnsOfDefaultedMode(t *testing.T) {
 	}
 	if strings.Contains(out, "注意：") {
 		t.Errorf("import --mode printed a warning:\n%s", out)
+	}
+}
+
+// TestImportReportsHowLayoutWasRead: a town list whose body is only in its
+// title, with categories as section rows, is stored with both, and the
+// import says how it read them.
+func TestImportReportsHowLayoutWasRead(t *testing.T) {
+	src := t.TempDir()
+	list := writeFile(t, src, "滨湖镇权责清单.csv", "滕州市滨湖镇权责清单\n"+
+		"序号,事项名称,实施依据,备注\n"+
+		"一、行政处罚（共1项）,,,\n"+
+		"1,对露天焚烧秸秆的处罚,《中华人民共和国大气污染防治法》第一百一十九条,县级赋权事项\n")
+	data := t.TempDir()
+	out, errOut, code := runMain(t, "", "import", "--data", data, "--county", "滕州", "--town", "滨湖", "--edition", "1", list)
+	if code != 0 {
+		t.Fatalf("import exit %d: %s", code, errOut)
+	}
+	want := "请核对：滨湖镇权责清单.csv:2: 没有实施主体列，各行的实施主体按“滕州市滨湖镇权责清单”取为 滕州市滨湖镇人民政府"
+	if !strings.Contains(out, want) {
+		t.Errorf("import output lacks %q:\n%s", want, out)
+	}
+	ask, errOut, code := runMain(t, "", "ask", "--data", data, "--json", "滨湖镇烧秸秆谁管")
+	if code != 0 {
+		t.Fatalf("ask exit %d: %s", code, errOut)
+	}
+	for _, w := range []string{`"body":"滕州市滨湖镇人民政府"`, `"category":"行政处罚"`, `"mode":"赋权"`} {
+		if !strings.Contains(ask, w) {
+			t.Errorf("ask after import = %s, want %s", ask, w)
+		}
 	}
 }
 

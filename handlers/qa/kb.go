@@ -70,6 +70,9 @@ type ImportReply struct {
 	// Defaulted names the files without a mode column where rows took the
 	// default mode (法定 for a town, 县级保留 for a county, or ImportInput.Mode).
 	Defaulted []listfile.Defaulted
+	// Notices say how a layout that is not a plain table was read (a body
+	// from the title, hidden columns left out …), for the importer to check.
+	Notices []listfile.Problem
 }
 
 // Import stores files as the new current edition of a place's list. The
@@ -105,7 +108,7 @@ func (l *Lists) Import(ctx context.Context, in ImportInput) (*ImportReply, error
 	if err != nil {
 		return nil, err
 	}
-	return &ImportReply{List: list, Skipped: parsed.Skipped, Unknown: parsed.Unknown, Defaulted: parsed.Defaulted}, nil
+	return &ImportReply{List: list, Skipped: parsed.Skipped, Unknown: parsed.Unknown, Defaulted: parsed.Defaulted, Notices: parsed.Notices}, nil
 }
 
 func (l *Lists) resolve(province, county, town string) (towndesk.Place, error) {

@@ -1,0 +1,522 @@
+package listfile
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/towndesk/towndesk"
+)
+
+// gridSource is what parseGrid knows of a grid beyond its cells.
+type gridSource struct {
+	pos   func(row int) string // a 1-based row as people see it: FILE:ROW
+	label string               // the file, or FILE[SHEET], for notices about the grid
+	sheet string               // the sheet's name; "" for CSV
+	// hiddenCols and hiddenRows are 0-based columns and grid rows Excel
+	// hides: a person reading the sheet does not see them.
+	hiddenCols map[int]bool
+	hiddenRows map[int]bool
+	// numeric reports whether a cell (0-based grid row and column) is
+	// stored as a number; nil for CSV, where every cell is text.
+	numeric func(row, col int) bool
+}
+
+// gridResult is one grid read as a list.
+type gridResult struct {
+	rows     []Row
+	problems []Problem
+	notices  []Problem
+	unknown  []string
+	headers  []string // the cells seen when no header row was found
+	ok       bool     // a header row was found
+	// noBody, when !ok, refuses a header without a body column under a
+	// title that names no town: the file's error unless another sheet of
+	// it is a list (a workbook's 调整说明 sheet has 序号, 事项名称, 调整类型).
+	noBody *Problem
+}
+
+// noBodyError is the error of a file whose list has no body column.
+func noBodyError(p *Problem) error {
+	return &towndesk.Error{Code: towndesk.EINVALID, Message: p.String()}
+}
+
+// rowContext carries what a row inherits from the rows around it: the
+// section it sits in and what the title says about the whole list.
+type rowContext struct {
+	category, domain string        // from a section row, the sheet's name or the title
+	mode             towndesk.Mode // from a section row ("二、县级赋权事项"); "" when none
+	body             string        // from the title, for a list without a body column
+	row              int           // 0-based grid row, for numeric
+	numeric          func(row, col int) bool
+}
+
+// parseGrid finds the header row in the first rows of grid and turns the
+// rows below it into items. A header may take two rows: a group header
+// over sub-headers (实施依据 over 法律/法规/规章; 事项名称 over 主项名称/
+// 子项名称). Section rows (一、行政处罚; （一）规划建设类; 二、县级赋权事项)
+// give their category, domain or mode to the rows below them when the list
+// has no column for it. A list without a body column takes its body from a
+// title naming a town's government; without one it is refused.
+func parseGrid(grid [][]string, src gridSource, opts Options) (*gridResult, error) {
+	out := &gridResult{}
+	hiddenNames := blankHidden(grid, src.hiddenCols)
+	hi := -1
+	var h headerMap
+	for i := 0; i < len(grid) && i < headerScan; i++ {
+		if hm, isHeader := parseHeader(grid[i]); isHeader {
+			hi, h = i, hm
+			break
+		}
+		for _, c := range grid[i] {
+			if c = strings.TrimSpace(c); c != "" && !contains(out.headers, c) {
+				out.headers = append(out.headers, c)
+			}
+		}
+	}
+	if hi < 0 {
+		return out, nil
+	}
+	out.ok = true
+	notice := func(row int, format string, args ...any) {
+		p := src.label
+		if row > 0 {
+			p = src.pos(row)
+		}
+		out.notices = append(out.notices, Problem{p, fmt.Sprintf(format, args...), [2]int{0, row}})
+	}
+	if len(hiddenNames) > 0 {
+		notice(0, "隐藏的列 %s未读取（Excel 中看不到它们；如需读取，请取消隐藏后重新导入）", strings.Join(hiddenNames, "、"))
+	}
+	start := hi + 1
+	if start < len(grid) {
+		if merged, two := subHeader(grid[hi], grid[start]); two {
+			if hm, isHeader := parseHeader(merged); isHeader {
+				h = hm
+				start++
+			}
+		}
+	}
+	out.unknown = h.unknown
+	for f := fieldCode; f < numFields; f++ {
+		if f == fieldBasis || len(h.more[f]) == 0 {
+			continue
+		}
+		notice(hi+1, "列 %s 也表示%s，未读取（读取的是列 %s）", strings.Join(h.moreNames[f], "、"), fieldInfo[f].label, h.label(f))
+	}
+
+	var titles []string
+	for i := 0; i < hi; i++ {
+		if t := firstValue(grid[i]); t != "" && !contains(titles, t) {
+			titles = append(titles, t)
+		}
+	}
+	ctx := rowContext{numeric: src.numeric}
+	if h.col[fieldBody] < 0 {
+		body, from := titleBody(titles)
+		if body == "" {
+			out.ok, out.noBody = false, &Problem{Pos: src.pos(hi + 1), Message: fmt.Sprintf(
+				"表头没有实施主体列（或 %s），标题中也没有写明是哪个乡镇（街道）的清单；请加一列“实施主体”后重新导入",
+				strings.Join(fieldInfo[fieldBody].headers[1:5], "、"))}
+			return out, nil
+		}
+		ctx.body = body
+		notice(hi+1, "没有实施主体列，各行的实施主体按“%s”取为 %s", from, body)
+	}
+	if h.col[fieldCategory] < 0 {
+		if c := canonCategory(src.sheet); isCategory(c) {
+			ctx.category = c
+			notice(0, "没有事项类型列，各行的事项类型按工作表名取为 %s", c)
+		} else if c, t := titleCategory(titles); c != "" {
+			ctx.category = c
+			notice(hi+1, "没有事项类型列，各行的事项类型按标题“%s”取为 %s", t, c)
+		}
+	}
+
+	var hidden []string
+	var filled []string
+	var main []string // the record of the last row that named its item
+	for i := start; i < len(grid); i++ {
+		rec := grid[i]
+		if src.hiddenRows[i] {
+			if firstValue(rec) != "" {
+				hidden = append(hidden, strconv.Itoa(i+1))
+			}
+			continue
+		}
+		if skip, section := skipRow(rec, h); skip {
+			if section != "" {
+				ctx.section(section)
+			}
+			continue
+		}
+		if cell(rec, h.col[fieldName]) == "" && continuation(rec, h) && main != nil {
+			rec = fillFrom(rec, main, h)
+			filled = append(filled, strconv.Itoa(i+1))
+		} else if cell(rec, h.col[fieldName]) != "" {
+			main = rec
+		}
+		ctx.row = i
+		item, from, probs := rowItem(rec, h, opts, ctx)
+		for _, p := range probs {
+			out.problems = append(out.problems, Problem{src.pos(i + 1), p, [2]int{0, i + 1}})
+		}
+		out.rows = append(out.rows, Row{Item: item, Pos: src.pos(i + 1), codeGiven: item.Code != "", invalid: len(probs) > 0,
+			order: [2]int{0, i + 1}, codeLabel: h.label(fieldCode), modeFrom: from, noteLabel: h.noteLabel()})
+	}
+	if len(filled) > 0 {
+		notice(0, "第 %s 行只写了%s、没有%s，按上方最近写了%s的那一行的子项读取：空白的列取自那一行",
+			rowList(filled), h.label(fieldSubItem), h.label(fieldName), h.label(fieldName))
+	}
+	if len(hidden) > 0 {
+		notice(0, "第 %s 行在 Excel 中被隐藏，未导入（如需导入，请取消隐藏后重新导入）", rowList(hidden))
+	}
+	return out, nil
+}
+
+// rowList renders row numbers for a notice, the first ten of them.
+func rowList(rows []string) string {
+	if len(rows) > 10 {
+		return strings.Join(rows[:10], "、") + fmt.Sprintf(" 等 %d 行", len(rows))
+	}
+	return strings.Join(rows, "、")
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func firstValue(rec []string) string {
+	for _, c := range rec {
+		if c = strings.TrimSpace(c); c != "" {
+			return c
+		}
+	}
+	return ""
+}
+
+// blankHidden empties the cells of hidden columns, as a person reading the
+// sheet does not see them, and returns those columns that had content, as
+// "C（实施主体（调整前））": the letter and the column's first text.
+func blankHidden(grid [][]string, hidden map[int]bool) []string {
+	if len(hidden) == 0 {
+		return nil
+	}
+	first := map[int]string{}
+	for _, row := range grid {
+		for c := range hidden {
+			if c < len(row) {
+				if v := strings.TrimSpace(row[c]); v != "" {
+					if _, seen := first[c]; !seen {
+						first[c] = v
+					}
+					row[c] = ""
+				}
+			}
+		}
+	}
+	var names []string
+	for c := 0; len(names) < len(first); c++ {
+		if v, ok := first[c]; ok {
+			names = append(names, fmt.Sprintf("%s（%s）", columnLetter(c), v))
+		}
+	}
+	return names
+}
+
+// columnLetter is Excel's name of the 0-based column c: A, B, … AA.
+func columnLetter(c int) string {
+	s := ""
+	for c++; c > 0; c = (c - 1) / 26 {
+		s = string(rune('A'+(c-1)%26)) + s
+	}
+	return s
+}
+
+// subHeaderLabel bounds a sub-header that names no field (法律, 法规, 规章,
+// 地方性法规): a data cell under a group header is longer.
+const subHeaderLabel = 8
+
+// subHeader reads sub as the second row of a two-row header under top. It
+// is one when each of its cells is empty, repeats the cell above (a merge
+// filled down), names a field (子项名称), or is a short label under a group
+// header spanning several columns (法律 under 实施依据); and at least one
+// is not a repeat. merged is the header row to use: each column named by
+// its sub-header when that names a field, else by its group header.
+func subHeader(top, sub []string) (merged []string, ok bool) {
+	n := max(len(top), len(sub))
+	group := make([]string, n) // the top header governing each column
+	cur := ""
+	for j := range n {
+		if t := cell(top, j); t != "" {
+			cur = t
+		}
+		group[j] = cur
+	}
+	spans := func(j int) bool {
+		return group[j] != "" && (j > 0 && group[j-1] == group[j] || j+1 < n && group[j+1] == group[j])
+	}
+	fresh := false
+	merged = make([]string, n)
+	for j := range n {
+		s, t := cell(sub, j), cell(top, j)
+		switch {
+		case s == "" || s == t:
+			merged[j] = t
+		case matchHeader(s) != fieldNone:
+			merged[j], fresh = s, true
+		case spans(j) && utf8.RuneCountInString(s) <= subHeaderLabel && !strings.ContainsAny(s, "《》，。；"):
+			merged[j], fresh = group[j]+"（"+s+"）", true
+		default:
+			return nil, false
+		}
+	}
+	return merged, fresh
+}
+
+// titleBody finds the body of a list without a body column in the rows
+// above its header: a row "实施主体：…", or "填报单位：…" naming a
+// government, else a title naming a town's list ("滕州市官桥镇权责清单" is
+// the list of 滕州市官桥镇人民政府). from is the text it was read from.
+func titleBody(titles []string) (body, from string) {
+	for _, t := range titles {
+		m := labelledBody.FindStringSubmatch(strings.Join(strings.Fields(t), ""))
+		switch {
+		case m == nil:
+		case m[1] == "实施主体" || m[1] == "行使主体":
+			return m[2], t // the body, stated
+		case governmentName(m[2]) != "":
+			return governmentName(m[2]), t // the filer, when it is a government
+		}
+	}
+	for _, t := range titles {
+		s := strings.Join(strings.Fields(t), "")
+		s = leadingYear.ReplaceAllString(s, "")
+		cut := -1
+		for _, w := range listWords {
+			if i := strings.Index(s, w); i > 0 && (cut < 0 || i < cut) {
+				cut = i
+			}
+		}
+		if cut < 0 {
+			continue
+		}
+		if b := governmentName(s[:cut]); b != "" {
+			return b, t
+		}
+	}
+	return "", ""
+}
+
+var (
+	labelledBody = regexp.MustCompile(`(实施主体|行使主体|填报单位|编制单位)[:：]([^（(:：]+)`)
+	leadingYear  = regexp.MustCompile(`^\d{4}年(?:度)?`)
+)
+
+// listWords start the part of a title that names the kind of list.
+var listWords = []string{"权责清单", "权力清单", "职权清单", "权责事项", "权力事项", "行政权力", "行政职权", "综合行政执法", "赋权事项", "执法事项", "事项目录", "事项清单", "清单", "目录"}
+
+// governmentName returns the government named by s, the part of a title
+// before the kind of list: s itself when it ends in 人民政府 or 办事处; a
+// town (镇, 乡, 苏木) or sub-district (街道) completed to its government;
+// "" for anything else (a county, a department), whose list needs a body
+// column.
+func governmentName(s string) string {
+	s = strings.TrimSpace(strings.TrimSuffix(s, "关于"))
+	switch {
+	case strings.HasSuffix(s, "人民政府"), strings.HasSuffix(s, "街道办事处"):
+		return s
+	case strings.HasSuffix(s, "镇"), strings.HasSuffix(s, "乡"), strings.HasSuffix(s, "苏木"):
+		return s + "人民政府"
+	case strings.HasSuffix(s, "街道"):
+		return s + "办事处"
+	}
+	return ""
+}
+
+// titleCategory finds the one category a title names ("…事项目录（行政
+// 处罚）"); "" when it names none or several.
+func titleCategory(titles []string) (cat, from string) {
+	for _, t := range titles {
+		var found []string
+		for _, c := range categories {
+			if strings.Contains(t, c) {
+				found = append(found, c)
+			}
+		}
+		if len(found) == 1 {
+			return found[0], t
+		}
+		if len(found) > 1 {
+			return "", ""
+		}
+	}
+	return "", ""
+}
+
+// categories are the kinds of power, as lists and the matcher name them.
+var categories = []string{"行政许可", "行政处罚", "行政强制", "行政征收", "行政征用", "行政给付", "行政检查", "行政确认", "行政奖励", "行政裁决", "其他行政权力"}
+
+func isCategory(s string) bool { return s != "" && contains(categories, s) }
+
+// canonCategory returns the usual name of a category cell written short or
+// with a suffix (处罚, 行政许可类, 行政强制措施, 其他职权); any other text
+// is returned as written, less its spaces.
+func canonCategory(s string) string {
+	if strings.ContainsFunc(s, unicode.IsSpace) {
+		s = strings.Join(strings.Fields(s), "")
+	}
+	if s == "" || isCategory(s) {
+		return s
+	}
+	t := s
+	for _, suf := range []string{"事项", "类", "措施", "执行"} {
+		t = strings.TrimSuffix(t, suf)
+	}
+	switch t {
+	case "其他", "其它", "其他权力", "其他职权", "其他行政职权", "其它行政权力", "其他行政权力", "其他权", "其他行政权":
+		return "其他行政权力"
+	}
+	if isCategory(t) {
+		return t
+	}
+	if isCategory("行政" + t) {
+		return "行政" + t
+	}
+	return s
+}
+
+// sectionHead matches the numbering that opens a section row: 一、
+// （一） 第一部分.
+var sectionHead = regexp.MustCompile(`^(?:第[一二三四五六七八九十百零〇0-9]+(?:部分|章|节|类|篇)|[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十百]+[)）])\s*`)
+
+// sectionCount matches a count closing a section row: （共56项）.
+var sectionCount = regexp.MustCompile(`[（(]?\s*(?:共|计)?\s*[0-9]+\s*项\s*[)）]?$`)
+
+// section updates the context from a section row's text: a category
+// (一、行政处罚（共56项）), a mode (二、县级赋权事项) or, for a numbered
+// sub-section or one ending in 类/领域, a domain (（一）规划建设类). A
+// category starts a new section, so it clears the domain.
+func (c *rowContext) section(text string) {
+	s := strings.Join(strings.Fields(text), "")
+	head := sectionHead.FindString(s)
+	s = sectionCount.ReplaceAllString(strings.TrimPrefix(s, head), "")
+	if s == "" {
+		return
+	}
+	if cat := canonCategory(s); isCategory(cat) {
+		c.category, c.domain = cat, ""
+		return
+	}
+	for _, suf := range []string{"事项清单", "事项目录", "事项", "清单"} {
+		if cat := canonCategory(strings.TrimSuffix(s, suf)); isCategory(cat) {
+			c.category, c.domain = cat, ""
+			return
+		}
+	}
+	if m, ok := noteMode(s); ok {
+		c.mode = m
+		return
+	}
+	if head == "" || utf8.RuneCountInString(s) > 12 || strings.ContainsAny(s, "、，,：:；。") {
+		return
+	}
+	sub := strings.HasPrefix(head, "（") || strings.HasPrefix(head, "(")
+	for _, suf := range []string{"类", "领域", "方面"} {
+		if d, cut := strings.CutSuffix(s, suf); cut && d != "" {
+			c.domain = d
+			return
+		}
+	}
+	if sub {
+		c.domain = s
+	}
+}
+
+// continuation reports a row that names a sub-item under the item above
+// without repeating the item: a merged cell saved as CSV keeps its value
+// in the first row only. A numbered row (序号) is an item of its own.
+func continuation(rec []string, h headerMap) bool {
+	return cell(rec, h.col[fieldSubItem]) != "" && cell(rec, h.col[fieldSeq]) == ""
+}
+
+// fillFrom returns rec with its empty cells of the item's columns taken
+// from main, the row above that named the item. The code and sub-item are
+// the row's own.
+func fillFrom(rec, main []string, h headerMap) []string {
+	out := append([]string(nil), rec...)
+	fill := func(c int) {
+		if c < 0 || c >= len(main) {
+			return
+		}
+		for len(out) <= c {
+			out = append(out, "")
+		}
+		if strings.TrimSpace(out[c]) == "" {
+			out[c] = main[c]
+		}
+	}
+	for f := fieldName; f < numFields; f++ {
+		if f == fieldSubItem || f == fieldSeq {
+			continue
+		}
+		fill(h.col[f])
+		for _, c := range h.more[f] {
+			fill(c)
+		}
+	}
+	for _, c := range h.notes {
+		fill(c)
+	}
+	return out
+}
+
+// fullWidth folds full-width ASCII (３７０４８１ＣＦ) to its usual form.
+func fullWidth(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= '！' && r <= '～':
+			return r - 0xFEE0
+		case r == '\u3000':
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// normCode is a code as the list means it: full-width characters folded,
+// spaces (also inside: "370481 CF 001") removed.
+func normCode(s string) string {
+	s = fullWidth(s)
+	if !strings.ContainsAny(s, " \t\n\r") {
+		return s
+	}
+	return strings.Join(strings.Fields(s), "")
+}
+
+// sciCode matches a number Excel wrote in scientific notation (1.20225E+17):
+// the code's digits past the sixth or so are lost.
+var sciCode = regexp.MustCompile(`^[0-9]+(?:\.[0-9]+)?[eE]\+?[0-9]+$`)
+
+// codeProblem says what is wrong with a code that lost its digits in
+// Excel: written in scientific notation, or stored as a number of more
+// than 15 digits (Excel keeps 15). "" for a good code.
+// numeric is asked only of a code of more than 15 digits.
+func codeProblem(code, label string, numeric func() bool) string {
+	const fix = "请在 Excel 中把该列设为文本格式、填回完整的编码后重新导出"
+	if sciCode.MatchString(code) {
+		return fmt.Sprintf("列 %s 的值“%s”是 Excel 的科学计数法，编码的后几位已经丢失（%s）", label, code, fix)
+	}
+	if len(code) > 15 && strings.Trim(code, "0123456789") == "" && numeric() {
+		return fmt.Sprintf("列 %s 的值“%s”在 Excel 中存为数字，超过 15 位的部分已经丢失（%s）", label, code, fix)
+	}
+	return ""
+}
