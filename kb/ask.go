@@ -767,7 +767,7 @@ func (k *KB) candidates(res *towndesk.AskResult, rows []scoredRow, townList *tow
 	var picked []*scoredRow
 	for i := range rows {
 		r := &rows[i]
-		if r.score < k.params.Candidate || len(picked) >= k.params.MaxCandidates {
+		if r.score < k.params.Candidate {
 			break
 		}
 		// A candidate covers enough of the question, and either enough of
@@ -793,7 +793,9 @@ func (k *KB) candidates(res *towndesk.AskResult, rows []scoredRow, townList *tow
 				}
 			}
 		}
-		if !dup {
+		// Once the candidates are full, a row may still take the place of
+		// the town's assist row of its power (above), but adds none.
+		if !dup && len(picked) < k.params.MaxCandidates {
 			picked = append(picked, r)
 		}
 	}
