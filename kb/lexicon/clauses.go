@@ -1,6 +1,7 @@
 package lexicon
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -48,7 +49,16 @@ func AsksWhetherMay(tokens []string) bool {
 // NegatedApproval reports whether q says something was done without the
 // approval it needed: a negation followed closely by an approval word, or
 // 擅自, 私自.
-func NegatedApproval(q string) bool { return negatedApproval(q, true) }
+func NegatedApproval(q string) bool {
+	return negatedApproval(q, true) || exceededApproval.MatchString(q)
+}
+
+// exceededApproval matches a question saying an approval was exceeded or
+// not followed, which is a violation too: 比批的多盖了两层, 超出批准的面积,
+// 不按许可证规定, 超过了许可的范围.
+var exceededApproval = regexp.MustCompile(`比[^，。,.;；！？!?]{0,12}(批|许可|证)[^，。,.;；！？!?]{0,8}(多|超|大)|` +
+	`(超出|超过|超了|超)[^，。,.;；！？!?]{0,6}(批准|批的|许可|审批|证上)|` +
+	`(不按|没按|未按|不照)[^，。,.;；！？!?]{0,8}(批准|批的|许可|证上|审批)`)
 
 // LacksApproval reports whether an item's name is about doing without an
 // approval (未取得…许可, 无…证, 未经批准): a negation followed closely by an

@@ -37,6 +37,10 @@ func TestNegatedApproval(t *testing.T) {
 		"没有办乡村建设规划许可证":     true,
 		"乡村规划许可证没办就开槽了":    true, // the approval first, then that it was not had
 		"宅基地批文也没有，房子就盖起来了": true,
+		"比规划许可证批的多盖了两层":    true, // an approval exceeded is a violation too
+		"房子超出批准的面积一大块":     true,
+		"不按许可证规定的时间施工":     true,
+		"比邻居家多盖了一层":        false,
 		"许可证办好了，去哪备案":      false,
 		"要办什么证，去哪办":        false,
 		"规划许可证，没人管":        false, // another clause
