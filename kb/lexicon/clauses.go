@@ -47,8 +47,8 @@ func AsksWhetherMay(tokens []string) bool {
 }
 
 // NegatedApproval reports whether q says something was done without the
-// approval it needed: a negation followed closely by an approval word, or
-// 擅自, 私自.
+// approval it needed: a negation followed closely by an approval word (or
+// preceded by one: 许可证没办), 擅自, 私自, or an approval exceeded.
 func NegatedApproval(q string) bool {
 	return negatedApproval(q, true) || exceededApproval.MatchString(q)
 }
