@@ -66,9 +66,6 @@ var exceededApproval = regexp.MustCompile(`比[^，。,.;；！？!?]{0,12}(批|
 func LacksApproval(name string) bool { return negatedApproval(name, false) }
 
 func negatedApproval(q string, bare bool) bool {
-	if bare && approvalDenied(q) {
-		return true
-	}
 	rs := []rune(q)
 	for i := range rs {
 		for _, n := range negations {
@@ -77,15 +74,7 @@ func negatedApproval(q string, bare bool) bool {
 			}
 			// The approval word may come a few words later ("没办乡村建设
 			// 规划许可证"), but within the same clause.
-			rest := rs[i+len([]rune(n)):]
-			end := min(len(rest), 14)
-			for k := 0; k < end; k++ {
-				if strings.ContainsRune("，。,.;；！？!?", rest[k]) {
-					end = k
-					break
-				}
-			}
-			window := string(rest[:end])
+			window := clauseAfter(rs[i+len([]rune(n)):], 14)
 			for _, a := range approvals {
 				if strings.Contains(window, a) {
 					return true
@@ -95,8 +84,28 @@ func negatedApproval(q string, bare bool) bool {
 				return true
 			}
 		}
+		// Or the approval comes first and its lack right after it:
+		// 许可证没办, 宅基地批文也没有, 手续还冇.
+		for _, a := range approvals {
+			if bare && strings.HasPrefix(string(rs[i:]), a) && strings.ContainsAny(clauseAfter(rs[i+len([]rune(a)):], 3), "没未冇无") {
+				return true
+			}
+		}
 	}
 	return false
+}
+
+// clauseAfter returns up to n characters of rest, ending where its clause
+// ends.
+func clauseAfter(rest []rune, n int) string {
+	end := min(len(rest), n)
+	for k := 0; k < end; k++ {
+		if strings.ContainsRune("，。,.;；！？!?", rest[k]) {
+			end = k
+			break
+		}
+	}
+	return string(rest[:end])
 }
 
 // NamesBody reports whether a word names a body: 县公安局, 镇政府, 派出所.
@@ -167,30 +176,4 @@ func IsQuantity(s string) bool {
 		}
 	}
 	return true
-}
-
-// approvalDenied reports whether q names an approval and then says it was
-// not had: 许可证没办, 宅基地批文也没有, 手续还冇. The negation follows
-// the approval word within a few characters of the same clause.
-func approvalDenied(q string) bool {
-	rs := []rune(q)
-	for i := range rs {
-		for _, a := range approvals {
-			if !strings.HasPrefix(string(rs[i:]), a) {
-				continue
-			}
-			rest := rs[i+len([]rune(a)):]
-			for k := 0; k < min(len(rest), 3); k++ {
-				if strings.ContainsRune("，。,.;；！？!?", rest[k]) {
-					break
-				}
-				for _, n := range []string{"没", "未", "冇", "无"} {
-					if strings.HasPrefix(string(rest[k:]), n) {
-						return true
-					}
-				}
-			}
-		}
-	}
-	return false
 }
