@@ -12,10 +12,7 @@ import (
 func TestChatConsole(t *testing.T) {
 	dir := t.TempDir()
 	in := "谁管烧秸秆\n柴胡店镇放鞭炮谁管\n2\n没用\n帮助\n代办\n退出\n不会读到这里\n"
-	out, errb, code := runMain(t, in, "chat", "--data", dir, "--town", "邦均镇", "--county", "蓟州区", "--user", "王五")
-	if code != 0 {
-		t.Fatalf("chat exit %d, stderr:\n%s", code, errb)
-	}
+	out := mustRun(t, in, "chat", "--data", dir, "--town", "邦均镇", "--county", "蓟州区", "--user", "王五")
 	for _, want := range []string{
 		"邦均镇",           // the default place is used
 		"请输入序号或县名选择",    // the ambiguous place becomes a numbered choice
@@ -74,10 +71,7 @@ func TestChatConsoleFollowUpsAndDesk(t *testing.T) {
 		"代办 2026-0001 收付 支付 20", "代办 2026-0001 已办结 已办好", "代办 2026-0001 回访 满意", "代办 2026-0001",
 		"代办 2026-0001 完整号码",
 	}, "\n") + "\n"
-	out, errb, code := runMain(t, in, "chat", "--data", dir, "--user", "王五")
-	if code != 0 {
-		t.Fatalf("chat exit %d, stderr:\n%s", code, errb)
-	}
+	out := mustRun(t, in, "chat", "--data", dir, "--user", "王五")
 	for _, want := range []string{
 		"请问是哪个乡镇",         // the question needs a place
 		"蓟州区下营镇清单",        // … and the reply gives it

@@ -28,6 +28,17 @@ func runMain(t *testing.T, stdin string, args ...string) (stdout, stderr string,
 	return out.String(), errb.String(), code
 }
 
+// mustRun runs towndesk with args and returns what it printed, failing the
+// test if it exits non-zero.
+func mustRun(t *testing.T, stdin string, args ...string) string {
+	t.Helper()
+	out, errOut, code := runMain(t, stdin, args...)
+	if code != 0 {
+		t.Fatalf("towndesk %s: exit %d: %s", strings.Join(args, " "), code, errOut)
+	}
+	return out
+}
+
 const listHeader = "序号,事项编码,事项名称,事项类型,实施依据,实施主体,承办机构,承接方式\n"
 
 func writeFile(t *testing.T, dir, name, content string) string {
@@ -49,10 +60,7 @@ func TestImportListsDiffAsk(t *testing.T) {
 	if out, _, _ := runMain(t, "", "lists", "--data", data, "--json"); strings.TrimSpace(out) != "[]" {
 		t.Errorf("lists --json on an empty data directory = %q, want []", out)
 	}
-	out, errOut, code := runMain(t, "", "import", "--data", data, "--county", "滕州", "--town", "滨湖", "--edition", "2023版", v1)
-	if code != 0 {
-		t.Fatalf("import v1 exit %d: %s", code, errOut)
-	}
+	out := mustRun(t, "", "import", "--data", data, "--county", "滕州", "--town", "滨湖", "--edition", "2023版", v1)
 	if !strings.Contains(out, "山东省滕州市滨湖镇") || !strings.Contains(out, "2 条") {
 		t.Errorf("import output = %q, want the place and the row count", out)
 	}
@@ -68,20 +76,14 @@ func TestImportListsDiffAsk(t *testing.T) {
 	if _, errOut, code := runMain(t, "", "import", "--data", data, "--county", "滕州市", "--town", "滨湖镇", "--edition", "2024版", v2); code != 0 {
 		t.Fatalf("import v2 exit %d: %s", code, errOut)
 	}
-	out, errOut, code = runMain(t, "", "diff", "--data", data, "--county", "滕州", "--town", "滨湖镇")
-	if code != 0 {
-		t.Fatalf("diff exit %d: %s", code, errOut)
-	}
+	out = mustRun(t, "", "diff", "--data", data, "--county", "滕州", "--town", "滨湖镇")
 	for _, want := range []string{"2023版（2 条）→ 2024版（2 条）", "+ BH-3", "- BH-2", "~ BH-1", "实施主体：滕州市滨湖镇人民政府 → 滕州市滨湖镇综合行政执法办公室"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("diff output lacks %q:\n%s", want, out)
 		}
 	}
 
-	out, errOut, code = runMain(t, "", "ask", "--data", data, "--json", "滨湖镇有人乱倒垃圾谁管")
-	if code != 0 {
-		t.Fatalf("ask exit %d: %s", code, errOut)
-	}
+	out = mustRun(t, "", "ask", "--data", data, "--json", "滨湖镇有人乱倒垃圾谁管")
 	var got struct {
 		Status  string
 		Answers []struct{ Code, Body string }
@@ -148,10 +150,7 @@ func TestImportRejectsBadInputAndKeepsData(t *testing.T) {
 func TestAskBatchAndUsage(t *testing.T) {
 	data := t.TempDir()
 	in := "滨湖镇谁管烧秸秆\n\n柴胡店镇放鞭炮谁管\n谁管违建\n"
-	out, errOut, code := runMain(t, in, "ask", "--data", data, "--batch")
-	if code != 0 {
-		t.Fatalf("ask --batch exit %d: %s", code, errOut)
-	}
+	out := mustRun(t, in, "ask", "--data", data, "--batch")
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	want := []string{"answered", "ambiguous_place", "need_place"}
 	if len(lines) != len(want) {
@@ -166,11 +165,11 @@ func TestAskBatchAndUsage(t *testing.T) {
 	if _, _, code := runMain(t, "", "ask", "--data", data); code != 2 {
 		t.Errorf("ask without a question exit %d, want 2", code)
 	}
-	out, _, code = runMain(t, "", "law", "城乡规划法", "第六十五条")
+	out, _, code := runMain(t, "", "law", "城乡规划法", "第六十五条")
 	if code != 0 || !strings.Contains(out, "乡、镇人民政府") {
 		t.Errorf("law 城乡规划法 第六十五条 = %d %q, want the article", code, out)
 	}
-	_, errOut, code = runMain(t, "", "law", "城乡规划法", "第九百条")
+	_, errOut, code := runMain(t, "", "law", "城乡规划法", "第九百条")
 	if code != 1 || errOut == "" {
 		t.Errorf("law with a missing article exit %d %q, want 1 and a message", code, errOut)
 	}
@@ -370,10 +369,7 @@ func TestImportWarnsOfDefaultedMode(t *testing.T) {
 		"2,CZ-2,农村村民宅基地审批,行政许可,《中华人民共和国土地管理法》第六十二条,沐川县茨竹乡人民政府,\n"+
 		"3,CZ-3,乡道建设和养护,其他行政权力,《中华人民共和国公路法》第八条,沐川县茨竹乡人民政府,需报县交通运输局备案\n")
 	data := t.TempDir()
-	out, errOut, code := runMain(t, "", "import", "--data", data, "--county", "沐川县", "--town", "茨竹乡", "--edition", "1", list)
-	if code != 0 {
-		t.Fatalf("import exit %d: %s", code, errOut)
-	}
+	out := mustRun(t, "", "import", "--data", data, "--county", "沐川县", "--town", "茨竹乡", "--edition", "1", list)
 	want := "注意：茨竹乡权责清单.csv 没有承接方式列，其中 2 行的备注也未写明承接方式，已按“法定”导入；如不对，请导入时用 --mode 指定（如 --mode 委托）。"
 	var warnings []string
 	for _, l := range strings.Split(out, "\n") {
@@ -384,19 +380,13 @@ func TestImportWarnsOfDefaultedMode(t *testing.T) {
 	if len(warnings) != 1 || warnings[0] != want {
 		t.Errorf("import warnings = %q, want exactly\n%s\noutput:\n%s", warnings, want, out)
 	}
-	ask, errOut, code := runMain(t, "", "ask", "--data", data, "--json", "茨竹乡烧秸秆谁管")
-	if code != 0 {
-		t.Fatalf("ask exit %d: %s", code, errOut)
-	}
+	ask := mustRun(t, "", "ask", "--data", data, "--json", "茨竹乡烧秸秆谁管")
 	if !strings.Contains(ask, `"mode":"赋权"`) {
 		t.Errorf("ask after import = %s, want the 赋权 row read from the note", ask)
 	}
 
 	// With --mode the person chose the mode: no warning.
-	out, errOut, code = runMain(t, "", "import", "--data", t.TempDir(), "--county", "沐川县", "--town", "茨竹乡", "--mode", "法定", list)
-	if code != 0 {
-		t.Fatalf("import --mode exit %d: %s", code, errOut)
-	}
+	out = mustRun(t, "", "import", "--data", t.TempDir(), "--county", "沐川县", "--town", "茨竹乡", "--mode", "法定", list)
 	if strings.Contains(out, "注意：") {
 		t.Errorf("import --mode printed a warning:\n%s", out)
 	}
@@ -412,18 +402,12 @@ func TestImportReportsHowLayoutWasRead(t *testing.T) {
 		"一、行政处罚（共1项）,,,\n"+
 		"1,对露天焚烧秸秆的处罚,《中华人民共和国大气污染防治法》第一百一十九条,县级赋权事项\n")
 	data := t.TempDir()
-	out, errOut, code := runMain(t, "", "import", "--data", data, "--county", "滕州", "--town", "滨湖", "--edition", "1", list)
-	if code != 0 {
-		t.Fatalf("import exit %d: %s", code, errOut)
-	}
+	out := mustRun(t, "", "import", "--data", data, "--county", "滕州", "--town", "滨湖", "--edition", "1", list)
 	want := "请核对：滨湖镇权责清单.csv:2: 没有实施主体列，各行的实施主体按“滕州市滨湖镇权责清单”取为 滕州市滨湖镇人民政府"
 	if !strings.Contains(out, want) {
 		t.Errorf("import output lacks %q:\n%s", want, out)
 	}
-	ask, errOut, code := runMain(t, "", "ask", "--data", data, "--json", "滨湖镇烧秸秆谁管")
-	if code != 0 {
-		t.Fatalf("ask exit %d: %s", code, errOut)
-	}
+	ask := mustRun(t, "", "ask", "--data", data, "--json", "滨湖镇烧秸秆谁管")
 	for _, w := range []string{`"body":"滕州市滨湖镇人民政府"`, `"category":"行政处罚"`, `"mode":"赋权"`} {
 		if !strings.Contains(ask, w) {
 			t.Errorf("ask after import = %s, want %s", ask, w)

@@ -186,10 +186,7 @@ func TestAskBesideServe(t *testing.T) {
 	}
 	ask := func(stdin string, args ...string) string {
 		t.Helper()
-		out, errb, code := runMain(t, stdin, append([]string{"ask", "--data", dir}, args...)...)
-		if code != 0 {
-			t.Fatalf("towndesk ask %s: exit %d, %s", strings.Join(args, " "), code, errb)
-		}
+		out := mustRun(t, stdin, append([]string{"ask", "--data", dir}, args...)...)
 		return out
 	}
 	out := ask("", "--json", "滨湖镇有人乱搭乱建归谁管？")
