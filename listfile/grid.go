@@ -147,13 +147,17 @@ func parseGrid(grid [][]string, src gridSource, opts Options) (*gridResult, erro
 			}
 			continue
 		}
-		if skip, section := skipRow(rec, h); skip {
+		// A sub-item row under a merged item (only its sub-item filled, as
+		// Excel saves merged cells to CSV) holds one value, as a section
+		// row does: it is told apart first.
+		cont := main != nil && cell(rec, h.col[fieldName]) == "" && continuation(rec, h) && !spread(rec)
+		if skip, section := skipRow(rec, h); skip && !cont {
 			if section != "" {
 				ctx.section(section)
 			}
 			continue
 		}
-		if cell(rec, h.col[fieldName]) == "" && continuation(rec, h) && main != nil {
+		if cont {
 			rec = fillFrom(rec, main, h)
 			filled = append(filled, strconv.Itoa(i+1))
 		} else if cell(rec, h.col[fieldName]) != "" {
@@ -446,6 +450,23 @@ func (c *rowContext) section(text string) {
 // in the first row only. A numbered row (序号) is an item of its own.
 func continuation(rec []string, h headerMap) bool {
 	return cell(rec, h.col[fieldSubItem]) != "" && cell(rec, h.col[fieldSeq]) == ""
+}
+
+// spread reports a row whose one text fills several cells: a section
+// title merged across the sheet, never a sub-item row.
+func spread(rec []string) bool {
+	first, n := "", 0
+	for _, c := range rec {
+		if c = strings.TrimSpace(c); c == "" {
+			continue
+		}
+		if n > 0 && c != first {
+			return false
+		}
+		first = c
+		n++
+	}
+	return n > 1
 }
 
 // fillFrom returns rec with its empty cells of the item's columns taken

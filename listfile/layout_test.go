@@ -296,34 +296,41 @@ func TestParseRealLayouts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := tt.file(t)
-			got, err := Parse([]File{f}, townOpts)
-			if err != nil {
-				t.Fatalf("Parse(%s): %v", f.Name, err)
-			}
-			items := append([]towndesk.PowerItem(nil), got.Items...)
-			for i := range items {
-				if strings.HasPrefix(items[i].Code, "G"+townOpts.CodePrefix+"-") {
-					items[i].Code = ""
-				}
-			}
-			if diff := cmp.Diff(tt.want, items); diff != "" {
-				t.Errorf("Parse(%s) items (-want +got):\n%s", f.Name, diff)
-			}
-			var notices []string
-			for _, n := range got.Notices {
-				notices = append(notices, n.String())
-			}
-			all := strings.Join(notices, "\n")
-			for _, w := range tt.notices {
-				if !strings.Contains(all, w) {
-					t.Errorf("Parse(%s) notices lack %q:\n%s", f.Name, w, all)
-				}
-			}
-			if len(tt.notices) == 0 && len(notices) > 0 {
-				t.Errorf("Parse(%s) notices = %q, want none", f.Name, notices)
-			}
+			checkLayout(t, tt.file(t), townOpts, tt.want, tt.notices)
 		})
+	}
+}
+
+// checkLayout parses f under opts and checks its items (generated codes
+// left out) and that each of notices appears in one notice; no notices
+// means none may be printed.
+func checkLayout(t *testing.T, f File, opts Options, want []towndesk.PowerItem, notices []string) {
+	t.Helper()
+	got, err := Parse([]File{f}, opts)
+	if err != nil {
+		t.Fatalf("Parse(%s): %v", f.Name, err)
+	}
+	items := append([]towndesk.PowerItem(nil), got.Items...)
+	for i := range items {
+		if strings.HasPrefix(items[i].Code, "G"+opts.CodePrefix+"-") {
+			items[i].Code = ""
+		}
+	}
+	if diff := cmp.Diff(want, items); diff != "" {
+		t.Errorf("Parse(%s) items (-want +got):\n%s", f.Name, diff)
+	}
+	var lines []string
+	for _, n := range got.Notices {
+		lines = append(lines, n.String())
+	}
+	all := strings.Join(lines, "\n")
+	for _, w := range notices {
+		if !strings.Contains(all, w) {
+			t.Errorf("Parse(%s) notices lack %q:\n%s", f.Name, w, all)
+		}
+	}
+	if len(notices) == 0 && len(lines) > 0 {
+		t.Errorf("Parse(%s) notices = %q, want none", f.Name, lines)
 	}
 }
 

@@ -414,11 +414,31 @@ func skipRow(rec []string, h headerMap) (skip bool, section string) {
 	if same && (len(vals) > 1 || name == "") {
 		return true, first
 	}
-	if name != "" && sectionHead.MatchString(name) && cell(rec, h.col[fieldCode]) == "" &&
-		cell(rec, h.col[fieldBasis]) == "" && cell(rec, h.col[fieldSubItem]) == "" {
+	if name != "" && sectionHead.MatchString(name) && namedSection(rec, h, name) {
 		return true, name
 	}
 	return false, ""
+}
+
+// namedSection reports whether a numbered text in the name column is a
+// section heading and not an item whose name happens to open with a
+// numbering (（一）对未取得…的处罚, 第二类精神药品零售审批): a heading fills no
+// code, basis, sub-item, 序号 or category. A body cell may be filled, as a
+// body merged down the sheet starts on the heading's row, but only under a
+// heading that names what a section row gives (一、法定职权, 二、行政处罚,
+// （一）规划建设类): an item's name does not.
+func namedSection(rec []string, h headerMap, name string) bool {
+	for _, f := range []field{fieldCode, fieldBasis, fieldSubItem, fieldSeq, fieldCategory} {
+		if cell(rec, h.col[f]) != "" {
+			return false
+		}
+	}
+	if cell(rec, h.col[fieldBody]) == "" {
+		return true
+	}
+	var c rowContext
+	c.section(name)
+	return c.category != "" || c.mode != "" || c.domain != ""
 }
 
 // signatureWords open the rows under a list where its makers sign.
