@@ -161,7 +161,7 @@ func TestParseRealLayouts(t *testing.T) {
 			{Name: sub65a, Category: "行政处罚", Domain: "规划建设", Basis: law65, Body: "镇人民政府", Mode: "法定"},
 			{Name: "对露天焚烧秸秆的处罚", Category: "行政处罚", Domain: "农林水利", Basis: air119, Body: "镇人民政府", Mode: "赋权", Note: "县级赋权事项"},
 			{Name: "对违法建设的强制拆除", Category: "行政强制", Basis: law65, Body: "镇人民政府", Mode: "法定"},
-		}, nil},
+		}, []string{"柴胡店镇.xlsx:3: 以下 2 行的事项类型取自分节行“一、行政处罚（共3项）”", "柴胡店镇.xlsx:8: 以下 1 行的事项类型取自分节行“二、行政强制（共1项）”"}},
 		{"sections in the name column, body merged down, mode sections", func(t *testing.T) File {
 			return File{"滨湖镇.xlsx", workbook(t, sheetSpec{name: "Sheet1", rows: [][]string{
 				{"序号", "事项名称", "实施依据", "实施主体"},
@@ -173,7 +173,7 @@ func TestParseRealLayouts(t *testing.T) {
 		}, []towndesk.PowerItem{
 			{Name: sub65a, Basis: law65, Body: bodyMerged, Mode: "法定"},
 			{Name: "对露天焚烧秸秆的处罚", Basis: air119, Body: bodyMerged, Mode: "赋权"},
-		}, nil},
+		}, []string{"滨湖镇.xlsx:2: 以下 1 行的承接方式取自分节行“一、法定职权”", "滨湖镇.xlsx:4: 以下 1 行的承接方式取自分节行“二、县级赋权事项”"}},
 		{"category sections in a CSV's first column", func(t *testing.T) File {
 			return File{"邦均镇.csv", gb18030(t, csvText(
 				[]string{"事项名称", "事项编码", "实施依据", "实施主体", "承接方式"},
@@ -185,7 +185,7 @@ func TestParseRealLayouts(t *testing.T) {
 		}, []towndesk.PowerItem{
 			{Code: "BJ-CF-001", Name: "对燃放烟花爆竹的处罚", Category: "行政处罚", Basis: "《烟花爆竹安全管理条例》第四十二条", Body: "蓟州区邦均镇人民政府", Mode: "赋权"},
 			{Code: "BJ-JC-001", Name: "对农药经营的监督检查", Category: "行政检查", Basis: "《农药管理条例》第四十一条", Body: "蓟州区邦均镇人民政府", Mode: "委托"},
-		}, nil},
+		}, []string{"邦均镇.csv:2: 以下 1 行的事项类型取自分节行“一、行政处罚”", "邦均镇.csv:4: 以下 1 行的事项类型取自分节行“二、行政检查”"}},
 		{"body only in the title, 权责事项 and 职权依据 headers", func(t *testing.T) File {
 			return File{"佛堂镇.xlsx", workbook(t, sheetSpec{name: "Sheet1", rows: [][]string{
 				{"义乌市佛堂镇权责清单（2024年版）"},
@@ -250,7 +250,7 @@ func TestParseRealLayouts(t *testing.T) {
 			)}
 		}, []towndesk.PowerItem{
 			{Name: "对燃放烟花爆竹的处罚", Body: "沐川县沐溪镇人民政府", Mode: "法定"},
-		}, []string{"沐溪镇.xlsx[调整说明]:1: 表头没有实施主体列", "（此工作表未导入）"}},
+		}, []string{"沐溪镇.xlsx[调整说明]: 这是清单的调整（变更）说明（列 调整类型），不是权责清单，此工作表未导入"}},
 		{"hidden column and row", func(t *testing.T) File {
 			return File{"沐溪镇.xlsx", workbook(t, sheetSpec{name: "Sheet1", rows: [][]string{
 				{"序号", "事项名称", "实施主体（调整前）", "实施主体", "事项类型"},

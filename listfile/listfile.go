@@ -330,6 +330,9 @@ func parseCSV(ctx context.Context, name string, data []byte, opts Options) (*fil
 	if err != nil {
 		return nil, err
 	}
+	if g.changeLog != "" {
+		return nil, changeLogError(name, g.changeLog)
+	}
 	if g.noBody != nil {
 		return nil, noBodyError(g.noBody)
 	}
@@ -437,7 +440,7 @@ func namedSection(rec []string, h headerMap, name string) bool {
 		return true
 	}
 	var c rowContext
-	c.section(name)
+	c.section(name, 0)
 	return c.category != "" || c.mode != "" || c.domain != ""
 }
 
