@@ -210,6 +210,11 @@ func parseGrid(grid [][]string, src gridSource, opts Options) (*gridResult, erro
 				strings.Join(fieldInfo[fieldBody].headers[1:5], "、"))}
 			return out, nil
 		}
+		if opts.Town != "" && !strings.Contains(body, opts.Town) {
+			return nil, towndesk.Errorf(towndesk.EINVALID,
+				"%s: 表头没有实施主体列，按%s取得的实施主体是 %s，不是导入的乡镇 %s；请核对文件和 --town，或加一列“实施主体”后重新导入",
+				src.pos(hi+1), quoteFrom(from, out.body != ""), body, opts.Town)
+		}
 		ctx.body = body
 		if out.body != "" {
 			notice(hi+1, "没有实施主体列，各行的实施主体按“%s”取为 %s", from, body)
@@ -288,6 +293,15 @@ func parseGrid(grid [][]string, src gridSource, opts Options) (*gridResult, erro
 		notice(0, "第 %s 行在 Excel 中被隐藏，未导入（如需导入，请取消隐藏后重新导入）", rowList(hidden))
 	}
 	return out, nil
+}
+
+// quoteFrom renders where a body was read for a message: a title of the
+// sheet itself quoted, another sheet's title as described.
+func quoteFrom(from string, own bool) string {
+	if own {
+		return "“" + from + "”"
+	}
+	return from
 }
 
 // rowList renders row numbers for a notice, the first ten of them.
@@ -398,21 +412,32 @@ func subHeader(top, sub []string) (merged []string, ok bool) {
 // titleBody finds the body of a list without a body column in the rows
 // above its header: a row "实施主体：…", or "填报单位：…" naming a
 // government, else a title naming a town's list ("滕州市官桥镇权责清单" is
-// the list of 滕州市官桥镇人民政府). from is the text it was read from.
+// the list of 滕州市官桥镇人民政府; "滕州市人民政府关于公布官桥镇权责清单的
+// 通知" too). A title naming no single town (宁津县乡镇权责清单通用目录)
+// gives none. from is the text it was read from.
 func titleBody(titles []string) (body, from string) {
 	for _, t := range titles {
-		m := labelledBody.FindStringSubmatch(strings.Join(strings.Fields(t), ""))
+		m := labelledBody.FindStringSubmatch(t)
+		if m == nil {
+			continue
+		}
+		label, v := strings.Join(strings.Fields(m[1]), ""), m[2]
+		for _, w := range trailingLabels {
+			v = strings.TrimSuffix(v, w)
+		}
 		switch {
-		case m == nil:
-		case m[1] == "实施主体" || m[1] == "行使主体":
-			return m[2], t // the body, stated
-		case governmentName(m[2]) != "":
-			return governmentName(m[2]), t // the filer, when it is a government
+		case label == "实施主体" || label == "行使主体":
+			return v, t // the body, stated
+		case governmentName(v) != "":
+			return governmentName(v), t // the filer, when it is a government
 		}
 	}
 	for _, t := range titles {
 		s := strings.Join(strings.Fields(t), "")
 		s = leadingYear.ReplaceAllString(s, "")
+		if strings.Contains(s, "通用") || strings.Contains(s, "各乡镇") {
+			continue // a catalogue for every town of a county
+		}
 		cut := -1
 		for _, w := range listWords {
 			if i := strings.Index(s, w); i > 0 && (cut < 0 || i < cut) {
@@ -422,17 +447,51 @@ func titleBody(titles []string) (body, from string) {
 		if cut < 0 {
 			continue
 		}
-		if b := governmentName(s[:cut]); b != "" {
+		if b := titleGovernment(s[:cut]); b != "" {
 			return b, t
 		}
 	}
 	return "", ""
 }
 
+// titleGovernment is governmentName of the part of a title before the kind
+// of list, also when it is a notice's (滕州市人民政府关于公布官桥镇 →
+// 滕州市官桥镇人民政府); "" for the towns of a county (宁津县乡镇) or
+// anything not a single government's name.
+func titleGovernment(s string) string {
+	if before, after, ok := strings.Cut(s, "关于"); ok {
+		for _, w := range []string{"公布", "印发", "发布", "公开", "调整", "同意", "批准"} {
+			after = strings.TrimPrefix(after, w)
+		}
+		county := strings.TrimSuffix(before, "人民政府")
+		if county != "" && !strings.HasPrefix(after, county) && strings.HasSuffix(before, "人民政府") {
+			after = county + after
+		}
+		s = after
+	}
+	for _, w := range []string{"乡镇", "镇街", "街镇", "乡镇街道", "乡镇（街道）", "乡镇(街道)"} {
+		if strings.HasSuffix(s, w) {
+			return ""
+		}
+	}
+	b := governmentName(s)
+	if strings.Count(b, "人民政府") > 1 || strings.ContainsAny(b, "、，,《》") {
+		return ""
+	}
+	return b
+}
+
 var (
-	labelledBody = regexp.MustCompile(`(实施主体|行使主体|填报单位|编制单位)[:：]([^（(:：]+)`)
+	// labelledBody matches a labelled body ("实施主体：…"), the label
+	// perhaps spaced out, the value ending at white space: "实施主体：
+	// 滕州市官桥镇人民政府    日期：2024年5月".
+	labelledBody = regexp.MustCompile(`(实\s*施\s*主\s*体|行\s*使\s*主\s*体|填\s*报\s*单\s*位|编\s*制\s*单\s*位)\s*[:：]\s*([^（(:：\s\x{3000}]+)`)
 	leadingYear  = regexp.MustCompile(`^\d{4}年(?:度)?`)
 )
+
+// trailingLabels are the labels that may follow a labelled body with no
+// space between (…人民政府日期：2024年).
+var trailingLabels = []string{"填报日期", "填报时间", "日期", "时间", "联系人", "联系电话", "电话"}
 
 // listWords start the part of a title that names the kind of list.
 var listWords = []string{"权责清单", "权力清单", "职权清单", "权责事项", "权力事项", "行政权力", "行政职权", "综合行政执法", "赋权事项", "执法事项", "事项目录", "事项清单", "清单", "目录"}

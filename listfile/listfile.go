@@ -76,6 +76,9 @@ type Options struct {
 	// CodePrefix seeds generated codes (the place code), so a row without a
 	// code gets the same code every time its list is imported.
 	CodePrefix string
+	// Town is the town (街道) the list is imported for (官桥镇), "" for a
+	// county's list. A body read from a title must name it.
+	Town string
 }
 
 // Parsed is the result of reading the files of one edition.

@@ -209,6 +209,13 @@ func TestParseRefusesAmbiguous(t *testing.T) {
 					{"1", "农村村民宅基地审批", "《中华人民共和国土地管理法》第六十二条", "自然资源所"}}},
 			)}
 		}, []string{"官桥镇.xlsx[行政许可]:1: 表头没有实施主体列"}},
+		{"a county's catalogue for all its towns gives no body", func(t *testing.T) File {
+			return File{"宁津县.csv", []byte(csvText(
+				[]string{"宁津县乡镇权责清单通用目录"},
+				[]string{"序号", "事项名称", "事项类型", "实施依据"},
+				[]string{"1", "对露天焚烧秸秆的处罚", "行政处罚", air119},
+			))}
+		}, []string{"宁津县.csv:2: 表头没有实施主体列", "标题中也没有写明是哪个乡镇"}},
 		{"a change log by its column", func(t *testing.T) File {
 			return File{"官桥镇.csv", []byte(csvText(
 				[]string{"序号", "事项名称", "事项类型", "调整方式", "实施主体"},
@@ -243,5 +250,27 @@ func TestParseRefusesAmbiguous(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestParseTitleTown: a list imported for a town (--town) whose body is
+// read from its title must be that town's list.
+func TestParseTitleTown(t *testing.T) {
+	f := File{"官桥镇.csv", []byte(csvText(
+		[]string{"滕州市人民政府关于公布官桥镇权责清单的通知"},
+		[]string{"序号", "事项名称", "事项类型", "实施依据"},
+		[]string{"1", "对露天焚烧秸秆的处罚", "行政处罚", air119},
+	))}
+	opts := townOpts
+	opts.Town = "官桥镇"
+	checkLayout(t, f, opts, []towndesk.PowerItem{
+		{Name: "对露天焚烧秸秆的处罚", Category: "行政处罚", Basis: air119, Body: guanqiao, Mode: "法定"},
+	}, []string{"官桥镇.csv:2: 没有实施主体列，各行的实施主体按“滕州市人民政府关于公布官桥镇权责清单的通知”取为 滕州市官桥镇人民政府"})
+
+	opts.Town = "滨湖镇"
+	_, err := Parse([]File{f}, opts)
+	want := "官桥镇.csv:2: 表头没有实施主体列，按“滕州市人民政府关于公布官桥镇权责清单的通知”取得的实施主体是 滕州市官桥镇人民政府，不是导入的乡镇 滨湖镇"
+	if towndesk.ErrorCode(err) != towndesk.EINVALID || !strings.Contains(towndesk.ErrorMessage(err), want) {
+		t.Errorf("Parse(%s, Town 滨湖镇) = %v, want EINVALID with %q", f.Name, err, want)
 	}
 }
