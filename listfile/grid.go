@@ -156,11 +156,19 @@ func parseGrid(grid [][]string, src gridSource, opts Options) (*gridResult, erro
 		notice(0, "隐藏的列 %s未读取（Excel 中看不到它们；如需读取，请取消隐藏后重新导入）", strings.Join(hiddenNames, "、"))
 	}
 	start := hi + 1
+	headerCells := map[string]bool{} // the header's cells, to know it repeated
 	if start < len(grid) {
 		if merged, two := subHeader(grid[hi], grid[start]); two {
 			if hm, isHeader := parseHeader(merged); isHeader {
 				h = hm
 				start++
+			}
+		}
+	}
+	for _, row := range grid[hi:start] {
+		for _, c := range row {
+			if c = strings.TrimSpace(c); c != "" {
+				headerCells[c] = true
 			}
 		}
 	}
@@ -251,6 +259,9 @@ func parseGrid(grid [][]string, src gridSource, opts Options) (*gridResult, erro
 		// Excel saves merged cells to CSV) holds one value, as a section
 		// row does: it is told apart first.
 		cont := main != nil && cell(rec, h.col[fieldName]) == "" && continuation(rec, h) && !spread(rec)
+		if start > hi+1 && repeatedHeader(rec, headerCells) {
+			continue // a two-row header repeated on every printed page
+		}
 		if skip, section := skipRow(rec, h); skip && !cont {
 			if section != "" {
 				ctx.section(section, i)
@@ -683,6 +694,23 @@ func sectionMode(s string) (towndesk.Mode, bool) {
 // in the first row only. A numbered row (序号) is an item of its own.
 func continuation(rec []string, h headerMap) bool {
 	return cell(rec, h.col[fieldSubItem]) != "" && cell(rec, h.col[fieldSeq]) == ""
+}
+
+// repeatedHeader reports a row of two or more texts that are all cells of
+// the header rows: the sub-header row (主项名称, 子项名称, 法律, 法规) of a
+// header a paged list repeats, which alone is no header.
+func repeatedHeader(rec []string, header map[string]bool) bool {
+	n := 0
+	for _, c := range rec {
+		if c = strings.TrimSpace(c); c == "" {
+			continue
+		}
+		if !header[c] {
+			return false
+		}
+		n++
+	}
+	return n >= 2
 }
 
 // spread reports a row whose one text fills several cells: a section

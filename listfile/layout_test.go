@@ -20,6 +20,7 @@ type sheetSpec struct {
 	merges     []string // "A1:G1"
 	hiddenCols []string // "C"
 	hiddenRows []int    // 1-based
+	hidden     bool     // the sheet itself is hidden
 }
 
 func workbook(t *testing.T, sheets ...sheetSpec) []byte {
@@ -61,6 +62,11 @@ func workbook(t *testing.T, sheets ...sheetSpec) []byte {
 		}
 		for _, c := range s.hiddenCols {
 			if err := f.SetColVisible(s.name, c, false); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if s.hidden {
+			if err := f.SetSheetVisible(s.name, false); err != nil {
 				t.Fatal(err)
 			}
 		}

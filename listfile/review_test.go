@@ -171,6 +171,20 @@ func TestParseNoSilentMisread(t *testing.T) {
 			{Name: "对燃放烟花爆竹的处罚", Category: "行政处罚", Basis: "《烟花爆竹安全管理条例》第四十二条", Body: guanqiao, Mode: "法定"},
 			{Name: "农村村民宅基地审批", Category: "行政许可", Basis: "《中华人民共和国土地管理法》第六十二条", Body: guanqiao, Mode: "法定"},
 		}, []string{"官桥镇.xlsx[行政许可]:1: 没有实施主体列，本工作表也没有标题，各行的实施主体按工作表“行政处罚”的标题“滕州市官桥镇权责清单”取为 滕州市官桥镇人民政府"}},
+		{"a two-row header repeated on a later page", func(t *testing.T) File {
+			rows := append([][]string(nil), twoRowHeader[:6]...)
+			rows = append(rows, twoRowHeader[2], twoRowHeader[3], twoRowHeader[6])
+			return File{"官桥镇.csv", []byte(csvText(rows...))}
+		}, twoRowWant, []string{"官桥镇.csv: 第 6 行只写了子项名称、没有主项名称"}},
+		{"a hidden sheet is left out, and said so", func(t *testing.T) File {
+			hdr := []string{"序号", "事项名称", "实施主体"}
+			return File{"官桥镇.xlsx", workbook(t,
+				sheetSpec{name: "权责清单", rows: [][]string{hdr, {"1", "对燃放烟花爆竹的处罚", guanqiao}}},
+				sheetSpec{name: "2022年版", hidden: true, rows: [][]string{hdr, {"1", "对违法建设的处罚", guanqiao}}},
+			)}
+		}, []towndesk.PowerItem{
+			{Name: "对燃放烟花爆竹的处罚", Body: guanqiao, Mode: "法定"},
+		}, []string{"官桥镇.xlsx[2022年版]: 工作表在 Excel 中被隐藏，未导入"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -216,6 +230,12 @@ func TestParseRefusesAmbiguous(t *testing.T) {
 				[]string{"1", "对露天焚烧秸秆的处罚", "行政处罚", air119},
 			))}
 		}, []string{"宁津县.csv:2: 表头没有实施主体列", "标题中也没有写明是哪个乡镇"}},
+		{"a workbook whose only list sheet is hidden", func(t *testing.T) File {
+			return File{"官桥镇.xlsx", workbook(t,
+				sheetSpec{name: "说明", rows: [][]string{{"本清单自2024年起施行。"}}},
+				sheetSpec{name: "权责清单", hidden: true, rows: [][]string{{"序号", "事项名称", "实施主体"}, {"1", "对燃放烟花爆竹的处罚", guanqiao}}},
+			)}
+		}, []string{"官桥镇.xlsx: 可见的工作表中没有清单；隐藏的工作表 官桥镇.xlsx[权责清单] 未读取"}},
 		{"a change log by its column", func(t *testing.T) File {
 			return File{"官桥镇.csv", []byte(csvText(
 				[]string{"序号", "事项名称", "事项类型", "调整方式", "实施主体"},

@@ -155,6 +155,7 @@ func parseXLSX(ctx context.Context, name string, data []byte, opts Options) (*fi
 	var read []sheetRead
 	var titled *gridResult
 	titledFrom := ""
+	var hiddenSheets []string // labels of hidden sheets, not read
 	sheets := f.GetSheetList()
 	for _, sheet := range sheets {
 		if err := ctx.Err(); err != nil {
@@ -163,6 +164,12 @@ func parseXLSX(ctx context.Context, name string, data []byte, opts Options) (*fi
 		label := name
 		if len(sheets) > 1 {
 			label = fmt.Sprintf("%s[%s]", name, sheet)
+		}
+		// A hidden sheet is not what a person reading the workbook sees
+		// (an old edition, a working copy): it is left out, and said so.
+		if visible, err := f.GetSheetVisible(sheet); err == nil && !visible {
+			hiddenSheets = append(hiddenSheets, label)
+			continue
 		}
 		pos := func(row int) string { return fmt.Sprintf("%s:%d", label, row) }
 		grid, hiddenRows, err := readSheet(ctx, f, label, sheet)
@@ -235,8 +242,15 @@ func parseXLSX(ctx context.Context, name string, data []byte, opts Options) (*fi
 	if !found && len(changeLogs) > 0 {
 		return nil, changeLogError(changeLogs[0][0], changeLogs[0][1])
 	}
+	if !found && len(hiddenSheets) > 0 {
+		return nil, towndesk.Errorf(towndesk.EINVALID, "%s: 可见的工作表中没有清单；隐藏的工作表 %s 未读取（如需导入，请在 Excel 中取消隐藏后重新导入）",
+			name, strings.Join(hiddenSheets, "、"))
+	}
 	if !found {
 		return nil, noHeaderError(name, seenHeaders)
+	}
+	for _, l := range hiddenSheets {
+		out.notices = append(out.notices, Problem{l, "工作表在 Excel 中被隐藏，未导入（如需导入，请取消隐藏后重新导入）", [2]int{}})
 	}
 	for _, c := range changeLogs {
 		out.notices = append(out.notices, Problem{c[0], fmt.Sprintf("这是清单的调整（变更）说明（%s），不是权责清单，此工作表未导入", c[1]), [2]int{}})
