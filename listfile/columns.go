@@ -197,7 +197,8 @@ func parseHeader(row []string) (h headerMap, ok bool) {
 	}
 	// A header matched by its ending or start (权力事项类型) is read only
 	// when no header names the field exactly: beside 事项类型, a 审批事项类型
-	// is some other classification.
+	// is some other classification. The basis is the exception: lists
+	// split it over columns (法律依据, 地方性法规依据), all of them read.
 	fields := make([]field, len(row))
 	var exact [numFields]bool
 	for i, cell := range row {
@@ -207,7 +208,7 @@ func parseHeader(row []string) (h headerMap, ok bool) {
 	}
 	for i, cell := range row {
 		f := fields[i]
-		if _, ex := headerField(cell); !ex && exact[f] {
+		if _, ex := headerField(cell); !ex && exact[f] && f != fieldBasis {
 			f = fieldNone
 		}
 		if f == fieldNone {

@@ -432,7 +432,7 @@ func skipRow(rec []string, h headerMap) (skip bool, section string) {
 // code, basis, sub-item, 序号 or category. A body cell may be filled, as a
 // body merged down the sheet starts on the heading's row, but only under a
 // heading that names what a section row gives (一、法定职权, 二、行政处罚,
-// （一）规划建设类): an item's name does not.
+// （一）规划建设类): an item's name (（一）对违建的处罚) does not.
 func namedSection(rec []string, h headerMap, name string) bool {
 	for _, f := range []field{fieldCode, fieldBasis, fieldSubItem, fieldSeq, fieldCategory} {
 		if cell(rec, h.col[f]) != "" {
@@ -442,9 +442,17 @@ func namedSection(rec []string, h headerMap, name string) bool {
 	if cell(rec, h.col[fieldBody]) == "" {
 		return true
 	}
-	var c rowContext
-	c.section(name, 0)
-	return c.category != "" || c.mode != "" || c.domain != ""
+	s := strings.Join(strings.Fields(name), "")
+	s = sectionCount.ReplaceAllString(strings.TrimPrefix(s, sectionHead.FindString(s)), "")
+	if _, ok := sectionMode(s); ok || sectionCategory(s) != "" {
+		return true
+	}
+	for _, suf := range []string{"类", "领域", "方面"} {
+		if strings.HasSuffix(s, suf) && utf8.RuneCountInString(s) <= 12 {
+			return true
+		}
+	}
+	return false
 }
 
 // signatureWords open the rows under a list where its makers sign.

@@ -34,6 +34,14 @@ func TestParseNoSilentMisread(t *testing.T) {
 		}, []towndesk.PowerItem{
 			{Name: "一、农村村民宅基地审批初审", Category: "行政许可", Body: "某镇人民政府", Mode: "法定"},
 		}, nil},
+		{"a short item named （一）… with a body is not a section", func(t *testing.T) File {
+			return File{"某镇.csv", []byte(csvText(
+				[]string{"事项名称", "实施主体"},
+				[]string{"（一）对违法建设的处罚", "某镇人民政府"},
+			))}
+		}, []towndesk.PowerItem{
+			{Name: "（一）对违法建设的处罚", Body: "某镇人民政府", Mode: "法定"},
+		}, nil},
 		{"an item named 第二类… is not a section", func(t *testing.T) File {
 			return File{"某镇.csv", []byte(csvText(
 				[]string{"序号", "事项名称", "事项类型", "实施主体"},
@@ -150,6 +158,14 @@ func TestParseNoSilentMisread(t *testing.T) {
 			))}
 		}, []towndesk.PowerItem{
 			{Name: "农村村民宅基地审批", Category: "行政许可", Basis: "《中华人民共和国土地管理法》第六十二条", Body: "某镇人民政府", Mode: "法定"},
+		}, nil},
+		{"a basis split over an exact and an ending-matched header is joined", func(t *testing.T) File {
+			return File{"某镇.csv", []byte(csvText(
+				[]string{"序号", "事项名称", "法律依据", "地方性法规依据", "实施主体"},
+				[]string{"1", "对露天焚烧秸秆的处罚", air119, sdAir85, "某镇人民政府"},
+			))}
+		}, []towndesk.PowerItem{
+			{Name: "对露天焚烧秸秆的处罚", Basis: air119 + "\n" + sdAir85, Body: "某镇人民政府", Mode: "法定"},
 		}, nil},
 		{"a header matched by its ending gives way to an exact one", func(t *testing.T) File {
 			return File{"某镇.csv", []byte(csvText(
