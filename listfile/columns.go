@@ -37,7 +37,7 @@ var fieldInfo = [numFields]struct {
 	fieldSubItem:  {"subitem", "子项名称", []string{"子项名称", "子项", "子项事项名称"}},
 	fieldCategory: {"category", "事项类型", []string{"事项类型", "事项类别", "职权类型", "职权类别", "权力类别", "权力类型", "权责类别", "权责类型", "类型", "类别"}},
 	fieldBasis:    {"basis", "实施依据", []string{"实施依据", "设定依据", "法定依据", "执法依据", "事项依据", "法律依据", "依据", "设定和实施依据", "设定依据及实施依据", "职权依据", "权力依据", "处罚依据", "法律法规依据"}},
-	fieldBody:     {"body", "实施主体", []string{"实施主体", "实施机构", "执法主体", "行使主体", "事项主体", "实施机关", "责任主体", "实施部门", "实施单位", "执法机构", "执法单位"}},
+	fieldBody:     {"body", "实施主体", []string{"实施主体", "实施机构", "执法主体", "行使主体", "事项主体", "实施机关", "责任主体", "实施部门", "实施单位", "执法机构", "执法单位", "行政主体", "执法机关", "执法部门"}},
 	fieldOffice:   {"office", "承办机构", []string{"承办机构", "承办科室", "责任科室", "内设机构", "承办单位", "责任股室", "承办股室", "承办部门", "承办科"}},
 	fieldMode:     {"mode", "承接方式", []string{"承接方式", "赋权方式", "下放方式", "行使方式", "实施方式", "承接形式", "赋权形式", "下放形式", "承接类型", "赋权类型"}},
 	fieldLevel:    {"level", "管理权限", []string{"管理权限", "实施层级", "行使层级", "层级", "权限层级", "实施权限"}},
@@ -61,8 +61,17 @@ var headerSuffixes = []struct {
 
 // otherDuties start headers of columns about the duties around a power
 // (追责依据, 监督方式, 责任事项), not the power itself: a 追责依据 is not
-// the power's basis, whatever its ending says.
-var otherDuties = []string{"追责", "问责", "监督", "责任事项", "廉政"}
+// the power's basis, whatever its ending says. Nor is a 办件类型 (how
+// an application is handled) its category, a 主体类别 (what kind of
+// body) its category, a 赋权依据 or 裁量基准依据 (the devolving document,
+// the fine scale) its basis, or a 调整类型/变更方式 (a change log) any of
+// them.
+var otherDuties = []string{"追责", "问责", "监督", "责任事项", "廉政", "办件", "调整", "主体", "赋权", "裁量", "变更"}
+
+// ambiguousBody are headers that may name the body or a department around
+// it (the one responsible, the supervising one): a list whose only such
+// column is one of them is refused rather than read either way.
+var ambiguousBody = []string{"责任单位", "主管部门", "责任部门", "主管单位"}
 
 // normHeader folds a header cell to compare it with the known words: it
 // drops white space (including line breaks inside cells), asterisks marking
@@ -95,25 +104,32 @@ func normHeader(s string) string {
 // known word first, then a known ending (headerSuffixes), then the longest
 // known word the header starts with ("实施依据及条款" is basis). It returns fieldNone for anything else.
 func matchHeader(cell string) field {
+	f, _ := headerField(cell)
+	return f
+}
+
+// headerField is matchHeader, also saying whether the header is a known
+// word exactly (not by its ending or start).
+func headerField(cell string) (f field, exact bool) {
 	h := normHeader(cell)
 	if h == "" {
-		return fieldNone
+		return fieldNone, false
 	}
 	for f := fieldCode; f < numFields; f++ {
 		for _, w := range fieldInfo[f].headers {
 			if h == w {
-				return f
+				return f, true
 			}
 		}
 	}
 	for _, w := range otherDuties {
 		if strings.HasPrefix(h, w) {
-			return fieldNone
+			return fieldNone, false
 		}
 	}
 	for _, hs := range headerSuffixes {
 		if len([]rune(h)) > len([]rune(hs.suffix)) && strings.HasSuffix(h, hs.suffix) {
-			return hs.f
+			return hs.f, false
 		}
 	}
 	best, bestLen := fieldNone, 0
@@ -124,7 +140,7 @@ func matchHeader(cell string) field {
 			}
 		}
 	}
-	return best
+	return best, false
 }
 
 // headerMap maps canonical fields to column indexes of one header row.
@@ -179,8 +195,22 @@ func parseHeader(row []string) (h headerMap, ok bool) {
 	for i := range h.col {
 		h.col[i] = -1
 	}
+	// A header matched by its ending or start (权力事项类型) is read only
+	// when no header names the field exactly: beside 事项类型, a 审批事项类型
+	// is some other classification. The basis is the exception: lists
+	// split it over columns (法律依据, 地方性法规依据), all of them read.
+	fields := make([]field, len(row))
+	var exact [numFields]bool
 	for i, cell := range row {
-		f := matchHeader(cell)
+		var ex bool
+		fields[i], ex = headerField(cell)
+		exact[fields[i]] = exact[fields[i]] || ex
+	}
+	for i, cell := range row {
+		f := fields[i]
+		if _, ex := headerField(cell); !ex && exact[f] && f != fieldBasis {
+			f = fieldNone
+		}
 		if f == fieldNone {
 			if c := strings.TrimSpace(cell); c != "" {
 				h.unknown = append(h.unknown, c)

@@ -23,6 +23,10 @@ type gridSource struct {
 	// numeric reports whether a cell (0-based grid row and column) is
 	// stored as a number; nil for CSV, where every cell is text.
 	numeric func(row, col int) bool
+	// body and bodyFrom, for a sheet of a workbook whose first titled
+	// sheet gave the body: that body, and where it was read ("FILE[SHEET]
+	// 的标题“…”"), for a sheet with the same header and no title.
+	body, bodyFrom string
 }
 
 // gridResult is one grid read as a list.
@@ -34,9 +38,49 @@ type gridResult struct {
 	headers  []string // the cells seen when no header row was found
 	ok       bool     // a header row was found
 	// noBody, when !ok, refuses a header without a body column under a
-	// title that names no town: the file's error unless another sheet of
-	// it is a list (a workbook's 调整说明 sheet has 序号, 事项名称, 调整类型).
+	// title that names no town: the file's error, unless a workbook's
+	// first titled sheet gives a body to sheets with the same header.
 	noBody *Problem
+	// changeLog, when !ok, says why the grid is a change log (调整说明:
+	// 序号, 事项名称, 调整类型), not a list: "列 调整类型" or the title.
+	changeLog string
+	// header is the header row, each cell normalised (normHeader), to tell
+	// sheets of one workbook with the same header.
+	header []string
+	// body and bodyFrom are the body a list without a body column took
+	// from its own title, and the title.
+	body, bodyFrom string
+}
+
+// changeLogWords are headers of a change log's columns: what changed in a
+// list, not a power.
+var changeLogWords = []string{"调整类型", "调整方式", "调整情况", "调整内容", "调整原因", "变更类型", "变更方式", "变更情况", "变更内容", "变更原因"}
+
+// changeLogTitles are words of a change log's title (…权责清单调整情况).
+var changeLogTitles = []string{"调整情况", "调整说明", "变更"}
+
+// changeLogColumn returns the header of row that marks a change log, when
+// row also names the item (事项名称); "" otherwise.
+func changeLogColumn(row []string) string {
+	col, named := "", false
+	for _, c := range row {
+		h := normHeader(c)
+		if contains(changeLogWords, h) && col == "" {
+			col = strings.TrimSpace(c)
+		}
+		if f, _ := headerField(c); f == fieldName {
+			named = true
+		}
+	}
+	if !named {
+		return ""
+	}
+	return col
+}
+
+// changeLogError refuses a file that is a list's change log.
+func changeLogError(label, why string) error {
+	return towndesk.Errorf(towndesk.EINVALID, "%s: 这是清单的调整（变更）说明（%s），不是权责清单本身，未导入；请导入调整后的清单", label, why)
 }
 
 // noBodyError is the error of a file whose list has no body column.
@@ -52,6 +96,22 @@ type rowContext struct {
 	body             string        // from the title, for a list without a body column
 	row              int           // 0-based grid row, for numeric
 	numeric          func(row, col int) bool
+
+	// listCategory is the category the sheet's name or the title gives.
+	listCategory string
+	// secs are what the open sections set: [0] a top-level section
+	// (一、 第一部分, or an unnumbered one), [1] a sub-section (（一）).
+	secs [2]sectionSet
+	// catRow and modeRow are the 0-based grid rows of the section rows
+	// category and mode come from; -1 when they do not come from one.
+	catRow, modeRow int
+}
+
+// sectionSet is what section rows of one level set.
+type sectionSet struct {
+	category, domain string
+	mode             towndesk.Mode
+	catRow, modeRow  int // the section rows that set them
 }
 
 // parseGrid finds the header row in the first rows of grid and turns the
@@ -67,6 +127,10 @@ func parseGrid(grid [][]string, src gridSource, opts Options) (*gridResult, erro
 	hi := -1
 	var h headerMap
 	for i := 0; i < len(grid) && i < headerScan; i++ {
+		if c := changeLogColumn(grid[i]); c != "" {
+			out.changeLog = "列 " + c
+			return out, nil
+		}
 		if hm, isHeader := parseHeader(grid[i]); isHeader {
 			hi, h = i, hm
 			break
@@ -92,11 +156,19 @@ func parseGrid(grid [][]string, src gridSource, opts Options) (*gridResult, erro
 		notice(0, "隐藏的列 %s未读取（Excel 中看不到它们；如需读取，请取消隐藏后重新导入）", strings.Join(hiddenNames, "、"))
 	}
 	start := hi + 1
+	headerCells := map[string]bool{} // the header's cells, to know it repeated
 	if start < len(grid) {
 		if merged, two := subHeader(grid[hi], grid[start]); two {
 			if hm, isHeader := parseHeader(merged); isHeader {
 				h = hm
 				start++
+			}
+		}
+	}
+	for _, row := range grid[hi:start] {
+		for _, c := range row {
+			if c = strings.TrimSpace(c); c != "" {
+				headerCells[c] = true
 			}
 		}
 	}
@@ -114,31 +186,67 @@ func parseGrid(grid [][]string, src gridSource, opts Options) (*gridResult, erro
 			titles = append(titles, t)
 		}
 	}
-	ctx := rowContext{numeric: src.numeric}
+	for _, t := range append([]string{src.sheet}, titles...) {
+		for _, w := range changeLogTitles {
+			if strings.Contains(t, w) {
+				out.ok, out.changeLog = false, "“"+t+"”"
+				return out, nil
+			}
+		}
+	}
+	for j := range max(len(grid[hi]), h.col[fieldName]+1) {
+		out.header = append(out.header, normHeader(cell(grid[hi], j)))
+	}
+	ctx := rowContext{numeric: src.numeric, catRow: -1, modeRow: -1}
 	if h.col[fieldBody] < 0 {
+		for _, u := range h.unknown {
+			if contains(ambiguousBody, normHeader(u)) {
+				return nil, towndesk.Errorf(towndesk.EINVALID,
+					"%s: 表头没有实施主体列，列 %s 可能是实施主体，也可能是主管或负责的部门，无法确定；如果它就是实施主体，请把表头改为“实施主体”后重新导入",
+					src.pos(hi+1), u)
+			}
+		}
 		body, from := titleBody(titles)
+		if body != "" {
+			out.body, out.bodyFrom = body, from
+		} else if len(titles) == 0 && src.body != "" {
+			body, from = src.body, src.bodyFrom
+		}
 		if body == "" {
 			out.ok, out.noBody = false, &Problem{Pos: src.pos(hi + 1), Message: fmt.Sprintf(
 				"表头没有实施主体列（或 %s），标题中也没有写明是哪个乡镇（街道）的清单；请加一列“实施主体”后重新导入",
 				strings.Join(fieldInfo[fieldBody].headers[1:5], "、"))}
 			return out, nil
 		}
+		if opts.Town != "" && !strings.Contains(body, opts.Town) {
+			return nil, towndesk.Errorf(towndesk.EINVALID,
+				"%s: 表头没有实施主体列，按%s取得的实施主体是 %s，不是导入的乡镇 %s；请核对文件和 --town，或加一列“实施主体”后重新导入",
+				src.pos(hi+1), quoteFrom(from, out.body != ""), body, opts.Town)
+		}
 		ctx.body = body
-		notice(hi+1, "没有实施主体列，各行的实施主体按“%s”取为 %s", from, body)
+		if out.body != "" {
+			notice(hi+1, "没有实施主体列，各行的实施主体按“%s”取为 %s", from, body)
+		} else {
+			notice(hi+1, "没有实施主体列，本工作表也没有标题，各行的实施主体按%s取为 %s", from, body)
+		}
 	}
 	if h.col[fieldCategory] < 0 {
 		if c := canonCategory(src.sheet); isCategory(c) {
-			ctx.category = c
+			ctx.category, ctx.listCategory = c, c
 			notice(0, "没有事项类型列，各行的事项类型按工作表名取为 %s", c)
 		} else if c, t := titleCategory(titles); c != "" {
-			ctx.category = c
+			ctx.category, ctx.listCategory = c, c
 			notice(hi+1, "没有事项类型列，各行的事项类型按标题“%s”取为 %s", t, c)
 		}
 	}
 
 	var hidden []string
 	var filled []string
-	var main []string // the record of the last row that named its item
+	// fromSection counts, per section row and what it gave (0 the mode,
+	// 1 the category), the rows that took it.
+	fromSection := map[[2]int]int{}
+	sections := map[int]string{} // section rows' text by grid row
+	var main []string            // the record of the last row that named its item
 	for i := start; i < len(grid); i++ {
 		rec := grid[i]
 		if src.hiddenRows[i] {
@@ -147,13 +255,21 @@ func parseGrid(grid [][]string, src gridSource, opts Options) (*gridResult, erro
 			}
 			continue
 		}
-		if skip, section := skipRow(rec, h); skip {
+		// A sub-item row under a merged item (only its sub-item filled, as
+		// Excel saves merged cells to CSV) holds one value, as a section
+		// row does: it is told apart first.
+		cont := main != nil && cell(rec, h.col[fieldName]) == "" && continuation(rec, h) && !spread(rec)
+		if start > hi+1 && repeatedHeader(rec, headerCells) {
+			continue // a two-row header repeated on every printed page
+		}
+		if skip, section := skipRow(rec, h); skip && !cont {
 			if section != "" {
-				ctx.section(section)
+				ctx.section(section, i)
+				sections[i] = section
 			}
 			continue
 		}
-		if cell(rec, h.col[fieldName]) == "" && continuation(rec, h) && main != nil {
+		if cont {
 			rec = fillFrom(rec, main, h)
 			filled = append(filled, strconv.Itoa(i+1))
 		} else if cell(rec, h.col[fieldName]) != "" {
@@ -161,11 +277,24 @@ func parseGrid(grid [][]string, src gridSource, opts Options) (*gridResult, erro
 		}
 		ctx.row = i
 		item, from, probs := rowItem(rec, h, opts, ctx)
+		if from == modeFromSection {
+			fromSection[[2]int{ctx.modeRow, 0}]++
+		}
+		if ctx.catRow >= 0 && cell(rec, h.col[fieldCategory]) == "" {
+			fromSection[[2]int{ctx.catRow, 1}]++
+		}
 		for _, p := range probs {
 			out.problems = append(out.problems, Problem{src.pos(i + 1), p, [2]int{0, i + 1}})
 		}
 		out.rows = append(out.rows, Row{Item: item, Pos: src.pos(i + 1), codeGiven: item.Code != "", invalid: len(probs) > 0,
 			order: [2]int{0, i + 1}, codeLabel: h.label(fieldCode), modeFrom: from, noteLabel: h.noteLabel()})
+	}
+	for i := start; i < len(grid); i++ {
+		for k, what := range []string{"承接方式", "事项类型"} {
+			if n := fromSection[[2]int{i, k}]; n > 0 {
+				notice(i+1, "以下 %d 行的%s取自分节行“%s”", n, what, sections[i])
+			}
+		}
 	}
 	if len(filled) > 0 {
 		notice(0, "第 %s 行只写了%s、没有%s，按上方最近写了%s的那一行的子项读取：空白的列取自那一行",
@@ -175,6 +304,15 @@ func parseGrid(grid [][]string, src gridSource, opts Options) (*gridResult, erro
 		notice(0, "第 %s 行在 Excel 中被隐藏，未导入（如需导入，请取消隐藏后重新导入）", rowList(hidden))
 	}
 	return out, nil
+}
+
+// quoteFrom renders where a body was read for a message: a title of the
+// sheet itself quoted, another sheet's title as described.
+func quoteFrom(from string, own bool) string {
+	if own {
+		return "“" + from + "”"
+	}
+	return from
 }
 
 // rowList renders row numbers for a notice, the first ten of them.
@@ -285,21 +423,32 @@ func subHeader(top, sub []string) (merged []string, ok bool) {
 // titleBody finds the body of a list without a body column in the rows
 // above its header: a row "实施主体：…", or "填报单位：…" naming a
 // government, else a title naming a town's list ("滕州市官桥镇权责清单" is
-// the list of 滕州市官桥镇人民政府). from is the text it was read from.
+// the list of 滕州市官桥镇人民政府; "滕州市人民政府关于公布官桥镇权责清单的
+// 通知" too). A title naming no single town (宁津县乡镇权责清单通用目录)
+// gives none. from is the text it was read from.
 func titleBody(titles []string) (body, from string) {
 	for _, t := range titles {
-		m := labelledBody.FindStringSubmatch(strings.Join(strings.Fields(t), ""))
+		m := labelledBody.FindStringSubmatch(t)
+		if m == nil {
+			continue
+		}
+		label, v := strings.Join(strings.Fields(m[1]), ""), m[2]
+		for _, w := range trailingLabels {
+			v = strings.TrimSuffix(v, w)
+		}
 		switch {
-		case m == nil:
-		case m[1] == "实施主体" || m[1] == "行使主体":
-			return m[2], t // the body, stated
-		case governmentName(m[2]) != "":
-			return governmentName(m[2]), t // the filer, when it is a government
+		case label == "实施主体" || label == "行使主体":
+			return v, t // the body, stated
+		case governmentName(v) != "":
+			return governmentName(v), t // the filer, when it is a government
 		}
 	}
 	for _, t := range titles {
 		s := strings.Join(strings.Fields(t), "")
 		s = leadingYear.ReplaceAllString(s, "")
+		if strings.Contains(s, "通用") || strings.Contains(s, "各乡镇") {
+			continue // a catalogue for every town of a county
+		}
 		cut := -1
 		for _, w := range listWords {
 			if i := strings.Index(s, w); i > 0 && (cut < 0 || i < cut) {
@@ -309,17 +458,51 @@ func titleBody(titles []string) (body, from string) {
 		if cut < 0 {
 			continue
 		}
-		if b := governmentName(s[:cut]); b != "" {
+		if b := titleGovernment(s[:cut]); b != "" {
 			return b, t
 		}
 	}
 	return "", ""
 }
 
+// titleGovernment is governmentName of the part of a title before the kind
+// of list, also when it is a notice's (滕州市人民政府关于公布官桥镇 →
+// 滕州市官桥镇人民政府); "" for the towns of a county (宁津县乡镇) or
+// anything not a single government's name.
+func titleGovernment(s string) string {
+	if before, after, ok := strings.Cut(s, "关于"); ok {
+		for _, w := range []string{"公布", "印发", "发布", "公开", "调整", "同意", "批准"} {
+			after = strings.TrimPrefix(after, w)
+		}
+		county := strings.TrimSuffix(before, "人民政府")
+		if county != "" && !strings.HasPrefix(after, county) && strings.HasSuffix(before, "人民政府") {
+			after = county + after
+		}
+		s = after
+	}
+	for _, w := range []string{"乡镇", "镇街", "街镇", "乡镇街道", "乡镇（街道）", "乡镇(街道)"} {
+		if strings.HasSuffix(s, w) {
+			return ""
+		}
+	}
+	b := governmentName(s)
+	if strings.Count(b, "人民政府") > 1 || strings.ContainsAny(b, "、，,《》") {
+		return ""
+	}
+	return b
+}
+
 var (
-	labelledBody = regexp.MustCompile(`(实施主体|行使主体|填报单位|编制单位)[:：]([^（(:：]+)`)
+	// labelledBody matches a labelled body ("实施主体：…"), the label
+	// perhaps spaced out, the value ending at white space: "实施主体：
+	// 滕州市官桥镇人民政府    日期：2024年5月".
+	labelledBody = regexp.MustCompile(`(实\s*施\s*主\s*体|行\s*使\s*主\s*体|填\s*报\s*单\s*位|编\s*制\s*单\s*位)\s*[:：]\s*([^（(:：\s\x{3000}]+)`)
 	leadingYear  = regexp.MustCompile(`^\d{4}年(?:度)?`)
 )
+
+// trailingLabels are the labels that may follow a labelled body with no
+// space between (…人民政府日期：2024年).
+var trailingLabels = []string{"填报日期", "填报时间", "日期", "时间", "联系人", "联系电话", "电话"}
 
 // listWords start the part of a title that names the kind of list.
 var listWords = []string{"权责清单", "权力清单", "职权清单", "权责事项", "权力事项", "行政权力", "行政职权", "综合行政执法", "赋权事项", "执法事项", "事项目录", "事项清单", "清单", "目录"}
@@ -401,44 +584,109 @@ var sectionHead = regexp.MustCompile(`^(?:第[一二三四五六七八九十百�
 // sectionCount matches a count closing a section row: （共56项）.
 var sectionCount = regexp.MustCompile(`[（(]?\s*(?:共|计)?\s*[0-9]+\s*项\s*[)）]?$`)
 
-// section updates the context from a section row's text: a category
-// (一、行政处罚（共56项）), a mode (二、县级赋权事项) or, for a numbered
-// sub-section or one ending in 类/领域, a domain (（一）规划建设类). A
-// category starts a new section, so it clears the domain.
-func (c *rowContext) section(text string) {
+// section updates the context from a section row's text at 0-based grid
+// row row: a category (一、行政处罚（共56项）), a mode (二、县级赋权事项) or,
+// for a numbered sub-section or one ending in 类/领域, a domain
+// (（一）规划建设类). A new top-level section (一、 第一部分) ends every
+// section before it, and a new sub-section (（一）) every sub-section
+// before it: what they set no longer holds, also when the new one names
+// nothing the reader knows (二、公共服务, 二、乡镇法定事项 without a mode
+// word). An unnumbered section row (a merged 行政处罚) only sets what it
+// names.
+func (c *rowContext) section(text string, row int) {
 	s := strings.Join(strings.Fields(text), "")
 	head := sectionHead.FindString(s)
 	s = sectionCount.ReplaceAllString(strings.TrimPrefix(s, head), "")
+	sub := strings.HasPrefix(head, "（") || strings.HasPrefix(head, "(")
+	level := 0
+	switch {
+	case sub:
+		level = 1
+		c.secs[1] = sectionSet{}
+	case head != "":
+		c.secs = [2]sectionSet{}
+	case c.secs[1] != (sectionSet{}):
+		level = 1
+	}
+	defer c.inherit()
+	set := &c.secs[level]
 	if s == "" {
 		return
 	}
-	if cat := canonCategory(s); isCategory(cat) {
-		c.category, c.domain = cat, ""
+	if cat := sectionCategory(s); cat != "" {
+		set.category, set.catRow, set.domain = cat, row, ""
+		if level == 0 {
+			c.secs[1] = sectionSet{}
+		}
 		return
 	}
-	for _, suf := range []string{"事项清单", "事项目录", "事项", "清单"} {
-		if cat := canonCategory(strings.TrimSuffix(s, suf)); isCategory(cat) {
-			c.category, c.domain = cat, ""
-			return
-		}
-	}
-	if m, ok := noteMode(s); ok {
-		c.mode = m
+	if m, ok := sectionMode(s); ok {
+		set.mode, set.modeRow = m, row
 		return
 	}
 	if head == "" || utf8.RuneCountInString(s) > 12 || strings.ContainsAny(s, "、，,：:；。") {
 		return
 	}
-	sub := strings.HasPrefix(head, "（") || strings.HasPrefix(head, "(")
 	for _, suf := range []string{"类", "领域", "方面"} {
 		if d, cut := strings.CutSuffix(s, suf); cut && d != "" {
-			c.domain = d
+			set.domain = d
 			return
 		}
 	}
 	if sub {
-		c.domain = s
+		set.domain = s
 	}
+}
+
+// inherit sets what rows take from their sections: a sub-section's value
+// over its top-level section's, the list's category under both.
+func (c *rowContext) inherit() {
+	c.category, c.catRow = c.listCategory, -1
+	c.domain, c.mode, c.modeRow = "", "", -1
+	for _, set := range c.secs {
+		if set.category != "" {
+			c.category, c.catRow = set.category, set.catRow
+		}
+		if set.domain != "" {
+			c.domain = set.domain
+		}
+		if set.mode != "" {
+			c.mode, c.modeRow = set.mode, set.modeRow
+		}
+	}
+}
+
+// sectionCategory returns the category a section heading names
+// (行政处罚, 行政许可事项清单), "" for none. 其他 alone (二、其他事项) is not
+// 其他行政权力: a list's other matters may be services, not powers.
+func sectionCategory(s string) string {
+	for _, t := range []string{s, strings.TrimSuffix(s, "事项清单"), strings.TrimSuffix(s, "事项目录"), strings.TrimSuffix(s, "事项"), strings.TrimSuffix(s, "清单")} {
+		cat := canonCategory(t)
+		if !isCategory(cat) {
+			continue
+		}
+		if cat == "其他行政权力" && !strings.Contains(s, "行政权力") && !strings.Contains(s, "职权") {
+			return ""
+		}
+		return cat
+	}
+	return ""
+}
+
+// sectionMode returns the mode a section heading names (县级赋权事项,
+// 法定职权). A heading is short and no sentence: a note row spread over the
+// sheet (委托事项须签订委托协议后实施) speaks of the rows, it does not head
+// them.
+func sectionMode(s string) (towndesk.Mode, bool) {
+	if utf8.RuneCountInString(s) > 12 || strings.ContainsAny(s, "，,；;。：:") {
+		return "", false
+	}
+	for _, w := range []string{"须", "需", "应", "必须", "不得"} {
+		if strings.Contains(s, w) {
+			return "", false
+		}
+	}
+	return noteMode(s)
 }
 
 // continuation reports a row that names a sub-item under the item above
@@ -446,6 +694,40 @@ func (c *rowContext) section(text string) {
 // in the first row only. A numbered row (序号) is an item of its own.
 func continuation(rec []string, h headerMap) bool {
 	return cell(rec, h.col[fieldSubItem]) != "" && cell(rec, h.col[fieldSeq]) == ""
+}
+
+// repeatedHeader reports a row of two or more texts that are all cells of
+// the header rows: the sub-header row (主项名称, 子项名称, 法律, 法规) of a
+// header a paged list repeats, which alone is no header.
+func repeatedHeader(rec []string, header map[string]bool) bool {
+	n := 0
+	for _, c := range rec {
+		if c = strings.TrimSpace(c); c == "" {
+			continue
+		}
+		if !header[c] {
+			return false
+		}
+		n++
+	}
+	return n >= 2
+}
+
+// spread reports a row whose one text fills several cells: a section
+// title merged across the sheet, never a sub-item row.
+func spread(rec []string) bool {
+	first, n := "", 0
+	for _, c := range rec {
+		if c = strings.TrimSpace(c); c == "" {
+			continue
+		}
+		if n > 0 && c != first {
+			return false
+		}
+		first = c
+		n++
+	}
+	return n > 1
 }
 
 // fillFrom returns rec with its empty cells of the item's columns taken

@@ -20,6 +20,7 @@ type sheetSpec struct {
 	merges     []string // "A1:G1"
 	hiddenCols []string // "C"
 	hiddenRows []int    // 1-based
+	hidden     bool     // the sheet itself is hidden
 }
 
 func workbook(t *testing.T, sheets ...sheetSpec) []byte {
@@ -61,6 +62,11 @@ func workbook(t *testing.T, sheets ...sheetSpec) []byte {
 		}
 		for _, c := range s.hiddenCols {
 			if err := f.SetColVisible(s.name, c, false); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if s.hidden {
+			if err := f.SetSheetVisible(s.name, false); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -161,7 +167,7 @@ func TestParseRealLayouts(t *testing.T) {
 			{Name: sub65a, Category: "行政处罚", Domain: "规划建设", Basis: law65, Body: "镇人民政府", Mode: "法定"},
 			{Name: "对露天焚烧秸秆的处罚", Category: "行政处罚", Domain: "农林水利", Basis: air119, Body: "镇人民政府", Mode: "赋权", Note: "县级赋权事项"},
 			{Name: "对违法建设的强制拆除", Category: "行政强制", Basis: law65, Body: "镇人民政府", Mode: "法定"},
-		}, nil},
+		}, []string{"柴胡店镇.xlsx:3: 以下 2 行的事项类型取自分节行“一、行政处罚（共3项）”", "柴胡店镇.xlsx:8: 以下 1 行的事项类型取自分节行“二、行政强制（共1项）”"}},
 		{"sections in the name column, body merged down, mode sections", func(t *testing.T) File {
 			return File{"滨湖镇.xlsx", workbook(t, sheetSpec{name: "Sheet1", rows: [][]string{
 				{"序号", "事项名称", "实施依据", "实施主体"},
@@ -173,7 +179,7 @@ func TestParseRealLayouts(t *testing.T) {
 		}, []towndesk.PowerItem{
 			{Name: sub65a, Basis: law65, Body: bodyMerged, Mode: "法定"},
 			{Name: "对露天焚烧秸秆的处罚", Basis: air119, Body: bodyMerged, Mode: "赋权"},
-		}, nil},
+		}, []string{"滨湖镇.xlsx:2: 以下 1 行的承接方式取自分节行“一、法定职权”", "滨湖镇.xlsx:4: 以下 1 行的承接方式取自分节行“二、县级赋权事项”"}},
 		{"category sections in a CSV's first column", func(t *testing.T) File {
 			return File{"邦均镇.csv", gb18030(t, csvText(
 				[]string{"事项名称", "事项编码", "实施依据", "实施主体", "承接方式"},
@@ -185,7 +191,7 @@ func TestParseRealLayouts(t *testing.T) {
 		}, []towndesk.PowerItem{
 			{Code: "BJ-CF-001", Name: "对燃放烟花爆竹的处罚", Category: "行政处罚", Basis: "《烟花爆竹安全管理条例》第四十二条", Body: "蓟州区邦均镇人民政府", Mode: "赋权"},
 			{Code: "BJ-JC-001", Name: "对农药经营的监督检查", Category: "行政检查", Basis: "《农药管理条例》第四十一条", Body: "蓟州区邦均镇人民政府", Mode: "委托"},
-		}, nil},
+		}, []string{"邦均镇.csv:2: 以下 1 行的事项类型取自分节行“一、行政处罚”", "邦均镇.csv:4: 以下 1 行的事项类型取自分节行“二、行政检查”"}},
 		{"body only in the title, 权责事项 and 职权依据 headers", func(t *testing.T) File {
 			return File{"佛堂镇.xlsx", workbook(t, sheetSpec{name: "Sheet1", rows: [][]string{
 				{"义乌市佛堂镇权责清单（2024年版）"},
@@ -250,7 +256,7 @@ func TestParseRealLayouts(t *testing.T) {
 			)}
 		}, []towndesk.PowerItem{
 			{Name: "对燃放烟花爆竹的处罚", Body: "沐川县沐溪镇人民政府", Mode: "法定"},
-		}, []string{"沐溪镇.xlsx[调整说明]:1: 表头没有实施主体列", "（此工作表未导入）"}},
+		}, []string{"沐溪镇.xlsx[调整说明]: 这是清单的调整（变更）说明（列 调整类型），不是权责清单，此工作表未导入"}},
 		{"hidden column and row", func(t *testing.T) File {
 			return File{"沐溪镇.xlsx", workbook(t, sheetSpec{name: "Sheet1", rows: [][]string{
 				{"序号", "事项名称", "实施主体（调整前）", "实施主体", "事项类型"},
@@ -296,34 +302,41 @@ func TestParseRealLayouts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := tt.file(t)
-			got, err := Parse([]File{f}, townOpts)
-			if err != nil {
-				t.Fatalf("Parse(%s): %v", f.Name, err)
-			}
-			items := append([]towndesk.PowerItem(nil), got.Items...)
-			for i := range items {
-				if strings.HasPrefix(items[i].Code, "G"+townOpts.CodePrefix+"-") {
-					items[i].Code = ""
-				}
-			}
-			if diff := cmp.Diff(tt.want, items); diff != "" {
-				t.Errorf("Parse(%s) items (-want +got):\n%s", f.Name, diff)
-			}
-			var notices []string
-			for _, n := range got.Notices {
-				notices = append(notices, n.String())
-			}
-			all := strings.Join(notices, "\n")
-			for _, w := range tt.notices {
-				if !strings.Contains(all, w) {
-					t.Errorf("Parse(%s) notices lack %q:\n%s", f.Name, w, all)
-				}
-			}
-			if len(tt.notices) == 0 && len(notices) > 0 {
-				t.Errorf("Parse(%s) notices = %q, want none", f.Name, notices)
-			}
+			checkLayout(t, tt.file(t), townOpts, tt.want, tt.notices)
 		})
+	}
+}
+
+// checkLayout parses f under opts and checks its items (generated codes
+// left out) and that each of notices appears in one notice; no notices
+// means none may be printed.
+func checkLayout(t *testing.T, f File, opts Options, want []towndesk.PowerItem, notices []string) {
+	t.Helper()
+	got, err := Parse([]File{f}, opts)
+	if err != nil {
+		t.Fatalf("Parse(%s): %v", f.Name, err)
+	}
+	items := append([]towndesk.PowerItem(nil), got.Items...)
+	for i := range items {
+		if strings.HasPrefix(items[i].Code, "G"+opts.CodePrefix+"-") {
+			items[i].Code = ""
+		}
+	}
+	if diff := cmp.Diff(want, items); diff != "" {
+		t.Errorf("Parse(%s) items (-want +got):\n%s", f.Name, diff)
+	}
+	var lines []string
+	for _, n := range got.Notices {
+		lines = append(lines, n.String())
+	}
+	all := strings.Join(lines, "\n")
+	for _, w := range notices {
+		if !strings.Contains(all, w) {
+			t.Errorf("Parse(%s) notices lack %q:\n%s", f.Name, w, all)
+		}
+	}
+	if len(notices) == 0 && len(lines) > 0 {
+		t.Errorf("Parse(%s) notices = %q, want none", f.Name, lines)
 	}
 }
 
@@ -433,6 +446,11 @@ func TestTitleBody(t *testing.T) {
 		{[]string{"某县某镇权责清单", "填报单位：某县某镇党政办公室"}, "某县某镇人民政府"},
 		{[]string{"权责清单", "填报单位：宁津县柴胡店镇人民政府（盖章）  填报时间：2024年"}, "宁津县柴胡店镇人民政府"},
 		{[]string{"宁津县行政权力清单"}, ""},
+		{[]string{"宁津县乡镇权责清单通用目录"}, ""},
+		{[]string{"滕州市人民政府关于公布官桥镇权责清单的通知"}, "滕州市官桥镇人民政府"},
+		{[]string{"权责清单", "实施主体：滕州市官桥镇人民政府    日期：2024年5月"}, "滕州市官桥镇人民政府"},
+		{[]string{"权责清单", "实施主体：滕州市官桥镇人民政府日期：2024年5月"}, "滕州市官桥镇人民政府"},
+		{[]string{"权责清单", "实 施 主 体： 某县某镇综合行政执法办公室"}, "某县某镇综合行政执法办公室"},
 		{[]string{"宁津县农业农村局权责清单"}, ""},
 		{nil, ""},
 	}

@@ -76,6 +76,9 @@ type Options struct {
 	// CodePrefix seeds generated codes (the place code), so a row without a
 	// code gets the same code every time its list is imported.
 	CodePrefix string
+	// Town is the town (街道) the list is imported for (官桥镇), "" for a
+	// county's list. A body read from a title must name it.
+	Town string
 }
 
 // Parsed is the result of reading the files of one edition.
@@ -330,6 +333,9 @@ func parseCSV(ctx context.Context, name string, data []byte, opts Options) (*fil
 	if err != nil {
 		return nil, err
 	}
+	if g.changeLog != "" {
+		return nil, changeLogError(name, g.changeLog)
+	}
 	if g.noBody != nil {
 		return nil, noBodyError(g.noBody)
 	}
@@ -414,11 +420,39 @@ func skipRow(rec []string, h headerMap) (skip bool, section string) {
 	if same && (len(vals) > 1 || name == "") {
 		return true, first
 	}
-	if name != "" && sectionHead.MatchString(name) && cell(rec, h.col[fieldCode]) == "" &&
-		cell(rec, h.col[fieldBasis]) == "" && cell(rec, h.col[fieldSubItem]) == "" {
+	if name != "" && sectionHead.MatchString(name) && namedSection(rec, h, name) {
 		return true, name
 	}
 	return false, ""
+}
+
+// namedSection reports whether a numbered text in the name column is a
+// section heading and not an item whose name happens to open with a
+// numbering (（一）对未取得…的处罚, 第二类精神药品零售审批): a heading fills no
+// code, basis, sub-item, 序号 or category. A body cell may be filled, as a
+// body merged down the sheet starts on the heading's row, but only under a
+// heading that names what a section row gives (一、法定职权, 二、行政处罚,
+// （一）规划建设类): an item's name (（一）对违建的处罚) does not.
+func namedSection(rec []string, h headerMap, name string) bool {
+	for _, f := range []field{fieldCode, fieldBasis, fieldSubItem, fieldSeq, fieldCategory} {
+		if cell(rec, h.col[f]) != "" {
+			return false
+		}
+	}
+	if cell(rec, h.col[fieldBody]) == "" {
+		return true
+	}
+	s := strings.Join(strings.Fields(name), "")
+	s = sectionCount.ReplaceAllString(strings.TrimPrefix(s, sectionHead.FindString(s)), "")
+	if _, ok := sectionMode(s); ok || sectionCategory(s) != "" {
+		return true
+	}
+	for _, suf := range []string{"类", "领域", "方面"} {
+		if strings.HasSuffix(s, suf) && utf8.RuneCountInString(s) <= 12 {
+			return true
+		}
+	}
+	return false
 }
 
 // signatureWords open the rows under a list where its makers sign.

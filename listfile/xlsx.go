@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -141,10 +142,20 @@ func parseXLSX(ctx context.Context, name string, data []byte, opts Options) (*fi
 	if err != nil {
 		return nil, towndesk.Errorf(towndesk.EINVALID, "%s: 不是有效的 xlsx 文件（%v）", name, err)
 	}
-	out := &fileRows{}
-	var seenHeaders []string
-	var noBody []*Problem // sheets refused for want of a body column
-	found := false
+	// A sheet without a body column and without a title of its own (a
+	// workbook with a sheet per category) takes the body of the first
+	// sheet whose title gave one, when their headers are the same; it is
+	// read again once that is known. Any other sheet without a body
+	// refuses the file: a list sheet is never left out with only a notice.
+	type sheetRead struct {
+		g    *gridResult
+		grid [][]string
+		src  gridSource
+	}
+	var read []sheetRead
+	var titled *gridResult
+	titledFrom := ""
+	var hiddenSheets []string // labels of hidden sheets, not read
 	sheets := f.GetSheetList()
 	for _, sheet := range sheets {
 		if err := ctx.Err(); err != nil {
@@ -153,6 +164,12 @@ func parseXLSX(ctx context.Context, name string, data []byte, opts Options) (*fi
 		label := name
 		if len(sheets) > 1 {
 			label = fmt.Sprintf("%s[%s]", name, sheet)
+		}
+		// A hidden sheet is not what a person reading the workbook sees
+		// (an old edition, a working copy): it is left out, and said so.
+		if visible, err := f.GetSheetVisible(sheet); err == nil && !visible {
+			hiddenSheets = append(hiddenSheets, label)
+			continue
 		}
 		pos := func(row int) string { return fmt.Sprintf("%s:%d", label, row) }
 		grid, hiddenRows, err := readSheet(ctx, f, label, sheet)
@@ -173,13 +190,43 @@ func parseXLSX(ctx context.Context, name string, data []byte, opts Options) (*fi
 			}
 			return numbers[[2]int{row, col}]
 		}
-		g, err := parseGrid(grid, gridSource{pos: pos, label: label, sheet: sheet,
-			hiddenCols: hiddenCols, hiddenRows: hiddenRows, numeric: numeric}, opts)
+		src := gridSource{pos: pos, label: label, sheet: sheet,
+			hiddenCols: hiddenCols, hiddenRows: hiddenRows, numeric: numeric}
+		g, err := parseGrid(grid, src, opts)
 		if err != nil {
 			return nil, err
 		}
+		if g.body != "" && titled == nil {
+			titled, titledFrom = g, fmt.Sprintf("工作表“%s”的标题“%s”", sheet, g.bodyFrom)
+		}
+		sr := sheetRead{g: g, src: src}
 		if g.noBody != nil {
-			noBody = append(noBody, g.noBody)
+			sr.grid = grid // read again below
+		}
+		read = append(read, sr)
+	}
+	out := &fileRows{}
+	var seenHeaders []string
+	var changeLogs [][2]string // the sheet's label, why it is a change log
+	found := false
+	for _, sr := range read {
+		g := sr.g
+		if g.noBody != nil {
+			if titled == nil || !slices.Equal(g.header, titled.header) {
+				return nil, noBodyError(g.noBody)
+			}
+			src := sr.src
+			src.body, src.bodyFrom = titled.body, titledFrom
+			var err error
+			if g, err = parseGrid(sr.grid, src, opts); err != nil {
+				return nil, err
+			}
+			if g.noBody != nil { // it has a title of its own after all
+				return nil, noBodyError(g.noBody)
+			}
+		}
+		if g.changeLog != "" {
+			changeLogs = append(changeLogs, [2]string{sr.src.label, g.changeLog})
 			continue
 		}
 		if !g.ok {
@@ -192,14 +239,21 @@ func parseXLSX(ctx context.Context, name string, data []byte, opts Options) (*fi
 		out.notices = append(out.notices, g.notices...)
 		out.unknown = append(out.unknown, g.unknown...)
 	}
-	if !found && len(noBody) > 0 {
-		return nil, noBodyError(noBody[0])
+	if !found && len(changeLogs) > 0 {
+		return nil, changeLogError(changeLogs[0][0], changeLogs[0][1])
+	}
+	if !found && len(hiddenSheets) > 0 {
+		return nil, towndesk.Errorf(towndesk.EINVALID, "%s: 可见的工作表中没有清单；隐藏的工作表 %s 未读取（如需导入，请在 Excel 中取消隐藏后重新导入）",
+			name, strings.Join(hiddenSheets, "、"))
 	}
 	if !found {
 		return nil, noHeaderError(name, seenHeaders)
 	}
-	for _, e := range noBody {
-		out.notices = append(out.notices, Problem{e.Pos, e.Message + "（此工作表未导入）", [2]int{}})
+	for _, l := range hiddenSheets {
+		out.notices = append(out.notices, Problem{l, "工作表在 Excel 中被隐藏，未导入（如需导入，请取消隐藏后重新导入）", [2]int{}})
+	}
+	for _, c := range changeLogs {
+		out.notices = append(out.notices, Problem{c[0], fmt.Sprintf("这是清单的调整（变更）说明（%s），不是权责清单，此工作表未导入", c[1]), [2]int{}})
 	}
 	return out, nil
 }

@@ -95,7 +95,7 @@ func (l *Lists) Import(ctx context.Context, in ImportInput) (*ImportReply, error
 		}
 		mode = m
 	}
-	parsed, err := listfile.ParseContext(ctx, in.Files, listfile.Options{DefaultMode: mode, Lenient: in.Lenient, CodePrefix: place.Code()})
+	parsed, err := listfile.ParseContext(ctx, in.Files, listfile.Options{DefaultMode: mode, Lenient: in.Lenient, CodePrefix: place.Code(), Town: place.Town})
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,312 @@
+package listfile
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/towndesk/towndesk"
+)
+
+// TestParseNoSilentMisread reads the inputs a review found imported with
+// exit status 0 but wrong rows: each must now be read as a person reads
+// it, or the import must say how it read it.
+func TestParseNoSilentMisread(t *testing.T) {
+	const town = "某县某镇人民政府"
+	tests := []struct {
+		name    string
+		file    func(t *testing.T) File
+		want    []towndesk.PowerItem
+		notices []string
+	}{
+		{"an item named （一）… with 序号, category and body is not a section", func(t *testing.T) File {
+			return File{"某镇.csv", []byte(csvText(
+				[]string{"序号", "事项名称", "事项类型", "实施主体"},
+				[]string{"1", "（一）对未取得乡村建设规划许可证进行建设的处罚", "行政处罚", town},
+			))}
+		}, []towndesk.PowerItem{
+			{Name: "（一）对未取得乡村建设规划许可证进行建设的处罚", Category: "行政处罚", Body: town, Mode: "法定"},
+		}, nil},
+		{"an item named 一、… with an empty basis is not a section", func(t *testing.T) File {
+			return File{"某镇.csv", []byte(csvText(
+				[]string{"序号", "事项名称", "事项类型", "实施依据", "实施主体"},
+				[]string{"1", "一、农村村民宅基地审批初审", "行政许可", "", "某镇人民政府"},
+			))}
+		}, []towndesk.PowerItem{
+			{Name: "一、农村村民宅基地审批初审", Category: "行政许可", Body: "某镇人民政府", Mode: "法定"},
+		}, nil},
+		{"a short item named （一）… with a body is not a section", func(t *testing.T) File {
+			return File{"某镇.csv", []byte(csvText(
+				[]string{"事项名称", "实施主体"},
+				[]string{"（一）对违法建设的处罚", "某镇人民政府"},
+			))}
+		}, []towndesk.PowerItem{
+			{Name: "（一）对违法建设的处罚", Body: "某镇人民政府", Mode: "法定"},
+		}, nil},
+		{"an item named 第二类… is not a section", func(t *testing.T) File {
+			return File{"某镇.csv", []byte(csvText(
+				[]string{"序号", "事项名称", "事项类型", "实施主体"},
+				[]string{"1", "第二类精神药品零售审批", "", "某镇人民政府"},
+			))}
+		}, []towndesk.PowerItem{
+			{Name: "第二类精神药品零售审批", Body: "某镇人民政府", Mode: "法定"},
+		}, nil},
+		{"a CSV sub-item row holding only its sub-item is not a section", func(t *testing.T) File {
+			return File{"某镇.csv", []byte(csvText(
+				[]string{"序号", "事项名称", "子项名称", "事项类型", "实施依据", "实施主体"},
+				[]string{"1", main65, sub65a, "行政处罚", "《城乡规划法》第六十五条", "某镇人民政府"},
+				[]string{"", "", sub65b, "", "", ""},
+			))}
+		}, []towndesk.PowerItem{
+			{Name: main65, SubItem: sub65a, Category: "行政处罚", Basis: "《城乡规划法》第六十五条", Body: "某镇人民政府", Mode: "法定"},
+			{Name: main65, SubItem: sub65b, Category: "行政处罚", Basis: "《城乡规划法》第六十五条", Body: "某镇人民政府", Mode: "法定"},
+		}, []string{"某镇.csv: 第 3 行只写了子项名称、没有事项名称"}},
+		{"a mode section ends where the next top-level section starts", func(t *testing.T) File {
+			return File{"某镇.csv", []byte(csvText(
+				[]string{"序号", "事项名称", "实施主体"},
+				[]string{"一、县级赋权事项"},
+				[]string{"1", "对露天焚烧秸秆的处罚", "某镇人民政府"},
+				[]string{"二、乡镇法定事项"},
+				[]string{"2", sub65a, "某镇人民政府"},
+			))}
+		}, []towndesk.PowerItem{
+			{Name: "对露天焚烧秸秆的处罚", Body: "某镇人民政府", Mode: "赋权"},
+			{Name: sub65a, Body: "某镇人民政府", Mode: "法定"},
+		}, []string{"某镇.csv:2: 以下 1 行的承接方式取自分节行“一、县级赋权事项”"}},
+		{"a mode sub-section ends with its top-level section", func(t *testing.T) File {
+			return File{"某镇.csv", []byte(csvText(
+				[]string{"序号", "事项名称", "实施主体"},
+				[]string{"一、行政处罚"},
+				[]string{"（一）县级赋权事项"},
+				[]string{"1", "对露天焚烧秸秆的处罚", "某镇人民政府"},
+				[]string{"二、行政许可"},
+				[]string{"2", "农村村民宅基地审批", "某镇人民政府"},
+			))}
+		}, []towndesk.PowerItem{
+			{Name: "对露天焚烧秸秆的处罚", Category: "行政处罚", Body: "某镇人民政府", Mode: "赋权"},
+			{Name: "农村村民宅基地审批", Category: "行政许可", Body: "某镇人民政府", Mode: "法定"},
+		}, []string{
+			"某镇.csv:2: 以下 1 行的事项类型取自分节行“一、行政处罚”",
+			"某镇.csv:3: 以下 1 行的承接方式取自分节行“（一）县级赋权事项”",
+			"某镇.csv:5: 以下 1 行的事项类型取自分节行“二、行政许可”",
+		}},
+		{"a section naming no known category ends the category before it", func(t *testing.T) File {
+			return File{"某镇.csv", []byte(csvText(
+				[]string{"序号", "事项名称", "实施依据", "实施主体"},
+				[]string{"一、行政处罚（共1项）"},
+				[]string{"1", "对露天焚烧秸秆的处罚", air119, "某镇人民政府"},
+				[]string{"二、公共服务（共1项）"},
+				[]string{"2", "高龄津贴发放", "", "某镇人民政府"},
+				[]string{"三、其他事项"},
+				[]string{"3", "村规民约备案", "", "某镇人民政府"},
+			))}
+		}, []towndesk.PowerItem{
+			{Name: "对露天焚烧秸秆的处罚", Category: "行政处罚", Basis: air119, Body: "某镇人民政府", Mode: "法定"},
+			{Name: "高龄津贴发放", Body: "某镇人民政府", Mode: "法定"},
+			{Name: "村规民约备案", Body: "某镇人民政府", Mode: "法定"},
+		}, []string{"某镇.csv:2: 以下 1 行的事项类型取自分节行“一、行政处罚（共1项）”"}},
+		{"a note row opening with a mode word is no mode section", func(t *testing.T) File {
+			return File{"某镇.csv", []byte(csvText(
+				[]string{"序号", "事项名称", "实施主体"},
+				[]string{"1", "对露天焚烧秸秆的处罚", "某镇人民政府"},
+				[]string{"委托事项须签订委托协议后实施"},
+				[]string{"2", sub65a, "某镇人民政府"},
+			))}
+		}, []towndesk.PowerItem{
+			{Name: "对露天焚烧秸秆的处罚", Body: "某镇人民政府", Mode: "法定"},
+			{Name: sub65a, Body: "某镇人民政府", Mode: "法定"},
+		}, nil},
+		{"其他行政权力 as a section is its category", func(t *testing.T) File {
+			return File{"某镇.csv", []byte(csvText(
+				[]string{"序号", "事项名称", "实施主体"},
+				[]string{"一、其他行政权力"},
+				[]string{"1", "村规民约备案", "某镇人民政府"},
+			))}
+		}, []towndesk.PowerItem{
+			{Name: "村规民约备案", Category: "其他行政权力", Body: "某镇人民政府", Mode: "法定"},
+		}, []string{"某镇.csv:2: 以下 1 行的事项类型取自分节行“一、其他行政权力”"}},
+		{"body columns headed 行政主体, 执法机关, 执法部门 are read, not the title's town", func(t *testing.T) File {
+			return File{"官桥镇.csv", []byte(csvText(
+				[]string{"滕州市官桥镇权责清单"},
+				[]string{"序号", "事项名称", "事项类型", "行政主体"},
+				[]string{"1", "对非法占用耕地的处罚", "行政处罚", "滕州市自然资源局"},
+			))}
+		}, []towndesk.PowerItem{
+			{Name: "对非法占用耕地的处罚", Category: "行政处罚", Body: "滕州市自然资源局", Mode: "法定"},
+		}, nil},
+		{"执法机关", func(t *testing.T) File {
+			return File{"官桥镇.csv", []byte(csvText(
+				[]string{"滕州市官桥镇权责清单"},
+				[]string{"序号", "事项名称", "事项类型", "执法机关"},
+				[]string{"1", "对非法占用耕地的处罚", "行政处罚", "滕州市自然资源局"},
+			))}
+		}, []towndesk.PowerItem{
+			{Name: "对非法占用耕地的处罚", Category: "行政处罚", Body: "滕州市自然资源局", Mode: "法定"},
+		}, nil},
+		{"执法部门", func(t *testing.T) File {
+			return File{"官桥镇.csv", []byte(csvText(
+				[]string{"滕州市官桥镇权责清单"},
+				[]string{"序号", "事项名称", "事项类型", "执法部门"},
+				[]string{"1", "对非法占用耕地的处罚", "行政处罚", "滕州市自然资源局"},
+			))}
+		}, []towndesk.PowerItem{
+			{Name: "对非法占用耕地的处罚", Category: "行政处罚", Body: "滕州市自然资源局", Mode: "法定"},
+		}, nil},
+		{"办件类型, 主体类别, 赋权依据, 裁量基准依据 are not category or basis", func(t *testing.T) File {
+			return File{"某镇.csv", []byte(csvText(
+				[]string{"序号", "事项名称", "办件类型", "主体类别", "事项类型", "实施依据", "赋权依据", "裁量基准依据", "实施主体"},
+				[]string{"1", "农村村民宅基地审批", "承诺件", "乡镇人民政府", "行政许可", "《中华人民共和国土地管理法》第六十二条", "鲁政字〔2020〕1号", "《某省裁量基准》", "某镇人民政府"},
+			))}
+		}, []towndesk.PowerItem{
+			{Name: "农村村民宅基地审批", Category: "行政许可", Basis: "《中华人民共和国土地管理法》第六十二条", Body: "某镇人民政府", Mode: "法定"},
+		}, nil},
+		{"a basis split over an exact and an ending-matched header is joined", func(t *testing.T) File {
+			return File{"某镇.csv", []byte(csvText(
+				[]string{"序号", "事项名称", "法律依据", "地方性法规依据", "实施主体"},
+				[]string{"1", "对露天焚烧秸秆的处罚", air119, sdAir85, "某镇人民政府"},
+			))}
+		}, []towndesk.PowerItem{
+			{Name: "对露天焚烧秸秆的处罚", Basis: air119 + "\n" + sdAir85, Body: "某镇人民政府", Mode: "法定"},
+		}, nil},
+		{"a header matched by its ending gives way to an exact one", func(t *testing.T) File {
+			return File{"某镇.csv", []byte(csvText(
+				[]string{"序号", "事项名称", "审批事项类型", "事项类型", "实施主体"},
+				[]string{"1", "农村村民宅基地审批", "即办件", "行政许可", "某镇人民政府"},
+			))}
+		}, []towndesk.PowerItem{
+			{Name: "农村村民宅基地审批", Category: "行政许可", Body: "某镇人民政府", Mode: "法定"},
+		}, nil},
+		{"a sheet per category takes the body of the first sheet's title", func(t *testing.T) File {
+			hdr := []string{"序号", "事项名称", "实施依据"}
+			return File{"官桥镇.xlsx", workbook(t,
+				sheetSpec{name: "行政处罚", rows: [][]string{{"滕州市官桥镇权责清单"}, hdr,
+					{"1", "对燃放烟花爆竹的处罚", "《烟花爆竹安全管理条例》第四十二条"}}},
+				sheetSpec{name: "行政许可", rows: [][]string{hdr,
+					{"1", "农村村民宅基地审批", "《中华人民共和国土地管理法》第六十二条"}}},
+			)}
+		}, []towndesk.PowerItem{
+			{Name: "对燃放烟花爆竹的处罚", Category: "行政处罚", Basis: "《烟花爆竹安全管理条例》第四十二条", Body: guanqiao, Mode: "法定"},
+			{Name: "农村村民宅基地审批", Category: "行政许可", Basis: "《中华人民共和国土地管理法》第六十二条", Body: guanqiao, Mode: "法定"},
+		}, []string{"官桥镇.xlsx[行政许可]:1: 没有实施主体列，本工作表也没有标题，各行的实施主体按工作表“行政处罚”的标题“滕州市官桥镇权责清单”取为 滕州市官桥镇人民政府"}},
+		{"a two-row header repeated on a later page", func(t *testing.T) File {
+			rows := append([][]string(nil), twoRowHeader[:6]...)
+			rows = append(rows, twoRowHeader[2], twoRowHeader[3], twoRowHeader[6])
+			return File{"官桥镇.csv", []byte(csvText(rows...))}
+		}, twoRowWant, []string{"官桥镇.csv: 第 6 行只写了子项名称、没有主项名称"}},
+		{"a hidden sheet is left out, and said so", func(t *testing.T) File {
+			hdr := []string{"序号", "事项名称", "实施主体"}
+			return File{"官桥镇.xlsx", workbook(t,
+				sheetSpec{name: "权责清单", rows: [][]string{hdr, {"1", "对燃放烟花爆竹的处罚", guanqiao}}},
+				sheetSpec{name: "2022年版", hidden: true, rows: [][]string{hdr, {"1", "对违法建设的处罚", guanqiao}}},
+			)}
+		}, []towndesk.PowerItem{
+			{Name: "对燃放烟花爆竹的处罚", Body: guanqiao, Mode: "法定"},
+		}, []string{"官桥镇.xlsx[2022年版]: 工作表在 Excel 中被隐藏，未导入"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			checkLayout(t, tt.file(t), townOpts, tt.want, tt.notices)
+		})
+	}
+}
+
+// TestParseRefusesAmbiguous: what the review found read one way where
+// another was as likely is refused, naming the file, row and column.
+func TestParseRefusesAmbiguous(t *testing.T) {
+	tests := []struct {
+		name string
+		file func(t *testing.T) File
+		want []string
+	}{
+		{"责任单位 without a body column, under a town's title", func(t *testing.T) File {
+			return File{"官桥镇.csv", []byte(csvText(
+				[]string{"滕州市官桥镇权责清单"},
+				[]string{"序号", "事项名称", "事项类型", "责任单位"},
+				[]string{"1", "对非法占用耕地的处罚", "行政处罚", "滕州市自然资源局"},
+			))}
+		}, []string{"官桥镇.csv:2: 表头没有实施主体列，列 责任单位 可能是实施主体"}},
+		{"主管部门 without a body column", func(t *testing.T) File {
+			return File{"官桥镇.csv", []byte(csvText(
+				[]string{"滕州市官桥镇权责清单"},
+				[]string{"序号", "事项名称", "事项类型", "主管部门"},
+				[]string{"1", "对非法占用耕地的处罚", "行政处罚", "滕州市自然资源局"},
+			))}
+		}, []string{"官桥镇.csv:2: 表头没有实施主体列，列 主管部门 可能是实施主体"}},
+		{"a sheet without body or title whose header differs from the titled sheet's", func(t *testing.T) File {
+			return File{"官桥镇.xlsx", workbook(t,
+				sheetSpec{name: "行政处罚", rows: [][]string{{"滕州市官桥镇权责清单"}, {"序号", "事项名称", "实施依据"},
+					{"1", "对燃放烟花爆竹的处罚", "《烟花爆竹安全管理条例》第四十二条"}}},
+				sheetSpec{name: "行政许可", rows: [][]string{{"序号", "事项名称", "设定依据", "承办机构"},
+					{"1", "农村村民宅基地审批", "《中华人民共和国土地管理法》第六十二条", "自然资源所"}}},
+			)}
+		}, []string{"官桥镇.xlsx[行政许可]:1: 表头没有实施主体列"}},
+		{"a county's catalogue for all its towns gives no body", func(t *testing.T) File {
+			return File{"宁津县.csv", []byte(csvText(
+				[]string{"宁津县乡镇权责清单通用目录"},
+				[]string{"序号", "事项名称", "事项类型", "实施依据"},
+				[]string{"1", "对露天焚烧秸秆的处罚", "行政处罚", air119},
+			))}
+		}, []string{"宁津县.csv:2: 表头没有实施主体列", "标题中也没有写明是哪个乡镇"}},
+		{"a workbook whose only list sheet is hidden", func(t *testing.T) File {
+			return File{"官桥镇.xlsx", workbook(t,
+				sheetSpec{name: "说明", rows: [][]string{{"本清单自2024年起施行。"}}},
+				sheetSpec{name: "权责清单", hidden: true, rows: [][]string{{"序号", "事项名称", "实施主体"}, {"1", "对燃放烟花爆竹的处罚", guanqiao}}},
+			)}
+		}, []string{"官桥镇.xlsx: 可见的工作表中没有清单；隐藏的工作表 官桥镇.xlsx[权责清单] 未读取"}},
+		{"a change log by its column", func(t *testing.T) File {
+			return File{"官桥镇.csv", []byte(csvText(
+				[]string{"序号", "事项名称", "事项类型", "调整方式", "实施主体"},
+				[]string{"1", "对非法占用耕地的处罚", "行政处罚", "取消", guanqiao},
+			))}
+		}, []string{"官桥镇.csv: 这是清单的调整（变更）说明（列 调整方式），不是权责清单本身，未导入"}},
+		{"a change log by its title", func(t *testing.T) File {
+			return File{"官桥镇.csv", []byte(csvText(
+				[]string{"滕州市官桥镇权责清单调整情况"},
+				[]string{"序号", "事项名称", "事项类型", "实施主体"},
+				[]string{"1", "对非法占用耕地的处罚", "取消", guanqiao},
+			))}
+		}, []string{"官桥镇.csv: 这是清单的调整（变更）说明（“滕州市官桥镇权责清单调整情况”）"}},
+		{"a workbook whose only sheet is a change log", func(t *testing.T) File {
+			return File{"官桥镇.xlsx", workbook(t,
+				sheetSpec{name: "调整说明", rows: [][]string{{"序号", "事项名称", "调整类型", "调整依据"},
+					{"1", "对燃放烟花爆竹的处罚", "取消", "鲁政字〔2023〕5号"}}},
+			)}
+		}, []string{"官桥镇.xlsx: 这是清单的调整（变更）说明（列 调整类型）"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := tt.file(t)
+			got, err := Parse([]File{f}, townOpts)
+			if towndesk.ErrorCode(err) != towndesk.EINVALID {
+				t.Fatalf("Parse(%s) = %v, %v; want EINVALID", f.Name, got, err)
+			}
+			msg := towndesk.ErrorMessage(err)
+			for _, w := range tt.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("Parse(%s) error lacks %q:\n%s", f.Name, w, msg)
+				}
+			}
+		})
+	}
+}
+
+// TestParseTitleTown: a list imported for a town (--town) whose body is
+// read from its title must be that town's list.
+func TestParseTitleTown(t *testing.T) {
+	f := File{"官桥镇.csv", []byte(csvText(
+		[]string{"滕州市人民政府关于公布官桥镇权责清单的通知"},
+		[]string{"序号", "事项名称", "事项类型", "实施依据"},
+		[]string{"1", "对露天焚烧秸秆的处罚", "行政处罚", air119},
+	))}
+	opts := townOpts
+	opts.Town = "官桥镇"
+	checkLayout(t, f, opts, []towndesk.PowerItem{
+		{Name: "对露天焚烧秸秆的处罚", Category: "行政处罚", Basis: air119, Body: guanqiao, Mode: "法定"},
+	}, []string{"官桥镇.csv:2: 没有实施主体列，各行的实施主体按“滕州市人民政府关于公布官桥镇权责清单的通知”取为 滕州市官桥镇人民政府"})
+
+	opts.Town = "滨湖镇"
+	_, err := Parse([]File{f}, opts)
+	want := "官桥镇.csv:2: 表头没有实施主体列，按“滕州市人民政府关于公布官桥镇权责清单的通知”取得的实施主体是 滕州市官桥镇人民政府，不是导入的乡镇 滨湖镇"
+	if towndesk.ErrorCode(err) != towndesk.EINVALID || !strings.Contains(towndesk.ErrorMessage(err), want) {
+		t.Errorf("Parse(%s, Town 滨湖镇) = %v, want EINVALID with %q", f.Name, err, want)
+	}
+}
