@@ -377,19 +377,7 @@ func TestParseRefusesUnreadableLayouts(t *testing.T) {
 		}, []string{"某镇.csv:2: 列 实施主体 为空"}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			f := tt.file(t)
-			_, err := Parse([]File{f}, townOpts)
-			if towndesk.ErrorCode(err) != towndesk.EINVALID {
-				t.Fatalf("Parse(%s) error = %v, want EINVALID", f.Name, err)
-			}
-			msg := towndesk.ErrorMessage(err)
-			for _, w := range tt.want {
-				if !strings.Contains(msg, w) {
-					t.Errorf("Parse(%s) error lacks %q:\n%s", f.Name, w, msg)
-				}
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { checkRefused(t, tt.file(t), tt.want) })
 	}
 	// The numeric code that kept its digits, and the one stored as text,
 	// are read as they are.
@@ -457,6 +445,22 @@ func TestTitleBody(t *testing.T) {
 	for _, tt := range tests {
 		if got, _ := titleBody(tt.titles); got != tt.want {
 			t.Errorf("titleBody(%q) = %q, want %q", tt.titles, got, tt.want)
+		}
+	}
+}
+
+// checkRefused checks that Parse refuses f (EINVALID) with a message
+// holding each of want.
+func checkRefused(t *testing.T, f File, want []string) {
+	t.Helper()
+	got, err := Parse([]File{f}, townOpts)
+	if towndesk.ErrorCode(err) != towndesk.EINVALID {
+		t.Fatalf("Parse(%s) = %v, %v; want EINVALID", f.Name, got, err)
+	}
+	msg := towndesk.ErrorMessage(err)
+	for _, w := range want {
+		if !strings.Contains(msg, w) {
+			t.Errorf("Parse(%s) error lacks %q:\n%s", f.Name, w, msg)
 		}
 	}
 }

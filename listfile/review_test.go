@@ -273,19 +273,7 @@ func TestParseRefusesAmbiguous(t *testing.T) {
 		}, []string{"官桥镇.xlsx: 这是清单的调整（变更）说明（列 调整类型）"}},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			f := tt.file(t)
-			got, err := Parse([]File{f}, townOpts)
-			if towndesk.ErrorCode(err) != towndesk.EINVALID {
-				t.Fatalf("Parse(%s) = %v, %v; want EINVALID", f.Name, got, err)
-			}
-			msg := towndesk.ErrorMessage(err)
-			for _, w := range tt.want {
-				if !strings.Contains(msg, w) {
-					t.Errorf("Parse(%s) error lacks %q:\n%s", f.Name, w, msg)
-				}
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { checkRefused(t, tt.file(t), tt.want) })
 	}
 }
 
