@@ -432,7 +432,8 @@ func skipRow(rec []string, h headerMap) (skip bool, section string) {
 // code, basis, sub-item, 序号 or category. A body cell may be filled, as a
 // body merged down the sheet starts on the heading's row, but only under a
 // heading that names what a section row gives (一、法定职权, 二、行政处罚,
-// （一）规划建设类): an item's name (（一）对违建的处罚) does not.
+// （一）规划建设类) or a short one that does not read as a power (（一）农业
+// 农村): an item's name (（一）对违建的处罚) does not.
 func namedSection(rec []string, h headerMap, name string) bool {
 	for _, f := range []field{fieldCode, fieldBasis, fieldSubItem, fieldSeq, fieldCategory} {
 		if cell(rec, h.col[f]) != "" {
@@ -449,6 +450,29 @@ func namedSection(rec []string, h headerMap, name string) bool {
 	}
 	for _, suf := range []string{"类", "领域", "方面"} {
 		if strings.HasSuffix(s, suf) && utf8.RuneCountInString(s) <= 12 {
+			return true
+		}
+	}
+	// A short heading that does not read as a power (（一）农业农村 over a
+	// body merged down the sheet) heads the rows below it.
+	return utf8.RuneCountInString(s) <= 12 && !strings.ContainsAny(s, "、，,：:；;。") && !powerName(s)
+}
+
+// powerWords are the acts a power's name states (对…的处罚, …审批): a
+// numbered name holding one is an item, never a section heading.
+var powerWords = []string{"处罚", "审批", "许可", "检查", "征收", "征用", "确认", "强制", "给付", "奖励", "裁决",
+	"备案", "登记", "核准", "核发", "认定", "审核", "初审", "审查", "批准", "查封", "扣押", "责令", "没收", "罚款",
+	"吊销", "注销", "撤销", "拆除", "收缴", "鉴定", "验收", "受理", "发放", "办理", "调解", "救助", "补助", "补贴",
+	"监督", "评定", "考核", "证明", "申请"}
+
+// powerName reports whether s reads as the name of a power: 对…的…, or
+// naming an act of powerWords.
+func powerName(s string) bool {
+	if strings.HasPrefix(s, "对") && strings.Contains(s, "的") {
+		return true
+	}
+	for _, w := range powerWords {
+		if strings.Contains(s, w) {
 			return true
 		}
 	}

@@ -201,6 +201,19 @@ func TestParseNoSilentMisread(t *testing.T) {
 		}, []towndesk.PowerItem{
 			{Name: "对燃放烟花爆竹的处罚", Body: guanqiao, Mode: "法定"},
 		}, []string{"官桥镇.xlsx[2022年版]: 工作表在 Excel 中被隐藏，未导入"}},
+		{"a numbered domain heading beside a body merged down the sheet is a section", func(t *testing.T) File {
+			return File{"某镇.xlsx", workbook(t, sheetSpec{name: "Sheet1", rows: [][]string{
+				{"某县某镇权责清单"},
+				{"序号", "事项编码", "事项名称", "事项类型", "实施主体", "实施依据"},
+				{"", "", "（一）农业农村", "", town, ""},
+				{"1", "NY-001", "对露天焚烧秸秆的处罚", "行政处罚", "", air119},
+				{"", "", "（二）自然资源", "", "", ""},
+				{"2", "ZR-001", "对非法占用耕地的处罚", "行政处罚", "", "《中华人民共和国土地管理法》第七十七条"},
+			}, merges: []string{"A1:F1", "E3:E6"}})}
+		}, []towndesk.PowerItem{
+			{Code: "NY-001", Name: "对露天焚烧秸秆的处罚", Category: "行政处罚", Domain: "农业农村", Basis: air119, Body: town, Mode: "法定"},
+			{Code: "ZR-001", Name: "对非法占用耕地的处罚", Category: "行政处罚", Domain: "自然资源", Basis: "《中华人民共和国土地管理法》第七十七条", Body: town, Mode: "法定"},
+		}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
