@@ -47,7 +47,7 @@ var fieldInfo = [numFields]struct {
 }
 
 // headerSuffixes name a field by how a header ends, for the many headers
-// that qualify a usual word in front (权力事项类型, 法律法规依据, 行政主体):
+// that qualify a usual word in front (权力事项类型, 行政主体):
 // tried after an exact match and before a known word the header starts
 // with, which would otherwise read 权力事项类型 as a name.
 var headerSuffixes = []struct {
@@ -56,7 +56,36 @@ var headerSuffixes = []struct {
 }{
 	{"编码", fieldCode}, {"代码", fieldCode},
 	{"类型", fieldCategory}, {"类别", fieldCategory},
-	{"依据", fieldBasis},
+}
+
+// basisParts are the words a basis header is made of in front of 依据
+// (法律法规依据, 地方性法规依据, 行政处罚依据, 设定和实施依据): a header
+// ending in 依据 is read as the basis only when made of them, so that a
+// 收费依据 (不收费) or 是否收费及依据 (否) is not joined into the legal
+// basis but listed as an unrecognised column.
+var basisParts = []string{"地方性法规", "法律", "法规", "规章", "法定", "设定", "实施", "执法", "政策", "行政", "职权", "权力", "事项",
+	"处罚", "许可", "检查", "强制", "征收", "征用", "确认", "给付", "奖励", "裁决", "和", "及", "与", "、"}
+
+// basisHeader reports whether the normalised header h names the legal
+// basis by its ending: 依据 after words of basisParts only.
+func basisHeader(h string) bool {
+	s, ok := strings.CutSuffix(h, "依据")
+	if !ok || s == "" {
+		return false
+	}
+	for s != "" {
+		n := len(s)
+		for _, w := range basisParts {
+			if t, cut := strings.CutPrefix(s, w); cut {
+				s = t
+				break
+			}
+		}
+		if len(s) == n {
+			return false
+		}
+	}
+	return true
 }
 
 // otherDuties start headers of columns about the duties around a power
@@ -126,6 +155,9 @@ func headerField(cell string) (f field, exact bool) {
 		if strings.HasPrefix(h, w) {
 			return fieldNone, false
 		}
+	}
+	if basisHeader(h) {
+		return fieldBasis, false
 	}
 	for _, hs := range headerSuffixes {
 		if len([]rune(h)) > len([]rune(hs.suffix)) && strings.HasSuffix(h, hs.suffix) {

@@ -311,3 +311,25 @@ func TestParseTitleTown(t *testing.T) {
 		t.Errorf("Parse(%s, Town 滨湖镇) = %v, want EINVALID with %q", f.Name, err, want)
 	}
 }
+
+// TestParseBasisHeaders: only headers known to name the legal basis are
+// joined into it; a 收费依据 or 是否收费及依据 column is listed as not
+// recognised, its 不收费/否 kept out of the basis.
+func TestParseBasisHeaders(t *testing.T) {
+	f := File{"某镇.csv", []byte(csvText(
+		[]string{"序号", "事项名称", "法律依据", "法规依据", "收费依据", "是否收费及依据", "实施主体"},
+		[]string{"1", "对露天焚烧秸秆的处罚", air119, sdAir85, "不收费", "否", "某镇人民政府"},
+	))}
+	checkLayout(t, f, townOpts, []towndesk.PowerItem{
+		{Name: "对露天焚烧秸秆的处罚", Basis: air119 + "\n" + sdAir85, Body: "某镇人民政府", Mode: "法定"},
+	}, nil)
+	got, err := Parse([]File{f}, townOpts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"收费依据", "是否收费及依据"} {
+		if !contains(got.Unknown, w) {
+			t.Errorf("Parse(%s).Unknown = %q, want it to list %s", f.Name, got.Unknown, w)
+		}
+	}
+}
