@@ -56,8 +56,26 @@ type gridResult struct {
 // list, not a power.
 var changeLogWords = []string{"调整类型", "调整方式", "调整情况", "调整内容", "调整原因", "变更类型", "变更方式", "变更情况", "变更内容", "变更原因"}
 
-// changeLogTitles are words of a change log's title (…权责清单调整情况).
-var changeLogTitles = []string{"调整情况", "调整说明", "变更"}
+// changeLogTitles end a change log's title or sheet name (…权责清单调整
+// 情况). A list's own title may speak of changes (某镇权责清单（2024年变更
+// 版）, a note 部分实施主体名称已变更, a sheet 行政许可（含变更）): only the
+// ending tells.
+var changeLogTitles = []string{"调整情况", "调整说明", "变更情况", "变更说明", "调整表", "变更表", "调整情况表", "变更情况表"}
+
+// trailingParen matches what brackets close a title with: （2024年）.
+var trailingParen = regexp.MustCompile(`(?:[（(][^（()）]*[)）])+$`)
+
+// changeLogTitle reports whether a title or sheet name names a change log
+// by its ending, a bracketed tail (（2024年）) aside.
+func changeLogTitle(t string) bool {
+	s := trailingParen.ReplaceAllString(strings.Join(strings.Fields(t), ""), "")
+	for _, w := range changeLogTitles {
+		if strings.HasSuffix(s, w) {
+			return true
+		}
+	}
+	return false
+}
 
 // changeLogColumn returns the header of row that marks a change log, when
 // row also names the item (事项名称); "" otherwise.
@@ -187,11 +205,9 @@ func parseGrid(grid [][]string, src gridSource, opts Options) (*gridResult, erro
 		}
 	}
 	for _, t := range append([]string{src.sheet}, titles...) {
-		for _, w := range changeLogTitles {
-			if strings.Contains(t, w) {
-				out.ok, out.changeLog = false, "“"+t+"”"
-				return out, nil
-			}
+		if changeLogTitle(t) {
+			out.ok, out.changeLog = false, "“"+t+"”"
+			return out, nil
 		}
 	}
 	for j := range max(len(grid[hi]), h.col[fieldName]+1) {

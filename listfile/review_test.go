@@ -278,6 +278,13 @@ func TestParseRefusesAmbiguous(t *testing.T) {
 				[]string{"1", "对非法占用耕地的处罚", "取消", guanqiao},
 			))}
 		}, []string{"官桥镇.csv: 这是清单的调整（变更）说明（“滕州市官桥镇权责清单调整情况”）"}},
+		{"a change log by the ending of its title, a bracketed year aside", func(t *testing.T) File {
+			return File{"官桥镇.csv", []byte(csvText(
+				[]string{"滕州市官桥镇权责清单变更情况（2024年）"},
+				[]string{"序号", "事项名称", "事项类型", "实施主体"},
+				[]string{"1", "对非法占用耕地的处罚", "行政处罚", guanqiao},
+			))}
+		}, []string{"官桥镇.csv: 这是清单的调整（变更）说明（“滕州市官桥镇权责清单变更情况（2024年）”）"}},
 		{"a workbook whose only sheet is a change log", func(t *testing.T) File {
 			return File{"官桥镇.xlsx", workbook(t,
 				sheetSpec{name: "调整说明", rows: [][]string{{"序号", "事项名称", "调整类型", "调整依据"},
@@ -331,5 +338,21 @@ func TestParseBasisHeaders(t *testing.T) {
 		if !contains(got.Unknown, w) {
 			t.Errorf("Parse(%s).Unknown = %q, want it to list %s", f.Name, got.Unknown, w)
 		}
+	}
+}
+
+// TestParseListSpeakingOfChanges: a list whose title, note or sheet name
+// speaks of changes is a list, not a change log: only a change log's
+// columns or a title ending in 调整情况/变更说明 … refuse it.
+func TestParseListSpeakingOfChanges(t *testing.T) {
+	hdr := []string{"序号", "事项名称", "事项类型", "实施主体"}
+	row := []string{"1", "对非法占用耕地的处罚", "行政处罚", guanqiao}
+	want := []towndesk.PowerItem{{Name: "对非法占用耕地的处罚", Category: "行政处罚", Body: guanqiao, Mode: "法定"}}
+	for _, f := range []File{
+		{"官桥镇.csv", []byte(csvText([]string{"某镇权责清单（2024年变更版）"}, hdr, row))},
+		{"官桥镇.csv", []byte(csvText([]string{"官桥镇权责清单"}, []string{"部分实施主体名称已变更"}, hdr, row))},
+		{"官桥镇.xlsx", workbook(t, sheetSpec{name: "行政许可（含变更）", rows: [][]string{hdr, row}})},
+	} {
+		checkLayout(t, f, townOpts, want, nil)
 	}
 }
