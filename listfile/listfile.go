@@ -22,6 +22,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -405,8 +406,16 @@ func skipRow(rec []string, h headerMap) (skip bool, section string) {
 			return true, ""
 		}
 	}
-	if first == "注" || signature(first) {
+	if first == "注" || signature(first) || totals(vals) {
 		return true, ""
+	}
+	for _, v := range vals {
+		if signatureLabel(v) {
+			return true, ""
+		}
+	}
+	if text, ok := seqSection(rec, h); ok {
+		return true, text
 	}
 	same := true
 	for _, v := range vals[1:] {
@@ -477,6 +486,81 @@ func powerName(s string) bool {
 		}
 	}
 	return false
+}
+
+// sectionNumeral matches a 序号 cell holding a section's number, not an
+// item's: 一, 二、, （一）, 第一部分.
+var sectionNumeral = regexp.MustCompile(`^(?:[一二三四五六七八九十]+[、.．]?|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+(?:部分|章|节|篇))$`)
+
+// seqSection reads a section row whose number stands in the 序号 column
+// and whose heading fills the rest of the row, in one cell or merged
+// across it (一 | 行政处罚（共2项） merged over B:I): every other filled
+// cell holds the same text. text is the heading with its number (一、行政
+// 处罚), as section reads it.
+func seqSection(rec []string, h headerMap) (text string, ok bool) {
+	seq := cell(rec, h.col[fieldSeq])
+	if seq == "" || !sectionNumeral.MatchString(seq) {
+		return "", false
+	}
+	rest := ""
+	for j := range rec {
+		c := cell(rec, j)
+		if j == h.col[fieldSeq] || c == "" {
+			continue
+		}
+		if rest != "" && c != rest {
+			return "", false
+		}
+		rest = c
+	}
+	if !sectionHead.MatchString(seq) {
+		seq += "、"
+	}
+	return seq + rest, true
+}
+
+// totalWords open a totals row under a list or a section: 合计 | 共56项.
+var totalWords = []string{"合计", "总计", "小计", "总数"}
+
+// itemCount matches a count of items: 共56项, （共 56 项）, 56项.
+var itemCount = regexp.MustCompile(`^[（(]?\s*(?:共|计|合计)?\s*[0-9]+\s*(?:项|个|条)\s*[)）]?$`)
+
+// totals reports a totals row: one opening with 合计/总计/小计, or holding
+// only counts (共1项) and numbers.
+func totals(vals []string) bool {
+	first := strings.Join(strings.Fields(vals[0]), "")
+	for _, w := range totalWords {
+		if first == w || strings.HasPrefix(first, w+"：") || strings.HasPrefix(first, w+":") {
+			return true
+		}
+	}
+	counted := false
+	for _, v := range vals {
+		switch {
+		case itemCount.MatchString(v):
+			counted = true
+		case strings.Trim(v, "0123456789") == "":
+		default:
+			return false
+		}
+	}
+	return counted
+}
+
+// signatureLabels are the cells where a list's makers sign, the name in
+// the next cell (制表人 | 张三) or after a colon (审核人：李四).
+var signatureLabels = []string{"制表人", "制表", "填表人", "填报人", "审核人", "审核", "审批人", "负责人", "单位负责人", "经办人",
+	"联系人", "联系电话", "分管领导", "主要领导", "制表单位", "填报单位", "制表日期", "填报日期", "制表时间", "填报时间"}
+
+// signatureLabel reports a signature cell anywhere in a row: a label
+// alone (制表人, 制表人：) or a label with a short name after a colon.
+func signatureLabel(v string) bool {
+	s := strings.TrimRight(strings.Join(strings.Fields(v), ""), ":：")
+	if contains(signatureLabels, s) {
+		return true
+	}
+	label, _, ok := strings.Cut(strings.ReplaceAll(s, ":", "："), "：")
+	return ok && contains(signatureLabels, label) && utf8.RuneCountInString(s) <= 30
 }
 
 // signatureWords open the rows under a list where its makers sign.

@@ -214,6 +214,36 @@ func TestParseNoSilentMisread(t *testing.T) {
 			{Code: "NY-001", Name: "对露天焚烧秸秆的处罚", Category: "行政处罚", Domain: "农业农村", Basis: air119, Body: town, Mode: "法定"},
 			{Code: "ZR-001", Name: "对非法占用耕地的处罚", Category: "行政处罚", Domain: "自然资源", Basis: "《中华人民共和国土地管理法》第七十七条", Body: town, Mode: "法定"},
 		}, nil},
+		{"a section number in 序号, a totals row and a signature row under a town list without a body column", func(t *testing.T) File {
+			return File{"某镇.csv", []byte(csvText(
+				[]string{"某县某镇权责清单"},
+				[]string{"序号", "事项名称", "事项类型", "实施依据"},
+				[]string{"一", "行政处罚"},
+				[]string{"1", "对露天焚烧秸秆的处罚", "", air119},
+				[]string{"（一）", "农林水利", "农林水利"},
+				[]string{"2", "对违法饲养犬只的处罚", "", ""},
+				[]string{"合计", "共2项"},
+				[]string{"", "制表人", "张三"},
+				[]string{"审核人：李四"},
+			))}
+		}, []towndesk.PowerItem{
+			{Name: "对露天焚烧秸秆的处罚", Category: "行政处罚", Basis: air119, Body: town, Mode: "法定"},
+			{Name: "对违法饲养犬只的处罚", Category: "行政处罚", Domain: "农林水利", Body: town, Mode: "法定"},
+		}, []string{
+			"某镇.csv:2: 没有实施主体列，各行的实施主体按“某县某镇权责清单”取为 某县某镇人民政府",
+			"某镇.csv:3: 以下 2 行的事项类型取自分节行“一、行政处罚”",
+		}},
+		{"a section number in 序号 with the heading merged across the row", func(t *testing.T) File {
+			return File{"某镇.xlsx", workbook(t, sheetSpec{name: "Sheet1", rows: [][]string{
+				{"序号", "事项编码", "事项名称", "事项类型", "实施依据", "实施主体", "承办机构", "承接方式", "备注"},
+				{"一", "行政处罚（共2项）"},
+				{"1", "CF-001", "对露天焚烧秸秆的处罚", "", air119, town, "综合行政执法办公室", "赋权", ""},
+				{"2", "CF-002", "对违法建设的处罚", "", law65, town, "村镇建设办公室", "法定", ""},
+			}, merges: []string{"B2:I2"}})}
+		}, []towndesk.PowerItem{
+			{Code: "CF-001", Name: "对露天焚烧秸秆的处罚", Category: "行政处罚", Basis: air119, Body: town, Office: "综合行政执法办公室", Mode: "赋权"},
+			{Code: "CF-002", Name: "对违法建设的处罚", Category: "行政处罚", Basis: law65, Body: town, Office: "村镇建设办公室", Mode: "法定"},
+		}, []string{"某镇.xlsx:2: 以下 2 行的事项类型取自分节行“一、行政处罚（共2项）”"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
