@@ -417,6 +417,9 @@ func skipRow(rec []string, h headerMap) (skip bool, section string) {
 	if text, ok := seqSection(rec, h); ok {
 		return true, text
 	}
+	if columnNumbers(vals) {
+		return true, ""
+	}
 	same := true
 	for _, v := range vals[1:] {
 		if v != first {
@@ -517,6 +520,31 @@ func seqSection(rec []string, h headerMap) (text string, ok bool) {
 		seq += "、"
 	}
 	return seq + rest, true
+}
+
+// columnNumber matches a column's number in the row under a header that
+// numbers the columns: 1, （1）, (1).
+var columnNumber = regexp.MustCompile(`^[（(]?([0-9]+)[)）]?$`)
+
+// columnNumbers reports a row numbering the columns under the header
+// (1 | 2 | 3 …, （1）|（2）…): three or more numbers counting up by one.
+func columnNumbers(vals []string) bool {
+	if len(vals) < 3 {
+		return false
+	}
+	prev := 0
+	for i, v := range vals {
+		m := columnNumber.FindStringSubmatch(strings.TrimSpace(fullWidth(v)))
+		if m == nil {
+			return false
+		}
+		n, err := strconv.Atoi(m[1])
+		if err != nil || i > 0 && n != prev+1 {
+			return false
+		}
+		prev = n
+	}
+	return true
 }
 
 // totalWords open a totals row under a list or a section: 合计 | 共56项.

@@ -244,6 +244,25 @@ func TestParseNoSilentMisread(t *testing.T) {
 			{Code: "CF-001", Name: "对露天焚烧秸秆的处罚", Category: "行政处罚", Basis: air119, Body: town, Office: "综合行政执法办公室", Mode: "赋权"},
 			{Code: "CF-002", Name: "对违法建设的处罚", Category: "行政处罚", Basis: law65, Body: town, Office: "村镇建设办公室", Mode: "法定"},
 		}, []string{"某镇.xlsx:2: 以下 2 行的事项类型取自分节行“一、行政处罚（共2项）”"}},
+		{"a row numbering the columns under the header", func(t *testing.T) File {
+			return File{"某镇.csv", []byte(csvText(
+				[]string{"某县某镇权责清单"},
+				[]string{"序号", "事项编码", "事项名称", "事项类型", "实施依据", "实施主体", "承办机构", "承接方式", "备注"},
+				[]string{"1", "2", "3", "4", "5", "6", "7", "8", "9"},
+				[]string{"1", "CF-001", "对露天焚烧秸秆的处罚", "行政处罚", air119, town, "综合行政执法办公室", "赋权", ""},
+			))}
+		}, []towndesk.PowerItem{
+			{Code: "CF-001", Name: "对露天焚烧秸秆的处罚", Category: "行政处罚", Basis: air119, Body: town, Office: "综合行政执法办公室", Mode: "赋权"},
+		}, nil},
+		{"a row numbering the columns in brackets", func(t *testing.T) File {
+			return File{"某镇.csv", []byte(csvText(
+				[]string{"序号", "事项名称", "事项类型", "实施主体"},
+				[]string{"（1）", "（2）", "（3）", "（4）"},
+				[]string{"1", "对露天焚烧秸秆的处罚", "行政处罚", town},
+			))}
+		}, []towndesk.PowerItem{
+			{Name: "对露天焚烧秸秆的处罚", Category: "行政处罚", Body: town, Mode: "法定"},
+		}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
