@@ -130,7 +130,16 @@ type sectionSet struct {
 	category, domain string
 	mode             towndesk.Mode
 	catRow, modeRow  int // the section rows that set them
+	// last is what the last unnumbered section row of this level set
+	// (lastMode, lastCategory), for the next one to end.
+	last int
 }
+
+const (
+	lastNone = iota
+	lastCategory
+	lastMode
+)
 
 // parseGrid finds the header row in the first rows of grid and turns the
 // rows below it into items. A header may take two rows: a group header
@@ -607,8 +616,9 @@ var sectionCount = regexp.MustCompile(`[（(]?\s*(?:共|计)?\s*[0-9]+\s*项\s*[
 // section before it, and a new sub-section (（一）) every sub-section
 // before it: what they set no longer holds, also when the new one names
 // nothing the reader knows (二、公共服务, 二、乡镇法定事项 without a mode
-// word). An unnumbered section row (a merged 行政处罚) only sets what it
-// names.
+// word). An unnumbered section row (a merged 行政处罚) sets what it names;
+// one naming nothing known (乡镇自有事项) ends what the unnumbered section
+// row before it at its level set (县级赋权事项).
 func (c *rowContext) section(text string, row int) {
 	s := strings.Join(strings.Fields(text), "")
 	head := sectionHead.FindString(s)
@@ -631,6 +641,9 @@ func (c *rowContext) section(text string, row int) {
 	}
 	if cat := sectionCategory(s); cat != "" {
 		set.category, set.catRow, set.domain = cat, row, ""
+		if head == "" {
+			set.last = lastCategory
+		}
 		if level == 0 {
 			c.secs[1] = sectionSet{}
 		}
@@ -638,6 +651,22 @@ func (c *rowContext) section(text string, row int) {
 	}
 	if m, ok := sectionMode(s); ok {
 		set.mode, set.modeRow = m, row
+		if head == "" {
+			set.last = lastMode
+		}
+		return
+	}
+	if head == "" && heading(s) {
+		// An unnumbered heading naming nothing known (乡镇自有事项 after
+		// 县级赋权事项) follows the last one of its level: what that one set
+		// ends here.
+		switch set.last {
+		case lastMode:
+			set.mode, set.modeRow = "", 0
+		case lastCategory:
+			set.category, set.catRow, set.domain = "", 0, ""
+		}
+		set.last = lastNone
 		return
 	}
 	if head == "" || utf8.RuneCountInString(s) > 12 || strings.ContainsAny(s, "、，,：:；。") {
@@ -652,6 +681,20 @@ func (c *rowContext) section(text string, row int) {
 	if sub {
 		set.domain = s
 	}
+}
+
+// heading reports a short text that may head rows, not a note speaking
+// of them (委托事项须签订委托协议后实施).
+func heading(s string) bool {
+	if utf8.RuneCountInString(s) > 12 || strings.ContainsAny(s, "，,；;。：:") {
+		return false
+	}
+	for _, w := range []string{"须", "需", "应", "必须", "不得"} {
+		if strings.Contains(s, w) {
+			return false
+		}
+	}
+	return true
 }
 
 // inherit sets what rows take from their sections: a sub-section's value
@@ -694,13 +737,8 @@ func sectionCategory(s string) string {
 // sheet (委托事项须签订委托协议后实施) speaks of the rows, it does not head
 // them.
 func sectionMode(s string) (towndesk.Mode, bool) {
-	if utf8.RuneCountInString(s) > 12 || strings.ContainsAny(s, "，,；;。：:") {
+	if !heading(s) {
 		return "", false
-	}
-	for _, w := range []string{"须", "需", "应", "必须", "不得"} {
-		if strings.Contains(s, w) {
-			return "", false
-		}
 	}
 	return noteMode(s)
 }

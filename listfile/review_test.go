@@ -263,6 +263,22 @@ func TestParseNoSilentMisread(t *testing.T) {
 		}, []towndesk.PowerItem{
 			{Name: "对露天焚烧秸秆的处罚", Category: "行政处罚", Body: town, Mode: "法定"},
 		}, nil},
+		{"an unnumbered section ends the mode of the unnumbered section before it", func(t *testing.T) File {
+			return File{"某镇.xlsx", workbook(t, sheetSpec{name: "Sheet1", rows: [][]string{
+				{"序号", "事项名称", "实施依据", "实施主体"},
+				{"行政处罚"},
+				{"县级赋权事项"},
+				{"1", "对露天焚烧秸秆的处罚", air119, town},
+				{"乡镇自有事项"},
+				{"2", "对违法建设的处罚", law65, town},
+			}, merges: []string{"A2:D2", "A3:D3", "A5:D5"}})}
+		}, []towndesk.PowerItem{
+			{Name: "对露天焚烧秸秆的处罚", Category: "行政处罚", Basis: air119, Body: town, Mode: "赋权"},
+			{Name: "对违法建设的处罚", Category: "行政处罚", Basis: law65, Body: town, Mode: "法定"},
+		}, []string{
+			"某镇.xlsx:2: 以下 2 行的事项类型取自分节行“行政处罚”",
+			"某镇.xlsx:3: 以下 1 行的承接方式取自分节行“县级赋权事项”",
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
