@@ -120,9 +120,10 @@ type rowContext struct {
 	// secs are what the open sections set: [0] a top-level section
 	// (一、 第一部分, or an unnumbered one), [1] a sub-section (（一）).
 	secs [2]sectionSet
-	// catRow and modeRow are the 0-based grid rows of the section rows
-	// category and mode come from; -1 when they do not come from one.
-	catRow, modeRow int
+	// catRow, modeRow and domRow are the 0-based grid rows of the section
+	// rows category, mode and domain come from; -1 when they do not come
+	// from one.
+	catRow, modeRow, domRow int
 }
 
 // sectionSet is what section rows of one level set.
@@ -130,6 +131,7 @@ type sectionSet struct {
 	category, domain string
 	mode             towndesk.Mode
 	catRow, modeRow  int // the section rows that set them
+	domRow           int
 	// last is what the last unnumbered section row of this level set
 	// (lastMode, lastCategory), for the next one to end.
 	last int
@@ -222,7 +224,7 @@ func parseGrid(grid [][]string, src gridSource, opts Options) (*gridResult, erro
 	for j := range max(len(grid[hi]), h.col[fieldName]+1) {
 		out.header = append(out.header, normHeader(cell(grid[hi], j)))
 	}
-	ctx := rowContext{numeric: src.numeric, catRow: -1, modeRow: -1}
+	ctx := rowContext{numeric: src.numeric, catRow: -1, modeRow: -1, domRow: -1}
 	if h.col[fieldBody] < 0 {
 		for _, u := range h.unknown {
 			if contains(ambiguousBody, normHeader(u)) {
@@ -268,7 +270,7 @@ func parseGrid(grid [][]string, src gridSource, opts Options) (*gridResult, erro
 	var hidden []string
 	var filled []string
 	// fromSection counts, per section row and what it gave (0 the mode,
-	// 1 the category), the rows that took it.
+	// 1 the category, 2 the domain), the rows that took it.
 	fromSection := map[[2]int]int{}
 	sections := map[int]string{} // section rows' text by grid row
 	var main []string            // the record of the last row that named its item
@@ -308,6 +310,9 @@ func parseGrid(grid [][]string, src gridSource, opts Options) (*gridResult, erro
 		if ctx.catRow >= 0 && cell(rec, h.col[fieldCategory]) == "" {
 			fromSection[[2]int{ctx.catRow, 1}]++
 		}
+		if ctx.domRow >= 0 && cell(rec, h.col[fieldDomain]) == "" {
+			fromSection[[2]int{ctx.domRow, 2}]++
+		}
 		for _, p := range probs {
 			out.problems = append(out.problems, Problem{src.pos(i + 1), p, [2]int{0, i + 1}})
 		}
@@ -315,7 +320,7 @@ func parseGrid(grid [][]string, src gridSource, opts Options) (*gridResult, erro
 			order: [2]int{0, i + 1}, codeLabel: h.label(fieldCode), modeFrom: from, noteLabel: h.noteLabel()})
 	}
 	for i := start; i < len(grid); i++ {
-		for k, what := range []string{"承接方式", "事项类型"} {
+		for k, what := range []string{"承接方式", "事项类型", "所属领域"} {
 			if n := fromSection[[2]int{i, k}]; n > 0 {
 				notice(i+1, "以下 %d 行的%s取自分节行“%s”", n, what, sections[i])
 			}
@@ -669,18 +674,32 @@ func (c *rowContext) section(text string, row int) {
 		set.last = lastNone
 		return
 	}
-	if head == "" || utf8.RuneCountInString(s) > 12 || strings.ContainsAny(s, "、，,：:；。") {
+	if head == "" || utf8.RuneCountInString(s) > 12 || strings.ContainsAny(s, "、，,：:；。") || department(s) {
 		return
 	}
 	for _, suf := range []string{"类", "领域", "方面"} {
 		if d, cut := strings.CutSuffix(s, suf); cut && d != "" {
-			set.domain = d
+			set.domain, set.domRow = d, row
 			return
 		}
 	}
 	if sub {
-		set.domain = s
+		set.domain, set.domRow = s, row
 	}
+}
+
+// departmentEnds end the name of a department or unit ((一)县自然资源局,
+// 综合行政执法队): a section row naming one groups rows by who acts, it
+// names no domain.
+var departmentEnds = []string{"局", "委", "办", "中心", "站", "所", "队", "办公室", "委员会", "部门", "厅", "院"}
+
+func department(s string) bool {
+	for _, w := range departmentEnds {
+		if strings.HasSuffix(s, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // heading reports a short text that may head rows, not a note speaking
@@ -701,13 +720,13 @@ func heading(s string) bool {
 // over its top-level section's, the list's category under both.
 func (c *rowContext) inherit() {
 	c.category, c.catRow = c.listCategory, -1
-	c.domain, c.mode, c.modeRow = "", "", -1
+	c.domain, c.domRow, c.mode, c.modeRow = "", -1, "", -1
 	for _, set := range c.secs {
 		if set.category != "" {
 			c.category, c.catRow = set.category, set.catRow
 		}
 		if set.domain != "" {
-			c.domain = set.domain
+			c.domain, c.domRow = set.domain, set.domRow
 		}
 		if set.mode != "" {
 			c.mode, c.modeRow = set.mode, set.modeRow

@@ -213,6 +213,18 @@ func TestParseNoSilentMisread(t *testing.T) {
 		}, []towndesk.PowerItem{
 			{Code: "NY-001", Name: "对露天焚烧秸秆的处罚", Category: "行政处罚", Domain: "农业农村", Basis: air119, Body: town, Mode: "法定"},
 			{Code: "ZR-001", Name: "对非法占用耕地的处罚", Category: "行政处罚", Domain: "自然资源", Basis: "《中华人民共和国土地管理法》第七十七条", Body: town, Mode: "法定"},
+		}, []string{"某镇.xlsx:3: 以下 1 行的所属领域取自分节行“（一）农业农村”", "某镇.xlsx:5: 以下 1 行的所属领域取自分节行“（二）自然资源”"}},
+		{"a section naming a department gives no domain", func(t *testing.T) File {
+			return File{"某镇.csv", []byte(csvText(
+				[]string{"序号", "事项名称", "事项类型", "实施主体"},
+				[]string{"（一）县自然资源局"},
+				[]string{"1", "对非法占用耕地的处罚", "行政处罚", town},
+				[]string{"（二）综合行政执法队"},
+				[]string{"2", "对违法建设的处罚", "行政处罚", town},
+			))}
+		}, []towndesk.PowerItem{
+			{Name: "对非法占用耕地的处罚", Category: "行政处罚", Body: town, Mode: "法定"},
+			{Name: "对违法建设的处罚", Category: "行政处罚", Body: town, Mode: "法定"},
 		}, nil},
 		{"a section number in 序号, a totals row and a signature row under a town list without a body column", func(t *testing.T) File {
 			return File{"某镇.csv", []byte(csvText(
