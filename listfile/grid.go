@@ -274,6 +274,10 @@ func parseGrid(grid [][]string, src gridSource, opts Options) (*gridResult, erro
 	fromSection := map[[2]int]int{}
 	sections := map[int]string{} // section rows' text by grid row
 	var main []string            // the record of the last row that named its item
+	// bare are the rows of numbered headings in the name column beside a
+	// body that were read as section rows but gave the rows below nothing:
+	// had one been an item, no other notice would show it left out.
+	var bare []string
 	for i := start; i < len(grid); i++ {
 		rec := grid[i]
 		if src.hiddenRows[i] {
@@ -293,6 +297,10 @@ func parseGrid(grid [][]string, src gridSource, opts Options) (*gridResult, erro
 			if section != "" {
 				ctx.section(section, i)
 				sections[i] = section
+				if b := cell(rec, h.col[fieldBody]); cell(rec, h.col[fieldName]) == section && b != "" && b != section &&
+					ctx.catRow != i && ctx.modeRow != i && ctx.domRow != i {
+					bare = append(bare, strconv.Itoa(i+1))
+				}
 			}
 			continue
 		}
@@ -325,6 +333,10 @@ func parseGrid(grid [][]string, src gridSource, opts Options) (*gridResult, erro
 				notice(i+1, "以下 %d 行的%s取自分节行“%s”", n, what, sections[i])
 			}
 		}
+	}
+	if len(bare) > 0 {
+		notice(0, "第 %s 行的%s读作分节标题（没有序号、编码、依据和事项类型，也不像事项名称），未作为事项导入；如果是事项，请填上序号后重新导入",
+			rowList(bare), h.label(fieldName))
 	}
 	if len(filled) > 0 {
 		notice(0, "第 %s 行只写了%s、没有%s，按上方最近写了%s的那一行的子项读取：空白的列取自那一行",

@@ -214,6 +214,15 @@ func TestParseNoSilentMisread(t *testing.T) {
 			{Code: "NY-001", Name: "对露天焚烧秸秆的处罚", Category: "行政处罚", Domain: "农业农村", Basis: air119, Body: town, Mode: "法定"},
 			{Code: "ZR-001", Name: "对非法占用耕地的处罚", Category: "行政处罚", Domain: "自然资源", Basis: "《中华人民共和国土地管理法》第七十七条", Body: town, Mode: "法定"},
 		}, []string{"某镇.xlsx:3: 以下 1 行的所属领域取自分节行“（一）农业农村”", "某镇.xlsx:5: 以下 1 行的所属领域取自分节行“（二）自然资源”"}},
+		{"a numbered heading beside a body that gives nothing is said to be left out", func(t *testing.T) File {
+			return File{"某镇.xlsx", workbook(t, sheetSpec{name: "Sheet1", rows: [][]string{
+				{"序号", "事项名称", "事项类型", "实施主体"},
+				{"", "一、农村五保供养", "", town},
+				{"1", "对露天焚烧秸秆的处罚", "行政处罚", ""},
+			}, merges: []string{"D2:D3"}})}
+		}, []towndesk.PowerItem{
+			{Name: "对露天焚烧秸秆的处罚", Category: "行政处罚", Body: town, Mode: "法定"},
+		}, []string{"某镇.xlsx: 第 2 行的事项名称读作分节标题"}},
 		{"a section naming a department gives no domain", func(t *testing.T) File {
 			return File{"某镇.csv", []byte(csvText(
 				[]string{"序号", "事项名称", "事项类型", "实施主体"},
