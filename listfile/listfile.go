@@ -409,9 +409,12 @@ func skipRow(rec []string, h headerMap) (skip bool, section string) {
 	if first == "注" || signature(first) || totals(vals) {
 		return true, ""
 	}
-	for _, v := range vals {
-		if signatureLabel(v) {
-			return true, ""
+	// A signature anywhere in a row with no item's name: 制表人 | 张三.
+	if name == "" || signatureLabel(name) {
+		for _, v := range vals {
+			if signatureLabel(v) {
+				return true, ""
+			}
 		}
 	}
 	if text, ok := seqSection(rec, h); ok {
@@ -577,7 +580,7 @@ func totals(vals []string) bool {
 
 // signatureLabels are the cells where a list's makers sign, the name in
 // the next cell (制表人 | 张三) or after a colon (审核人：李四).
-var signatureLabels = []string{"制表人", "制表", "填表人", "填报人", "审核人", "审核", "审批人", "负责人", "单位负责人", "经办人",
+var signatureLabels = []string{"制表人", "填表人", "填报人", "审核人", "审批人", "负责人", "单位负责人", "经办人",
 	"联系人", "联系电话", "分管领导", "主要领导", "制表单位", "填报单位", "制表日期", "填报日期", "制表时间", "填报时间"}
 
 // signatureLabel reports a signature cell anywhere in a row: a label

@@ -254,6 +254,14 @@ func TestParseNoSilentMisread(t *testing.T) {
 			"某镇.csv:2: 没有实施主体列，各行的实施主体按“某县某镇权责清单”取为 某县某镇人民政府",
 			"某镇.csv:3: 以下 2 行的事项类型取自分节行“一、行政处罚”",
 		}},
+		{"an item whose note names a person in charge is still an item", func(t *testing.T) File {
+			return File{"某镇.csv", []byte(csvText(
+				[]string{"序号", "事项名称", "事项类型", "实施主体", "备注"},
+				[]string{"1", "对露天焚烧秸秆的处罚", "行政处罚", town, "负责人：王五"},
+			))}
+		}, []towndesk.PowerItem{
+			{Name: "对露天焚烧秸秆的处罚", Category: "行政处罚", Body: town, Mode: "法定", Note: "负责人：王五"},
+		}, nil},
 		{"a section number in 序号 with the heading merged across the row", func(t *testing.T) File {
 			return File{"某镇.xlsx", workbook(t, sheetSpec{name: "Sheet1", rows: [][]string{
 				{"序号", "事项编码", "事项名称", "事项类型", "实施依据", "实施主体", "承办机构", "承接方式", "备注"},
