@@ -278,6 +278,10 @@ func parseGrid(grid [][]string, src gridSource, opts Options) (*gridResult, erro
 	// body that were read as section rows but gave the rows below nothing:
 	// had one been an item, no other notice would show it left out.
 	var bare []string
+	// numbered are the rows of items whose name opens with a section's
+	// numbering ((一)对违法建设的处罚) and that fill nothing but the name and
+	// body: read as items, they may be headings.
+	var numbered []string
 	for i := start; i < len(grid); i++ {
 		rec := grid[i]
 		if src.hiddenRows[i] {
@@ -310,6 +314,9 @@ func parseGrid(grid [][]string, src gridSource, opts Options) (*gridResult, erro
 		} else if cell(rec, h.col[fieldName]) != "" {
 			main = rec
 		}
+		if name := cell(rec, h.col[fieldName]); !cont && sectionHead.MatchString(name) && bareName(rec, h) {
+			numbered = append(numbered, strconv.Itoa(i+1))
+		}
 		ctx.row = i
 		item, from, probs := rowItem(rec, h, opts, ctx)
 		if from == modeFromSection {
@@ -337,6 +344,10 @@ func parseGrid(grid [][]string, src gridSource, opts Options) (*gridResult, erro
 	if len(bare) > 0 {
 		notice(0, "第 %s 行的%s读作分节标题（没有序号、编码、依据和事项类型，也不像事项名称），未作为事项导入；如果是事项，请填上序号后重新导入",
 			rowList(bare), h.label(fieldName))
+	}
+	if len(numbered) > 0 {
+		notice(0, "第 %s 行的%s以分节编号开头（一、（一）…），除实施主体外没有填写其他列，按事项导入；如果它是分节标题而不是事项，请改正后重新导入",
+			rowList(numbered), h.label(fieldName))
 	}
 	if len(filled) > 0 {
 		notice(0, "第 %s 行只写了%s、没有%s，按上方最近写了%s的那一行的子项读取：空白的列取自那一行",
@@ -886,4 +897,15 @@ func codeProblem(code, label string, numeric func() bool) string {
 		return fmt.Sprintf("列 %s 的值“%s”在 Excel 中存为数字，超过 15 位的部分已经丢失（%s）", label, code, fix)
 	}
 	return ""
+}
+
+// bareName reports a row that fills no code, basis, sub-item, 序号 or
+// category: only its name, body and what else a heading's row may hold.
+func bareName(rec []string, h headerMap) bool {
+	for _, f := range []field{fieldCode, fieldBasis, fieldSubItem, fieldSeq, fieldCategory} {
+		if cell(rec, h.col[f]) != "" {
+			return false
+		}
+	}
+	return true
 }

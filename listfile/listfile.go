@@ -450,10 +450,8 @@ func skipRow(rec []string, h headerMap) (skip bool, section string) {
 // （一）规划建设类) or a short one that does not read as a power (（一）农业
 // 农村): an item's name (（一）对违建的处罚) does not.
 func namedSection(rec []string, h headerMap, name string) bool {
-	for _, f := range []field{fieldCode, fieldBasis, fieldSubItem, fieldSeq, fieldCategory} {
-		if cell(rec, h.col[f]) != "" {
-			return false
-		}
+	if !bareName(rec, h) {
+		return false
 	}
 	if cell(rec, h.col[fieldBody]) == "" {
 		return true

@@ -41,7 +41,7 @@ func TestParseNoSilentMisread(t *testing.T) {
 			))}
 		}, []towndesk.PowerItem{
 			{Name: "（一）对违法建设的处罚", Body: "某镇人民政府", Mode: "法定"},
-		}, nil},
+		}, []string{"某镇.csv: 第 2 行的事项名称以分节编号开头（一、（一）…），除实施主体外没有填写其他列，按事项导入"}},
 		{"an item named 第二类… is not a section", func(t *testing.T) File {
 			return File{"某镇.csv", []byte(csvText(
 				[]string{"序号", "事项名称", "事项类型", "实施主体"},
