@@ -615,6 +615,10 @@ func cell(rec []string, i int) string {
 	return strings.TrimSpace(rec[i])
 }
 
+// placeholders are what lists write in an optional cell that has nothing.
+var placeholders = map[string]bool{"—": true, "——": true, "-": true, "--": true, "－": true, "/": true, "／": true,
+	"\\": true, "无": true, "暂无": true, "无子项": true, "空": true}
+
 // rowItem builds the item of one record and lists what is wrong with it.
 // from says where the item's mode came from: the mode column; for a list
 // without one, a note that states it (noteMode); else opts.DefaultMode.
@@ -643,6 +647,17 @@ func rowItem(rec []string, h headerMap, opts Options, ctx rowContext) (it townde
 		Level:    get(fieldLevel),
 		Domain:   get(fieldDomain),
 		Note:     get(fieldNote),
+	}
+	// A cell kept from a wrapped line (Alt+Enter in Excel) joins up again
+	// in names, and a placeholder (——, ／, 无) in an optional column means
+	// the column is empty.
+	for _, v := range []*string{&it.Name, &it.SubItem, &it.Body, &it.Office} {
+		*v = strings.NewReplacer("\r\n", "", "\n", "", "\r", "").Replace(*v)
+	}
+	for _, v := range []*string{&it.SubItem, &it.Basis, &it.Office, &it.Level, &it.Domain, &it.Note} {
+		if placeholders[*v] {
+			*v = ""
+		}
 	}
 	if it.Code != "" && !long[fieldCode] {
 		it.Code = normCode(it.Code)

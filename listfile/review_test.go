@@ -450,3 +450,16 @@ func TestParseListSpeakingOfChanges(t *testing.T) {
 		checkLayout(t, f, townOpts, want, nil)
 	}
 }
+
+// TestParsePlaceholdersAndWrappedCells: a placeholder in an optional
+// column (——, ／, 无) is an empty cell, and a name or body typed over two
+// lines of one cell (Alt+Enter) is one name.
+func TestParsePlaceholdersAndWrappedCells(t *testing.T) {
+	f := File{"官桥镇.csv", []byte(csvText(
+		[]string{"序号", "事项编码", "事项名称", "子项名称", "事项类型", "实施依据", "实施主体", "备注"},
+		[]string{"1", "GQ-1", "对露天焚烧秸秆\n的处罚", "——", "行政处罚", "／", "滕州市官桥镇\n人民政府", "无"},
+	))}
+	checkLayout(t, f, townOpts, []towndesk.PowerItem{
+		{Code: "GQ-1", Name: "对露天焚烧秸秆的处罚", Category: "行政处罚", Body: "滕州市官桥镇人民政府", Mode: "法定"},
+	}, nil)
+}
