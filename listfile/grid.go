@@ -3,6 +3,7 @@ package listfile
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -83,7 +84,7 @@ func changeLogColumn(row []string) string {
 	col, named := "", false
 	for _, c := range row {
 		h := normHeader(c)
-		if contains(changeLogWords, h) && col == "" {
+		if slices.Contains(changeLogWords, h) && col == "" {
 			col = strings.TrimSpace(c)
 		}
 		if f, _ := headerField(c); f == fieldName {
@@ -165,7 +166,7 @@ func parseGrid(grid [][]string, src gridSource, opts Options) (*gridResult, erro
 			break
 		}
 		for _, c := range grid[i] {
-			if c = strings.TrimSpace(c); c != "" && !contains(out.headers, c) {
+			if c = strings.TrimSpace(c); c != "" && !slices.Contains(out.headers, c) {
 				out.headers = append(out.headers, c)
 			}
 		}
@@ -211,7 +212,7 @@ func parseGrid(grid [][]string, src gridSource, opts Options) (*gridResult, erro
 
 	var titles []string
 	for i := 0; i < hi; i++ {
-		if t := firstValue(grid[i]); t != "" && !contains(titles, t) {
+		if t := firstValue(grid[i]); t != "" && !slices.Contains(titles, t) {
 			titles = append(titles, t)
 		}
 	}
@@ -227,7 +228,7 @@ func parseGrid(grid [][]string, src gridSource, opts Options) (*gridResult, erro
 	ctx := rowContext{numeric: src.numeric, catRow: -1, modeRow: -1, domRow: -1}
 	if h.col[fieldBody] < 0 {
 		for _, u := range h.unknown {
-			if contains(ambiguousBody, normHeader(u)) {
+			if slices.Contains(ambiguousBody, normHeader(u)) {
 				return nil, towndesk.Errorf(towndesk.EINVALID,
 					"%s: 表头没有实施主体列，列 %s 可能是实施主体，也可能是主管或负责的部门，无法确定；如果它就是实施主体，请把表头改为“实施主体”后重新导入",
 					src.pos(hi+1), u)
@@ -374,15 +375,6 @@ func rowList(rows []string) string {
 		return strings.Join(rows[:10], "、") + fmt.Sprintf(" 等 %d 行", len(rows))
 	}
 	return strings.Join(rows, "、")
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 func firstValue(rec []string) string {
@@ -601,7 +593,7 @@ func titleCategory(titles []string) (cat, from string) {
 // categories are the kinds of power, as lists and the matcher name them.
 var categories = []string{"行政许可", "行政处罚", "行政强制", "行政征收", "行政征用", "行政给付", "行政检查", "行政确认", "行政奖励", "行政裁决", "其他行政权力"}
 
-func isCategory(s string) bool { return s != "" && contains(categories, s) }
+func isCategory(s string) bool { return s != "" && slices.Contains(categories, s) }
 
 // canonCategory returns the usual name of a category cell written short or
 // with a suffix (处罚, 行政许可类, 行政强制措施, 其他职权); any other text

@@ -23,6 +23,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -585,11 +586,11 @@ var signatureLabels = []string{"制表人", "填表人", "填报人", "审核人
 // alone (制表人, 制表人：) or a label with a short name after a colon.
 func signatureLabel(v string) bool {
 	s := strings.TrimRight(strings.Join(strings.Fields(v), ""), ":：")
-	if contains(signatureLabels, s) {
+	if slices.Contains(signatureLabels, s) {
 		return true
 	}
 	label, _, ok := strings.Cut(strings.ReplaceAll(s, ":", "："), "：")
-	return ok && contains(signatureLabels, label) && utf8.RuneCountInString(s) <= 30
+	return ok && slices.Contains(signatureLabels, label) && utf8.RuneCountInString(s) <= 30
 }
 
 // signatureWords open the rows under a list where its makers sign.
@@ -614,6 +615,9 @@ func cell(rec []string, i int) string {
 	}
 	return strings.TrimSpace(rec[i])
 }
+
+// lineBreaks removes the line breaks typed inside a cell.
+var lineBreaks = strings.NewReplacer("\r\n", "", "\n", "", "\r", "")
 
 // placeholders are what lists write in an optional cell that has nothing.
 var placeholders = map[string]bool{"—": true, "——": true, "-": true, "--": true, "－": true, "/": true, "／": true,
@@ -652,7 +656,7 @@ func rowItem(rec []string, h headerMap, opts Options, ctx rowContext) (it townde
 	// in names, and a placeholder (——, ／, 无) in an optional column means
 	// the column is empty.
 	for _, v := range []*string{&it.Name, &it.SubItem, &it.Body, &it.Office} {
-		*v = strings.NewReplacer("\r\n", "", "\n", "", "\r", "").Replace(*v)
+		*v = lineBreaks.Replace(*v)
 	}
 	for _, v := range []*string{&it.SubItem, &it.Basis, &it.Office, &it.Level, &it.Domain, &it.Note} {
 		if placeholders[*v] {
@@ -723,7 +727,7 @@ func rowItem(rec []string, h headerMap, opts Options, ctx rowContext) (it townde
 func joined(rec []string, first int, more []int) string {
 	var vals []string
 	for _, c := range append([]int{first}, more...) {
-		if v := cell(rec, c); v != "" && !contains(vals, v) {
+		if v := cell(rec, c); v != "" && !slices.Contains(vals, v) {
 			vals = append(vals, v)
 		}
 	}

@@ -1,6 +1,7 @@
 package listfile
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -429,7 +430,7 @@ func TestParseBasisHeaders(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, w := range []string{"收费依据", "是否收费及依据"} {
-		if !contains(got.Unknown, w) {
+		if !slices.Contains(got.Unknown, w) {
 			t.Errorf("Parse(%s).Unknown = %q, want it to list %s", f.Name, got.Unknown, w)
 		}
 	}

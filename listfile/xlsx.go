@@ -179,10 +179,7 @@ func parseXLSX(ctx context.Context, name string, data []byte, opts Options) (*fi
 		if err := fillMerged(f, label, parts[sheet], grid); err != nil {
 			return nil, err
 		}
-		hiddenCols, err := hiddenColumns(f, label, parts[sheet])
-		if err != nil {
-			return nil, err
-		}
+		hiddenCols := hiddenColumns(f, parts[sheet])
 		var numbers map[[2]int]bool // computed when first asked
 		numeric := func(row, col int) bool {
 			if numbers == nil {
@@ -388,13 +385,13 @@ func fillMerged(f *excelize.File, label, part string, grid [][]string) error {
 // hiddenColumns returns the 0-based columns a sheet hides (within
 // MaxColumns), read from the <cols> element that precedes the sheet's data;
 // excelize would parse the whole sheet to tell.
-func hiddenColumns(f *excelize.File, label, part string) (map[int]bool, error) {
+func hiddenColumns(f *excelize.File, part string) map[int]bool {
 	if part == "" {
-		return nil, nil
+		return nil
 	}
 	v, ok := f.Pkg.Load(part)
 	if !ok {
-		return nil, nil
+		return nil
 	}
 	raw, _ := v.([]byte)
 	data := bytes.Index(raw, []byte("<sheetData"))
@@ -402,7 +399,7 @@ func hiddenColumns(f *excelize.File, label, part string) (map[int]bool, error) {
 		data = bytes.Index(raw, []byte(":sheetData"))
 	}
 	if data < 0 || !bytes.Contains(raw[:data], []byte("hidden")) {
-		return nil, nil
+		return nil
 	}
 	d := xml.NewDecoder(bytes.NewReader(raw[:data]))
 	var hidden map[int]bool
@@ -411,7 +408,7 @@ func hiddenColumns(f *excelize.File, label, part string) (map[int]bool, error) {
 		if err != nil {
 			// The cut before <sheetData> leaves the document unclosed:
 			// every <col> has been seen by then.
-			return hidden, nil
+			return hidden
 		}
 		se, ok := tok.(xml.StartElement)
 		if !ok || se.Name.Local != "col" {
