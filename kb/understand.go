@@ -120,10 +120,9 @@ func (k *KB) understand(text string, tokens []string) parsed {
 	// approves); it outranks hints in the matter. Doing without an approval
 	// ("没批就盖", "无证经营", "未经许可") is a violation: the question is
 	// about a penalty, not about the approval, even when asked "谁检查".
-	violation := lexicon.NegatedApproval(text)
-	out.negated = violation
+	out.negated = lexicon.NegatedApproval(text)
 	switch {
-	case violation && frameCat != "行政许可":
+	case out.negated && frameCat != "行政许可":
 		out.category = "行政处罚"
 		if out.intent == towndesk.IntentApply {
 			out.intent = towndesk.IntentWho
