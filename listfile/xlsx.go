@@ -305,19 +305,23 @@ func readSheet(ctx context.Context, f *excelize.File, label, sheet string) (grid
 	return grid, hidden, nil
 }
 
+// partXML returns the raw XML of a sheet's part as excelize read it from
+// the file; nil for "" or a part it does not hold.
+func partXML(f *excelize.File, part string) []byte {
+	if part == "" {
+		return nil
+	}
+	v, _ := f.Pkg.Load(part)
+	raw, _ := v.([]byte)
+	return raw
+}
+
 // fillMerged copies each merged range's top-left value into every cell of
 // the range (within the grid and MaxColumns), growing grid rows as needed.
 // The ranges are read from the sheet's part as a stream: excelize would
 // parse the whole sheet into memory to list them.
 func fillMerged(f *excelize.File, label, part string, grid [][]string) error {
-	if part == "" {
-		return nil
-	}
-	v, ok := f.Pkg.Load(part)
-	if !ok {
-		return nil
-	}
-	raw, _ := v.([]byte)
+	raw := partXML(f, part)
 	if !bytes.Contains(raw, []byte("mergeCell")) {
 		return nil
 	}
@@ -386,14 +390,7 @@ func fillMerged(f *excelize.File, label, part string, grid [][]string) error {
 // MaxColumns), read from the <cols> element that precedes the sheet's data;
 // excelize would parse the whole sheet to tell.
 func hiddenColumns(f *excelize.File, part string) map[int]bool {
-	if part == "" {
-		return nil
-	}
-	v, ok := f.Pkg.Load(part)
-	if !ok {
-		return nil
-	}
-	raw, _ := v.([]byte)
+	raw := partXML(f, part)
 	data := bytes.Index(raw, []byte("<sheetData"))
 	if data < 0 {
 		data = bytes.Index(raw, []byte(":sheetData"))
@@ -446,11 +443,7 @@ func hiddenColumns(f *excelize.File, part string) map[int]bool {
 // read the same part already.
 func longNumbers(f *excelize.File, part string) map[[2]int]bool {
 	out := map[[2]int]bool{}
-	v, ok := f.Pkg.Load(part)
-	if !ok {
-		return out
-	}
-	raw, _ := v.([]byte)
+	raw := partXML(f, part)
 	d := xml.NewDecoder(bytes.NewReader(raw))
 	var at [2]int
 	number, inValue := false, false
