@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/towndesk/towndesk"
 	"github.com/towndesk/towndesk/gazetteer"
@@ -285,6 +286,11 @@ func (k *KB) gather(ctx context.Context, q Query) (*towndesk.AskResult, []scored
 		res.Status = towndesk.StatusAmbiguousPlace
 		res.Places = cands
 		return res, nil, nil, nil
+	case place == nil && !namesMatter(res.Terms):
+		// Nothing to look up (谢谢，辛苦了; 中午吃什么): asking which town
+		// would only invite another message.
+		res.Status = towndesk.StatusNotFound
+		return res, nil, nil, nil
 	case place == nil:
 		res.Status = towndesk.StatusNeedPlace
 		return res, nil, nil, nil
@@ -316,6 +322,18 @@ func (k *KB) gather(ctx context.Context, q Query) (*towndesk.AskResult, []scored
 		return nil, nil, nil, err
 	}
 	return res, rows, townList, nil
+}
+
+// namesMatter reports whether a question's terms name a matter: a word of
+// two or more characters that some list uses. A lone character (改, 交)
+// does not.
+func namesMatter(terms []string) bool {
+	for _, t := range terms {
+		if utf8.RuneCountInString(t) >= 2 {
+			return true
+		}
+	}
+	return false
 }
 
 // Matter returns the normalised form of a question: its matter as words,

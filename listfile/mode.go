@@ -58,7 +58,14 @@ var noteModes = []struct {
 // states no mode.
 func noteMode(note string) (m towndesk.Mode, ok bool) {
 	s := strings.TrimSpace(note)
-	s = strings.TrimLeft(s, "0123456789.．、 ") // 1.县级赋权事项
+	// 1.县级赋权事项; 注：委托乡镇实施
+	s = strings.TrimLeft(s, "0123456789.．、 ")
+	for _, label := range []string{"备注", "说明", "注"} {
+		if rest, cut := strings.CutPrefix(s, label); cut && rest != "" && strings.ContainsRune(":：", []rune(rest)[0]) {
+			s = strings.TrimSpace(strings.TrimLeft(rest, ":："))
+			break
+		}
+	}
 	if s == "" {
 		return "", false
 	}
@@ -77,9 +84,25 @@ func noteMode(note string) (m towndesk.Mode, ok bool) {
 		}
 	}
 	for _, nm := range noteModes {
-		if strings.HasPrefix(s, nm.prefix) {
+		if rest, cut := strings.CutPrefix(s, nm.prefix); cut && !notModeWord(rest) {
 			return nm.mode, true
 		}
 	}
 	return "", false
+}
+
+// notModeWords continue a mode word into another word: 法定时限 is a
+// deadline, 委托书 a document, 配合单位 names who else takes part, none of
+// them the row's own mode.
+var notModeWords = []string{"时限", "期限", "代表", "节假日", "程序", "依据", "办结", "书", "代理", "人", "单位", "部门"}
+
+// notModeWord reports whether what follows a mode word makes it part of
+// another word.
+func notModeWord(rest string) bool {
+	for _, w := range notModeWords {
+		if strings.HasPrefix(rest, w) {
+			return true
+		}
+	}
+	return false
 }
