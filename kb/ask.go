@@ -309,7 +309,7 @@ func (k *KB) gather(ctx context.Context, q Query) (*towndesk.AskResult, []scored
 	if ok, err := k.useTaught(ctx, res, p, townList, countyList); ok || err != nil {
 		return res, nil, nil, err
 	}
-	if len(res.Terms) == 0 || len(res.Searched) == 0 {
+	if len(res.Terms) == 0 || len(res.Searched) == 0 || settingOnly(p) {
 		res.Status = towndesk.StatusNotFound
 		return res, nil, nil, nil
 	}
@@ -322,6 +322,26 @@ func (k *KB) gather(ctx context.Context, q Query) (*towndesk.AskResult, []scored
 		return nil, nil, nil, err
 	}
 	return res, rows, townList, nil
+}
+
+// settingOnly reports whether the only words of a question that lists use
+// name where something happens, and a word of two or more characters that
+// no list or dictionary knows says what happens (超市缺斤短两, 车站门口黑车
+// 拉客): the question is about that act, which no list has. Rows sharing
+// only the setting are not candidates.
+func settingOnly(p parsed) bool {
+	setting, act := false, false
+	for _, c := range p.concepts {
+		switch {
+		case c.weight > 0 && !lexicon.IsSetting(c.surface):
+			return false
+		case c.weight > 0:
+			setting = true
+		case !c.known && utf8.RuneCountInString(c.surface) >= 2 && !lexicon.IsQuantity(c.surface):
+			act = true
+		}
+	}
+	return setting && act
 }
 
 // namesMatter reports whether a question's terms name a matter: a word of

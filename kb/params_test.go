@@ -252,3 +252,28 @@ func TestWordsThatAreNotMatter(t *testing.T) {
 		})
 	}
 }
+
+// TestSettingOnly: a question whose only list words say where something
+// happens (河边), beside an act no list knows (卖唱), asks about that act:
+// it is not found, and rows sharing only the place are not offered. With
+// an act the lists know, or with nothing but the place, rows are offered.
+func TestSettingOnly(t *testing.T) {
+	k := ruleLists(t)
+	tests := []struct {
+		question string
+		notFound bool
+	}{
+		{"滕州市河边有人天天卖唱要钱谁管", true},
+		{"滕州市河边有人倒生活垃圾谁管", false},
+		{"滕州市河边谁管", false},
+	}
+	for _, tt := range tests {
+		res, err := k.Ask(context.Background(), kb.Query{Question: tt.question})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := res.Status == towndesk.StatusNotFound; got != tt.notFound {
+			t.Errorf("Ask(%q) = %s %v (terms %v); not found: want %v", tt.question, res.Status, res.Matches, res.Terms, tt.notFound)
+		}
+	}
+}

@@ -177,3 +177,21 @@ func IsQuantity(s string) bool {
 	}
 	return true
 }
+
+// settings are words naming where something happens: venues and the places
+// of a village or a town. A question naming only a setting and an act no
+// list knows (超市缺斤短两, 网吧让小孩上网) asks about the act.
+var settings = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`车站 汽车站 火车站 客运站 公交站 站台 超市 商场 商店 小卖部 便利店 门市 门面 铺面 店里 店门口
+		网吧 歌厅 舞厅 酒吧 茶楼 饭店 餐馆 饭馆 餐厅 食堂 学校 校门口 幼儿园 医院 诊所 药店 小区 楼道 楼里 楼下 院子 家里 屋里
+		村里 村口 村头 镇上 街上 路边 路上 马路上 河里 河边 湖里 湖边 山上 山里 林子里 地里 田里 公园 集市 菜市场 工地上 工厂 厂里
+		门口 景区 宾馆 酒店 旅馆 加油站 码头 银行 单位 办公室 车上 广场上 市场里`) {
+		settings[w] = true
+	}
+}
+
+// IsSetting reports whether a word names only where something happens
+// (网吧, 河边, 超市), not what happens there.
+func IsSetting(w string) bool { return settings[w] }
