@@ -423,6 +423,18 @@ func (k *KB) weigh(ctx context.Context, p *parsed) error {
 	return nil
 }
 
+// rowText reads a row for scoring: its name (with sub, its sub-item or
+// "") as words, and the text beside it. A name that goes on to state the
+// penalty (…的，责令改正，处以罚款) is read up to the act it names: the
+// consequences are worded alike in every row of such a list and are not
+// what a question asks about.
+func (k *KB) rowText(it towndesk.PowerItem, sub string) rowText {
+	name := lexicon.NormText(strings.TrimSpace(lexicon.ActName(it.Name) + " " + sub))
+	toks, fine := k.names.cut(k.lex, name)
+	return rowText{name: name, tokens: toks, fine: fine,
+		rest: strings.Join([]string{it.Basis, it.Domain, it.Note, k.basis.text(it.Basis)}, " ")}
+}
+
 // scoredRow is a retrieved row with its match score.
 type scoredRow struct {
 	item towndesk.PowerItem
@@ -492,10 +504,7 @@ func (k *KB) retrieve(ctx context.Context, p parsed, lists []towndesk.List, near
 		if !ok {
 			continue
 		}
-		name := lexicon.NormText(strings.TrimSpace(it.Name + " " + it.SubItem))
-		toks, fine := k.names.cut(k.lex, name)
-		rt := rowText{name: name, tokens: toks, fine: fine,
-			rest: strings.Join([]string{it.Basis, it.Domain, it.Note, k.basis.text(it.Basis)}, " ")}
+		rt := k.rowText(it, it.SubItem)
 		words = append(words, rt.tokens...)
 		rows = append(rows, found{item: it, list: byEdition[h.edition], text: rt, h: h})
 		top = max(top, h.score)
@@ -527,10 +536,7 @@ func (k *KB) retrieve(ctx context.Context, p parsed, lists []towndesk.List, near
 		}
 		for _, it := range items {
 			if want[it.Name] && it.SubItem == "" {
-				name := lexicon.NormText(strings.TrimSpace(it.Name))
-				toks, fine := k.names.cut(k.lex, name)
-				rt := rowText{name: name, tokens: toks, fine: fine,
-					rest: strings.Join([]string{it.Basis, it.Domain, it.Note, k.basis.text(it.Basis)}, " ")}
+				rt := k.rowText(it, "")
 				words = append(words, rt.tokens...)
 				rows = append(rows, found{item: it, list: town, text: rt})
 			}
@@ -554,10 +560,7 @@ func (k *KB) retrieve(ctx context.Context, p parsed, lists []towndesk.List, near
 					}
 				}
 				if at < 0 {
-					name := lexicon.NormText(strings.TrimSpace(it.Name + " " + it.SubItem))
-					toks, fine := k.names.cut(k.lex, name)
-					rt := rowText{name: name, tokens: toks, fine: fine,
-						rest: strings.Join([]string{it.Basis, it.Domain, it.Note, k.basis.text(it.Basis)}, " ")}
+					rt := k.rowText(it, it.SubItem)
 					words = append(words, rt.tokens...)
 					rows = append(rows, found{item: it, list: list, text: rt})
 					at = len(rows) - 1

@@ -195,3 +195,17 @@ func init() {
 // IsSetting reports whether a word names only where something happens
 // (网吧, 河边, 超市), not what happens there.
 func IsSetting(w string) bool { return settings[w] }
+
+// consequence opens the part of an item name that states the penalty
+// rather than the act: 非法开垦草原的，责令停止违法行为…, 露天焚烧秸秆的，可以处罚款.
+var consequence = regexp.MustCompile(`的[，,](责令|处以|处|没收|可以|予以|给予|并处|依法)`)
+
+// ActName returns an item name up to the act it names, without the
+// penalty some lists write after it (…的，责令改正，处以罚款): "露天焚烧秸秆、落叶的".
+// A name without such a clause is returned as it is.
+func ActName(name string) string {
+	if loc := consequence.FindStringIndex(name); loc != nil {
+		return name[:loc[0]+len("的")]
+	}
+	return name
+}

@@ -50,3 +50,17 @@ func TestNegatedApproval(t *testing.T) {
 		}
 	}
 }
+
+func TestActName(t *testing.T) {
+	for name, want := range map[string]string{
+		"非法开垦草原的，责令停止违法行为，限期恢复植被，没收违法所得，并处罚款": "非法开垦草原的",
+		"露天焚烧秸秆、落叶的，可以处罚款":                    "露天焚烧秸秆、落叶的",
+		"餐饮服务经营者超标排放油烟的,责令改正，处以罚款":            "餐饮服务经营者超标排放油烟的",
+		"对露天焚烧秸秆、落叶等产生烟尘污染的物质的处罚":             "对露天焚烧秸秆、落叶等产生烟尘污染的物质的处罚",
+		"对违反河道管理规定行为的处罚":                      "对违反河道管理规定行为的处罚",
+	} {
+		if got := ActName(name); got != want {
+			t.Errorf("ActName(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
