@@ -86,3 +86,26 @@ func TestLacksApproval(t *testing.T) {
 		}
 	}
 }
+
+// TestUnusedWordMatchesByParts: a question's own word that no list uses
+// (承包林地) but whose parts a row has apart (个人承包集体林地) covers those
+// parts of the row, beside its dictionary term: of two rows with the term,
+// the one that also says 承包 covers more of itself.
+func TestUnusedWordMatchesByParts(t *testing.T) {
+	p := DefaultParams()
+	weight := func(string) float64 { return 1 }
+	c := concept{surface: "承包林地", known: true, weight: 3, forms: []form{
+		{text: "承包林地", parts: []string{"承包", "林地"}, credit: p.Exact},
+		{text: "林地", credit: p.Synonym, idf: 3},
+	}}
+	q := parsed{rareWeight: 8, concepts: []concept{c}}
+	row := rowText{name: "个人承包集体林地上的林木采伐许可证核发", tokens: []string{"个人", "承包", "集体", "林地", "上", "的", "林木", "采伐", "许可证", "核发"}}
+	_, found := match(c, row, weight, p)
+	if len(found) != 2 {
+		t.Fatalf("match(承包林地) found %+v, want the word by its parts and 林地", found)
+	}
+	rs := score(q, row, towndesk.PowerItem{Category: "行政许可"}, weight, p)
+	if want := 2.0 / 10; math.Abs(rs.rcov-want) > 1e-9 {
+		t.Errorf("row coverage %.2f, want %.2f (承包 and 林地 of ten words)", rs.rcov, want)
+	}
+}
