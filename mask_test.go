@@ -97,15 +97,7 @@ func TestNormalizeID(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := NormalizeID(tt.in)
-			if tt.msg == "" {
-				if err != nil || got != tt.want {
-					t.Errorf("NormalizeID(%q) = %q, %v, want %q", tt.in, got, err, tt.want)
-				}
-				return
-			}
-			if err == nil || !strings.Contains(ErrorMessage(err), tt.msg) {
-				t.Errorf("NormalizeID(%q) = %q, %v, want error containing %q", tt.in, got, err, tt.msg)
-			}
+			checkParsed(t, "NormalizeID", tt.in, got, err, tt.want, tt.msg)
 			if strings.Contains(ErrorMessage(err), tt.in) && len(tt.in) >= 15 {
 				t.Errorf("NormalizeID(%q) error %q shows the number unmasked", tt.in, ErrorMessage(err))
 			}

@@ -14,6 +14,22 @@ func invalidWith(err error, part string) bool {
 	return ErrorCode(err) == EINVALID && strings.Contains(ErrorMessage(err), part)
 }
 
+// checkParsed checks one row of a parser's table, where the parser fn was
+// given in and returned got and err: with msg "" it wants want and no
+// error, else an EINVALID error whose message contains msg.
+func checkParsed[T comparable](t *testing.T, fn, in string, got T, err error, want T, msg string) {
+	t.Helper()
+	if msg == "" {
+		if err != nil || got != want {
+			t.Errorf("%s(%q) = %#v, %v, want %#v", fn, in, got, err, want)
+		}
+		return
+	}
+	if !invalidWith(err, msg) {
+		t.Errorf("%s(%q) = %#v, %v, want EINVALID containing %q", fn, in, got, err, msg)
+	}
+}
+
 func TestParseStatus(t *testing.T) {
 	tests := []struct {
 		name, in string
@@ -109,15 +125,7 @@ func TestParseMoney(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := ParseMoney(tt.in)
-			if tt.msg == "" {
-				if err != nil || got != tt.want {
-					t.Errorf("ParseMoney(%q) = %d, %v, want %d", tt.in, got, err, tt.want)
-				}
-				return
-			}
-			if !invalidWith(err, tt.msg) {
-				t.Errorf("ParseMoney(%q) = %d, %v, want EINVALID containing %q", tt.in, got, err, tt.msg)
-			}
+			checkParsed(t, "ParseMoney", tt.in, got, err, tt.want, tt.msg)
 		})
 	}
 }

@@ -110,11 +110,7 @@ func TestClaimEventSurvivesRestart(t *testing.T) {
 		t.Errorf("ClaimEvent(retry) = true, want false")
 	}
 	db.Close()
-	db2, err := Open(db.path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db2.Close()
+	db2 := openTestFile(t, db.path)
 	if fresh, _ := db2.ClaimEvent(ctx, "Ev0MDYHUEL"); fresh {
 		t.Errorf("ClaimEvent after restart = true, want false")
 	}

@@ -67,11 +67,7 @@ func TestInboxLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	db, err = Open(db.path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db = openTestFile(t, db.path)
 	db.Now = clock.Now
 	got, err = db.ClaimInbox(ctx, "c", lease, 1)
 	if err != nil || len(got) != 1 || got[0].ID != q.ID {

@@ -19,11 +19,7 @@ import (
 // ends, whose clock the test sets: 2026-03-02 09:00 in China to begin with.
 func openTestDB(t testing.TB) (*DB, *testclock.Clock) {
 	t.Helper()
-	db, err := Open(filepath.Join(t.TempDir(), "towndesk.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openTestFile(t, filepath.Join(t.TempDir(), "towndesk.db"))
 	clock := &testclock.Clock{}
 	clock.Set(time.Date(2026, 3, 2, 9, 0, 0, 0, towndesk.ChinaTime))
 	db.Now = clock.Now
@@ -35,6 +31,18 @@ var binhu = towndesk.Place{Province: "山东省", City: "枣庄市", County: "�
 
 var longtan = towndesk.Place{Province: "山东省", City: "枣庄市", County: "滕州市", CountyCode: "370481",
 	Town: "龙阳镇", TownCode: "370481111"}
+
+// openTestFile opens the database file at path, as a restarted or second
+// process would, closed when the test ends; it fails the test if Open does.
+func openTestFile(t testing.TB, path string) *DB {
+	t.Helper()
+	db, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
 
 func newTestRequest(citizen string) *towndesk.Request {
 	return &towndesk.Request{

@@ -37,11 +37,7 @@ func TestDatabaseFilesPrivate(t *testing.T) {
 	if err := os.Chmod(old, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	db, err := Open(old)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	openTestFile(t, old)
 	if st, _ := os.Stat(old); st.Mode().Perm() != 0o600 {
 		t.Errorf("an existing 0644 database has mode %o after Open, want 600", st.Mode().Perm())
 	}

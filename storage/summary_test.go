@@ -71,12 +71,7 @@ func TestClaimSummaryConcurrent(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "towndesk.db")
 	var dbs []*DB
 	for range 2 {
-		db, err := Open(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		dbs = append(dbs, db)
+		dbs = append(dbs, openTestFile(t, path))
 	}
 	for round := range 5 {
 		week := "2026-W1" + string(rune('0'+round))
