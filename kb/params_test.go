@@ -277,3 +277,33 @@ func TestSettingOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestObstructedInspection: a question saying inspectors were kept out
+// (不让安监进门检查) asks who penalises obstructing an inspection, not who
+// inspects, though it says 检查.
+func TestObstructedInspection(t *testing.T) {
+	ctx := context.Background()
+	db := testenv.DB(t, "")
+	const yj = "滕州市应急管理局"
+	importList(t, db, "", "1",
+		towndesk.PowerItem{Code: "C-JC", Name: "对生产经营单位执行安全生产法律法规情况的监督检查", Category: "行政检查", Body: yj, Mode: towndesk.ModeRetained},
+		towndesk.PowerItem{Code: "C-ZA", Name: "对生产经营单位拒绝、阻碍依法实施安全生产监督检查的处罚", Category: "行政处罚", Body: yj, Mode: towndesk.ModeRetained},
+		towndesk.PowerItem{Code: "C-AQ", Name: "对生产经营单位未采取措施消除事故隐患的处罚", Category: "行政处罚", Body: yj, Mode: towndesk.ModeRetained},
+		towndesk.PowerItem{Code: "C-JG", Name: "对露天焚烧秸秆、落叶等产生烟尘污染的物质的处罚", Category: "行政处罚", Body: "滕州市综合行政执法局", Mode: towndesk.ModeRetained},
+	)
+	x, err := kb.OpenIndex(ctx, "", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	k := kb.New(db, x, testenv.Gazetteer(t), lexicon.DefaultSynonyms())
+	for _, q := range []string{"滕州市有企业不让安监进门检查，谁处理", "滕州市安监来检查，厂里老板锁门不让进，谁罚"} {
+		res, err := k.Ask(ctx, kb.Query{Question: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Matches) == 0 || res.Matches[0].Item.Code != "C-ZA" {
+			t.Errorf("Ask(%q) = %s %+v; want C-ZA (obstructing an inspection) first", q, res.Status, res.Matches)
+		}
+	}
+}

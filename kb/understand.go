@@ -45,6 +45,10 @@ type parsed struct {
 // understand reduces the tokens of a question (with the place names
 // already dropped) to concepts, a category hint and an intent. text is the
 // question itself, read for "doing without an approval".
+// obstructionWord is the dictionary word that stands for obstructing an
+// inspection when a question says so in words of its own.
+const obstructionWord = "阻碍检查"
+
 func (k *KB) understand(text string, tokens []string) parsed {
 	var out parsed
 	frameCat := ""
@@ -132,6 +136,18 @@ func (k *KB) understand(text string, tokens []string) parsed {
 	}
 	if out.intent == towndesk.IntentApply && out.category == "" {
 		out.category = "行政许可"
+	}
+	// Keeping inspectors out (不让安监进门检查) is the violation asked
+	// about: the penalty for obstructing an inspection, however the
+	// question words it.
+	if lexicon.ObstructsInspection(text) && !out.has(obstructionWord) {
+		official, _ := k.syn.Expand(obstructionWord)
+		c := k.newConcept(obstructionWord, official)
+		c.known = true
+		out.concepts = append(out.concepts, c)
+		if out.category != "行政许可" {
+			out.category = "行政处罚"
+		}
 	}
 	for _, u := range units {
 		surface := strings.Join(u.words, "")

@@ -210,3 +210,17 @@ func ActName(name string) string {
 	}
 	return name
 }
+
+// obstructs matches keeping inspectors out (不让安监进门检查, 拦着不让查,
+// 被拦在门外不让进); inspecting names what they came to do.
+var (
+	obstructs  = regexp.MustCompile(`(不让|不给|不准|不许|拒不|不肯)[^，。,.;；！？!?]{0,6}(检查|查|进门|进厂|进去|进|入内)|(拦在门外|挡在门外|拦着不让|锁着门不让|锁门不让|拦住不让)`)
+	inspecting = regexp.MustCompile(`检查|执法|来查|去查|查看|巡查|安监|监管`)
+)
+
+// ObstructsInspection reports whether a question says someone kept
+// inspectors out: it asks about the penalty for refusing or obstructing an
+// inspection (拒绝、阻碍监督检查), not about the inspection.
+func ObstructsInspection(text string) bool {
+	return obstructs.MatchString(text) && inspecting.MatchString(text)
+}

@@ -64,3 +64,19 @@ func TestActName(t *testing.T) {
 		}
 	}
 }
+
+func TestObstructsInspection(t *testing.T) {
+	for text, want := range map[string]bool{
+		"有企业不让安监进门检查，谁处理":    true,
+		"应急局的同志去检查，被拦在门外不让进": true,
+		"执法队来查，老板锁门不让进":      true,
+		"环保局巡查，厂里拒不让查":       true,
+		"小区物业不让外卖车进门":        false, // no inspection
+		"检查发现灭火器过期了":         false, // inspected, not kept out
+		"邻居不让我家的狗进他家院子，谁管":   false,
+	} {
+		if got := ObstructsInspection(text); got != want {
+			t.Errorf("ObstructsInspection(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
