@@ -108,6 +108,8 @@ func TestMatcherRules(t *testing.T) {
 			question: "滕州市有人想在地里烧秸秆，要办什么证，去哪办", status: towndesk.StatusUncertain, top: "C-JG", intent: towndesk.IntentApply},
 		{rule: "a dictionary word that ends in a question frame still asks what the frame asks",
 			question: "滕州市的规划证在哪办", top: "C-XK", intent: towndesk.IntentApply},
+		{rule: "asking where to apply in words no frame lists (到啥地方去办) asks where to apply",
+			question: "滕州市有个企业要建厂房，建设工程规划许可证要到啥地方去办", top: "C-XK", intent: towndesk.IntentApply},
 		{rule: "asking whose consent is needed (要哪个部门同意) asks where to apply",
 			question: "滕州市要盖厂房，要哪个部门同意", top: "C-XK", intent: towndesk.IntentApply},
 		{rule: "without a category word, who manages X is about enforcing",

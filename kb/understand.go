@@ -117,6 +117,12 @@ func (k *KB) understand(text string, tokens []string) parsed {
 	if out.intent == "" && lexicon.AsksWhetherMay(tokens) {
 		out.intent = towndesk.IntentCan
 	}
+	if out.intent == "" && lexicon.AsksWhereToApply(text) {
+		out.intent = towndesk.IntentApply
+		if frameCat == "" {
+			frameCat = "行政许可"
+		}
+	}
 	for _, u := range units {
 		out.matter = append(out.matter, strings.Join(u.words, ""))
 	}

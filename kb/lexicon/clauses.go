@@ -224,3 +224,13 @@ var (
 func ObstructsInspection(text string) bool {
 	return obstructs.MatchString(text) && inspecting.MatchString(text)
 }
+
+// whereToApply matches asking where or from whom to get something done,
+// in wordings the frames do not list (到啥地方去办, 上哪个部门去申请, 找哪个
+// 部门审批): place or body, an optional 去/来, and an act of applying.
+var whereToApply = regexp.MustCompile(`(哪|哪里|哪儿|哪块|哪搭|啥地方|什么地方|哪个地方|哪个部门|啥部门|什么部门|边度|边个部门|阿里)(去|来)?(办理|办|申请|审批|报批|批|盖章|领证|办证)|` +
+	`(找|问)(谁|哪个|哪个部门|啥部门|什么部门|边个)(去|来)?(办理|办|申请|审批|报批|批|盖章|办证)`)
+
+// AsksWhereToApply reports whether a question asks where to apply (or whom
+// to ask for an approval) when no frame said so.
+func AsksWhereToApply(text string) bool { return whereToApply.MatchString(text) }

@@ -80,3 +80,18 @@ func TestObstructsInspection(t *testing.T) {
 		}
 	}
 }
+
+func TestAsksWhereToApply(t *testing.T) {
+	for text, want := range map[string]bool{
+		"建设工程规划许可证要到啥地方去办": true,
+		"上哪个部门去申请":         true,
+		"找哪个部门审批":          true,
+		"要去边度批":            true,
+		"这个事归哪个部门管":        false,
+		"哪里有人烧秸秆":          false,
+	} {
+		if got := AsksWhereToApply(text); got != want {
+			t.Errorf("AsksWhereToApply(%q) = %v, want %v", text, got, want)
+		}
+	}
+}
