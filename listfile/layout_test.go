@@ -83,6 +83,20 @@ func workbook(t *testing.T, sheets ...sheetSpec) []byte {
 	return buf.Bytes()
 }
 
+// csvFile, gbFile and xlsxFile make a test case's file when the case
+// runs: rows saved as UTF-8 CSV, as GB18030 CSV, or sheets as a workbook.
+func csvFile(name string, rows ...[]string) func(*testing.T) File {
+	return func(*testing.T) File { return File{name, []byte(csvText(rows...))} }
+}
+
+func gbFile(name string, rows ...[]string) func(*testing.T) File {
+	return func(t *testing.T) File { return File{name, gb18030(t, csvText(rows...))} }
+}
+
+func xlsxFile(name string, sheets ...sheetSpec) func(*testing.T) File {
+	return func(t *testing.T) File { return File{name, workbook(t, sheets...)} }
+}
+
 // csvText joins rows as Excel saves CSV (CRLF, quoted where needed).
 func csvText(rows ...[]string) string {
 	var b strings.Builder
@@ -137,80 +151,61 @@ var twoRowWant = []towndesk.PowerItem{
 // was read.
 func TestParseRealLayouts(t *testing.T) {
 	bodyMerged := "滕州市滨湖镇人民政府"
-	tests := []struct {
-		name    string
-		file    func(t *testing.T) File
-		want    []towndesk.PowerItem // generated codes are left out
-		notices []string             // each must appear in one notice
-	}{
-		{"two-row header, merged cells", func(t *testing.T) File {
-			return File{"官桥镇.xlsx", workbook(t, sheetSpec{name: "Sheet1", rows: twoRowHeader,
-				merges: []string{"A1:J1", "A3:A4", "B3:C3", "D3:D4", "E3:G3", "H3:H4", "I3:I4", "J3:J4",
-					"A5:A6", "B5:B6", "D5:D6", "H5:H6", "I5:I6", "J5:J6"}})}
-		}, twoRowWant, nil},
-		{"two-row header saved as GB18030 CSV", func(t *testing.T) File {
-			return File{"官桥镇.csv", gb18030(t, csvText(twoRowHeader...))}
-		}, twoRowWant, []string{"官桥镇.csv: 第 6 行只写了子项名称、没有主项名称"}},
-		{"category and domain as section rows", func(t *testing.T) File {
-			return File{"柴胡店镇.xlsx", workbook(t, sheetSpec{name: "权责清单", rows: [][]string{
-				{"宁津县柴胡店镇权责清单"},
-				{"序 号", "事项\n名称", "实 施 依 据", "实 施 主 体", "备注"},
-				{"一、行政处罚（共3项）"},
-				{"（一）规划建设类"},
-				{"1", sub65a, law65, "镇人民政府", ""},
-				{"（二）农林水利类"},
-				{"2", "对露天焚烧秸秆的处罚", air119, "镇人民政府", "县级赋权事项"},
-				{"二、行政强制（共1项）"},
-				{"3", "对违法建设的强制拆除", law65, "镇人民政府", ""},
-			}, merges: []string{"A1:E1", "A3:E3", "A4:E4", "A6:E6", "A8:E8"}})}
-		}, []towndesk.PowerItem{
+	runLayouts(t, []layoutCase{
+		{"two-row header, merged cells", xlsxFile("官桥镇.xlsx", sheetSpec{name: "Sheet1", rows: twoRowHeader,
+			merges: []string{"A1:J1", "A3:A4", "B3:C3", "D3:D4", "E3:G3", "H3:H4", "I3:I4", "J3:J4",
+				"A5:A6", "B5:B6", "D5:D6", "H5:H6", "I5:I6", "J5:J6"}}), twoRowWant, nil},
+		{"two-row header saved as GB18030 CSV", gbFile("官桥镇.csv", twoRowHeader...), twoRowWant, []string{"官桥镇.csv: 第 6 行只写了子项名称、没有主项名称"}},
+		{"category and domain as section rows", xlsxFile("柴胡店镇.xlsx", sheetSpec{name: "权责清单", rows: [][]string{
+			{"宁津县柴胡店镇权责清单"},
+			{"序 号", "事项\n名称", "实 施 依 据", "实 施 主 体", "备注"},
+			{"一、行政处罚（共3项）"},
+			{"（一）规划建设类"},
+			{"1", sub65a, law65, "镇人民政府", ""},
+			{"（二）农林水利类"},
+			{"2", "对露天焚烧秸秆的处罚", air119, "镇人民政府", "县级赋权事项"},
+			{"二、行政强制（共1项）"},
+			{"3", "对违法建设的强制拆除", law65, "镇人民政府", ""},
+		}, merges: []string{"A1:E1", "A3:E3", "A4:E4", "A6:E6", "A8:E8"}}), []towndesk.PowerItem{
 			{Name: sub65a, Category: "行政处罚", Domain: "规划建设", Basis: law65, Body: "镇人民政府", Mode: "法定"},
 			{Name: "对露天焚烧秸秆的处罚", Category: "行政处罚", Domain: "农林水利", Basis: air119, Body: "镇人民政府", Mode: "赋权", Note: "县级赋权事项"},
 			{Name: "对违法建设的强制拆除", Category: "行政强制", Basis: law65, Body: "镇人民政府", Mode: "法定"},
 		}, []string{"柴胡店镇.xlsx:3: 以下 2 行的事项类型取自分节行“一、行政处罚（共3项）”", "柴胡店镇.xlsx:8: 以下 1 行的事项类型取自分节行“二、行政强制（共1项）”"}},
-		{"sections in the name column, body merged down, mode sections", func(t *testing.T) File {
-			return File{"滨湖镇.xlsx", workbook(t, sheetSpec{name: "Sheet1", rows: [][]string{
-				{"序号", "事项名称", "实施依据", "实施主体"},
-				{"", "一、法定职权", "", bodyMerged},
-				{"1", sub65a, law65, ""},
-				{"", "二、县级赋权事项", "", ""},
-				{"2", "对露天焚烧秸秆的处罚", air119, ""},
-			}, merges: []string{"D2:D5"}})}
-		}, []towndesk.PowerItem{
+		{"sections in the name column, body merged down, mode sections", xlsxFile("滨湖镇.xlsx", sheetSpec{name: "Sheet1", rows: [][]string{
+			{"序号", "事项名称", "实施依据", "实施主体"},
+			{"", "一、法定职权", "", bodyMerged},
+			{"1", sub65a, law65, ""},
+			{"", "二、县级赋权事项", "", ""},
+			{"2", "对露天焚烧秸秆的处罚", air119, ""},
+		}, merges: []string{"D2:D5"}}), []towndesk.PowerItem{
 			{Name: sub65a, Basis: law65, Body: bodyMerged, Mode: "法定"},
 			{Name: "对露天焚烧秸秆的处罚", Basis: air119, Body: bodyMerged, Mode: "赋权"},
 		}, []string{"滨湖镇.xlsx:2: 以下 1 行的承接方式取自分节行“一、法定职权”", "滨湖镇.xlsx:4: 以下 1 行的承接方式取自分节行“二、县级赋权事项”"}},
-		{"category sections in a CSV's first column", func(t *testing.T) File {
-			return File{"邦均镇.csv", gb18030(t, csvText(
-				[]string{"事项名称", "事项编码", "实施依据", "实施主体", "承接方式"},
-				[]string{"一、行政处罚", "", "", "", ""},
-				[]string{"对燃放烟花爆竹的处罚", "BJ-CF-001", "《烟花爆竹安全管理条例》第四十二条", "蓟州区邦均镇人民政府", "赋权"},
-				[]string{"二、行政检查", "", "", "", ""},
-				[]string{"对农药经营的监督检查", "BJ-JC-001", "《农药管理条例》第四十一条", "蓟州区邦均镇人民政府", "委托"},
-			))}
-		}, []towndesk.PowerItem{
+		{"category sections in a CSV's first column", gbFile("邦均镇.csv",
+			[]string{"事项名称", "事项编码", "实施依据", "实施主体", "承接方式"},
+			[]string{"一、行政处罚", "", "", "", ""},
+			[]string{"对燃放烟花爆竹的处罚", "BJ-CF-001", "《烟花爆竹安全管理条例》第四十二条", "蓟州区邦均镇人民政府", "赋权"},
+			[]string{"二、行政检查", "", "", "", ""},
+			[]string{"对农药经营的监督检查", "BJ-JC-001", "《农药管理条例》第四十一条", "蓟州区邦均镇人民政府", "委托"},
+		), []towndesk.PowerItem{
 			{Code: "BJ-CF-001", Name: "对燃放烟花爆竹的处罚", Category: "行政处罚", Basis: "《烟花爆竹安全管理条例》第四十二条", Body: "蓟州区邦均镇人民政府", Mode: "赋权"},
 			{Code: "BJ-JC-001", Name: "对农药经营的监督检查", Category: "行政检查", Basis: "《农药管理条例》第四十一条", Body: "蓟州区邦均镇人民政府", Mode: "委托"},
 		}, []string{"邦均镇.csv:2: 以下 1 行的事项类型取自分节行“一、行政处罚”", "邦均镇.csv:4: 以下 1 行的事项类型取自分节行“二、行政检查”"}},
-		{"body only in the title, 权责事项 and 职权依据 headers", func(t *testing.T) File {
-			return File{"佛堂镇.xlsx", workbook(t, sheetSpec{name: "Sheet1", rows: [][]string{
-				{"义乌市佛堂镇权责清单（2024年版）"},
-				{"序号", "职权编码", "权责事项", "职权类型", "职权依据", "承办科室", "备注"},
-				{"1", "FT-001", "对擅自占用城市道路的处罚", "行政处罚", "《城市道路管理条例》第四十二条", "综合行政执法队", ""},
-			}, merges: []string{"A1:G1"}})}
-		}, []towndesk.PowerItem{
+		{"body only in the title, 权责事项 and 职权依据 headers", xlsxFile("佛堂镇.xlsx", sheetSpec{name: "Sheet1", rows: [][]string{
+			{"义乌市佛堂镇权责清单（2024年版）"},
+			{"序号", "职权编码", "权责事项", "职权类型", "职权依据", "承办科室", "备注"},
+			{"1", "FT-001", "对擅自占用城市道路的处罚", "行政处罚", "《城市道路管理条例》第四十二条", "综合行政执法队", ""},
+		}, merges: []string{"A1:G1"}}), []towndesk.PowerItem{
 			{Code: "FT-001", Name: "对擅自占用城市道路的处罚", Category: "行政处罚", Basis: "《城市道路管理条例》第四十二条", Body: "义乌市佛堂镇人民政府", Office: "综合行政执法队", Mode: "法定"},
 		}, []string{"佛堂镇.xlsx:2: 没有实施主体列，各行的实施主体按“义乌市佛堂镇权责清单（2024年版）”取为 义乌市佛堂镇人民政府"}},
-		{"mode column in words", func(t *testing.T) File {
-			return File{"柴胡店镇.csv", []byte(csvText(
-				[]string{"序号", "事项名称", "事项类别", "实施主体", "赋权方式"},
-				[]string{"1", "对露天焚烧秸秆的处罚", "行政处罚", "镇综合行政执法队", "赋权"},
-				[]string{"2", "对违法饲养犬只的处罚", "行政处罚", "镇人民政府", "委托执法"},
-				[]string{"3", "对无照经营的处罚", "行政处罚", "宁津县市场监督管理局柴胡店中队", "派驻"},
-				[]string{"4", "对非法占用耕地的处罚", "行政处罚", "宁津县自然资源局", "县级保留、乡镇协助"},
-				[]string{"5", "对违法建设的处罚", "行政处罚", "镇人民政府", "赋权（下放）"},
-			))}
-		}, []towndesk.PowerItem{
+		{"mode column in words", csvFile("柴胡店镇.csv",
+			[]string{"序号", "事项名称", "事项类别", "实施主体", "赋权方式"},
+			[]string{"1", "对露天焚烧秸秆的处罚", "行政处罚", "镇综合行政执法队", "赋权"},
+			[]string{"2", "对违法饲养犬只的处罚", "行政处罚", "镇人民政府", "委托执法"},
+			[]string{"3", "对无照经营的处罚", "行政处罚", "宁津县市场监督管理局柴胡店中队", "派驻"},
+			[]string{"4", "对非法占用耕地的处罚", "行政处罚", "宁津县自然资源局", "县级保留、乡镇协助"},
+			[]string{"5", "对违法建设的处罚", "行政处罚", "镇人民政府", "赋权（下放）"},
+		), []towndesk.PowerItem{
 			{Name: "对露天焚烧秸秆的处罚", Category: "行政处罚", Body: "镇综合行政执法队", Mode: "赋权"},
 			{Name: "对违法饲养犬只的处罚", Category: "行政处罚", Body: "镇人民政府", Mode: "委托"},
 			{Name: "对无照经营的处罚", Category: "行政处罚", Body: "宁津县市场监督管理局柴胡店中队", Mode: "派驻"},
@@ -247,63 +242,79 @@ func TestParseRealLayouts(t *testing.T) {
 			{Name: "对违法建设的强制拆除", Category: "行政强制", Basis: law65, Body: "沐川县沐溪镇人民政府", Mode: "法定"},
 			{Name: "农村五保供养审批", Category: "其他行政权力", Basis: "《农村五保供养工作条例》第七条", Body: "沐川县沐溪镇人民政府", Mode: "法定"},
 		}, []string{"沐溪镇.xlsx[行政处罚]: 没有事项类型列，各行的事项类型按工作表名取为 行政处罚"}},
-		{"a change-log sheet beside the list", func(t *testing.T) File {
-			return File{"沐溪镇.xlsx", workbook(t,
-				sheetSpec{name: "权责清单", rows: [][]string{{"序号", "事项名称", "实施主体"},
-					{"1", "对燃放烟花爆竹的处罚", "沐川县沐溪镇人民政府"}}},
-				sheetSpec{name: "调整说明", rows: [][]string{{"序号", "事项名称", "调整类型", "调整依据"},
-					{"1", "对燃放烟花爆竹的处罚", "新增", "川府发〔2023〕5号"}}},
-			)}
-		}, []towndesk.PowerItem{
+		{"a change-log sheet beside the list", xlsxFile("沐溪镇.xlsx",
+			sheetSpec{name: "权责清单", rows: [][]string{{"序号", "事项名称", "实施主体"},
+				{"1", "对燃放烟花爆竹的处罚", "沐川县沐溪镇人民政府"}}},
+			sheetSpec{name: "调整说明", rows: [][]string{{"序号", "事项名称", "调整类型", "调整依据"},
+				{"1", "对燃放烟花爆竹的处罚", "新增", "川府发〔2023〕5号"}}},
+		), []towndesk.PowerItem{
 			{Name: "对燃放烟花爆竹的处罚", Body: "沐川县沐溪镇人民政府", Mode: "法定"},
 		}, []string{"沐溪镇.xlsx[调整说明]: 这是清单的调整（变更）说明（列 调整类型），不是权责清单，此工作表未导入"}},
-		{"hidden column and row", func(t *testing.T) File {
-			return File{"沐溪镇.xlsx", workbook(t, sheetSpec{name: "Sheet1", rows: [][]string{
-				{"序号", "事项名称", "实施主体（调整前）", "实施主体", "事项类型"},
-				{"1", "对无证收购粮食的处罚", "沐川县发展和改革局", "沐川县沐溪镇人民政府", "行政处罚"},
-				{"2", "对粮食经营者未建立台账的处罚", "沐川县发展和改革局", "沐川县发展和改革局", "行政处罚"},
-			}, hiddenCols: []string{"C"}, hiddenRows: []int{3}})}
-		}, []towndesk.PowerItem{
+		{"hidden column and row", xlsxFile("沐溪镇.xlsx", sheetSpec{name: "Sheet1", rows: [][]string{
+			{"序号", "事项名称", "实施主体（调整前）", "实施主体", "事项类型"},
+			{"1", "对无证收购粮食的处罚", "沐川县发展和改革局", "沐川县沐溪镇人民政府", "行政处罚"},
+			{"2", "对粮食经营者未建立台账的处罚", "沐川县发展和改革局", "沐川县发展和改革局", "行政处罚"},
+		}, hiddenCols: []string{"C"}, hiddenRows: []int{3}}), []towndesk.PowerItem{
 			{Name: "对无证收购粮食的处罚", Category: "行政处罚", Body: "沐川县沐溪镇人民政府", Mode: "法定"},
 		}, []string{"隐藏的列 C（实施主体（调整前））未读取", "沐溪镇.xlsx: 第 3 行在 Excel 中被隐藏，未导入"}},
-		{"basis in two columns, a second body column", func(t *testing.T) File {
-			return File{"魏善庄镇.csv", []byte(csvText(
-				[]string{"序号", "事项名称", "设定依据", "实施依据", "行使主体", "责任主体", "权力类别"},
-				[]string{"1", "对违法饲养犬只的处罚", "《中华人民共和国动物防疫法》第三十条", "《北京市养犬管理规定》第二十六条", "北京市大兴区魏善庄镇人民政府", "魏善庄镇综合行政执法队", "行政处罚"},
-			))}
-		}, []towndesk.PowerItem{
+		{"basis in two columns, a second body column", csvFile("魏善庄镇.csv",
+			[]string{"序号", "事项名称", "设定依据", "实施依据", "行使主体", "责任主体", "权力类别"},
+			[]string{"1", "对违法饲养犬只的处罚", "《中华人民共和国动物防疫法》第三十条", "《北京市养犬管理规定》第二十六条", "北京市大兴区魏善庄镇人民政府", "魏善庄镇综合行政执法队", "行政处罚"},
+		), []towndesk.PowerItem{
 			{Name: "对违法饲养犬只的处罚", Category: "行政处罚", Basis: "《中华人民共和国动物防疫法》第三十条\n《北京市养犬管理规定》第二十六条", Body: "北京市大兴区魏善庄镇人民政府", Mode: "法定"},
 		}, []string{"魏善庄镇.csv:1: 列 责任主体 也表示实施主体，未读取（读取的是列 行使主体）"}},
-		{"enforcement catalogue: 条线, 处罚依据, category in the title", func(t *testing.T) File {
-			return File{"苏溪镇.csv", gb18030(t, csvText(
-				[]string{"义乌市苏溪镇综合行政执法事项目录（行政处罚）"},
-				[]string{"序号", "事项代码", "执法事项名称", "条线", "处罚依据", "执法主体", "备注"},
-				[]string{"1", "330217001000", "对未按规定分类投放生活垃圾的处罚", "城市管理", "《浙江省生活垃圾管理条例》第五十九条", "义乌市苏溪镇人民政府", ""},
-			))}
-		}, []towndesk.PowerItem{
+		{"enforcement catalogue: 条线, 处罚依据, category in the title", gbFile("苏溪镇.csv",
+			[]string{"义乌市苏溪镇综合行政执法事项目录（行政处罚）"},
+			[]string{"序号", "事项代码", "执法事项名称", "条线", "处罚依据", "执法主体", "备注"},
+			[]string{"1", "330217001000", "对未按规定分类投放生活垃圾的处罚", "城市管理", "《浙江省生活垃圾管理条例》第五十九条", "义乌市苏溪镇人民政府", ""},
+		), []towndesk.PowerItem{
 			{Code: "330217001000", Name: "对未按规定分类投放生活垃圾的处罚", Category: "行政处罚", Domain: "城市管理", Basis: "《浙江省生活垃圾管理条例》第五十九条", Body: "义乌市苏溪镇人民政府", Mode: "法定"},
 		}, []string{"没有事项类型列，各行的事项类型按标题“义乌市苏溪镇综合行政执法事项目录（行政处罚）”取为 行政处罚"}},
-		{"category written short or with a suffix", func(t *testing.T) File {
-			return File{"某镇.csv", []byte(csvText(
-				[]string{"事项名称", "类型", "实施主体"},
-				[]string{"对擅自占用城市道路的处罚", "处罚", "某镇人民政府"},
-				[]string{"农村村民宅基地审批", "行政许可类", "某镇人民政府"},
-				[]string{"对违法建设的强制拆除", "行政强制措施", "某镇人民政府"},
-				[]string{"退役军人优待抚恤", "其他职权", "某镇人民政府"},
-				[]string{"村规民约备案", "公共服务", "某镇人民政府"},
-			))}
-		}, []towndesk.PowerItem{
+		{"category written short or with a suffix", csvFile("某镇.csv",
+			[]string{"事项名称", "类型", "实施主体"},
+			[]string{"对擅自占用城市道路的处罚", "处罚", "某镇人民政府"},
+			[]string{"农村村民宅基地审批", "行政许可类", "某镇人民政府"},
+			[]string{"对违法建设的强制拆除", "行政强制措施", "某镇人民政府"},
+			[]string{"退役军人优待抚恤", "其他职权", "某镇人民政府"},
+			[]string{"村规民约备案", "公共服务", "某镇人民政府"},
+		), []towndesk.PowerItem{
 			{Name: "对擅自占用城市道路的处罚", Category: "行政处罚", Body: "某镇人民政府", Mode: "法定"},
 			{Name: "农村村民宅基地审批", Category: "行政许可", Body: "某镇人民政府", Mode: "法定"},
 			{Name: "对违法建设的强制拆除", Category: "行政强制", Body: "某镇人民政府", Mode: "法定"},
 			{Name: "退役军人优待抚恤", Category: "其他行政权力", Body: "某镇人民政府", Mode: "法定"},
 			{Name: "村规民约备案", Category: "公共服务", Body: "某镇人民政府", Mode: "法定"},
 		}, nil},
-	}
+	})
+}
+
+// layoutCase is a file and what a person reads in it.
+type layoutCase struct {
+	name    string
+	file    func(t *testing.T) File
+	want    []towndesk.PowerItem // generated codes are left out
+	notices []string             // each must appear in one notice
+}
+
+// runLayouts checks each case's file under townOpts (checkLayout).
+func runLayouts(t *testing.T, tests []layoutCase) {
+	t.Helper()
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			checkLayout(t, tt.file(t), townOpts, tt.want, tt.notices)
-		})
+		t.Run(tt.name, func(t *testing.T) { checkLayout(t, tt.file(t), townOpts, tt.want, tt.notices) })
+	}
+}
+
+// refusal is a file Parse must refuse, and what its message must hold.
+type refusal struct {
+	name string
+	file func(t *testing.T) File
+	want []string
+}
+
+// runRefusals checks that each file is refused (checkRefused).
+func runRefusals(t *testing.T, tests []refusal) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { checkRefused(t, tt.file(t), tt.want) })
 	}
 }
 
@@ -343,42 +354,28 @@ func checkLayout(t *testing.T, f File, opts Options, want []towndesk.PowerItem, 
 // TestParseRefusesUnreadableLayouts: a layout that cannot be read with
 // confidence is refused with the file, row and column named, not guessed.
 func TestParseRefusesUnreadableLayouts(t *testing.T) {
-	tests := []struct {
-		name string
-		file func(t *testing.T) File
-		want []string
-	}{
-		{"county list without a body column", func(t *testing.T) File {
-			return File{"宁津县.csv", []byte(csvText(
-				[]string{"宁津县行政权力清单"},
-				[]string{"序号", "事项编码", "事项名称", "事项类型"},
-				[]string{"1", "NJ-1", "对无照经营的处罚", "行政处罚"},
-			))}
-		}, []string{"宁津县.csv:2: 表头没有实施主体列", "标题中也没有写明是哪个乡镇（街道）的清单"}},
-		{"codes in scientific notation", func(t *testing.T) File {
-			return File{"邦均镇.csv", gb18030(t, csvText(
-				[]string{"序号", "事项编码", "事项名称", "事项类型", "实施主体"},
-				[]string{"1", "1.20225E+17", "对燃放烟花爆竹的处罚", "行政处罚", "蓟州区邦均镇人民政府"},
-			))}
-		}, []string{"邦均镇.csv:2: 列 事项编码 的值“1.20225E+17”是 Excel 的科学计数法，编码的后几位已经丢失"}},
-		{"long codes stored as numbers", func(t *testing.T) File {
-			return File{"邦均镇.xlsx", workbook(t, sheetSpec{name: "Sheet1", rows: [][]string{
-				{"序号", "事项编码", "事项名称", "事项类型", "实施主体"},
-				{"#n:1", "#n:120225000000004001", "对燃放烟花爆竹的处罚", "行政处罚", "蓟州区邦均镇人民政府"},
-				{"#n:2", "120225000000004002", "对露天焚烧秸秆的处罚", "行政处罚", "蓟州区邦均镇人民政府"},
-				{"#n:3", "#n:1202250401", "对违法建设的处罚", "行政处罚", "蓟州区邦均镇人民政府"},
-			}})}
-		}, []string{"邦均镇.xlsx:2: 列 事项编码 的值“120225000000004000”在 Excel 中存为数字，超过 15 位的部分已经丢失"}},
-		{"section heading with a basis is a row, and its body is checked", func(t *testing.T) File {
-			return File{"某镇.csv", []byte(csvText(
-				[]string{"事项名称", "实施依据", "实施主体"},
-				[]string{"一、对甲的处罚", "《某条例》第一条", ""},
-			))}
-		}, []string{"某镇.csv:2: 列 实施主体 为空"}},
+	tests := []refusal{
+		{"county list without a body column", csvFile("宁津县.csv",
+			[]string{"宁津县行政权力清单"},
+			[]string{"序号", "事项编码", "事项名称", "事项类型"},
+			[]string{"1", "NJ-1", "对无照经营的处罚", "行政处罚"},
+		), []string{"宁津县.csv:2: 表头没有实施主体列", "标题中也没有写明是哪个乡镇（街道）的清单"}},
+		{"codes in scientific notation", gbFile("邦均镇.csv",
+			[]string{"序号", "事项编码", "事项名称", "事项类型", "实施主体"},
+			[]string{"1", "1.20225E+17", "对燃放烟花爆竹的处罚", "行政处罚", "蓟州区邦均镇人民政府"},
+		), []string{"邦均镇.csv:2: 列 事项编码 的值“1.20225E+17”是 Excel 的科学计数法，编码的后几位已经丢失"}},
+		{"long codes stored as numbers", xlsxFile("邦均镇.xlsx", sheetSpec{name: "Sheet1", rows: [][]string{
+			{"序号", "事项编码", "事项名称", "事项类型", "实施主体"},
+			{"#n:1", "#n:120225000000004001", "对燃放烟花爆竹的处罚", "行政处罚", "蓟州区邦均镇人民政府"},
+			{"#n:2", "120225000000004002", "对露天焚烧秸秆的处罚", "行政处罚", "蓟州区邦均镇人民政府"},
+			{"#n:3", "#n:1202250401", "对违法建设的处罚", "行政处罚", "蓟州区邦均镇人民政府"},
+		}}), []string{"邦均镇.xlsx:2: 列 事项编码 的值“120225000000004000”在 Excel 中存为数字，超过 15 位的部分已经丢失"}},
+		{"section heading with a basis is a row, and its body is checked", csvFile("某镇.csv",
+			[]string{"事项名称", "实施依据", "实施主体"},
+			[]string{"一、对甲的处罚", "《某条例》第一条", ""},
+		), []string{"某镇.csv:2: 列 实施主体 为空"}},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) { checkRefused(t, tt.file(t), tt.want) })
-	}
+	runRefusals(t, tests)
 	// The numeric code that kept its digits, and the one stored as text,
 	// are read as they are.
 	f := tests[2].file(t)

@@ -61,7 +61,7 @@ func TestParseStopsWhenCanceled(t *testing.T) {
 	files := []File{
 		{Name: "a.csv", Data: []byte(csv.String())},
 		{Name: "b.jsonl", Data: []byte(jsonl.String())},
-		{Name: "c.xlsx", Data: xlsxFile(t, map[string][][]string{"清单": grid}, []string{"清单"}, nil)},
+		{Name: "c.xlsx", Data: workbook(t, sheetSpec{name: "清单", rows: grid})},
 	}
 	for _, f := range files {
 		ctx := &cancelAfter{Context: context.Background()}

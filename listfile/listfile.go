@@ -129,8 +129,8 @@ func ReadFile(path string) (File, error) {
 //
 // It returns a *towndesk.Error (EINVALID) naming the file when a file cannot
 // be read as a list (too large, empty, binary, undecodable, no header, an
-// xlsx that would unpack beyond MaxUnzipSize or compresses beyond
-// MaxZipRatio, more than MaxColumns or MaxRows), and one listing every
+// xlsx beyond the limits of internal/xlsx: unpacked size, compression
+// ratio, columns, rows, merged cells), and one listing every
 // invalid row ("FILE:ROW: 列 实施主体 为空") unless opts.Lenient is set, in
 // which case invalid rows are returned in Skipped.
 func Parse(files []File, opts Options) (*Parsed, error) {

@@ -1,58 +1,16 @@
 package listfile
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/towndesk/towndesk"
 )
-
-// xlsxFile builds a workbook: sheets maps sheet name → rows; merges lists
-// "Sheet!A3:A5" ranges.
-func xlsxFile(t *testing.T, sheets map[string][][]string, order []string, merges []string) []byte {
-	t.Helper()
-	f := excelize.NewFile()
-	defer f.Close()
-	for i, name := range order {
-		if i == 0 {
-			if err := f.SetSheetName("Sheet1", name); err != nil {
-				t.Fatal(err)
-			}
-		} else if _, err := f.NewSheet(name); err != nil {
-			t.Fatal(err)
-		}
-		for r, row := range sheets[name] {
-			for c, v := range row {
-				if v == "" {
-					continue
-				}
-				cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
-				if err := f.SetCellValue(name, cell, v); err != nil {
-					t.Fatal(err)
-				}
-			}
-		}
-	}
-	for _, m := range merges {
-		sheet, rng, _ := strings.Cut(m, "!")
-		a, b, _ := strings.Cut(rng, ":")
-		if err := f.MergeCell(sheet, a, b); err != nil {
-			t.Fatal(err)
-		}
-	}
-	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
 
 func gb18030(t *testing.T, s string) []byte {
 	t.Helper()
@@ -97,8 +55,8 @@ func TestParseXLSXRealShape(t *testing.T) {
 		{"事项编码", "事项名称", "事项类型", "执法依据", "执法主体", "承接方式"},
 		{"", "对露天焚烧秸秆的处罚", "行政处罚", "《中华人民共和国大气污染防治法》第一百一十九条", "滕州市滨湖镇人民政府", "赋权"},
 	}
-	data := xlsxFile(t, map[string][][]string{"法定": legal, "赋权": devolved}, []string{"法定", "赋权"},
-		[]string{"法定!A1:G1", "法定!F5:F6", "法定!A4:G4", "法定!A7:G7"})
+	data := workbook(t, sheetSpec{name: "法定", rows: legal, merges: []string{"A1:G1", "F5:F6", "A4:G4", "A7:G7"}},
+		sheetSpec{name: "赋权", rows: devolved})
 	got, err := Parse([]File{{Name: "滨湖镇.xlsx", Data: data}}, townOpts)
 	if err != nil {
 		t.Fatalf("Parse: %v", err)

@@ -50,7 +50,9 @@ func TestNoteMode(t *testing.T) {
 
 // A list without a mode column states the mode of some rows in its notes:
 // those rows take it, the others the default, and the result says how many
-// did per file.
+// did per file. A county list's note naming the towns that received a
+// power does not make the county row devolved; rows left out under
+// Lenient are not counted.
 func TestParseModeFromNotes(t *testing.T) {
 	noMode := "序号,事项编码,事项名称,事项类别,实施主体,说明\n" +
 		"1,A1,对甲的处罚,行政处罚,某乡人民政府,县级赋权事项\n" +
@@ -70,30 +72,47 @@ func TestParseModeFromNotes(t *testing.T) {
 {"name":"对子的处罚","body":"某乡人民政府"}
 {"name":"对丑的处罚","body":"某乡人民政府","mode":"协助","note":"县级赋权事项"}
 `
+	county := "权力编码,权力名称,实施主体,备注\n" +
+		"C1,对甲的处罚,某区城市管理委员会,已下放邦均镇实施\n" +
+		"C2,对乙的处罚,某区城市管理委员会,\n"
+	oneLeftOut := "事项名称,实施主体,备注\n" +
+		"对甲的处罚,某镇人民政府,\n" +
+		"对乙的处罚,,\n" +
+		"对丙的处罚,某镇人民政府,委托乡镇实施\n"
+	lenient := townOpts
+	lenient.Lenient = true
 	tests := []struct {
 		name      string
 		files     []File
+		opts      Options
 		modes     []towndesk.Mode
+		skipped   []string // each in the one row left out at its place
 		defaulted []Defaulted
 	}{
-		{"notes column", []File{{"乡.csv", gb18030(t, noMode)}},
-			[]towndesk.Mode{"赋权", "委托", "派驻", "法定", "协助", "下放", "法定"},
+		{"notes column", []File{{"乡.csv", gb18030(t, noMode)}}, townOpts,
+			[]towndesk.Mode{"赋权", "委托", "派驻", "法定", "协助", "下放", "法定"}, nil,
 			[]Defaulted{{File: "乡.csv", Rows: 2, Mode: "法定", FromNotes: 5, NoteColumn: "说明"}}},
-		{"second note column", []File{{"两列.csv", []byte(twoNotes)}},
-			[]towndesk.Mode{"委托", "法定"},
+		{"second note column", []File{{"两列.csv", []byte(twoNotes)}}, townOpts,
+			[]towndesk.Mode{"委托", "法定"}, nil,
 			[]Defaulted{{File: "两列.csv", Rows: 1, Mode: "法定", FromNotes: 1, NoteColumn: "备注"}}},
-		{"mode column", []File{{"有列.csv", []byte(withMode)}},
-			[]towndesk.Mode{"赋权", "委托"}, nil},
-		{"jsonl", []File{{"乡.jsonl", []byte(jsonl)}},
-			[]towndesk.Mode{"赋权", "法定", "协助"},
+		{"mode column", []File{{"有列.csv", []byte(withMode)}}, townOpts,
+			[]towndesk.Mode{"赋权", "委托"}, nil, nil},
+		{"jsonl", []File{{"乡.jsonl", []byte(jsonl)}}, townOpts,
+			[]towndesk.Mode{"赋权", "法定", "协助"}, nil,
 			[]Defaulted{{File: "乡.jsonl", Rows: 1, Mode: "法定", FromNotes: 1, NoteColumn: "note"}}},
-		{"per file", []File{{"有列.csv", []byte(withMode)}, {"两列.csv", []byte(twoNotes)}},
-			[]towndesk.Mode{"赋权", "委托", "委托", "法定"},
+		{"per file", []File{{"有列.csv", []byte(withMode)}, {"两列.csv", []byte(twoNotes)}}, townOpts,
+			[]towndesk.Mode{"赋权", "委托", "委托", "法定"}, nil,
 			[]Defaulted{{File: "两列.csv", Rows: 1, Mode: "法定", FromNotes: 1, NoteColumn: "备注"}}},
+		{"a county's note naming towns keeps the default", []File{{"区.csv", []byte(county)}}, Options{DefaultMode: towndesk.ModeRetained},
+			[]towndesk.Mode{towndesk.ModeRetained, towndesk.ModeRetained}, nil,
+			[]Defaulted{{File: "区.csv", Rows: 2, Mode: towndesk.ModeRetained, NoteColumn: "备注"}}},
+		{"rows left out are not counted", []File{{"镇.csv", []byte(oneLeftOut)}}, lenient,
+			[]towndesk.Mode{"法定", "委托"}, []string{"镇.csv:3"},
+			[]Defaulted{{File: "镇.csv", Rows: 1, Mode: towndesk.ModeStatutory, FromNotes: 1, NoteColumn: "备注"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, err := Parse(tt.files, townOpts)
+			got, err := Parse(tt.files, tt.opts)
 			if err != nil {
 				t.Fatalf("Parse: %v", err)
 			}
@@ -104,46 +123,17 @@ func TestParseModeFromNotes(t *testing.T) {
 			if diff := cmp.Diff(tt.modes, modes); diff != "" {
 				t.Errorf("modes (-want +got):\n%s", diff)
 			}
+			if len(got.Skipped) != len(tt.skipped) {
+				t.Errorf("skipped = %v, want rows %v", got.Skipped, tt.skipped)
+			}
+			for i, p := range got.Skipped {
+				if i < len(tt.skipped) && !strings.Contains(p.String(), tt.skipped[i]) {
+					t.Errorf("skipped[%d] = %v, want row %s", i, p, tt.skipped[i])
+				}
+			}
 			if diff := cmp.Diff(tt.defaulted, got.Defaulted); diff != "" {
 				t.Errorf("Defaulted (-want +got):\n%s", diff)
 			}
 		})
-	}
-}
-
-// A county list's note naming the towns that received a power does not
-// make the county row devolved; the rows are counted as defaulted.
-func TestParseCountyNotesKeepDefault(t *testing.T) {
-	csv := "权力编码,权力名称,实施主体,备注\n" +
-		"C1,对甲的处罚,某区城市管理委员会,已下放邦均镇实施\n" +
-		"C2,对乙的处罚,某区城市管理委员会,\n"
-	got, err := Parse([]File{{"区.csv", []byte(csv)}}, Options{DefaultMode: towndesk.ModeRetained})
-	if err != nil {
-		t.Fatalf("Parse: %v", err)
-	}
-	for _, it := range got.Items {
-		if it.Mode != towndesk.ModeRetained {
-			t.Errorf("%s: mode %s, want 县级保留", it.Code, it.Mode)
-		}
-	}
-	want := []Defaulted{{File: "区.csv", Rows: 2, Mode: towndesk.ModeRetained, NoteColumn: "备注"}}
-	if diff := cmp.Diff(want, got.Defaulted); diff != "" {
-		t.Errorf("Defaulted (-want +got):\n%s", diff)
-	}
-}
-
-// Rows left out under Lenient are not counted.
-func TestParseDefaultedCountsImportedRows(t *testing.T) {
-	csv := "事项名称,实施主体,备注\n" +
-		"对甲的处罚,某镇人民政府,\n" +
-		"对乙的处罚,,\n" +
-		"对丙的处罚,某镇人民政府,委托乡镇实施\n"
-	got := parseLenient(t, File{"镇.csv", []byte(csv)})
-	if len(got.Skipped) != 1 || !strings.Contains(got.Skipped[0].String(), "镇.csv:3") {
-		t.Errorf("skipped = %v, want row 3", got.Skipped)
-	}
-	want := []Defaulted{{File: "镇.csv", Rows: 1, Mode: towndesk.ModeStatutory, FromNotes: 1, NoteColumn: "备注"}}
-	if diff := cmp.Diff(want, got.Defaulted); diff != "" {
-		t.Errorf("Defaulted (-want +got):\n%s", diff)
 	}
 }
