@@ -1,6 +1,7 @@
 package listfile
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/towndesk/towndesk"
@@ -99,10 +100,5 @@ var notModeWords = []string{"时限", "期限", "代表", "节假日", "程序",
 // notModeWord reports whether what follows a mode word makes it part of
 // another word.
 func notModeWord(rest string) bool {
-	for _, w := range notModeWords {
-		if strings.HasPrefix(rest, w) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(notModeWords, func(w string) bool { return strings.HasPrefix(rest, w) })
 }

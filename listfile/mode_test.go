@@ -37,6 +37,19 @@ func TestNoteMode(t *testing.T) {
 		{"unrelated", "需报县级主管部门备案", ""},
 		{"empty", "", ""},
 		{"level word only", "县级", ""},
+		// A mode word continued into another word is not a mode.
+		{"deadline", "法定时限20个工作日", ""},
+		{"time limit", "法定期限：60日", ""},
+		{"legal representative", "法定代表人须到场", ""},
+		{"letter of entrustment", "委托书原件", ""},
+		{"cooperating units", "配合单位：县公安局", ""},
+		{"assisting department", "协助部门：县市场监管局", ""},
+		// A label may come before the mode.
+		{"label 注", "注：委托乡镇实施", towndesk.ModeEntrusted},
+		{"label 备注", "备注:县级赋权事项", towndesk.ModeDevolved},
+		{"label 说明", "说明：派驻执法", towndesk.ModeDispatched},
+		{"other label", "注意事项：需现场核查", ""},
+		{"entrusted to the town government", "委托乡镇人民政府实施", towndesk.ModeEntrusted},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

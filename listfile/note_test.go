@@ -8,35 +8,6 @@ import (
 	"github.com/towndesk/towndesk"
 )
 
-// A note that only looks like a mode (a deadline, a document, the units that
-// take part) leaves the row's mode to the default; a note with a label
-// before its mode states it.
-func TestNoteModeWordsAndLabels(t *testing.T) {
-	tests := []struct {
-		note string
-		want towndesk.Mode // "" = the note states no mode
-	}{
-		{"法定时限20个工作日", ""},
-		{"法定期限：60日", ""},
-		{"法定代表人须到场", ""},
-		{"委托书原件", ""},
-		{"配合单位：县公安局", ""},
-		{"协助部门：县市场监管局", ""},
-		{"注：委托乡镇实施", towndesk.ModeEntrusted},
-		{"备注:县级赋权事项", towndesk.ModeDevolved},
-		{"说明：派驻执法", towndesk.ModeDispatched},
-		{"注意事项：需现场核查", ""},
-		{"法定职责", towndesk.ModeStatutory},
-		{"委托乡镇人民政府实施", towndesk.ModeEntrusted},
-	}
-	for _, tt := range tests {
-		got, ok := noteMode(tt.note)
-		if ok != (tt.want != "") || got != tt.want {
-			t.Errorf("noteMode(%q) = %q, %v; want %q", tt.note, got, ok, tt.want)
-		}
-	}
-}
-
 // A list whose notes give deadlines is imported with the default mode and
 // the defaulted warning, not as statutory rows.
 func TestParseDeadlineNotesDefault(t *testing.T) {

@@ -2,52 +2,69 @@ package lexicon
 
 import "testing"
 
-func TestIsQuantity(t *testing.T) {
-	for s, want := range map[string]bool{
-		"三": true, "十几": true, "几十根": true, "两层": true, "20株": true, "半年": true, "米": true, "３亩": true,
-		"秸秆": false, "三无": false, "米线": false, "层层": false, "": false, "几十根树": false,
-	} {
-		if got := IsQuantity(s); got != want {
-			t.Errorf("IsQuantity(%q) = %v, want %v", s, got, want)
-		}
+// TestReaders checks the readers of questions and item names that answer
+// yes or no of a text.
+func TestReaders(t *testing.T) {
+	tests := []struct {
+		name  string
+		read  func(string) bool
+		cases map[string]bool
+	}{
+		{"IsQuantity", IsQuantity, map[string]bool{
+			"三": true, "十几": true, "几十根": true, "两层": true, "20株": true, "半年": true, "米": true, "３亩": true,
+			"秸秆": false, "三无": false, "米线": false, "层层": false, "": false, "几十根树": false,
+		}},
+		{"LacksApproval", LacksApproval, map[string]bool{
+			"对未取得食品生产经营许可从事食品生产经营活动的处罚":    true,
+			"对无木材运输证运输木材的处罚":               true,
+			"对未经批准擅自在街道两侧堆放物料的处罚":          true,
+			"对擅自占用城市道路摆摊设点的处罚":             false,
+			"对食品生产经营者未按规定建立并遵守进货查验记录制度的处罚": false,
+		}},
+		{"NegatedApproval", NegatedApproval, map[string]bool{
+			"没批就盖了两层":          true,
+			"没有办乡村建设规划许可证":     true,
+			"乡村规划许可证没办就开槽了":    true, // the approval first, then that it was not had
+			"宅基地批文也没有，房子就盖起来了": true,
+			"比规划许可证批的多盖了两层":    true, // an approval exceeded is a violation too
+			"房子超出批准的面积一大块":     true,
+			"不按许可证规定的时间施工":     true,
+			"比邻居家多盖了一层":        false,
+			"许可证办好了，去哪备案":      false,
+			"要办什么证，去哪办":        false,
+			"规划许可证，没人管":        false, // another clause
+			"有人私自在河边盖房":        true,  // 擅自 or 私自 is doing without leave
+		}},
+		{"ObstructsInspection", ObstructsInspection, map[string]bool{
+			"有企业不让安监进门检查，谁处理":    true,
+			"应急局的同志去检查，被拦在门外不让进": true,
+			"执法队来查，老板锁门不让进":      true,
+			"环保局巡查，厂里拒不让查":       true,
+			"小区物业不让外卖车进门":        false, // no inspection
+			"检查发现灭火器过期了":         false, // inspected, not kept out
+			"邻居不让我家的狗进他家院子，谁管":   false,
+		}},
+		{"AsksWhereToApply", AsksWhereToApply, map[string]bool{
+			"建设工程规划许可证要到啥地方去办": true,
+			"上哪个部门去申请":         true,
+			"找哪个部门审批":          true,
+			"要去边度批":            true,
+			"这个事归哪个部门管":        false,
+			"哪里有人烧秸秆":          false,
+		}},
+		{"IsSetting", IsSetting, map[string]bool{
+			"网吧": true, "河边": true, "超市": true, "棋牌室": true,
+			"秸秆": false, "渣土": false, "消防通道": false,
+		}},
 	}
-}
-
-func TestLacksApproval(t *testing.T) {
-	for s, want := range map[string]bool{
-		"对未取得食品生产经营许可从事食品生产经营活动的处罚":    true,
-		"对无木材运输证运输木材的处罚":               true,
-		"对未经批准擅自在街道两侧堆放物料的处罚":          true,
-		"对擅自占用城市道路摆摊设点的处罚":             false,
-		"对食品生产经营者未按规定建立并遵守进货查验记录制度的处罚": false,
-	} {
-		if got := LacksApproval(s); got != want {
-			t.Errorf("LacksApproval(%q) = %v, want %v", s, got, want)
-		}
-	}
-	// A question saying 擅自 or 私自 is about doing without leave.
-	if !NegatedApproval("有人私自在河边盖房") {
-		t.Errorf("NegatedApproval(私自…) = false, want true")
-	}
-}
-
-func TestNegatedApproval(t *testing.T) {
-	for q, want := range map[string]bool{
-		"没批就盖了两层":          true,
-		"没有办乡村建设规划许可证":     true,
-		"乡村规划许可证没办就开槽了":    true, // the approval first, then that it was not had
-		"宅基地批文也没有，房子就盖起来了": true,
-		"比规划许可证批的多盖了两层":    true, // an approval exceeded is a violation too
-		"房子超出批准的面积一大块":     true,
-		"不按许可证规定的时间施工":     true,
-		"比邻居家多盖了一层":        false,
-		"许可证办好了，去哪备案":      false,
-		"要办什么证，去哪办":        false,
-		"规划许可证，没人管":        false, // another clause
-	} {
-		if got := NegatedApproval(q); got != want {
-			t.Errorf("NegatedApproval(%q) = %v, want %v", q, got, want)
-		}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for text, want := range tt.cases {
+				if got := tt.read(text); got != want {
+					t.Errorf("%s(%q) = %v, want %v", tt.name, text, got, want)
+				}
+			}
+		})
 	}
 }
 
@@ -61,37 +78,6 @@ func TestActName(t *testing.T) {
 	} {
 		if got := ActName(name); got != want {
 			t.Errorf("ActName(%q) = %q, want %q", name, got, want)
-		}
-	}
-}
-
-func TestObstructsInspection(t *testing.T) {
-	for text, want := range map[string]bool{
-		"有企业不让安监进门检查，谁处理":    true,
-		"应急局的同志去检查，被拦在门外不让进": true,
-		"执法队来查，老板锁门不让进":      true,
-		"环保局巡查，厂里拒不让查":       true,
-		"小区物业不让外卖车进门":        false, // no inspection
-		"检查发现灭火器过期了":         false, // inspected, not kept out
-		"邻居不让我家的狗进他家院子，谁管":   false,
-	} {
-		if got := ObstructsInspection(text); got != want {
-			t.Errorf("ObstructsInspection(%q) = %v, want %v", text, got, want)
-		}
-	}
-}
-
-func TestAsksWhereToApply(t *testing.T) {
-	for text, want := range map[string]bool{
-		"建设工程规划许可证要到啥地方去办": true,
-		"上哪个部门去申请":         true,
-		"找哪个部门审批":          true,
-		"要去边度批":            true,
-		"这个事归哪个部门管":        false,
-		"哪里有人烧秸秆":          false,
-	} {
-		if got := AsksWhereToApply(text); got != want {
-			t.Errorf("AsksWhereToApply(%q) = %v, want %v", text, got, want)
 		}
 	}
 }
