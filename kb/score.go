@@ -151,7 +151,7 @@ func score(q parsed, r rowText, it towndesk.PowerItem, weight func(string) float
 	rs.clash = clash
 	rs.wrongKind = q.intent == towndesk.IntentApply && enforces(it)
 	rs.score = p.QuestionShare*rs.qcov + (1-p.QuestionShare)*rs.rcov + adj
-	if q.negated && !clash && lexicon.LacksApproval(it.Name+it.SubItem) {
+	if name := it.Name + it.SubItem; !clash && (q.missing && lexicon.LacksApproval(name) || q.exceeded && lexicon.ExceedsApproval(name)) {
 		rs.score += p.LacksApproval
 	}
 	return rs

@@ -74,7 +74,7 @@ func TestLacksApproval(t *testing.T) {
 		tokens: []string{"对", "食品", "生产", "经营者", "未", "按", "规定", "建立", "并", "遵守", "进货", "查验", "记录", "制度", "的", "处罚"}}
 	item := func(r rowText) towndesk.PowerItem { return towndesk.PowerItem{Name: r.name, Category: "行政处罚"} }
 	for _, negated := range []bool{false, true} {
-		q := parsed{concepts: []concept{c}, negated: negated, rareWeight: 8}
+		q := parsed{concepts: []concept{c}, negated: negated, missing: negated, rareWeight: 8}
 		gain := score(q, lacks, item(lacks), weight, p).score - score(parsed{concepts: []concept{c}, rareWeight: 8}, lacks, item(lacks), weight, p).score
 		otherGain := score(q, other, item(other), weight, p).score - score(parsed{concepts: []concept{c}, rareWeight: 8}, other, item(other), weight, p).score
 		want := 0.0
@@ -107,5 +107,35 @@ func TestUnusedWordMatchesByParts(t *testing.T) {
 	rs := score(q, row, towndesk.PowerItem{Category: "行政许可"}, weight, p)
 	if want := 2.0 / 10; math.Abs(rs.rcov-want) > 1e-9 {
 		t.Errorf("row coverage %.2f, want %.2f (承包 and 林地 of ten words)", rs.rcov, want)
+	}
+}
+
+// TestExceededApproval: when a question says an approval was exceeded
+// (超出许可范围), the row about going beyond one (超范围生产) gains
+// Params.LacksApproval and the row about lacking one (未取得许可) does not;
+// when it says the approval was missing, the other way round.
+func TestExceededApproval(t *testing.T) {
+	p := DefaultParams()
+	weight := func(string) float64 { return 2 }
+	c := concept{surface: "烟花爆竹", forms: []form{{text: "烟花爆竹", credit: p.Exact, idf: 2}}, weight: 2}
+	beyond := rowText{name: "对烟花爆竹生产企业超范围生产的处罚", tokens: []string{"对", "烟花爆竹", "生产", "企业", "超", "范围", "生产", "的", "处罚"}}
+	lacking := rowText{name: "对未取得安全生产许可证生产烟花爆竹的处罚", tokens: []string{"对", "未", "取得", "安全", "生产", "许可证", "生产", "烟花爆竹", "的", "处罚"}}
+	gain := func(q parsed, r rowText) float64 {
+		it := towndesk.PowerItem{Name: r.name, Category: "行政处罚"}
+		return score(q, r, it, weight, p).score - score(parsed{concepts: q.concepts, rareWeight: 8}, r, it, weight, p).score
+	}
+	exceeded := parsed{concepts: []concept{c}, negated: true, exceeded: true, rareWeight: 8}
+	missing := parsed{concepts: []concept{c}, negated: true, missing: true, rareWeight: 8}
+	for _, tt := range []struct {
+		q      string
+		q2     parsed
+		gb, gl float64 // gains of the beyond and the lacking row
+	}{
+		{"exceeded", exceeded, p.LacksApproval, 0},
+		{"missing", missing, 0, p.LacksApproval},
+	} {
+		if b, l := gain(tt.q2, beyond), gain(tt.q2, lacking); math.Abs(b-tt.gb) > 1e-9 || math.Abs(l-tt.gl) > 1e-9 {
+			t.Errorf("%s: the 超范围 row gains %.3f (want %.3f), the 未取得许可 row %.3f (want %.3f)", tt.q, b, tt.gb, l, tt.gl)
+		}
 	}
 }

@@ -38,6 +38,9 @@ type parsed struct {
 	// negated is true when the question says something was done without
 	// the approval it needed (没批就盖, 冇牌照, 无证经营).
 	negated bool
+	// missing and exceeded say which: the approval was not had (没批就盖)
+	// or was gone beyond (超出许可范围, 比批的多盖了两层).
+	missing, exceeded bool
 	// rareWeight is the weight of a word only one indexed row uses.
 	rareWeight float64
 }
@@ -131,6 +134,7 @@ func (k *KB) understand(text string, tokens []string) parsed {
 	// ("没批就盖", "无证经营", "未经许可") is a violation: the question is
 	// about a penalty, not about the approval, even when asked "谁检查".
 	out.negated = lexicon.NegatedApproval(text)
+	out.missing, out.exceeded = lexicon.MissingApproval(text), lexicon.ExceededApproval(text)
 	switch {
 	case out.negated && frameCat != "行政许可":
 		out.category = "行政处罚"

@@ -60,6 +60,23 @@ var exceededApproval = regexp.MustCompile(`比[^，。,.;；！？!?]{0,12}(批|
 	`(超出|超过|超了|超)[^，。,.;；！？!?]{0,6}(批准|批的|许可|审批|证上)|` +
 	`(不按|没按|未按|不照)[^，。,.;；！？!?]{0,8}(批准|批的|许可|证上|审批)`)
 
+// MissingApproval reports whether q says something was done without the
+// approval it needed (没批就盖, 许可证没办), as opposed to beyond one.
+func MissingApproval(q string) bool { return negatedApproval(q, true) }
+
+// ExceededApproval reports whether q says an approval was exceeded or not
+// followed (超出许可范围, 比批的多盖了两层).
+func ExceededApproval(q string) bool { return exceededApproval.MatchString(q) }
+
+// exceedsApproval matches an item name about going beyond an approval:
+// 超范围生产, 超过批准的期限, 未按照许可证核定的种类.
+var exceedsApproval = regexp.MustCompile(`超范围|超出|超越|超过[^，。；]{0,8}(批准|许可|核定)|` +
+	`(未按照|未按|不按|违反)[^，。；]{0,10}(批准|许可|核定)`)
+
+// ExceedsApproval reports whether an item's name is about going beyond an
+// approval rather than lacking it.
+func ExceedsApproval(name string) bool { return exceedsApproval.MatchString(name) }
+
 // LacksApproval reports whether an item's name is about doing without an
 // approval (未取得…许可, 无…证, 未经批准): a negation followed closely by an
 // approval word. 擅自 alone does not count: most penalties say it.

@@ -52,6 +52,13 @@ func TestReaders(t *testing.T) {
 			"这个事归哪个部门管":        false,
 			"哪里有人烧秸秆":          false,
 		}},
+		{"ExceedsApproval", ExceedsApproval, map[string]bool{
+			"对烟花爆竹生产企业超范围生产等行为的处罚":                true,
+			"对未按照安全生产许可证核定的产品种类进行生产的处罚":           true,
+			"对临时建筑物超过批准期限不拆除的处罚":                  true,
+			"对非法生产、经营烟花爆竹或者向无证单位销售黑火药烟火药引火线行为的处罚": false,
+			"对露天焚烧秸秆的处罚":                          false,
+		}},
 		{"IsSetting", IsSetting, map[string]bool{
 			"网吧": true, "河边": true, "超市": true, "棋牌室": true,
 			"秸秆": false, "渣土": false, "消防通道": false,
