@@ -31,6 +31,7 @@ var qualityFloors = []struct {
 }{
 	{"../../eval/sample-questions.jsonl", 0.90, 0.02, 0.85, true},
 	{"../../eval/calibration-questions.jsonl", 0.83, 0.02, 0.80, false},
+	{"../../eval/probe-questions.jsonl", 0.78, 0.02, 0.60, false},
 	{"../../eval/blind-questions.jsonl", 0, 0.03, 0, false},
 	{"../../eval/blind2-questions.jsonl", 0, 0.03, 0, false},
 	{"../../eval/blind3-questions.jsonl", 0, 0.03, 0, false},
