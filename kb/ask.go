@@ -286,11 +286,6 @@ func (k *KB) gather(ctx context.Context, q Query) (*towndesk.AskResult, []scored
 		res.Status = towndesk.StatusAmbiguousPlace
 		res.Places = cands
 		return res, nil, nil, nil
-	case place == nil && !namesMatter(res.Terms):
-		// Nothing to look up (谢谢，辛苦了; 中午吃什么): asking which town
-		// would only invite another message.
-		res.Status = towndesk.StatusNotFound
-		return res, nil, nil, nil
 	case place == nil:
 		res.Status = towndesk.StatusNeedPlace
 		return res, nil, nil, nil
@@ -325,7 +320,7 @@ func (k *KB) gather(ctx context.Context, q Query) (*towndesk.AskResult, []scored
 }
 
 // settingOnly reports whether the only words of a question that lists use
-// name where something happens, and a word of two or more characters that
+// name only where something happens (placeOnly), and a word of two or more characters that
 // no list or dictionary knows says what happens (超市缺斤短两, 车站门口黑车
 // 拉客): the question is about that act, which no list has. Rows sharing
 // only the setting are not candidates.
@@ -333,7 +328,7 @@ func settingOnly(p parsed) bool {
 	setting, act := false, false
 	for _, c := range p.concepts {
 		switch {
-		case c.weight > 0 && !lexicon.IsSetting(c.surface):
+		case c.weight > 0 && !placeOnly(c):
 			return false
 		case c.weight > 0:
 			setting = true
@@ -344,16 +339,21 @@ func settingOnly(p parsed) bool {
 	return setting && act
 }
 
-// namesMatter reports whether a question's terms name a matter: a word of
-// two or more characters that some list uses. A lone character (改, 交)
-// does not.
-func namesMatter(terms []string) bool {
-	for _, t := range terms {
-		if utf8.RuneCountInString(t) >= 2 {
-			return true
+// placeOnly reports whether a concept names only where something happens:
+// a setting word (lexicon.IsSetting) that the dictionary maps to no matter
+// of its own, at most to the lists' word for such places (网吧 →
+// 人员密集场所). A setting that is itself a matter (KTV → 社会生活噪声, 楼道 →
+// 疏散通道, 河边 → 河道) is not only a place.
+func placeOnly(c concept) bool {
+	if !lexicon.IsSetting(c.surface) {
+		return false
+	}
+	for _, f := range c.forms[1:] {
+		if !lexicon.NamesPlaces(f.text) {
+			return false
 		}
 	}
-	return false
+	return true
 }
 
 // Matter returns the normalised form of a question: its matter as words,

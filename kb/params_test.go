@@ -256,21 +256,41 @@ func TestWordsThatAreNotMatter(t *testing.T) {
 }
 
 // TestSettingOnly: a question whose only list words say where something
-// happens (河边), beside an act no list knows (卖唱), asks about that act:
-// it is not found, and rows sharing only the place are not offered. With
-// an act the lists know, or with nothing but the place, rows are offered.
+// happens (网吧, the lists' 人员密集场所), beside an act no list knows (赌钱),
+// asks about that act: it is not found, and rows sharing only the place
+// are not offered. With an act the lists know, with nothing but the place,
+// or with a setting that is itself a matter (KTV is noise, 河边 the river
+// course), rows are offered.
 func TestSettingOnly(t *testing.T) {
-	k := ruleLists(t)
+	ctx := context.Background()
+	db := testenv.DB(t, "")
+	row := func(code, name, body string) towndesk.PowerItem {
+		return towndesk.PowerItem{Code: code, Name: name, Category: "行政处罚", Body: body, Mode: towndesk.ModeRetained}
+	}
+	importList(t, db, "", "1",
+		row("C-XF", "对人员密集场所使用不合格的消防产品的处罚", "滕州市消防救援大队"),
+		row("C-HD", "对在河道管理范围内倾倒垃圾、渣土的处罚", "滕州市水利局"),
+		row("C-ZS", "对超过噪声排放标准排放社会生活噪声的处罚", "滕州市综合行政执法局"),
+		row("C-JG", "对露天焚烧秸秆、落叶等产生烟尘污染的物质的处罚", "滕州市综合行政执法局"),
+	)
+	x, err := kb.OpenIndex(ctx, "", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	k := kb.New(db, x, testenv.Gazetteer(t), lexicon.DefaultSynonyms())
 	tests := []struct {
 		question string
 		notFound bool
 	}{
-		{"滕州市河边有人天天卖唱要钱谁管", true},
-		{"滕州市河边有人倒生活垃圾谁管", false},
-		{"滕州市河边谁管", false},
+		{"滕州市网吧里有人天天赌钱谁管", true},
+		{"滕州市网吧的消防器材不合格谁管", false},
+		{"滕州市网吧谁管", false},
+		{"滕州市KTV半夜鬼哭狼嚎谁管", false},
+		{"滕州市河边有人天天卖唱要钱谁管", false},
 	}
 	for _, tt := range tests {
-		res, err := k.Ask(context.Background(), kb.Query{Question: tt.question})
+		res, err := k.Ask(ctx, kb.Query{Question: tt.question})
 		if err != nil {
 			t.Fatal(err)
 		}

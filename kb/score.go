@@ -186,10 +186,10 @@ func isHanWord(w string) bool {
 func match(c concept, r rowText, weight func(string) float64, p Params) (float64, []form) {
 	best := 0.0
 	var found []form
-	for _, f := range c.forms {
-		if f.idf == 0 && len(c.forms) > 1 && len(f.parts) < 2 {
-			// A wording no list uses; the question's own word may still
-			// match by its parts (承包林地 in 个人承包集体林地).
+	for i, f := range c.forms {
+		if f.idf == 0 && len(c.forms) > 1 && (i > 0 || len(f.parts) < 2) {
+			// A wording no list uses; the question's own word (forms[0])
+			// may still match by its parts (承包林地 in 个人承包集体林地).
 			continue
 		}
 		m := 0.0

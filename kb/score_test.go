@@ -74,7 +74,7 @@ func TestLacksApproval(t *testing.T) {
 		tokens: []string{"对", "食品", "生产", "经营者", "未", "按", "规定", "建立", "并", "遵守", "进货", "查验", "记录", "制度", "的", "处罚"}}
 	item := func(r rowText) towndesk.PowerItem { return towndesk.PowerItem{Name: r.name, Category: "行政处罚"} }
 	for _, negated := range []bool{false, true} {
-		q := parsed{concepts: []concept{c}, negated: negated, missing: negated, rareWeight: 8}
+		q := parsed{concepts: []concept{c}, missing: negated, rareWeight: 8}
 		gain := score(q, lacks, item(lacks), weight, p).score - score(parsed{concepts: []concept{c}, rareWeight: 8}, lacks, item(lacks), weight, p).score
 		otherGain := score(q, other, item(other), weight, p).score - score(parsed{concepts: []concept{c}, rareWeight: 8}, other, item(other), weight, p).score
 		want := 0.0
@@ -127,15 +127,15 @@ func TestExceededApproval(t *testing.T) {
 	exceeded := parsed{concepts: []concept{c}, negated: true, exceeded: true, rareWeight: 8}
 	missing := parsed{concepts: []concept{c}, negated: true, missing: true, rareWeight: 8}
 	for _, tt := range []struct {
-		q      string
-		q2     parsed
+		name   string
+		q      parsed
 		gb, gl float64 // gains of the beyond and the lacking row
 	}{
 		{"exceeded", exceeded, p.LacksApproval, 0},
 		{"missing", missing, 0, p.LacksApproval},
 	} {
-		if b, l := gain(tt.q2, beyond), gain(tt.q2, lacking); math.Abs(b-tt.gb) > 1e-9 || math.Abs(l-tt.gl) > 1e-9 {
-			t.Errorf("%s: the 超范围 row gains %.3f (want %.3f), the 未取得许可 row %.3f (want %.3f)", tt.q, b, tt.gb, l, tt.gl)
+		if b, l := gain(tt.q, beyond), gain(tt.q, lacking); math.Abs(b-tt.gb) > 1e-9 || math.Abs(l-tt.gl) > 1e-9 {
+			t.Errorf("%s: the 超范围 row gains %.3f (want %.3f), the 未取得许可 row %.3f (want %.3f)", tt.name, b, tt.gb, l, tt.gl)
 		}
 	}
 }

@@ -45,13 +45,14 @@ type parsed struct {
 	rareWeight float64
 }
 
-// understand reduces the tokens of a question (with the place names
-// already dropped) to concepts, a category hint and an intent. text is the
-// question itself, read for "doing without an approval".
 // obstructionWord is the dictionary word that stands for obstructing an
 // inspection when a question says so in words of its own.
 const obstructionWord = "阻碍检查"
 
+// understand reduces the tokens of a question (with the place names
+// already dropped) to concepts, a category hint and an intent. text is the
+// question itself, read for "doing without an approval", keeping
+// inspectors out and asking where to apply.
 func (k *KB) understand(text string, tokens []string) parsed {
 	var out parsed
 	frameCat := ""
@@ -120,12 +121,6 @@ func (k *KB) understand(text string, tokens []string) parsed {
 	if out.intent == "" && lexicon.AsksWhetherMay(tokens) {
 		out.intent = towndesk.IntentCan
 	}
-	if out.intent == "" && lexicon.AsksWhereToApply(text) {
-		out.intent = towndesk.IntentApply
-		if frameCat == "" {
-			frameCat = "行政许可"
-		}
-	}
 	for _, u := range units {
 		out.matter = append(out.matter, strings.Join(u.words, ""))
 	}
@@ -143,6 +138,12 @@ func (k *KB) understand(text string, tokens []string) parsed {
 		}
 	case frameCat != "":
 		out.category = frameCat
+	}
+	// Asking where to apply in words no frame lists (到啥地方去办) asks
+	// where to apply, unless the question is about a violation or names
+	// another kind of power.
+	if out.intent == "" && !out.negated && (out.category == "" || out.category == "行政许可") && lexicon.AsksWhereToApply(text) {
+		out.intent = towndesk.IntentApply
 	}
 	if out.intent == towndesk.IntentApply && out.category == "" {
 		out.category = "行政许可"

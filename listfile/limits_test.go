@@ -98,7 +98,7 @@ func rawXLSX(tb testing.TB, rows [][]string, extraRows, after string) []byte {
 }
 
 // TestMergedRangesStayInBounds: a merged range reaching Excel's last
-// column and row fills only the rows the sheet has, up to MaxColumns.
+// column and row fills only the rows the sheet has, up to xlsx.MaxColumns.
 func TestMergedRangesStayInBounds(t *testing.T) {
 	rows := [][]string{
 		{"事项名称", "实施主体"},
@@ -116,7 +116,7 @@ func TestMergedRangesStayInBounds(t *testing.T) {
 	}
 }
 
-// TestRowsAndColumnsBounded: content beyond MaxColumns or MaxRows is
+// TestRowsAndColumnsBounded: content beyond xlsx.MaxColumns or xlsx.MaxRows is
 // refused, naming the row; empty rows far down (formatting) are not.
 func TestRowsAndColumnsBounded(t *testing.T) {
 	list := [][]string{{"事项名称", "实施主体"}, {"对露天焚烧秸秆的处罚", "某镇人民政府"}}

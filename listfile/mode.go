@@ -55,15 +55,16 @@ var noteModes = []struct {
 // must open the note, after at most a level word (县级, 区级 …): a note that
 // names a mode further in speaks of other places or of the past — a county
 // list's "已下放邦均镇实施" says which towns received the power, while the
-// row itself stays with the county department. ok is false when the note
-// states no mode.
+// row itself stays with the county department. A label may open the note
+// (注：委托乡镇实施, 备注：1.县级赋权事项), and a mode word that goes on into
+// another word (法定时限, 委托书, 配合单位：) states no mode. ok is false when
+// the note states no mode.
 func noteMode(note string) (m towndesk.Mode, ok bool) {
-	s := strings.TrimSpace(note)
-	// 1.县级赋权事项; 注：委托乡镇实施
-	s = strings.TrimLeft(s, "0123456789.．、 ")
-	for _, label := range []string{"备注", "说明", "注"} {
-		if rest, cut := strings.CutPrefix(s, label); cut && rest != "" && strings.ContainsRune(":：", []rune(rest)[0]) {
-			s = strings.TrimSpace(strings.TrimLeft(rest, ":："))
+	const numbering = "0123456789.．、 "
+	s := strings.TrimLeft(strings.TrimSpace(note), numbering)
+	for _, label := range []string{"备注：", "备注:", "说明：", "说明:", "注：", "注:"} {
+		if rest, cut := strings.CutPrefix(s, label); cut {
+			s = strings.TrimLeft(strings.TrimSpace(rest), numbering)
 			break
 		}
 	}
@@ -85,7 +86,7 @@ func noteMode(note string) (m towndesk.Mode, ok bool) {
 		}
 	}
 	for _, nm := range noteModes {
-		if rest, cut := strings.CutPrefix(s, nm.prefix); cut && !notModeWord(rest) {
+		if rest, cut := strings.CutPrefix(s, nm.prefix); cut && !notModeWord(nm.prefix, rest) {
 			return nm.mode, true
 		}
 	}
@@ -93,12 +94,18 @@ func noteMode(note string) (m towndesk.Mode, ok bool) {
 }
 
 // notModeWords continue a mode word into another word: 法定时限 is a
-// deadline, 委托书 a document, 配合单位 names who else takes part, none of
-// them the row's own mode.
-var notModeWords = []string{"时限", "期限", "代表", "节假日", "程序", "依据", "办结", "书", "代理", "人", "单位", "部门"}
+// deadline, 委托书 a document, 配合单位： heads a list of who else takes part,
+// none of them the row's own mode. 配合部门开展执法 and 派驻人员执法 do state
+// one.
+var notModeWords = map[string][]string{
+	"法定": {"时限", "期限", "代表人", "节假日", "程序", "依据", "办结"},
+	"委托": {"书", "代理", "人：", "人:", "人签字", "合同", "协议"},
+	"配合": {"单位：", "单位:", "部门：", "部门:", "单位为", "部门为"},
+	"协助": {"单位：", "单位:", "部门：", "部门:", "单位为", "部门为"},
+}
 
-// notModeWord reports whether what follows a mode word makes it part of
-// another word.
-func notModeWord(rest string) bool {
-	return slices.ContainsFunc(notModeWords, func(w string) bool { return strings.HasPrefix(rest, w) })
+// notModeWord reports whether what follows the mode word prefix makes it
+// part of another word.
+func notModeWord(prefix, rest string) bool {
+	return slices.ContainsFunc(notModeWords[prefix], func(w string) bool { return strings.HasPrefix(rest, w) })
 }

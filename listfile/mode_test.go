@@ -50,6 +50,11 @@ func TestNoteMode(t *testing.T) {
 		{"label 说明", "说明：派驻执法", towndesk.ModeDispatched},
 		{"other label", "注意事项：需现场核查", ""},
 		{"entrusted to the town government", "委托乡镇人民政府实施", towndesk.ModeEntrusted},
+		{"label then numbering", "注：1.委托乡镇实施", towndesk.ModeEntrusted},
+		{"cooperating departments", "配合部门开展执法", towndesk.ModeAssist},
+		{"assisting departments", "协助部门查处", towndesk.ModeAssist},
+		{"dispatched staff", "派驻人员执法", towndesk.ModeDispatched},
+		{"delegated to an office", "下放人社所实施", towndesk.ModeDelegated},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -249,9 +249,6 @@ func notFoundText(res *towndesk.AskResult) string {
 	if res.Taught != nil {
 		return fmt.Sprintf("%s的权力清单中没有这个事项：%s%s", where, res.TaughtNote, TaughtBy(res.Taught))
 	}
-	if res.Place == nil {
-		return "没有看出要问的是哪件事。请写出地方和具体的事，例如“滨湖镇有人乱搭乱建归谁管？”。"
-	}
 	if len(res.Searched) == 0 {
 		return fmt.Sprintf("%s还没有导入权力清单，无法回答。请联系清单管理员导入。", where)
 	}

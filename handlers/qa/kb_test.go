@@ -78,10 +78,6 @@ func TestAskResolution(t *testing.T) {
 		{name: "default county settles the town", in: AskInput{Question: "柴胡店镇有人土葬谁管", County: "宁津县"},
 			status: towndesk.StatusAnswered, town: "柴胡店镇", county: "宁津县", listTown: "柴胡店镇"},
 		{name: "no place", in: AskInput{Question: "有人乱倒垃圾归谁管"}, status: towndesk.StatusNeedPlace},
-		// Chatter names no matter: asking for its town would only invite
-		// another message.
-		{name: "no place and no matter", in: AskInput{Question: "好的收到，辛苦了"}, status: towndesk.StatusNotFound},
-		{name: "no place and a lone character", in: AskInput{Question: "周一例会改到几点了？"}, status: towndesk.StatusNotFound},
 		{name: "default town", in: AskInput{Question: "有人乱倒垃圾归谁管", Town: "佛堂镇"}, status: towndesk.StatusAnswered,
 			town: "佛堂镇", listTown: "佛堂镇"},
 		{name: "county only", in: AskInput{Question: "义乌市谁管小广告"}, status: towndesk.StatusAnswered, listTown: ""},
@@ -209,15 +205,5 @@ func TestHostileQuestionIsData(t *testing.T) {
 		if r.Result.Status != towndesk.StatusAnswered || !strings.Contains(r.Result.Matches[0].Item.Name, "秸秆") {
 			t.Errorf("Ask(%q) = %s, want the straw-burning row", q, r.Text)
 		}
-	}
-}
-
-// Chatter without a place is told what a question needs, not that its
-// place has no list.
-func TestAskChatterText(t *testing.T) {
-	l := newTestLists(t)
-	r := ask(t, l, AskInput{Question: "好的收到，辛苦了👍"})
-	if !strings.Contains(r.Text, "没有看出要问的是哪件事") || strings.Contains(r.Text, "还没有导入") {
-		t.Errorf("reply to chatter:\n%s", r.Text)
 	}
 }

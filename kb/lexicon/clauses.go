@@ -56,13 +56,15 @@ func NegatedApproval(q string) bool {
 // exceededApproval matches a question saying an approval was exceeded or
 // not followed, which is a violation too: 比批的多盖了两层, 超出批准的面积,
 // 不按许可证规定, 超过了许可的范围.
-var exceededApproval = regexp.MustCompile(`比[^，。,.;；！？!?]{0,12}(批|许可|证)[^，。,.;；！？!?]{0,8}(多|超|大)|` +
+var exceededApproval = regexp.MustCompile(`超范围|超经营范围|超出经营范围|` +
+	`比[^，。,.;；！？!?]{0,12}(批|许可|证)[^，。,.;；！？!?]{0,8}(多|超|大)|` +
 	`(超出|超过|超了|超)[^，。,.;；！？!?]{0,6}(批准|批的|许可|审批|证上)|` +
 	`(不按|没按|未按|不照)[^，。,.;；！？!?]{0,8}(批准|批的|许可|证上|审批)`)
 
 // MissingApproval reports whether q says something was done without the
-// approval it needed (没批就盖, 许可证没办), as opposed to beyond one.
-func MissingApproval(q string) bool { return negatedApproval(q, true) }
+// approval it needed (没批就盖, 许可证没办), as opposed to beyond one (没按
+// 审批的面积建 says an approval was had).
+func MissingApproval(q string) bool { return negatedApproval(q, true) && !ExceededApproval(q) }
 
 // ExceededApproval reports whether q says an approval was exceeded or not
 // followed (超出许可范围, 比批的多盖了两层).
@@ -70,12 +72,14 @@ func ExceededApproval(q string) bool { return exceededApproval.MatchString(q) }
 
 // exceedsApproval matches an item name about going beyond an approval:
 // 超范围生产, 超过批准的期限, 未按照许可证核定的种类.
-var exceedsApproval = regexp.MustCompile(`超范围|超出|超越|超过[^，。；]{0,8}(批准|许可|核定)|` +
-	`(未按照|未按|不按|违反)[^，。；]{0,10}(批准|许可|核定)`)
+var exceedsApproval = regexp.MustCompile(`超范围|(超出|超越|超过)[^，。；]{0,8}(批准|许可|核定|范围)|` +
+	`(未按照|未按|不按)[^，。；]{0,10}(批准|许可|核定)`)
 
 // ExceedsApproval reports whether an item's name is about going beyond an
-// approval rather than lacking it.
-func ExceedsApproval(name string) bool { return exceedsApproval.MatchString(name) }
+// approval rather than lacking it. 未按照规定取得…许可 is lacking one.
+func ExceedsApproval(name string) bool {
+	return exceedsApproval.MatchString(strings.ReplaceAll(strings.ReplaceAll(name, "未按照规定取得", ""), "未按规定取得", ""))
+}
 
 // LacksApproval reports whether an item's name is about doing without an
 // approval (未取得…许可, 无…证, 未经批准): a negation followed closely by an
@@ -214,9 +218,14 @@ func init() {
 // (网吧, 河边, 超市), not what happens there.
 func IsSetting(w string) bool { return settings[w] }
 
+// NamesPlaces reports whether an official term names a kind of place
+// rather than a matter: 人员密集场所, the lists' word for where many people
+// gather.
+func NamesPlaces(term string) bool { return term == "人员密集场所" || term == "公共场所" }
+
 // consequence opens the part of an item name that states the penalty
 // rather than the act: 非法开垦草原的，责令停止违法行为…, 露天焚烧秸秆的，可以处罚款.
-var consequence = regexp.MustCompile(`的[，,](责令|处以|处|没收|可以|予以|给予|并处|依法)`)
+var consequence = regexp.MustCompile(`的[，,](责令|处以|处|没收|可以|予以|给予|并处|依法|由|追回|限期)`)
 
 // ActName returns an item name up to the act it names, without the
 // penalty some lists write after it (…的，责令改正，处以罚款): "露天焚烧秸秆、落叶的".
@@ -228,11 +237,14 @@ func ActName(name string) string {
 	return name
 }
 
-// obstructs matches keeping inspectors out (不让安监进门检查, 拦着不让查,
-// 被拦在门外不让进); inspecting names what they came to do.
+// obstructs matches keeping inspectors out: 不让 (不给, 不准, 不许), maybe
+// who was kept out, and going in or inspecting (不让安监进门检查, 不让查,
+// 不给执法人员进厂); or a fixed phrase (被拦在门外, 锁门不让). A bare 进
+// (进行) or a 查 further on (拒不改正检查发现的问题) is not enough.
 var (
-	obstructs  = regexp.MustCompile(`(不让|不给|不准|不许|拒不|不肯)[^，。,.;；！？!?]{0,6}(检查|查|进门|进厂|进去|进|入内)|(拦在门外|挡在门外|拦着不让|锁着门不让|锁门不让|拦住不让)`)
-	inspecting = regexp.MustCompile(`检查|执法|来查|去查|查看|巡查|安监|监管`)
+	obstructs = regexp.MustCompile(`(不让|不给|不准|不许)(人|我们|他们|安监|执法人员|执法队|检查组|工作人员|检查人员|环保|应急局)?` +
+		`(进门|进厂|进场|进院|进来|进去|入内|进车间|进厂区|查|检查|看)|拦在门外|挡在门外|拦着不让|锁着门不让|锁门不让|拦住不让`)
+	inspecting = regexp.MustCompile(`检查|巡查|安监|执法人员|执法队|检查组|检查人员|来查|去查|查看`)
 )
 
 // ObstructsInspection reports whether a question says someone kept
@@ -243,11 +255,19 @@ func ObstructsInspection(text string) bool {
 }
 
 // whereToApply matches asking where or from whom to get something done,
-// in wordings the frames do not list (到啥地方去办, 上哪个部门去申请, 找哪个
-// 部门审批): place or body, an optional 去/来, and an act of applying.
-var whereToApply = regexp.MustCompile(`(哪|哪里|哪儿|哪块|哪搭|啥地方|什么地方|哪个地方|哪个部门|啥部门|什么部门|边度|边个部门|阿里)(去|来)?(办理|办|申请|审批|报批|批|盖章|领证|办证)|` +
-	`(找|问)(谁|哪个|哪个部门|啥部门|什么部门|边个)(去|来)?(办理|办|申请|审批|报批|批|盖章|办证)`)
+// in wordings the frames do not list: going somewhere to apply (到啥地方去办,
+// 上哪个部门去申请) or a body to apply to (找哪个部门审批, 边度批).
+var whereToApply = regexp.MustCompile(`(到|去|上|在)(哪里|哪儿|哪块|哪搭|啥地方|什么地方|哪个地方|边度|阿里)(去|来)?(办|申请|审批|报批|办证|办手续|盖章|领证)|` +
+	`(哪个部门|啥部门|什么部门|边个部门|边度|找谁|找哪个|问谁)(去|来)?(申请|审批|报批|办证|办手续|办理手续|盖章|领证|批)`)
 
 // AsksWhereToApply reports whether a question asks where to apply (or whom
-// to ask for an approval) when no frame said so.
-func AsksWhereToApply(text string) bool { return whereToApply.MatchString(text) }
+// to ask for an approval) when no frame said so. Asking who approved
+// something (是哪个部门批的) is not asking where to apply.
+func AsksWhereToApply(text string) bool {
+	for _, m := range whereToApply.FindAllStringIndex(text, -1) {
+		if !strings.HasPrefix(text[m[1]:], "的") {
+			return true
+		}
+	}
+	return false
+}

@@ -36,21 +36,30 @@ func TestReaders(t *testing.T) {
 			"有人私自在河边盖房":        true,  // 擅自 or 私自 is doing without leave
 		}},
 		{"ObstructsInspection", ObstructsInspection, map[string]bool{
-			"有企业不让安监进门检查，谁处理":    true,
-			"应急局的同志去检查，被拦在门外不让进": true,
-			"执法队来查，老板锁门不让进":      true,
-			"环保局巡查，厂里拒不让查":       true,
-			"小区物业不让外卖车进门":        false, // no inspection
-			"检查发现灭火器过期了":         false, // inspected, not kept out
-			"邻居不让我家的狗进他家院子，谁管":   false,
+			"有企业不让安监进门检查，谁处理":     true,
+			"应急局的同志去检查，被拦在门外不让进":  true,
+			"执法队来查，老板锁门不让进":       true,
+			"环保局巡查，厂里拒不让查":        true,
+			"小区物业不让外卖车进门":         false, // no inspection
+			"检查发现灭火器过期了":          false, // inspected, not kept out
+			"邻居不让我家的狗进他家院子，谁管":    false,
+			"有个厂子拒不改正检查发现的问题，谁罚":  false, // inspected, then not corrected
+			"企业拒不进行隐患整改，安监部门怎么处罚": false,
+			"网吧不让未成年人进，归谁监管":      false,
+			"村里修路不让大车进，交通执法归谁管":   false,
 		}},
 		{"AsksWhereToApply", AsksWhereToApply, map[string]bool{
-			"建设工程规划许可证要到啥地方去办": true,
-			"上哪个部门去申请":         true,
-			"找哪个部门审批":          true,
-			"要去边度批":            true,
-			"这个事归哪个部门管":        false,
-			"哪里有人烧秸秆":          false,
+			"建设工程规划许可证要到啥地方去办":   true,
+			"上哪个部门去申请":           true,
+			"找哪个部门审批":            true,
+			"要去边度批":              true,
+			"这个事归哪个部门管":          false,
+			"哪里有人烧秸秆":            false,
+			"养猪场是哪个部门审批的，现在污染谁管": false, // who approved, not where to apply
+			"违建是哪个部门批的，谁来查处":     false,
+			"今年第二批补贴是哪批":         false,
+			"老板去哪办事了":            false,
+			"有人偷砍树，哪个部门办理":       false,
 		}},
 		{"ExceedsApproval", ExceedsApproval, map[string]bool{
 			"对烟花爆竹生产企业超范围生产等行为的处罚":                true,
@@ -58,6 +67,19 @@ func TestReaders(t *testing.T) {
 			"对临时建筑物超过批准期限不拆除的处罚":                  true,
 			"对非法生产、经营烟花爆竹或者向无证单位销售黑火药烟火药引火线行为的处罚": false,
 			"对露天焚烧秸秆的处罚":                          false,
+			"对未按照规定取得排污许可证排放污染物的处罚":               false, // lacking a licence
+			"对排放污染物超出排放标准的处罚":                     false,
+		}},
+		{"MissingApproval", MissingApproval, map[string]bool{
+			"没批就盖了两层":        true,
+			"没按审批的面积建":       false, // an approval was had
+			"企业没按许可证规定的范围生产": false,
+		}},
+		{"ExceededApproval", ExceededApproval, map[string]bool{
+			"企业没按许可证规定的范围生产": true,
+			"办了证但超出经营范围":     true,
+			"超范围经营":          true,
+			"没批就盖了两层":        false,
 		}},
 		{"IsSetting", IsSetting, map[string]bool{
 			"网吧": true, "河边": true, "超市": true, "棋牌室": true,
@@ -82,6 +104,8 @@ func TestActName(t *testing.T) {
 		"餐饮服务经营者超标排放油烟的,责令改正，处以罚款":            "餐饮服务经营者超标排放油烟的",
 		"对露天焚烧秸秆、落叶等产生烟尘污染的物质的处罚":             "对露天焚烧秸秆、落叶等产生烟尘污染的物质的处罚",
 		"对违反河道管理规定行为的处罚":                      "对违反河道管理规定行为的处罚",
+		"擅自改变草原用途的，由草原行政主管部门责令限期恢复":           "擅自改变草原用途的",
+		"挪用专项维修资金的，追回挪用的专项维修资金":               "挪用专项维修资金的",
 	} {
 		if got := ActName(name); got != want {
 			t.Errorf("ActName(%q) = %q, want %q", name, got, want)
