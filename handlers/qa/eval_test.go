@@ -35,6 +35,7 @@ var qualityFloors = []struct {
 	{"../../eval/blind-questions.jsonl", 0, 0.03, 0, false},
 	{"../../eval/blind2-questions.jsonl", 0, 0.03, 0, false},
 	{"../../eval/blind3-questions.jsonl", 0, 0.03, 0, false},
+	{"../../eval/blind4-questions.jsonl", 0, 0.03, 0, false},
 }
 
 // readEvalFile reads the evaluation set at path.
