@@ -627,7 +627,9 @@ func samePower(a, b *scoredRow) bool {
 // else not found.
 func (k *KB) decide(res *towndesk.AskResult, rows []scoredRow, townList *towndesk.List, limit int) {
 	P := k.params
-	answerable := func(r *scoredRow) bool { return r.score >= P.Answer && r.sure >= P.AnswerCoverage && !r.wrongKind }
+	answerable := func(r *scoredRow) bool {
+		return r.score >= P.Answer && r.sure >= P.AnswerCoverage && !r.wrongKind && !r.partsOnly
+	}
 	// A county answer says the town is not the enforcer. That is a guess
 	// when the town's list has a row of the same power that is plausible
 	// and close: then the reply is uncertain.
@@ -816,7 +818,7 @@ func (k *KB) candidates(res *towndesk.AskResult, rows []scoredRow, townList *tow
 		// shares one everyday word with a question (户口迁移 with 擅自迁移
 		// 不可移动文物) is not shown, nor one that shares only single
 		// characters with it (证 of 独生子女证 in 无木材运输证).
-		if r.sure < k.params.CandidateCoverage || r.rcov < k.params.CandidateRowCoverage && !r.known || !r.worded {
+		if r.sure < k.params.CandidateCoverage || r.rcov < k.params.CandidateRowCoverage && !r.known || !r.worded || r.partsOnly {
 			continue
 		}
 		dup := false

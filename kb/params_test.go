@@ -122,6 +122,8 @@ func TestMatcherRules(t *testing.T) {
 			question: "滕州市有人在地里烧了几十亩秸秆，烧了三天，谁管", status: towndesk.StatusAnswered, top: "C-JG"},
 		{rule: "a bare 查 asks who enforces (查处 as much as 检查), not who grants",
 			question: "滕州市建设工程规划许可证的事哪个部门来查", top: "C-WJ"},
+		{rule: "a row matching one part of a compound that means something else (事故 of 交通事故) is no candidate",
+			question: "滕州市两辆车撞了，交通事故谁处理", status: towndesk.StatusNotFound},
 		{rule: "chatter is not found",
 			question: "滕州市今天天气怎么样", status: towndesk.StatusNotFound},
 		{rule: "the town's own row answers for the town",

@@ -64,6 +64,10 @@ type rowScore struct {
 	// a row that explains one word of a question mostly about something
 	// else is no answer, however well it ranks.
 	sure float64
+	// partsOnly is true when all the row matches of the question is some,
+	// not all, of the parts of one compound (事故 of 交通事故): the
+	// question's word means something else, and the row is no candidate.
+	partsOnly bool
 }
 
 // score rates row r against question q. weight gives the weight of a word
@@ -81,7 +85,14 @@ func score(q parsed, r rowText, it towndesk.PowerItem, weight func(string) float
 	clauseTotal := map[int]float64{}
 	touched := map[int]bool{}
 	covered := map[string]bool{} // the name's words the question covers
+	// For partsOnly: per compound, whether some part matched and whether
+	// some part did not; whether a word standing alone matched.
+	partHit, partMiss := map[int]bool{}, map[int]bool{}
+	aloneHit := false
 	for _, c := range q.concepts {
+		if c.weight == 0 && c.compound > 0 && isHanWord(c.surface) {
+			partMiss[c.compound] = true // a part no list uses: no row has it
+		}
 		if c.weight == 0 {
 			// No list uses the word: it neither matches nor penalises a
 			// row, but it is part of what the question is about.
@@ -91,6 +102,14 @@ func score(q parsed, r rowText, it towndesk.PowerItem, weight func(string) float
 			continue
 		}
 		m, fs := match(c, r, weight, p)
+		switch {
+		case c.compound == 0:
+			aloneHit = aloneHit || m > 0
+		case m > 0:
+			partHit[c.compound] = true
+		case isHanWord(c.surface):
+			partMiss[c.compound] = true
+		}
 		if r.taught != nil && !clash && taughtMatch(c, r.taught, p) > m {
 			// A maintainer linked such wording to this row: the row's
 			// whole name is what the word means.
@@ -149,6 +168,12 @@ func score(q parsed, r rowText, it towndesk.PowerItem, weight func(string) float
 		rs.rcov = have / all
 	}
 	rs.clash = clash
+	if !aloneHit && len(partHit) > 0 {
+		rs.partsOnly = true
+		for g := range partHit {
+			rs.partsOnly = rs.partsOnly && partMiss[g]
+		}
+	}
 	rs.wrongKind = q.intent == towndesk.IntentApply && enforces(it)
 	rs.score = p.QuestionShare*rs.qcov + (1-p.QuestionShare)*rs.rcov + adj
 	if name := it.Name + it.SubItem; !clash && (q.missing && lexicon.LacksApproval(name) || q.exceeded && lexicon.ExceedsApproval(name)) {

@@ -139,3 +139,36 @@ func TestExceededApproval(t *testing.T) {
 		}
 	}
 }
+
+// TestPartsOnly: a row matching some, not all, of the parts of one compound
+// of the question (事故 of 交通事故) matches a word that means something
+// else there; a row matching all of them, or a word standing alone, does
+// not; nor does missing a one-character part (黑 of 黑作坊).
+func TestPartsOnly(t *testing.T) {
+	p := DefaultParams()
+	weight := func(string) float64 { return 2 }
+	word := func(s string, compound int) concept {
+		return concept{surface: s, compound: compound, weight: 2, forms: []form{{text: s, credit: p.Exact, idf: 2}}}
+	}
+	accident := rowText{name: "对造成大气污染事故的处罚", tokens: []string{"对", "造成", "大气", "污染", "事故", "的", "处罚"}}
+	traffic := rowText{name: "对交通事故逃逸的处罚", tokens: []string{"对", "交通", "事故", "逃逸", "的", "处罚"}}
+	workshop := rowText{name: "对食品小作坊违法行为的处罚", tokens: []string{"对", "食品", "小", "作坊", "违法", "行为", "的", "处罚"}}
+	black := word("黑", 2)
+	black.weight = 0
+	for _, tt := range []struct {
+		name string
+		q    []concept
+		row  rowText
+		want bool
+	}{
+		{"one part of 交通事故", []concept{word("交通", 1), word("事故", 1)}, accident, true},
+		{"all parts of 交通事故", []concept{word("交通", 1), word("事故", 1)}, traffic, false},
+		{"事故 standing alone", []concept{word("事故", 0)}, accident, false},
+		{"a one-character part missed", []concept{black, word("作坊", 2)}, workshop, false},
+	} {
+		q := parsed{concepts: tt.q, rareWeight: 8}
+		if got := score(q, tt.row, towndesk.PowerItem{Category: "行政处罚"}, weight, p).partsOnly; got != tt.want {
+			t.Errorf("%s: partsOnly = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

@@ -16,6 +16,9 @@ type concept struct {
 	known   bool   // found in the synonym dictionary
 	weight  float64
 	clause  int // which clause of the question it is in
+	// compound numbers the word of the question it is a part of, when a
+	// compound was read as its parts (交通事故 as 交通 and 事故); 0 otherwise.
+	compound int
 }
 
 // form is one wording of a concept that a row can contain.
@@ -57,14 +60,16 @@ func (k *KB) understand(text string, tokens []string) parsed {
 	var out parsed
 	frameCat := ""
 	type unit struct {
-		words  []string
-		known  bool
-		clause int
+		words    []string
+		known    bool
+		clause   int
+		compound int // which compound read as its parts it came from; 0 for none
 	}
+	compounds := 0
 	var units []unit
 	clause := 0
-	var read func(tokens []string, inner bool)
-	read = func(tokens []string, inner bool) {
+	var read func(tokens []string, compound int)
+	read = func(tokens []string, compound int) {
 		for i := 0; i < len(tokens); {
 			if tokens[i] == lexicon.ClauseBreak {
 				clause++
@@ -88,7 +93,7 @@ func (k *KB) understand(text string, tokens []string) parsed {
 						out.category = lexicon.HintOf(phrase)
 					}
 				case lexicon.Synonym:
-					units = append(units, unit{tokens[i : i+n], true, clause})
+					units = append(units, unit{tokens[i : i+n], true, clause, compound})
 					if cat, intent, ok := lexicon.TrailingFrame(phrase); ok {
 						if frameCat == "" {
 							frameCat = cat
@@ -110,14 +115,15 @@ func (k *KB) understand(text string, tokens []string) parsed {
 			// ("烧秸秆" in some texts) is read as its parts when one of
 			// them is a phrase.
 			// An institution's name is not (卫生院).
-			if parts := k.lex.Parts(t); !inner && len([]rune(t)) >= 3 && k.anyPhrase(parts) && !lexicon.NamesInstitution(t) {
-				read(parts, true)
+			if parts := k.lex.Parts(t); compound == 0 && len([]rune(t)) >= 3 && k.anyPhrase(parts) && !lexicon.NamesInstitution(t) {
+				compounds++
+				read(parts, compounds)
 				continue
 			}
-			units = append(units, unit{[]string{t}, false, clause})
+			units = append(units, unit{[]string{t}, false, clause, compound})
 		}
 	}
-	read(tokens, false)
+	read(tokens, 0)
 	if out.intent == "" && lexicon.AsksWhetherMay(tokens) {
 		out.intent = towndesk.IntentCan
 	}
@@ -170,7 +176,7 @@ func (k *KB) understand(text string, tokens []string) parsed {
 			official, _ = k.syn.Expand(surface)
 		}
 		c := k.newConcept(surface, official)
-		c.clause = u.clause
+		c.clause, c.compound = u.clause, u.compound
 		out.concepts = append(out.concepts, c)
 	}
 	return out
