@@ -79,9 +79,9 @@ func match[T any](ctx context.Context, b *budget, f func(context.Context) (T, er
 	if b.left <= 0 {
 		return zero, b.timeout()
 	}
+	start := time.Now()
 	c, cancel := context.WithTimeout(ctx, b.left)
 	defer cancel()
-	start := time.Now()
 	v, err := f(c)
 	b.left -= time.Since(start)
 	switch {
@@ -90,6 +90,10 @@ func match[T any](ctx context.Context, b *budget, f func(context.Context) (T, er
 	case ctx.Err() != nil:
 		return zero, stopped(ctx.Err())
 	case c.Err() != nil:
+		// The budget ran out, whatever the clock read around the call
+		// (a busy machine may pause between starting the timer and
+		// reading the clock).
+		b.left = 0
 		return zero, b.timeout()
 	}
 	return zero, err
