@@ -230,13 +230,35 @@ func (s *Server) serve(ctx context.Context, c net.Conn) {
 		if err := json.Unmarshal(line, &req); err != nil {
 			resp.Error = &Error{Code: towndesk.EINVALID, Message: "请求不是合法的 JSON"}
 		} else {
-			resp = s.answer(ctx, req)
+			resp = s.answerWhileConnected(ctx, c, r, req)
 		}
 		c.SetWriteDeadline(time.Now().Add(AnswerTimeout))
 		if err := enc.Encode(resp); err != nil {
 			return
 		}
 	}
+}
+
+// answerWhileConnected answers req, and stops answering when the client
+// hangs up (a killed `towndesk ask`): the question's work is for nobody
+// then. While it answers, it watches the connection without consuming
+// what the client may send next.
+func (s *Server) answerWhileConnected(ctx context.Context, c net.Conn, r *bufio.Reader, req Request) Response {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	c.SetReadDeadline(time.Time{})
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		var ne net.Error
+		if _, err := r.Peek(1); err != nil && !(errors.As(err, &ne) && ne.Timeout()) {
+			cancel() // the client is gone
+		}
+	}()
+	resp := s.answer(ctx, req)
+	c.SetReadDeadline(time.Now()) // end the watch
+	<-watched
+	return resp
 }
 
 func (s *Server) answer(ctx context.Context, req Request) Response {

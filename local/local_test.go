@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/towndesk/towndesk"
 	"github.com/towndesk/towndesk/gazetteer"
@@ -176,5 +177,61 @@ func TestBadRequests(t *testing.T) {
 	resp = Response{}
 	if err := json.Unmarshal(line, &resp); err != nil || resp.Error == nil || !strings.Contains(resp.Error.Message, "请求过长") {
 		t.Errorf("response to a line over the limit = %.200s", line)
+	}
+}
+
+// blockingAsker answers only when its question's context ends, and says
+// whether it ended.
+type blockingAsker struct{ ended chan error }
+
+func (b blockingAsker) Ask(ctx context.Context, in qa.AskInput) (*qa.AskReply, error) {
+	select {
+	case <-ctx.Done():
+		b.ended <- ctx.Err()
+	case <-time.After(5 * time.Second):
+		b.ended <- nil
+		return nil, towndesk.Errorf(towndesk.EINVALID, "answered")
+	}
+	return nil, ctx.Err()
+}
+
+// TestClientGoneStopsTheAnswer: when the client hangs up while its
+// question is being answered (a killed `towndesk ask`), the server stops
+// answering it; a client that stays gets its answer, also when it sends
+// its next request before the first is answered.
+func TestClientGoneStopsTheAnswer(t *testing.T) {
+	b := blockingAsker{ended: make(chan error, 1)}
+	path, _ := serve(t, b)
+	c, err := net.Dial("unix", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(c, `{"question":"滨湖镇谁管烧秸秆"}`+"\n")
+	time.Sleep(50 * time.Millisecond)
+	c.Close()
+	select {
+	case err := <-b.ended:
+		if err == nil {
+			t.Errorf("the answer ran to its end after the client hung up")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the asker never returned")
+	}
+
+	// Pipelined requests from a client that stays are both answered.
+	path2, _ := serve(t, newLists(t))
+	c2, err := net.Dial("unix", path2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c2.Close()
+	io.WriteString(c2, `{"question":"滨湖镇谁管烧秸秆"}`+"\n"+`{"question":"滨湖镇谁管乱搭乱建"}`+"\n")
+	r := bufio.NewReader(c2)
+	for i := 0; i < 2; i++ {
+		line, err := r.ReadBytes('\n')
+		var resp Response
+		if err != nil || json.Unmarshal(line, &resp) != nil || resp.Error != nil || len(resp.Reply) == 0 {
+			t.Errorf("answer %d to pipelined requests = %s, %v", i+1, line, err)
+		}
 	}
 }
