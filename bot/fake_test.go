@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -51,6 +52,9 @@ type fakeSlack struct {
 	// noHistory answers conversations.history and .replies with
 	// missing_scope, as for an app without channels:history.
 	noHistory bool
+	// historyPage, when not 0, pages conversations.history and .replies:
+	// at most this many messages per answer, with a cursor to the rest.
+	historyPage int
 	// postDelay delays the answer to chat.postMessage after the message
 	// is posted: a client killed meanwhile never learns it was.
 	postDelay time.Duration
@@ -182,7 +186,18 @@ func (f *fakeSlack) history(method string, form url.Values) string {
 		}
 		msgs = append(msgs, m)
 	}
-	j, _ := json.Marshal(map[string]any{"ok": true, "messages": msgs, "has_more": false})
+	resp := map[string]any{"ok": true, "messages": msgs, "has_more": false}
+	if n := f.historyPage; n > 0 {
+		from, _ := strconv.Atoi(form.Get("cursor"))
+		from = min(from, len(msgs))
+		to := min(from+n, len(msgs))
+		resp["messages"] = msgs[from:to]
+		if to < len(msgs) {
+			resp["has_more"] = true
+			resp["response_metadata"] = map[string]any{"next_cursor": strconv.Itoa(to)}
+		}
+	}
+	j, _ := json.Marshal(resp)
 	return string(j)
 }
 

@@ -274,11 +274,16 @@ func TestSummaryCrashBetweenClaimAndPost(t *testing.T) {
 		name      string
 		reached   bool // the dead instance's post reached Slack
 		history   bool
+		newer     int // other messages posted in the channel since, one per history page
 		wantPosts int
 	}{
-		{"died before posting", false, true, 1},
-		{"died after posting", true, true, 0},
-		{"died before posting, history unreadable", false, false, 1},
+		{"died before posting", false, true, 0, 1},
+		{"died after posting", true, true, 0, 0},
+		{"died before posting, history unreadable", false, false, 0, 1},
+		{"died after posting, found on the fourth page", true, true, 3, 0},
+		// The look-up reads at most maxLookupPages pages: beyond them, the
+		// summary is posted again rather than the channel read for ever.
+		{"died after posting, beyond the pages read", true, true, maxLookupPages, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -297,6 +302,12 @@ func TestSummaryCrashBetweenClaimAndPost(t *testing.T) {
 				md, _ := json.Marshal(map[string]any{"event_type": summaryEvent, "event_payload": map[string]any{"channel": "C0BINHU", "week": "2026-W10"}})
 				w.slack.posted = append(w.slack.posted, posted{channel: "C0BINHU", ts: earlier, metadata: string(md)})
 			}
+			if tt.newer > 0 {
+				w.slack.historyPage = 1
+				for i := range tt.newer {
+					w.slack.posted = append(w.slack.posted, posted{channel: "C0BINHU", ts: fmt.Sprintf("%d.%06d", w.Now().Unix(), 10+i)})
+				}
+			}
 			s, db := w.scheduler(t)
 			start := time.Now()
 			s.Start()
@@ -313,7 +324,7 @@ func TestSummaryCrashBetweenClaimAndPost(t *testing.T) {
 			w.slack.waitPosts(t, tt.wantPosts)
 			d, _ := db.SummaryDelivery(ctx, "C0BINHU", "2026-W10")
 			wantTS := earlier
-			if !tt.reached {
+			if tt.wantPosts > 0 {
 				wantTS = w.slack.posts()[0].TS
 			}
 			if d.State != storage.ClaimPosted || d.TS != wantTS || d.Attempts != 2 {
