@@ -9,6 +9,7 @@ import (
 
 	"github.com/towndesk/towndesk"
 	"github.com/towndesk/towndesk/gazetteer"
+	"github.com/towndesk/towndesk/kb/internal/index"
 	"github.com/towndesk/towndesk/kb/lexicon"
 	"github.com/towndesk/towndesk/segment"
 )
@@ -36,8 +37,8 @@ type KB struct {
 	gen    string          // generation places was built for
 	places *lexicon.Places // covered places; rebuilt when the lists change
 
-	basis *basisTexts // articles cited by legal bases, for scoring
-	names nameCache   // item names cut into words
+	basis *index.Articles // articles cited by legal bases, for scoring
+	names nameCache       // item names cut into words
 
 	townMu   sync.Mutex
 	townRows map[int64][]towndesk.PowerItem // rows of town editions, by edition
@@ -85,16 +86,16 @@ func (k *KB) townItems(ctx context.Context, editionID int64) ([]towndesk.PowerIt
 	return items, nil
 }
 
-// New returns a KB over src, searching index, placing questions with gaz
+// New returns a KB over src, searching idx, placing questions with gaz
 // and reading colloquial words with syn, with DefaultParams.
 //
 // The phrasebook is built in the background (a cold process overlaps it
 // with opening the lists); the first question waits for it if need be.
-func New(src ItemSource, index *Index, gaz *gazetteer.Gazetteer, syn *lexicon.Synonyms) *KB {
+func New(src ItemSource, idx *Index, gaz *gazetteer.Gazetteer, syn *lexicon.Synonyms) *KB {
 	book := sync.OnceValue(func() *lexicon.Phrasebook { return lexicon.NewPhrasebook(syn) })
 	go book()
-	return &KB{src: src, index: index, gaz: gaz, syn: syn, lex: segment.New(nil), book: book, params: DefaultParams(),
-		basis: newBasisTexts(), names: nameCache{m: map[string]cutName{}}, townRows: map[int64][]towndesk.PowerItem{}}
+	return &KB{src: src, index: idx, gaz: gaz, syn: syn, lex: segment.New(nil), book: book, params: DefaultParams(),
+		basis: index.NewArticles(), names: nameCache{m: map[string]cutName{}}, townRows: map[int64][]towndesk.PowerItem{}}
 }
 
 // WithParams sets the matcher's parameters (for calibration and tests) and
@@ -404,11 +405,11 @@ func (k *KB) weigh(ctx context.Context, p *parsed) error {
 	if len(terms) == 0 {
 		return nil
 	}
-	docs, st, err := k.index.stats(ctx, terms)
+	docs, st, err := k.index.Stats(ctx, terms)
 	if err != nil {
 		return err
 	}
-	p.rareWeight = idf(termStats{name: 1}, docs)
+	p.rareWeight = idf(index.TermStats{Name: 1}, docs)
 	for i := range p.concepts {
 		c := &p.concepts[i]
 		c.weight = 0
@@ -432,7 +433,7 @@ func (k *KB) rowText(it towndesk.PowerItem, sub string) rowText {
 	name := lexicon.NormText(strings.TrimSpace(lexicon.ActName(it.Name) + " " + sub))
 	toks, fine := k.names.cut(k.lex, name)
 	return rowText{name: name, tokens: toks, fine: fine,
-		rest: strings.Join([]string{it.Basis, it.Domain, it.Note, k.basis.text(it.Basis)}, " ")}
+		rest: strings.Join([]string{it.Basis, it.Domain, it.Note, k.basis.Text(it.Basis)}, " ")}
 }
 
 // scoredRow is a retrieved row with its match score.
@@ -449,7 +450,7 @@ type scoredRow struct {
 // retrieve searches the lists for the concepts and scores each row found,
 // best first.
 func (k *KB) retrieve(ctx context.Context, p parsed, lists []towndesk.List, near []similarLink) ([]scoredRow, error) {
-	var terms []term
+	var terms []index.Term
 	for _, c := range p.concepts {
 		if c.weight == 0 {
 			continue
@@ -460,7 +461,7 @@ func (k *KB) retrieve(ctx context.Context, p parsed, lists []towndesk.List, near
 			}
 			// Official wording is what lists are written in: all of it
 			// must match. The question's own word may match in part.
-			terms = append(terms, term{text: f.text, boost: f.idf * f.credit, exact: i > 0})
+			terms = append(terms, index.Term{Text: f.text, Boost: f.idf * f.credit, Exact: i > 0})
 		}
 	}
 	byEdition := map[int64]towndesk.List{}
@@ -469,13 +470,13 @@ func (k *KB) retrieve(ctx context.Context, p parsed, lists []towndesk.List, near
 		ids[i] = l.ID
 		byEdition[l.EditionID] = l
 	}
-	hits, err := k.index.search(ctx, terms, ids, k.params.Retrieve)
+	hits, err := k.index.Search(ctx, terms, ids, k.params.Retrieve)
 	if err != nil {
 		return nil, err
 	}
 	seqs := map[int64][]int{}
 	for _, h := range hits {
-		seqs[h.edition] = append(seqs[h.edition], h.seq)
+		seqs[h.Edition] = append(seqs[h.Edition], h.Seq)
 	}
 	items := map[int64]map[int]towndesk.PowerItem{}
 	for e, ss := range seqs {
@@ -490,7 +491,7 @@ func (k *KB) retrieve(ctx context.Context, p parsed, lists []towndesk.List, near
 		item   towndesk.PowerItem
 		list   towndesk.List
 		text   rowText
-		h      hit
+		h      index.Hit
 		taught *towndesk.TaughtRef
 	}
 	var rows []found
@@ -500,14 +501,14 @@ func (k *KB) retrieve(ctx context.Context, p parsed, lists []towndesk.List, near
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		it, ok := items[h.edition][h.seq]
+		it, ok := items[h.Edition][h.Seq]
 		if !ok {
 			continue
 		}
 		rt := k.rowText(it, it.SubItem)
 		words = append(words, rt.tokens...)
-		rows = append(rows, found{item: it, list: byEdition[h.edition], text: rt, h: h})
-		top = max(top, h.score)
+		rows = append(rows, found{item: it, list: byEdition[h.Edition], text: rt, h: h})
+		top = max(top, h.Score)
 	}
 	// A town list names an item without the sub-items its county list
 	// details: when a county row with a sub-item is found, the town's row
@@ -577,7 +578,7 @@ func (k *KB) retrieve(ctx context.Context, p parsed, lists []towndesk.List, near
 			}
 		}
 	}
-	docs, st, err := k.index.stats(ctx, words)
+	docs, st, err := k.index.Stats(ctx, words)
 	if err != nil {
 		return nil, err
 	}
@@ -589,7 +590,7 @@ func (k *KB) retrieve(ctx context.Context, p parsed, lists []towndesk.List, near
 		}
 		rs := score(p, r.text, r.item, weight, k.params)
 		if top > 0 {
-			rs.score += 0.02 * r.h.score / top // the index's ranking breaks ties
+			rs.score += 0.02 * r.h.Score / top // the index's ranking breaks ties
 		}
 		out = append(out, scoredRow{item: r.item, list: r.list, key: basisKey(r.item.Basis), taught: r.taught, rowScore: rs})
 	}

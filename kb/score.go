@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/kb/internal/index"
 	"github.com/towndesk/towndesk/kb/lexicon"
 )
 
@@ -17,8 +18,8 @@ import (
 
 // idf turns the stats of a term into its weight: the rarer in the lists,
 // the heavier; 0 for a term no list uses.
-func idf(st termStats, docs int) float64 {
-	df := max(st.name, st.text)
+func idf(st index.TermStats, docs int) float64 {
+	df := max(st.Name, st.Text)
 	if df == 0 {
 		return 0
 	}

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/towndesk/towndesk"
+	"github.com/towndesk/towndesk/kb/internal/index"
 	"github.com/towndesk/towndesk/kb/lexicon"
 )
 
@@ -85,11 +86,11 @@ func (k *KB) formWeights(ctx context.Context, words []string) (map[string]float6
 		}
 		keys = append(keys, w)
 	}
-	docs, st, err := k.index.stats(ctx, keys)
+	docs, st, err := k.index.Stats(ctx, keys)
 	if err != nil {
 		return nil, err
 	}
-	rare := idf(termStats{name: 1}, docs)
+	rare := idf(index.TermStats{Name: 1}, docs)
 	out := make(map[string]float64, len(keys))
 	for _, w := range keys {
 		wt := idf(st[w], docs)
