@@ -91,14 +91,14 @@ func score(q parsed, r rowText, it towndesk.PowerItem, weight func(string) float
 	partHit, partMiss := map[int]bool{}, map[int]bool{}
 	aloneHit := false
 	for _, c := range q.concepts {
-		if c.weight == 0 && c.compound > 0 && isHanWord(c.surface) {
-			partMiss[c.compound] = true // a part no list uses: no row has it
-		}
 		if c.weight == 0 {
 			// No list uses the word: it neither matches nor penalises a
 			// row, but it is part of what the question is about.
 			if isHanWord(c.surface) {
 				clauseTotal[c.clause] += p.Unknown * q.rareWeight
+				if c.compound > 0 {
+					partMiss[c.compound] = true // a part no list uses: no row has it
+				}
 			}
 			continue
 		}

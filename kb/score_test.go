@@ -124,8 +124,8 @@ func TestExceededApproval(t *testing.T) {
 		it := towndesk.PowerItem{Name: r.name, Category: "行政处罚"}
 		return score(q, r, it, weight, p).score - score(parsed{concepts: q.concepts, rareWeight: 8}, r, it, weight, p).score
 	}
-	exceeded := parsed{concepts: []concept{c}, negated: true, exceeded: true, rareWeight: 8}
-	missing := parsed{concepts: []concept{c}, negated: true, missing: true, rareWeight: 8}
+	exceeded := parsed{concepts: []concept{c}, exceeded: true, rareWeight: 8}
+	missing := parsed{concepts: []concept{c}, missing: true, rareWeight: 8}
 	for _, tt := range []struct {
 		name   string
 		q      parsed

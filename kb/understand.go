@@ -38,15 +38,17 @@ type parsed struct {
 	// place, the frame, fillers and hints are dropped. It is the question's
 	// normalised form.
 	matter []string
-	// negated is true when the question says something was done without
-	// the approval it needed (没批就盖, 冇牌照, 无证经营).
-	negated bool
-	// missing and exceeded say which: the approval was not had (没批就盖)
-	// or was gone beyond (超出许可范围, 比批的多盖了两层).
+	// missing is true when the question says something was done without
+	// the approval it needed (没批就盖, 冇牌照, 无证经营), exceeded when it
+	// says an approval was gone beyond (超出许可范围, 比批的多盖了两层).
 	missing, exceeded bool
 	// rareWeight is the weight of a word only one indexed row uses.
 	rareWeight float64
 }
+
+// negated reports whether the question says something was done without
+// the approval it needed or beyond it: either is a violation.
+func (p *parsed) negated() bool { return p.missing || p.exceeded }
 
 // obstructionWord is the dictionary word that stands for obstructing an
 // inspection when a question says so in words of its own.
@@ -134,10 +136,9 @@ func (k *KB) understand(text string, tokens []string) parsed {
 	// approves); it outranks hints in the matter. Doing without an approval
 	// ("没批就盖", "无证经营", "未经许可") is a violation: the question is
 	// about a penalty, not about the approval, even when asked "谁检查".
-	out.negated = lexicon.NegatedApproval(text)
 	out.missing, out.exceeded = lexicon.MissingApproval(text), lexicon.ExceededApproval(text)
 	switch {
-	case out.negated && frameCat != "行政许可":
+	case out.negated() && frameCat != "行政许可":
 		out.category = "行政处罚"
 		if out.intent == towndesk.IntentApply {
 			out.intent = towndesk.IntentWho
@@ -148,7 +149,7 @@ func (k *KB) understand(text string, tokens []string) parsed {
 	// Asking where to apply in words no frame lists (到啥地方去办) asks
 	// where to apply, unless the question is about a violation or names
 	// another kind of power.
-	if out.intent == "" && !out.negated && (out.category == "" || out.category == "行政许可") && lexicon.AsksWhereToApply(text) {
+	if out.intent == "" && !out.negated() && (out.category == "" || out.category == "行政许可") && lexicon.AsksWhereToApply(text) {
 		out.intent = towndesk.IntentApply
 	}
 	if out.intent == towndesk.IntentApply && out.category == "" {

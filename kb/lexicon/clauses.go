@@ -46,13 +46,6 @@ func AsksWhetherMay(tokens []string) bool {
 	return false
 }
 
-// NegatedApproval reports whether q says something was done without the
-// approval it needed: a negation followed closely by an approval word (or
-// preceded by one: 许可证没办), 擅自, 私自, or an approval exceeded.
-func NegatedApproval(q string) bool {
-	return negatedApproval(q, true) || exceededApproval.MatchString(q)
-}
-
 // exceededApproval matches a question saying an approval was exceeded or
 // not followed, which is a violation too: 比批的多盖了两层, 超出批准的面积,
 // 不按许可证规定, 超过了许可的范围.
@@ -62,7 +55,8 @@ var exceededApproval = regexp.MustCompile(`超范围|超经营范围|超出经�
 	`(不按|没按|未按|不照)[^，。,.;；！？!?]{0,8}(批准|批的|许可|证上|审批)`)
 
 // MissingApproval reports whether q says something was done without the
-// approval it needed (没批就盖, 许可证没办), as opposed to beyond one (没按
+// approval it needed: a negation followed closely by an approval word (or
+// preceded by one: 许可证没办), 擅自 or 私自 (没批就盖), as opposed to beyond one (没按
 // 审批的面积建 says an approval was had).
 func MissingApproval(q string) bool { return negatedApproval(q, true) && !ExceededApproval(q) }
 
@@ -78,8 +72,11 @@ var exceedsApproval = regexp.MustCompile(`超范围|(超出|超越|超过)[^，�
 // ExceedsApproval reports whether an item's name is about going beyond an
 // approval rather than lacking it. 未按照规定取得…许可 is lacking one.
 func ExceedsApproval(name string) bool {
-	return exceedsApproval.MatchString(strings.ReplaceAll(strings.ReplaceAll(name, "未按照规定取得", ""), "未按规定取得", ""))
+	return exceedsApproval.MatchString(lackingWords.Replace(name))
 }
+
+// lackingWords blank out 未按(照)规定取得, which says an approval was lacked.
+var lackingWords = strings.NewReplacer("未按照规定取得", "", "未按规定取得", "")
 
 // LacksApproval reports whether an item's name is about doing without an
 // approval (未取得…许可, 无…证, 未经批准): a negation followed closely by an
@@ -202,17 +199,11 @@ func IsQuantity(s string) bool {
 // settings are words naming where something happens: venues and the places
 // of a village or a town. A question naming only a setting and an act no
 // list knows (超市缺斤短两, 网吧让小孩上网) asks about the act.
-var settings = map[string]bool{}
-
-func init() {
-	for _, w := range strings.Fields(`车站 汽车站 火车站 客运站 公交站 站台 超市 商场 商店 小卖部 便利店 门市 门面 铺面 店里 店门口
+var settings = setOf(`车站 汽车站 火车站 客运站 公交站 站台 超市 商场 商店 小卖部 便利店 门市 门面 铺面 店里 店门口
 		网吧 歌厅 舞厅 酒吧 茶楼 饭店 餐馆 饭馆 餐厅 食堂 学校 校门口 幼儿园 医院 诊所 药店 小区 楼道 楼里 楼下 院子 家里 屋里
 		村里 村口 村头 镇上 街上 路边 路上 马路上 河里 河边 湖里 湖边 山上 山里 林子里 地里 田里 公园 集市 菜市场 工地上 工厂 厂里
 		门口 景区 宾馆 酒店 旅馆 加油站 码头 银行 单位 办公室 车上 广场上 市场里
-		棋牌室 麻将馆 游戏厅 台球室 电影院 影院 足浴店 洗浴中心 浴室 KTV 茶馆 民宿 电竞馆 健身房`) {
-		settings[w] = true
-	}
-}
+		棋牌室 麻将馆 游戏厅 台球室 电影院 影院 足浴店 洗浴中心 浴室 KTV 茶馆 民宿 电竞馆 健身房`)
 
 // IsSetting reports whether a word names only where something happens
 // (网吧, 河边, 超市), not what happens there.

@@ -21,7 +21,7 @@ func TestReaders(t *testing.T) {
 			"对擅自占用城市道路摆摊设点的处罚":             false,
 			"对食品生产经营者未按规定建立并遵守进货查验记录制度的处罚": false,
 		}},
-		{"NegatedApproval", NegatedApproval, map[string]bool{
+		{"NegatedApproval", func(q string) bool { return MissingApproval(q) || ExceededApproval(q) }, map[string]bool{
 			"没批就盖了两层":          true,
 			"没有办乡村建设规划许可证":     true,
 			"乡村规划许可证没办就开槽了":    true, // the approval first, then that it was not had
