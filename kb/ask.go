@@ -256,9 +256,7 @@ func (k *KB) gather(ctx context.Context, q Query) (*towndesk.AskResult, []scored
 	}
 	res := &towndesk.AskResult{Question: q.Question, Places: []towndesk.Place{}, Matches: []towndesk.Match{},
 		Terms: []string{}, Searched: []towndesk.List{}}
-	text := lexicon.NormText(strings.TrimSpace(q.Question))
-	tokens := lexicon.CutClauses(ps.Seg(), text)
-	ms := ps.Scan(tokens)
+	text, tokens, ms := k.read(ps, q.Question)
 	placeMs := ms
 	if len(ms) == 0 && q.HintPlace != "" {
 		placeMs = ps.Scan(ps.Seg().Cut(lexicon.NormText(q.HintPlace)))
@@ -365,9 +363,23 @@ func (k *KB) Matter(ctx context.Context, question string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	text := lexicon.NormText(strings.TrimSpace(question))
-	tokens := lexicon.CutClauses(ps.Seg(), text)
-	return k.understand(text, lexicon.Cut(tokens, ps.Scan(tokens))).matter, nil
+	text, tokens, ms := k.read(ps, question)
+	return k.understand(text, lexicon.Cut(tokens, ms)).matter, nil
+}
+
+// read normalises a question and cuts it into tokens, with the slips of a
+// pinyin keyboard in the dictionary's words put right (垃级桶 is read as
+// 垃圾桶), and finds the places it names.
+func (k *KB) read(ps *lexicon.Places, question string) (text string, tokens []string, ms []lexicon.Mention) {
+	text = lexicon.NormText(strings.TrimSpace(question))
+	tokens = lexicon.CutClauses(ps.Seg(), text)
+	ms = ps.Scan(tokens)
+	if fixed, words := k.book().Retype(ps.Seg(), text, tokens, ms); len(words) > 0 {
+		text = fixed
+		tokens = lexicon.CutClauses(ps.Seg(), text)
+		ms = ps.Scan(tokens)
+	}
+	return text, tokens, ms
 }
 
 // current returns the covered places, rebuilding them (and refreshing the

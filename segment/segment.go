@@ -264,11 +264,30 @@ func (s *Segmenter) cutHan(text string, out []string) []string {
 	return s.cut(text, out, false)
 }
 
+// LogProb returns the log probability of the most probable cut of a run
+// of Han characters: how likely the text is as words. A slip of the
+// keyboard (垃级桶 for 垃圾桶) makes text less likely than the words meant.
+func (s *Segmenter) LogProb(text string) float64 {
+	_, _, logp := s.best(text, false)
+	return logp
+}
+
 // cut appends the most probable cut of a run of Han characters; split
 // rules out the cut that keeps the whole run as one word.
 func (s *Segmenter) cut(text string, out []string, split bool) []string {
+	starts, next, _ := s.best(text, split)
+	for i := 0; i < len(next)-1; i = next[i] {
+		out = append(out, text[starts[i]:starts[next[i]]])
+	}
+	return out
+}
+
+// best finds the most probable cut of a run of Han characters: the byte
+// offset of each rune (and len(text)), the end of the word starting at
+// each rune, and the cut's log probability.
+func (s *Segmenter) best(text string, split bool) (starts, next []int, logp0 float64) {
 	// starts[i] is the byte offset of rune i; starts[n] = len(text).
-	starts := make([]int, 0, len(text)/3+1)
+	starts = make([]int, 0, len(text)/3+1)
 	for i := range text {
 		starts = append(starts, i)
 	}
@@ -277,7 +296,7 @@ func (s *Segmenter) cut(text string, out []string, split bool) []string {
 	// logp[i] is the log probability of the best cut of runes i..n, and
 	// next[i] the end (in runes) of its first word.
 	logp := make([]float64, n+1)
-	next := make([]int, n+1)
+	next = make([]int, n+1)
 	// runeAt maps a byte offset in text to its rune index.
 	runeAt := make([]int32, len(text)+1)
 	for i, b := range starts {
@@ -311,8 +330,5 @@ func (s *Segmenter) cut(text string, out []string, split bool) []string {
 			}
 		}
 	}
-	for i := 0; i < n; i = next[i] {
-		out = append(out, text[starts[i]:starts[next[i]]])
-	}
-	return out
+	return starts, next, logp[0]
 }

@@ -1,0 +1,171 @@
+package lexicon
+
+import (
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/towndesk/towndesk/kb/lexicon/internal/homophone"
+	"github.com/towndesk/towndesk/segment"
+)
+
+// Shortest and longest dictionary words Retype puts right. A slip in a
+// word of two characters is not told from another word (见面 is no slip
+// for 建面), and the dictionary has few words longer than six.
+const minRetype, maxRetype = 3, 6
+
+// maxRetypes bounds the words put right in one question.
+const maxRetypes = 3
+
+// Retype puts right the slips of a pinyin keyboard in the dictionary's
+// words. Where three to six characters of text differ in exactly one
+// character from exactly one word of the synonym dictionary, and that
+// character shares a reading with the word's (垃级桶 for 垃圾桶, 违章见筑 for
+// 违章建筑), the text is read as the word. Nothing already read as a
+// phrase of the book or a place (mentions, over tokens, the text's
+// tokens as CutClauses cut it) is changed, nor are characters outside
+// the common ones. And the text must read as more likely words with the
+// word than without (seg's probability of the run of Han characters
+// around it): 大礼花 stays, though 打礼花 is a dictionary word, and so
+// does 安全生产, though 安全绳 is one. It returns the text put right and
+// the words it put in.
+func (b *Phrasebook) Retype(seg *segment.Segmenter, text string, tokens []string, mentions []Mention) (string, []string) {
+	rs := []rune(text)
+	covered := b.covered(text, tokens, mentions)
+	type fix struct {
+		at, n int
+		word  string
+	}
+	var fixes []fix
+	taken := make([]bool, len(rs))
+	for n := maxRetype; n >= minRetype; n-- {
+		for i := 0; i+n <= len(rs) && len(fixes) < maxRetypes; i++ {
+			w := rs[i : i+n]
+			if !allHan(w) || b.kind[string(w)] != None || anyOf(taken[i:i+n]) {
+				continue
+			}
+			word, ok := b.retype(w, covered[i:i+n])
+			if !ok || !likelier(seg, rs, i, word) {
+				continue
+			}
+			fixes = append(fixes, fix{i, n, word})
+			for k := i; k < i+n; k++ {
+				taken[k] = true
+			}
+		}
+	}
+	if len(fixes) == 0 {
+		return text, nil
+	}
+	var words []string
+	for _, f := range fixes {
+		copy(rs[f.at:], []rune(f.word))
+		words = append(words, f.word)
+	}
+	return string(rs), words
+}
+
+// retype returns the one synonym word that w is a slip for, changing a
+// character not covered; ok is false for none, or for two.
+func (b *Phrasebook) retype(w []rune, covered []bool) (word string, ok bool) {
+	for j := range w {
+		if covered[j] {
+			continue
+		}
+		prefix, suffix := string(w[:j]), string(w[j+1:])
+		if j > 0 && !b.isPrefix(prefix) {
+			continue
+		}
+		var buf [4 * maxRetype]byte
+		homophone.Each(w[j], func(h rune) bool {
+			cand := append(utf8.AppendRune(append(buf[:0], prefix...), h), suffix...)
+			if b.kind[string(cand)] != Synonym { // no allocation
+				return true
+			}
+			if word != "" && word != string(cand) {
+				ok = false
+				return false
+			}
+			word, ok = string(cand), true
+			return true
+		})
+		if word != "" && !ok {
+			return "", false // two words: no guess
+		}
+	}
+	return word, ok
+}
+
+// covered marks the runes of text that are read as a phrase of the book,
+// a place, or no Han word at all: a slip is never looked for there.
+func (b *Phrasebook) covered(text string, tokens []string, mentions []Mention) []bool {
+	out := make([]bool, utf8.RuneCountInString(text))
+	inPlace := make([]bool, len(tokens))
+	for _, m := range mentions {
+		for i := m.start; i < m.end && i < len(tokens); i++ {
+			inPlace[i] = true
+		}
+	}
+	phrase := 0     // tokens left of the current phrase
+	at, pos := 0, 0 // byte and rune offset in text
+	for i, t := range tokens {
+		if n, _ := b.Longest(tokens[i:]); n > 0 && phrase == 0 {
+			phrase = n
+		}
+		in := phrase > 0
+		if phrase > 0 {
+			phrase--
+		}
+		if t == ClauseBreak {
+			continue
+		}
+		k := strings.Index(text[at:], t)
+		if k < 0 {
+			continue // not found verbatim: leave the rest as it is
+		}
+		pos += utf8.RuneCountInString(text[at : at+k])
+		n := utf8.RuneCountInString(t)
+		if in || inPlace[i] {
+			for r := pos; r < pos+n; r++ {
+				out[r] = true
+			}
+		}
+		at += k + len(t)
+		pos += n
+	}
+	return out
+}
+
+// likelier reports whether the run of Han characters around rs[at:]
+// reads as more likely words with word at at than as it stands.
+func likelier(seg *segment.Segmenter, rs []rune, at int, word string) bool {
+	from, to := at, at
+	for from > 0 && unicode.Is(unicode.Han, rs[from-1]) {
+		from--
+	}
+	for to < len(rs) && unicode.Is(unicode.Han, rs[to]) {
+		to++
+	}
+	fixed := slices.Clone(rs[from:to])
+	copy(fixed[at-from:], []rune(word))
+	return seg.LogProb(string(fixed)) > seg.LogProb(string(rs[from:to]))
+}
+
+func allHan(rs []rune) bool {
+	for _, r := range rs {
+		if !unicode.Is(unicode.Han, r) {
+			return false
+		}
+	}
+	return true
+}
+
+func anyOf(bs []bool) bool {
+	for _, b := range bs {
+		if b {
+			return true
+		}
+	}
+	return false
+}
