@@ -90,6 +90,11 @@ func (k *KB) understand(text string, tokens []string) parsed {
 					if out.intent == "" {
 						out.intent = intent
 					}
+					// 去哪备案, 找谁登记: what is to be done is part of
+					// the matter (业主委员会备案), not only where.
+					if w := lexicon.FramedAct(phrase); w != "" {
+						units = append(units, unit{[]string{w}, false, clause, compound})
+					}
 				case lexicon.Hint:
 					if out.category == "" {
 						out.category = lexicon.HintOf(phrase)

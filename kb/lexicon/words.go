@@ -291,6 +291,17 @@ func TrailingFrame(phrase string) (category string, intent towndesk.Intent, ok b
 	return "", "", false
 }
 
+// FramedAct returns the act a frame names that rows name too (备案 of
+// 去哪备案, 登记 of 找谁登记), or "".
+func FramedAct(frame string) string {
+	for _, w := range []string{"备案", "登记"} {
+		if strings.HasSuffix(frame, w) {
+			return w
+		}
+	}
+	return ""
+}
+
 // HintOf returns the kind of power hint word w points at, or "".
 func HintOf(w string) string { return hints[w] }
 
