@@ -5,16 +5,13 @@ import (
 	"testing"
 
 	"github.com/towndesk/towndesk"
-	"github.com/towndesk/towndesk/gazetteer"
+	"github.com/towndesk/towndesk/internal/testenv"
 )
 
 // TestFailureTextNamesPlaces checks that chat's advice for a place it
 // could not pin down names places, never a command-line flag.
 func TestFailureTextNamesPlaces(t *testing.T) {
-	g, err := gazetteer.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := testenv.Gazetteer(t)
 	tests := []struct {
 		name, text, want string
 	}{

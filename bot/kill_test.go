@@ -23,12 +23,10 @@ import (
 
 	"github.com/towndesk/towndesk"
 	"github.com/towndesk/towndesk/bot/masklog"
-	"github.com/towndesk/towndesk/gazetteer"
 	"github.com/towndesk/towndesk/handlers/chat"
 	"github.com/towndesk/towndesk/handlers/desk"
 	"github.com/towndesk/towndesk/handlers/qa"
 	"github.com/towndesk/towndesk/internal/testenv"
-	"github.com/towndesk/towndesk/storage"
 )
 
 // The kill test runs the bot in a child process (this test binary, run
@@ -50,14 +48,7 @@ func TestKillChild(t *testing.T) {
 	if dir == "" {
 		t.Skip("run by TestIntakeSurvivesKills")
 	}
-	db, err := storage.Open(filepath.Join(dir, "towndesk.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	gaz, err := gazetteer.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, gaz := testenv.DB(t, dir), testenv.Gazetteer(t)
 	cfg := testConfig()
 	c := chat.New(qa.NewLists(db, nil, nil, gaz), db)
 	c.Desk = chat.NewDesk(desk.New(db, desk.Config{Places: gaz}), cfg.Desk.Workers, []string{chDesk})
@@ -84,7 +75,6 @@ func TestKillChild(t *testing.T) {
 	cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	b.Close(cctx)
-	db.Close()
 }
 
 // child is a running TestKillChild.
@@ -225,11 +215,7 @@ func TestIntakeSurvivesKills(t *testing.T) {
 	}
 
 	// A last run sends whatever the kills left in the outbox.
-	db, err := storage.Open(filepath.Join(dir, "towndesk.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := testenv.DB(t, dir)
 	c := startChild(t, dir, f.apiURL())
 	testenv.OutboxDrained(t, db, 90*time.Second)
 	c.cmd.Process.Signal(syscall.SIGTERM)

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -16,6 +15,7 @@ import (
 	"github.com/towndesk/towndesk/bot/deliver"
 	"github.com/towndesk/towndesk/bot/masklog"
 	"github.com/towndesk/towndesk/handlers/summary"
+	"github.com/towndesk/towndesk/internal/testenv"
 	"github.com/towndesk/towndesk/storage"
 )
 
@@ -30,7 +30,7 @@ var testShanghai = func() *time.Location {
 // summaryTestWorld is a database file with one request, and the entry of
 // a Monday 09:00 summary for 滕州市滨湖镇.
 type summaryTestWorld struct {
-	path string
+	dir string // holds the database file
 	// The clock runs from base, in real time, so that leases run out.
 	mu      sync.Mutex
 	base    time.Time
@@ -44,7 +44,7 @@ var binhuPlace = towndesk.Place{Province: "山东省", County: "滕州市", Coun
 
 func newSummaryTestWorld(t *testing.T) *summaryTestWorld {
 	t.Helper()
-	w := &summaryTestWorld{path: filepath.Join(t.TempDir(), "towndesk.db"), slack: newFakeSlack(t), logs: &syncBuffer{},
+	w := &summaryTestWorld{dir: t.TempDir(), slack: newFakeSlack(t), logs: &syncBuffer{},
 		// Wednesday of the week after 2026-W10: Monday's run was missed.
 		base: time.Date(2026, 3, 11, 10, 0, 0, 0, testShanghai), started: time.Now(),
 		entry: SummaryEntry{Name: "summaries[0]", Channel: "C0BINHU", Schedule: "0 9 * * 1", Location: testShanghai,
@@ -72,14 +72,11 @@ func (w *summaryTestWorld) setNow(t time.Time) {
 	w.mu.Unlock()
 }
 
+// open opens a new handle of the world's database file, closed when the
+// test ends.
 func (w *summaryTestWorld) open(t *testing.T) *storage.DB {
 	t.Helper()
-	db, err := storage.Open(w.path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
+	return testenv.DB(t, w.dir)
 }
 
 // scheduler returns a new scheduler on a new handle of the database

@@ -28,16 +28,7 @@ func (c *countingSource) EditionItems(ctx context.Context, id int64) ([]towndesk
 
 func importList(t *testing.T, db *storage.DB, town, edition string, items ...towndesk.PowerItem) {
 	t.Helper()
-	gaz := testenv.Gazetteer(t)
-	p, err := gaz.ResolveCounty("滕州市", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if town != "" {
-		if p, err = gaz.ResolveTown(p, town); err != nil {
-			t.Fatal(err)
-		}
-	}
+	p := testenv.Place(t, testenv.Gazetteer(t), "滕州市", town)
 	if _, err := db.ImportEdition(context.Background(), storage.EditionInput{Place: p, Edition: edition, Items: items}); err != nil {
 		t.Fatal(err)
 	}

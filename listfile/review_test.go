@@ -235,11 +235,7 @@ func TestParseNoSilentMisread(t *testing.T) {
 		}},
 	}
 	for _, h := range []string{"行政主体", "执法机关", "执法部门"} {
-		tests = append(tests, layoutCase{"a body column headed " + h + " is read, not the title's town", csvFile("官桥镇.csv",
-			[]string{"滕州市官桥镇权责清单"},
-			[]string{"序号", "事项名称", "事项类型", h},
-			[]string{"1", "对非法占用耕地的处罚", "行政处罚", "滕州市自然资源局"},
-		), []towndesk.PowerItem{
+		tests = append(tests, layoutCase{"a body column headed " + h + " is read, not the title's town", departmentColumn(h), []towndesk.PowerItem{
 			{Name: "对非法占用耕地的处罚", Category: "行政处罚", Body: "滕州市自然资源局", Mode: "法定"},
 		}, nil})
 	}
@@ -285,13 +281,21 @@ func TestParseRefusesAmbiguous(t *testing.T) {
 		), []string{"官桥镇.xlsx: 这是清单的调整（变更）说明（列 调整类型）"}},
 	}
 	for _, h := range []string{"责任单位", "主管部门"} {
-		tests = append(tests, refusal{h + " without a body column, under a town's title", csvFile("官桥镇.csv",
-			[]string{"滕州市官桥镇权责清单"},
-			[]string{"序号", "事项名称", "事项类型", h},
-			[]string{"1", "对非法占用耕地的处罚", "行政处罚", "滕州市自然资源局"},
-		), []string{"官桥镇.csv:2: 表头没有实施主体列，列 " + h + " 可能是实施主体"}})
+		tests = append(tests, refusal{h + " without a body column, under a town's title", departmentColumn(h),
+			[]string{"官桥镇.csv:2: 表头没有实施主体列，列 " + h + " 可能是实施主体"}})
 	}
 	runRefusals(t, tests)
+}
+
+// departmentColumn is a town's list, under the town's title, whose last
+// column, headed h, names a county department: TestParseNoSilentMisread
+// reads the headers that mean the body, TestParseRefusesAmbiguous refuses
+// those that may.
+func departmentColumn(h string) func(*testing.T) File {
+	return csvFile("官桥镇.csv",
+		[]string{"滕州市官桥镇权责清单"},
+		[]string{"序号", "事项名称", "事项类型", h},
+		[]string{"1", "对非法占用耕地的处罚", "行政处罚", "滕州市自然资源局"})
 }
 
 // TestParseTitleTown: a list imported for a town (--town) whose body is

@@ -3,7 +3,6 @@ package deliver
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -92,10 +91,7 @@ func (f *fakeSender) wait(t *testing.T) storage.Post {
 
 func openOutbox(t *testing.T, o OutboxOptions) (*storage.DB, *Outbox, func()) {
 	t.Helper()
-	db, err := storage.Open(filepath.Join(t.TempDir(), "towndesk.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := testenv.DB(t, "")
 	o.Store, o.Poster = db, NewPoster(-1, 1, 1000)
 	if o.Owner == "" {
 		o.Owner = "test"
@@ -110,7 +106,7 @@ func openOutbox(t *testing.T, o OutboxOptions) (*storage.DB, *Outbox, func()) {
 		o.Poster.Close(context.Background())
 		db.ReleasePosts(context.Background(), o.Owner)
 	}
-	t.Cleanup(func() { stop(); db.Close() })
+	t.Cleanup(stop)
 	return db, x, stop
 }
 
@@ -237,11 +233,7 @@ func TestOutboxDropsWhatGoesNowhereAndGivesUpOldPosts(t *testing.T) {
 
 func TestOutboxLeavesPostsForTheNextStart(t *testing.T) {
 	ctx := context.Background()
-	db, err := storage.Open(filepath.Join(t.TempDir(), "towndesk.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := testenv.DB(t, "")
 	a, b := newRequest(t, db, "张三"), newRequest(t, db, "李四")
 	addPosts(t, db, storage.Post{Kind: storage.PostCard, RequestID: a, Channel: "C1"},
 		storage.Post{Kind: storage.PostCard, RequestID: b, Channel: "C1"})

@@ -73,9 +73,7 @@ func TestImportListsDiffAsk(t *testing.T) {
 	v2 := writeFile(t, src, "v2.csv", listHeader+
 		"1,BH-1,对露天焚烧秸秆的处罚,行政处罚,《中华人民共和国大气污染防治法》第一百一十九条,滕州市滨湖镇综合行政执法办公室,综合执法办,赋权\n"+
 		"3,BH-3,对随意倾倒生活垃圾的处罚,行政处罚,《中华人民共和国固体废物污染环境防治法》第一百一十一条,滕州市滨湖镇人民政府,,赋权\n")
-	if _, errOut, code := runMain(t, "", "import", "--data", data, "--county", "滕州市", "--town", "滨湖镇", "--edition", "2024版", v2); code != 0 {
-		t.Fatalf("import v2 exit %d: %s", code, errOut)
-	}
+	mustRun(t, "", "import", "--data", data, "--county", "滕州市", "--town", "滨湖镇", "--edition", "2024版", v2)
 	out = mustRun(t, "", "diff", "--data", data, "--county", "滕州", "--town", "滨湖镇")
 	for _, want := range []string{"2023版（2 条）→ 2024版（2 条）", "+ BH-3", "- BH-2", "~ BH-1", "实施主体：滕州市滨湖镇人民政府 → 滕州市滨湖镇综合行政执法办公室"} {
 		if !strings.Contains(out, want) {
@@ -105,9 +103,7 @@ func TestImportRejectsBadInputAndKeepsData(t *testing.T) {
 	data := t.TempDir()
 	src := t.TempDir()
 	good := writeFile(t, src, "good.csv", listHeader+"1,A-1,对露天焚烧秸秆的处罚,行政处罚,,滕州市滨湖镇人民政府,,赋权\n")
-	if _, errOut, code := runMain(t, "", "import", "--data", data, "--county", "滕州", "--town", "滨湖", "--edition", "1", good); code != 0 {
-		t.Fatalf("import exit %d: %s", code, errOut)
-	}
+	mustRun(t, "", "import", "--data", data, "--county", "滕州", "--town", "滨湖", "--edition", "1", good)
 	before, _, _ := runMain(t, "", "lists", "--data", data, "--json")
 
 	tests := []struct {
@@ -188,9 +184,7 @@ func bigImport(t *testing.T, data string, n int) (small, big string) {
 	t.Helper()
 	src := t.TempDir()
 	small = writeFile(t, src, "small.csv", listHeader+"1,K-1,对露天焚烧秸秆的处罚,行政处罚,,滕州市滨湖镇人民政府,,赋权\n")
-	if _, errOut, code := runMain(t, "", "import", "--data", data, "--county", "滕州", "--town", "滨湖", "--edition", "1", small); code != 0 {
-		t.Fatalf("import exit %d: %s", code, errOut)
-	}
+	mustRun(t, "", "import", "--data", data, "--county", "滕州", "--town", "滨湖", "--edition", "1", small)
 	var b strings.Builder
 	b.WriteString(listHeader)
 	for i := 0; i < n; i++ {
@@ -331,12 +325,8 @@ func TestDataDirectoryPrivate(t *testing.T) {
 	data := filepath.Join(t.TempDir(), "a", "data")
 	src := writeFile(t, t.TempDir(), "v1.csv", listHeader+
 		"1,BH-1,对露天焚烧秸秆的处罚,行政处罚,,滕州市滨湖镇人民政府,综合执法办,赋权\n")
-	if _, errOut, code := runMain(t, "", "import", "--data", data, "--county", "滕州", "--town", "滨湖", src); code != 0 {
-		t.Fatalf("import exit %d: %s", code, errOut)
-	}
-	if _, errOut, code := runMain(t, "", "ask", "--data", data, "滨湖镇谁管烧秸秆"); code != 0 {
-		t.Fatalf("ask exit %d: %s", code, errOut)
-	}
+	mustRun(t, "", "import", "--data", data, "--county", "滕州", "--town", "滨湖", src)
+	mustRun(t, "", "ask", "--data", data, "滨湖镇谁管烧秸秆")
 	files := 0
 	err := filepath.WalkDir(data, func(p string, d os.DirEntry, err error) error {
 		if err != nil {

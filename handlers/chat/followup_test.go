@@ -164,14 +164,7 @@ func TestFollowUpBasisFeedbackAndStartOver(t *testing.T) {
 	db, k, idx, gaz := testenv.Search(t)
 	c := New(qa.NewLists(db, k, idx, gaz), db)
 	ctx := context.Background()
-	county, err := gaz.ResolveCounty("滕州市", "山东")
-	if err != nil {
-		t.Fatal(err)
-	}
-	binhu, err := gaz.ResolveTown(county, "滨湖镇")
-	if err != nil {
-		t.Fatal(err)
-	}
+	binhu := testenv.Place(t, gaz, "滕州市", "滨湖镇")
 	if _, err := db.ImportEdition(ctx, storage.EditionInput{Place: binhu, Edition: "2026", Items: []towndesk.PowerItem{
 		{Code: "BH-001", Name: "对露天焚烧秸秆的处罚", Category: "行政处罚", Body: "滕州市滨湖镇人民政府", Mode: towndesk.ModeDevolved,
 			Basis: "《山东省秸秆综合利用条例》第十二条"},
@@ -180,10 +173,7 @@ func TestFollowUpBasisFeedbackAndStartOver(t *testing.T) {
 	}}); err != nil {
 		t.Fatal(err)
 	}
-	guanqiao, err := gaz.ResolveTown(county, "官桥镇")
-	if err != nil {
-		t.Fatal(err)
-	}
+	guanqiao := testenv.Place(t, gaz, "滕州市", "官桥镇")
 	if _, err := db.ImportEdition(ctx, storage.EditionInput{Place: guanqiao, Edition: "2026", Items: []towndesk.PowerItem{
 		{Code: "GQ-001", Name: "对在乡、村庄规划区内未依法取得乡村建设规划许可证进行建设的处罚", Category: "行政处罚",
 			Body: "滕州市官桥镇人民政府", Mode: towndesk.ModeStatutory, Basis: "《中华人民共和国城乡规划法》第六十五条"},

@@ -121,14 +121,8 @@ type summaryWorld struct {
 func newSummaryWorld(t *testing.T) *summaryWorld {
 	t.Helper()
 	db, gaz, county := testenv.Tengzhou(t)
-	binhu, err := gaz.ResolveTown(county, "滨湖镇")
-	if err != nil {
-		t.Fatal(err)
-	}
-	other, err := gaz.ResolveTown(county, "龙阳镇")
-	if err != nil {
-		t.Fatal(err)
-	}
+	binhu := testenv.Place(t, gaz, "滕州市", "滨湖镇")
+	other := testenv.Place(t, gaz, "滕州市", "龙阳镇")
 	cal := testenv.Calendar(t, summaryHolidays)
 	clock := &testclock.Clock{}
 	db.Now = clock.Now

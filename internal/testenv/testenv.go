@@ -43,16 +43,29 @@ func Gazetteer(t testing.TB) *gazetteer.Gazetteer {
 	return gaz
 }
 
+// Place resolves county in gaz and, unless town is "", the town in it
+// (Place(t, gaz, "滕州市", "滨湖镇")). It fails the test if the gazetteer
+// has no such place.
+func Place(t testing.TB, gaz *gazetteer.Gazetteer, county, town string) towndesk.Place {
+	t.Helper()
+	p, err := gaz.ResolveCounty(county, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if town != "" {
+		if p, err = gaz.ResolveTown(p, town); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return p
+}
+
 // Tengzhou opens a fresh database file, with the gazetteer and the county
 // 滕州市 (山东) that the desk and summary tests work in.
 func Tengzhou(t testing.TB) (*storage.DB, *gazetteer.Gazetteer, towndesk.Place) {
 	t.Helper()
 	db, gaz := DB(t, ""), Gazetteer(t)
-	county, err := gaz.ResolveCounty("滕州市", "山东")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return db, gaz, county
+	return db, gaz, Place(t, gaz, "滕州市", "")
 }
 
 // Search opens a fresh data directory as the CLI does: a database file

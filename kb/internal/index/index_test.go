@@ -23,14 +23,8 @@ func lists(t *testing.T) (*storage.DB, *index.Index, int64, int64) {
 	dir := t.TempDir()
 	db := testenv.DB(t, dir)
 	gaz := testenv.Gazetteer(t)
-	county, err := gaz.ResolveCounty("滕州市", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	town, err := gaz.ResolveTown(county, "滨湖镇")
-	if err != nil {
-		t.Fatal(err)
-	}
+	county := testenv.Place(t, gaz, "滕州市", "")
+	town := testenv.Place(t, gaz, "滕州市", "滨湖镇")
 	row := func(code, name, basis string) towndesk.PowerItem {
 		return towndesk.PowerItem{Code: code, Name: name, Basis: basis, Body: "某部门", Mode: towndesk.ModeRetained, Category: "行政处罚"}
 	}
@@ -131,11 +125,7 @@ func TestStats(t *testing.T) {
 	}
 
 	// A new edition replaces the old rows, and the remembered stats with them.
-	gaz := testenv.Gazetteer(t)
-	county, err := gaz.ResolveCounty("滕州市", "")
-	if err != nil {
-		t.Fatal(err)
-	}
+	county := testenv.Place(t, testenv.Gazetteer(t), "滕州市", "")
 	if _, err := db.ImportEdition(ctx, storage.EditionInput{Place: county, Edition: "2", Items: []towndesk.PowerItem{
 		{Code: "C-9", Name: "对违法建设的处罚", Body: "某部门", Mode: towndesk.ModeRetained, Category: "行政处罚"},
 	}}); err != nil {

@@ -107,11 +107,7 @@ func TestLaterPlacesDoNotCollide(t *testing.T) {
 // names are the catalogue's, and every penalty a name states is one the
 // cited article sets.
 func TestStyleNames(t *testing.T) {
-	cat := catalogue(t)
-	laws, err := law.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat, laws := catalogue(t), loadLaws(t)
 	penalties := []string{"罚款", "没收", "警告", "拆除", "吊销", "拘留", "停业", "停产", "停工", "补种", "恢复植被", "恢复原状", "取缔", "退还", "关闭", "停止违法行为", "停止建设", "停止施工", "停止诊疗"}
 	for _, k := range laterStyles {
 		s := styles[k]
@@ -158,11 +154,7 @@ func TestStyleNames(t *testing.T) {
 // basis as the list writes it must lead, through the same citation reader
 // towndesk uses, to the article of the power the row names.
 func TestEveryRowCitesItsArticle(t *testing.T) {
-	cat := catalogue(t)
-	laws, err := law.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	cat, laws := catalogue(t), loadLaws(t)
 	byName := map[string]map[string]*power{} // style ("" = catalogue) → name → power
 	byName[""] = map[string]*power{}
 	for _, p := range cat {

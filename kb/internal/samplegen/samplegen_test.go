@@ -21,13 +21,21 @@ import (
 // sampleDir is the committed sample, relative to this package.
 const sampleDir = "../../sample"
 
-func catalogue(t *testing.T) []*power {
+// loadLaws loads the embedded laws the catalogue cites, failing the test
+// if they do not load.
+func loadLaws(t *testing.T) *law.Laws {
 	t.Helper()
 	laws, err := law.Load()
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("law.Load: %v", err)
 	}
-	cat, err := parseCatalogue(catalogueText, laws)
+	return laws
+}
+
+// catalogue parses the catalogue of powers against the embedded laws.
+func catalogue(t *testing.T) []*power {
+	t.Helper()
+	cat, err := parseCatalogue(catalogueText, loadLaws(t))
 	if err != nil {
 		t.Fatalf("parseCatalogue: %v", err)
 	}
@@ -63,10 +71,7 @@ var smallNumbers = map[string]int{"一": 1, "二": 2, "三": 3, "四": 4, "五":
 // embedded laws, under the law's real title, and that the article (or the
 // cited paragraph) contains the power's proof phrase, and every sub-item's.
 func TestLegalBasis(t *testing.T) {
-	laws, err := law.Load()
-	if err != nil {
-		t.Fatalf("law.Load: %v", err)
-	}
+	laws := loadLaws(t)
 	for _, p := range catalogue(t) {
 		m := paragraphRe.FindStringSubmatch(p.Article)
 		if m == nil {
