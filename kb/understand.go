@@ -151,6 +151,12 @@ func (k *KB) understand(text string, tokens []string) parsed {
 	case frameCat != "":
 		out.category = frameCat
 	}
+	// Asking who seals off a site or pulls a building down (谁来查封强拆,
+	// 哪个来拆) asks about the coercive measure, also when the building
+	// lacked a permit, which alone would ask about the penalty.
+	if out.category != "行政许可" && lexicon.AsksCoercion(text) {
+		out.category = "行政强制"
+	}
 	// Asking where to apply in words no frame lists (到啥地方去办) asks
 	// where to apply, unless the question is about a violation or names
 	// another kind of power.

@@ -230,11 +230,13 @@ func ActName(name string) string {
 
 // obstructs matches keeping inspectors out: 不让 (不给, 不准, 不许), maybe
 // who was kept out, and going in or inspecting (不让安监进门检查, 不让查,
-// 不给执法人员进厂); or a fixed phrase (被拦在门外, 锁门不让). A bare 进
-// (进行) or a 查 further on (拒不改正检查发现的问题) is not enough.
+// 不给执法人员进厂, 就是不让进。); or a fixed phrase (被拦在门外, 锁门不让,
+// 叫人堵门口). A bare 进 going on (进行, 进货) or a 查 further on
+// (拒不改正检查发现的问题) is not enough.
 var (
 	obstructs = regexp.MustCompile(`(不让|不给|不准|不许)(人|我们|他们|安监|执法人员|执法队|检查组|工作人员|检查人员|环保|应急局)?` +
-		`(进门|进厂|进场|进院|进来|进去|入内|进车间|进厂区|查|检查|看)|拦在门外|挡在门外|拦着不让|锁着门不让|锁门不让|拦住不让`)
+		`(进门|进厂|进场|进院|进来|进去|入内|进车间|进厂区|查|检查|看|进(?:[，。,.!?！？；;\s]|$))|` +
+		`拦在门外|挡在门外|拦着不让|锁着门不让|锁门不让|拦住不让|堵(?:着|住)?(?:大门|门口|门)不让|叫人堵(?:着|住)?(?:大门|门口|门)`)
 	inspecting = regexp.MustCompile(`检查|巡查|安监|执法人员|执法队|检查组|检查人员|来查|去查|查看`)
 )
 
@@ -243,6 +245,21 @@ var (
 // inspection (拒绝、阻碍监督检查), not about the inspection.
 func ObstructsInspection(text string) bool {
 	return obstructs.MatchString(text) && inspecting.MatchString(text)
+}
+
+// coercion matches asking about sealing off a site or tearing down a
+// building: the words of the measure (查封, 强拆, 强制拆除), or who is to
+// pull it down (谁来拆, 哪个来拆).
+var (
+	coercion = regexp.MustCompile(`查封|强拆|强制拆除|强行拆除|(谁|哪个|边个|啥人|哪个部门|什么部门|谁能)(来|去|负责|能)?拆`)
+	fining   = regexp.MustCompile(`罚`)
+)
+
+// AsksCoercion reports whether a question asks about a coercive measure
+// (查封, 强制拆除) rather than a penalty: it names the measure or asks who
+// pulls down, and says nothing of a fine.
+func AsksCoercion(text string) bool {
+	return coercion.MatchString(text) && !fining.MatchString(text)
 }
 
 // whereToApply matches asking where or from whom to get something done,

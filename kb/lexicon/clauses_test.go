@@ -36,17 +36,27 @@ func TestReaders(t *testing.T) {
 			"有人私自在河边盖房":        true,  // 擅自 or 私自 is doing without leave
 		}},
 		{"ObstructsInspection", ObstructsInspection, map[string]bool{
-			"有企业不让安监进门检查，谁处理":     true,
-			"应急局的同志去检查，被拦在门外不让进":  true,
-			"执法队来查，老板锁门不让进":       true,
-			"环保局巡查，厂里拒不让查":        true,
-			"小区物业不让外卖车进门":         false, // no inspection
-			"检查发现灭火器过期了":          false, // inspected, not kept out
-			"邻居不让我家的狗进他家院子，谁管":    false,
-			"有个厂子拒不改正检查发现的问题，谁罚":  false, // inspected, then not corrected
-			"企业拒不进行隐患整改，安监部门怎么处罚": false,
-			"网吧不让未成年人进，归谁监管":      false,
-			"村里修路不让大车进，交通执法归谁管":   false,
+			"有企业不让安监进门检查，谁处理":                true,
+			"应急局的同志去检查，被拦在门外不让进":             true,
+			"执法队来查，老板锁门不让进":                  true,
+			"环保局巡查，厂里拒不让查":                   true,
+			"安监的同志去厂里检查，老板把大门一锁就是不让进，还叫人堵门口": true,
+			"林业局的人去检查林子，承包户堵着路不让进":           true,
+			"安监去检查，老板不让进货车卸货":                false, // 进 goes on: 进货
+			"小区物业不让外卖车进门":                    false, // no inspection
+			"检查发现灭火器过期了":                     false, // inspected, not kept out
+			"邻居不让我家的狗进他家院子，谁管":               false,
+			"有个厂子拒不改正检查发现的问题，谁罚":             false, // inspected, then not corrected
+			"企业拒不进行隐患整改，安监部门怎么处罚":            false,
+			"网吧不让未成年人进，归谁监管":                 false,
+			"村里修路不让大车进，交通执法归谁管":              false,
+		}},
+		{"AsksCoercion", AsksCoercion, map[string]bool{
+			"违建楼限拆通知下了还不拆，谁来查封强拆": true,
+			"过了期限还是不拆，哪个来拆":       true,
+			"违建谁来罚，能不能强拆":         false, // a fine is asked about
+			"有人乱拆路灯谁管":            false,
+			"拆迁补偿找谁":              false,
 		}},
 		{"AsksWhereToApply", AsksWhereToApply, map[string]bool{
 			"建设工程规划许可证要到啥地方去办":   true,
