@@ -119,6 +119,8 @@ func TestMatcherRules(t *testing.T) {
 			question: "滕州市新成立的业委会去哪备案", top: "C-BA", intent: towndesk.IntentApply},
 		{rule: "asking who seals off or pulls down (谁来查封强拆) asks about the coercive measure, though the building lacked a permit",
 			question: "滕州市有栋没规划证的违建楼，限拆通知下了还不拆，谁来查封强拆", top: "C-QZ"},
+		{rule: "what was approved (批的是一层) describes the case and does not ask for a grant",
+			question: "滕州市有户人家批的是一层，结果盖了三层还往外扩，谁管", top: "C-WJ"},
 		{rule: "a fine asked about stays a penalty question",
 			question: "滕州市有栋没规划证的违建楼，谁来罚，能不能强拆", top: "C-WJ"},
 		{rule: "without a category word, who manages X is about enforcing",

@@ -96,7 +96,10 @@ func (k *KB) understand(text string, tokens []string) parsed {
 						units = append(units, unit{[]string{w}, false, clause, compound})
 					}
 				case lexicon.Hint:
-					if out.category == "" {
+					// 批的是一层, 批的宅基地: what was approved
+					// describes the case; it does not ask for a grant.
+					described := lexicon.HintOf(phrase) == "行政许可" && i+n < len(tokens) && tokens[i+n] == "的"
+					if out.category == "" && !described {
 						out.category = lexicon.HintOf(phrase)
 					}
 				case lexicon.Synonym:
