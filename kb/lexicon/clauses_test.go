@@ -63,6 +63,8 @@ func TestReaders(t *testing.T) {
 			"上哪个部门去申请":           true,
 			"找哪个部门审批":            true,
 			"要去边度批":              true,
+			"卖牛要开检疫证明 找哪个":       true,
+			"他开的证明是假的，谁管":        false,
 			"这个事归哪个部门管":          false,
 			"哪里有人烧秸秆":            false,
 			"养猪场是哪个部门审批的，现在污染谁管": false, // who approved, not where to apply
