@@ -831,7 +831,10 @@ func (k *KB) candidates(res *towndesk.AskResult, rows []scoredRow, townList *tow
 		// shares one everyday word with a question (户口迁移 with 擅自迁移
 		// 不可移动文物) is not shown, nor one that shares only single
 		// characters with it (证 of 独生子女证 in 无木材运输证).
-		if r.sure < k.params.CandidateCoverage || r.rcov < k.params.CandidateRowCoverage && !r.known || !r.worded || r.partsOnly {
+		// Nor is a row for a question about a matter no list holds,
+		// unless it covers much of the question besides.
+		if r.sure < k.params.CandidateCoverage || r.rcov < k.params.CandidateRowCoverage && !r.known || !r.worded || r.partsOnly ||
+			r.absent && r.sure < k.params.AbsentCoverage {
 			continue
 		}
 		dup := false

@@ -62,6 +62,14 @@ type Params struct {
 	// not change how rows rank, but a question mostly about something no
 	// list has is not answered from the one word a row shares with it.
 	Unknown float64
+	// Absent is that weight for a word the dictionary marks as a matter
+	// outside power lists (拖欠工资, 医保, 高空抛物) when no list holds it
+	// either: not a word of little consequence but what the question is
+	// about, in whatever clause.
+	// AbsentCoverage is the share of a question with such a word that a
+	// candidate must cover: a row sharing a side word with it (工人, 小区,
+	// 集市) is no candidate, and such a question is not found.
+	Absent, AbsentCoverage float64
 
 	// Answer is the score a row needs to be the answer, and AnswerCoverage
 	// the share of the question's matter (counting Unknown words) it must
@@ -130,8 +138,10 @@ func DefaultParams() Params {
 		GrantDefault:   0.05,
 		LacksApproval:  0.06,
 
-		SingleWeight: 0.5,
-		Unknown:      0.45,
+		SingleWeight:   0.5,
+		Unknown:        0.45,
+		Absent:         1,
+		AbsentCoverage: 0.5,
 
 		Answer:               0.65,
 		AnswerCoverage:       0.6,

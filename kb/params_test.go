@@ -127,6 +127,8 @@ func TestMatcherRules(t *testing.T) {
 			question: "滕州市建设工程规划许可证的事归谁管", top: "C-WJ"},
 		{rule: "a matter no list has is not found",
 			question: "滕州市户口迁移找谁", status: towndesk.StatusNotFound},
+		{rule: "a matter the dictionary knows and no list holds is not found, though a side word matches a row",
+			question: "滕州市有个老板拖欠工人工资半年了，工人都跑到河边去闹，讨薪找谁", status: towndesk.StatusNotFound},
 		{rule: "an institution's name is not read as its parts (卫生院 is not 卫生)",
 			question: "滕州市卫生院看病怎么报销", status: towndesk.StatusNotFound},
 		{rule: "a quantity is not the matter: how much was burnt does not make the question less sure",

@@ -69,6 +69,9 @@ type rowScore struct {
 	// not all, of the parts of one compound (事故 of 交通事故): the
 	// question's word means something else, and the row is no candidate.
 	partsOnly bool
+	// absent is true when the question names a matter the dictionary
+	// knows and no list holds (Params.Absent).
+	absent bool
 }
 
 // score rates row r against question q. weight gives the weight of a word
@@ -90,12 +93,21 @@ func score(q parsed, r rowText, it towndesk.PowerItem, weight func(string) float
 	// some part did not; whether a word standing alone matched.
 	partHit, partMiss := map[int]bool{}, map[int]bool{}
 	aloneHit := false
+	var absent float64 // the weight of the matters no list holds
 	for _, c := range q.concepts {
 		if c.weight == 0 {
 			// No list uses the word: it neither matches nor penalises a
 			// row, but it is part of what the question is about.
 			if isHanWord(c.surface) {
-				clauseTotal[c.clause] += p.Unknown * q.rareWeight
+				if c.outside {
+					// A matter outside the lists, which no imported list
+					// holds either: whatever clause it is in, it is what
+					// is asked.
+					absent += p.Absent * q.rareWeight
+					rs.absent = true
+				} else {
+					clauseTotal[c.clause] += p.Unknown * q.rareWeight
+				}
 				if c.compound > 0 {
 					partMiss[c.compound] = true // a part no list uses: no row has it
 				}
@@ -142,7 +154,7 @@ func score(q parsed, r rowText, it towndesk.PowerItem, weight func(string) float
 	if total > 0 {
 		rs.qcov = p.BestShare*best + (1-p.BestShare)*sum/total
 	}
-	var sureTotal float64
+	sureTotal := absent
 	for cl := range touched {
 		sureTotal += clauseTotal[cl]
 	}

@@ -19,6 +19,9 @@ type concept struct {
 	// compound numbers the word of the question it is a part of, when a
 	// compound was read as its parts (交通事故 as 交通 and 事故); 0 otherwise.
 	compound int
+	// outside is true for a dictionary word of a matter outside power
+	// lists (lexicon.Synonyms.Outside).
+	outside bool
 }
 
 // form is one wording of a concept that a row can contain.
@@ -192,6 +195,7 @@ func (k *KB) understand(text string, tokens []string) parsed {
 		}
 		c := k.newConcept(surface, official)
 		c.clause, c.compound = u.clause, u.compound
+		c.outside = u.known && k.syn.Outside(surface)
 		out.concepts = append(out.concepts, c)
 	}
 	return out

@@ -14,8 +14,9 @@ var defaultSynonyms string
 
 // Synonyms maps the words people use to the words power lists use.
 type Synonyms struct {
-	groups [][]string       // official terms of each group
-	byTerm map[string][]int // any word of a group → its groups
+	groups  [][]string       // official terms of each group
+	outside []bool           // whether each group is a matter outside power lists
+	byTerm  map[string][]int // any word of a group → its groups
 }
 
 // DefaultSynonyms returns the dictionary shipped with towndesk.
@@ -28,17 +29,20 @@ func DefaultSynonyms() *Synonyms {
 }
 
 // ParseSynonyms reads a dictionary: one group per line, "official terms =
-// colloquial words", words separated by spaces, # comments. name is used in
-// error messages. It returns EINVALID naming the line of any malformed group.
+// colloquial words", words separated by spaces, # comments. A line that
+// starts with ! is a matter outside power lists (wages, household
+// registration, public order): see Outside. name is used in error
+// messages. It returns EINVALID naming the line of any malformed group.
 func ParseSynonyms(r io.Reader, name string) (*Synonyms, error) {
 	s := &Synonyms{byTerm: map[string][]int{}}
 	err := towndesk.EachLine(r, name, func(n int, line string) error {
 		left, right, ok := strings.Cut(line, "=")
+		left, outside := strings.CutPrefix(strings.TrimSpace(left), "!")
 		official := strings.Fields(NormText(left))
 		if !ok || len(official) == 0 {
 			return towndesk.Errorf(towndesk.EINVALID, "%s:%d: 同义词行应为“清单用语 = 口语说法”", name, n)
 		}
-		s.add(official, strings.Fields(NormText(right)))
+		s.add(official, strings.Fields(NormText(right)), outside)
 		return nil
 	})
 	if err != nil {
@@ -47,9 +51,10 @@ func ParseSynonyms(r io.Reader, name string) (*Synonyms, error) {
 	return s, nil
 }
 
-func (s *Synonyms) add(official, colloquial []string) {
+func (s *Synonyms) add(official, colloquial []string, outside bool) {
 	g := len(s.groups)
 	s.groups = append(s.groups, official)
+	s.outside = append(s.outside, outside)
 	for _, w := range append(append([]string{}, official...), colloquial...) {
 		if !slices.Contains(s.byTerm[w], g) {
 			s.byTerm[w] = append(s.byTerm[w], g)
@@ -66,8 +71,21 @@ func (s *Synonyms) Merge(o *Synonyms) {
 				coll = append(coll, w)
 			}
 		}
-		s.add(official, coll)
+		s.add(official, coll, o.outside[g])
 	}
+}
+
+// Outside reports whether w names only matters outside power lists (a
+// group marked !): when no imported list uses the group's official terms
+// either, a question about it is about something no list holds.
+func (s *Synonyms) Outside(w string) bool {
+	gs := s.byTerm[w]
+	for _, g := range gs {
+		if !s.outside[g] {
+			return false
+		}
+	}
+	return len(gs) > 0
 }
 
 // Groups returns the number of groups, for reporting.
