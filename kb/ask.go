@@ -2,6 +2,7 @@ package kb
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -863,6 +864,18 @@ func (k *KB) candidates(res *towndesk.AskResult, rows []scoredRow, townList *tow
 		return
 	}
 	res.Status = towndesk.StatusUncertain
+	// Asked where to apply, the rows that grant come before the rows that
+	// enforce, whatever their scores: the penalty for lacking a
+	// certificate is not where to get one.
+	slices.SortStableFunc(picked, func(a, b *scoredRow) int {
+		switch {
+		case a.wrongKind == b.wrongKind:
+			return 0
+		case b.wrongKind:
+			return -1
+		}
+		return 1
+	})
 	for _, r := range picked {
 		res.Matches = append(res.Matches, towndesk.Match{Item: r.item, List: r.list, Score: clamp01(r.score), Role: towndesk.RoleCandidate})
 	}

@@ -33,3 +33,29 @@ func TestCandidatesCountyReplacesAssist(t *testing.T) {
 		t.Errorf("candidates = %v, want [C-EAT C-HUNT C-FREE]: the county's row in place of the town's assist row", codes)
 	}
 }
+
+// TestCandidatesGrantsFirstWhenApplying: asked where to apply, the rows
+// that grant come before the rows that enforce, though these score higher
+// (the penalty for lacking a certificate names the certificate exactly).
+func TestCandidatesGrantsFirstWhenApplying(t *testing.T) {
+	k := &KB{params: DefaultParams()}
+	county := towndesk.List{ID: 2, EditionID: 2}
+	row := func(code, name, category string, wrongKind bool, score float64) scoredRow {
+		return scoredRow{item: towndesk.PowerItem{Code: code, Name: name, Category: category, Mode: towndesk.ModeRetained}, list: county,
+			rowScore: rowScore{score: score, sure: 1, rcov: 1, known: true, worded: true, wrongKind: wrongKind}}
+	}
+	rows := []scoredRow{
+		row("C-NOCERT", "对动物及动物产品无检疫证明的处罚", "行政处罚", true, 0.61),
+		row("C-FAKE", "对伪造检疫证明的处罚", "行政处罚", true, 0.60),
+		row("C-QUAR", "动物及动物产品产地检疫", "行政确认", false, 0.58),
+	}
+	var res towndesk.AskResult
+	k.candidates(&res, rows, nil)
+	var codes []string
+	for _, m := range res.Matches {
+		codes = append(codes, m.Item.Code)
+	}
+	if len(codes) != 3 || codes[0] != "C-QUAR" || codes[1] != "C-NOCERT" || codes[2] != "C-FAKE" {
+		t.Errorf("candidates = %v, want [C-QUAR C-NOCERT C-FAKE]: the row that grants first, the others in score order", codes)
+	}
+}
