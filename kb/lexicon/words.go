@@ -311,7 +311,7 @@ var (
 	negations = []string{"没有", "没", "未经", "未", "无", "不经", "不办", "擅自", "私自", "偷偷",
 		// dialect: 冇 (Cantonese, Hakka), 没得/莫得 (Sichuan), 木有, 呒没 (Wu)
 		"冇得", "冇", "没得", "莫得", "木有", "呒没"}
-	approvals = []string{"审批", "批准", "批", "许可", "证", "手续", "同意", "备案", "登记"}
+	approvals = []string{"审批", "批准", "批", "许可", "证", "手续", "同意", "备案", "登记", "牌照", "执照", "牌"}
 )
 
 // bodySuffixes end the names of bodies (县公安局, 镇政府, 派出所). Bodies are
