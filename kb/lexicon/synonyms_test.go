@@ -64,3 +64,37 @@ func TestTrailingFrame(t *testing.T) {
 		}
 	}
 }
+
+// TestShippedGroupsOnce: no group of the shipped dictionary is written
+// twice (a copy pasted twice weighs nothing but hides which one to edit).
+func TestShippedGroupsOnce(t *testing.T) {
+	seen := map[string]int{}
+	for n, line := range strings.Split(defaultSynonyms, "\n") {
+		left, _, ok := strings.Cut(line, "=")
+		if !ok || strings.HasPrefix(line, "#") {
+			continue
+		}
+		key := strings.Join(strings.Fields(left), " ")
+		if first, dup := seen[key]; dup {
+			t.Errorf("synonyms.txt:%d repeats the group of line %d (%s)", n+1, first, key)
+		}
+		seen[key] = n + 1
+	}
+}
+
+// TestOutside: a word of a group marked ! names a matter outside power
+// lists; a word that is also in an ordinary group does not.
+func TestOutside(t *testing.T) {
+	s, err := ParseSynonyms(strings.NewReader("!拖欠劳动者工资 = 欠薪 工钱\n施工 = 包工头 工钱\n"), "t.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for w, want := range map[string]bool{"欠薪": true, "拖欠劳动者工资": true, "工钱": false, "包工头": false, "没有的词": false} {
+		if got := s.Outside(w); got != want {
+			t.Errorf("Outside(%q) = %v, want %v", w, got, want)
+		}
+	}
+	if got, _ := s.Expand("欠薪"); !slices.Equal(got, []string{"拖欠劳动者工资"}) {
+		t.Errorf("Expand(欠薪) = %v, want [拖欠劳动者工资] (the ! is no part of the term)", got)
+	}
+}
