@@ -29,9 +29,10 @@ var qualityFloors = []struct {
 	notFound    float64
 	strict      bool
 }{
-	{"../../eval/sample-questions.jsonl", 0.90, 0.02, 0.85, true},
-	{"../../eval/calibration-questions.jsonl", 0.83, 0.02, 0.80, false},
-	{"../../eval/probe-questions.jsonl", 0.78, 0.02, 0.60, false},
+	{"../../eval/sample-questions.jsonl", 0.92, 0.02, 0.93, true},
+	{"../../eval/calibration-questions.jsonl", 0.87, 0.02, 0.90, false},
+	{"../../eval/probe-questions.jsonl", 0.82, 0.02, 0.80, false},
+	{"../../eval/probe3-questions.jsonl", 0.78, 0.02, 0.80, false},
 	{"../../eval/blind-questions.jsonl", 0, 0.03, 0, false},
 	{"../../eval/blind2-questions.jsonl", 0, 0.03, 0, false},
 	{"../../eval/blind3-questions.jsonl", 0, 0.03, 0, false},
