@@ -313,7 +313,9 @@ func categoryAdjust(q parsed, it towndesk.PowerItem, p Params) float64 {
 		return -p.CategoryClash
 	case it.Category == "行政处罚":
 		return p.PenaltyDefault
-	case grant:
+	case grant || it.Category == "行政强制":
+		// Nor is it about a coercive measure (强行清除, 查封) unless it
+		// names one (AsksCoercion).
 		return -p.GrantDefault
 	}
 	return 0

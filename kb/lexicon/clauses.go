@@ -251,7 +251,7 @@ func ObstructsInspection(text string) bool {
 // building: the words of the measure (查封, 强拆, 强制拆除), or who is to
 // pull it down (谁来拆, 哪个来拆).
 var (
-	coercion = regexp.MustCompile(`查封|强拆|强制拆除|强行拆除|(谁|哪个|边个|啥人|哪个部门|什么部门|谁能)(来|去|负责|能)?拆`)
+	coercion = regexp.MustCompile(`查封|强拆|强制拆除|强行拆除|强行清除|强制清除|代为清除|扣押|(谁|哪个|边个|啥人|哪个部门|什么部门|谁能)(来|去|负责|能)?拆`)
 	fining   = regexp.MustCompile(`罚`)
 )
 
