@@ -369,8 +369,8 @@ func (k *KB) Matter(ctx context.Context, question string) ([]string, error) {
 }
 
 // read normalises a question and cuts it into tokens, with the slips of a
-// pinyin keyboard in the dictionary's words put right (垃级桶 is read as
-// 垃圾桶), and finds the places it names.
+// pinyin keyboard in the dictionary's words put right (城重墙 is read as
+// 承重墙), and finds the places it names.
 func (k *KB) read(ps *lexicon.Places, question string) (text string, tokens []string, ms []lexicon.Mention) {
 	text = lexicon.NormText(strings.TrimSpace(question))
 	tokens = lexicon.CutClauses(ps.Seg(), text)
@@ -833,9 +833,10 @@ func (k *KB) candidates(res *towndesk.AskResult, rows []scoredRow, townList *tow
 		// 不可移动文物) is not shown, nor one that shares only single
 		// characters with it (证 of 独生子女证 in 无木材运输证).
 		// Nor is a row for a question about a matter no list holds,
-		// unless it covers much of the question besides.
+		// unless it covers much of the question besides, or a matter
+		// the question asks apart from it (装修把承重墙砸了，还欠工钱).
 		if r.sure < k.params.CandidateCoverage || r.rcov < k.params.CandidateRowCoverage && !r.known || !r.worded || r.partsOnly ||
-			r.absent && r.sure < k.params.AbsentCoverage {
+			r.absent && !r.apart && r.sure < k.params.AbsentCoverage {
 			continue
 		}
 		dup := false

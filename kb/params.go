@@ -64,11 +64,12 @@ type Params struct {
 	Unknown float64
 	// Absent is that weight for a word the dictionary marks as a matter
 	// outside power lists (拖欠工资, 医保, 高空抛物) when no list holds it
-	// either: not a word of little consequence but what the question is
-	// about, in whatever clause.
+	// either: not a word of little consequence but what its clause is
+	// about.
 	// AbsentCoverage is the share of a question with such a word that a
-	// candidate must cover: a row sharing a side word with it (工人, 小区,
-	// 集市) is no candidate, and such a question is not found.
+	// candidate must cover, unless it scores as an answer would: a row
+	// sharing a side word with it (工人, 小区, 集市) is no candidate, and
+	// such a question is not found.
 	Absent, AbsentCoverage float64
 
 	// Answer is the score a row needs to be the answer, and AnswerCoverage

@@ -70,8 +70,10 @@ type rowScore struct {
 	// question's word means something else, and the row is no candidate.
 	partsOnly bool
 	// absent is true when the question names a matter the dictionary
-	// knows and no list holds (Params.Absent).
-	absent bool
+	// marks as outside power lists and no list holds (Params.Absent);
+	// apart is true when the row matches a word, not a setting, in a
+	// clause that does not name it.
+	absent, apart bool
 }
 
 // score rates row r against question q. weight gives the weight of a word
@@ -93,7 +95,15 @@ func score(q parsed, r rowText, it towndesk.PowerItem, weight func(string) float
 	// some part did not; whether a word standing alone matched.
 	partHit, partMiss := map[int]bool{}, map[int]bool{}
 	aloneHit := false
-	var absent float64 // the weight of the matters no list holds
+	var absent float64  // the weight of the matters no list holds
+	var sureSum float64 // sum without what a frame says is to be done
+	// The clauses that name a matter outside the lists.
+	outside := map[int]bool{}
+	for _, c := range q.concepts {
+		if c.outside && c.weight == 0 {
+			outside[c.clause] = true
+		}
+	}
 	for _, c := range q.concepts {
 		if c.weight == 0 {
 			// No list uses the word: it neither matches nor penalises a
@@ -135,11 +145,22 @@ func score(q parsed, r rowText, it towndesk.PowerItem, weight func(string) float
 		}
 		sum += c.weight * m
 		total += c.weight
-		clauseTotal[c.clause] += c.weight
-		if m > 0 {
-			touched[c.clause] = true
-			for _, f := range fs {
-				rs.worded = rs.worded || utf8.RuneCountInString(f.text) > 1
+		// A matter of its own in a clause apart from the one outside the
+		// lists (装修把承重墙砸了，还欠工钱): the question asks it too. Where
+		// it happened, or who (工人, 工地), is no matter of its own.
+		if m > 0 && !c.act && !outside[c.clause] && !lexicon.IsSetting(c.surface) && !lexicon.IsParty(c.surface) {
+			rs.apart = true
+		}
+		// What a frame says is to be done ranks the rows, but does not
+		// make a row sure (nor worded: 备案 alone is no matter).
+		if !c.act {
+			sureSum += c.weight * m
+			clauseTotal[c.clause] += c.weight
+			if m > 0 {
+				touched[c.clause] = true
+				for _, f := range fs {
+					rs.worded = rs.worded || utf8.RuneCountInString(f.text) > 1
+				}
 			}
 		}
 		best = max(best, m)
@@ -159,7 +180,7 @@ func score(q parsed, r rowText, it towndesk.PowerItem, weight func(string) float
 		sureTotal += clauseTotal[cl]
 	}
 	if sureTotal > 0 {
-		rs.sure = sum / sureTotal
+		rs.sure = sureSum / sureTotal
 	}
 	// Row coverage: the name's words weighted by rarity, so that the words
 	// every row has (对, 的, 处罚, 规定) count for nothing and the row's own

@@ -22,6 +22,9 @@ type concept struct {
 	// outside is true for a dictionary word of a matter outside power
 	// lists (lexicon.Synonyms.Outside).
 	outside bool
+	// act is true for what a frame says is to be done (备案 of 去哪备案):
+	// it ranks rows but is not part of how sure a row is.
+	act bool
 }
 
 // form is one wording of a concept that a row can contain.
@@ -68,7 +71,8 @@ func (k *KB) understand(text string, tokens []string) parsed {
 		words    []string
 		known    bool
 		clause   int
-		compound int // which compound read as its parts it came from; 0 for none
+		compound int  // which compound read as its parts it came from; 0 for none
+		act      bool // what a frame says is to be done (lexicon.FramedAct)
 	}
 	compounds := 0
 	var units []unit
@@ -93,20 +97,24 @@ func (k *KB) understand(text string, tokens []string) parsed {
 					if out.intent == "" {
 						out.intent = intent
 					}
-					// 去哪备案, 找谁登记: what is to be done is part of
-					// the matter (业主委员会备案), not only where.
+					// 去哪备案, 找谁登记: what is to be done ranks the
+					// rows of the matter (业主委员会备案 before 成立
+					// 业委会), but alone makes no row the answer.
 					if w := lexicon.FramedAct(phrase); w != "" {
-						units = append(units, unit{[]string{w}, false, clause, compound})
+						units = append(units, unit{words: []string{w}, clause: clause, compound: compound, act: true})
 					}
 				case lexicon.Hint:
 					// 批的是一层, 批的宅基地: what was approved
 					// describes the case; it does not ask for a grant.
-					described := lexicon.HintOf(phrase) == "行政许可" && i+n < len(tokens) && tokens[i+n] == "的"
+					// A sentence-final 的 (建房要审批的，找谁) does not
+					// describe anything.
+					described := lexicon.HintOf(phrase) == "行政许可" && i+n+1 < len(tokens) && tokens[i+n] == "的" &&
+						tokens[i+n+1] != lexicon.ClauseBreak
 					if out.category == "" && !described {
 						out.category = lexicon.HintOf(phrase)
 					}
 				case lexicon.Synonym:
-					units = append(units, unit{tokens[i : i+n], true, clause, compound})
+					units = append(units, unit{tokens[i : i+n], true, clause, compound, false})
 					if cat, intent, ok := lexicon.TrailingFrame(phrase); ok {
 						if frameCat == "" {
 							frameCat = cat
@@ -133,7 +141,7 @@ func (k *KB) understand(text string, tokens []string) parsed {
 				read(parts, compounds)
 				continue
 			}
-			units = append(units, unit{[]string{t}, false, clause, compound})
+			units = append(units, unit{[]string{t}, false, clause, compound, false})
 		}
 	}
 	read(tokens, 0)
@@ -196,6 +204,7 @@ func (k *KB) understand(text string, tokens []string) parsed {
 		c := k.newConcept(surface, official)
 		c.clause, c.compound = u.clause, u.compound
 		c.outside = u.known && k.syn.Outside(surface)
+		c.act = u.act
 		out.concepts = append(out.concepts, c)
 	}
 	return out

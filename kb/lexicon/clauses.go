@@ -209,6 +209,15 @@ var settings = setOf(`车站 汽车站 火车站 客运站 公交站 站台 超�
 // (网吧, 河边, 超市), not what happens there.
 func IsSetting(w string) bool { return settings[w] }
 
+// parties are words for who is involved: people and the places they work,
+// not what they did.
+var parties = setOf(`工人 员工 工友 农民工 民工 职工 老板 包工头 工头 老板娘 厂长 经理 业主 住户 邻居 村民 牧民 农户 老乡
+	工地 厂子 工厂 车间 公司 企业 单位 施工队 小作坊 作坊`)
+
+// IsParty reports whether a word names who is involved (工人, 老板, 工地),
+// not what happened.
+func IsParty(w string) bool { return parties[w] }
+
 // NamesPlaces reports whether an official term names a kind of place
 // rather than a matter: 人员密集场所, the lists' word for where many people
 // gather.
@@ -230,13 +239,13 @@ func ActName(name string) string {
 
 // obstructs matches keeping inspectors out: 不让 (不给, 不准, 不许), maybe
 // who was kept out, and going in or inspecting (不让安监进门检查, 不让查,
-// 不给执法人员进厂, 就是不让进。); or a fixed phrase (被拦在门外, 锁门不让,
-// 叫人堵门口). A bare 进 going on (进行, 进货) or a 查 further on
+// 不给执法人员进厂, 就是不让进。, 不让进嘛); or a fixed phrase (被拦在门外,
+// 锁门不让). A bare 进 going on (进行, 进货) or a 查 further on
 // (拒不改正检查发现的问题) is not enough.
 var (
 	obstructs = regexp.MustCompile(`(不让|不给|不准|不许)(人|我们|他们|安监|执法人员|执法队|检查组|工作人员|检查人员|环保|应急局)?` +
-		`(进门|进厂|进场|进院|进来|进去|入内|进车间|进厂区|查|检查|看|进(?:[，。,.!?！？；;\s]|$))|` +
-		`拦在门外|挡在门外|拦着不让|锁着门不让|锁门不让|拦住不让|堵(?:着|住)?(?:大门|门口|门)不让|叫人堵(?:着|住)?(?:大门|门口|门)`)
+		`(进门|进厂|进场|进院|进来|进去|入内|进车间|进厂区|查|检查|看|进(?:[啊嘛呀哦啦吧咯噻]|[，。,.!?！？；;\s]|$|谁|找|归|哪|该|怎么|咋|能|可以))|` +
+		`拦在门外|挡在门外|拦着不让|锁着门不让|锁门不让|拦住不让`)
 	inspecting = regexp.MustCompile(`检查|巡查|安监|执法人员|执法队|检查组|检查人员|来查|去查|查看`)
 )
 
@@ -251,7 +260,7 @@ func ObstructsInspection(text string) bool {
 // building: the words of the measure (查封, 强拆, 强制拆除), or who is to
 // pull it down (谁来拆, 哪个来拆).
 var (
-	coercion = regexp.MustCompile(`查封|强拆|强制拆除|强行拆除|强行清除|强制清除|代为清除|扣押|(谁|哪个|边个|啥人|哪个部门|什么部门|谁能)(来|去|负责|能)?拆`)
+	coercion = regexp.MustCompile(`查封|强拆|强制拆除|强行拆除|强行清除|强制清除|代为清除|扣押|(谁|哪个|边个|啥人|哪个部门|什么部门|谁能)(来|去|负责|能)拆([^迁的了掉]|$)`)
 	fining   = regexp.MustCompile(`罚`)
 )
 
@@ -268,7 +277,7 @@ func AsksCoercion(text string) bool {
 // certificate to be issued (卖牛要开检疫证明).
 var whereToApply = regexp.MustCompile(`(到|去|上|在)(哪里|哪儿|哪块|哪搭|啥地方|什么地方|哪个地方|边度|阿里)(去|来)?(办|申请|审批|报批|办证|办手续|盖章|领证)|` +
 	`(哪个部门|啥部门|什么部门|边个部门|边度|找谁|找哪个|问谁)(去|来)?(申请|审批|报批|办证|办手续|办理手续|盖章|领证|批)|` +
-	`(要|想|得|需要|去)开(个|张|一张|份)?\p{Han}{0,6}证明`)
+	`(要|想|得|需要|去)开(个|张|一张|份|一份)?(动物检疫|检疫|产地检疫|健康|合格|无犯罪|居住|收入)?证明`)
 
 // AsksWhereToApply reports whether a question asks where to apply (or whom
 // to ask for an approval) when no frame said so. Asking who approved

@@ -43,6 +43,9 @@ func TestReaders(t *testing.T) {
 			"安监的同志去厂里检查，老板把大门一锁就是不让进，还叫人堵门口": true,
 			"林业局的人去检查林子，承包户堵着路不让进":           true,
 			"安监去检查，老板不让进货车卸货":                false, // 进 goes on: 进货
+			"安监去检查，老板就是不让进嘛":                 true,
+			"安监去检查，老板就是不让进谁管":                true,
+			"小区门口有人堵着门不让车进，城管巡查也不管":          false, // a car kept out
 			"小区物业不让外卖车进门":                    false, // no inspection
 			"检查发现灭火器过期了":                     false, // inspected, not kept out
 			"邻居不让我家的狗进他家院子，谁管":               false,
@@ -55,6 +58,9 @@ func TestReaders(t *testing.T) {
 			"违建楼限拆通知下了还不拆，谁来查封强拆": true,
 			"过了期限还是不拆，哪个来拆":       true,
 			"违建谁来罚，能不能强拆":         false, // a fine is asked about
+			"村里修路，谁来拆迁补偿":         false,
+			"哪个部门负责拆迁":            false,
+			"有人把路灯拆了，也不知道谁拆的":     false, // who pulled it down
 			"有人乱拆路灯谁管":            false,
 			"拆迁补偿找谁":              false,
 		}},
@@ -65,6 +71,8 @@ func TestReaders(t *testing.T) {
 			"要去边度批":              true,
 			"卖牛要开检疫证明 找哪个":       true,
 			"他开的证明是假的，谁管":        false,
+			"有人去开了假的检疫证明卖猪":      false,
+			"得开车去县里证明一下":         false,
 			"这个事归哪个部门管":          false,
 			"哪里有人烧秸秆":            false,
 			"养猪场是哪个部门审批的，现在污染谁管": false, // who approved, not where to apply

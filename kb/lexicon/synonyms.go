@@ -37,8 +37,8 @@ func ParseSynonyms(r io.Reader, name string) (*Synonyms, error) {
 	s := &Synonyms{byTerm: map[string][]int{}}
 	err := towndesk.EachLine(r, name, func(n int, line string) error {
 		left, right, ok := strings.Cut(line, "=")
-		left, outside := strings.CutPrefix(strings.TrimSpace(left), "!")
-		official := strings.Fields(NormText(left))
+		left, outside := strings.CutPrefix(strings.TrimSpace(NormText(left)), "!") // also ！
+		official := strings.Fields(left)
 		if !ok || len(official) == 0 {
 			return towndesk.Errorf(towndesk.EINVALID, "%s:%d: 同义词行应为“清单用语 = 口语说法”", name, n)
 		}

@@ -21,18 +21,18 @@ const maxRetypes = 3
 // Retype puts right the slips of a pinyin keyboard in the dictionary's
 // words. Where three to six characters of text differ in exactly one
 // character from exactly one word of the synonym dictionary, and that
-// character shares a reading with the word's (垃级桶 for 垃圾桶, 违章见筑 for
+// character shares a reading with the word's (城重墙 for 承重墙, 违章见筑 for
 // 违章建筑), the text is read as the word. Nothing already read as a
 // phrase of the book or a place (mentions, over tokens, the text's
 // tokens as CutClauses cut it) is changed, nor are characters outside
 // the common ones. And the text must read as more likely words with the
-// word than without (seg's probability of the run of Han characters
-// around it): 大礼花 stays, though 打礼花 is a dictionary word, and so
-// does 安全生产, though 安全绳 is one. It returns the text put right and
+// word than without, by a margin (seg's probability of the run of Han
+// characters around it): 大礼花 stays, though 打礼花 is a dictionary word,
+// and so does 安全生产, though 安全绳 is one. It returns the text put right and
 // the words it put in.
 func (b *Phrasebook) Retype(seg *segment.Segmenter, text string, tokens []string, mentions []Mention) (string, []string) {
 	rs := []rune(text)
-	covered := b.covered(text, tokens, mentions)
+	covered, single := b.covered(text, tokens, mentions)
 	type fix struct {
 		at, n int
 		word  string
@@ -45,7 +45,7 @@ func (b *Phrasebook) Retype(seg *segment.Segmenter, text string, tokens []string
 			if !allHan(w) || b.kind[string(w)] != None || anyOf(taken[i:i+n]) {
 				continue
 			}
-			word, ok := b.retype(w, covered[i:i+n])
+			word, ok := b.retype(w, covered[i:i+n], single[i:i+n])
 			if !ok || !likelier(seg, rs, i, word) {
 				continue
 			}
@@ -67,10 +67,13 @@ func (b *Phrasebook) Retype(seg *segment.Segmenter, text string, tokens []string
 }
 
 // retype returns the one synonym word that w is a slip for, changing a
-// character not covered; ok is false for none, or for two.
-func (b *Phrasebook) retype(w []rune, covered []bool) (word string, ok bool) {
+// character not covered; ok is false for none, or for two. A slip
+// breaks the word it is in apart (城重墙 is cut 城/重/墙), so the
+// character changed must stand alone in the cut: 废 of 收废品 and 袋 of
+// 一袋 are parts of words, not slips.
+func (b *Phrasebook) retype(w []rune, covered, single []bool) (word string, ok bool) {
 	for j := range w {
-		if covered[j] {
+		if covered[j] || !single[j] {
 			continue
 		}
 		prefix, suffix := string(w[:j]), string(w[j+1:])
@@ -97,10 +100,12 @@ func (b *Phrasebook) retype(w []rune, covered []bool) (word string, ok bool) {
 	return word, ok
 }
 
-// covered marks the runes of text that are read as a phrase of the book,
-// a place, or no Han word at all: a slip is never looked for there.
-func (b *Phrasebook) covered(text string, tokens []string, mentions []Mention) []bool {
-	out := make([]bool, utf8.RuneCountInString(text))
+// covered marks the runes of text that are read as a phrase of the book
+// or a place: a slip is never looked for there. single marks the runes
+// that are a token of their own.
+func (b *Phrasebook) covered(text string, tokens []string, mentions []Mention) (out, single []bool) {
+	out = make([]bool, utf8.RuneCountInString(text))
+	single = make([]bool, len(out))
 	inPlace := make([]bool, len(tokens))
 	for _, m := range mentions {
 		for i := m.start; i < m.end && i < len(tokens); i++ {
@@ -131,10 +136,11 @@ func (b *Phrasebook) covered(text string, tokens []string, mentions []Mention) [
 				out[r] = true
 			}
 		}
+		single[pos] = n == 1
 		at += k + len(t)
 		pos += n
 	}
-	return out
+	return out, single
 }
 
 // likelier reports whether the run of Han characters around rs[at:]
@@ -149,8 +155,15 @@ func likelier(seg *segment.Segmenter, rs []rune, at int, word string) bool {
 	}
 	fixed := slices.Clone(rs[from:to])
 	copy(fixed[at-from:], []rune(word))
-	return seg.LogProb(string(fixed)) > seg.LogProb(string(rs[from:to]))
+	return seg.LogProb(string(fixed)) > seg.LogProb(string(rs[from:to]))+minLikelier
 }
+
+// minLikelier is how much more likely (as a log probability) text must
+// read with a word put right than without: e² ≈ 7 times. Slips make the
+// text far less likely (违章见筑 13, 卫声 10, 城重墙 2.3), while a
+// homophone of a real word gains little (林子头砍 → 偷砍 0.7, 收废品 →
+// 收费品 1.7).
+const minLikelier = 2
 
 func allHan(rs []rune) bool {
 	for _, r := range rs {

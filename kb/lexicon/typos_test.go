@@ -26,6 +26,9 @@ func TestRetype(t *testing.T) {
 		{"企业安全生产状况谁来检查", "", nil},
 		{"还在护堤地上放羊", "", nil},
 		{"院子里打口井取水用", "", nil},
+		{"有人在村里收废品", "", nil},       // 废 of 废品 (收费 is a word)
+		{"林子头砍竹子，哪个管", "", nil},     // Sichuanese 林子头, not 偷砍
+		{"有人搭公交车带住一袋烟花爆竹", "", nil}, // 一袋, not 带烟花
 		// A slip that could be either of two words is not guessed; one
 		// in a word of two characters is not looked for.
 		{"有人违见", "", nil},

@@ -1,13 +1,15 @@
 // Package homophone knows which common characters a pinyin keyboard offers
 // for the same syllable, tones aside: 级 (jí) and 圾 (jī), 见 (jiàn) and 建
 // (jiàn). Chinese typed on a pinyin keyboard goes wrong mostly by picking
-// such a character (垃级桶 for 垃圾桶, 违见 for 违建).
+// such a character (城重墙 for 承重墙, 违章见筑 for 违章建筑).
 //
 // The table covers the 6,763 characters of GB 2312, the characters in
-// everyday use, each with its first reading only: go-pinyin also lists
-// rare and classical readings (有 wèi, 串 guàn), which no keyboard offers
-// for the character, and a slip is nearly always within a character's
-// everyday reading. It is
+// everyday use, each with the first reading go-pinyin lists only. Its
+// other readings include rare and classical ones (有 wèi, 串 guàn) that
+// no keyboard offers for the character; the first is the everyday one
+// for most characters, though not for all (长 is listed zhǎng, 弹 dàn),
+// so a slip between such a character's other reading and a homophone of
+// it is not recognised. It is
 // generated from github.com/mozillazg/go-pinyin (MIT licence) by
 //
 //	go test ./kb/lexicon/internal/homophone -run TestTable -update
