@@ -48,8 +48,10 @@ type Params struct {
 	// (未取得…许可, 无…证, 未经批准) when the question says the approval
 	// was missing (没有许可证就…, 冇牌照, 没批就盖), and to a row about going
 	// beyond one (超范围生产, 未按照许可证核定的) when the question says it
-	// was exceeded (超出许可范围): of the penalties of a matter, that one is
-	// what it asks about.
+	// was exceeded (超出许可范围), and to a row about exceeding a standard
+	// (墓穴占地面积超过规定标准) when the question says one was exceeded
+	// (比规定的大多了): of the penalties of a matter, that one is what it
+	// asks about.
 	LacksApproval float64
 
 	// SingleWeight scales the weight of a one-character word: alone, a

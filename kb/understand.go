@@ -48,6 +48,9 @@ type parsed struct {
 	// the approval it needed (没批就盖, 冇牌照, 无证经营), exceeded when it
 	// says an approval was gone beyond (超出许可范围, 比批的多盖了两层).
 	missing, exceeded bool
+	// overStandard is true when the question says a standard was
+	// exceeded (比规定的大多了, 超标).
+	overStandard bool
 	// rareWeight is the weight of a word only one indexed row uses.
 	rareWeight float64
 }
@@ -156,6 +159,7 @@ func (k *KB) understand(text string, tokens []string) parsed {
 	// ("没批就盖", "无证经营", "未经许可") is a violation: the question is
 	// about a penalty, not about the approval, even when asked "谁检查".
 	out.missing, out.exceeded = lexicon.MissingApproval(text), lexicon.ExceededApproval(text)
+	out.overStandard = lexicon.OverStandard(text)
 	switch {
 	case out.negated() && frameCat != "行政许可":
 		out.category = "行政处罚"

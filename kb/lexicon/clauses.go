@@ -64,6 +64,21 @@ func MissingApproval(q string) bool { return negatedApproval(q, true) && !Exceed
 // followed (超出许可范围, 比批的多盖了两层).
 func ExceededApproval(q string) bool { return exceededApproval.MatchString(q) }
 
+// overStandard matches a question saying a standard or a rule's limit was
+// exceeded (修的坟比规定的大多了, 超标好几倍); overStandardName an item name
+// about that (墓穴占地面积超过规定标准, 超标排放).
+var (
+	overStandard     = regexp.MustCompile(`超标|超过(规定|标准)|超出(规定|标准)|比规定的?[^，。,.;；！？!?]{0,4}(大|多|高|宽|长)`)
+	overStandardName = regexp.MustCompile(`超标|超过[^，。；]{0,6}(标准|规定)`)
+)
+
+// OverStandard reports whether a question says a standard was exceeded.
+func OverStandard(q string) bool { return overStandard.MatchString(q) }
+
+// NamesOverStandard reports whether an item's name is about exceeding a
+// standard.
+func NamesOverStandard(name string) bool { return overStandardName.MatchString(name) }
+
 // exceedsApproval matches an item name about going beyond an approval:
 // 超范围生产, 超过批准的期限, 未按照许可证核定的种类.
 var exceedsApproval = regexp.MustCompile(`超范围|(超出|超越|超过)[^，。；]{0,8}(批准|许可|核定|范围)|` +

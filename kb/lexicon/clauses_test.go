@@ -54,6 +54,17 @@ func TestReaders(t *testing.T) {
 			"网吧不让未成年人进，归谁监管":                 false,
 			"村里修路不让大车进，交通执法归谁管":              false,
 		}},
+		{"OverStandard", OverStandard, map[string]bool{
+			"给老人修坟，占了好大一片地，比规定的大多了": true,
+			"坟占地比规定超标好几倍":           true,
+			"厂子废气超标排放":              true,
+			"按规定修了坟":                false,
+		}},
+		{"NamesOverStandard", NamesOverStandard, map[string]bool{
+			"对墓穴占地面积超过规定标准的处罚": true,
+			"对超标排放畜禽养殖废弃物的处罚":  true,
+			"对将应当火化的遗体土葬的处罚":   false,
+		}},
 		{"AsksCoercion", AsksCoercion, map[string]bool{
 			"违建楼限拆通知下了还不拆，谁来查封强拆": true,
 			"过了期限还是不拆，哪个来拆":       true,
