@@ -84,6 +84,11 @@ func TestReaders(t *testing.T) {
 			"他开的证明是假的，谁管":        false,
 			"有人去开了假的检疫证明卖猪":      false,
 			"得开车去县里证明一下":         false,
+			"村民起屋要办规划证，系咪喺镇度办":   true,
+			"盖房那个规划许可是在镇上办不":     true,
+			"想办个采伐证":             true,
+			"没办规划证就盖了，谁管":        false, // a violation
+			"他在镇上办事":             false,
 			"这个事归哪个部门管":          false,
 			"哪里有人烧秸秆":            false,
 			"养猪场是哪个部门审批的，现在污染谁管": false, // who approved, not where to apply
