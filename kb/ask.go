@@ -877,6 +877,19 @@ func (k *KB) candidates(res *towndesk.AskResult, rows []scoredRow, townList *tow
 		}
 		return 1
 	})
+	// Asked whether the town may act (镇上能罚吗), the town's own row comes
+	// first when it is nearly as plausible as the best: that is the power
+	// the question is about.
+	if res.Intent == towndesk.IntentCan && townList != nil && len(picked) > 1 {
+		for i, r := range picked[1:] {
+			if r.list.ID == townList.ID && r.item.Mode != towndesk.ModeAssist && r.score >= picked[0].score-k.params.TownCan &&
+				!(picked[0].list.ID == townList.ID && picked[0].item.Mode != towndesk.ModeAssist) {
+				copy(picked[1:i+2], picked[:i+1])
+				picked[0] = r
+				break
+			}
+		}
+	}
 	for _, r := range picked {
 		res.Matches = append(res.Matches, towndesk.Match{Item: r.item, List: r.list, Score: clamp01(r.score), Role: towndesk.RoleCandidate})
 	}

@@ -59,3 +59,32 @@ func TestCandidatesGrantsFirstWhenApplying(t *testing.T) {
 		t.Errorf("candidates = %v, want [C-QUAR C-NOCERT C-FAKE]: the row that grants first, the others in score order", codes)
 	}
 }
+
+// TestCandidatesTownFirstWhenAskedWhetherItMay: asked whether the town may
+// act, the town's own candidate comes first when nearly as plausible as
+// the county's best; a town row far behind does not.
+func TestCandidatesTownFirstWhenAskedWhetherItMay(t *testing.T) {
+	k := &KB{params: DefaultParams()}
+	town := towndesk.List{ID: 1, EditionID: 1}
+	county := towndesk.List{ID: 2, EditionID: 2}
+	row := func(list towndesk.List, code string, score float64) scoredRow {
+		return scoredRow{item: towndesk.PowerItem{Code: code, Name: "对" + code + "的处罚", Category: "行政处罚", Mode: towndesk.ModeDevolved}, list: list,
+			rowScore: rowScore{score: score, sure: 1, rcov: 1, known: true, worded: true}}
+	}
+	for _, tt := range []struct {
+		intent towndesk.Intent
+		townAt float64
+		first  string
+	}{
+		{towndesk.IntentCan, 0.58, "T"},
+		{towndesk.IntentCan, 0.40, "C1"}, // far behind
+		{towndesk.IntentWho, 0.58, "C1"}, // not asked whether the town may
+	} {
+		rows := []scoredRow{row(county, "C1", 0.60), row(county, "C2", 0.59), row(town, "T", tt.townAt)}
+		res := towndesk.AskResult{Intent: tt.intent}
+		k.candidates(&res, rows, &town)
+		if got := res.Matches[0].Item.Code; got != tt.first {
+			t.Errorf("intent %q, town row at %.2f: first candidate %s, want %s", tt.intent, tt.townAt, got, tt.first)
+		}
+	}
+}

@@ -102,6 +102,9 @@ type Params struct {
 	// plausible row of the same power scoring within TownDoubt of it (the
 	// town may hold the power; saying it does not would be a guess).
 	TownDoubt float64
+	// TownCan: asked whether the town may act, the town's own candidate
+	// comes first when it scores within TownCan of the best.
+	TownCan float64
 	// Related is the score below which other rows are not shown as related.
 	Related float64
 	// Retrieve is how many rows the index returns for scoring.
@@ -156,6 +159,7 @@ func DefaultParams() Params {
 		TownMargin:           0.05,
 		TownDoubt:            0.15,
 		Related:              0.45,
+		TownCan:              0.03,
 		Retrieve:             80,
 		TaughtSimilarity:     0.75,
 		TaughtUnknown:        0.2,
