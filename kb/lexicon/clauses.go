@@ -207,7 +207,7 @@ var settings = setOf(`车站 汽车站 火车站 客运站 公交站 站台 超�
 
 // IsSetting reports whether a word names only where something happens
 // (网吧, 河边, 超市), not what happens there.
-func IsSetting(w string) bool { return settings[w] }
+func IsSetting(w string) bool { return settings()[w] }
 
 // NamesPlaces reports whether an official term names a kind of place
 // rather than a matter: 人员密集场所, the lists' word for where many people
