@@ -5,9 +5,9 @@
 // 今/天天/气, because 今天·天气 is far more probable than its alternatives.
 //
 // The general dictionary (about 300,000 words with frequencies, from jieba,
-// MIT licence) is embedded sorted and searched in place: nothing is parsed at
-// start-up but an index of line offsets, so a cold process segments its
-// first question within a few milliseconds. Callers add their own words
+// MIT licence) is embedded sorted and searched in place, by binary search
+// over its bytes: nothing of it is parsed or indexed at start-up, so a cold
+// process touches only the lines its words need. Callers add their own words
 // (place names, the colloquial and official words of a domain) with New;
 // such a word is always preferred to cutting it apart.
 //
@@ -21,6 +21,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 )
@@ -38,14 +39,15 @@ const MaxWordRunes = 16
 // word is made of.
 const ExtraFreq = 2000
 
-// base is the embedded dictionary: lines "word freq", sorted by word, with
-// the range of lines of each first character of the basic CJK block.
+// base is the embedded dictionary: lines "word freq", sorted by word, after
+// a header line. It is searched in place, line by line: no index of it is
+// built, so a process touches only the parts of it its words need.
 type base struct {
-	text     string
-	offs     []int32 // start of each line
+	text     string // the lines after the header
 	logTotal float64
-	// from[r-cjkFirst], to[r-cjkFirst]: lines [from, to) start with r.
-	from, to []int32
+	// spans[r-cjkFirst] caches where the lines starting with r lie,
+	// found on first use: from<<32 | to+1, 0 when not yet known.
+	spans []atomic.Uint64
 }
 
 // The basic block of CJK characters, where nearly every word starts.
@@ -53,63 +55,53 @@ const cjkFirst, cjkLast = 0x4E00, 0x9FFF
 
 var loadBase = sync.OnceValue(loadBaseUncached)
 
-// Preload starts reading the embedded dictionary's index in the
-// background, so that a cold process overlaps it with its other start-up
-// work; a later New waits only for what is left of it.
-func Preload() { go loadBase() }
-
 func loadBaseUncached() *base {
-	text := dictText
-	b := &base{text: text, from: make([]int32, cjkLast-cjkFirst+1), to: make([]int32, cjkLast-cjkFirst+1)}
 	// First line: "# total N; …".
-	nl := strings.IndexByte(text, '\n')
+	header, text, _ := strings.Cut(dictText, "\n")
 	total := 0
-	if f := strings.Fields(strings.TrimPrefix(text[:nl], "# total ")); len(f) > 0 {
+	if f := strings.Fields(strings.TrimPrefix(header, "# total ")); len(f) > 0 {
 		total, _ = strconv.Atoi(strings.TrimSuffix(f[0], ";"))
 	}
-	b.logTotal = math.Log(float64(max(total, 1)))
-	b.offs = make([]int32, 0, 310000)
-	for i := nl + 1; i < len(text); {
-		k := int32(len(b.offs))
-		b.offs = append(b.offs, int32(i))
-		if r, _ := utf8.DecodeRuneInString(text[i:]); r >= cjkFirst && r <= cjkLast {
-			if b.to[r-cjkFirst] == 0 {
-				b.from[r-cjkFirst] = k
-			}
-			b.to[r-cjkFirst] = k + 1
-		}
-		j := strings.IndexByte(text[i:], '\n')
-		if j < 0 {
-			break
-		}
-		i += j + 1
-	}
-	return b
+	return &base{text: text, logTotal: math.Log(float64(max(total, 1))), spans: make([]atomic.Uint64, cjkLast-cjkFirst+1)}
 }
 
-// word returns the word of line k.
-func (b *base) word(k int32) string {
-	line := b.text[b.offs[k]:]
-	return line[:strings.IndexByte(line, ' ')]
-}
-
-// freq returns the frequency of line k.
-func (b *base) freq(k int32) int {
-	line := b.text[b.offs[k]:]
-	line = line[strings.IndexByte(line, ' ')+1:]
+// line returns the word and frequency of the line starting at offset at,
+// and the offset of the next line.
+func (b *base) line(at int) (word string, freq, next int) {
+	line := b.text[at:]
 	if nl := strings.IndexByte(line, '\n'); nl >= 0 {
-		line = line[:nl]
+		line, next = line[:nl], at+nl+1
+	} else {
+		next = len(b.text)
 	}
-	f, _ := strconv.Atoi(line)
-	return f
+	word, f, _ := strings.Cut(line, " ")
+	freq, _ = strconv.Atoi(f)
+	return word, freq, next
 }
 
-// search returns the first line in [lo, hi) whose word is ≥ w.
-func (b *base) search(lo, hi int32, w string) int32 {
+// word returns the word of the line starting at offset at, and the offset
+// of the next line.
+func (b *base) word(at int) (word string, next int) {
+	line := b.text[at:]
+	sp := strings.IndexByte(line, ' ')
+	if sp < 0 {
+		return line, len(b.text)
+	}
+	nl := strings.IndexByte(line[sp:], '\n')
+	if nl < 0 {
+		return line[:sp], len(b.text)
+	}
+	return line[:sp], at + sp + nl + 1
+}
+
+// search returns the start of the first line in [lo, hi) whose word is
+// ≥ w, or hi; lo and hi are line starts.
+func (b *base) search(lo, hi int, w string) int {
 	for lo < hi {
-		m := int32(uint32(lo+hi) >> 1)
-		if b.word(m) < w {
-			lo = m + 1
+		// The start of the line holding the middle byte: in [lo, hi).
+		m := max(lo, strings.LastIndexByte(b.text[:lo+(hi-lo)/2], '\n')+1)
+		if word, next := b.word(m); word < w {
+			lo = next
 		} else {
 			hi = m
 		}
@@ -117,23 +109,48 @@ func (b *base) search(lo, hi int32, w string) int32 {
 	return lo
 }
 
+// span returns where the lines starting with first (the rune r) lie.
+func (b *base) span(r rune, first string) (lo, hi int) {
+	var cached *atomic.Uint64
+	if r >= cjkFirst && r <= cjkLast {
+		cached = &b.spans[r-cjkFirst]
+		if v := cached.Load(); v != 0 {
+			return int(v >> 32), int(uint32(v)) - 1
+		}
+	}
+	lo, hi = b.search(0, len(b.text), first), len(b.text)
+	if last := len(first) - 1; first[last] < 0xff {
+		// They end where the lines ≥ first with its last byte one higher
+		// begin.
+		var next [utf8.UTFMax]byte
+		copy(next[:], first)
+		next[last]++
+		hi = b.search(lo, hi, string(next[:len(first)]))
+	}
+	if cached != nil {
+		cached.Store(uint64(lo)<<32 | uint64(hi+1))
+	}
+	return lo, hi
+}
+
 // prefixes calls fn for every word of the dictionary that text starts
 // with, shortest first, with its length in bytes and its frequency. The
 // search starts in the lines of text's first character.
 func (b *base) prefixes(text string, fn func(n, freq int)) {
-	lo, hi := int32(0), int32(len(b.offs))
 	r, size := utf8.DecodeRuneInString(text)
-	if r >= cjkFirst && r <= cjkLast {
-		lo, hi = b.from[r-cjkFirst], b.to[r-cjkFirst]
+	if size == 0 {
+		return
 	}
+	lo, hi := b.span(r, text[:size])
 	for n, runes := size, 1; runes <= MaxWordRunes; runes++ {
 		w := text[:n]
 		lo = b.search(lo, hi, w)
 		if lo == hi {
 			return
 		}
-		if e := b.word(lo); e == w {
-			fn(n, b.freq(lo))
+		if e, _ := b.word(lo); e == w {
+			_, f, _ := b.line(lo)
+			fn(n, f)
 		} else if !strings.HasPrefix(e, w) {
 			return // no word starts with w
 		}

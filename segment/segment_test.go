@@ -1,6 +1,8 @@
 package segment
 
 import (
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -73,6 +75,62 @@ func TestParts(t *testing.T) {
 	} {
 		if got := strings.Join(s.Parts(tt.word), "/"); got != tt.want {
 			t.Errorf("Parts(%q) = %s, want %s", tt.word, got, tt.want)
+		}
+	}
+}
+
+// TestEveryWordFound looks up every line of the embedded dictionary, and
+// the beginnings of some, by binary search over its bytes: each word has
+// its line's frequency, and prefixes reports exactly the dictionary words a
+// text starts with.
+func TestEveryWordFound(t *testing.T) {
+	b := loadBase()
+	_, text, _ := strings.Cut(dictText, "\n")
+	words := map[string]int{}
+	for _, line := range strings.Split(strings.TrimSuffix(text, "\n"), "\n") {
+		w, f, ok := strings.Cut(line, " ")
+		freq, err := strconv.Atoi(f)
+		if !ok || err != nil {
+			t.Fatalf("dict.txt line %q is not \"word freq\"", line)
+		}
+		words[w] = freq
+	}
+	n := 0
+	for w, want := range words {
+		if got := b.lookup(w); got != want {
+			t.Errorf("lookup(%q) = %d, want %d", w, got, want)
+		}
+		if n++; n%97 != 0 {
+			continue
+		}
+		// Every prefix of a longer text that is a word, shortest first.
+		probe := w + "的人们"
+		var got, want []string
+		b.prefixes(probe, func(k, f int) {
+			got = append(got, probe[:k])
+			if words[probe[:k]] != f {
+				t.Errorf("prefixes(%q) gave %q with %d, want %d", probe, probe[:k], f, words[probe[:k]])
+			}
+		})
+		runes := 0
+		for k := range probe {
+			if k > 0 && runes <= MaxWordRunes {
+				if _, ok := words[probe[:k]]; ok {
+					want = append(want, probe[:k])
+				}
+			}
+			runes++
+		}
+		if _, ok := words[probe]; ok && runes <= MaxWordRunes {
+			want = append(want, probe)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("prefixes(%q) = %q, want %q", probe, got, want)
+		}
+	}
+	for _, w := range []string{"", "林树", "a", "\xff", "䶮"} {
+		if got := b.lookup(w); got != 0 {
+			t.Errorf("lookup(%q) = %d, want 0", w, got)
 		}
 	}
 }
