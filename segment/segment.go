@@ -197,7 +197,7 @@ func New(words map[string]int) *Segmenter {
 // New). s is unchanged, and the two share s's words, so a small layer (the
 // place names of the current lists) costs only its own words.
 func (s *Segmenter) With(words map[string]int) *Segmenter {
-	l := &layer{freq: make(map[string]int, len(words)), prefix: map[string]bool{}}
+	l := &layer{freq: make(map[string]int, len(words)), prefix: make(map[string]bool, 2*len(words))}
 	for w, f := range words {
 		n := utf8.RuneCountInString(w)
 		if n == 0 || n > MaxWordRunes {

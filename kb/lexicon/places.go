@@ -34,7 +34,11 @@ type Places struct {
 // known by its full name too, so that a question about an uncovered county
 // is recognised as such instead of matching a namesake elsewhere.
 func NewPlaces(lists []towndesk.List, g *gazetteer.Gazetteer, lexicon *segment.Segmenter) *Places {
-	p := &Places{gaz: g, lists: map[string]towndesk.List{}, forms: map[string]*placeForm{}, towns: map[string]towndesk.Place{}}
+	counties := g.Counties()
+	// Sized for every county and the forms of the listed places' towns:
+	// growing maps of thousands of entries was most of the cost here.
+	p := &Places{gaz: g, lists: make(map[string]towndesk.List, len(lists)), forms: make(map[string]*placeForm, len(counties)+200*len(lists)),
+		towns: make(map[string]towndesk.Place, 40*len(lists))}
 	for _, l := range lists {
 		p.lists[l.Place.Code()] = l
 	}
@@ -61,7 +65,7 @@ func NewPlaces(lists []towndesk.List, g *gazetteer.Gazetteer, lexicon *segment.S
 			addTown(t)
 		}
 	}
-	for _, c := range g.Counties() {
+	for _, c := range counties {
 		if _, covered := p.lists[c.CountyCode]; !covered {
 			p.add(c.County, c, true, false)
 		}
