@@ -57,6 +57,9 @@ type Gazetteer struct {
 	townsOnce sync.Once
 	townFull  map[string][]int32 // 滨湖镇 → every town of that name
 	townShort map[string][]int32 // 滨湖 → every town so called
+
+	namesOnce   sync.Once
+	countyNames []string // every county's full name, sorted, once each
 }
 
 // gzRegion is a province or a prefecture city. name is "" for the
@@ -341,6 +344,34 @@ func (g *Gazetteer) Counties() []towndesk.Place {
 		out[i] = g.countyPlace(int32(i))
 	}
 	return out
+}
+
+// CountiesNamed returns the county-level units whose full name is name
+// (鼓楼区: four of them), in code order; nil if there is none.
+func (g *Gazetteer) CountiesNamed(name string) []towndesk.Place {
+	ids := g.countyFull[name]
+	if len(ids) == 0 {
+		return nil
+	}
+	out := make([]towndesk.Place, len(ids))
+	for k, i := range ids {
+		out[k] = g.countyPlace(i)
+	}
+	return out
+}
+
+// CountyNames returns the full name of every county-level unit, sorted by
+// their bytes, each once. The slice is shared: callers must not change
+// it. It never fails.
+func (g *Gazetteer) CountyNames() []string {
+	g.namesOnce.Do(func() {
+		g.countyNames = make([]string, 0, len(g.countyFull))
+		for name := range g.countyFull {
+			g.countyNames = append(g.countyNames, name)
+		}
+		slices.Sort(g.countyNames)
+	})
+	return g.countyNames
 }
 
 // TownsOf returns the township-level units of the county with the given

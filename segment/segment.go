@@ -18,6 +18,7 @@ package segment
 import (
 	_ "embed"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -183,6 +184,24 @@ type Segmenter struct {
 type layer struct {
 	freq   map[string]int  // word → frequency
 	prefix map[string]bool // proper prefixes of the words
+	// A layer added by WithSorted has no maps: its words, sorted, all of
+	// frequency sortedFreq.
+	sorted     []string
+	sortedFreq int
+}
+
+// lookup returns the frequency of w in l, 0 if it is none of l's words,
+// and whether a longer word of l starts with w.
+func (l *layer) lookup(w string) (freq int, prefix bool) {
+	if l.sorted == nil {
+		return l.freq[w], l.prefix[w]
+	}
+	i, found := slices.BinarySearch(l.sorted, w)
+	if found {
+		freq = l.sortedFreq
+		i++
+	}
+	return freq, i < len(l.sorted) && strings.HasPrefix(l.sorted[i], w)
 }
 
 // New returns a segmenter over the general dictionary and the given words.
@@ -218,10 +237,33 @@ func (s *Segmenter) With(words map[string]int) *Segmenter {
 	return &Segmenter{base: s.base, layers: append(s.layers[:len(s.layers):len(s.layers)], l)}
 }
 
+// WithSorted returns a segmenter that knows s's words and the given ones,
+// each with frequency freq (> 0), as With does; words must be sorted by
+// their bytes, without repeats, and are not copied: the caller must not
+// change them. It builds nothing, so a long list that is sorted anyway
+// (every county's name) costs a segmenter no maps.
+func (s *Segmenter) WithSorted(words []string, freq int) *Segmenter {
+	keep := words
+	for i, w := range words {
+		if n := utf8.RuneCountInString(w); n == 0 || n > MaxWordRunes {
+			// Ignored, as With ignores them: copy the rest.
+			keep = slices.Clone(words[:i])
+			for _, w := range words[i:] {
+				if n := utf8.RuneCountInString(w); n > 0 && n <= MaxWordRunes {
+					keep = append(keep, w)
+				}
+			}
+			break
+		}
+	}
+	l := &layer{sorted: keep, sortedFreq: freq}
+	return &Segmenter{base: s.base, layers: append(s.layers[:len(s.layers):len(s.layers)], l)}
+}
+
 // Known reports whether w is a word of s's dictionaries.
 func (s *Segmenter) Known(w string) bool {
 	for _, l := range s.layers {
-		if l.freq[w] > 0 {
+		if f, _ := l.lookup(w); f > 0 {
 			return true
 		}
 	}
@@ -319,10 +361,11 @@ func (s *Segmenter) cut(text string, out []string, split bool) []string {
 		for _, l := range s.layers {
 			for j := i + 1; j <= n && j-i <= MaxWordRunes; j++ {
 				w := text[starts[i]:starts[j]]
-				if f := l.freq[w]; f > 0 {
+				f, prefix := l.lookup(w)
+				if f > 0 {
 					consider(len(w), f)
 				}
-				if !l.prefix[w] {
+				if !prefix {
 					break
 				}
 			}

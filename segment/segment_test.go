@@ -134,3 +134,26 @@ func TestEveryWordFound(t *testing.T) {
 		}
 	}
 }
+
+// TestWithSorted: a sorted layer cuts exactly as the same words given to
+// With at the same frequency, too-long words ignored alike.
+func TestWithSorted(t *testing.T) {
+	words := []string{"中华人民共和国某某某自治区某某某某自治县", "柴胡店镇", "滨湖镇", "滨湖", "滕州市", "苏溪镇"}
+	slices.Sort(words)
+	m := map[string]int{}
+	for _, w := range words {
+		m[w] = ExtraFreq
+	}
+	base := New(map[string]int{"归谁管": 0})
+	sorted, mapped := base.WithSorted(words, ExtraFreq), base.With(m)
+	for _, text := range []string{"滕州市滨湖镇有人乱搭乱建归谁管", "柴胡店镇苏溪镇滨湖", "滨", "中华人民共和国某某某自治区某某某某自治县", "滕州滨湖乡"} {
+		if got, want := strings.Join(sorted.Cut(text), "/"), strings.Join(mapped.Cut(text), "/"); got != want {
+			t.Errorf("WithSorted.Cut(%q) = %s, want %s (as With)", text, got, want)
+		}
+	}
+	for _, w := range append(words, "滨", "滕州", "") {
+		if sorted.Known(w) != mapped.Known(w) {
+			t.Errorf("WithSorted.Known(%q) = %v, want %v", w, sorted.Known(w), mapped.Known(w))
+		}
+	}
+}
