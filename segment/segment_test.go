@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -156,4 +157,29 @@ func TestWithSorted(t *testing.T) {
 			t.Errorf("WithSorted.Known(%q) = %v, want %v", w, sorted.Known(w), mapped.Known(w))
 		}
 	}
+}
+
+// TestConcurrentFirstUse: goroutines cutting at once through a fresh
+// dictionary (whose spans are found and cached on first use) cut as one
+// goroutine does.
+func TestConcurrentFirstUse(t *testing.T) {
+	texts := []string{"今天天气不好，天天下雨", "河边那片树林被人砍了好多棵", "有户人家把楼顶加盖了一层", "官桥镇有人乱搭乱建归谁管"}
+	want := make([]string, len(texts))
+	for i, text := range texts {
+		want[i] = strings.Join(New(nil).Cut(text), "/")
+	}
+	s := &Segmenter{base: loadBaseUncached()}
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i, text := range texts {
+				if got := strings.Join(s.Cut(text), "/"); got != want[i] {
+					t.Errorf("Cut(%q) = %s, want %s", text, got, want[i])
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }
