@@ -83,16 +83,14 @@ func (b *base) line(at int) (word string, freq, next int) {
 // word returns the word of the line starting at offset at, and the offset
 // of the next line.
 func (b *base) word(at int) (word string, next int) {
-	line := b.text[at:]
-	sp := strings.IndexByte(line, ' ')
-	if sp < 0 {
-		return line, len(b.text)
+	word, next = b.text[at:], len(b.text)
+	if nl := strings.IndexByte(word, '\n'); nl >= 0 {
+		word, next = word[:nl], at+nl+1
 	}
-	nl := strings.IndexByte(line[sp:], '\n')
-	if nl < 0 {
-		return line[:sp], len(b.text)
+	if sp := strings.IndexByte(word, ' '); sp >= 0 {
+		word = word[:sp]
 	}
-	return line[:sp], at + sp + nl + 1
+	return word, next
 }
 
 // search returns the start of the first line in [lo, hi) whose word is
