@@ -36,11 +36,17 @@ var (
 // Gazetteer is the national list of provinces, prefecture cities, county-level
 // units (2,978) and township-level units (41,352). It is read-only after
 // Load and safe for concurrent use.
+//
+// The towns are not parsed at Load: they stay lines of their CSV text,
+// sorted by code (a town's code starts with its county's), and a county's
+// towns are found by binary search when they are asked for. A town is
+// known by the offset of its line in that text.
 type Gazetteer struct {
 	provinces []gzRegion // sorted by code
 	cities    []gzRegion // sorted by code
 	counties  []gzCounty // sorted by code
-	towns     []gzTown   // sorted by code, so each county's towns are contiguous
+	streets   string     // the towns' CSV text
+	firstLine int        // offset of its first data line
 
 	countyFull  map[string][]int32 // 鼓楼区 → its four counties
 	countyShort map[string][]int32 // 鼓楼 → the same four
@@ -51,6 +57,9 @@ type Gazetteer struct {
 	townsOnce sync.Once
 	townFull  map[string][]int32 // 滨湖镇 → every town of that name
 	townShort map[string][]int32 // 滨湖 → every town so called
+
+	namesOnce   sync.Once
+	countyNames []string // every county's full name, sorted, once each
 }
 
 // gzRegion is a province or a prefecture city. name is "" for the
@@ -62,9 +71,8 @@ type gzRegion struct {
 }
 
 type gzCounty struct {
-	code, name, short  string
-	province, city     int32 // city is -1 when the county has no named city
-	firstTown, endTown int32
+	code, name, short string
+	province, city    int32 // city is -1 when the county has no named city
 }
 
 type gzTown struct {
@@ -73,14 +81,18 @@ type gzTown struct {
 }
 
 // Load parses the embedded division lists. Each call returns a new,
-// independent Gazetteer (about 10 ms; see BenchmarkLoad). It fails
+// independent Gazetteer (about 2 ms; see BenchmarkLoad). It fails
 // only if the embedded data is malformed, which the tests rule out.
 func Load() (*Gazetteer, error) {
-	return parseGazetteer(provincesCSV, citiesCSV, areasCSV, streetsCSV)
+	// The embedded towns are checked by TestEmbeddedTowns, not at every
+	// start: checking means reading all 41,352 lines, which a process
+	// that asks about one county never needs.
+	return parseGazetteer(provincesCSV, citiesCSV, areasCSV, streetsCSV, false)
 }
 
-// parseGazetteer builds a Gazetteer from the four division CSV texts.
-func parseGazetteer(provinces, cities, areas, streets string) (*Gazetteer, error) {
+// parseGazetteer builds a Gazetteer from the four division CSV texts;
+// checkTowns checks every line of streets too (see checkTowns).
+func parseGazetteer(provinces, cities, areas, streets string, checkTowns bool) (*Gazetteer, error) {
 	g := &Gazetteer{}
 	err := gzEachRow("provinces.csv", provinces, 2, func(f []string) error {
 		g.provinces = append(g.provinces, gzRegion{code: f[0], name: f[1], short: regionShort(f[1])})
@@ -119,9 +131,10 @@ func parseGazetteer(provinces, cities, areas, streets string) (*Gazetteer, error
 			c = -1
 		}
 		i := int32(len(g.counties))
-		g.counties = append(g.counties, gzCounty{code: f[0], name: f[1], short: ShortName(f[1]), province: int32(p), city: int32(c)})
+		s := ShortName(f[1])
+		g.counties = append(g.counties, gzCounty{code: f[0], name: f[1], short: s, province: int32(p), city: int32(c)})
 		g.countyFull[f[1]] = append(g.countyFull[f[1]], i)
-		if s := ShortName(f[1]); s != f[1] {
+		if s != f[1] {
 			g.countyShort[s] = append(g.countyShort[s], i)
 		}
 		return nil
@@ -129,33 +142,101 @@ func parseGazetteer(provinces, cities, areas, streets string) (*Gazetteer, error
 	if err != nil {
 		return nil, err
 	}
-	g.towns = make([]gzTown, 0, 42000)
-	cur := int32(-1)
-	err = gzEachRow("streets.csv", streets, 5, func(f []string) error {
-		if cur < 0 || g.counties[cur].code != f[2] {
-			c := gzSearch(g.counties, f[2])
-			if c < 0 {
-				return fmt.Errorf("town %s: unknown county %s", f[0], f[2])
-			}
-			if g.counties[c].endTown > 0 {
-				return fmt.Errorf("town %s: towns of county %s are not contiguous", f[0], f[2])
-			}
-			if cur >= 0 {
-				g.counties[cur].endTown = int32(len(g.towns))
-			}
-			cur = int32(c)
-			g.counties[cur].firstTown = int32(len(g.towns))
-		}
-		g.towns = append(g.towns, gzTown{code: f[0], name: f[1], county: cur})
-		return nil
-	})
-	if err != nil {
-		return nil, err
+	g.streets = streets
+	if _, rest, ok := strings.Cut(streets, "\n"); ok {
+		g.firstLine = len(streets) - len(rest)
+	} else {
+		g.firstLine = len(streets)
 	}
-	if cur >= 0 {
-		g.counties[cur].endTown = int32(len(g.towns))
+	if checkTowns {
+		if err := g.checkTowns(); err != nil {
+			return nil, err
+		}
 	}
 	return g, nil
+}
+
+// checkTowns checks every line of the towns' text: five fields, codes
+// ascending, each town in a known county and its code starting with the
+// county's, which is what finding a county's towns by binary search
+// relies on.
+func (g *Gazetteer) checkTowns() error {
+	return gzEachRow("streets.csv", g.streets, 5, func(f []string) error {
+		if gzSearch(g.counties, f[2]) < 0 {
+			return fmt.Errorf("town %s: unknown county %s", f[0], f[2])
+		}
+		if !strings.HasPrefix(f[0], f[2]) || len(f[0]) <= len(f[2]) {
+			return fmt.Errorf("town %s: code does not extend its county's code %s", f[0], f[2])
+		}
+		return nil
+	})
+}
+
+// townAt reads the town whose line starts at offset at of g.streets. The
+// line was checked (checkTowns), so it has its fields.
+func (g *Gazetteer) townAt(at int32) gzTown {
+	line, _ := g.lineAt(int(at))
+	var f [5]string
+	gzFields(line, f[:])
+	return gzTown{code: f[0], name: f[1], county: int32(gzSearch(g.counties, f[2]))}
+}
+
+// lineAt returns the line of g.streets starting at offset at, without its
+// line break, and the offset of the next line.
+func (g *Gazetteer) lineAt(at int) (line string, next int) {
+	rest := g.streets[at:]
+	nl := strings.IndexByte(rest, '\n')
+	if nl < 0 {
+		return strings.TrimSuffix(rest, "\r"), len(g.streets)
+	}
+	return strings.TrimSuffix(rest[:nl], "\r"), at + nl + 1
+}
+
+// searchTowns returns the offset of the first town line whose code,
+// compared on its first len(code) bytes, is not below code;
+// len(g.streets) if there is none.
+func (g *Gazetteer) searchTowns(code string) int {
+	lo, hi := g.firstLine, len(g.streets) // both line starts
+	for lo < hi {
+		// The start of the line holding the middle byte: in [lo, hi).
+		mid := max(lo, strings.LastIndexByte(g.streets[:lo+(hi-lo)/2], '\n')+1)
+		line, next := g.lineAt(mid)
+		key := strings.TrimPrefix(line, `"`)
+		if key[:min(len(key), len(code))] < code {
+			lo = next
+		} else {
+			hi = mid
+		}
+	}
+	return lo
+}
+
+// countyTowns calls fn with each town of county i, in code order, and the
+// offset of its line.
+func (g *Gazetteer) countyTowns(i int32, fn func(at int32, t gzTown)) {
+	code := g.counties[i].code
+	for at := g.searchTowns(code); at < len(g.streets); {
+		line, next := g.lineAt(at)
+		if !strings.HasPrefix(strings.TrimPrefix(line, `"`), code) {
+			return
+		}
+		t := g.townAt(int32(at))
+		t.county = i
+		fn(int32(at), t)
+		at = next
+	}
+}
+
+// eachTown calls fn with every town, in code order, and the offset of its
+// line.
+func (g *Gazetteer) eachTown(fn func(at int32, t gzTown)) {
+	for at := g.firstLine; at < len(g.streets); {
+		line, next := g.lineAt(at)
+		if line != "" {
+			fn(int32(at), g.townAt(int32(at)))
+		}
+		at = next
+	}
 }
 
 // gzEachRow calls fn with the fields of each data row of a simple CSV text:
@@ -173,29 +254,8 @@ func gzEachRow(file, text string, n int, fn func(f []string) error) error {
 		if lineNo == 0 || line == "" {
 			continue
 		}
-		for i := range f {
-			var v string
-			if strings.HasPrefix(line, `"`) {
-				end := strings.IndexByte(line[1:], '"')
-				if end < 0 {
-					return fmt.Errorf("%s line %d: unterminated quote", file, lineNo+1)
-				}
-				v, line = line[1:end+1], line[end+2:]
-			} else {
-				end := strings.IndexByte(line, ',')
-				if end < 0 {
-					end = len(line)
-				}
-				v, line = line[:end], line[end:]
-			}
-			f[i] = v
-			switch {
-			case i < n-1 && strings.HasPrefix(line, ","):
-				line = line[1:]
-			case i == n-1 && line == "":
-			default:
-				return fmt.Errorf("%s line %d: want %d comma-separated fields", file, lineNo+1, n)
-			}
+		if err := gzFields(line, f); err != nil {
+			return fmt.Errorf("%s line %d: %w", file, lineNo+1, err)
 		}
 		if f[0] <= prev {
 			return fmt.Errorf("%s line %d: code %s does not ascend", file, lineNo+1, f[0])
@@ -208,12 +268,42 @@ func gzEachRow(file, text string, n int, fn func(f []string) error) error {
 	return nil
 }
 
+// gzFields splits a line into exactly len(f) fields, optionally
+// double-quoted, without embedded quotes.
+func gzFields(line string, f []string) error {
+	n := len(f)
+	for i := range f {
+		var v string
+		if strings.HasPrefix(line, `"`) {
+			end := strings.IndexByte(line[1:], '"')
+			if end < 0 {
+				return fmt.Errorf("unterminated quote")
+			}
+			v, line = line[1:end+1], line[end+2:]
+		} else {
+			end := strings.IndexByte(line, ',')
+			if end < 0 {
+				end = len(line)
+			}
+			v, line = line[:end], line[end:]
+		}
+		f[i] = v
+		switch {
+		case i < n-1 && strings.HasPrefix(line, ","):
+			line = line[1:]
+		case i == n-1 && line == "":
+		default:
+			return fmt.Errorf("want %d comma-separated fields", n)
+		}
+	}
+	return nil
+}
+
 // gzCoded is any row kind with a code; the slices are sorted by it.
 type gzCoded interface{ key() string }
 
 func (r gzRegion) key() string { return r.code }
 func (c gzCounty) key() string { return c.code }
-func (t gzTown) key() string   { return t.code }
 
 // gzSearch returns the index of code in s, or -1.
 func gzSearch[T gzCoded](s []T, code string) int {
@@ -237,11 +327,14 @@ func (g *Gazetteer) County(code string) (towndesk.Place, bool) {
 // Town returns the township-level unit with the given nine-digit code, and
 // false if there is none.
 func (g *Gazetteer) Town(code string) (towndesk.Place, bool) {
-	i := gzSearch(g.towns, code)
-	if i < 0 {
+	if code == "" {
 		return towndesk.Place{}, false
 	}
-	return g.townPlace(int32(i)), true
+	at := g.searchTowns(code)
+	if at >= len(g.streets) || g.townAt(int32(at)).code != code {
+		return towndesk.Place{}, false
+	}
+	return g.townPlace(int32(at)), true
 }
 
 // Counties returns every county-level unit, in code order. It never fails.
@@ -253,6 +346,34 @@ func (g *Gazetteer) Counties() []towndesk.Place {
 	return out
 }
 
+// CountiesNamed returns the county-level units whose full name is name
+// (鼓楼区: four of them), in code order; nil if there is none.
+func (g *Gazetteer) CountiesNamed(name string) []towndesk.Place {
+	ids := g.countyFull[name]
+	if len(ids) == 0 {
+		return nil
+	}
+	out := make([]towndesk.Place, len(ids))
+	for k, i := range ids {
+		out[k] = g.countyPlace(i)
+	}
+	return out
+}
+
+// CountyNames returns the full name of every county-level unit, sorted by
+// their bytes, each once. The slice is shared: callers must not change
+// it. It never fails.
+func (g *Gazetteer) CountyNames() []string {
+	g.namesOnce.Do(func() {
+		g.countyNames = make([]string, 0, len(g.countyFull))
+		for name := range g.countyFull {
+			g.countyNames = append(g.countyNames, name)
+		}
+		slices.Sort(g.countyNames)
+	})
+	return g.countyNames
+}
+
 // TownsOf returns the township-level units of the county with the given
 // code, in code order, or nil if there is no such county.
 func (g *Gazetteer) TownsOf(countyCode string) []towndesk.Place {
@@ -260,11 +381,10 @@ func (g *Gazetteer) TownsOf(countyCode string) []towndesk.Place {
 	if i < 0 {
 		return nil
 	}
-	c := g.counties[i]
-	out := make([]towndesk.Place, 0, c.endTown-c.firstTown)
-	for t := c.firstTown; t < c.endTown; t++ {
-		out = append(out, g.townPlace(t))
-	}
+	out := []towndesk.Place{}
+	g.countyTowns(int32(i), func(at int32, _ gzTown) {
+		out = append(out, g.townPlace(at))
+	})
 	return out
 }
 
@@ -277,8 +397,9 @@ func (g *Gazetteer) countyPlace(i int32) towndesk.Place {
 	return p
 }
 
-func (g *Gazetteer) townPlace(i int32) towndesk.Place {
-	t := &g.towns[i]
+// townPlace returns the town whose line starts at offset at.
+func (g *Gazetteer) townPlace(at int32) towndesk.Place {
+	t := g.townAt(at)
 	p := g.countyPlace(t.county)
 	p.Town, p.TownCode = t.name, t.code
 	return p
@@ -601,7 +722,11 @@ func (g *Gazetteer) resolveTown(county towndesk.Place, name string) *Resolution 
 	}
 	c := &g.counties[ci]
 	levels := append(g.countyLevels(int32(ci)), [2]string{c.name, c.short})
-	towns := g.towns[c.firstTown:c.endTown]
+	var towns []gzTown
+	var ats []int32 // the towns' line offsets
+	g.countyTowns(int32(ci), func(at int32, t gzTown) {
+		towns, ats = append(towns, t), append(ats, at)
+	})
 	shorts := make([]string, len(towns))
 	for k, t := range towns {
 		shorts[k] = ShortName(t.name)
@@ -609,11 +734,11 @@ func (g *Gazetteer) resolveTown(county towndesk.Place, name string) *Resolution 
 	var exact, short, loose []int32
 	add := func(list []int32, k int) []int32 {
 		for _, j := range list {
-			if j == c.firstTown+int32(k) {
+			if j == ats[k] {
 				return list
 			}
 		}
-		return append(list, c.firstTown+int32(k))
+		return append(list, ats[k])
 	}
 	for i := 0; i < len(name); {
 		prefix, suffix := name[:i], name[i:]
@@ -646,7 +771,7 @@ func (g *Gazetteer) resolveTown(county towndesk.Place, name string) *Resolution 
 	case len(exact) > 1:
 		code := func(t gzTown) string { return t.code }
 		return r.fail(Ambiguous, g.townPlaces(exact), "%s有%d个同名的“%s”（代码%s），请用乡镇代码区分。",
-			c.name, len(exact), g.towns[exact[0]].name, g.townList(exact, code))
+			c.name, len(exact), g.townAt(exact[0]).name, g.townList(exact, code))
 	case len(short) == 1:
 		r.Reason, r.Place = Resolved, g.townPlace(short[0])
 		return r
@@ -673,7 +798,7 @@ func (g *Gazetteer) resolveTown(county towndesk.Place, name string) *Resolution 
 	list := make([]string, len(close))
 	ids := make([]int32, len(close))
 	for n, k := range close {
-		list[n], ids[n] = towns[k].name, c.firstTown+int32(k)
+		list[n], ids[n] = towns[k].name, ats[k]
 	}
 	return r.fail(NotFound, g.townPlaces(ids), "%s没有“%s”，是不是：%s？", c.name, name, strings.Join(list, "、"))
 }
@@ -682,7 +807,7 @@ func (g *Gazetteer) resolveTown(county towndesk.Place, name string) *Resolution 
 func (g *Gazetteer) townList(ids []int32, what func(gzTown) string) string {
 	parts := make([]string, len(ids))
 	for k, i := range ids {
-		parts[k] = what(g.towns[i])
+		parts[k] = what(g.townAt(i))
 	}
 	return strings.Join(parts, "、")
 }
@@ -775,8 +900,8 @@ func trimEthnic(s string, bare bool) string {
 			next, bare = strings.TrimSuffix(s, "民族"), true
 		default:
 			for _, e := range ethnicGroups {
-				if base, ok := strings.CutSuffix(s, e+"族"); ok {
-					next = base
+				if rest, ok := strings.CutSuffix(s, "族"); ok && strings.HasSuffix(rest, e) { // e+"族", without building it
+					next = strings.TrimSuffix(rest, e)
 					break
 				}
 				if bare && utf8.RuneCountInString(e) >= 2 && strings.HasSuffix(s, e) {

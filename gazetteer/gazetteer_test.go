@@ -1,6 +1,7 @@
 package gazetteer
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -42,8 +43,47 @@ func TestLoadCounts(t *testing.T) {
 	if got, want := len(g.Counties()), 2978; got != want {
 		t.Errorf("len(Counties()) = %d, want %d", got, want)
 	}
-	if got, want := len(g.towns), 41352; got != want {
+	towns := 0
+	g.eachTown(func(int32, gzTown) { towns++ })
+	if got, want := towns, 41352; got != want {
 		t.Errorf("towns = %d, want %d", got, want)
+	}
+}
+
+// TestEmbeddedTowns checks every line of the embedded towns, which Load
+// leaves unread until a county's towns are asked for.
+func TestEmbeddedTowns(t *testing.T) {
+	if _, err := parseGazetteer(provincesCSV, citiesCSV, areasCSV, streetsCSV, true); err != nil {
+		t.Fatalf("parseGazetteer(embedded) error: %v", err)
+	}
+}
+
+// TestTownsFoundInPlace: every town, read by its code and among its
+// county's towns by binary search, is the town its line says, and every
+// county's towns are exactly the lines of that county.
+func TestTownsFoundInPlace(t *testing.T) {
+	g := loadGazetteer(t)
+	byCounty := map[string][]string{}
+	g.eachTown(func(at int32, tw gzTown) {
+		c := g.counties[tw.county].code
+		byCounty[c] = append(byCounty[c], tw.code)
+		if p, ok := g.Town(tw.code); !ok || p.TownCode != tw.code || p.Town != tw.name || p.CountyCode != c {
+			t.Errorf("Town(%s) = %v, %v; want %s in %s", tw.code, p, ok, tw.name, c)
+		}
+	})
+	for _, c := range g.Counties() {
+		var got []string
+		for _, p := range g.TownsOf(c.CountyCode) {
+			got = append(got, p.TownCode)
+		}
+		if !slices.Equal(got, byCounty[c.CountyCode]) {
+			t.Errorf("TownsOf(%s) = %d towns, want %d", c.CountyCode, len(got), len(byCounty[c.CountyCode]))
+		}
+	}
+	for _, code := range []string{"", "1", "110101000", "659012999", "999999999", "0"} {
+		if p, ok := g.Town(code); ok {
+			t.Errorf("Town(%q) = %v, true; want false", code, p)
+		}
 	}
 }
 
@@ -297,6 +337,7 @@ func TestResolveTownDuplicateNames(t *testing.T) {
 			"370481104,\"滨湖镇\",370481,37,3704\n"+
 			"370481105,\"滨湖镇\",370481,37,3704\n"+
 			"370481106,\"滨湖街道\",370481,37,3704\n",
+		true,
 	)
 	if err != nil {
 		t.Fatalf("parseGazetteer() error: %v", err)
@@ -317,6 +358,11 @@ func TestResolveTownDuplicateNames(t *testing.T) {
 }
 
 func TestParseGazetteerRejectsBadData(t *testing.T) {
+	const (
+		prov = "code,name\n37,\"山东省\"\n"
+		city = "code,name,provinceCode\n3704,\"枣庄市\",37\n"
+		area = "code,name,cityCode,provinceCode\n370481,\"滕州市\",3704,37\n"
+	)
 	tests := []struct {
 		name                      string
 		prov, city, area, streets string
@@ -325,10 +371,14 @@ func TestParseGazetteerRejectsBadData(t *testing.T) {
 		{"missing field", "code,name\n37\n", "h\n", "h\n", "h\n"},
 		{"unterminated quote", "code,name\n37,\"山东省\n", "h\n", "h\n", "h\n"},
 		{"codes not ascending", "code,name\n37,\"山东省\"\n36,\"江西省\"\n", "h\n", "h\n", "h\n"},
+		{"town of an unknown county", prov, city, area, "h\n370482001,\"某镇\",370482,37,3704\n"},
+		{"town code outside its county's", prov, city, area, "h\n370482001,\"某镇\",370481,37,3704\n"},
+		{"towns not ascending", prov, city, area, "h\n370481002,\"某镇\",370481,37,3704\n370481001,\"某乡\",370481,37,3704\n"},
+		{"town missing a field", prov, city, area, "h\n370481001,\"某镇\",370481,37\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := parseGazetteer(tt.prov, tt.city, tt.area, tt.streets); err == nil {
+			if _, err := parseGazetteer(tt.prov, tt.city, tt.area, tt.streets, true); err == nil {
 				t.Errorf("parseGazetteer(%s) error = nil, want an error", tt.name)
 			}
 		})

@@ -204,7 +204,7 @@ func (g *Gazetteer) resolveName(name string, def towndesk.Place) *Resolution {
 				}
 			}
 			for _, i := range tier[1][name] {
-				if filter.match(&g.counties[g.towns[i].county]) {
+				if filter.match(&g.counties[g.townAt(i).county]) {
 					add(g.townPlace(i))
 				}
 			}
@@ -247,14 +247,14 @@ func (g *Gazetteer) uniqueCounty(name string, filter gzFilter) (int32, bool) {
 
 // indexTowns builds the maps of towns by full and short name.
 func (g *Gazetteer) indexTowns() {
-	g.townFull = make(map[string][]int32, len(g.towns))
-	g.townShort = make(map[string][]int32, len(g.towns))
-	for i, t := range g.towns {
-		g.townFull[t.name] = append(g.townFull[t.name], int32(i))
+	g.townFull = make(map[string][]int32, 42000)
+	g.townShort = make(map[string][]int32, 42000)
+	g.eachTown(func(at int32, t gzTown) {
+		g.townFull[t.name] = append(g.townFull[t.name], at)
 		if s := ShortName(t.name); s != t.name {
-			g.townShort[s] = append(g.townShort[s], int32(i))
+			g.townShort[s] = append(g.townShort[s], at)
 		}
-	}
+	})
 }
 
 // placeList writes places for a message: 山东省枣庄市滕州市滨湖镇、…, at

@@ -5,9 +5,10 @@
 package law
 
 import (
+	"bytes"
 	"embed"
 	"fmt"
-	"io/fs"
+	"io"
 	"path"
 	"sort"
 	"strings"
@@ -42,11 +43,12 @@ type Laws struct {
 	forms  map[rune][]lawForm // names by first rune, longest first, for Cite
 }
 
-// lawDoc is one law. Its articles are read from its text on first use: a
-// process that quotes two laws does not parse thirty-eight.
+// lawDoc is one law. Its text is read and its articles parsed on first
+// use: a process that quotes two laws does not read thirty-eight (1.2 MB).
 type lawDoc struct {
 	title, short string
-	body         string // the text after the title line
+	body         string // the text after the title line, if read with it
+	file         string // else the embedded file to read it from
 
 	once     sync.Once
 	articles []Article // ascending Number
@@ -54,8 +56,57 @@ type lawDoc struct {
 
 // arts returns the law's articles, reading them on first use.
 func (d *lawDoc) arts() []Article {
-	d.once.Do(func() { d.articles = parseArticles(d.title, d.short, d.body) })
+	d.once.Do(func() {
+		body := d.body
+		if d.file != "" {
+			// Read by Load's ReadDir, so it is there: a failure would
+			// leave the law without articles, which TestLoad rules out.
+			text, _ := readEmbedded(d.file)
+			_, body = splitTitle(text)
+		}
+		d.articles = parseArticles(d.title, d.short, body)
+	})
 	return d.articles
+}
+
+// readEmbedded returns the text of an embedded law file.
+func readEmbedded(name string) (string, error) {
+	f, err := lawFiles.Open(name)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	var b strings.Builder
+	if st, err := f.Stat(); err == nil {
+		b.Grow(int(st.Size()))
+	}
+	_, err = io.Copy(&b, f)
+	return b.String(), err
+}
+
+// readTitleLine returns the first line of an embedded law file, reading
+// no more of it than that.
+func readTitleLine(name string) (string, error) {
+	f, err := lawFiles.Open(name)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	var line []byte
+	buf := make([]byte, 256)
+	for {
+		n, err := f.Read(buf)
+		line = append(line, buf[:n]...)
+		if i := bytes.IndexByte(line, '\n'); i >= 0 {
+			return string(line[:i]), nil
+		}
+		if err == io.EOF {
+			return string(line), nil
+		}
+		if err != nil {
+			return "", err
+		}
+	}
 }
 
 // lawForm is one way a law is written in running text: its full title or
@@ -76,14 +127,15 @@ func Load() (*Laws, error) {
 	l := &Laws{byName: make(map[string]int, 2*len(entries)), forms: make(map[rune][]lawForm)}
 	for _, e := range entries {
 		name := path.Join("data", e.Name())
-		data, err := fs.ReadFile(lawFiles, name)
+		first, err := readTitleLine(name)
 		if err != nil {
 			return nil, fmt.Errorf("read embedded law %s: %w", name, err)
 		}
-		doc, err := parseTitle(string(data))
+		doc, err := parseTitle(first)
 		if err != nil {
 			return nil, fmt.Errorf("parse law %s: %w", e.Name(), err)
 		}
+		doc.file = name
 		l.laws = append(l.laws, doc)
 	}
 	sort.Slice(l.laws, func(i, j int) bool { return l.laws[i].short < l.laws[j].short })
@@ -110,16 +162,23 @@ func Load() (*Laws, error) {
 // parseTitle reads the title of one law file and keeps the rest for
 // parseArticles.
 func parseTitle(text string) (*lawDoc, error) {
-	first, body, _ := strings.Cut(text, "\n")
+	first, body := splitTitle(text)
 	title, ok := strings.CutPrefix(strings.TrimSpace(first), "# ")
 	if !ok || strings.TrimSpace(title) == "" {
 		return nil, fmt.Errorf("first line %q is not a \"# title\"", first)
 	}
 	title = strings.TrimSpace(title)
+	return &lawDoc{title: title, short: strings.TrimPrefix(title, "中华人民共和国"), body: body}, nil
+}
+
+// splitTitle splits a law file into its first line and its body after
+// the metadata (up to "<!-- INFO END -->", if it has that marker).
+func splitTitle(text string) (first, body string) {
+	first, body, _ = strings.Cut(text, "\n")
 	if _, after, found := strings.Cut(body, "<!-- INFO END -->"); found {
 		body = after
 	}
-	return &lawDoc{title: title, short: strings.TrimPrefix(title, "中华人民共和国"), body: body}, nil
+	return first, body
 }
 
 // parseArticles reads the articles of a law. Lines starting 第N条 followed

@@ -5,9 +5,9 @@
 // 今/天天/气, because 今天·天气 is far more probable than its alternatives.
 //
 // The general dictionary (about 300,000 words with frequencies, from jieba,
-// MIT licence) is embedded sorted and searched in place: nothing is parsed at
-// start-up but an index of line offsets, so a cold process segments its
-// first question within a few milliseconds. Callers add their own words
+// MIT licence) is embedded sorted and searched in place, by binary search
+// over its bytes: nothing of it is parsed or indexed at start-up, so a cold
+// process touches only the lines its words need. Callers add their own words
 // (place names, the colloquial and official words of a domain) with New;
 // such a word is always preferred to cutting it apart.
 //
@@ -18,9 +18,11 @@ package segment
 import (
 	_ "embed"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 )
@@ -38,14 +40,15 @@ const MaxWordRunes = 16
 // word is made of.
 const ExtraFreq = 2000
 
-// base is the embedded dictionary: lines "word freq", sorted by word, with
-// the range of lines of each first character of the basic CJK block.
+// base is the embedded dictionary: lines "word freq", sorted by word, after
+// a header line. It is searched in place, line by line: no index of it is
+// built, so a process touches only the parts of it its words need.
 type base struct {
-	text     string
-	offs     []int32 // start of each line
+	text     string // the lines after the header
 	logTotal float64
-	// from[r-cjkFirst], to[r-cjkFirst]: lines [from, to) start with r.
-	from, to []int32
+	// spans[r-cjkFirst] caches where the lines starting with r lie,
+	// found on first use: from<<32 | to+1, 0 when not yet known.
+	spans []atomic.Uint64
 }
 
 // The basic block of CJK characters, where nearly every word starts.
@@ -53,63 +56,51 @@ const cjkFirst, cjkLast = 0x4E00, 0x9FFF
 
 var loadBase = sync.OnceValue(loadBaseUncached)
 
-// Preload starts reading the embedded dictionary's index in the
-// background, so that a cold process overlaps it with its other start-up
-// work; a later New waits only for what is left of it.
-func Preload() { go loadBase() }
-
 func loadBaseUncached() *base {
-	text := dictText
-	b := &base{text: text, from: make([]int32, cjkLast-cjkFirst+1), to: make([]int32, cjkLast-cjkFirst+1)}
 	// First line: "# total N; …".
-	nl := strings.IndexByte(text, '\n')
+	header, text, _ := strings.Cut(dictText, "\n")
 	total := 0
-	if f := strings.Fields(strings.TrimPrefix(text[:nl], "# total ")); len(f) > 0 {
+	if f := strings.Fields(strings.TrimPrefix(header, "# total ")); len(f) > 0 {
 		total, _ = strconv.Atoi(strings.TrimSuffix(f[0], ";"))
 	}
-	b.logTotal = math.Log(float64(max(total, 1)))
-	b.offs = make([]int32, 0, 310000)
-	for i := nl + 1; i < len(text); {
-		k := int32(len(b.offs))
-		b.offs = append(b.offs, int32(i))
-		if r, _ := utf8.DecodeRuneInString(text[i:]); r >= cjkFirst && r <= cjkLast {
-			if b.to[r-cjkFirst] == 0 {
-				b.from[r-cjkFirst] = k
-			}
-			b.to[r-cjkFirst] = k + 1
-		}
-		j := strings.IndexByte(text[i:], '\n')
-		if j < 0 {
-			break
-		}
-		i += j + 1
-	}
-	return b
+	return &base{text: text, logTotal: math.Log(float64(max(total, 1))), spans: make([]atomic.Uint64, cjkLast-cjkFirst+1)}
 }
 
-// word returns the word of line k.
-func (b *base) word(k int32) string {
-	line := b.text[b.offs[k]:]
-	return line[:strings.IndexByte(line, ' ')]
-}
-
-// freq returns the frequency of line k.
-func (b *base) freq(k int32) int {
-	line := b.text[b.offs[k]:]
-	line = line[strings.IndexByte(line, ' ')+1:]
+// line returns the word and frequency of the line starting at offset at,
+// and the offset of the next line.
+func (b *base) line(at int) (word string, freq, next int) {
+	line := b.text[at:]
 	if nl := strings.IndexByte(line, '\n'); nl >= 0 {
-		line = line[:nl]
+		line, next = line[:nl], at+nl+1
+	} else {
+		next = len(b.text)
 	}
-	f, _ := strconv.Atoi(line)
-	return f
+	word, f, _ := strings.Cut(line, " ")
+	freq, _ = strconv.Atoi(f)
+	return word, freq, next
 }
 
-// search returns the first line in [lo, hi) whose word is ≥ w.
-func (b *base) search(lo, hi int32, w string) int32 {
+// word returns the word of the line starting at offset at, and the offset
+// of the next line.
+func (b *base) word(at int) (word string, next int) {
+	word, next = b.text[at:], len(b.text)
+	if nl := strings.IndexByte(word, '\n'); nl >= 0 {
+		word, next = word[:nl], at+nl+1
+	}
+	if sp := strings.IndexByte(word, ' '); sp >= 0 {
+		word = word[:sp]
+	}
+	return word, next
+}
+
+// search returns the start of the first line in [lo, hi) whose word is
+// ≥ w, or hi; lo and hi are line starts.
+func (b *base) search(lo, hi int, w string) int {
 	for lo < hi {
-		m := int32(uint32(lo+hi) >> 1)
-		if b.word(m) < w {
-			lo = m + 1
+		// The start of the line holding the middle byte: in [lo, hi).
+		m := max(lo, strings.LastIndexByte(b.text[:lo+(hi-lo)/2], '\n')+1)
+		if word, next := b.word(m); word < w {
+			lo = next
 		} else {
 			hi = m
 		}
@@ -117,23 +108,48 @@ func (b *base) search(lo, hi int32, w string) int32 {
 	return lo
 }
 
+// span returns where the lines starting with first (the rune r) lie.
+func (b *base) span(r rune, first string) (lo, hi int) {
+	var cached *atomic.Uint64
+	if r >= cjkFirst && r <= cjkLast {
+		cached = &b.spans[r-cjkFirst]
+		if v := cached.Load(); v != 0 {
+			return int(v >> 32), int(uint32(v)) - 1
+		}
+	}
+	lo, hi = b.search(0, len(b.text), first), len(b.text)
+	if last := len(first) - 1; first[last] < 0xff {
+		// They end where the lines ≥ first with its last byte one higher
+		// begin.
+		var next [utf8.UTFMax]byte
+		copy(next[:], first)
+		next[last]++
+		hi = b.search(lo, hi, string(next[:len(first)]))
+	}
+	if cached != nil {
+		cached.Store(uint64(lo)<<32 | uint64(hi+1))
+	}
+	return lo, hi
+}
+
 // prefixes calls fn for every word of the dictionary that text starts
 // with, shortest first, with its length in bytes and its frequency. The
 // search starts in the lines of text's first character.
 func (b *base) prefixes(text string, fn func(n, freq int)) {
-	lo, hi := int32(0), int32(len(b.offs))
 	r, size := utf8.DecodeRuneInString(text)
-	if r >= cjkFirst && r <= cjkLast {
-		lo, hi = b.from[r-cjkFirst], b.to[r-cjkFirst]
+	if size == 0 {
+		return
 	}
+	lo, hi := b.span(r, text[:size])
 	for n, runes := size, 1; runes <= MaxWordRunes; runes++ {
 		w := text[:n]
 		lo = b.search(lo, hi, w)
 		if lo == hi {
 			return
 		}
-		if e := b.word(lo); e == w {
-			fn(n, b.freq(lo))
+		if e, _ := b.word(lo); e == w {
+			_, f, _ := b.line(lo)
+			fn(n, f)
 		} else if !strings.HasPrefix(e, w) {
 			return // no word starts with w
 		}
@@ -166,6 +182,24 @@ type Segmenter struct {
 type layer struct {
 	freq   map[string]int  // word → frequency
 	prefix map[string]bool // proper prefixes of the words
+	// A layer added by WithSorted has no maps: its words, sorted, all of
+	// frequency sortedFreq.
+	sorted     []string
+	sortedFreq int
+}
+
+// lookup returns the frequency of w in l, 0 if it is none of l's words,
+// and whether a longer word of l starts with w.
+func (l *layer) lookup(w string) (freq int, prefix bool) {
+	if l.sorted == nil {
+		return l.freq[w], l.prefix[w]
+	}
+	i, found := slices.BinarySearch(l.sorted, w)
+	if found {
+		freq = l.sortedFreq
+		i++
+	}
+	return freq, i < len(l.sorted) && strings.HasPrefix(l.sorted[i], w)
 }
 
 // New returns a segmenter over the general dictionary and the given words.
@@ -180,7 +214,7 @@ func New(words map[string]int) *Segmenter {
 // New). s is unchanged, and the two share s's words, so a small layer (the
 // place names of the current lists) costs only its own words.
 func (s *Segmenter) With(words map[string]int) *Segmenter {
-	l := &layer{freq: make(map[string]int, len(words)), prefix: map[string]bool{}}
+	l := &layer{freq: make(map[string]int, len(words)), prefix: make(map[string]bool, 2*len(words))}
 	for w, f := range words {
 		n := utf8.RuneCountInString(w)
 		if n == 0 || n > MaxWordRunes {
@@ -201,10 +235,33 @@ func (s *Segmenter) With(words map[string]int) *Segmenter {
 	return &Segmenter{base: s.base, layers: append(s.layers[:len(s.layers):len(s.layers)], l)}
 }
 
+// WithSorted returns a segmenter that knows s's words and the given ones,
+// each with frequency freq (> 0), as With does; words must be sorted by
+// their bytes, without repeats, and are not copied: the caller must not
+// change them. It builds nothing, so a long list that is sorted anyway
+// (every county's name) costs a segmenter no maps.
+func (s *Segmenter) WithSorted(words []string, freq int) *Segmenter {
+	keep := words
+	for i, w := range words {
+		if n := utf8.RuneCountInString(w); n == 0 || n > MaxWordRunes {
+			// Ignored, as With ignores them: copy the rest.
+			keep = slices.Clone(words[:i])
+			for _, w := range words[i:] {
+				if n := utf8.RuneCountInString(w); n > 0 && n <= MaxWordRunes {
+					keep = append(keep, w)
+				}
+			}
+			break
+		}
+	}
+	l := &layer{sorted: keep, sortedFreq: freq}
+	return &Segmenter{base: s.base, layers: append(s.layers[:len(s.layers):len(s.layers)], l)}
+}
+
 // Known reports whether w is a word of s's dictionaries.
 func (s *Segmenter) Known(w string) bool {
 	for _, l := range s.layers {
-		if l.freq[w] > 0 {
+		if f, _ := l.lookup(w); f > 0 {
 			return true
 		}
 	}
@@ -321,10 +378,11 @@ func (s *Segmenter) best(text string, split bool) (starts, next []int, logp0 flo
 		for _, l := range s.layers {
 			for j := i + 1; j <= n && j-i <= MaxWordRunes; j++ {
 				w := text[starts[i]:starts[j]]
-				if f := l.freq[w]; f > 0 {
+				f, prefix := l.lookup(w)
+				if f > 0 {
 					consider(len(w), f)
 				}
-				if !l.prefix[w] {
+				if !prefix {
 					break
 				}
 			}

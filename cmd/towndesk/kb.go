@@ -19,7 +19,6 @@ import (
 	"github.com/towndesk/towndesk/law"
 	"github.com/towndesk/towndesk/listfile"
 	"github.com/towndesk/towndesk/local"
-	"github.com/towndesk/towndesk/segment"
 	"github.com/towndesk/towndesk/storage"
 )
 
@@ -42,9 +41,8 @@ func (e *listsEnv) Close() {
 // database, the gazetteer, the synonyms (the shipped ones plus the data
 // dir's synonyms.txt) and the search index under DIR/index.
 func (m *Main) openLists(ctx context.Context, dir string, noSample bool) (*listsEnv, error) {
-	// The dictionary and the gazetteer load in the background while the
-	// database opens: a cold `ask` spends most of its time starting up.
-	segment.Preload()
+	// The gazetteer loads in the background while the database opens: a
+	// cold `ask` spends most of its time starting up.
 	go m.gazetteer() // the call below returns its result, error included
 	db, err := m.openDB(dir)
 	if err != nil {

@@ -222,7 +222,7 @@ var settings = setOf(`车站 汽车站 火车站 客运站 公交站 站台 超�
 
 // IsSetting reports whether a word names only where something happens
 // (网吧, 河边, 超市), not what happens there.
-func IsSetting(w string) bool { return settings[w] }
+func IsSetting(w string) bool { return settings()[w] }
 
 // parties are words for who is involved: people and the places they work,
 // not what they did.
@@ -231,7 +231,7 @@ var parties = setOf(`工人 员工 工友 农民工 民工 职工 老板 包工�
 
 // IsParty reports whether a word names who is involved (工人, 老板, 工地),
 // not what happened.
-func IsParty(w string) bool { return parties[w] }
+func IsParty(w string) bool { return parties()[w] }
 
 // NamesPlaces reports whether an official term names a kind of place
 // rather than a matter: 人员密集场所, the lists' word for where many people

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/towndesk/towndesk"
 	"github.com/towndesk/towndesk/gazetteer"
@@ -22,19 +23,24 @@ type placeForm struct {
 type Places struct {
 	gaz   *gazetteer.Gazetteer
 	lists map[string]towndesk.List  // place code → list
-	forms map[string]*placeForm     // written form → places
+	forms map[string]*placeForm     // written form of a covered place → places
 	towns map[string]towndesk.Place // covered town code → town
-	// seg cuts questions: the lexicon plus every form above, so that a
-	// place name is one token and is found only as a whole token.
+	// seg cuts questions: the lexicon plus every form above and every
+	// county's full name, so that a place name is one token and is found
+	// only as a whole token.
 	seg *segment.Segmenter
 }
 
 // NewPlaces indexes the places covered by lists: each listed county with
 // all its towns, and each listed town. Every county of the gazetteer is
-// known by its full name too, so that a question about an uncovered county
-// is recognised as such instead of matching a namesake elsewhere.
+// known by its full name too (see form), so that a question about an
+// uncovered county is recognised as such instead of matching a namesake
+// elsewhere.
 func NewPlaces(lists []towndesk.List, g *gazetteer.Gazetteer, lexicon *segment.Segmenter) *Places {
-	p := &Places{gaz: g, lists: map[string]towndesk.List{}, forms: map[string]*placeForm{}, towns: map[string]towndesk.Place{}}
+	// Sized for the forms of the listed places' towns: growing maps was
+	// most of the cost here.
+	p := &Places{gaz: g, lists: make(map[string]towndesk.List, len(lists)), forms: make(map[string]*placeForm, 200*len(lists)),
+		towns: make(map[string]towndesk.Place, 40*len(lists))}
 	for _, l := range lists {
 		p.lists[l.Place.Code()] = l
 	}
@@ -61,17 +67,45 @@ func NewPlaces(lists []towndesk.List, g *gazetteer.Gazetteer, lexicon *segment.S
 			addTown(t)
 		}
 	}
-	for _, c := range g.Counties() {
-		if _, covered := p.lists[c.CountyCode]; !covered {
-			p.add(c.County, c, true, false)
-		}
-	}
 	words := make(map[string]int, len(p.forms))
 	for f := range p.forms {
 		words[f] = segment.ExtraFreq
 	}
-	p.seg = lexicon.With(words)
+	// The counties' names are read from the gazetteer's sorted list, not
+	// copied into maps: about 3,000 of them, of which a question names
+	// one at most.
+	p.seg = lexicon.With(words).WithSorted(g.CountyNames(), segment.ExtraFreq)
 	return p
+}
+
+// form returns the places a written form names, nil if none: a covered
+// place's form, and a county's full name. An uncovered county's name
+// names it (after any covered county of that name), unless the name is
+// a covered town's.
+func (p *Places) form(s string) *placeForm {
+	f := p.forms[s]
+	if f != nil && !f.county || utf8.RuneCountInString(s) < 2 {
+		return f
+	}
+	var uncovered []towndesk.Place
+	for _, c := range p.gaz.CountiesNamed(s) {
+		if _, covered := p.lists[c.CountyCode]; !covered {
+			uncovered = append(uncovered, c)
+		}
+	}
+	switch {
+	case len(uncovered) == 0:
+		return f
+	case f == nil:
+		return &placeForm{places: uncovered, county: true}
+	}
+	merged := &placeForm{places: slices.Clone(f.places), county: true, covered: f.covered}
+	for _, c := range uncovered {
+		if !slices.Contains(merged.places, c) {
+			merged.places = append(merged.places, c)
+		}
+	}
+	return merged
 }
 
 // bannerShort returns how people shorten a banner (旗) with a long name:
@@ -124,7 +158,7 @@ func (p *Places) Scan(tokens []string) []Mention {
 	for i := 0; i < len(tokens); {
 		found := false
 		for n := min(3, len(tokens)-i); n >= 1; n-- {
-			if f, ok := p.forms[strings.Join(tokens[i:i+n], "")]; ok {
+			if f := p.form(strings.Join(tokens[i:i+n], "")); f != nil {
 				out = append(out, Mention{i, i + n, f})
 				i += n
 				found = true

@@ -42,7 +42,7 @@ func (b *Phrasebook) Retype(seg *segment.Segmenter, text string, tokens []string
 	for n := maxRetype; n >= minRetype; n-- {
 		for i := 0; i+n <= len(rs) && len(fixes) < maxRetypes; i++ {
 			w := rs[i : i+n]
-			if !allHan(w) || b.kind[string(w)] != None || anyOf(taken[i:i+n]) {
+			if !allHan(w) || b.kindOf(string(w)) != None || anyOf(taken[i:i+n]) {
 				continue
 			}
 			word, ok := b.retype(w, covered[i:i+n], single[i:i+n])
@@ -83,7 +83,7 @@ func (b *Phrasebook) retype(w []rune, covered, single []bool) (word string, ok b
 		var buf [4 * maxRetype]byte
 		homophone.Each(w[j], func(h rune) bool {
 			cand := append(utf8.AppendRune(append(buf[:0], prefix...), h), suffix...)
-			if b.kind[string(cand)] != Synonym { // no allocation
+			if b.kindOf(string(cand)) != Synonym {
 				return true
 			}
 			if word != "" && word != string(cand) {

@@ -8,6 +8,7 @@ package lexicon
 import (
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/towndesk/towndesk"
 )
@@ -25,7 +26,10 @@ type frame struct {
 	intent   towndesk.Intent // the reply the frame asks for, or ""
 }
 
-var frames = func() map[string]frame {
+// frames, fillers and hints are the sources of the compiled table
+// (lexicon.bin), which a process reads them from; the maps are built only
+// for a dictionary without it (see NewPhrasebook) and by the tests.
+var frames = sync.OnceValue(func() map[string]frame {
 	fs := map[string]frame{}
 	add := func(category string, intent towndesk.Intent, phrases string) {
 		for _, p := range strings.Fields(phrases) {
@@ -159,7 +163,7 @@ var frames = func() map[string]frame {
 		去么地方办 在么地方办 哪块办 在哪块办 去哪块办 哪块申请`)
 	add("", towndesk.IntentCan, `能管啵 能罚啵 管得到啵 罚得到啵`)
 	return fs
-}()
+})
 
 // fillers carry no matter: greetings, politeness, discourse words, dialect
 // fillers, pronouns and the generic words for "someone", "this matter".
@@ -276,8 +280,8 @@ var hints = map[string]string{
 // FrameOf returns the kind of power frame phrase names and the reply it
 // asks for ("" for either when it names none, or is no frame).
 func FrameOf(phrase string) (category string, intent towndesk.Intent) {
-	f := frames[phrase]
-	return f.category, f.intent
+	category, intent, _ = compiled().frame(phrase)
+	return category, intent
 }
 
 // TrailingFrame returns the frame a longer phrase ends in, as FrameOf
@@ -286,8 +290,8 @@ func FrameOf(phrase string) (category string, intent towndesk.Intent) {
 func TrailingFrame(phrase string) (category string, intent towndesk.Intent, ok bool) {
 	rs := []rune(phrase)
 	for i := 2; i < len(rs)-1; i++ { // longest frame first; at least two characters of matter before it
-		if f, found := frames[string(rs[i:])]; found {
-			return f.category, f.intent, true
+		if category, intent, ok := compiled().frame(string(rs[i:])); ok {
+			return category, intent, true
 		}
 	}
 	return "", "", false
@@ -319,14 +323,18 @@ var (
 // not search for 公安局 (nor let a question steer the answer towards one).
 var bodySuffixes = []string{"局", "委", "办", "政府", "所", "队", "中心", "站", "委员会", "部门"}
 
-func setOf(lists ...string) map[string]bool {
-	m := map[string]bool{}
-	for _, words := range lists {
-		for _, w := range strings.Fields(words) {
-			m[w] = true
+// setOf returns the set of the space-separated words of lists, built on
+// first use: most sets are read from the compiled table instead.
+func setOf(lists ...string) func() map[string]bool {
+	return sync.OnceValue(func() map[string]bool {
+		m := map[string]bool{}
+		for _, words := range lists {
+			for _, w := range strings.Fields(words) {
+				m[w] = true
+			}
 		}
-	}
-	return m
+		return m
+	})
 }
 
 // Phrasebook knows the multi-word phrases of a question that are read as
@@ -335,8 +343,9 @@ func setOf(lists ...string) map[string]bool {
 // 乱/搭/乱/建), never on part of a token, so that a dictionary word neither
 // distorts how a question is cut nor is found inside another word.
 type Phrasebook struct {
-	kind   map[string]Kind
-	sorted []string // every phrase, sorted, for prefix look-ups
+	base   *table          // the compiled phrases, or nil
+	kind   map[string]Kind // the phrases base does not hold
+	sorted []string        // the phrases of kind, sorted, for prefix look-ups
 }
 
 // Kind is what a phrase of the book is.
@@ -355,25 +364,33 @@ const (
 const maxPhraseTokens = 6
 
 // NewPhrasebook returns the book of the frames, fillers, hints and the
-// words of syn.
+// words of syn. For the shipped dictionary (and words merged into it) the
+// compiled table holds all but the merged words, so that only those are
+// put in a map here.
 func NewPhrasebook(syn *Synonyms) *Phrasebook {
-	b := &Phrasebook{kind: map[string]Kind{}}
+	b := &Phrasebook{base: syn.base, kind: map[string]Kind{}}
 	add := func(w string, k Kind) {
 		if k > b.kind[w] {
 			b.kind[w] = k
 		}
 	}
-	for _, w := range syn.Words() {
-		add(w, Synonym)
-	}
-	for w := range hints {
-		add(w, Hint)
-	}
-	for w := range fillers {
-		add(w, Filler)
-	}
-	for w := range frames {
-		add(w, Frame)
+	if b.base != nil {
+		for w := range syn.byTerm {
+			add(w, Synonym)
+		}
+	} else {
+		for _, w := range syn.Words() {
+			add(w, Synonym)
+		}
+		for w := range hints {
+			add(w, Hint)
+		}
+		for w := range fillers() {
+			add(w, Filler)
+		}
+		for w := range frames() {
+			add(w, Frame)
+		}
 	}
 	b.sorted = make([]string, 0, len(b.kind))
 	for w := range b.kind {
@@ -383,8 +400,20 @@ func NewPhrasebook(syn *Synonyms) *Phrasebook {
 	return b
 }
 
+// kindOf returns the kind of phrase s, None if it is none.
+func (b *Phrasebook) kindOf(s string) Kind {
+	k := b.kind[s]
+	if b.base != nil {
+		k = max(k, b.base.kind(s))
+	}
+	return k
+}
+
 // isPrefix reports whether some phrase is longer than s and starts with it.
 func (b *Phrasebook) isPrefix(s string) bool {
+	if b.base != nil && b.base.isPrefix(s) {
+		return true
+	}
 	i, found := slices.BinarySearch(b.sorted, s)
 	if found {
 		i++
@@ -399,7 +428,7 @@ func (b *Phrasebook) Longest(tokens []string) (int, Kind) {
 	joined := ""
 	for k := 0; k < len(tokens) && k < maxPhraseTokens; k++ {
 		joined += tokens[k]
-		if pk := b.kind[joined]; pk != None {
+		if pk := b.kindOf(joined); pk != None {
 			n, kind = k+1, pk
 		}
 		if !b.isPrefix(joined) {

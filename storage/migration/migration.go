@@ -32,15 +32,23 @@ func Apply(ctx context.Context, db *sql.DB, now time.Time) error {
 
 // apply applies the .sql files of fsys (see Apply).
 func apply(ctx context.Context, db *sql.DB, fsys fs.FS, now time.Time) error {
-	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (
-		name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
-		return err
-	}
 	names, err := fs.Glob(fsys, "*.sql")
 	if err != nil {
 		return err
 	}
 	sort.Slice(names, func(i, j int) bool { return number(names[i]) < number(names[j]) })
+	// A database that records every migration needs nothing: one read
+	// says so, where checking each in its own transaction took the write
+	// lock once per migration (waiting for any writer, such as an import)
+	// every time a process opened the database. Anything else, a missing
+	// table included, goes the careful way below.
+	if all, err := recordsAll(ctx, db, names); err == nil && all {
+		return nil
+	}
+	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS migrations (
+		name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return err
+	}
 	for _, name := range names {
 		if err := applyOne(ctx, db, fsys, name, now); err != nil {
 			return fmt.Errorf("migration/%s: %w", name, err)
@@ -49,15 +57,40 @@ func apply(ctx context.Context, db *sql.DB, fsys fs.FS, now time.Time) error {
 	return nil
 }
 
+// recordsAll reports whether db's migrations table records every one of
+// names.
+func recordsAll(ctx context.Context, db *sql.DB, names []string) (bool, error) {
+	rows, err := db.QueryContext(ctx, `SELECT name FROM migrations`)
+	if err != nil {
+		return false, err
+	}
+	defer rows.Close()
+	have := map[string]bool{}
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return false, err
+		}
+		have[n] = true
+	}
+	if err := rows.Err(); err != nil {
+		return false, err
+	}
+	for _, name := range names {
+		if !have[recordedName(name)] {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
 func number(name string) int {
 	n, _ := strconv.Atoi(strings.SplitN(name, "_", 2)[0])
 	return n
 }
 
 func applyOne(ctx context.Context, db *sql.DB, fsys fs.FS, name string, now time.Time) error {
-	// Databases record a migration by its path in the storage package,
-	// as earlier versions embedded it there.
-	recorded := "migration/" + name
+	recorded := recordedName(name)
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -83,3 +116,7 @@ func applyOne(ctx context.Context, db *sql.DB, fsys fs.FS, name string, now time
 	}
 	return tx.Commit()
 }
+
+// recordedName is how the migrations table records a migration: by its
+// path in the storage package, as earlier versions embedded it there.
+func recordedName(name string) string { return "migration/" + name }

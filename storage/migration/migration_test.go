@@ -105,3 +105,52 @@ func TestEmbeddedSchemaApplies(t *testing.T) {
 		t.Errorf("recorded migrations = %v, want migration/0001_lists.sql first", names)
 	}
 }
+
+// TestUpToDateTakesNoWriteLock: opening a database that has every
+// migration only reads, so it neither waits for nor fails on a writer
+// holding the lock (an import under way); one that lacks a new migration
+// gets it.
+func TestUpToDateTakesNoWriteLock(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "m.db")
+	open := func() *sql.DB {
+		// As storage opens it: WAL, and transactions that take the write
+		// lock when they begin; a writer is waited for 200 ms at most.
+		db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=busy_timeout(200)&_txlock=immediate")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
+	}
+	fsys := fstest.MapFS{"1_a.sql": {Data: []byte(`CREATE TABLE a (v TEXT);`)}}
+	db := open()
+	if err := apply(ctx, db, fsys, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	writer := open()
+	tx, err := writer.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(`INSERT INTO a (v) VALUES ('x')`); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if err := apply(ctx, open(), fsys, time.Now()); err != nil {
+		t.Errorf("apply on an up-to-date database while another connection writes = %v, want nil", err)
+	}
+	if d := time.Since(start); d > 150*time.Millisecond {
+		t.Errorf("apply on an up-to-date database waited %v for the writer", d)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	fsys["2_b.sql"] = &fstest.MapFile{Data: []byte(`CREATE TABLE b (v TEXT);`)}
+	if err := apply(ctx, db, fsys, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(recorded(t, db), " "); got != "migration/1_a.sql migration/2_b.sql" {
+		t.Errorf("recorded migrations = %q, want the new one too", got)
+	}
+}
