@@ -66,12 +66,14 @@ type Params struct {
 	Unknown float64
 	// Absent is that weight for a word the dictionary marks as a matter
 	// outside power lists (拖欠工资, 医保, 高空抛物) when no list holds it
-	// either: not a word of little consequence but what its clause is
-	// about.
+	// either: not a word of little consequence but what the question is
+	// about, whatever clause it is in.
 	// AbsentCoverage is the share of a question with such a word that a
-	// candidate must cover, unless it scores as an answer would: a row
-	// sharing a side word with it (工人, 小区, 集市) is no candidate, and
-	// such a question is not found.
+	// candidate must cover: a row sharing a side word with it (工人, 小区,
+	// 集市) is no candidate, and such a question is not found. A row that
+	// matches a word of its own, neither a setting nor who was involved, in
+	// a clause without such a word (装修把承重墙砸了，业主还欠工钱) is exempt:
+	// the question asks that too.
 	Absent, AbsentCoverage float64
 
 	// Answer is the score a row needs to be the answer, and AnswerCoverage

@@ -68,12 +68,23 @@ func ExceededApproval(q string) bool { return exceededApproval.MatchString(q) }
 // exceeded (修的坟比规定的大多了, 超标好几倍); overStandardName an item name
 // about that (墓穴占地面积超过规定标准, 超标排放).
 var (
-	overStandard     = regexp.MustCompile(`超标|超过(规定|标准)|超出(规定|标准)|比规定的?[^，。,.;；！？!?]{0,4}(大|多|高|宽|长)`)
+	overStandard     = regexp.MustCompile(`超标|超过(规定|标准)|超出(规定|标准)|比规定的?(还|更|要)?(大|多|高|宽|长)`)
 	overStandardName = regexp.MustCompile(`超标|超过[^，。；]{0,6}(标准|规定)`)
 )
 
-// OverStandard reports whether a question says a standard was exceeded.
-func OverStandard(q string) bool { return overStandard.MatchString(q) }
+// OverStandard reports whether a question says a standard was exceeded,
+// not that it was not (没超标, 是不是超标).
+func OverStandard(q string) bool {
+	for _, m := range overStandard.FindAllStringIndex(q, -1) {
+		before := q[:m[0]]
+		if !strings.HasSuffix(before, "没") && !strings.HasSuffix(before, "不") && !strings.HasSuffix(before, "未") &&
+			!strings.HasSuffix(before, "冇") && !strings.HasSuffix(before, "有没有") && !strings.HasSuffix(before, "是不是") &&
+			!strings.HasSuffix(before, "是否") {
+			return true
+		}
+	}
+	return false
+}
 
 // NamesOverStandard reports whether an item's name is about exceeding a
 // standard.
@@ -275,8 +286,9 @@ func ObstructsInspection(text string) bool {
 // building: the words of the measure (查封, 强拆, 强制拆除), or who is to
 // pull it down (谁来拆, 哪个来拆).
 var (
-	coercion = regexp.MustCompile(`查封|强拆|强制拆除|强行拆除|强行清除|强制清除|代为清除|扣押|(谁|哪个|边个|啥人|哪个部门|什么部门|谁能)(来|去|负责|能)拆([^迁的了掉]|$)`)
-	fining   = regexp.MustCompile(`罚`)
+	coercion = regexp.MustCompile(`查封|强拆|强制拆除|强行拆除|强行清除|强制清除|代为清除|扣押|(谁|哪个|边个|啥人|哪个部门|什么部门|谁能|归谁)(来|去|负责|能)拆([^迁]|$)|` +
+		`(谁|哪个|边个|啥人|哪个部门|什么部门|归谁)拆([^迁的了]|$)`)
+	fining = regexp.MustCompile(`罚`)
 )
 
 // AsksCoercion reports whether a question asks about a coercive measure
@@ -294,8 +306,8 @@ func AsksCoercion(text string) bool {
 var whereToApply = regexp.MustCompile(`(到|去|上|在)(哪里|哪儿|哪块|哪搭|啥地方|什么地方|哪个地方|边度|阿里)(去|来)?(办|申请|审批|报批|办证|办手续|盖章|领证)|` +
 	`(哪个部门|啥部门|什么部门|边个部门|边度|找谁|找哪个|问谁)(去|来)?(申请|审批|报批|办证|办手续|办理手续|盖章|领证|批)|` +
 	`(要|想|得|需要|去)开(个|张|一张|份|一份)?(动物检疫|检疫|产地检疫|健康|合格|无犯罪|居住|收入)?证明|` +
-	`(在|喺|去|到)(镇|镇上|镇里|乡里|乡上|街道|县里|区里|市里|旗里|苏木)(度|里)?(办理|申请|审批|办([^事公]|$))|` +
-	`(要|想|得|需要|准备|打算)办(个|张|一张)?[^，。,.;；！？!?没无]{0,6}(证|许可证|执照)`)
+	`(在|喺|去|到)(镇|镇上|镇里|乡里|乡上|街道|县里|区里|市里|旗里|苏木)(度|里)?(办理|申请|审批|办)(吗|嘛|不|没|冇|呢|吧|啊|得了|唔|[，。,.;；！？!?]|$)|` +
+	`(要|想|得|需要|准备|打算)办(个|张|一张)?[^，。,.;；！？!?没无法了]{0,6}(证|许可证|执照)`)
 
 // AsksWhereToApply reports whether a question asks where to apply (or whom
 // to ask for an approval) when no frame said so. Asking who approved

@@ -59,6 +59,9 @@ func TestReaders(t *testing.T) {
 			"坟占地比规定超标好几倍":           true,
 			"厂子废气超标排放":              true,
 			"按规定修了坟":                false,
+			"修坟没超标，就是修在了基本农田里":      false,
+			"是不是超标了我也不知道，有没有超标谁来测":  false,
+			"比规定的少多了":               false,
 		}},
 		{"NamesOverStandard", NamesOverStandard, map[string]bool{
 			"对墓穴占地面积超过规定标准的处罚": true,
@@ -71,6 +74,9 @@ func TestReaders(t *testing.T) {
 			"违建谁来罚，能不能强拆":         false, // a fine is asked about
 			"村里修路，谁来拆迁补偿":         false,
 			"哪个部门负责拆迁":            false,
+			"农村违建到期不拆，哪个部门拆":      true,
+			"违建到期了谁来拆掉":           true,
+			"归谁拆":                 true,
 			"有人把路灯拆了，也不知道谁拆的":     false, // who pulled it down
 			"有人乱拆路灯谁管":            false,
 			"拆迁补偿找谁":              false,
@@ -89,6 +95,9 @@ func TestReaders(t *testing.T) {
 			"想办个采伐证":             true,
 			"没办规划证就盖了，谁管":        false, // a violation
 			"他在镇上办事":             false,
+			"那个厂是在镇上办的吧，现在污水乱排":  false,
+			"老王在镇上办了个砖厂":         false,
+			"有人想办法弄了个假证":         false,
 			"这个事归哪个部门管":          false,
 			"哪里有人烧秸秆":            false,
 			"养猪场是哪个部门审批的，现在污染谁管": false, // who approved, not where to apply

@@ -35,11 +35,11 @@ const compiledMagic = "towndesk lexicon 2\n"
 //
 // The words are sorted by their bytes.
 type table struct {
-	data                                string
-	words, groups, nstr                 int
-	wordEnd, info, refEnd, refs         int
+	data                                       string
+	words, groups, nstr                        int
+	wordEnd, info, refEnd, refs                int
 	offEnd, flags, offs, strEnd, strText, text int
-	frameStrings                        []string // category, intent of each frame meaning
+	frameStrings                               []string // category, intent of each frame meaning
 }
 
 // compiled returns the embedded table. It panics if lexicon.bin is

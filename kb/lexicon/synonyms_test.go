@@ -103,6 +103,16 @@ func TestOutside(t *testing.T) {
 	if !shipped.Outside("欠薪") || shipped.Outside("违建") {
 		t.Errorf("shipped Outside(欠薪) = %v, Outside(违建) = %v; want true, false", shipped.Outside("欠薪"), shipped.Outside("违建"))
 	}
+	// A data directory's own groups merged on top of the compiled table.
+	extra, err := ParseSynonyms(strings.NewReader("！红白理事会章程 = 理事会章程\n秸秆 = 苞米杆子\n"), "data/synonyms.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	shipped.Merge(extra)
+	if !shipped.Outside("理事会章程") || shipped.Outside("苞米杆子") || !shipped.Outside("欠薪") {
+		t.Errorf("after Merge: Outside(理事会章程) = %v, Outside(苞米杆子) = %v, Outside(欠薪) = %v; want true, false, true",
+			shipped.Outside("理事会章程"), shipped.Outside("苞米杆子"), shipped.Outside("欠薪"))
+	}
 	if got, _ := s.Expand("欠薪"); !slices.Equal(got, []string{"拖欠劳动者工资"}) {
 		t.Errorf("Expand(欠薪) = %v, want [拖欠劳动者工资] (the ! is no part of the term)", got)
 	}
