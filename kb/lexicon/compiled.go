@@ -70,39 +70,43 @@ func readTable(data string) (*table, error) {
 		off += n * size
 		return at
 	}
+	// size returns what the last of n ends says its section holds, once
+	// the ends are known to be inside the table.
+	size := func(ends, n int) (int, error) {
+		switch {
+		case off > len(data):
+			return 0, tableError("truncated")
+		case n == 0:
+			return 0, nil
+		}
+		return int(u32(data, ends+4*(n-1))), nil
+	}
 	t.wordEnd = next(t.words, 4)
 	t.info = next(t.words, 2)
 	t.refEnd = next(t.words, 4)
-	if off > len(data) {
-		return nil, tableError("truncated")
-	}
-	nrefs := 0
-	if t.words > 0 {
-		nrefs = int(u32(data, t.refEnd+4*(t.words-1)))
+	nrefs, err := size(t.refEnd, t.words)
+	if err != nil {
+		return nil, err
 	}
 	t.refs = next(nrefs, 2)
 	t.offEnd = next(t.groups, 4)
 	t.flags = next(t.groups, 2)
-	if off > len(data) {
-		return nil, tableError("truncated")
-	}
-	noffs := 0
-	if t.groups > 0 {
-		noffs = int(u32(data, t.offEnd+4*(t.groups-1)))
+	noffs, err := size(t.offEnd, t.groups)
+	if err != nil {
+		return nil, err
 	}
 	t.offs = next(noffs, 4)
 	t.strEnd = next(t.nstr, 4)
-	if off > len(data) {
-		return nil, tableError("truncated")
+	nstr, err := size(t.strEnd, t.nstr)
+	if err != nil {
+		return nil, err
 	}
-	t.strText = off
-	if t.nstr > 0 {
-		off += int(u32(data, t.strEnd+4*(t.nstr-1)))
+	t.strText = next(nstr, 1)
+	ntext, err := size(t.wordEnd, t.words)
+	if err != nil {
+		return nil, err
 	}
-	t.text = off
-	if t.words > 0 {
-		off += int(u32(data, t.wordEnd+4*(t.words-1)))
-	}
+	t.text = next(ntext, 1)
 	if off != len(data) || t.nstr%2 != 0 {
 		return nil, tableError("sections do not add up to its size")
 	}
