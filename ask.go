@@ -83,6 +83,10 @@ type AskResult struct {
 	Searched []List `json:"searched,omitempty"`
 	// Terms are the search terms the question was understood as.
 	Terms []string `json:"terms,omitempty"`
+	// Outside are the question's words for matters outside power lists
+	// (拖欠工资, 医保) that no searched list holds: a not-found reply names
+	// them.
+	Outside []string `json:"outside,omitempty"`
 	// Category is the kind of power the question hinted at (行政处罚 …), if any.
 	Category string `json:"category,omitempty"`
 	// Intent is the kind of reply the question asks for.

@@ -272,8 +272,11 @@ func (k *KB) gather(ctx context.Context, q Query) (*towndesk.AskResult, []scored
 	}
 	res.Category, res.Intent, res.Matter = p.category, p.intent, p.matter
 	for _, c := range p.concepts {
-		if c.weight > 0 {
+		switch {
+		case c.weight > 0:
 			res.Terms = append(res.Terms, c.surface)
+		case c.outside:
+			res.Outside = append(res.Outside, c.surface)
 		}
 	}
 	place, cands, others, err := ps.Resolve(placeMs, q.County, q.Town)

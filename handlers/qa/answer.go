@@ -86,13 +86,14 @@ func (r *AskReply) MarshalJSON() ([]byte, error) {
 		LLM            bool         `json:"llm"`
 		TownLacksPower bool         `json:"town_lacks_power,omitempty"`
 		Terms          []string     `json:"terms"`
+		Outside        []string     `json:"outside,omitempty"`
 		Category       string       `json:"category,omitempty"`
 		Intent         string       `json:"intent,omitempty"`
 		Searched       []jsonList   `json:"searched"`
 		Taught         *jsonTaught  `json:"taught,omitempty"`
 		TaughtNote     string       `json:"taught_note,omitempty"`
 	}{Question: res.Question, Status: string(res.Status), Places: []jsonPlace{}, Answers: []jsonAnswer{},
-		Text: r.Text, LLM: r.LLM, TownLacksPower: res.TownLacksPower, Terms: append([]string{}, res.Terms...),
+		Text: r.Text, LLM: r.LLM, TownLacksPower: res.TownLacksPower, Terms: append([]string{}, res.Terms...), Outside: res.Outside,
 		Category: res.Category, Intent: string(res.Intent), Searched: []jsonList{},
 		Taught: taughtJSON(res.Taught), TaughtNote: res.TaughtNote}
 	if res.Place != nil {
@@ -255,6 +256,10 @@ func notFoundText(res *towndesk.AskResult) string {
 	var lists []string
 	for _, l := range res.Searched {
 		lists = append(lists, ListName(l))
+	}
+	if len(res.Outside) > 0 {
+		return fmt.Sprintf("没有找到：%s中没有“%s”这类事项，它不在这些权力清单所列的行政职权之内。请向主管部门咨询，或联系清单管理员。",
+			strings.Join(lists, "、"), strings.Join(res.Outside, "、"))
 	}
 	terms := "这个问题"
 	if len(res.Terms) > 0 {

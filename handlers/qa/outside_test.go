@@ -40,3 +40,24 @@ func TestOutsideMattersNotFound(t *testing.T) {
 		t.Fatalf("found %d ! groups in synonyms.txt, want the section of matters outside power lists", n)
 	}
 }
+
+// TestOutsideMatterNamedInReply: a not-found reply about a matter outside
+// power lists names the matter and says it is outside the lists searched,
+// rather than asking for other words; ask --json lists it under outside.
+func TestOutsideMatterNamedInReply(t *testing.T) {
+	l := newTestLists(t)
+	r := ask(t, l, AskInput{Question: "滨湖镇有个包工头拖欠农民工工资半年了，找谁？"})
+	if r.Result.Status != towndesk.StatusNotFound {
+		t.Fatalf("status %s, want not_found", r.Result.Status)
+	}
+	if !strings.Contains(r.Text, "“拖欠农民工工资”这类事项") || !strings.Contains(r.Text, "不在这些权力清单") || strings.Contains(r.Text, "换个说法") {
+		t.Errorf("reply %q: want it to name 拖欠农民工工资 as outside the lists searched, not ask for other words", r.Text)
+	}
+	js, err := r.MarshalJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(js), `"outside":["拖欠农民工工资"]`) {
+		t.Errorf("ask --json %s: want \"outside\":[\"拖欠农民工工资\"]", js)
+	}
+}
