@@ -436,6 +436,13 @@ func (k *KB) weigh(ctx context.Context, p *parsed) error {
 		if !c.known && len([]rune(c.surface)) == 1 {
 			c.weight *= k.params.SingleWeight
 		}
+		if c.outside && c.weight == 0 && isHanWord(c.surface) {
+			if p.outside == nil {
+				p.outside = map[int]bool{}
+			}
+			p.outside[c.clause] = true
+			p.absent += k.params.Absent * p.rareWeight
+		}
 	}
 	return nil
 }

@@ -95,27 +95,17 @@ func score(q parsed, r rowText, it towndesk.PowerItem, weight func(string) float
 	// some part did not; whether a word standing alone matched.
 	partHit, partMiss := map[int]bool{}, map[int]bool{}
 	aloneHit := false
-	var absent float64  // the weight of the matters no list holds
 	var sureSum float64 // sum without what a frame says is to be done
-	// The clauses that name a matter outside the lists.
-	outside := map[int]bool{}
-	for _, c := range q.concepts {
-		if c.outside && c.weight == 0 {
-			outside[c.clause] = true
-		}
-	}
+	rs.absent = q.absent > 0
 	for _, c := range q.concepts {
 		if c.weight == 0 {
 			// No list uses the word: it neither matches nor penalises a
 			// row, but it is part of what the question is about.
+			// A matter outside the lists, which no imported list holds
+			// either, is what is asked whatever clause it is in: it
+			// counts in q.absent.
 			if isHanWord(c.surface) {
-				if c.outside {
-					// A matter outside the lists, which no imported list
-					// holds either: whatever clause it is in, it is what
-					// is asked.
-					absent += p.Absent * q.rareWeight
-					rs.absent = true
-				} else {
+				if !c.outside {
 					clauseTotal[c.clause] += p.Unknown * q.rareWeight
 				}
 				if c.compound > 0 {
@@ -148,7 +138,7 @@ func score(q parsed, r rowText, it towndesk.PowerItem, weight func(string) float
 		// A matter of its own in a clause apart from the one outside the
 		// lists (装修把承重墙砸了，还欠工钱): the question asks it too. Where
 		// it happened, or who (工人, 工地), is no matter of its own.
-		if m > 0 && !c.act && !outside[c.clause] && !lexicon.IsSetting(c.surface) && !lexicon.IsParty(c.surface) {
+		if m > 0 && !c.act && !q.outside[c.clause] && !lexicon.IsSetting(c.surface) && !lexicon.IsParty(c.surface) {
 			rs.apart = true
 		}
 		// What a frame says is to be done ranks the rows, but does not
@@ -175,7 +165,7 @@ func score(q parsed, r rowText, it towndesk.PowerItem, weight func(string) float
 	if total > 0 {
 		rs.qcov = p.BestShare*best + (1-p.BestShare)*sum/total
 	}
-	sureTotal := absent
+	sureTotal := q.absent
 	for cl := range touched {
 		sureTotal += clauseTotal[cl]
 	}

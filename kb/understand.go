@@ -53,6 +53,11 @@ type parsed struct {
 	overStandard bool
 	// rareWeight is the weight of a word only one indexed row uses.
 	rareWeight float64
+	// outside marks the clauses that name a matter outside power lists
+	// which no list holds, and absent is those matters' weight in how
+	// sure a row is (Params.Absent); weigh sets both.
+	outside map[int]bool
+	absent  float64
 }
 
 // negated reports whether the question says something was done without

@@ -2,6 +2,7 @@ package lexicon
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -77,14 +78,15 @@ var (
 func OverStandard(q string) bool {
 	for _, m := range overStandard.FindAllStringIndex(q, -1) {
 		before := q[:m[0]]
-		if !strings.HasSuffix(before, "没") && !strings.HasSuffix(before, "不") && !strings.HasSuffix(before, "未") &&
-			!strings.HasSuffix(before, "冇") && !strings.HasSuffix(before, "有没有") && !strings.HasSuffix(before, "是不是") &&
-			!strings.HasSuffix(before, "是否") {
+		if !slices.ContainsFunc(notSaid, func(n string) bool { return strings.HasSuffix(before, n) }) {
 			return true
 		}
 	}
 	return false
 }
+
+// notSaid are the words before a statement that deny or doubt it.
+var notSaid = []string{"没", "不", "未", "冇", "有没有", "是不是", "是否"}
 
 // NamesOverStandard reports whether an item's name is about exceeding a
 // standard.
@@ -285,17 +287,14 @@ func ObstructsInspection(text string) bool {
 // coercion matches asking about sealing off a site or tearing down a
 // building: the words of the measure (查封, 强拆, 强制拆除), or who is to
 // pull it down (谁来拆, 哪个来拆).
-var (
-	coercion = regexp.MustCompile(`查封|强拆|强制拆除|强行拆除|强行清除|强制清除|代为清除|扣押|(谁|哪个|边个|啥人|哪个部门|什么部门|谁能|归谁)(来|去|负责|能)拆([^迁]|$)|` +
-		`(谁|哪个|边个|啥人|哪个部门|什么部门|归谁)拆([^迁的了]|$)`)
-	fining = regexp.MustCompile(`罚`)
-)
+var coercion = regexp.MustCompile(`查封|强拆|强制拆除|强行拆除|强行清除|强制清除|代为清除|扣押|(谁|哪个|边个|啥人|哪个部门|什么部门|谁能|归谁)(来|去|负责|能)拆([^迁]|$)|` +
+	`(谁|哪个|边个|啥人|哪个部门|什么部门|归谁)拆([^迁的了]|$)`)
 
 // AsksCoercion reports whether a question asks about a coercive measure
 // (查封, 强制拆除) rather than a penalty: it names the measure or asks who
 // pulls down, and says nothing of a fine.
 func AsksCoercion(text string) bool {
-	return coercion.MatchString(text) && !fining.MatchString(text)
+	return coercion.MatchString(text) && !strings.Contains(text, "罚")
 }
 
 // whereToApply matches asking where or from whom to get something done,

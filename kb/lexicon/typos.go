@@ -42,7 +42,7 @@ func (b *Phrasebook) Retype(seg *segment.Segmenter, text string, tokens []string
 	for n := maxRetype; n >= minRetype; n-- {
 		for i := 0; i+n <= len(rs) && len(fixes) < maxRetypes; i++ {
 			w := rs[i : i+n]
-			if !allHan(w) || b.kindOf(string(w)) != None || anyOf(taken[i:i+n]) {
+			if !allHan(w) || b.kindOf(string(w)) != None || slices.Contains(taken[i:i+n], true) {
 				continue
 			}
 			word, ok := b.retype(w, covered[i:i+n], single[i:i+n])
@@ -115,8 +115,8 @@ func (b *Phrasebook) covered(text string, tokens []string, mentions []Mention) (
 	phrase := 0     // tokens left of the current phrase
 	at, pos := 0, 0 // byte and rune offset in text
 	for i, t := range tokens {
-		if n, _ := b.Longest(tokens[i:]); n > 0 && phrase == 0 {
-			phrase = n
+		if phrase == 0 {
+			phrase, _ = b.Longest(tokens[i:])
 		}
 		in := phrase > 0
 		if phrase > 0 {
@@ -172,13 +172,4 @@ func allHan(rs []rune) bool {
 		}
 	}
 	return true
-}
-
-func anyOf(bs []bool) bool {
-	for _, b := range bs {
-		if b {
-			return true
-		}
-	}
-	return false
 }
