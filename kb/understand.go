@@ -85,6 +85,27 @@ func (k *KB) understand(text string, tokens []string) parsed {
 	compounds := 0
 	var units []unit
 	clause := 0
+	// A hint (罚, 批, 收费, 抽检) says what is asked in the clause that
+	// asks: the last one, or the one with the frame. In a clause that tells
+	// what happened (之前被罚过, 只批了十棵, 挖了改停车场收费) it describes
+	// the case; elsewhere it counts after the asking clause's.
+	frameClause := -1
+	type hinted struct {
+		category string
+		clause   int
+	}
+	var hintsSeen []hinted
+	lastClause, told := 0, map[int]bool{}
+	for i, t := range tokens {
+		switch t {
+		case lexicon.ClauseBreak:
+			if i < len(tokens)-1 {
+				lastClause++
+			}
+		case "了", "过", "被":
+			told[lastClause] = true
+		}
+	}
 	var read func(tokens []string, compound int)
 	read = func(tokens []string, compound int) {
 		for i := 0; i < len(tokens); {
@@ -99,6 +120,9 @@ func (k *KB) understand(text string, tokens []string) parsed {
 				switch kind {
 				case lexicon.Frame:
 					cat, intent := lexicon.FrameOf(phrase)
+					if frameClause < 0 {
+						frameClause = clause
+					}
 					if frameCat == "" {
 						frameCat = cat
 					}
@@ -118,8 +142,8 @@ func (k *KB) understand(text string, tokens []string) parsed {
 					// describe anything.
 					described := lexicon.HintOf(phrase) == "行政许可" && i+n+1 < len(tokens) && tokens[i+n] == "的" &&
 						tokens[i+n+1] != lexicon.ClauseBreak
-					if out.category == "" && !described {
-						out.category = lexicon.HintOf(phrase)
+					if !described {
+						hintsSeen = append(hintsSeen, hinted{lexicon.HintOf(phrase), clause})
 					}
 				case lexicon.Synonym:
 					units = append(units, unit{tokens[i : i+n], true, clause, compound, false})
@@ -153,6 +177,14 @@ func (k *KB) understand(text string, tokens []string) parsed {
 		}
 	}
 	read(tokens, 0)
+	for _, asking := range []bool{true, false} {
+		for _, h := range hintsSeen {
+			inAsking := h.clause == lastClause || h.clause == frameClause
+			if out.category == "" && h.category != "" && inAsking == asking && (asking || !told[h.clause]) {
+				out.category = h.category
+			}
+		}
+	}
 	if out.intent == "" && lexicon.AsksWhetherMay(tokens) {
 		out.intent = towndesk.IntentCan
 	}

@@ -1,0 +1,36 @@
+package kb_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/towndesk/towndesk/kb"
+)
+
+// TestHintOfTheAskingClause: a word that hints at a kind of power (罚, 批,
+// 收费, 抽检) says what is asked only in the clause that asks; in a clause
+// that tells what happened (被罚过, 批了, 挖了…收费) it describes the case.
+// The asking clause's hint goes first.
+func TestHintOfTheAskingClause(t *testing.T) {
+	k := ruleLists(t)
+	tests := []struct {
+		question, category string
+	}{
+		{"滕州市有家店门口乱贴广告，上个月被罚过，现在想正规设广告牌，需要找哪个部门批", "行政许可"},
+		{"滕州市有人的采伐许可只批了十棵，他砍了一整片，归谁处罚", "行政处罚"},
+		{"滕州市有家物业把楼下空地围了起来收费，居民不满意，这个谁管", ""},
+		{"滕州市饭店的菜被抽检出来不合格，找谁", ""},
+		{"滕州市要在河道管理范围内采砂，审批找谁", "行政许可"},
+		{"滕州市建设工程规划许可证要不要审批，找谁", "行政许可"},
+		{"滕州市土地违法的监督检查是镇里去搞，还是市里来人搞", "行政检查"},
+	}
+	for _, tt := range tests {
+		res, err := k.Ask(context.Background(), kb.Query{Question: tt.question})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Category != tt.category {
+			t.Errorf("%s: category %q, want %q", tt.question, res.Category, tt.category)
+		}
+	}
+}
