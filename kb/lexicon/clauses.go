@@ -287,12 +287,13 @@ func ObstructsInspection(text string) bool {
 // coercion matches asking about sealing off a site or tearing down a
 // building: the words of the measure (查封, 强拆, 强制拆除), or who is to
 // pull it down (谁来拆, 哪个来拆).
-var coercion = regexp.MustCompile(`查封|强拆|强制拆除|强行拆除|强行清除|强制清除|代为清除|扣押|(谁|哪个|边个|啥人|哪个部门|什么部门|谁能|归谁)(来|去|负责|能)拆([^迁]|$)|` +
+var coercion = regexp.MustCompile(`查封|强拆|强制拆除|强行拆除|强行清除|强制清除|代为清除|扣押|扣留|扣下(来)?([^工钱的了]|$)|(谁|哪个|边个|啥人|哪个部门|什么部门|归谁)(来|去|负责|能)?扣([^分钱款工资除的了]|$)|(谁|哪个|边个|啥人|哪个部门|什么部门|谁能|归谁)(来|去|负责|能)拆([^迁]|$)|` +
 	`(谁|哪个|边个|啥人|哪个部门|什么部门|归谁)拆([^迁的了]|$)`)
 
 // AsksCoercion reports whether a question asks about a coercive measure
-// (查封, 强制拆除) rather than a penalty: it names the measure or asks who
-// pulls down, and says nothing of a fine.
+// (查封, 强制拆除, 扣押) rather than a penalty: it names the measure or asks who
+// pulls down or seizes (谁扣, 能扣下来不), and says nothing of a fine. What
+// was withheld (工资被扣下了, 扣分, 谁扣的钱) is no seizure.
 func AsksCoercion(text string) bool {
 	return coercion.MatchString(text) && !strings.Contains(text, "罚")
 }

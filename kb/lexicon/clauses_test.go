@@ -80,6 +80,11 @@ func TestReaders(t *testing.T) {
 			"有人把路灯拆了，也不知道谁拆的":     false, // who pulled it down
 			"有人乱拆路灯谁管":            false,
 			"拆迁补偿找谁":              false,
+			"厂里那台没检验的锅炉能扣下来吗，谁扣":  true, // who seizes it
+			"超载的货车扣留归谁":           true,
+			"工资被扣下了，找谁":           false, // pay withheld
+			"驾照扣分找谁":              false,
+			"谁扣的钱":                false,
 		}},
 		{"AsksWhereToApply", AsksWhereToApply, map[string]bool{
 			"建设工程规划许可证要到啥地方去办":   true,
