@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/towndesk/towndesk"
+
 	"github.com/towndesk/towndesk/kb"
 )
 
@@ -32,5 +34,18 @@ func TestHintOfTheAskingClause(t *testing.T) {
 		if res.Category != tt.category {
 			t.Errorf("%s: category %q, want %q", tt.question, res.Category, tt.category)
 		}
+	}
+}
+
+// TestWhetherTheTownGrants: asked whether a licence is got at the town
+// (采伐证能在镇上办吗), a question stays a yes/no question, about the grant:
+// not about punishing the matter the licence is for.
+func TestWhetherTheTownGrants(t *testing.T) {
+	res, err := ruleLists(t).Ask(context.Background(), kb.Query{Question: "滨湖镇要建厂房，建设工程规划许可证能在镇上办吗"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Intent != towndesk.IntentCan || res.Category != "行政许可" || len(res.Matches) == 0 || res.Matches[0].Item.Code != "C-XK" {
+		t.Errorf("intent %q, category %q, matches %v; want a yes/no question about the grant, C-XK first", res.Intent, res.Category, res.Matches)
 	}
 }

@@ -214,9 +214,15 @@ func (k *KB) understand(text string, tokens []string) parsed {
 	}
 	// Asking where to apply in words no frame lists (到啥地方去办) asks
 	// where to apply, unless the question is about a violation or names
-	// another kind of power.
-	if out.intent == "" && !out.negated() && (out.category == "" || out.category == "行政许可") && lexicon.AsksWhereToApply(text) {
-		out.intent = towndesk.IntentApply
+	// another kind of power. Asked as whether the town may (采伐证能在镇上
+	// 办吗), it stays a yes/no question about the grant.
+	if !out.negated() && (out.category == "" || out.category == "行政许可") && lexicon.AsksWhereToApply(text) {
+		switch out.intent {
+		case "":
+			out.intent = towndesk.IntentApply
+		case towndesk.IntentCan:
+			out.category = "行政许可"
+		}
 	}
 	if out.intent == towndesk.IntentApply && out.category == "" {
 		out.category = "行政许可"

@@ -302,12 +302,14 @@ func AsksCoercion(text string) bool {
 // in wordings the frames do not list: going somewhere to apply (到啥地方去办,
 // 上哪个部门去申请), a body to apply to (找哪个部门审批, 边度批), a
 // certificate to be issued (卖牛要开检疫证明), whether it is done at the
-// town (系咪喺镇度办, 是在镇上办不), or a licence to get (要办规划证).
+// town (系咪喺镇度办, 是在镇上办不), a licence to get (要办规划证), or
+// whom a licence is asked of (建设工程规划许可证找哪个部门, 采伐证找谁).
 var whereToApply = regexp.MustCompile(`(到|去|上|在)(哪里|哪儿|哪块|哪搭|啥地方|什么地方|哪个地方|边度|阿里)(去|来)?(办|申请|审批|报批|办证|办手续|盖章|领证)|` +
 	`(哪个部门|啥部门|什么部门|边个部门|边度|找谁|找哪个|问谁)(去|来)?(申请|审批|报批|办证|办手续|办理手续|盖章|领证|批)|` +
 	`(要|想|得|需要|去)开(个|张|一张|份|一份)?(动物检疫|检疫|产地检疫|健康|合格|无犯罪|居住|收入)?证明|` +
 	`(在|喺|去|到)(镇|镇上|镇里|乡里|乡上|街道|县里|区里|市里|旗里|苏木)(度|里)?(办理|申请|审批|办)(吗|嘛|不|没|冇|呢|吧|啊|得了|唔|[，。,.;；！？!?]|$)|` +
-	`(要|想|得|需要|准备|打算)办(个|张|一张)?[^，。,.;；！？!?没无法了]{0,6}(证|许可证|执照)`)
+	`(要|想|得|需要|准备|打算)办(个|张|一张)?[^，。,.;；！？!?没无法了]{0,6}(证|许可证|执照)|` +
+	`[^假伪]{2}(证|执照|牌照)(要|该|应该|得|需要)?(找|问|去|到|上)(谁|哪个部门|哪个单位|什么部门|啥部门|哪里|哪儿|边个|边度)(办|申请|批|领)?([吗呢啊？?。，,！!]|$)`)
 
 // AsksWhereToApply reports whether a question asks where to apply (or whom
 // to ask for an approval) when no frame said so. Asking who approved
