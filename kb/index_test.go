@@ -38,6 +38,19 @@ func item(code, name string) towndesk.PowerItem {
 	return towndesk.PowerItem{Code: code, Name: name, Body: "某部门", Mode: towndesk.ModeRetained, Category: "行政处罚"}
 }
 
+// openKB indexes db in memory and returns the KB answering from it, with
+// the gazetteer and the shipped synonyms. The index is closed when the
+// test ends.
+func openKB(t *testing.T, db *storage.DB) *kb.KB {
+	t.Helper()
+	x, err := kb.OpenIndex(t.Context(), "", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { x.Close() })
+	return kb.New(db, x, testenv.Gazetteer(t), lexicon.DefaultSynonyms())
+}
+
 func ask(t *testing.T, x *kb.Index, db *storage.DB, q string) *towndesk.AskResult {
 	t.Helper()
 	res, err := kb.New(db, x, testenv.Gazetteer(t), lexicon.DefaultSynonyms()).Ask(context.Background(), kb.Query{Question: q})
