@@ -50,6 +50,18 @@ func writeFile(t *testing.T, dir, name, content string) string {
 	return p
 }
 
+// importNew writes content as a list file named name and imports it with
+// flags into a fresh data directory. It returns the directory, the list
+// file's path and what the import printed, failing the test if the import
+// fails.
+func importNew(t *testing.T, name, content string, flags ...string) (data, list, out string) {
+	t.Helper()
+	list = writeFile(t, t.TempDir(), name, content)
+	data = t.TempDir()
+	args := append(append([]string{"import", "--data", data}, flags...), list)
+	return data, list, mustRun(t, "", args...)
+}
+
 func TestImportListsDiffAsk(t *testing.T) {
 	data := t.TempDir()
 	src := t.TempDir()
@@ -359,13 +371,11 @@ func TestDataDirectoryPrivate(t *testing.T) {
 // the others the default, and the import says so in one line for the file
 // (not one per row), with how to set the mode.
 func TestImportWarnsOfDefaultedMode(t *testing.T) {
-	src := t.TempDir()
-	list := writeFile(t, src, "茨竹乡权责清单.csv", "序号,事项编码,事项名称,事项类型,实施依据,实施主体,备注\n"+
+	data, list, out := importNew(t, "茨竹乡权责清单.csv", "序号,事项编码,事项名称,事项类型,实施依据,实施主体,备注\n"+
 		"1,CZ-1,对露天焚烧秸秆行为的处罚,行政处罚,《中华人民共和国大气污染防治法》第一百一十九条,沐川县茨竹乡人民政府,县级赋权事项\n"+
 		"2,CZ-2,农村村民宅基地审批,行政许可,《中华人民共和国土地管理法》第六十二条,沐川县茨竹乡人民政府,\n"+
-		"3,CZ-3,乡道建设和养护,其他行政权力,《中华人民共和国公路法》第八条,沐川县茨竹乡人民政府,需报县交通运输局备案\n")
-	data := t.TempDir()
-	out := mustRun(t, "", "import", "--data", data, "--county", "沐川县", "--town", "茨竹乡", "--edition", "1", list)
+		"3,CZ-3,乡道建设和养护,其他行政权力,《中华人民共和国公路法》第八条,沐川县茨竹乡人民政府,需报县交通运输局备案\n",
+		"--county", "沐川县", "--town", "茨竹乡", "--edition", "1")
 	want := "注意：茨竹乡权责清单.csv 没有承接方式列，其中 2 行的备注也未写明承接方式，已按“法定”导入；如不对，请导入时用 --mode 指定（如 --mode 委托）。"
 	var warnings []string
 	for _, l := range strings.Split(out, "\n") {
@@ -392,13 +402,11 @@ func TestImportWarnsOfDefaultedMode(t *testing.T) {
 // title, with categories as section rows, is stored with both, and the
 // import says how it read them.
 func TestImportReportsHowLayoutWasRead(t *testing.T) {
-	src := t.TempDir()
-	list := writeFile(t, src, "滨湖镇权责清单.csv", "滕州市滨湖镇权责清单\n"+
+	data, _, out := importNew(t, "滨湖镇权责清单.csv", "滕州市滨湖镇权责清单\n"+
 		"序号,事项名称,实施依据,备注\n"+
 		"一、行政处罚（共1项）,,,\n"+
-		"1,对露天焚烧秸秆的处罚,《中华人民共和国大气污染防治法》第一百一十九条,县级赋权事项\n")
-	data := t.TempDir()
-	out := mustRun(t, "", "import", "--data", data, "--county", "滕州", "--town", "滨湖", "--edition", "1", list)
+		"1,对露天焚烧秸秆的处罚,《中华人民共和国大气污染防治法》第一百一十九条,县级赋权事项\n",
+		"--county", "滕州", "--town", "滨湖", "--edition", "1")
 	for _, want := range []string{
 		"请核对：滨湖镇权责清单.csv:2: 没有实施主体列，各行的实施主体按“滕州市滨湖镇权责清单”取为 滕州市滨湖镇人民政府",
 		"请核对：滨湖镇权责清单.csv:3: 以下 1 行的事项类型取自分节行“一、行政处罚（共1项）”",
