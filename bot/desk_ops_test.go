@@ -110,6 +110,16 @@ func ackErrors(t *testing.T, ack string) map[string]string {
 	return resp.Errors
 }
 
+// refused submits values to the callbackID form as user and fails the
+// test unless the ack keeps the form open with an error on field.
+func (h *harness) refused(t *testing.T, user, viewID, callbackID, metadata string, values map[string]string, field string) {
+	t.Helper()
+	ack := h.submitView(user, viewID, callbackID, metadata, values)
+	if errs := ackErrors(t, ack); errs[field] == "" {
+		t.Errorf("%s %v by %s: ack = %s, want an error on %s", callbackID, values, user, ack, field)
+	}
+}
+
 func TestDeskOpButtonsFollowTheLifecycle(t *testing.T) {
 	h := newHarness(t, "", nil)
 	id, cardTS, card := newCard(t, h)
@@ -216,9 +226,7 @@ func TestDeskNoteInSlack(t *testing.T) {
 	if last := evs[len(evs)-1]; last.Type != towndesk.EventNoted || last.By != "U0MEMBER01" || last.Note != note {
 		t.Errorf("last event = %+v, want the note by U0MEMBER01", last)
 	}
-	if ack := h.submitView("U0MEMBER01", "VN2", viewNote, id+"|2|"+chDesk, map[string]string{"text": "  "}); ackErrors(t, ack)["text"] == "" {
-		t.Errorf("empty note ack = %s, want an error on text", ack)
-	}
+	h.refused(t, "U0MEMBER01", "VN2", viewNote, id+"|2|"+chDesk, map[string]string{"text": "  "}, "text")
 }
 
 func TestDeskPayInSlack(t *testing.T) {
@@ -242,10 +250,7 @@ func TestDeskPayInSlack(t *testing.T) {
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
-			ack := h.submitView(uWorker, "VP1", viewPay, meta, map[string]string{"type": tt.typ, "amount": tt.amount})
-			if errs := ackErrors(t, ack); errs[tt.field] == "" {
-				t.Errorf("pay %q %q: ack = %s, want an error on %s", tt.typ, tt.amount, ack, tt.field)
-			}
+			h.refused(t, uWorker, "VP1", viewPay, meta, map[string]string{"type": tt.typ, "amount": tt.amount}, tt.field)
 			if es, _ := h.db.Ledger(ctx, id); len(es) != 0 {
 				t.Errorf("pay %q %q stored %d ledger entries, want 0", tt.typ, tt.amount, len(es))
 			}
@@ -292,10 +297,7 @@ func TestDeskExtendInSlack(t *testing.T) {
 	}
 	for _, tt := range bad {
 		t.Run(tt.name, func(t *testing.T) {
-			ack := h.submitView(uWorker, "VE1", viewExtend, meta, map[string]string{"days": tt.days, "reason": tt.reason})
-			if errs := ackErrors(t, ack); errs[tt.field] == "" {
-				t.Errorf("extend %s days %q: ack = %s, want an error on %s", tt.days, tt.reason, ack, tt.field)
-			}
+			h.refused(t, uWorker, "VE1", viewExtend, meta, map[string]string{"days": tt.days, "reason": tt.reason}, tt.field)
 			if r, _ := h.db.Request(ctx, id); r.Due != before.Due || r.Version != before.Version {
 				t.Errorf("refused extension changed the request: due %s version %d", r.Due, r.Version)
 			}
@@ -440,10 +442,9 @@ func TestDeskReverseInSlack(t *testing.T) {
 		{"amount too", map[string]string{"reverse": wrong, "note": "录错", "amount": "20"}, "amount"},
 		{"not an entry of this request", map[string]string{"reverse": "9999", "note": "录错"}, "reverse"},
 	} {
-		ack := h.submitView(uWorker, "VP2", viewPay, meta, tt.values)
-		if errs := ackErrors(t, ack); errs[tt.field] == "" {
-			t.Errorf("reverse with %s: ack = %s, want an error on %s", tt.name, ack, tt.field)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			h.refused(t, uWorker, "VP2", viewPay, meta, tt.values, tt.field)
+		})
 	}
 	if es, _ := h.db.Ledger(ctx, id); len(es) != 1 {
 		t.Fatalf("refused reversals stored entries: %+v", es)
