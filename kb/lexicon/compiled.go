@@ -70,43 +70,36 @@ func readTable(data string) (*table, error) {
 		off += n * size
 		return at
 	}
-	// size returns what the last of n ends says its section holds, once
-	// the ends are known to be inside the table.
-	size := func(ends, n int) (int, error) {
+	// sized lays out a section of size-byte elements, as many as the last
+	// of the n ends at ends says, once the ends are known to be inside the
+	// table. After an error it reads nothing more; err is checked once the
+	// layout is done.
+	var err error
+	sized := func(ends, n, size int) int {
 		switch {
+		case err != nil:
+			return 0
 		case off > len(data):
-			return 0, tableError("truncated")
+			err = tableError("truncated")
+			return 0
 		case n == 0:
-			return 0, nil
+			return next(0, size)
 		}
-		return int(u32(data, ends+4*(n-1))), nil
+		return next(int(u32(data, ends+4*(n-1))), size)
 	}
 	t.wordEnd = next(t.words, 4)
 	t.info = next(t.words, 2)
 	t.refEnd = next(t.words, 4)
-	nrefs, err := size(t.refEnd, t.words)
-	if err != nil {
-		return nil, err
-	}
-	t.refs = next(nrefs, 2)
+	t.refs = sized(t.refEnd, t.words, 2)
 	t.offEnd = next(t.groups, 4)
 	t.flags = next(t.groups, 2)
-	noffs, err := size(t.offEnd, t.groups)
-	if err != nil {
-		return nil, err
-	}
-	t.offs = next(noffs, 4)
+	t.offs = sized(t.offEnd, t.groups, 4)
 	t.strEnd = next(t.nstr, 4)
-	nstr, err := size(t.strEnd, t.nstr)
+	t.strText = sized(t.strEnd, t.nstr, 1)
+	t.text = sized(t.wordEnd, t.words, 1)
 	if err != nil {
 		return nil, err
 	}
-	t.strText = next(nstr, 1)
-	ntext, err := size(t.wordEnd, t.words)
-	if err != nil {
-		return nil, err
-	}
-	t.text = next(ntext, 1)
 	if off != len(data) || t.nstr%2 != 0 {
 		return nil, tableError("sections do not add up to its size")
 	}
