@@ -1,7 +1,6 @@
 package storage
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"testing"
@@ -20,7 +19,7 @@ import (
 //
 //	go test ./storage -run '^$' -bench RequestLifecycle -benchtime 3000x
 func BenchmarkRequestLifecycle(b *testing.B) {
-	ctx := context.Background()
+	ctx := b.Context()
 	db, _ := openTestDB(b)
 	db.Now = time.Now
 	steps := []towndesk.Status{towndesk.StatusAccepted, towndesk.StatusInProgress, towndesk.StatusDone}
@@ -66,7 +65,7 @@ func BenchmarkRequestLifecycle(b *testing.B) {
 //
 //	go test ./storage -run '^$' -bench ListRequests100k -benchtime 2000x
 func BenchmarkListRequests100k(b *testing.B) {
-	ctx := context.Background()
+	ctx := b.Context()
 	db, _ := openTestDB(b)
 	towns := bulkInsertRequests(b, db, 100_000)
 
@@ -124,7 +123,7 @@ func BenchmarkListRequests100k(b *testing.B) {
 // codes used.
 func bulkInsertRequests(b *testing.B, db *DB, n int) []string {
 	b.Helper()
-	ctx := context.Background()
+	ctx := b.Context()
 	towns := make([]string, 20)
 	for i := range towns {
 		towns[i] = fmt.Sprintf("370481%03d", 100+i)

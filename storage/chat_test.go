@@ -1,7 +1,6 @@
 package storage
 
 import (
-	"context"
 	"sync"
 	"testing"
 	"time"
@@ -15,7 +14,7 @@ import (
 var bangjun = towndesk.Place{Province: "天津市", County: "蓟州区", CountyCode: "120119", Town: "邦均镇", TownCode: "120119102"}
 
 func TestQuestionLog(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	db, clock := openTestDB(t)
 	ch := "C0BANGJUN1"
 	qs := []*Question{
@@ -101,7 +100,7 @@ func TestQuestionLog(t *testing.T) {
 }
 
 func TestClaimEventSurvivesRestart(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	db, _ := openTestDB(t)
 	if fresh, err := db.ClaimEvent(ctx, "Ev0MDYHUEL"); err != nil || !fresh {
 		t.Fatalf("ClaimEvent(first) = %v, %v; want true", fresh, err)
@@ -143,7 +142,7 @@ func TestClaimEventSurvivesRestart(t *testing.T) {
 }
 
 func TestThreadPlaceAndCards(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	db, _ := openTestDB(t)
 	if _, ok, err := db.ThreadPlace(ctx, "C1", "1.1"); ok || err != nil {
 		t.Errorf("ThreadPlace(new thread) = %v, %v; want none", ok, err)
@@ -174,7 +173,7 @@ func TestThreadPlaceAndCards(t *testing.T) {
 }
 
 func TestClaimKey(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	db, _ := openTestDB(t)
 	key := "intake:V0123"
 	if _, fresh, err := db.ClaimKey(ctx, key); err != nil || !fresh {
@@ -208,7 +207,7 @@ func TestClaimKey(t *testing.T) {
 // the thread's last question with the places it offered, started over by
 // ForgetThread; DropThreadPlace forgets the place only.
 func TestThreadFollowUps(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	db, _ := openTestDB(t)
 	if _, err := db.LastThreadQuestion(ctx, "C1", "1.1"); towndesk.ErrorCode(err) != towndesk.ENOTFOUND {
 		t.Errorf("LastThreadQuestion(new thread) = %v, want not found", err)

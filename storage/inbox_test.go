@@ -1,7 +1,6 @@
 package storage
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -10,7 +9,7 @@ import (
 )
 
 func TestInboxLifecycle(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	db, clock := openTestDB(t)
 	const lease = 2 * time.Minute
 
@@ -101,11 +100,11 @@ func TestQueueQuestionNeedsChannelAndMessage(t *testing.T) {
 		{Channel: "C1", Text: "谁管"},
 		{Root: "1.1", Text: "谁管"},
 	} {
-		if _, err := db.QueueQuestion(context.Background(), "", q, "a", time.Minute); towndesk.ErrorCode(err) != towndesk.EINVALID {
+		if _, err := db.QueueQuestion(t.Context(), "", q, "a", time.Minute); towndesk.ErrorCode(err) != towndesk.EINVALID {
 			t.Errorf("QueueQuestion(%+v) = %v, want EINVALID", q, err)
 		}
 	}
-	if n, _ := db.InboxSize(context.Background()); n != 0 {
+	if n, _ := db.InboxSize(t.Context()); n != 0 {
 		t.Errorf("InboxSize = %d, want 0", n)
 	}
 }

@@ -1,7 +1,6 @@
 package storage
 
 import (
-	"context"
 	"strings"
 	"sync"
 	"testing"
@@ -11,7 +10,7 @@ import (
 )
 
 func TestCreateRequestOnceKeyAndNoticeInOneTransaction(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	db, _ := openTestDB(t)
 	notice := func(r *towndesk.Request) *Notice {
 		return &Notice{Channel: "C1", By: "U1", Line: "已登记代办 " + r.ID + "，联系电话 13812345678"}
@@ -61,7 +60,7 @@ func TestCreateRequestOnceKeyAndNoticeInOneTransaction(t *testing.T) {
 }
 
 func TestCreateRequestOnceConcurrentSubmissions(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	db, _ := openTestDB(t)
 	var wg sync.WaitGroup
 	ids := make([]string, 8)
@@ -86,7 +85,7 @@ func TestCreateRequestOnceConcurrentSubmissions(t *testing.T) {
 }
 
 func TestUpdateRequestStoresNotice(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	db, _ := openTestDB(t)
 	r := mustCreate(t, db, newTestRequest("张三"))
 	was := *r
@@ -111,7 +110,7 @@ func TestUpdateRequestStoresNotice(t *testing.T) {
 }
 
 func TestOutboxQueuesLeasesAndRetries(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	db, clock := openTestDB(t)
 	const lease = time.Minute
 	a := mustCreate(t, db, newTestRequest("张三"))
@@ -203,7 +202,7 @@ func TestOutboxQueuesLeasesAndRetries(t *testing.T) {
 // resubmission creates the request (issue 11: it was acknowledged and
 // stored nothing for 2 minutes).
 func TestCreateRequestOnceAfterAnOldHalfIntake(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	db, _ := openTestDB(t)
 	if _, fresh, err := db.ClaimKey(ctx, "intake:VOLD"); err != nil || !fresh {
 		t.Fatalf("ClaimKey = %v, %v", fresh, err)
@@ -222,7 +221,7 @@ func TestCreateRequestOnceAfterAnOldHalfIntake(t *testing.T) {
 // TestRenewPostsOnlyThoseGiven: an instance renews the posts it works on;
 // one it still holds but has let go of runs out and is taken again.
 func TestRenewPostsOnlyThoseGiven(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	db, clock := openTestDB(t)
 	const lease = time.Minute
 	if err := db.AddPosts(ctx,

@@ -1,7 +1,6 @@
 package storage
 
 import (
-	"context"
 	"fmt"
 	"path/filepath"
 	"sync"
@@ -54,14 +53,14 @@ func newTestRequest(citizen string) *towndesk.Request {
 
 func mustCreate(t testing.TB, db *DB, r *towndesk.Request) *towndesk.Request {
 	t.Helper()
-	if err := db.CreateRequest(context.Background(), r); err != nil {
+	if err := db.CreateRequest(t.Context(), r); err != nil {
 		t.Fatalf("CreateRequest(%s) = %v", r.Citizen, err)
 	}
 	return r
 }
 
 func TestCreateRequestRoundTrip(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	db, _ := openTestDB(t)
 	r := mustCreate(t, db, newTestRequest("张三"))
 	if r.ID != "2026-0001" || r.Version != 1 || r.Status != towndesk.StatusReceived {
@@ -88,7 +87,7 @@ func TestCreateRequestRoundTrip(t *testing.T) {
 }
 
 func TestCreateRequestInvalidWritesNothing(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	db, _ := openTestDB(t)
 	bad := newTestRequest("张三")
 	bad.IDNumber = "110101199003071234" // wrong check digit
@@ -104,7 +103,7 @@ func TestCreateRequestInvalidWritesNothing(t *testing.T) {
 }
 
 func TestRequestIDsGaplessPerYear(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	db, clock := openTestDB(t)
 	mustCreate(t, db, newTestRequest("一"))
 	mustCreate(t, db, newTestRequest("二"))
@@ -135,7 +134,7 @@ func TestRequestIDsGaplessPerYear(t *testing.T) {
 }
 
 func TestUpdateRequest(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	db, clock := openTestDB(t)
 	r := mustCreate(t, db, newTestRequest("张三"))
 	stale := *r
@@ -190,7 +189,7 @@ func TestUpdateRequest(t *testing.T) {
 }
 
 func TestEventsAndLedgerAppendOnly(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	db, _ := openTestDB(t)
 	r := mustCreate(t, db, newTestRequest("张三"))
 	if err := db.UpdateRequest(ctx, RequestChange{Request: r,
@@ -221,7 +220,7 @@ func TestEventsAndLedgerAppendOnly(t *testing.T) {
 // to change it: exactly one wins each round, the others get ECONFLICT, and
 // when every worker retries after reloading, no change is lost.
 func TestConcurrentChanges(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	db, _ := openTestDB(t)
 	r := mustCreate(t, db, newTestRequest("张三"))
 	const workers = 8
@@ -292,7 +291,7 @@ func TestConcurrentChanges(t *testing.T) {
 }
 
 func TestRequestsFilter(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	db, clock := openTestDB(t)
 	start := clock.Now()
 	// Six requests, a day apart.
@@ -379,7 +378,7 @@ func TestRequestsFilter(t *testing.T) {
 }
 
 func TestRequestBook(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	db, _ := openTestDB(t)
 	a := mustCreate(t, db, newTestRequest("张三"))
 	b := newTestRequest("李四")
@@ -413,7 +412,7 @@ func TestRequestBook(t *testing.T) {
 }
 
 func TestItemExists(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	db, _ := openTestDB(t)
 	// A town list with two editions: the old one had OLD-1, the current one has NEW-1.
 	for _, stmt := range []string{
@@ -440,7 +439,7 @@ func TestItemExists(t *testing.T) {
 // honest, whatever writes them: a reversal references an ordinary entry of
 // its request with the same type and amount, and an entry is reversed once.
 func TestLedgerReversalsChecked(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	db, _ := openTestDB(t)
 	r := mustCreate(t, db, newTestRequest("张三"))
 	other := mustCreate(t, db, newTestRequest("李四"))

@@ -1,7 +1,6 @@
 package storage
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -16,7 +15,7 @@ func TestDatabaseFilesPrivate(t *testing.T) {
 	path := db.path
 	// A write, so that the WAL and its index exist.
 	q := &InboxQuestion{Channel: "C1", Root: "1.1", Text: "谁管"}
-	if _, err := db.QueueQuestion(context.Background(), "Ev1", q, "a", time.Minute); err != nil {
+	if _, err := db.QueueQuestion(t.Context(), "Ev1", q, "a", time.Minute); err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range []string{path, path + "-wal", path + "-shm"} {

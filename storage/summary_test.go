@@ -1,7 +1,6 @@
 package storage
 
 import (
-	"context"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -11,7 +10,7 @@ import (
 )
 
 func TestClaimSummary(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	db, clock := openTestDB(t)
 	const ch, wk, lease = "C0BINHU", "2026-W10", 10 * time.Minute
 	step := func(name, owner string, want ClaimState, wantAttempts int) SummaryClaim {
@@ -67,7 +66,7 @@ func TestClaimSummary(t *testing.T) {
 // TestClaimSummaryConcurrent claims one slot from two database handles on
 // the same file (as two processes would) at once: exactly one wins.
 func TestClaimSummaryConcurrent(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "towndesk.db")
 	var dbs []*DB
 	for range 2 {

@@ -1,7 +1,6 @@
 package migration
 
 import (
-	"context"
 	"database/sql"
 	"path/filepath"
 	"strings"
@@ -43,7 +42,7 @@ func recorded(t *testing.T, db *sql.DB) []string {
 // TestApplyInNumberOrderOnce: migrations run by number (10 after 9), each
 // is recorded under its storage path, and a second Apply runs none again.
 func TestApplyInNumberOrderOnce(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	db := openDB(t)
 	fsys := fstest.MapFS{
 		"10_b.sql": {Data: []byte(`INSERT INTO t (v) VALUES ('ten');`)},
@@ -70,7 +69,7 @@ func TestApplyInNumberOrderOnce(t *testing.T) {
 // rolled back whole, not recorded, and named in the error; the ones
 // before it stay applied.
 func TestFailedMigrationLeavesSchema(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	db := openDB(t)
 	fsys := fstest.MapFS{
 		"1_ok.sql":  {Data: []byte(`CREATE TABLE a (v TEXT);`)},
@@ -97,7 +96,7 @@ func TestFailedMigrationLeavesSchema(t *testing.T) {
 // database, under the names earlier versions recorded.
 func TestEmbeddedSchemaApplies(t *testing.T) {
 	db := openDB(t)
-	if err := Apply(context.Background(), db, time.Now()); err != nil {
+	if err := Apply(t.Context(), db, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	names := recorded(t, db)
@@ -111,7 +110,7 @@ func TestEmbeddedSchemaApplies(t *testing.T) {
 // holding the lock (an import under way); one that lacks a new migration
 // gets it.
 func TestUpToDateTakesNoWriteLock(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "m.db")
 	open := func() *sql.DB {
 		// As storage opens it: WAL, and transactions that take the write

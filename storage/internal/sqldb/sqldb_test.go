@@ -1,7 +1,6 @@
 package sqldb
 
 import (
-	"context"
 	"fmt"
 	"path/filepath"
 	"testing"
@@ -11,7 +10,7 @@ import (
 // cache is full, unprepared, outside and inside a transaction, with the same
 // results; a query that cannot be prepared fails with its error either way.
 func TestStatementCache(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	db, err := Open(filepath.Join(t.TempDir(), "cache.db"))
 	if err != nil {
 		t.Fatal(err)
