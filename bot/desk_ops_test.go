@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -22,7 +21,7 @@ func newCard(t *testing.T, h *harness) (id, cardTS string, card call) {
 	if ack := h.submitView(uWorker, "VNEW", viewIntake, chDesk, validIntake()); ack != "" {
 		t.Fatalf("intake ack = %q, want empty", ack)
 	}
-	rs, _, err := h.db.Requests(context.Background(), towndesk.RequestFilter{})
+	rs, _, err := h.db.Requests(t.Context(), towndesk.RequestFilter{})
 	if err != nil || len(rs) != 1 {
 		t.Fatalf("Requests = %d, %v; want 1 request", len(rs), err)
 	}
@@ -146,7 +145,7 @@ func TestDeskOpButtonsFollowTheLifecycle(t *testing.T) {
 
 func TestDeskAssignInSlack(t *testing.T) {
 	h := newHarness(t, "", nil)
-	ctx := context.Background()
+	ctx := t.Context()
 	id, cardTS, card := newCard(t, h)
 	meta, view := openOp(t, h, card, uWorker, cardTS, actAssign)
 	if !strings.Contains(view, "users_select") {
@@ -207,7 +206,7 @@ func TestDeskAssignInSlack(t *testing.T) {
 
 func TestDeskNoteInSlack(t *testing.T) {
 	h := newHarness(t, "", nil)
-	ctx := context.Background()
+	ctx := t.Context()
 	id, cardTS, card := newCard(t, h)
 	meta, _ := openOp(t, h, card, "U0MEMBER01", cardTS, actNote)
 	note := "群众女儿来电改约周五，回电 13987654321"
@@ -231,7 +230,7 @@ func TestDeskNoteInSlack(t *testing.T) {
 
 func TestDeskPayInSlack(t *testing.T) {
 	h := newHarness(t, "", nil)
-	ctx := context.Background()
+	ctx := t.Context()
 	id, cardTS, card := newCard(t, h)
 	meta, view := openOp(t, h, card, uWorker, cardTS, actPay)
 	for _, want := range []string{"static_select", "收取", "支付", "领取", "交付", `"amount"`} {
@@ -280,7 +279,7 @@ func TestDeskPayInSlack(t *testing.T) {
 
 func TestDeskExtendInSlack(t *testing.T) {
 	h := newHarness(t, "", nil)
-	ctx := context.Background()
+	ctx := t.Context()
 	id, cardTS, _ := newCard(t, h)
 	card := accept(t, h, id, cardTS)
 	before, _ := h.db.Request(ctx, id)
@@ -322,7 +321,7 @@ func TestDeskExtendInSlack(t *testing.T) {
 
 func TestDeskOpsRefusedForOutsiders(t *testing.T) {
 	h := newHarness(t, "", nil)
-	ctx := context.Background()
+	ctx := t.Context()
 	id, cardTS, card := newCard(t, h)
 	tests := []struct {
 		name, action string
@@ -363,7 +362,7 @@ func TestDeskOpsRefusedForOutsiders(t *testing.T) {
 // current version and for a desk worker. Nothing is stored.
 func TestDeskBadVersionRefused(t *testing.T) {
 	h := newHarness(t, "", nil)
-	ctx := context.Background()
+	ctx := t.Context()
 	id, cardTS, _ := newCard(t, h)
 	before, _ := h.db.Events(ctx, id)
 
@@ -410,7 +409,7 @@ func TestDeskBadVersionRefused(t *testing.T) {
 // reversed, checks the form, and the reversal shows on the card.
 func TestDeskReverseInSlack(t *testing.T) {
 	h := newHarness(t, "", nil)
-	ctx := context.Background()
+	ctx := t.Context()
 	id, cardTS, card := newCard(t, h)
 	meta, view := openOp(t, h, card, uWorker, cardTS, actPay)
 	if strings.Contains(view, `"reverse"`) {

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +16,7 @@ const uMaintainer = "U0MAINTAIN1"
 func TestUncertainReplyPickAndTeach(t *testing.T) {
 	h := newHarness(t, "", nil)
 	h.chat.Maintainers = chat.NewMaintainers([]string{uMaintainer}, nil)
-	ctx := context.Background()
+	ctx := t.Context()
 	const question = "噪音扰民谁管"
 
 	h.mention("Ev1", chBangjun, uWorker, "1700000001.000100", "", question)

@@ -2,7 +2,6 @@ package kb
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -39,7 +38,7 @@ func TestCalibrate(t *testing.T) {
 	if v := os.Getenv("TOWNDESK_CALIBRATE_MAXWRONG"); v != "" {
 		fmt.Sscan(v, &maxWrong)
 	}
-	ctx := context.Background()
+	ctx := t.Context()
 	db, err := storage.Open(dir + "/towndesk.db")
 	if err != nil {
 		t.Fatal(err)

@@ -29,7 +29,7 @@ func (c *countingSource) EditionItems(ctx context.Context, id int64) ([]towndesk
 func importList(t *testing.T, db *storage.DB, town, edition string, items ...towndesk.PowerItem) {
 	t.Helper()
 	p := testenv.Place(t, testenv.Gazetteer(t), "滕州市", town)
-	if _, err := db.ImportEdition(context.Background(), storage.EditionInput{Place: p, Edition: edition, Items: items}); err != nil {
+	if _, err := db.ImportEdition(t.Context(), storage.EditionInput{Place: p, Edition: edition, Items: items}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -53,7 +53,7 @@ func openKB(t *testing.T, db *storage.DB) *kb.KB {
 
 func ask(t *testing.T, x *kb.Index, db *storage.DB, q string) *towndesk.AskResult {
 	t.Helper()
-	res, err := kb.New(db, x, testenv.Gazetteer(t), lexicon.DefaultSynonyms()).Ask(context.Background(), kb.Query{Question: q})
+	res, err := kb.New(db, x, testenv.Gazetteer(t), lexicon.DefaultSynonyms()).Ask(t.Context(), kb.Query{Question: q})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +61,7 @@ func ask(t *testing.T, x *kb.Index, db *storage.DB, q string) *towndesk.AskResul
 }
 
 func TestIndexIsDerived(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	dir := t.TempDir()
 	db := testenv.DB(t, dir)
 	importList(t, db, "", "1", item("C-1", "对露天焚烧秸秆的处罚"))
@@ -129,7 +129,7 @@ func TestIndexIsDerived(t *testing.T) {
 }
 
 func TestIndexHeldByAnotherProcess(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	dir := t.TempDir()
 	db := testenv.DB(t, dir)
 	importList(t, db, "", "1", item("C-1", "对露天焚烧秸秆的处罚"))

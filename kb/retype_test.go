@@ -1,7 +1,6 @@
 package kb_test
 
 import (
-	"context"
 	"slices"
 	"testing"
 
@@ -22,7 +21,7 @@ func TestTypoInDictionaryWord(t *testing.T) {
 		item("WALL", "对装修人擅自变动房屋建筑主体和承重结构的处罚"),
 		item("CITY", "对擅自占用城市道路的处罚"),
 		item("NOISE", "对室内装修造成噪声污染的处罚"))
-	x, err := kb.OpenIndex(context.Background(), "", db)
+	x, err := kb.OpenIndex(t.Context(), "", db)
 	if err != nil {
 		t.Fatal(err)
 	}

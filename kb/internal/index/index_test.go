@@ -1,7 +1,6 @@
 package index_test
 
 import (
-	"context"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -19,7 +18,7 @@ const airLaw = "《中华人民共和国大气污染防治法》第一百一十�
 // opens an on-disk index over it. It returns the ids of the two lists.
 func lists(t *testing.T) (*storage.DB, *index.Index, int64, int64) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := t.Context()
 	dir := t.TempDir()
 	db := testenv.DB(t, dir)
 	gaz := testenv.Gazetteer(t)
@@ -55,7 +54,7 @@ func codes(t *testing.T, db *storage.DB, hits []index.Hit) []string {
 	t.Helper()
 	var out []string
 	for _, h := range hits {
-		items, err := db.EditionItems(context.Background(), h.Edition)
+		items, err := db.EditionItems(t.Context(), h.Edition)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -88,7 +87,7 @@ func TestSearch(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			hits, err := x.Search(context.Background(), tt.terms, tt.lists, 10)
+			hits, err := x.Search(t.Context(), tt.terms, tt.lists, 10)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -102,7 +101,7 @@ func TestSearch(t *testing.T) {
 }
 
 func TestStats(t *testing.T) {
-	ctx := context.Background()
+	ctx := t.Context()
 	db, x, _, _ := lists(t)
 	docs, st, err := x.Stats(ctx, []string{"秸秆", "沥青", "砂", "处罚", "秸秆", "Ab"})
 	if err != nil {
