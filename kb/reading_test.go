@@ -1,7 +1,6 @@
 package kb_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/towndesk/towndesk"
@@ -27,7 +26,7 @@ func TestHintOfTheAskingClause(t *testing.T) {
 		{"滕州市土地违法的监督检查是镇里去搞，还是市里来人搞", "行政检查"},
 	}
 	for _, tt := range tests {
-		res, err := k.Ask(context.Background(), kb.Query{Question: tt.question})
+		res, err := k.Ask(t.Context(), kb.Query{Question: tt.question})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -41,7 +40,7 @@ func TestHintOfTheAskingClause(t *testing.T) {
 // (采伐证能在镇上办吗), a question stays a yes/no question, about the grant:
 // not about punishing the matter the licence is for.
 func TestWhetherTheTownGrants(t *testing.T) {
-	res, err := ruleLists(t).Ask(context.Background(), kb.Query{Question: "滨湖镇要建厂房，建设工程规划许可证能在镇上办吗"})
+	res, err := ruleLists(t).Ask(t.Context(), kb.Query{Question: "滨湖镇要建厂房，建设工程规划许可证能在镇上办吗"})
 	if err != nil {
 		t.Fatal(err)
 	}
