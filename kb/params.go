@@ -53,6 +53,11 @@ type Params struct {
 	// (比规定的大多了): of the penalties of a matter, that one is what it
 	// asks about.
 	LacksApproval float64
+	// Rural is added to a row about the countryside (乡村建设, 村庄规划区,
+	// 农村村民) that matches a dictionary word of a question set there
+	// (村里有人乱搭乱建): of the rows of a matter, the rural one is what it
+	// asks about.
+	Rural float64
 
 	// SingleWeight scales the weight of a one-character word: alone, a
 	// character (烟, 打) says little of the matter.
@@ -145,6 +150,7 @@ func DefaultParams() Params {
 		PenaltyDefault: 0.02,
 		GrantDefault:   0.05,
 		LacksApproval:  0.06,
+		Rural:          0.05,
 
 		SingleWeight:   0.5,
 		Unknown:        0.45,

@@ -5,6 +5,7 @@ import (
 
 	"github.com/towndesk/towndesk"
 
+	"github.com/towndesk/towndesk/internal/testenv"
 	"github.com/towndesk/towndesk/kb"
 )
 
@@ -46,5 +47,33 @@ func TestWhetherTheTownGrants(t *testing.T) {
 	}
 	if res.Intent != towndesk.IntentCan || res.Category != "行政许可" || len(res.Matches) == 0 || res.Matches[0].Item.Code != "C-XK" {
 		t.Errorf("intent %q, category %q, matches %v; want a yes/no question about the grant, C-XK first", res.Intent, res.Category, res.Matches)
+	}
+}
+
+// TestRuralSetting: a question set in a village (村里有人乱搭乱建) asks, of
+// the rows of its matter, the one about the countryside (乡村建设规划许可证);
+// the same question in town asks the general one.
+func TestRuralSetting(t *testing.T) {
+	db := testenv.DB(t, "")
+	const zf, cf, rt = "滕州市综合行政执法局", "行政处罚", towndesk.ModeRetained
+	importList(t, db, "", "1",
+		towndesk.PowerItem{Code: "C-WJ", Name: "对未取得建设工程规划许可证或者未按照建设工程规划许可证的规定进行建设的处罚", Category: cf, Body: zf, Mode: rt},
+		towndesk.PowerItem{Code: "C-XC", Name: "对在乡、村庄规划区内未依法取得乡村建设规划许可证或者未按照乡村建设规划许可证的规定进行建设的处罚", Category: cf, Body: zf, Mode: rt},
+		towndesk.PowerItem{Code: "C-LJ", Name: "对随意倾倒、抛撒、堆放或者焚烧生活垃圾的处罚", Category: cf, Body: zf, Mode: rt},
+		towndesk.PowerItem{Code: "C-JG", Name: "对露天焚烧秸秆、落叶等产生烟尘污染的物质的处罚", Category: cf, Body: zf, Mode: rt},
+	)
+	k := openKB(t, db)
+	for q, want := range map[string]string{
+		"滕州市村里有人乱搭乱建，谁管":  "C-XC",
+		"滕州市我们村有人乱搭乱建，谁管": "C-XC",
+		"滕州市街上有人乱搭乱建，谁管":  "C-WJ",
+	} {
+		res, err := k.Ask(t.Context(), kb.Query{Question: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Matches) == 0 || res.Matches[0].Item.Code != want {
+			t.Errorf("%s: %s %v, want %s first", q, res.Status, res.Matches, want)
+		}
 	}
 }

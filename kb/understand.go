@@ -51,6 +51,9 @@ type parsed struct {
 	// overStandard is true when the question says a standard was
 	// exceeded (比规定的大多了, 超标).
 	overStandard bool
+	// rural is true when the question is set in the countryside (村里,
+	// 农村, 村民).
+	rural bool
 	// rareWeight is the weight of a word only one indexed row uses.
 	rareWeight float64
 	// outside marks the clauses that name a matter outside power lists
@@ -197,6 +200,7 @@ func (k *KB) understand(text string, tokens []string) parsed {
 	// about a penalty, not about the approval, even when asked "谁检查".
 	out.missing, out.exceeded = lexicon.MissingApproval(text), lexicon.ExceededApproval(text)
 	out.overStandard = lexicon.OverStandard(text)
+	out.rural = lexicon.Rural(text)
 	switch {
 	case out.negated() && frameCat != "行政许可":
 		out.category = "行政处罚"

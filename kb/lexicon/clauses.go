@@ -322,3 +322,17 @@ func AsksWhereToApply(text string) bool {
 	}
 	return false
 }
+
+// rural matches a question set in the countryside: a village (村里, 村口,
+// 我们村, 嘎查), villagers, or 农村 itself.
+var rural = regexp.MustCompile(`村里|村上|村头|村口|村子|村边|村道|村民|农村|乡下|乡村|嘎查|屯里|寨子|(我们|咱们|咱|本|我)村`)
+
+// Rural reports whether a question is set in the countryside.
+func Rural(q string) bool { return rural.MatchString(q) }
+
+// namesRural matches an item name about the countryside: 乡村建设, 村庄规划区,
+// 农村村民.
+var namesRural = regexp.MustCompile(`乡村|村庄|农村`)
+
+// NamesRural reports whether an item's name is about the countryside.
+func NamesRural(name string) bool { return namesRural.MatchString(name) }
