@@ -617,8 +617,39 @@ func (k *KB) retrieve(ctx context.Context, p parsed, lists []towndesk.List, near
 		}
 		out = append(out, scoredRow{item: r.item, list: r.list, key: basisKey(r.item.Basis), taught: r.taught, rowScore: rs})
 	}
+	k.rankSubItems(p, out, weight)
 	sort.SliceStable(out, func(i, j int) bool { return out[i].score > out[j].score })
 	return out, nil
+}
+
+// rankSubItems orders the sub-items of one item of a list, which share its
+// name and so score alike, by how much of the question each sub-item's own
+// words cover: each loses Params.SubItem times what it covers less than the
+// best of them. Rows of other items are not touched.
+func (k *KB) rankSubItems(p parsed, rows []scoredRow, weight func(string) float64) {
+	type key struct {
+		list int64
+		name string
+	}
+	cov := make([]float64, len(rows))
+	best := map[key]float64{}
+	n := map[key]int{}
+	for i, r := range rows {
+		if r.item.SubItem == "" {
+			continue
+		}
+		name := lexicon.NormText(r.item.SubItem)
+		toks, fine := k.names.cut(k.lex, name)
+		cov[i] = score(p, rowText{name: name, tokens: toks, fine: fine}, r.item, weight, k.params).qcov
+		g := key{r.list.ID, r.item.Name}
+		best[g] = max(best[g], cov[i])
+		n[g]++
+	}
+	for i, r := range rows {
+		if g := (key{r.list.ID, r.item.Name}); r.item.SubItem != "" && n[g] > 1 {
+			rows[i].score -= k.params.SubItem * (best[g] - cov[i])
+		}
+	}
 }
 
 // basisKey normalises a legal basis for comparison: without book-title

@@ -58,6 +58,10 @@ type Params struct {
 	// (村里有人乱搭乱建): of the rows of a matter, the rural one is what it
 	// asks about.
 	Rural float64
+	// SubItem is the weight of how much of the question a row's sub-item
+	// alone covers, added to its score: the sub-items of one item share
+	// its name, and what tells them apart is their own words.
+	SubItem float64
 
 	// SingleWeight scales the weight of a one-character word: alone, a
 	// character (烟, 打) says little of the matter.
@@ -151,6 +155,7 @@ func DefaultParams() Params {
 		GrantDefault:   0.05,
 		LacksApproval:  0.06,
 		Rural:          0.05,
+		SubItem:        0.25,
 
 		SingleWeight:   0.5,
 		Unknown:        0.45,

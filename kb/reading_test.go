@@ -77,3 +77,34 @@ func TestRuralSetting(t *testing.T) {
 		}
 	}
 }
+
+// TestSubItemsToldApartByTheirOwnWords: the sub-items of one item share its
+// name, so the question's words in that name match them all alike; the
+// sub-item whose own words the question covers comes first.
+func TestSubItemsToldApartByTheirOwnWords(t *testing.T) {
+	db := testenv.DB(t, "")
+	const name = "对擅自改变物业管理区域内公共建筑和共用设施用途、擅自占用挖掘物业管理区域内道路场地、擅自利用物业共用部位经营的处罚"
+	sub := func(code, s string) towndesk.PowerItem {
+		return towndesk.PowerItem{Code: code, Name: name, SubItem: s, Category: "行政处罚", Body: "滕州市住房和城乡建设局", Mode: towndesk.ModeRetained}
+	}
+	importList(t, db, "", "1",
+		sub("S-1", "擅自改变公共建筑和共用设施用途"),
+		sub("S-2", "擅自占用、挖掘物业管理区域内道路、场地"),
+		sub("S-3", "擅自利用物业共用部位、共用设施设备进行经营"),
+		towndesk.PowerItem{Code: "C-YF", Name: "对物业服务企业擅自改变物业管理用房用途的处罚", Category: "行政处罚", Body: "滕州市住房和城乡建设局", Mode: towndesk.ModeRetained},
+		towndesk.PowerItem{Code: "C-LJ", Name: "对随意倾倒、抛撒、堆放或者焚烧生活垃圾的处罚", Category: "行政处罚", Body: "滕州市综合行政执法局", Mode: towndesk.ModeRetained},
+	)
+	k := openKB(t, db)
+	for q, want := range map[string]string{
+		"滕州市小区物业把大家共用的架空层租给别人开棋牌室，谁来罚": "S-3",
+		"滕州市小区物业把小区里的道路挖开了，谁来罚":        "S-2",
+	} {
+		res, err := k.Ask(t.Context(), kb.Query{Question: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Matches) == 0 || res.Matches[0].Item.Code != want {
+			t.Errorf("%s: %s %v, want %s first", q, res.Status, res.Matches, want)
+		}
+	}
+}
