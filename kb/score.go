@@ -204,7 +204,7 @@ func score(q parsed, r rowText, it towndesk.PowerItem, weight func(string) float
 		q.overStandard && lexicon.NamesOverStandard(name)) {
 		rs.score += p.LacksApproval
 	}
-	if q.rural && rs.known && lexicon.NamesRural(it.Name+it.SubItem) {
+	if q.rural && rs.known && lexicon.NamesRural(it.Name+it.SubItem, q.firm) {
 		rs.score += p.Rural
 	}
 	return rs

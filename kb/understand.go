@@ -1,6 +1,7 @@
 package kb
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/towndesk/towndesk"
@@ -52,8 +53,8 @@ type parsed struct {
 	// exceeded (比规定的大多了, 超标).
 	overStandard bool
 	// rural is true when the question is set in the countryside (村里,
-	// 农村, 村民).
-	rural bool
+	// 农村, 村民), firm when it is about a business (老板, 公司, 厂).
+	rural, firm bool
 	// rareWeight is the weight of a word only one indexed row uses.
 	rareWeight float64
 	// outside marks the clauses that name a matter outside power lists
@@ -70,6 +71,10 @@ func (p *parsed) negated() bool { return p.missing || p.exceeded }
 // obstructionWord is the dictionary word that stands for obstructing an
 // inspection when a question says so in words of its own.
 const obstructionWord = "阻碍检查"
+
+// landWord is the dictionary word that stands for taking land when a
+// question says so in words of its own.
+const landWord = "占地"
 
 // understand reduces the tokens of a question (with the place names
 // already dropped) to concepts, a category hint and an intent. text is the
@@ -200,7 +205,7 @@ func (k *KB) understand(text string, tokens []string) parsed {
 	// about a penalty, not about the approval, even when asked "谁检查".
 	out.missing, out.exceeded = lexicon.MissingApproval(text), lexicon.ExceededApproval(text)
 	out.overStandard = lexicon.OverStandard(text)
-	out.rural = lexicon.Rural(text)
+	out.rural, out.firm = lexicon.Rural(text), lexicon.AboutFirm(text)
 	switch {
 	case out.negated() && frameCat != "行政许可":
 		out.category = "行政处罚"
@@ -258,6 +263,27 @@ func (k *KB) understand(text string, tokens []string) parsed {
 		c.act = u.act
 		out.concepts = append(out.concepts, c)
 	}
+	// Taking land in words of one's own (占了村里的集体地) is what
+	// 非法占用土地 means, as 占地 says it, unless a word of the question
+	// already says so.
+	if lexicon.OccupiesLand(text) {
+		official, _ := k.syn.Expand(landWord)
+		said := slices.ContainsFunc(out.concepts, func(c concept) bool {
+			return slices.ContainsFunc(c.forms, func(f form) bool { return f.text == official[0] })
+		})
+		if !said {
+			c := k.newConcept(landWord, official)
+			c.known = true
+			for _, o := range out.concepts {
+				if strings.HasPrefix(o.surface, "占") {
+					c.clause = o.clause // where it was said
+					break
+				}
+			}
+			out.concepts = append(out.concepts, c)
+		}
+	}
+
 	return out
 }
 

@@ -284,6 +284,28 @@ func ObstructsInspection(text string) bool {
 	return obstructs.MatchString(text) && inspecting.MatchString(text)
 }
 
+// occupies matches taking land in words of one's own (占了村里的集体地, 占了
+// 一大片地, 占了二十来亩荒坡): 占 and, within the clause, a word for land.
+var occupies = regexp.MustCompile(`占(了|用了?|着|住了?)?[^，。,.;；!！?？占]{0,10}?(土地|耕地|农田|荒坡|荒地|山坡|亩|地)`)
+
+// OccupiesLand reports whether a question says someone took land (占了…地),
+// the matter of 非法占用土地 however it is worded. Space (占地方), a green,
+// a site or a yard (占了绿地, 场地, 空地) is not land taken.
+func OccupiesLand(text string) bool {
+	for _, m := range occupies.FindAllStringSubmatchIndex(text, -1) {
+		end := text[m[1]:]
+		if text[m[4]:m[5]] == "地" {
+			before := text[:m[4]]
+			if strings.HasPrefix(end, "方") || strings.HasPrefix(end, "面") || strings.HasPrefix(end, "下") || strings.HasPrefix(end, "址") ||
+				strings.HasSuffix(before, "绿") || strings.HasSuffix(before, "场") || strings.HasSuffix(before, "空") || strings.HasSuffix(before, "工") || strings.HasSuffix(before, "墓") {
+				continue
+			}
+		}
+		return true
+	}
+	return false
+}
+
 // coercion matches asking about sealing off a site or tearing down a
 // building: the words of the measure (查封, 强拆, 强制拆除), or who is to
 // pull it down (谁来拆, 哪个来拆).
@@ -334,5 +356,22 @@ func Rural(q string) bool { return rural.MatchString(q) }
 // 农村村民.
 var namesRural = regexp.MustCompile(`乡村|村庄|农村`)
 
-// NamesRural reports whether an item's name is about the countryside.
-func NamesRural(name string) bool { return namesRural.MatchString(name) }
+// villagers matches an item name about what villagers do (农村村民…建住宅),
+// and business those of a question about a firm (老板, 公司, 厂).
+var (
+	villagers = regexp.MustCompile(`农村村民|农村居民|村民`)
+	business  = regexp.MustCompile(`老板|公司|企业|厂|单位|商户|开发商|料场|商家`)
+)
+
+// AboutFirm reports whether a question is about a firm (老板, 公司, 厂).
+func AboutFirm(q string) bool { return business.MatchString(q) }
+
+// NamesRural reports whether an item's name is about the countryside, for a
+// question set there: a row about villagers (农村村民…建住宅) is not one
+// about a firm that took village land (老板占了村里的地建厂房).
+func NamesRural(name string, firm bool) bool {
+	if firm && villagers.MatchString(name) {
+		return false
+	}
+	return namesRural.MatchString(name)
+}

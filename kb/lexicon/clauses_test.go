@@ -86,6 +86,17 @@ func TestReaders(t *testing.T) {
 			"驾照扣分找谁":              false,
 			"谁扣的钱":                false,
 		}},
+		{"OccupiesLand", OccupiesLand, map[string]bool{
+			"有个老板没批就占了村里的地建厂房": true,
+			"砂石料场没批就占了一大片地":    true,
+			"占了村边二十来亩荒坡盖仓库":    true,
+			"有人占了我家两分耕地":       true,
+			"这堆东西太占地方了":        false, // space
+			"物业占了小区绿地改停车场":     false, // a green
+			"施工队占了人行道":         false, // a pavement
+			"有人占着消防通道不走":       false,
+			"有人占了一片草原建厂":       false, // grassland has rows of its own
+		}},
 		{"AsksWhereToApply", AsksWhereToApply, map[string]bool{
 			"建设工程规划许可证要到啥地方去办":    true,
 			"上哪个部门去申请":            true,
@@ -164,6 +175,30 @@ func TestActName(t *testing.T) {
 	} {
 		if got := ActName(name); got != want {
 			t.Errorf("ActName(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
+
+// TestRuralRows: a question set in a village prefers rural rows, but a row
+// about villagers (农村村民…建住宅) is no rural row for a question about a
+// firm (老板占了村里的地建厂房).
+func TestRuralRows(t *testing.T) {
+	if !Rural("村里有人乱搭乱建") || !Rural("我们村有户人家") || Rural("小区里有人乱搭乱建") || Rural("滕州市区有人违建") {
+		t.Error("Rural: a village is rural, a residential compound or a city is not")
+	}
+	tests := []struct {
+		name, q string
+		want    bool
+	}{
+		{"对在乡、村庄规划区内未依法取得乡村建设规划许可证进行建设的处罚", "村里有人乱搭乱建", true},
+		{"对农村村民未经批准非法占用土地建住宅的处罚", "村民没批就盖房", true},
+		{"对农村村民未经批准非法占用土地建住宅的处罚", "有个老板没批就占了村里的地建厂房", false},
+		{"对在乡、村庄规划区内未依法取得乡村建设规划许可证进行建设的处罚", "有个老板在村里盖厂房", true},
+		{"对未取得建设工程规划许可证进行建设的处罚", "村里有人乱搭乱建", false},
+	}
+	for _, tt := range tests {
+		if got := NamesRural(tt.name, AboutFirm(tt.q)); got != tt.want {
+			t.Errorf("NamesRural(%s) for %s = %v, want %v", tt.name, tt.q, got, tt.want)
 		}
 	}
 }
