@@ -289,6 +289,11 @@ func (k *KB) gather(ctx context.Context, q Query) (*towndesk.AskResult, []scored
 		res.Status = towndesk.StatusAmbiguousPlace
 		res.Places = cands
 		return res, nil, nil, nil
+	case place == nil && len(res.Terms) == 0 && len(res.Outside) == 0:
+		// Nothing a list could hold is asked (收到，谢谢领导): there is
+		// no place to ask for.
+		res.Status = towndesk.StatusNotFound
+		return res, nil, nil, nil
 	case place == nil:
 		res.Status = towndesk.StatusNeedPlace
 		return res, nil, nil, nil

@@ -250,6 +250,10 @@ func notFoundText(res *towndesk.AskResult) string {
 	if res.Taught != nil {
 		return fmt.Sprintf("%s的权力清单中没有这个事项：%s%s", where, res.TaughtNote, TaughtBy(res.Taught))
 	}
+	if res.Place == nil {
+		// Nothing was asked that a list could hold, nor a place named.
+		return "没有看出要问的事项。请写出具体的事和地方，例如“滨湖镇有人乱搭乱建归谁管？”。"
+	}
 	if len(res.Searched) == 0 {
 		return fmt.Sprintf("%s还没有导入权力清单，无法回答。请联系清单管理员导入。", where)
 	}

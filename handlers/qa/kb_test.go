@@ -78,6 +78,7 @@ func TestAskResolution(t *testing.T) {
 		{name: "default county settles the town", in: AskInput{Question: "柴胡店镇有人土葬谁管", County: "宁津县"},
 			status: towndesk.StatusAnswered, town: "柴胡店镇", county: "宁津县", listTown: "柴胡店镇"},
 		{name: "no place", in: AskInput{Question: "有人乱倒垃圾归谁管"}, status: towndesk.StatusNeedPlace},
+		{name: "nothing asked and no place", in: AskInput{Question: "收到，谢谢领导"}, status: towndesk.StatusNotFound},
 		{name: "default town", in: AskInput{Question: "有人乱倒垃圾归谁管", Town: "佛堂镇"}, status: towndesk.StatusAnswered,
 			town: "佛堂镇", listTown: "佛堂镇"},
 		{name: "county only", in: AskInput{Question: "义乌市谁管小广告"}, status: towndesk.StatusAnswered, listTown: ""},
@@ -205,5 +206,15 @@ func TestHostileQuestionIsData(t *testing.T) {
 		if r.Result.Status != towndesk.StatusAnswered || !strings.Contains(r.Result.Matches[0].Item.Name, "秸秆") {
 			t.Errorf("Ask(%q) = %s, want the straw-burning row", q, r.Text)
 		}
+	}
+}
+
+// TestNothingAsked: chatter with no matter and no place (收到，谢谢领导) is
+// not found, and the reply asks for the matter and the place, not for a
+// list to be imported.
+func TestNothingAsked(t *testing.T) {
+	r := ask(t, newTestLists(t), AskInput{Question: "收到，谢谢领导"})
+	if r.Result.Status != towndesk.StatusNotFound || !strings.Contains(r.Text, "没有看出要问的事项") || strings.Contains(r.Text, "导入") {
+		t.Errorf("status %s, reply %q: want not_found asking for the matter and the place", r.Result.Status, r.Text)
 	}
 }
