@@ -76,6 +76,10 @@ const obstructionWord = "阻碍检查"
 // question says so in words of its own.
 const landWord = "占地"
 
+// graveWord is the dictionary word of the grave-size standard (墓穴占地面积
+// 超过规定标准).
+const graveWord = "墓穴"
+
 // understand reduces the tokens of a question (with the place names
 // already dropped) to concepts, a category hint and an intent. text is the
 // question itself, read for "doing without an approval", keeping
@@ -94,9 +98,12 @@ func (k *KB) understand(text string, tokens []string) parsed {
 	var units []unit
 	clause := 0
 	// A hint (罚, 批, 收费, 抽检) says what is asked in the clause that
-	// asks: the last one, or the one with the frame. In a clause that tells
+	// asks: the one with the frame, or the last one. In a clause that tells
 	// what happened (之前被罚过, 只批了十棵, 挖了改停车场收费) it describes
-	// the case; elsewhere it counts after the asking clause's.
+	// the case, unless what is to be done follows (烧了秸秆要罚款); elsewhere
+	// it counts after the asking clause's. Clauses are cut at punctuation:
+	// a question written without any (上次被罚了这次想办采伐证找谁) is one
+	// clause.
 	frameClause := -1
 	type hinted struct {
 		category string
@@ -112,6 +119,8 @@ func (k *KB) understand(text string, tokens []string) parsed {
 			}
 		case "了", "过", "被":
 			told[lastClause] = true
+		case "要", "该", "能", "想", "需要", "得":
+			told[lastClause] = false // 烧了秸秆要罚款: what is to be done is asked
 		}
 	}
 	var read func(tokens []string, compound int)
@@ -187,7 +196,9 @@ func (k *KB) understand(text string, tokens []string) parsed {
 	read(tokens, 0)
 	for _, asking := range []bool{true, false} {
 		for _, h := range hintsSeen {
-			inAsking := h.clause == lastClause || h.clause == frameClause
+			// The last clause asks unless it tells what happened after
+			// a frame elsewhere asked (想办采伐证找谁，去年被罚过一次).
+			inAsking := h.clause == frameClause || h.clause == lastClause && (frameClause < 0 || !told[lastClause])
 			if out.category == "" && h.category != "" && inAsking == asking && (asking || !told[h.clause]) {
 				out.category = h.category
 			}
@@ -261,6 +272,14 @@ func (k *KB) understand(text string, tokens []string) parsed {
 		c.clause, c.compound = u.clause, u.compound
 		c.outside = u.known && k.syn.Outside(surface)
 		c.act = u.act
+		out.concepts = append(out.concepts, c)
+	}
+	// A grave said to be larger than allowed (修坟…比规定的大多了) is the
+	// matter of the grave-size standard, however the grave is named.
+	if out.overStandard && strings.ContainsAny(text, "坟墓") && !out.has(graveWord) {
+		official, _ := k.syn.Expand(graveWord)
+		c := k.newConcept(graveWord, official)
+		c.known = true
 		out.concepts = append(out.concepts, c)
 	}
 	// Taking land in words of one's own (占了村里的集体地) is what
