@@ -316,9 +316,14 @@ func categoryAdjust(q parsed, it towndesk.PowerItem, p Params) float64 {
 	grant := it.Category == "行政许可" || it.Category == "行政确认" || it.Category == "行政给付" || it.Category == "行政奖励"
 	// Where to apply is answered by the row that receives applications,
 	// whatever its kind (乡村建设规划许可申请受理).
-	receives := strings.Contains(it.Name, "受理") || strings.Contains(it.Name, "申请")
+	// Asked whether the town grants it (采伐证能在镇上办吗), the town's row
+	// that receives and checks applications (设置审核, 申请受理及审核上报)
+	// answers as well.
+	receives := !enforces(it) && (strings.Contains(it.Name, "受理") || strings.Contains(it.Name, "申请") ||
+		strings.Contains(it.Name, "审核上报") || strings.Contains(it.Name, "初审") || strings.Contains(it.Name, "设置审核"))
+	applying := q.intent == towndesk.IntentApply || q.intent == towndesk.IntentCan && q.category == "行政许可"
 	switch {
-	case q.intent == towndesk.IntentApply && (grant || receives):
+	case applying && (grant || receives):
 		return p.CategoryMatch
 	case it.Category == "":
 		return 0

@@ -241,7 +241,9 @@ func (k *KB) understand(text string, tokens []string) parsed {
 		case "":
 			out.intent = towndesk.IntentApply
 		case towndesk.IntentCan:
-			out.category = "行政许可"
+			if lexicon.NamesLicence(text) {
+				out.category = "行政许可"
+			}
 		}
 	}
 	if out.intent == towndesk.IntentApply && out.category == "" {

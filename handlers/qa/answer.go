@@ -291,20 +291,23 @@ func answeredText(b *strings.Builder, res *towndesk.AskResult) {
 	place := *res.Place
 	first := res.Matches[0]
 	it := first.Item
-	apply := res.Intent == towndesk.IntentApply && grant(it)
+	apply := (res.Intent == towndesk.IntentApply || res.Intent == towndesk.IntentCan && res.Category == "行政许可") && grant(it)
 	if may, ok := TownMay(res); ok && res.Intent == towndesk.IntentCan {
-		if may {
+		switch {
+		case may:
 			fmt.Fprintf(b, "能。%s可以实施该事项。\n", place.Town)
-		} else {
+		case grant(it):
+			fmt.Fprintf(b, "不能。%s的清单没有这项权力，不由%s办理。\n", place.Town, place.Town)
+		default:
 			fmt.Fprintf(b, "不能。%s不是该事项的执法主体。\n", place.Town)
 		}
 	}
 	switch {
-	case res.TownLacksPower && apply:
+	case res.TownLacksPower && apply && res.Intent != towndesk.IntentCan:
 		fmt.Fprintf(b, "%s的清单没有这项权力，不由%s办理。\n", place.Town, place.Town)
 	case res.TownLacksPower && res.Intent != towndesk.IntentCan:
 		fmt.Fprintf(b, "%s不是该事项的执法主体，%s的清单没有这项权力；由县级部门负责。\n", place.Town, place.Town)
-	case place.IsTown() && !first.List.Place.IsTown():
+	case place.IsTown() && !first.List.Place.IsTown() && !searchedTown(res):
 		fmt.Fprintf(b, "%s没有导入本镇清单，以下是%s清单中的事项（乡镇是否承接请以本镇清单为准）。\n", place.Town, place.County)
 	}
 	writeRow(b, first, place, apply)
@@ -328,6 +331,16 @@ func answeredText(b *strings.Builder, res *towndesk.AskResult) {
 	if len(related) > 0 {
 		fmt.Fprintf(b, "\n相关事项：%s", strings.Join(related, "；"))
 	}
+}
+
+// searchedTown reports whether the lists searched include a town's own.
+func searchedTown(res *towndesk.AskResult) bool {
+	for _, l := range res.Searched {
+		if l.Place.IsTown() {
+			return true
+		}
+	}
+	return false
 }
 
 // writeRow writes row m as an answer shows it, for place: its kind and

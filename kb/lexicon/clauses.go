@@ -309,7 +309,9 @@ func OccupiesLand(text string) bool {
 // coercion matches asking about sealing off a site or tearing down a
 // building: the words of the measure (查封, 强拆, 强制拆除), or who is to
 // pull it down (谁来拆, 哪个来拆).
-var coercion = regexp.MustCompile(`查封|强拆|强制拆除|强行拆除|强行清除|强制清除|代为清除|扣押|扣留|扣下(来)?([^工钱的了]|$)|(谁|哪个|边个|啥人|哪个部门|什么部门|归谁)(来|去|负责|能)?扣([^分钱款工资除的了]|$)|(谁|哪个|边个|啥人|哪个部门|什么部门|谁能|归谁)(来|去|负责|能)拆([^迁]|$)|` +
+var coercion = regexp.MustCompile(`查封|强拆|强制拆除|强行拆除|强行清除|强制清除|代为清除|扣押|扣留|` +
+	`扣下来?(吗|嘛|不|没|呢|啊|[，。？?！!,\s]|$)|能扣(他的|他们的|她的)?(车|船|货|设备|东西)|` +
+	`(谁|哪个|边个|啥人|哪个部门|什么部门|归谁)(来|去|负责|能)?扣(押|留|车|船|货|下)?(吗|嘛|不|呢|啊|[，。？?！!,\s]|$)|(谁|哪个|边个|啥人|哪个部门|什么部门|谁能|归谁)(来|去|负责|能)拆([^迁]|$)|` +
 	`(谁|哪个|边个|啥人|哪个部门|什么部门|归谁)拆([^迁的了]|$)`)
 
 // AsksCoercion reports whether a question asks about a coercive measure
@@ -317,26 +319,47 @@ var coercion = regexp.MustCompile(`查封|强拆|强制拆除|强行拆除|强�
 // pulls down or seizes (谁扣, 能扣下来不), and says nothing of a fine. What
 // was withheld (工资被扣下了, 扣分, 谁扣的钱) is no seizure.
 func AsksCoercion(text string) bool {
-	return coercion.MatchString(text) && !strings.Contains(text, "罚")
+	return coercion.MatchString(text) && !strings.Contains(text, "罚") && !withheld.MatchString(text)
 }
+
+// withheld matches money or papers someone keeps back (扣工资, 扣押金,
+// 扣身份证): no coercive measure of a list.
+var withheld = regexp.MustCompile(`工资|工钱|押金|补贴|补助|补偿|低保|养老金|身份证|钱|扣分`)
 
 // whereToApply matches asking where or from whom to get something done,
 // in wordings the frames do not list: going somewhere to apply (到啥地方去办,
 // 上哪个部门去申请), a body to apply to (找哪个部门审批, 边度批), a
 // certificate to be issued (卖牛要开检疫证明), whether it is done at the
 // town (系咪喺镇度办, 是在镇上办不), a licence to get (要办规划证), or
-// whom a licence is asked of (建设工程规划许可证找哪个部门, 采伐证找谁).
+// whom a licence is asked of (建设工程规划许可证找哪个部门, 采伐证找谁呀), or
+// whether the town can grant it (镇里能办采伐证吗). Misusing a licence
+// (伪造采伐证找谁) is no such question.
 var whereToApply = regexp.MustCompile(`(到|去|上|在)(哪里|哪儿|哪块|哪搭|啥地方|什么地方|哪个地方|边度|阿里)(去|来)?(办|申请|审批|报批|办证|办手续|盖章|领证)|` +
 	`(哪个部门|啥部门|什么部门|边个部门|边度|找谁|找哪个|问谁)(去|来)?(申请|审批|报批|办证|办手续|办理手续|盖章|领证|批)|` +
 	`(要|想|得|需要|去)开(个|张|一张|份|一份)?(动物检疫|检疫|产地检疫|健康|合格|无犯罪|居住|收入)?证明|` +
 	`(在|喺|去|到)(镇|镇上|镇里|乡里|乡上|街道|县里|区里|市里|旗里|苏木)(度|里)?(办理|申请|审批|办)(吗|嘛|不|没|冇|呢|吧|啊|得了|唔|[，。,.;；！？!?]|$)|` +
 	`(要|想|得|需要|准备|打算)办(个|张|一张)?[^，。,.;；！？!?没无法了]{0,6}(证|许可证|执照)|` +
-	`[^假伪]{2}(证|执照|牌照)(要|该|应该|得|需要)?(找|问|去|到|上)(谁|哪个部门|哪个单位|什么部门|啥部门|哪里|哪儿|边个|边度)(办|申请|批|领)?([吗呢啊？?。，,！!]|$)`)
+	`(证|执照|牌照)\s*(要|该|应该|得|需要)?(找|问|去|到|上)(谁|哪个部门|哪个单位|什么部门|啥部门|哪里|哪儿|边个|边度)(办理|办|申请|批|领)?([吗呢啊呀嘛哦哈啦？?。，,！!\s]|$)|` +
+	`(镇|镇上|镇里|乡里|乡上|街道|苏木)(能|可以|能不能|可不可以)(办理|办|申请|审批)[^，。,.;；！？!?]{0,8}(证|许可证|执照|许可)?(吗|嘛|不|没|冇|呢|吧|啊|[，。,.;；！？!?]|$)`)
+
+// licence matches a question naming a licence or an approval.
+var licence = regexp.MustCompile(`证|执照|牌照|许可|审批|批`)
+
+// NamesLicence reports whether a question names a licence or an approval
+// (采伐证, 规划许可, 审批), not another thing applied for (备案, 调解).
+func NamesLicence(text string) bool { return licence.MatchString(text) }
+
+// misuse matches what is done wrong with a licence (伪造, 倒卖, 假证): a
+// question about it is about the penalty, not where to apply.
+var misuse = regexp.MustCompile(`伪造|变造|涂改|倒卖|买卖|出借|租借|冒用|盗用|假证|假的|假冒`)
 
 // AsksWhereToApply reports whether a question asks where to apply (or whom
 // to ask for an approval) when no frame said so. Asking who approved
 // something (是哪个部门批的) is not asking where to apply.
 func AsksWhereToApply(text string) bool {
+	if misuse.MatchString(text) {
+		return false
+	}
 	for _, m := range whereToApply.FindAllStringIndex(text, -1) {
 		if !strings.HasPrefix(text[m[1]:], "的") {
 			return true
@@ -347,14 +370,18 @@ func AsksWhereToApply(text string) bool {
 
 // rural matches a question set in the countryside: a village (村里, 村口,
 // 我们村, 嘎查), villagers, or 农村 itself.
-var rural = regexp.MustCompile(`村里|村上|村头|村口|村子|村边|村道|村民|农村|乡下|乡村|嘎查|屯里|寨子|(我们|咱们|咱|本|我)村`)
+var rural = regexp.MustCompile(`村里|村上|村头|村口|村子|村边|村道|村民|村委|村干部|村支书|农村|乡下|乡村|嘎查|屯里|屯子|庄里|寨子|` +
+	`(我们|咱们|咱|本|我)村|村(有人|有个|有户|有家)`)
+
+// notVillage are words with 村 or 农村 in them that set nothing in a village.
+var notVillage = strings.NewReplacer("城中村", "", "度假村", "", "农村信用社", "", "农村商业银行", "", "村镇银行", "")
 
 // Rural reports whether a question is set in the countryside.
-func Rural(q string) bool { return rural.MatchString(q) }
+func Rural(q string) bool { return rural.MatchString(notVillage.Replace(q)) }
 
 // namesRural matches an item name about the countryside: 乡村建设, 村庄规划区,
-// 农村村民.
-var namesRural = regexp.MustCompile(`乡村|村庄|农村`)
+// 农村村民 (not one that names 农村 in passing: 公墓和农村的公益性墓地以外).
+var namesRural = regexp.MustCompile(`乡村建设|乡村违法建设|村庄规划区|村庄、集镇|村庄和集镇|农村(村民|居民)`)
 
 // villagers matches an item name about what villagers do (农村村民…建住宅),
 // and business those of a question about a firm (老板, 公司, 厂).

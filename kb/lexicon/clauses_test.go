@@ -81,6 +81,12 @@ func TestReaders(t *testing.T) {
 			"有人乱拆路灯谁管":            false,
 			"拆迁补偿找谁":              false,
 			"厂里那台没检验的锅炉能扣下来吗，谁扣":  true, // who seizes it
+			"有人拉病死猪，车能扣吗，谁扣":      true,
+			"能扣他的车吗":              true,
+			"工资被扣下来了，找谁":          false,
+			"谁扣我工资":               false,
+			"村里把我的补贴扣下不发，找谁":      false,
+			"老板扣留我身份证":            false,
 			"超载的货车扣留归谁":           true,
 			"工资被扣下了，找谁":           false, // pay withheld
 			"驾照扣分找谁":              false,
@@ -107,6 +113,13 @@ func TestReaders(t *testing.T) {
 			"采伐证该找谁办":             true,
 			"取水许可证去哪里领":           true,
 			"他拿的是假证找谁":            false,
+			"有人伪造采伐证找谁":           false,
+			"有人倒卖采伐证找谁":           false,
+			"采伐证找谁呀":              true,
+			"采伐证 找谁":              true,
+			"采伐证找哪个部门办理？":         true,
+			"镇里能办采伐证吗":            true,
+			"采伐证镇上能办吗":            true,
 			"他的证找不到了":             false,
 			"他开的证明是假的，谁管":         false,
 			"有人去开了假的检疫证明卖猪":       false,
@@ -183,7 +196,8 @@ func TestActName(t *testing.T) {
 // about villagers (农村村民…建住宅) is no rural row for a question about a
 // firm (老板占了村里的地建厂房).
 func TestRuralRows(t *testing.T) {
-	if !Rural("村里有人乱搭乱建") || !Rural("我们村有户人家") || Rural("小区里有人乱搭乱建") || Rural("滕州市区有人违建") {
+	if !Rural("村里有人乱搭乱建") || !Rural("我们村有户人家") || !Rural("王家村有人乱搭乱建") || Rural("小区里有人乱搭乱建") || Rural("滕州市区有人违建") ||
+		Rural("度假村里有人违建") || Rural("城中村里有人违建") || Rural("农村信用社门口有人乱搭乱建") {
 		t.Error("Rural: a village is rural, a residential compound or a city is not")
 	}
 	tests := []struct {
