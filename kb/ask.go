@@ -380,7 +380,7 @@ func (k *KB) Matter(ctx context.Context, question string) ([]string, error) {
 // pinyin keyboard in the dictionary's words put right (城重墙 is read as
 // 承重墙), and finds the places it names.
 func (k *KB) read(ps *lexicon.Places, question string) (text string, tokens []string, ms []lexicon.Mention) {
-	text = lexicon.NormText(strings.TrimSpace(question))
+	text = lexicon.DropDenied(lexicon.NormText(strings.TrimSpace(question)))
 	tokens = lexicon.CutClauses(ps.Seg(), text)
 	ms = ps.Scan(tokens)
 	if fixed, words := k.book().Retype(ps.Seg(), text, tokens, ms); len(words) > 0 {

@@ -402,3 +402,32 @@ func NamesRural(name string, firm bool) bool {
 	}
 	return namesRural.MatchString(name)
 }
+
+// denied matches what a question says it is not about: 不是乡村那种, 不是农村
+// 盖房的, 而不是罚款. Not a rhetorical question (这不是违建吗): that says
+// it is.
+var denied = regexp.MustCompile(`(而不是|并不是|不是|并非)[^，。,；;！？!?()（）吗嘛]{1,10}?(那种|那类|那样|的)`)
+
+// DropDenied removes from a question what it says it is not about, unless
+// the clause ends in 吗 or 嘛 (a rhetorical question).
+func DropDenied(text string) string {
+	ms := denied.FindAllStringIndex(text, -1)
+	if ms == nil {
+		return text
+	}
+	var b strings.Builder
+	last := 0
+	for _, m := range ms {
+		rest := text[m[1]:]
+		if i := strings.IndexAny(rest, "，。,；;！？!?"); i >= 0 {
+			rest = rest[:i]
+		}
+		if strings.ContainsAny(rest, "吗嘛") {
+			continue
+		}
+		b.WriteString(text[last:m[0]])
+		last = m[1]
+	}
+	b.WriteString(text[last:])
+	return b.String()
+}

@@ -216,3 +216,19 @@ func TestRuralRows(t *testing.T) {
 		}
 	}
 }
+
+// TestDropDenied: what a question says it is not about is no part of it; a
+// rhetorical question (这不是违建吗) says it is.
+func TestDropDenied(t *testing.T) {
+	for in, want := range map[string]string{
+		"在镇区盖厂房，规划证（不是乡村那种）去哪申请": "在镇区盖厂房，规划证（）去哪申请",
+		"规划许可证找谁批？城镇那种的，不是农村盖房的": "规划许可证找谁批？城镇那种的，",
+		"这不是违建吗，谁管":              "这不是违建吗，谁管",
+		"这不是违建的吗？谁管":             "这不是违建的吗？谁管",
+		"有人乱搭乱建谁管":               "有人乱搭乱建谁管",
+	} {
+		if got := DropDenied(in); got != want {
+			t.Errorf("DropDenied(%s) = %s, want %s", in, got, want)
+		}
+	}
+}
