@@ -207,6 +207,9 @@ func score(q parsed, r rowText, it towndesk.PowerItem, weight func(string) float
 	if q.rural && rs.known && lexicon.NamesRural(it.Name+it.SubItem, q.firm) {
 		rs.score += p.Rural
 	}
+	if q.urban && lexicon.NamesRural(it.Name+it.SubItem, false) {
+		rs.score -= p.Rural // 镇区要建个超市: not a village's row
+	}
 	return rs
 }
 

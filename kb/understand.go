@@ -55,6 +55,9 @@ type parsed struct {
 	// rural is true when the question is set in the countryside (村里,
 	// 农村, 村民), firm when it is about a business (老板, 公司, 厂).
 	rural, firm bool
+	// urban is true when it is set in a town proper or a city (镇区,
+	// 县城) and not in a village.
+	urban bool
 	// rareWeight is the weight of a word only one indexed row uses.
 	rareWeight float64
 	// outside marks the clauses that name a matter outside power lists
@@ -217,6 +220,7 @@ func (k *KB) understand(text string, tokens []string) parsed {
 	out.missing, out.exceeded = lexicon.MissingApproval(text), lexicon.ExceededApproval(text)
 	out.overStandard = lexicon.OverStandard(text)
 	out.rural, out.firm = lexicon.Rural(text), lexicon.AboutFirm(text)
+	out.urban = !out.rural && lexicon.Urban(text)
 	switch {
 	case out.negated() && frameCat != "行政许可":
 		out.category = "行政处罚"

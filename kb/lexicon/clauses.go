@@ -379,6 +379,12 @@ var notVillage = strings.NewReplacer("城中村", "", "度假村", "", "农村�
 // Rural reports whether a question is set in the countryside.
 func Rural(q string) bool { return rural.MatchString(notVillage.Replace(q)) }
 
+// urban matches a question set in a town proper or a city (镇区, 县城, 城区).
+var urban = regexp.MustCompile(`镇区([^域]|$)|城区|县城|市区|城里|城镇|镇上的街|主街`)
+
+// Urban reports whether a question is set in a town proper or a city.
+func Urban(q string) bool { return urban.MatchString(q) }
+
 // namesRural matches an item name about the countryside: 乡村建设, 村庄规划区,
 // 农村村民 (not one that names 农村 in passing: 公墓和农村的公益性墓地以外).
 var namesRural = regexp.MustCompile(`乡村建设|乡村违法建设|村庄规划区|村庄、集镇|村庄和集镇|农村(村民|居民)`)

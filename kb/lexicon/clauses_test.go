@@ -200,6 +200,9 @@ func TestRuralRows(t *testing.T) {
 		Rural("度假村里有人违建") || Rural("城中村里有人违建") || Rural("农村信用社门口有人乱搭乱建") {
 		t.Error("Rural: a village is rural, a residential compound or a city is not")
 	}
+	if !Urban("柴胡店镇区要建个超市") || !Urban("县城里有人违建") || Urban("滨湖镇区域内有人违建") || Urban("村里有人违建") {
+		t.Error("Urban: a town proper or a county town is urban, 镇区域 and a village are not")
+	}
 	tests := []struct {
 		name, q string
 		want    bool
