@@ -340,6 +340,9 @@ var whereToApply = regexp.MustCompile(`(到|去|上|在)(哪里|哪儿|哪块|�
 	`(在|喺|去|到)(镇|镇上|镇里|乡里|乡上|街道|县里|区里|市里|旗里|苏木)(度|里)?(办理|申请|审批|办)(吗|嘛|不|没|冇|呢|吧|啊|得了|唔|[，。,.;；！？!?]|$)|` +
 	`(要|想|得|需要|准备|打算)办(个|张|一张)?[^，。,.;；！？!?没无法了]{0,6}(证|许可证|执照)|` +
 	`(证|执照|牌照)\s*(要|该|应该|得|需要)?(找|问|去|到|上)(谁|哪个部门|哪个单位|什么部门|啥部门|哪里|哪儿|边个|边度)(办理|办|申请|批|领)?([吗呢啊呀嘛哦哈啦？?。，,！!\s]|$)|` +
+	`(证|许可证|执照)(是|系)?(哪个|谁|边个|哪个部门|什么部门|啥部门|哪里|哪儿|边度)(来)?(审批|审|批|发|核发|签发|开)|` +
+	`(嘛地方|啥地方|什么地方|哪个地方)(去)?(办理|办|申请)|` +
+	`(要|得|需要|找)(谁|啥人|什么人|哪个|哪个部门|什么部门|边个)(来)?(同意|批准|点头)|` +
 	`(镇|镇上|镇里|乡里|乡上|街道|苏木)(能|可以|能不能|可不可以)(办理|办|申请|审批)[^，。,.;；！？!?]{0,8}(证|许可证|执照|许可)?(吗|嘛|不|没|冇|呢|吧|啊|[，。,.;；！？!?]|$)`)
 
 // licence matches a question naming a licence or an approval.
@@ -380,7 +383,7 @@ var notVillage = strings.NewReplacer("城中村", "", "度假村", "", "农村�
 func Rural(q string) bool { return rural.MatchString(notVillage.Replace(q)) }
 
 // urban matches a question set in a town proper or a city (镇区, 县城, 城区).
-var urban = regexp.MustCompile(`镇区([^域]|$)|城区|县城|市区|城里|城镇|镇上的街|主街`)
+var urban = regexp.MustCompile(`镇区([^域]|$)|城区|县城|市区|城里|城镇|镇上的街|主街|工业区|开发区|工业园|产业园`)
 
 // Urban reports whether a question is set in a town proper or a city.
 func Urban(q string) bool { return urban.MatchString(q) }
