@@ -50,8 +50,9 @@ type Params struct {
 	// beyond one (超范围生产, 未按照许可证核定的) when the question says it
 	// was exceeded (超出许可范围), and to a row about exceeding a standard
 	// (墓穴占地面积超过规定标准) when the question says one was exceeded
-	// (比规定的大多了): of the penalties of a matter, that one is what it
-	// asks about.
+	// (比规定的大多了), and to a row about a small amount (盗伐…不足0.5立方米)
+	// when the question says the amount was small (不到半方, 量不大): of the
+	// penalties of a matter, that one is what it asks about.
 	LacksApproval float64
 	// Rural is added to a row about the countryside (乡村建设, 村庄规划区,
 	// 农村村民) that matches a dictionary word of a question set there

@@ -201,7 +201,7 @@ func score(q parsed, r rowText, it towndesk.PowerItem, weight func(string) float
 	rs.wrongKind = q.intent == towndesk.IntentApply && enforces(it)
 	rs.score = p.QuestionShare*rs.qcov + (1-p.QuestionShare)*rs.rcov + adj
 	if name := it.Name + it.SubItem; !clash && (q.missing && lexicon.LacksApproval(name) || q.exceeded && lexicon.ExceedsApproval(name) ||
-		q.overStandard && lexicon.NamesOverStandard(name)) {
+		q.overStandard && lexicon.NamesOverStandard(name) || q.belowThreshold && lexicon.NamesBelowThreshold(name)) {
 		rs.score += p.LacksApproval
 	}
 	if q.rural && rs.known && lexicon.NamesRural(it.Name+it.SubItem, q.firm) {

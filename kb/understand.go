@@ -50,8 +50,9 @@ type parsed struct {
 	// says an approval was gone beyond (超出许可范围, 比批的多盖了两层).
 	missing, exceeded bool
 	// overStandard is true when the question says a standard was
-	// exceeded (比规定的大多了, 超标).
-	overStandard bool
+	// exceeded (比规定的大多了, 超标), belowThreshold when it says the
+	// amount was small (不到半方, 量不大).
+	overStandard, belowThreshold bool
 	// rural is true when the question is set in the countryside (村里,
 	// 农村, 村民), firm when it is about a business (老板, 公司, 厂).
 	rural, firm bool
@@ -219,6 +220,7 @@ func (k *KB) understand(text string, tokens []string) parsed {
 	// about a penalty, not about the approval, even when asked "谁检查".
 	out.missing, out.exceeded = lexicon.MissingApproval(text), lexicon.ExceededApproval(text)
 	out.overStandard = lexicon.OverStandard(text)
+	out.belowThreshold = lexicon.BelowThreshold(text)
 	out.rural, out.firm = lexicon.Rural(text), lexicon.AboutFirm(text)
 	out.urban = !out.rural && lexicon.Urban(text)
 	switch {

@@ -440,3 +440,18 @@ func DropDenied(text string) string {
 	b.WriteString(text[last:])
 	return b.String()
 }
+
+// small matches a question saying the amount was small: 不到半方, 不足两方,
+// 量不大, 数量不多.
+var small = regexp.MustCompile(`(不到|不足|没到|不够|不超过|没超过)[^，。,；;！？!?]{0,6}(方|立方|株|棵)|量不大|数量不多|数量不大`)
+
+// BelowThreshold reports whether a question says the amount was small.
+func BelowThreshold(q string) bool { return small.MatchString(q) }
+
+// smallName matches an item name about a small amount (盗伐…不足0.5立方米或者
+// 幼树不足20株).
+var smallName = regexp.MustCompile(`不足[^，、；]{0,6}(立方米|株)`)
+
+// NamesBelowThreshold reports whether an item's name is about a small
+// amount.
+func NamesBelowThreshold(name string) bool { return smallName.MatchString(name) }

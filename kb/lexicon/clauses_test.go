@@ -103,6 +103,17 @@ func TestReaders(t *testing.T) {
 			"有人占着消防通道不走":       false,
 			"有人占了一片草原建厂":       false, // grassland has rows of its own
 		}},
+		{"BelowThreshold", BelowThreshold, map[string]bool{
+			"偷砍了三四棵小树，算下来不到半方": true,
+			"林业站量了下不到两方":       true,
+			"偷砍了集体林十几棵小树苗，量不大": true,
+			"砍了一大片，几十方木头":      false,
+			"不到一个月就盖起来了":       false,
+		}},
+		{"NamesBelowThreshold", NamesBelowThreshold, map[string]bool{
+			"对盗伐森林或者其他林木不足0.5立方米或者幼树不足20株的处罚": true,
+			"对盗伐林木的处罚": false,
+		}},
 		{"AsksWhereToApply", AsksWhereToApply, map[string]bool{
 			"建设工程规划许可证要到啥地方去办":    true,
 			"上哪个部门去申请":            true,
