@@ -232,6 +232,11 @@ func (k *KB) understand(text string, tokens []string) parsed {
 	case frameCat != "":
 		out.category = frameCat
 	}
+	// Asking what the town itself must do (应急预案是镇里自己编吗, 谁负责
+	// 收集处理) asks about its duty, not a penalty.
+	if out.category == "" && lexicon.AsksDuty(text) {
+		out.category = "其他行政权力"
+	}
 	// Asking who seals off a site or pulls a building down (谁来查封强拆,
 	// 哪个来拆) asks about the coercive measure, also when the building
 	// lacked a permit, which alone would ask about the penalty.

@@ -455,3 +455,13 @@ var smallName = regexp.MustCompile(`不足[^，、；]{0,6}(立方米|株)`)
 // NamesBelowThreshold reports whether an item's name is about a small
 // amount.
 func NamesBelowThreshold(name string) bool { return smallName.MatchString(name) }
+
+// duty matches asking what the town itself must do (预案是镇里自己编吗, 镇上
+// 要配合干啥, 镇上有没有责任组织收集处理, 谁负责收集处理): a duty of the
+// town's (其他行政权力), not a penalty.
+var duty = regexp.MustCompile(`(镇|乡|街道|苏木)(里|上|政府)?(自己)?(要|得|负责|有没有责任|有冇责任|有责任|会不会|会唔会|是不是|统一)?` +
+	`(编|定|制定|配合|干啥|做啥|干什么|做什么|组织|指导|负责啥|负责什么)|谁负责(收集|处理|组织|指导|收走)|` +
+	`是不是镇上统一`)
+
+// AsksDuty reports whether a question asks what the town itself must do.
+func AsksDuty(text string) bool { return duty.MatchString(text) }

@@ -103,6 +103,15 @@ func TestReaders(t *testing.T) {
 			"有人占着消防通道不走":       false,
 			"有人占了一片草原建厂":       false, // grassland has rows of its own
 		}},
+		{"AsksDuty", AsksDuty, map[string]bool{
+			"出了生产事故，应急预案是镇上自己编吗": true,
+			"真出了事救援这块镇里负责啥":      true,
+			"村口发现几头死猪，谁负责收集处理":   true,
+			"防火演练镇政府会不会指导":       true,
+			"有人在河边烧秸秆，谁管":        false,
+			"镇上能罚吗":              false,
+			"谁负责罚":               false,
+		}},
 		{"BelowThreshold", BelowThreshold, map[string]bool{
 			"偷砍了三四棵小树，算下来不到半方": true,
 			"林业站量了下不到两方":       true,
