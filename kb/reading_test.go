@@ -65,19 +65,11 @@ func TestRuralSetting(t *testing.T) {
 		towndesk.PowerItem{Code: "C-JG", Name: "对露天焚烧秸秆、落叶等产生烟尘污染的物质的处罚", Category: cf, Body: zf, Mode: rt},
 	)
 	k := openKB(t, db)
-	for q, want := range map[string]string{
+	wantFirst(t, k, map[string]string{
 		"滕州市村里有人乱搭乱建，谁管":  "C-XC",
 		"滕州市我们村有人乱搭乱建，谁管": "C-XC",
 		"滕州市街上有人乱搭乱建，谁管":  "C-WJ",
-	} {
-		res, err := k.Ask(t.Context(), kb.Query{Question: q})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(res.Matches) == 0 || res.Matches[0].Item.Code != want {
-			t.Errorf("%s: %s %v, want %s first", q, res.Status, res.Matches, want)
-		}
-	}
+	})
 }
 
 // TestSubItemsToldApartByTheirOwnWords: the sub-items of one item share its
@@ -97,16 +89,22 @@ func TestSubItemsToldApartByTheirOwnWords(t *testing.T) {
 		towndesk.PowerItem{Code: "C-LJ", Name: "对随意倾倒、抛撒、堆放或者焚烧生活垃圾的处罚", Category: "行政处罚", Body: "滕州市综合行政执法局", Mode: towndesk.ModeRetained},
 	)
 	k := openKB(t, db)
-	for q, want := range map[string]string{
+	wantFirst(t, k, map[string]string{
 		"滕州市小区物业把大家共用的架空层租给别人开棋牌室，谁来罚": "S-3",
 		"滕州市小区物业把小区里的道路挖开了，谁来罚":        "S-2",
-	} {
+	})
+}
+
+// wantFirst asks k each question and wants the row of the given code first.
+func wantFirst(t *testing.T, k *kb.KB, want map[string]string) {
+	t.Helper()
+	for q, code := range want {
 		res, err := k.Ask(t.Context(), kb.Query{Question: q})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(res.Matches) == 0 || res.Matches[0].Item.Code != want {
-			t.Errorf("%s: %s %v, want %s first", q, res.Status, res.Matches, want)
+		if len(res.Matches) == 0 || res.Matches[0].Item.Code != code {
+			t.Errorf("%s: %s %v, want %s first", q, res.Status, res.Matches, code)
 		}
 	}
 }
