@@ -250,6 +250,11 @@ func match(c concept, r rowText, weight func(string) float64, p Params) (float64
 		}
 		m := 0.0
 		multi := utf8.RuneCountInString(f.text) > 1
+		if i == 0 && lexicon.OnlyInOther(f.text, r.name) {
+			// The question's own word stands in the row only inside a word
+			// of another meaning (小区 in 养殖小区).
+			continue
+		}
 		switch {
 		case hasRun(r.tokens, f):
 			m = f.credit

@@ -465,3 +465,23 @@ var duty = regexp.MustCompile(`(镇|乡|街道|苏木)(里|上|政府)?(自己)?
 
 // AsksDuty reports whether a question asks what the town itself must do.
 func AsksDuty(text string) bool { return duty.MatchString(text) }
+
+// otherMeaning lists, for an everyday word, the words of the lists that
+// hold it with another meaning: a residential compound (小区) is no
+// breeding compound (养殖小区).
+var otherMeaning = map[string][]string{
+	"小区": {"养殖小区"},
+}
+
+// OnlyInOther reports whether every occurrence of w in name is inside a
+// word of another meaning (小区 in 对畜禽养殖场、养殖小区…的处罚).
+func OnlyInOther(w, name string) bool {
+	others := otherMeaning[w]
+	if others == nil || !strings.Contains(name, w) {
+		return false
+	}
+	for _, o := range others {
+		name = strings.ReplaceAll(name, o, "")
+	}
+	return !strings.Contains(name, w)
+}

@@ -260,3 +260,14 @@ func TestDropDenied(t *testing.T) {
 		}
 	}
 }
+
+// TestOnlyInOther: a residential compound (小区) is not found in a row on
+// breeding compounds (养殖小区), but is in a row that names it apart.
+func TestOnlyInOther(t *testing.T) {
+	if !OnlyInOther("小区", "对在禁止养殖区域内建设畜禽养殖场、养殖小区的处罚") {
+		t.Error("小区 counts inside 养殖小区")
+	}
+	if OnlyInOther("小区", "对小区内养殖小区的处罚") || OnlyInOther("小区", "对物业管理小区的处罚") || OnlyInOther("河边", "养殖小区") {
+		t.Error("OnlyInOther is true where the word stands apart, or for a word with no other meaning")
+	}
+}
