@@ -172,6 +172,13 @@ func score(q parsed, r rowText, it towndesk.PowerItem, weight func(string) float
 	if sureTotal > 0 {
 		rs.sure = sureSum / sureTotal
 	}
+	for _, h := range q.said {
+		for _, t := range r.tokens {
+			if t == h || utf8.RuneCountInString(t) > 1 && strings.Contains(h, t) {
+				covered[t] = true
+			}
+		}
+	}
 	// Row coverage: the name's words weighted by rarity, so that the words
 	// every row has (对, 的, 处罚, 规定) count for nothing and the row's own
 	// subject counts for most.

@@ -172,3 +172,20 @@ func TestPartsOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestSaidHintCoversRow: the words that named the kind of power asked
+// about (监督检查) are part of what the question says of a row whose name
+// has them: the row covers more of itself.
+func TestSaidHintCoversRow(t *testing.T) {
+	p := DefaultParams()
+	weight := func(string) float64 { return 1 }
+	c := concept{surface: "保护", forms: []form{{text: "保护", credit: p.Exact, idf: 2}}, weight: 2}
+	r := rowText{name: "森林资源保护情况监督检查", tokens: []string{"森林资源", "保护", "情况", "监督检查"}}
+	it := towndesk.PowerItem{Name: r.name, Category: "行政检查"}
+	q := parsed{concepts: []concept{c}, category: "行政检查", rareWeight: 8}
+	without := score(q, r, it, weight, p).rcov
+	q.said = []string{"监督检查"}
+	if with := score(q, r, it, weight, p).rcov; with <= without {
+		t.Errorf("row coverage %.2f with 监督检查 said, %.2f without: want more", with, without)
+	}
+}

@@ -56,6 +56,9 @@ type parsed struct {
 	// rural is true when the question is set in the countryside (村里,
 	// 农村, 村民), firm when it is about a business (老板, 公司, 厂).
 	rural, firm bool
+	// said are the hint words that named the question's kind of power
+	// (监督检查, 审批): they cover those words of a row's name.
+	said []string
 	// urban is true when it is set in a town proper or a city (镇区,
 	// 县城) and not in a village.
 	urban bool
@@ -112,6 +115,7 @@ func (k *KB) understand(text string, tokens []string) parsed {
 	type hinted struct {
 		category string
 		clause   int
+		phrase   string
 	}
 	var hintsSeen []hinted
 	lastClause, told := 0, map[int]bool{}
@@ -164,7 +168,7 @@ func (k *KB) understand(text string, tokens []string) parsed {
 					described := lexicon.HintOf(phrase) == "行政许可" && i+n+1 < len(tokens) && tokens[i+n] == "的" &&
 						tokens[i+n+1] != lexicon.ClauseBreak
 					if !described {
-						hintsSeen = append(hintsSeen, hinted{lexicon.HintOf(phrase), clause})
+						hintsSeen = append(hintsSeen, hinted{lexicon.HintOf(phrase), clause, phrase})
 					}
 				case lexicon.Synonym:
 					units = append(units, unit{tokens[i : i+n], true, clause, compound, false})
@@ -316,6 +320,13 @@ func (k *KB) understand(text string, tokens []string) parsed {
 		}
 	}
 
+	// The words that named the kind of power asked about are part of what
+	// the question says of a row (监督检查 of 森林资源保护情况监督检查).
+	for _, h := range hintsSeen {
+		if h.category != "" && h.category == out.category {
+			out.said = append(out.said, h.phrase)
+		}
+	}
 	return out
 }
 
