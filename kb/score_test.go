@@ -8,19 +8,26 @@ import (
 )
 
 // TestMatchPartOfLongerWord: a question word that a row's name has only as
-// a part of a longer word (小区 of 养殖小区) counts as found inside a word,
+// a part of a longer word (养殖 of 养殖场) counts as found inside a word,
 // not as the word itself: a row that has the word on its own ranks first.
+// Inside a word of another meaning (小区 of 养殖小区) it is not found.
 func TestMatchPartOfLongerWord(t *testing.T) {
 	p := DefaultParams()
-	c := concept{surface: "小区", forms: []form{{text: "小区", credit: p.Exact, idf: 3}}, weight: 3}
+	c := concept{surface: "养殖", forms: []form{{text: "养殖", credit: p.Exact, idf: 3}}, weight: 3}
 	weight := func(string) float64 { return 1 }
-	whole := rowText{name: "对物业服务企业擅自占用小区公共场地的处罚", tokens: []string{"对", "物业服务企业", "擅自", "占用", "小区", "公共", "场地", "的", "处罚"}}
-	part := rowText{name: "对在禁止养殖区域内建设畜禽养殖场、养殖小区的处罚", tokens: []string{"对", "在", "禁止", "养殖", "区域", "内", "建设", "畜禽", "养殖场", "养殖小区", "的", "处罚"},
-		fine: []string{"对", "在", "禁止", "养殖", "区域", "内", "建设", "畜禽", "养殖", "场", "养殖", "小区", "的", "处罚"}}
+	whole := rowText{name: "对在禁止养殖区域内建设的处罚", tokens: []string{"对", "在", "禁止", "养殖", "区域", "内", "建设", "的", "处罚"}}
+	part := rowText{name: "对畜禽养殖场未建设污染防治配套设施的处罚", tokens: []string{"对", "畜禽", "养殖场", "未", "建设", "污染", "防治", "配套", "设施", "的", "处罚"},
+		fine: []string{"对", "畜禽", "养殖", "场", "未", "建设", "污染", "防治", "配套", "设施", "的", "处罚"}}
 	mw, _ := match(c, whole, weight, p)
 	mp, _ := match(c, part, weight, p)
 	if mw != p.Exact || mp != p.Exact*p.Inside {
-		t.Errorf("match(小区) = %.2f on its own, %.2f as part of 养殖小区; want %.2f and %.2f", mw, mp, p.Exact, p.Exact*p.Inside)
+		t.Errorf("match(养殖) = %.2f on its own, %.2f as part of 养殖场; want %.2f and %.2f", mw, mp, p.Exact, p.Exact*p.Inside)
+	}
+	xq := concept{surface: "小区", forms: []form{{text: "小区", credit: p.Exact, idf: 3}}, weight: 3}
+	breeding := rowText{name: "对在禁止养殖区域内建设畜禽养殖场、养殖小区的处罚", tokens: []string{"对", "在", "禁止", "养殖", "区域", "内", "建设", "畜禽", "养殖场", "养殖小区", "的", "处罚"},
+		fine: []string{"对", "在", "禁止", "养殖", "区域", "内", "建设", "畜禽", "养殖", "场", "养殖", "小区", "的", "处罚"}}
+	if m, _ := match(xq, breeding, weight, p); m != 0 {
+		t.Errorf("match(小区) = %.2f in a row on 养殖小区, want 0", m)
 	}
 }
 
