@@ -216,6 +216,8 @@ func score(q parsed, r rowText, it towndesk.PowerItem, weight func(string) float
 	}
 	if q.urban && lexicon.NamesRural(it.Name+it.SubItem, false) {
 		rs.score -= p.Rural // 镇区要建个超市: not a village's row
+	} else if !q.rural && lexicon.NamesVillagePermit(it.Name+it.SubItem) {
+		rs.score -= p.Rural / 2 // 规划证去哪办: the town's permit, unless set in a village
 	}
 	return rs
 }

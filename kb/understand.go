@@ -83,6 +83,9 @@ const obstructionWord = "阻碍检查"
 // question says so in words of its own.
 const landWord = "占地"
 
+// signWord stands for destroying a sign or a marker (DestroysSign).
+const signWord = "毁坏标志"
+
 // graveWord is the dictionary word of the grave-size standard (墓穴占地面积
 // 超过规定标准).
 const graveWord = "墓穴"
@@ -223,7 +226,7 @@ func (k *KB) understand(text string, tokens []string) parsed {
 	// ("没批就盖", "无证经营", "未经许可") is a violation: the question is
 	// about a penalty, not about the approval, even when asked "谁检查".
 	out.missing, out.exceeded = lexicon.MissingApproval(text), lexicon.ExceededApproval(text)
-	out.overStandard = lexicon.OverStandard(text)
+	out.overStandard = lexicon.OverStandard(text) || lexicon.GraveTooBig(text)
 	out.belowThreshold = lexicon.BelowThreshold(text)
 	out.rural, out.firm = lexicon.Rural(text), lexicon.AboutFirm(text)
 	out.urban = !out.rural && lexicon.Urban(text)
@@ -238,7 +241,7 @@ func (k *KB) understand(text string, tokens []string) parsed {
 	}
 	// Asking what the town itself must do (应急预案是镇里自己编吗, 谁负责
 	// 收集处理) asks about its duty, not a penalty.
-	if out.category == "" && lexicon.AsksDuty(text) {
+	if out.category == "" && out.intent != towndesk.IntentApply && lexicon.AsksDuty(strings.Join(tokens, "")) {
 		out.category = "其他行政权力"
 	}
 	// Asking who seals off a site or pulls a building down (谁来查封强拆,
@@ -296,6 +299,13 @@ func (k *KB) understand(text string, tokens []string) parsed {
 	if out.overStandard && strings.ContainsAny(text, "坟墓") && !out.has(graveWord) {
 		official, _ := k.syn.Expand(graveWord)
 		c := k.newConcept(graveWord, official)
+		c.known = true
+		out.concepts = append(out.concepts, c)
+	}
+	// A sign or a marker pulled out (保护标志牌拔了) was destroyed: the
+	// penalty for destroying it, not the duty of setting it up.
+	if lexicon.DestroysSign(text) && !out.has(signWord) {
+		c := k.newConcept(signWord, []string{"破坏", "毁坏", "损毁"})
 		c.known = true
 		out.concepts = append(out.concepts, c)
 	}

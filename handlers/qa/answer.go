@@ -291,12 +291,14 @@ func answeredText(b *strings.Builder, res *towndesk.AskResult) {
 	place := *res.Place
 	first := res.Matches[0]
 	it := first.Item
-	apply := (res.Intent == towndesk.IntentApply || res.Intent == towndesk.IntentCan && res.Category == "行政许可") && grant(it)
+	apply := (res.Intent == towndesk.IntentApply || res.Category == "行政许可" || res.Category == "行政确认") && grant(it)
 	if may, ok := TownMay(res); ok && res.Intent == towndesk.IntentCan {
 		switch {
 		case may:
 			fmt.Fprintf(b, "能。%s可以实施该事项。\n", place.Town)
-		case grant(it):
+		case licence(it) && townRow(res) != nil:
+			fmt.Fprintf(b, "不能。该证由县级部门核发；%s的清单有相关事项：%s。\n", place.Town, townRow(res).Item.Name)
+		case licence(it):
 			fmt.Fprintf(b, "不能。%s的清单没有这项权力，不由%s办理。\n", place.Town, place.Town)
 		default:
 			fmt.Fprintf(b, "不能。%s不是该事项的执法主体。\n", place.Town)
@@ -331,6 +333,22 @@ func answeredText(b *strings.Builder, res *towndesk.AskResult) {
 	if len(related) > 0 {
 		fmt.Fprintf(b, "\n相关事项：%s", strings.Join(related, "；"))
 	}
+}
+
+// licence reports whether a row grants a licence or confirms a right.
+func licence(it towndesk.PowerItem) bool {
+	return it.Category == "行政许可" || it.Category == "行政确认"
+}
+
+// townRow returns the first row of the town's own list among the matches,
+// or nil.
+func townRow(res *towndesk.AskResult) *towndesk.Match {
+	for i := range res.Matches {
+		if res.Matches[i].List.Place.IsTown() {
+			return &res.Matches[i]
+		}
+	}
+	return nil
 }
 
 // searchedTown reports whether the lists searched include a town's own.

@@ -285,8 +285,9 @@ func ObstructsInspection(text string) bool {
 }
 
 // occupies matches taking land in words of one's own (占了村里的集体地, 占了
-// 一大片地, 占了二十来亩荒坡): 占 and, within the clause, a word for land.
-var occupies = regexp.MustCompile(`占(了|用了?|着|住了?)?[^，。,.;；!！?？占]{0,10}?(土地|耕地|农田|荒坡|荒地|山坡|亩|地)`)
+// 一大片地, 占了二十来亩荒坡): 占 and, within the clause, a word for land in
+// general; a kind of land with rows of its own (林地, 护堤地, 草原) is not.
+var occupies = regexp.MustCompile(`占(了|用了?|着|住了?)?[^，。,.;；!！?？占]{0,10}?(土地|耕地|农田|荒坡|荒地|山坡|亩|集体地|的地|块地|片地)`)
 
 // OccupiesLand reports whether a question says someone took land (占了…地),
 // the matter of 非法占用土地 however it is worded. Space (占地方), a green,
@@ -294,12 +295,9 @@ var occupies = regexp.MustCompile(`占(了|用了?|着|住了?)?[^，。,.;；!�
 func OccupiesLand(text string) bool {
 	for _, m := range occupies.FindAllStringSubmatchIndex(text, -1) {
 		end := text[m[1]:]
-		if text[m[4]:m[5]] == "地" {
-			before := text[:m[4]]
-			if strings.HasPrefix(end, "方") || strings.HasPrefix(end, "面") || strings.HasPrefix(end, "下") || strings.HasPrefix(end, "址") ||
-				strings.HasSuffix(before, "绿") || strings.HasSuffix(before, "场") || strings.HasSuffix(before, "空") || strings.HasSuffix(before, "工") || strings.HasSuffix(before, "墓") {
-				continue
-			}
+		if strings.HasSuffix(text[m[4]:m[5]], "地") && (strings.HasPrefix(end, "方") || strings.HasPrefix(end, "面") || strings.HasPrefix(end, "下") ||
+			strings.HasPrefix(end, "址") || strings.HasPrefix(end, "摊") || strings.HasPrefix(end, "上")) {
+			continue
 		}
 		return true
 	}
@@ -310,7 +308,7 @@ func OccupiesLand(text string) bool {
 // building: the words of the measure (查封, 强拆, 强制拆除), or who is to
 // pull it down (谁来拆, 哪个来拆).
 var coercion = regexp.MustCompile(`查封|强拆|强制拆除|强行拆除|强行清除|强制清除|代为清除|扣押|扣留|` +
-	`扣下来?(吗|嘛|不|没|呢|啊|[，。？?！!,\s]|$)|能扣(他的|他们的|她的)?(车|船|货|设备|东西)|` +
+	`扣下来?(吗|嘛|不|没|呢|啊|[，。？?！!,\s]|$)|能扣下?(他的|他们的|她的)?(车|三轮车|摩托车|电动车|船|货|设备|东西)|` +
 	`(谁|哪个|边个|啥人|哪个部门|什么部门|归谁)(来|去|负责|能)?扣(押|留|车|船|货|下)?(吗|嘛|不|呢|啊|[，。？?！!,\s]|$)|(谁|哪个|边个|啥人|哪个部门|什么部门|谁能|归谁)(来|去|负责|能)拆([^迁]|$)|` +
 	`(谁|哪个|边个|啥人|哪个部门|什么部门|归谁)拆([^迁的了]|$)`)
 
@@ -373,7 +371,7 @@ func AsksWhereToApply(text string) bool {
 
 // rural matches a question set in the countryside: a village (村里, 村口,
 // 我们村, 嘎查), villagers, or 农村 itself.
-var rural = regexp.MustCompile(`村里|村上|村头|村口|村子|村边|村道|村民|村委|村干部|村支书|农村|乡下|乡村|嘎查|屯里|屯子|庄里|寨子|` +
+var rural = regexp.MustCompile(`村里|村上|村头|村口|村子|村边|村道|村民|村委|村干部|村支书|农村|农民|农户|乡下|乡村|嘎查|屯里|屯子|寨子|` +
 	`(我们|咱们|咱|本|我)村|村(有人|有个|有户|有家)`)
 
 // notVillage are words with 村 or 农村 in them that set nothing in a village.
@@ -383,7 +381,7 @@ var notVillage = strings.NewReplacer("城中村", "", "度假村", "", "农村�
 func Rural(q string) bool { return rural.MatchString(notVillage.Replace(q)) }
 
 // urban matches a question set in a town proper or a city (镇区, 县城, 城区).
-var urban = regexp.MustCompile(`镇区([^域]|$)|城区|县城|市区|城里|城镇|镇上的街|主街|工业区|开发区|工业园|产业园`)
+var urban = regexp.MustCompile(`镇区([^域边周附]|$)|城区|县城|市区|城里|城镇|镇上的街|主街|工业区|开发区|工业园|产业园`)
 
 // Urban reports whether a question is set in a town proper or a city.
 func Urban(q string) bool { return urban.MatchString(q) }
@@ -427,6 +425,9 @@ func DropDenied(text string) string {
 	var b strings.Builder
 	last := 0
 	for _, m := range ms {
+		if before := text[:m[0]]; strings.HasSuffix(before, "是") || strings.HasSuffix(before, "还") || strings.HasSuffix(before, "要") || strings.HasSuffix(before, "可") {
+			continue // 是不是要审批的: a yes/no question, not a denial
+		}
 		rest := text[m[1]:]
 		if i := strings.IndexAny(rest, "，。,；;！？!?"); i >= 0 {
 			rest = rest[:i]
@@ -459,9 +460,9 @@ func NamesBelowThreshold(name string) bool { return smallName.MatchString(name) 
 // duty matches asking what the town itself must do (预案是镇里自己编吗, 镇上
 // 要配合干啥, 镇上有没有责任组织收集处理, 谁负责收集处理): a duty of the
 // town's (其他行政权力), not a penalty.
-var duty = regexp.MustCompile(`(镇|乡|街道|苏木)(里|上|政府)?(自己)?(要|得|负责|有没有责任|有冇责任|有责任|会不会|会唔会|是不是|统一)?` +
-	`(编|定|制定|配合|干啥|做啥|干什么|做什么|组织|指导|负责啥|负责什么)|谁负责(收集|处理|组织|指导|收走)|` +
-	`是不是镇上统一`)
+var duty = regexp.MustCompile(`(镇里|镇上|镇政府|乡里|乡上|乡政府|街道办|苏木)(自己)?` +
+	`((要|得|负责|有没有责任|有冇责任|有责任|会不会|会唔会|是不是|统一|自己)(编|定|制定|配合|组织|指导)|要?(配合)?(干|做)(啥|什么)|负责(啥|什么))|` +
+	`谁负责(收集|组织|指导|收走)|是不是镇上统一`)
 
 // AsksDuty reports whether a question asks what the town itself must do.
 func AsksDuty(text string) bool { return duty.MatchString(text) }
@@ -485,3 +486,29 @@ func OnlyInOther(w, name string) bool {
 	}
 	return !strings.Contains(name, w)
 }
+
+// tooBig matches saying something was built too large (修得老大, 占地太大).
+var tooBig = regexp.MustCompile(`(修|建|造|弄|搞|盖|垒)得?(老大|太大|特别大|很大|好大|那么大)|占地(太|老|特别|很|好)大`)
+
+// GraveTooBig reports whether a question says a grave was made too large
+// (修坟修得老大, 建坟占地太大): it exceeds the grave-size standard.
+func GraveTooBig(text string) bool {
+	return strings.ContainsAny(text, "坟墓") && tooBig.MatchString(text)
+}
+
+// villagePermit matches an item name about the village planning permit.
+var villagePermit = regexp.MustCompile(`乡村建设规划许可`)
+
+// NamesVillagePermit reports whether an item's name is about the village
+// planning permit (乡村建设规划许可证核发, …申请受理), which a planning permit
+// named without a village (规划证去哪办) is not taken to mean: the town's
+// permit is (DOMAIN.md's reading of 违建 without rural context).
+func NamesVillagePermit(name string) bool { return villagePermit.MatchString(name) }
+
+// destroysSign matches pulling out, knocking down or smashing a sign or a
+// marker (标志牌拔了, 界桩遭人拔了, 拔咗护林宣传牌), not a vegetable or a wall.
+var destroysSign = regexp.MustCompile(`(标志|牌|桩|碑|界石)[^，。,；;！？!?]{0,3}(拔|推倒|砸|毁)|(拔|推倒|砸|毁)(了|掉|走|咗|烂|坏)?[^，。,；;！？!?]{0,8}(标志|牌|桩|碑|界石)`)
+
+// DestroysSign reports whether a question says a sign or a marker was
+// destroyed: the matter is destroying it (破坏, 毁坏), not setting it up.
+func DestroysSign(text string) bool { return destroysSign.MatchString(text) }

@@ -102,6 +102,9 @@ func TestReaders(t *testing.T) {
 			"施工队占了人行道":         false, // a pavement
 			"有人占着消防通道不走":       false,
 			"有人占了一片草原建厂":       false, // grassland has rows of its own
+			"有人占用林地建房":         false, // forest land too
+			"有人占着护堤地种庄稼":       false, // and dyke land
+			"有人占道摆地摊":          false,
 		}},
 		{"AsksDuty", AsksDuty, map[string]bool{
 			"出了生产事故，应急预案是镇上自己编吗": true,
@@ -111,6 +114,22 @@ func TestReaders(t *testing.T) {
 			"有人在河边烧秸秆，谁管":        false,
 			"镇上能罚吗":              false,
 			"谁负责罚":               false,
+			"定居的外地人在村里盖房谁管":      false,
+			"组织部的人说村里有人乱搭乱建，谁管":  false,
+			"噪音扰民谁负责处理":          false,
+		}},
+		{"DestroysSign", DestroysSign, map[string]bool{
+			"有人把基本农田保护标志牌拔了": true,
+			"护林标牌遭人拔了拿去搭鸡圈":  true,
+			"有人拔咗林区嘅护林宣传牌":   true,
+			"邻居把我家菜园的菜拔了":    false,
+			"邻居把我家围墙推倒了":     false,
+		}},
+		{"GraveTooBig", GraveTooBig, map[string]bool{
+			"给老人修坟修得老大": true,
+			"有人建坟占地太大了": true,
+			"房子修得老大":    false,
+			"有人在河堤上修坟":  false,
 		}},
 		{"BelowThreshold", BelowThreshold, map[string]bool{
 			"偷砍了三四棵小树，算下来不到半方": true,
@@ -222,10 +241,10 @@ func TestActName(t *testing.T) {
 // firm (老板占了村里的地建厂房).
 func TestRuralRows(t *testing.T) {
 	if !Rural("村里有人乱搭乱建") || !Rural("我们村有户人家") || !Rural("王家村有人乱搭乱建") || Rural("小区里有人乱搭乱建") || Rural("滕州市区有人违建") ||
-		Rural("度假村里有人违建") || Rural("城中村里有人违建") || Rural("农村信用社门口有人乱搭乱建") {
+		Rural("度假村里有人违建") || Rural("城中村里有人违建") || Rural("农村信用社门口有人乱搭乱建") || !Rural("镇区边上的农户建房") || Rural("度假山庄里有人违建") {
 		t.Error("Rural: a village is rural, a residential compound or a city is not")
 	}
-	if !Urban("柴胡店镇区要建个超市") || !Urban("县城里有人违建") || Urban("滨湖镇区域内有人违建") || Urban("村里有人违建") {
+	if !Urban("柴胡店镇区要建个超市") || !Urban("县城里有人违建") || Urban("滨湖镇区域内有人违建") || Urban("村里有人违建") || Urban("镇区周边有人建房") {
 		t.Error("Urban: a town proper or a county town is urban, 镇区域 and a village are not")
 	}
 	tests := []struct {
@@ -254,6 +273,8 @@ func TestDropDenied(t *testing.T) {
 		"这不是违建吗，谁管":              "这不是违建吗，谁管",
 		"这不是违建的吗？谁管":             "这不是违建的吗？谁管",
 		"有人乱搭乱建谁管":               "有人乱搭乱建谁管",
+		"村里建房是不是要审批的":            "村里建房是不是要审批的",
+		"乱搭乱建是不是镇里管的":            "乱搭乱建是不是镇里管的",
 	} {
 		if got := DropDenied(in); got != want {
 			t.Errorf("DropDenied(%s) = %s, want %s", in, got, want)
@@ -269,5 +290,13 @@ func TestOnlyInOther(t *testing.T) {
 	}
 	if OnlyInOther("小区", "对小区内养殖小区的处罚") || OnlyInOther("小区", "对物业管理小区的处罚") || OnlyInOther("河边", "养殖小区") {
 		t.Error("OnlyInOther is true where the word stands apart, or for a word with no other meaning")
+	}
+}
+
+// TestNamesVillagePermit: the rows of the village planning permit are told
+// from the town's.
+func TestNamesVillagePermit(t *testing.T) {
+	if !NamesVillagePermit("乡村建设规划许可证核发") || !NamesVillagePermit("乡村建设规划许可申请受理及审核上报") || NamesVillagePermit("建设工程规划许可证核发") {
+		t.Error("NamesVillagePermit tells the village permit's rows wrongly")
 	}
 }
