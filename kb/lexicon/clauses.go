@@ -386,16 +386,14 @@ var urban = regexp.MustCompile(`镇区([^域边周附]|$)|城区|县城|市区|�
 // Urban reports whether a question is set in a town proper or a city.
 func Urban(q string) bool { return urban.MatchString(q) }
 
-// namesRural matches an item name about the countryside: 乡村建设, 村庄规划区,
-// 农村村民 (not one that names 农村 in passing: 公墓和农村的公益性墓地以外).
-var namesRural = regexp.MustCompile(`乡村建设|乡村违法建设|村庄规划区|村庄、集镇|村庄和集镇|农村(村民|居民)`)
+// ruralNames are the words of an item name about the countryside (乡村建设,
+// 村庄规划区, 农村村民), not of one that names 农村 in passing (公墓和农村的
+// 公益性墓地以外). Item names are read for every row scored: plain
+// substrings, not a regular expression.
+var ruralNames = []string{"乡村建设", "乡村违法建设", "村庄规划区", "村庄、集镇", "村庄和集镇", "农村村民", "农村居民"}
 
-// villagers matches an item name about what villagers do (农村村民…建住宅),
-// and business those of a question about a firm (老板, 公司, 厂).
-var (
-	villagers = regexp.MustCompile(`农村村民|农村居民|村民`)
-	business  = regexp.MustCompile(`老板|公司|企业|厂|单位|商户|开发商|料场|商家`)
-)
+// business matches a question about a firm (老板, 公司, 厂).
+var business = regexp.MustCompile(`老板|公司|企业|厂|单位|商户|开发商|料场|商家`)
 
 // AboutFirm reports whether a question is about a firm (老板, 公司, 厂).
 func AboutFirm(q string) bool { return business.MatchString(q) }
@@ -404,10 +402,10 @@ func AboutFirm(q string) bool { return business.MatchString(q) }
 // question set there: a row about villagers (农村村民…建住宅) is not one
 // about a firm that took village land (老板占了村里的地建厂房).
 func NamesRural(name string, firm bool) bool {
-	if firm && villagers.MatchString(name) {
-		return false
+	if firm && strings.Contains(name, "村民") || firm && strings.Contains(name, "农村居民") {
+		return false // a row about villagers (农村村民…建住宅)
 	}
-	return namesRural.MatchString(name)
+	return slices.ContainsFunc(ruralNames, func(w string) bool { return strings.Contains(name, w) })
 }
 
 // denied matches what a question says it is not about: 不是乡村那种, 不是农村
@@ -496,14 +494,11 @@ func GraveTooBig(text string) bool {
 	return strings.ContainsAny(text, "坟墓") && tooBig.MatchString(text)
 }
 
-// villagePermit matches an item name about the village planning permit.
-var villagePermit = regexp.MustCompile(`乡村建设规划许可`)
-
 // NamesVillagePermit reports whether an item's name is about the village
 // planning permit (乡村建设规划许可证核发, …申请受理), which a planning permit
 // named without a village (规划证去哪办) is not taken to mean: the town's
 // permit is (DOMAIN.md's reading of 违建 without rural context).
-func NamesVillagePermit(name string) bool { return villagePermit.MatchString(name) }
+func NamesVillagePermit(name string) bool { return strings.Contains(name, "乡村建设规划许可") }
 
 // destroysSign matches pulling out, knocking down or smashing a sign or a
 // marker (标志牌拔了, 界桩遭人拔了, 拔咗护林宣传牌), not a vegetable or a wall.
