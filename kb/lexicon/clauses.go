@@ -371,7 +371,7 @@ func AsksWhereToApply(text string) bool {
 
 // rural matches a question set in the countryside: a village (村里, 村口,
 // 我们村, 嘎查), villagers, or 农村 itself.
-var rural = regexp.MustCompile(`村里|村上|村头|村口|村子|村边|村道|村民|村委|村干部|村支书|农村|农民|农户|乡下|乡村|嘎查|屯里|屯子|寨子|` +
+var rural = regexp.MustCompile(`村里|村上|村头|村口|村子|村边|村道|村民|村入面|村里面|村度|村委|村干部|村支书|农村|农民|农户|乡下|乡村|嘎查|屯里|屯子|寨子|` +
 	`(我们|咱们|咱|本|我)村|村(有人|有个|有户|有家)`)
 
 // notVillage are words with 村 or 农村 in them that set nothing in a village.

@@ -241,7 +241,7 @@ func TestActName(t *testing.T) {
 // firm (老板占了村里的地建厂房).
 func TestRuralRows(t *testing.T) {
 	if !Rural("村里有人乱搭乱建") || !Rural("我们村有户人家") || !Rural("王家村有人乱搭乱建") || Rural("小区里有人乱搭乱建") || Rural("滕州市区有人违建") ||
-		Rural("度假村里有人违建") || Rural("城中村里有人违建") || Rural("农村信用社门口有人乱搭乱建") || !Rural("镇区边上的农户建房") || Rural("度假山庄里有人违建") {
+		Rural("度假村里有人违建") || Rural("城中村里有人违建") || Rural("农村信用社门口有人乱搭乱建") || !Rural("镇区边上的农户建房") || !Rural("村入面有人起屋") || Rural("度假山庄里有人违建") {
 		t.Error("Rural: a village is rural, a residential compound or a city is not")
 	}
 	if !Urban("柴胡店镇区要建个超市") || !Urban("县城里有人违建") || Urban("滨湖镇区域内有人违建") || Urban("村里有人违建") || Urban("镇区周边有人建房") {
