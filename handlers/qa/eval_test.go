@@ -29,14 +29,17 @@ var qualityFloors = []struct {
 	notFound    float64
 	strict      bool
 }{
-	{"../../eval/sample-questions.jsonl", 0.92, 0.02, 0.93, true},
-	{"../../eval/calibration-questions.jsonl", 0.87, 0.02, 0.90, false},
-	{"../../eval/probe-questions.jsonl", 0.82, 0.02, 0.80, false},
-	{"../../eval/probe3-questions.jsonl", 0.78, 0.02, 0.80, false},
+	{"../../eval/sample-questions.jsonl", 0.93, 0.02, 0.93, true},
+	{"../../eval/calibration-questions.jsonl", 0.89, 0.02, 0.90, false},
+	{"../../eval/probe-questions.jsonl", 0.85, 0.02, 0.80, false},
+	{"../../eval/probe3-questions.jsonl", 0.82, 0.02, 0.80, false},
+	{"../../eval/probe4-questions.jsonl", 0.79, 0.02, 0.80, false},
+	{"../../eval/probe5-questions.jsonl", 0.84, 0.02, 0.75, false},
 	{"../../eval/blind-questions.jsonl", 0, 0.03, 0, false},
 	{"../../eval/blind2-questions.jsonl", 0, 0.03, 0, false},
 	{"../../eval/blind3-questions.jsonl", 0, 0.03, 0, false},
 	{"../../eval/blind4-questions.jsonl", 0, 0.03, 0, false},
+	{"../../eval/blind5-questions.jsonl", 0, 0.03, 0, false},
 }
 
 // readEvalFile reads the evaluation set at path.
