@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/towndesk/towndesk"
-
 	"github.com/towndesk/towndesk/internal/testenv"
 	"github.com/towndesk/towndesk/kb"
 )

@@ -220,18 +220,39 @@ func TestReaders(t *testing.T) {
 	}
 }
 
-func TestActName(t *testing.T) {
-	for name, want := range map[string]string{
-		"非法开垦草原的，责令停止违法行为，限期恢复植被，没收违法所得，并处罚款": "非法开垦草原的",
-		"露天焚烧秸秆、落叶的，可以处罚款":                    "露天焚烧秸秆、落叶的",
-		"餐饮服务经营者超标排放油烟的,责令改正，处以罚款":            "餐饮服务经营者超标排放油烟的",
-		"对露天焚烧秸秆、落叶等产生烟尘污染的物质的处罚":             "对露天焚烧秸秆、落叶等产生烟尘污染的物质的处罚",
-		"对违反河道管理规定行为的处罚":                      "对违反河道管理规定行为的处罚",
-		"擅自改变草原用途的，由草原行政主管部门责令限期恢复":           "擅自改变草原用途的",
-		"挪用专项维修资金的，追回挪用的专项维修资金":               "挪用专项维修资金的",
+// TestRewrites: the functions that rewrite an item name or a question.
+// ActName reads an item name up to the act it names; DropDenied drops what
+// a question says it is not about, but not a rhetorical question (这不是违建
+// 吗), which says it is.
+func TestRewrites(t *testing.T) {
+	for _, f := range []struct {
+		name  string
+		fn    func(string) string
+		cases map[string]string
+	}{
+		{"ActName", ActName, map[string]string{
+			"非法开垦草原的，责令停止违法行为，限期恢复植被，没收违法所得，并处罚款": "非法开垦草原的",
+			"露天焚烧秸秆、落叶的，可以处罚款":                    "露天焚烧秸秆、落叶的",
+			"餐饮服务经营者超标排放油烟的,责令改正，处以罚款":            "餐饮服务经营者超标排放油烟的",
+			"对露天焚烧秸秆、落叶等产生烟尘污染的物质的处罚":             "对露天焚烧秸秆、落叶等产生烟尘污染的物质的处罚",
+			"对违反河道管理规定行为的处罚":                      "对违反河道管理规定行为的处罚",
+			"擅自改变草原用途的，由草原行政主管部门责令限期恢复":           "擅自改变草原用途的",
+			"挪用专项维修资金的，追回挪用的专项维修资金":               "挪用专项维修资金的",
+		}},
+		{"DropDenied", DropDenied, map[string]string{
+			"在镇区盖厂房，规划证（不是乡村那种）去哪申请": "在镇区盖厂房，规划证（）去哪申请",
+			"规划许可证找谁批？城镇那种的，不是农村盖房的": "规划许可证找谁批？城镇那种的，",
+			"这不是违建吗，谁管":              "这不是违建吗，谁管",
+			"这不是违建的吗？谁管":             "这不是违建的吗？谁管",
+			"有人乱搭乱建谁管":               "有人乱搭乱建谁管",
+			"村里建房是不是要审批的":            "村里建房是不是要审批的",
+			"乱搭乱建是不是镇里管的":            "乱搭乱建是不是镇里管的",
+		}},
 	} {
-		if got := ActName(name); got != want {
-			t.Errorf("ActName(%q) = %q, want %q", name, got, want)
+		for in, want := range f.cases {
+			if got := f.fn(in); got != want {
+				t.Errorf("%s(%q) = %q, want %q", f.name, in, got, want)
+			}
 		}
 	}
 }
@@ -260,24 +281,6 @@ func TestRuralRows(t *testing.T) {
 	for _, tt := range tests {
 		if got := NamesRural(tt.name, AboutFirm(tt.q)); got != tt.want {
 			t.Errorf("NamesRural(%s) for %s = %v, want %v", tt.name, tt.q, got, tt.want)
-		}
-	}
-}
-
-// TestDropDenied: what a question says it is not about is no part of it; a
-// rhetorical question (这不是违建吗) says it is.
-func TestDropDenied(t *testing.T) {
-	for in, want := range map[string]string{
-		"在镇区盖厂房，规划证（不是乡村那种）去哪申请": "在镇区盖厂房，规划证（）去哪申请",
-		"规划许可证找谁批？城镇那种的，不是农村盖房的": "规划许可证找谁批？城镇那种的，",
-		"这不是违建吗，谁管":              "这不是违建吗，谁管",
-		"这不是违建的吗？谁管":             "这不是违建的吗？谁管",
-		"有人乱搭乱建谁管":               "有人乱搭乱建谁管",
-		"村里建房是不是要审批的":            "村里建房是不是要审批的",
-		"乱搭乱建是不是镇里管的":            "乱搭乱建是不是镇里管的",
-	} {
-		if got := DropDenied(in); got != want {
-			t.Errorf("DropDenied(%s) = %s, want %s", in, got, want)
 		}
 	}
 }
