@@ -176,10 +176,12 @@ func TestOutboxRetriesWithBackoffAndRetryAfter(t *testing.T) {
 	f := newFakeSender()
 	db, x, _ := openOutbox(t, OutboxOptions{Sender: f, MinBackoff: 100 * time.Millisecond, MaxBackoff: 300 * time.Millisecond})
 	a := newRequest(t, db, "张三")
+	// The outbox may find the posts as soon as they are stored: hold the
+	// sender until their failures are set, so that no attempt comes first.
+	f.mu.Lock()
 	ids := addPosts(t, db, storage.Post{Kind: storage.PostCard, RequestID: a, Channel: "C1"},
 		storage.Post{Kind: storage.PostLine, RequestID: a, Body: "一"})
 	card, line := ids[0], ids[1]
-	f.mu.Lock()
 	f.fail[card] = 3                             // backoff 100, 200, 300 ms
 	f.fail[line], f.after[line] = 1, time.Second // then the platform asks for a second
 	f.mu.Unlock()
@@ -211,9 +213,9 @@ func TestOutboxDropsWhatGoesNowhereAndGivesUpOldPosts(t *testing.T) {
 	f := newFakeSender()
 	db, x, _ := openOutbox(t, OutboxOptions{Sender: f, MinBackoff: 20 * time.Millisecond, MaxAge: 200 * time.Millisecond})
 	a := newRequest(t, db, "张三")
+	f.mu.Lock() // held until the posts' fates are set (see TestOutboxRetriesWithBackoffAndRetryAfter)
 	ids := addPosts(t, db, storage.Post{Kind: storage.PostCard, RequestID: a, Channel: "C1"},
 		storage.Post{Kind: storage.PostMessage, Channel: "C2", Body: `{"text":"依据"}`})
-	f.mu.Lock()
 	f.nowhere[ids[0]] = true
 	f.fail[ids[1]] = 1000
 	f.mu.Unlock()
@@ -273,9 +275,9 @@ func TestOutboxDropsRefusedPost(t *testing.T) {
 	f := newFakeSender()
 	db, x, _ := openOutbox(t, OutboxOptions{Sender: f, MinBackoff: time.Hour})
 	a := newRequest(t, db, "张三")
+	f.mu.Lock() // held until the card's refusal is set
 	ids := addPosts(t, db, storage.Post{Kind: storage.PostCard, RequestID: a, Channel: "C1"},
 		storage.Post{Kind: storage.PostLine, RequestID: a, Body: "一"})
-	f.mu.Lock()
 	f.refused[ids[0]] = true
 	f.mu.Unlock()
 	x.Wake()
