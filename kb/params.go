@@ -57,11 +57,14 @@ type Params struct {
 	// Rural is added to a row about the countryside (乡村建设, 村庄规划区,
 	// 农村村民) that matches a dictionary word of a question set there
 	// (村里有人乱搭乱建): of the rows of a matter, the rural one is what it
-	// asks about.
+	// asks about. It is taken from such a row in a question set in a town
+	// proper or a city (镇区要建个超市), and half of it from the village
+	// planning permit's rows in a question set nowhere (规划证去哪办 asks
+	// for the town's permit).
 	Rural float64
-	// SubItem is the weight of how much of the question a row's sub-item
-	// alone covers, added to its score: the sub-items of one item share
-	// its name, and what tells them apart is their own words.
+	// SubItem orders the sub-items of one item, which share its name: each
+	// loses SubItem times how much less of the question its own words cover
+	// than the best of its siblings'. Rows of other items are not touched.
 	SubItem float64
 
 	// SingleWeight scales the weight of a one-character word: alone, a

@@ -207,16 +207,17 @@ func score(q parsed, r rowText, it towndesk.PowerItem, weight func(string) float
 	}
 	rs.wrongKind = q.intent == towndesk.IntentApply && enforces(it)
 	rs.score = p.QuestionShare*rs.qcov + (1-p.QuestionShare)*rs.rcov + adj
-	if name := it.Name + it.SubItem; !clash && (q.missing && lexicon.LacksApproval(name) || q.exceeded && lexicon.ExceedsApproval(name) ||
+	name := it.Name + it.SubItem
+	if !clash && (q.missing && lexicon.LacksApproval(name) || q.exceeded && lexicon.ExceedsApproval(name) ||
 		q.overStandard && lexicon.NamesOverStandard(name) || q.belowThreshold && lexicon.NamesBelowThreshold(name)) {
 		rs.score += p.LacksApproval
 	}
-	if q.rural && rs.known && lexicon.NamesRural(it.Name+it.SubItem, q.firm) {
+	switch {
+	case q.rural && rs.known && lexicon.NamesRural(name, q.firm):
 		rs.score += p.Rural
-	}
-	if q.urban && lexicon.NamesRural(it.Name+it.SubItem, false) {
+	case q.urban && lexicon.NamesRural(name, false):
 		rs.score -= p.Rural // 镇区要建个超市: not a village's row
-	} else if !q.rural && lexicon.NamesVillagePermit(it.Name+it.SubItem) {
+	case !q.rural && !q.urban && lexicon.NamesVillagePermit(name):
 		rs.score -= p.Rural / 2 // 规划证去哪办: the town's permit, unless set in a village
 	}
 	return rs

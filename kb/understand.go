@@ -205,12 +205,14 @@ func (k *KB) understand(text string, tokens []string) parsed {
 		}
 	}
 	read(tokens, 0)
-	for _, asking := range []bool{true, false} {
+	// The last clause asks unless it tells what happened after a frame
+	// elsewhere asked (想办采伐证找谁，去年被罚过一次).
+	asks := func(cl int) bool {
+		return cl == frameClause || cl == lastClause && (frameClause < 0 || !told[cl])
+	}
+	for _, pass := range []func(cl int) bool{asks, func(cl int) bool { return !asks(cl) && !told[cl] }} {
 		for _, h := range hintsSeen {
-			// The last clause asks unless it tells what happened after
-			// a frame elsewhere asked (想办采伐证找谁，去年被罚过一次).
-			inAsking := h.clause == frameClause || h.clause == lastClause && (frameClause < 0 || !told[lastClause])
-			if out.category == "" && h.category != "" && inAsking == asking && (asking || !told[h.clause]) {
+			if out.category == "" && h.category != "" && pass(h.clause) {
 				out.category = h.category
 			}
 		}
@@ -271,10 +273,7 @@ func (k *KB) understand(text string, tokens []string) parsed {
 	// about: the penalty for obstructing an inspection, however the
 	// question words it.
 	if lexicon.ObstructsInspection(text) && !out.has(obstructionWord) {
-		official, _ := k.syn.Expand(obstructionWord)
-		c := k.newConcept(obstructionWord, official)
-		c.known = true
-		out.concepts = append(out.concepts, c)
+		out.concepts = append(out.concepts, k.implied(obstructionWord, nil))
 		if out.category != "行政许可" {
 			out.category = "行政处罚"
 		}
@@ -297,29 +296,23 @@ func (k *KB) understand(text string, tokens []string) parsed {
 	// A grave said to be larger than allowed (修坟…比规定的大多了) is the
 	// matter of the grave-size standard, however the grave is named.
 	if out.overStandard && strings.ContainsAny(text, "坟墓") && !out.has(graveWord) {
-		official, _ := k.syn.Expand(graveWord)
-		c := k.newConcept(graveWord, official)
-		c.known = true
-		out.concepts = append(out.concepts, c)
+		out.concepts = append(out.concepts, k.implied(graveWord, nil))
 	}
 	// A sign or a marker pulled out (保护标志牌拔了) was destroyed: the
 	// penalty for destroying it, not the duty of setting it up.
 	if lexicon.DestroysSign(text) && !out.has(signWord) {
-		c := k.newConcept(signWord, []string{"破坏", "毁坏", "损毁"})
-		c.known = true
-		out.concepts = append(out.concepts, c)
+		out.concepts = append(out.concepts, k.implied(signWord, []string{"破坏", "毁坏", "损毁"}))
 	}
 	// Taking land in words of one's own (占了村里的集体地) is what
 	// 非法占用土地 means, as 占地 says it, unless a word of the question
 	// already says so.
 	if lexicon.OccupiesLand(text) {
-		official, _ := k.syn.Expand(landWord)
-		said := slices.ContainsFunc(out.concepts, func(c concept) bool {
-			return slices.ContainsFunc(c.forms, func(f form) bool { return f.text == official[0] })
+		c := k.implied(landWord, nil)
+		term := c.forms[1].text // 非法占用土地, the first official term (forms[0] is 占地 itself)
+		said := slices.ContainsFunc(out.concepts, func(o concept) bool {
+			return slices.ContainsFunc(o.forms, func(f form) bool { return f.text == term })
 		})
 		if !said {
-			c := k.newConcept(landWord, official)
-			c.known = true
 			for _, o := range out.concepts {
 				if strings.HasPrefix(o.surface, "占") {
 					c.clause = o.clause // where it was said
@@ -348,6 +341,19 @@ func (k *KB) anyPhrase(tokens []string) bool {
 		}
 	}
 	return false
+}
+
+// implied returns the concept of a dictionary word a question does not
+// write but says in words of its own (不让进 for 阻碍检查, 占了…地 for 占地):
+// known, standing for official, or for the word's official terms when
+// official is nil.
+func (k *KB) implied(word string, official []string) concept {
+	if official == nil {
+		official, _ = k.syn.Expand(word)
+	}
+	c := k.newConcept(word, official)
+	c.known = true
+	return c
 }
 
 // newConcept returns the concept of a question word: the word itself and,

@@ -293,11 +293,12 @@ func answeredText(b *strings.Builder, res *towndesk.AskResult) {
 	it := first.Item
 	apply := (res.Intent == towndesk.IntentApply || res.Category == "行政许可" || res.Category == "行政确认") && grant(it)
 	if may, ok := TownMay(res); ok && res.Intent == towndesk.IntentCan {
+		own := townRow(res)
 		switch {
 		case may:
 			fmt.Fprintf(b, "能。%s可以实施该事项。\n", place.Town)
-		case licence(it) && townRow(res) != nil:
-			fmt.Fprintf(b, "不能。该证由县级部门核发；%s的清单有相关事项：%s。\n", place.Town, townRow(res).Item.Name)
+		case licence(it) && own != nil:
+			fmt.Fprintf(b, "不能。该证由县级部门核发；%s的清单有相关事项：%s。\n", place.Town, own.Item.Name)
 		case licence(it):
 			fmt.Fprintf(b, "不能。%s的清单没有这项权力，不由%s办理。\n", place.Town, place.Town)
 		default:

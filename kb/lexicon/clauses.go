@@ -289,14 +289,17 @@ func ObstructsInspection(text string) bool {
 // general; a kind of land with rows of its own (林地, 护堤地, 草原) is not.
 var occupies = regexp.MustCompile(`占(了|用了?|着|住了?)?[^，。,.;；!！?？占]{0,10}?(土地|耕地|农田|荒坡|荒地|山坡|亩|集体地|的地|块地|片地)`)
 
+// notLand are the characters after 地 that make it no land: 地方, 地面,
+// 地下, 地址, 地摊, 地上.
+var notLand = []string{"方", "面", "下", "址", "摊", "上"}
+
 // OccupiesLand reports whether a question says someone took land (占了…地),
 // the matter of 非法占用土地 however it is worded. Space (占地方), a green,
 // a site or a yard (占了绿地, 场地, 空地) is not land taken.
 func OccupiesLand(text string) bool {
 	for _, m := range occupies.FindAllStringSubmatchIndex(text, -1) {
 		end := text[m[1]:]
-		if strings.HasSuffix(text[m[4]:m[5]], "地") && (strings.HasPrefix(end, "方") || strings.HasPrefix(end, "面") || strings.HasPrefix(end, "下") ||
-			strings.HasPrefix(end, "址") || strings.HasPrefix(end, "摊") || strings.HasPrefix(end, "上")) {
+		if strings.HasSuffix(text[m[4]:m[5]], "地") && slices.ContainsFunc(notLand, func(w string) bool { return strings.HasPrefix(end, w) }) {
 			continue
 		}
 		return true
@@ -402,7 +405,7 @@ func AboutFirm(q string) bool { return business.MatchString(q) }
 // question set there: a row about villagers (农村村民…建住宅) is not one
 // about a firm that took village land (老板占了村里的地建厂房).
 func NamesRural(name string, firm bool) bool {
-	if firm && strings.Contains(name, "村民") || firm && strings.Contains(name, "农村居民") {
+	if firm && (strings.Contains(name, "村民") || strings.Contains(name, "农村居民")) {
 		return false // a row about villagers (农村村民…建住宅)
 	}
 	return slices.ContainsFunc(ruralNames, func(w string) bool { return strings.Contains(name, w) })
@@ -412,6 +415,10 @@ func NamesRural(name string, firm bool) bool {
 // 盖房的, 而不是罚款. Not a rhetorical question (这不是违建吗): that says
 // it is.
 var denied = regexp.MustCompile(`(而不是|并不是|不是|并非)[^，。,；;！？!?()（）吗嘛]{1,10}?(那种|那类|那样|的)`)
+
+// notDenying are the characters before 不是 that make no denial of it:
+// 是不是, 还不是, 要不是, 可不是.
+var notDenying = []string{"是", "还", "要", "可"}
 
 // DropDenied removes from a question what it says it is not about, unless
 // the clause ends in 吗 or 嘛 (a rhetorical question).
@@ -423,7 +430,7 @@ func DropDenied(text string) string {
 	var b strings.Builder
 	last := 0
 	for _, m := range ms {
-		if before := text[:m[0]]; strings.HasSuffix(before, "是") || strings.HasSuffix(before, "还") || strings.HasSuffix(before, "要") || strings.HasSuffix(before, "可") {
+		if before := text[:m[0]]; slices.ContainsFunc(notDenying, func(w string) bool { return strings.HasSuffix(before, w) }) {
 			continue // 是不是要审批的: a yes/no question, not a denial
 		}
 		rest := text[m[1]:]
